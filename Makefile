@@ -1,0 +1,49 @@
+# The two commands of the README:
+#   make demo   — set up everything and serve the product on http://127.0.0.1:8000 (SQLite)
+#   make test   — install what the tests need and run them (SQLite unless CCHC_DATABASE_URL is set)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: demo test lint format serve clean
+
+$(BIN)/python:
+	@sh scripts/make-venv.sh "$(PYTHON)" "$(VENV)"
+
+$(VENV)/.base-installed: requirements/base.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/base.txt
+	@touch $@
+
+$(VENV)/.test-installed: requirements/test.txt requirements/base.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/test.txt
+	@touch $@ $(VENV)/.base-installed
+
+demo: $(VENV)/.base-installed
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --noinput --verbosity 0
+	$(BIN)/python manage.py load_reference_data
+	$(BIN)/python manage.py seed_demo
+	@echo "Mở trình duyệt tại http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.test-installed
+	@sh scripts/ensure-chromium.sh
+	@mkdir -p var
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.test-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,16 @@
+"""Test settings: fast hashing, plain static storage; the database comes from
+CCHC_DATABASE_URL (SQLite file by default, PostgreSQL in CI's second pass)."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, DATABASES, env
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if env("DATABASE_URL") is None:
+    DATABASES["default"]["NAME"] = str(BASE_DIR / "var" / "test.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STATIC_ROOT = None  # nothing collected in tests; WhiteNoise would warn about a missing dir

@@ -1,0 +1,29 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from cchc.core.forms import LoginForm, PasswordChangeForm
+from cchc.plans.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path(
+        "tai-khoan/dang-nhap/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("tai-khoan/dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "tai-khoan/doi-mat-khau/",
+        auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
+        name="password_change",
+    ),
+    path(
+        "tai-khoan/doi-mat-khau/xong/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("co-quan/", include("cchc.organizations.urls")),
+    path("ke-hoach/", include("cchc.plans.urls")),
+]

@@ -1,0 +1,24 @@
+"""Vietnamese number formatting for places where template localisation does not reach
+(Word/Excel builders, messages): one definition of how a figure looks, 1.234,5."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import numberformat
+
+
+def format_number(value: Decimal | int | float | None, places: int = 1) -> str:
+    """'.' for thousands, ',' for decimals, at most `places` decimals with trailing zeros
+    dropped (30 → "30", 15,50 → "15,5"). None means "no data" and shows as "—"."""
+    if value is None:
+        return "—"
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    normalized = rounded.normalize()
+    if normalized == normalized.to_integral():
+        normalized = normalized.quantize(Decimal(1))
+    return numberformat.format(
+        normalized, decimal_sep=",", grouping=3, thousand_sep=".", force_grouping=True
+    )
+
+
+def format_percent(value: Decimal | int | float | None, places: int = 1) -> str:
+    return "—" if value is None else f"{format_number(value, places)}%"

@@ -1,0 +1,15 @@
+from django import template
+
+from cchc.core.formatting import format_number, format_percent
+
+register = template.Library()
+
+
+@register.filter
+def vn_number(value, places: int = 1) -> str:
+    return format_number(value, int(places))
+
+
+@register.filter
+def vn_percent(value, places: int = 1) -> str:
+    return format_percent(value, int(places))

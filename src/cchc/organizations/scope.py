@@ -1,0 +1,52 @@
+"""Tenancy: the one place that says which agencies' data a user may see.
+
+Every queryset of agency-owned data is filtered with `.visible_to(scope)`, where the scope
+comes from `cchc.organizations.selectors.scope_for(user)`. Views look objects up through it,
+so an object outside the scope answers 404 exactly like a missing one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class AgencyScope:
+    """The agencies a user may see. `agency_ids is None` means every agency."""
+
+    agency_ids: frozenset[int] | None
+
+    @classmethod
+    def everything(cls) -> AgencyScope:
+        return cls(agency_ids=None)
+
+    @classmethod
+    def nothing(cls) -> AgencyScope:
+        return cls(agency_ids=frozenset())
+
+    @classmethod
+    def of(cls, ids: Iterable[int]) -> AgencyScope:
+        return cls(agency_ids=frozenset(ids))
+
+    @property
+    def sees_all(self) -> bool:
+        return self.agency_ids is None
+
+    def contains(self, agency_id: int | None) -> bool:
+        if self.agency_ids is None:
+            return True
+        return agency_id is not None and agency_id in self.agency_ids
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Queryset of rows owned by an agency. Subclasses name the path to the owning agency
+    in `agency_field` ("agency", "lead_agency", "assessment__agency", "pk" for Agency)."""
+
+    agency_field = "agency"
+
+    def visible_to(self, scope: AgencyScope) -> ScopedQuerySet:
+        if scope.sees_all:
+            return self.all()
+        return self.filter(**{f"{self.agency_field}__in": scope.agency_ids})

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Prefetch
+
+from cchc.organizations.models import Agency, AgencyLevel, AgencySuccession, Membership, Role
+from cchc.organizations.scope import AgencyScope
+
+# Roles that read the whole province. Only the reform office also writes.
+PROVINCE_WIDE_ROLES = {Role.REFORM_OFFICE, Role.LEADER}
+
+
+def membership_of(user: AbstractBaseUser | AnonymousUser) -> Membership | None:
+    """The user's membership with its agency, fetched once per request (cached on `user`)."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, "_cchc_membership"):
+        user._cchc_membership = (  # type: ignore[union-attr]
+            Membership.objects.select_related("agency").filter(user=user).first()
+        )
+    return user._cchc_membership  # type: ignore[union-attr]
+
+
+def scope_for(user: AbstractBaseUser | AnonymousUser) -> AgencyScope:
+    """Agencies whose data `user` may see.
+
+    - reform office and leaders: every agency;
+    - an agency officer: its agency, and for a district UBND also its communes;
+    - an appraiser: its own agency (the agencies assigned to it for appraisal join the
+      scope when PAR INDEX appraisal exists);
+    - anyone without a membership (even a superuser): nothing — access comes from a role.
+    """
+    membership = membership_of(user)
+    if membership is None:
+        return AgencyScope.nothing()
+    if membership.role in PROVINCE_WIDE_ROLES:
+        return AgencyScope.everything()
+    agency = membership.agency
+    ids = {agency.pk}
+    if membership.role == Role.AGENCY_OFFICER and agency.level == AgencyLevel.DISTRICT:
+        ids.update(Agency.objects.filter(parent=agency).values_list("pk", flat=True))
+    return AgencyScope.of(ids)
+
+
+def is_reform_office(user: AbstractBaseUser | AnonymousUser) -> bool:
+    membership = membership_of(user)
+    return membership is not None and membership.role == Role.REFORM_OFFICE
+
+
+def agency_tree(*, scope: AgencyScope, on: date | None = None) -> list[Agency]:
+    """Agencies in scope ordered as a tree (province, its departments and districts, each
+    district's communes), with `depth` and `child_count` set. `on` keeps only those active
+    that day; None keeps all, ended ones included."""
+    qs = Agency.objects.visible_to(scope).annotate(child_count=Count("children"))
+    if on is not None:
+        qs = qs.active_on(on)
+    agencies = list(qs.select_related("parent"))
+    by_parent: dict[int | None, list[Agency]] = {}
+    present = {a.pk for a in agencies}
+    for agency in agencies:
+        # A root here is an agency whose parent is outside the visible set.
+        key = agency.parent_id if agency.parent_id in present else None
+        by_parent.setdefault(key, []).append(agency)
+    level_order = {level: i for i, level in enumerate(AgencyLevel.values)}
+    for children in by_parent.values():
+        children.sort(key=lambda a: (level_order[a.level], a.code))
+    ordered: list[Agency] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for agency in by_parent.get(parent_id, []):
+            agency.depth = depth  # type: ignore[attr-defined]
+            ordered.append(agency)
+            walk(agency.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def agency_detail(*, scope: AgencyScope, pk: int) -> Agency:
+    """One agency in scope, with its relations; raises Agency.DoesNotExist otherwise.
+    Children are filtered by the same scope, so a page never lists what it cannot open."""
+    return (
+        Agency.objects.visible_to(scope)
+        .select_related("parent")
+        .prefetch_related(
+            Prefetch("children", queryset=Agency.objects.visible_to(scope).order_by("code")),
+            Prefetch("successions", queryset=AgencySuccession.objects.select_related("successor")),
+            Prefetch(
+                "predecessions", queryset=AgencySuccession.objects.select_related("predecessor")
+            ),
+            Prefetch("memberships", queryset=Membership.objects.select_related("user")),
+        )
+        .get(pk=pk)
+    )

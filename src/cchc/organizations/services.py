@@ -1,0 +1,146 @@
+"""Every write to agencies and memberships. Each service checks the actor's role, runs in
+one transaction and leaves a history row (who, when, before/after)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from cchc.core.services import ServiceError, audited_save, deny
+from cchc.organizations.models import Agency, AgencyLevel, AgencySuccession
+from cchc.organizations.selectors import is_reform_office
+
+ALLOWED_PARENT_LEVELS = {
+    AgencyLevel.PROVINCE: set(),
+    AgencyLevel.DEPARTMENT: {AgencyLevel.PROVINCE},
+    AgencyLevel.DISTRICT: {AgencyLevel.PROVINCE},
+    AgencyLevel.COMMUNE: {AgencyLevel.DISTRICT},
+}
+
+
+def _require_reform_office(actor: AbstractBaseUser) -> None:
+    if not is_reform_office(actor):
+        raise deny(_("Chỉ Văn phòng CCHC (Sở Nội vụ) được thay đổi danh mục cơ quan."))
+
+
+def _check_parent(level: str, parent: Agency | None) -> None:
+    allowed = ALLOWED_PARENT_LEVELS[AgencyLevel(level)]
+    if not allowed:
+        if parent is not None:
+            raise ServiceError(_("UBND tỉnh không trực thuộc cơ quan nào."))
+        return
+    if parent is None or parent.level not in allowed:
+        names = ", ".join(str(AgencyLevel(v).label) for v in allowed)
+        raise ServiceError(
+            _("Cơ quan cấp “%(level)s” phải trực thuộc: %(names)s.")
+            % {"level": AgencyLevel(level).label, "names": names}
+        )
+
+
+@transaction.atomic
+def agency_create(
+    *,
+    actor: AbstractBaseUser,
+    code: str,
+    name: str,
+    level: str,
+    parent: Agency | None,
+    valid_from: date | None = None,
+    source: str = "",
+) -> Agency:
+    _require_reform_office(actor)
+    code, name = code.strip(), " ".join(name.split())
+    if Agency.objects.filter(code=code).exists():
+        raise ServiceError(_("Mã “%(code)s” đã được dùng cho cơ quan khác.") % {"code": code})
+    _check_parent(level, parent)
+    agency = Agency(
+        code=code, name=name, level=level, parent=parent, valid_from=valid_from, source=source
+    )
+    audited_save(agency, actor=actor, reason=_("Thêm cơ quan"))
+    return agency
+
+
+@transaction.atomic
+def agency_rename(*, actor: AbstractBaseUser, agency: Agency, name: str) -> Agency:
+    _require_reform_office(actor)
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    name = " ".join(name.split())
+    if not name:
+        raise ServiceError(_("Tên cơ quan không được để trống."))
+    old = agency.name
+    agency.name = name
+    audited_save(agency, actor=actor, reason=_("Đổi tên từ “%(old)s”") % {"old": old})
+    return agency
+
+
+@transaction.atomic
+def agency_end(*, actor: AbstractBaseUser, agency: Agency, valid_to: date) -> Agency:
+    """The agency ceases after `valid_to` (its last day). Its data and history stay."""
+    _require_reform_office(actor)
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    if agency.valid_from and valid_to < agency.valid_from:
+        raise ServiceError(_("Ngày kết thúc không được trước ngày bắt đầu hiệu lực."))
+    open_children = Agency.objects.filter(parent=agency).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=valid_to)
+    )
+    if count := open_children.count():
+        raise ServiceError(
+            _(
+                "Còn %(n)s đơn vị trực thuộc hoạt động sau ngày này; hãy kết thúc "
+                "hoặc chuyển chúng trước."
+            )
+            % {"n": count}
+        )
+    agency.valid_to = valid_to
+    audited_save(agency, actor=actor, reason=_("Kết thúc hoạt động"))
+    return agency
+
+
+@transaction.atomic
+def agency_record_succession(
+    *,
+    actor: AbstractBaseUser,
+    predecessors: list[Agency],
+    successors: list[Agency],
+    effective_on: date,
+    legal_basis: str = "",
+) -> list[AgencySuccession]:
+    """Record that `predecessors` are succeeded by `successors` from `effective_on`: a merger
+    (several → one), a split (one → several) or a rename under a new code (one → one).
+    Predecessors still open are ended the day before; successors start that day if undated."""
+    _require_reform_office(actor)
+    if not predecessors or not successors:
+        raise ServiceError(_("Cần ít nhất một cơ quan cũ và một cơ quan kế thừa."))
+    overlap = {a.pk for a in predecessors} & {a.pk for a in successors}
+    if overlap:
+        raise ServiceError(_("Một cơ quan không thể vừa là cơ quan cũ vừa là cơ quan kế thừa."))
+    last_day = date.fromordinal(effective_on.toordinal() - 1)
+    rows = []
+    for successor in successors:
+        successor = Agency.objects.select_for_update().get(pk=successor.pk)
+        if successor.valid_from is None or successor.valid_from > effective_on:
+            successor.valid_from = effective_on
+            audited_save(successor, actor=actor, reason=_("Bắt đầu hoạt động (kế thừa)"))
+    for predecessor in predecessors:
+        predecessor = Agency.objects.select_for_update().get(pk=predecessor.pk)
+        if predecessor.valid_to is None or predecessor.valid_to > last_day:
+            if predecessor.valid_from and predecessor.valid_from > last_day:
+                raise ServiceError(
+                    _("“%(name)s” bắt đầu hoạt động sau ngày kế thừa.") % {"name": predecessor}
+                )
+            predecessor.valid_to = last_day
+            audited_save(predecessor, actor=actor, reason=_("Kết thúc hoạt động (kế thừa)"))
+        for successor in successors:
+            row = AgencySuccession.objects.filter(
+                predecessor=predecessor, successor=successor
+            ).first() or AgencySuccession(
+                predecessor=predecessor, successor=successor, effective_on=effective_on
+            )
+            row.effective_on, row.legal_basis = effective_on, legal_basis
+            audited_save(row, actor=actor, reason=_("Ghi nhận kế thừa"))
+            rows.append(row)
+    return rows

@@ -1,0 +1,158 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cchc.core.forms import BootstrapFormMixin, DateInput
+from cchc.organizations.forms import AgencyChoiceField, AgencyMultipleChoiceField
+from cchc.organizations.models import Agency, AgencyLevel, Tier
+from cchc.plans.models import Comparator, Plan, ReformArea, TargetKind, TargetUnit
+from cchc.plans.services import ThresholdInput
+
+
+class PlanForm(BootstrapFormMixin, forms.Form):
+    year = forms.IntegerField(label=_("Năm kế hoạch"), min_value=2000, max_value=2100)
+    number = forms.CharField(
+        label=_("Số, ký hiệu"),
+        max_length=64,
+        required=False,
+        help_text=_("Ví dụ: 4345/KH-UBND"),
+    )
+    title = forms.CharField(label=_("Tên kế hoạch"), max_length=500)
+    issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=255, required=False)
+    place = forms.CharField(label=_("Địa danh"), max_length=100, required=False)
+    issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DateInput, required=False)
+    effective_on = forms.DateField(label=_("Ngày có hiệu lực"), widget=DateInput, required=False)
+    signer = forms.CharField(label=_("Người ký"), max_length=255, required=False)
+    purposes = forms.CharField(
+        label=_("Mục đích"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    requirements = forms.CharField(
+        label=_("Yêu cầu"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("Mỗi dòng một yêu cầu."),
+    )
+
+
+class PlanCreateForm(PlanForm):
+    copy_targets_from = forms.ModelChoiceField(
+        label=_("Sao chép chỉ tiêu từ kế hoạch"),
+        queryset=Plan.objects.order_by("-year"),
+        required=False,
+        empty_label=_("— Không sao chép —"),
+    )
+
+
+TIER_FIELDS = [("", "all", _("Ngưỡng chung"))] + [
+    (tier.value, tier.value, tier.label) for tier in Tier
+]
+
+
+class TargetForm(BootstrapFormMixin, forms.Form):
+    number = forms.IntegerField(label=_("Số thứ tự trong kế hoạch"), min_value=1, max_value=99)
+    part = forms.CharField(
+        label=_("Phần"),
+        max_length=2,
+        required=False,
+        help_text=_("a, b, c khi một mục của kế hoạch đo nhiều nội dung; để trống nếu chỉ một."),
+    )
+    source_text = forms.CharField(
+        label=_("Nguyên văn chỉ tiêu"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    quantity = forms.CharField(label=_("Nội dung đo"), max_length=500)
+    comparator = forms.ChoiceField(label=_("So sánh"), choices=Comparator.choices)
+    unit = forms.ChoiceField(label=_("Đơn vị"), choices=TargetUnit.choices)
+    kind = forms.ChoiceField(label=_("Loại"), choices=TargetKind.choices)
+    baseline_year = forms.IntegerField(
+        label=_("Năm gốc"),
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        help_text=_("Bắt buộc với chỉ tiêu tăng trưởng, ví dụ “so với năm 2021”."),
+    )
+    scope_levels = forms.MultipleChoiceField(
+        label=_("Đối tượng áp dụng"),
+        choices=[c for c in AgencyLevel.choices if c[0] != AgencyLevel.PROVINCE],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    scope_note = forms.CharField(
+        label=_("Ghi chú phạm vi"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    indicator_code = forms.CharField(label=_("Mã chỉ số đo"), max_length=64, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for _tier, key, label in TIER_FIELDS:
+            self.fields[f"value_{key}"] = forms.DecimalField(
+                label=label, max_digits=9, decimal_places=2, required=False, localize=True
+            )
+            self.fields[f"upper_{key}"] = forms.DecimalField(
+                label=_("đến"), max_digits=9, decimal_places=2, required=False, localize=True
+            )
+        self._apply_bootstrap_to_new_fields()
+
+    def _apply_bootstrap_to_new_fields(self) -> None:
+        for name, field in self.fields.items():
+            if name.startswith(("value_", "upper_")):
+                field.widget.attrs.setdefault("class", "form-control")
+
+    def threshold_rows(self):
+        return [
+            (label, self[f"value_{key}"], self[f"upper_{key}"]) for _t, key, label in TIER_FIELDS
+        ]
+
+    def clean_part(self) -> str:
+        return self.cleaned_data["part"].strip().lower()
+
+    def thresholds(self) -> list[ThresholdInput]:
+        rows = []
+        for tier, key, _label in TIER_FIELDS:
+            value = self.cleaned_data.get(f"value_{key}")
+            if value is not None:
+                rows.append(
+                    ThresholdInput(
+                        tier=tier, value=value, upper=self.cleaned_data.get(f"upper_{key}")
+                    )
+                )
+        return rows
+
+    def target_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        return {k: v for k, v in data.items() if not k.startswith(("value_", "upper_"))}
+
+    @staticmethod
+    def initial_for(target) -> dict:
+        initial = {
+            name: getattr(target, name)
+            for name in (
+                "number", "part", "source_text", "quantity", "comparator", "unit", "kind",
+                "baseline_year", "scope_levels", "scope_note", "indicator_code",
+            )
+        }  # fmt: skip
+        keys = {tier: key for tier, key, _label in TIER_FIELDS}
+        for threshold in target.thresholds.all():
+            initial[f"value_{keys[threshold.tier]}"] = threshold.value
+            initial[f"upper_{keys[threshold.tier]}"] = threshold.upper
+        return initial
+
+
+class TaskForm(BootstrapFormMixin, forms.Form):
+    area = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=ReformArea.objects.all())
+    text = forms.CharField(label=_("Nội dung nhiệm vụ"), widget=forms.Textarea(attrs={"rows": 4}))
+    output = forms.CharField(
+        label=_("Sản phẩm, kết quả"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    deadline = forms.DateField(label=_("Thời gian hoàn thành"), widget=DateInput, required=False)
+    lead_agency = AgencyChoiceField(
+        label=_("Cơ quan chủ trì"),
+        queryset=Agency.objects.exclude(level=AgencyLevel.COMMUNE).order_by("level", "code"),
+        required=False,
+        empty_label=_("— Chưa giao —"),
+    )
+    coordinating_agencies = AgencyMultipleChoiceField(
+        label=_("Cơ quan phối hợp"),
+        queryset=Agency.objects.exclude(level=AgencyLevel.COMMUNE).order_by("level", "code"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Giữ Ctrl để chọn nhiều cơ quan."),
+    )

@@ -1,0 +1,263 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cchc.core.formatting import format_number
+from cchc.core.models import TimeStampedModel
+from cchc.organizations.models import Agency, AgencyLevel, Tier
+
+
+class ReformArea(TimeStampedModel):
+    """Reform area (lĩnh vực cải cách) of Resolution 76/NQ-CP, plus direction and
+    management (chỉ đạo điều hành), under which plans group their tasks."""
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên"), max_length=255)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    source = models.CharField(_("nguồn"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("lĩnh vực cải cách")
+        verbose_name_plural = _("lĩnh vực cải cách")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Plan(TimeStampedModel):
+    """Annual reform plan of a province (Kế hoạch CCHC năm …)."""
+
+    province = models.ForeignKey(
+        Agency,
+        verbose_name=_("tỉnh"),
+        on_delete=models.PROTECT,
+        related_name="plans",
+        limit_choices_to={"level": AgencyLevel.PROVINCE},
+    )
+    year = models.PositiveSmallIntegerField(_("năm kế hoạch"))
+    number = models.CharField(_("số, ký hiệu"), max_length=64, blank=True)
+    title = models.CharField(_("tên kế hoạch"), max_length=500)
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
+    place = models.CharField(_("địa danh"), max_length=100, blank=True)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    effective_on = models.DateField(_("ngày có hiệu lực"), null=True, blank=True)
+    signer = models.CharField(_("người ký"), max_length=255, blank=True)
+    purposes = models.TextField(_("mục đích"), blank=True)
+    requirements = models.TextField(_("yêu cầu"), blank=True, help_text=_("Mỗi dòng một yêu cầu."))
+    source = models.CharField(_("nguồn"), max_length=500, blank=True)
+    source_note = models.TextField(_("ghi chú về nguồn"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kế hoạch CCHC")
+        verbose_name_plural = _("kế hoạch CCHC")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year"], name="plan_one_per_province_year")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def requirement_list(self) -> list[str]:
+        return [line.strip() for line in self.requirements.splitlines() if line.strip()]
+
+
+class LegalBasis(TimeStampedModel):
+    """A document a plan is based on (căn cứ), as a structured reference."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="legal_bases")
+    order = models.PositiveSmallIntegerField(_("thứ tự"))
+    text = models.TextField(_("nguyên văn"))
+    number = models.CharField(_("số, ký hiệu"), max_length=64, blank=True)
+    doc_type = models.CharField(_("loại văn bản"), max_length=64, blank=True)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
+    title = models.TextField(_("trích yếu"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("căn cứ")
+        verbose_name_plural = _("căn cứ")
+        ordering = ["plan", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "order"], name="legal_basis_order_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.number or self.text[:60]
+
+
+class Comparator(models.TextChoices):
+    GTE = "gte", _("tối thiểu (≥)")
+    GT = "gt", _("trên (>)")
+    LTE = "lte", _("tối đa (≤)")
+    LT = "lt", _("dưới (<)")
+    BETWEEN = "between", _("trong khoảng")
+
+
+class TargetUnit(models.TextChoices):
+    PERCENT = "percent", _("%")
+    COUNT = "count", _("số lượng")
+
+
+class TargetKind(models.TextChoices):
+    SHARE = "share", _("tỷ lệ / giá trị trong năm")
+    GROWTH = "growth", _("tăng so với năm gốc")
+
+
+COMPARATOR_SYMBOLS = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<", "between": ""}
+TIER_ORDER = {"": -1, **{tier: i for i, tier in enumerate(Tier.values)}}
+
+
+class Target(TimeStampedModel):
+    """Measurable goal of a plan (chỉ tiêu). A numbered item of the plan that measures
+    several quantities is stored as several rows sharing `number`, with parts a, b, c."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
+    number = models.PositiveSmallIntegerField(_("số thứ tự trong kế hoạch"))
+    part = models.CharField(_("phần"), max_length=2, blank=True)
+    source_text = models.TextField(_("nguyên văn chỉ tiêu"))
+    quantity = models.CharField(_("nội dung đo"), max_length=500)
+    comparator = models.CharField(
+        _("so sánh"), max_length=8, choices=Comparator.choices, default=Comparator.GTE
+    )
+    unit = models.CharField(
+        _("đơn vị"), max_length=8, choices=TargetUnit.choices, default=TargetUnit.PERCENT
+    )
+    kind = models.CharField(
+        _("loại"), max_length=8, choices=TargetKind.choices, default=TargetKind.SHARE
+    )
+    baseline_year = models.PositiveSmallIntegerField(_("năm gốc"), null=True, blank=True)
+    scope_levels = models.JSONField(
+        _("đối tượng áp dụng"),
+        default=list,
+        blank=True,
+        help_text=_("Các cấp cơ quan thuộc phạm vi chỉ tiêu."),
+    )
+    scope_note = models.TextField(_("ghi chú phạm vi"), blank=True)
+    indicator_code = models.CharField(
+        _("mã chỉ số đo"),
+        max_length=64,
+        blank=True,
+        help_text=_("Chỉ số của hệ thống dùng để đo chỉ tiêu này."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        ordering = ["plan", "number", "part"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number", "part"], name="target_number_part_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="share") | Q(baseline_year__isnull=False),
+                name="target_growth_has_baseline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}. {self.quantity}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.number}{self.part}"
+
+    @property
+    def scope_level_labels(self) -> list[str]:
+        return [str(AgencyLevel(level).label) for level in self.scope_levels]
+
+    def threshold_lines(self) -> list[tuple[str, str]]:
+        """(tier label or "", requirement) pairs, e.g. ("Cấp tỉnh", "≥ 30%") or
+        ("", "tăng ≥ 10% so với năm 2021"); uses prefetched thresholds."""
+        symbol = COMPARATOR_SYMBOLS[self.comparator]
+        unit = "%" if self.unit == TargetUnit.PERCENT else ""
+        lines = []
+        for t in sorted(self.thresholds.all(), key=lambda t: TIER_ORDER.get(t.tier, -1)):
+            if self.comparator == Comparator.BETWEEN:
+                text = f"{format_number(t.value, 2)}{unit} – {format_number(t.upper, 2)}{unit}"
+            else:
+                text = f"{symbol} {format_number(t.value, 2)}{unit}"
+            if self.kind == TargetKind.GROWTH:
+                text = f"tăng {text} so với năm {self.baseline_year}"
+            lines.append((t.get_tier_display() if t.tier else "", text))
+        return lines
+
+
+class TargetThreshold(TimeStampedModel):
+    """The value a target must reach, for one tier (cấp tỉnh/huyện/xã) or, with an empty
+    tier, for the whole scope. `upper` is set only for a range."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="thresholds")
+    tier = models.CharField(_("cấp"), max_length=16, choices=Tier.choices, blank=True)
+    value = models.DecimalField(_("ngưỡng"), max_digits=9, decimal_places=2)
+    upper = models.DecimalField(
+        _("ngưỡng trên"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ngưỡng chỉ tiêu")
+        verbose_name_plural = _("ngưỡng chỉ tiêu")
+        constraints = [
+            models.UniqueConstraint(fields=["target", "tier"], name="threshold_one_per_tier"),
+            models.CheckConstraint(
+                condition=Q(upper__isnull=True) | Q(upper__gte=models.F("value")),
+                name="threshold_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target.label} {self.get_tier_display() or ''} {self.value}"
+
+
+class Task(TimeStampedModel):
+    """Reform task of a plan (nhiệm vụ), with its lead agency (cơ quan chủ trì) and
+    coordinating agencies (cơ quan phối hợp). Empty where the plan names none."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
+    area = models.ForeignKey(
+        ReformArea, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="tasks"
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    text = models.TextField(_("nội dung nhiệm vụ"))
+    output = models.TextField(_("sản phẩm, kết quả"), blank=True)
+    deadline = models.DateField(_("thời gian hoàn thành"), null=True, blank=True)
+    lead_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan chủ trì"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_tasks",
+    )
+    coordinating_agencies = models.ManyToManyField(
+        Agency,
+        verbose_name=_("cơ quan phối hợp"),
+        blank=True,
+        related_name="coordinated_tasks",
+    )
+
+    history = HistoricalRecords(m2m_fields=[coordinating_agencies])
+
+    class Meta:
+        verbose_name = _("nhiệm vụ")
+        verbose_name_plural = _("nhiệm vụ")
+        ordering = ["plan", "area__order", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "area", "order"], name="task_order_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]

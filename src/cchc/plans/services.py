@@ -1,0 +1,198 @@
+"""Every write to plans, targets and tasks. Only the reform office writes; each service runs
+in one transaction and leaves history rows (who, when, before/after)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from cchc.core.services import ServiceError, audited_save, deny
+from cchc.organizations.models import Agency, AgencyLevel, Tier
+from cchc.organizations.selectors import is_reform_office
+from cchc.plans.models import (
+    Comparator,
+    Plan,
+    ReformArea,
+    Target,
+    TargetKind,
+    TargetThreshold,
+    Task,
+)
+
+PLAN_FIELDS = (
+    "year", "number", "title", "issuer", "place", "issued_on", "effective_on", "signer",
+    "purposes", "requirements",
+)  # fmt: skip
+
+
+def _require_reform_office(actor: AbstractBaseUser) -> None:
+    if not is_reform_office(actor):
+        raise deny(_("Chỉ Văn phòng CCHC (Sở Nội vụ) được thay đổi kế hoạch."))
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    actor: AbstractBaseUser,
+    province: Agency,
+    copy_targets_from: Plan | None = None,
+    **fields,
+) -> Plan:
+    """Create a plan for a year. With `copy_targets_from`, the targets and thresholds of
+    that plan are copied as a starting point (their wording can then be edited)."""
+    _require_reform_office(actor)
+    if province.level != AgencyLevel.PROVINCE:
+        raise ServiceError(_("Kế hoạch phải thuộc một tỉnh."))
+    if Plan.objects.filter(province=province, year=fields["year"]).exists():
+        raise ServiceError(
+            _("Đã có kế hoạch CCHC năm %(year)s của %(province)s.")
+            % {"year": fields["year"], "province": province}
+        )
+    plan = Plan(province=province, **{k: v for k, v in fields.items() if k in PLAN_FIELDS})
+    audited_save(plan, actor=actor, reason=_("Tạo kế hoạch"))
+    if copy_targets_from is not None:
+        for source in copy_targets_from.targets.prefetch_related("thresholds"):
+            thresholds = list(source.thresholds.all())
+            source.pk, source.plan = None, plan
+            source._state.adding = True
+            audited_save(source, actor=actor, reason=_("Sao chép từ kế hoạch trước"))
+            for threshold in thresholds:
+                threshold.pk, threshold.target = None, source
+                threshold._state.adding = True
+                audited_save(threshold, actor=actor)
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, actor: AbstractBaseUser, plan: Plan, **fields) -> Plan:
+    _require_reform_office(actor)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    year = fields.get("year", plan.year)
+    if Plan.objects.filter(province=plan.province, year=year).exclude(pk=plan.pk).exists():
+        raise ServiceError(_("Đã có kế hoạch CCHC năm %(year)s.") % {"year": year})
+    for name in PLAN_FIELDS:
+        if name in fields:
+            setattr(plan, name, fields[name])
+    audited_save(plan, actor=actor, reason=_("Sửa kế hoạch"))
+    return plan
+
+
+@dataclass(frozen=True)
+class ThresholdInput:
+    tier: str  # "" for the whole scope, else a Tier value
+    value: Decimal
+    upper: Decimal | None = None
+
+
+def _check_thresholds(comparator: str, thresholds: list[ThresholdInput]) -> None:
+    if not thresholds:
+        raise ServiceError(_("Chỉ tiêu cần ít nhất một ngưỡng."))
+    tiers = [t.tier for t in thresholds]
+    if len(set(tiers)) != len(tiers):
+        raise ServiceError(_("Mỗi cấp chỉ có một ngưỡng."))
+    if "" in tiers and len(tiers) > 1:
+        raise ServiceError(_("Ngưỡng chung và ngưỡng theo cấp không dùng cùng nhau."))
+    for t in thresholds:
+        if t.tier and t.tier not in Tier.values:
+            raise ServiceError(_("Cấp không hợp lệ: %(tier)s") % {"tier": t.tier})
+        if comparator == Comparator.BETWEEN:
+            if t.upper is None or t.upper < t.value:
+                raise ServiceError(
+                    _("Chỉ tiêu dạng khoảng cần ngưỡng trên không nhỏ hơn ngưỡng dưới.")
+                )
+        elif t.upper is not None:
+            raise ServiceError(_("Chỉ nhập ngưỡng trên khi so sánh là “trong khoảng”."))
+
+
+@transaction.atomic
+def target_save(
+    *,
+    actor: AbstractBaseUser,
+    plan: Plan,
+    target: Target | None = None,
+    thresholds: list[ThresholdInput],
+    **fields,
+) -> Target:
+    """Create (target=None) or update a target together with its thresholds."""
+    _require_reform_office(actor)
+    comparator = fields.get("comparator", target.comparator if target else Comparator.GTE)
+    _check_thresholds(comparator, thresholds)
+    if fields.get("kind") == TargetKind.GROWTH and not fields.get("baseline_year"):
+        raise ServiceError(_("Chỉ tiêu tăng trưởng cần năm gốc để so sánh."))
+    if target is None:
+        target = Target(plan=plan)
+    elif target.plan_id != plan.pk:
+        raise ServiceError(_("Chỉ tiêu không thuộc kế hoạch này."))
+    for name, value in fields.items():
+        setattr(target, name, value)
+    clash = Target.objects.filter(plan=plan, number=target.number, part=target.part)
+    if clash.exclude(pk=target.pk).exists():
+        raise ServiceError(_("Kế hoạch đã có chỉ tiêu %(label)s.") % {"label": target.label})
+    audited_save(target, actor=actor, reason=_("Lưu chỉ tiêu"))
+    kept = []
+    for item in thresholds:
+        row = target.thresholds.filter(tier=item.tier).first() or TargetThreshold(
+            target=target, tier=item.tier, value=item.value
+        )
+        row.value, row.upper = item.value, item.upper
+        audited_save(row, actor=actor)
+        kept.append(row.pk)
+    for stale in target.thresholds.exclude(pk__in=kept):
+        stale._history_user = actor
+        stale.delete()
+    return target
+
+
+@transaction.atomic
+def target_delete(*, actor: AbstractBaseUser, target: Target) -> None:
+    _require_reform_office(actor)
+    target._history_user = actor
+    target.delete()
+
+
+@transaction.atomic
+def task_save(
+    *,
+    actor: AbstractBaseUser,
+    plan: Plan,
+    task: Task | None = None,
+    area: ReformArea,
+    text: str,
+    output: str = "",
+    deadline: date | None = None,
+    lead_agency: Agency | None = None,
+    coordinating_agencies: list[Agency] | tuple[Agency, ...] = (),
+) -> Task:
+    """Create (task=None) or update a task. Lead and coordinating agencies are distinct
+    roles: the lead cannot also be listed as a coordinator."""
+    _require_reform_office(actor)
+    text = text.strip()
+    if not text:
+        raise ServiceError(_("Nội dung nhiệm vụ không được để trống."))
+    if lead_agency is not None and lead_agency in coordinating_agencies:
+        raise ServiceError(_("Cơ quan chủ trì không đồng thời là cơ quan phối hợp."))
+    if task is None:
+        task = Task(plan=plan)
+    elif task.plan_id != plan.pk:
+        raise ServiceError(_("Nhiệm vụ không thuộc kế hoạch này."))
+    if task.pk is None or task.area_id != area.pk:
+        last = Task.objects.filter(plan=plan, area=area).aggregate(m=Max("order"))["m"]
+        task.order = (last or 0) + 1
+    task.area, task.text, task.output = area, text, output
+    task.deadline, task.lead_agency = deadline, lead_agency
+    audited_save(task, actor=actor, reason=_("Lưu nhiệm vụ"))
+    task.coordinating_agencies.set(coordinating_agencies)
+    return task
+
+
+@transaction.atomic
+def task_delete(*, actor: AbstractBaseUser, task: Task) -> None:
+    _require_reform_office(actor)
+    task._history_user = actor
+    task.delete()

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from cchc.plans import views
+
+app_name = "plans"
+urlpatterns = [
+    path("", views.plan_list, name="plan_list"),
+    path("them/", views.plan_create, name="plan_create"),
+    path("<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("<int:pk>/sua/", views.plan_update, name="plan_update"),
+    path("<int:plan_pk>/chi-tieu/them/", views.target_create, name="target_create"),
+    path("chi-tieu/<int:pk>/sua/", views.target_update, name="target_update"),
+    path("chi-tieu/<int:pk>/xoa/", views.target_delete, name="target_delete"),
+    path("<int:plan_pk>/nhiem-vu/them/", views.task_create, name="task_create"),
+    path("nhiem-vu/<int:pk>/sua/", views.task_update, name="task_update"),
+    path("nhiem-vu/<int:pk>/xoa/", views.task_delete, name="task_delete"),
+]

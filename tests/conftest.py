@@ -1,0 +1,42 @@
+import pytest
+from django.core.management import call_command
+
+from tests.factories import make_user
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every database test starts from the bundled reference data (135 agencies, the 2022
+    plan), loaded once per session; each test's changes are rolled back."""
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", verbosity=0)
+
+
+@pytest.fixture
+def reform_office(db):
+    return make_user("vp", "12-SNV", "reform_office")
+
+
+@pytest.fixture
+def leader(db):
+    return make_user("ld", "12", "leader")
+
+
+@pytest.fixture
+def dept_officer(db):
+    return make_user("stp", "12-STP", "agency_officer")
+
+
+@pytest.fixture
+def district_officer(db):
+    return make_user("td", "106", "agency_officer")
+
+
+@pytest.fixture
+def commune_officer(db):
+    return make_user("bb", "106-02", "agency_officer")
+
+
+@pytest.fixture
+def appraiser(db):
+    return make_user("tdinh", "12-SNV", "appraiser")

@@ -1,0 +1,29 @@
+from decimal import Decimal
+
+import pytest
+
+from cchc.core.formatting import format_number, format_percent
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "expected"),
+    [
+        (30, 1, "30"),
+        (Decimal("15.50"), 2, "15,5"),
+        (Decimal("1234.5"), 1, "1.234,5"),
+        (1234567, 0, "1.234.567"),
+        (Decimal("0.05"), 1, "0,1"),  # half up, not banker's rounding
+        (Decimal("0.04"), 1, "0"),
+        (Decimal("-3.25"), 1, "-3,3"),
+        (Decimal("99.999"), 2, "100"),
+        (None, 1, "—"),
+    ],
+)
+def test_format_number(value, places, expected):
+    assert format_number(value, places) == expected
+
+
+def test_format_percent_keeps_no_data_distinct_from_zero():
+    assert format_percent(None) == "—"
+    assert format_percent(0) == "0%"
+    assert format_percent(Decimal("86.29"), 2) == "86,29%"

@@ -1,0 +1,152 @@
+"""The reform office's journeys through the pages, and query budgets of the list pages."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from cchc.organizations.models import Agency, AgencySuccession
+from cchc.plans.models import Plan, Task
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def office(client, reform_office):
+    client.force_login(reform_office)
+    return client
+
+
+def test_home_shows_eight_target_cards_without_data(office):
+    body = office.get(reverse("home")).content.decode()
+    assert body.count('class="card h-100 target-card"') == 8
+    assert "chưa có dữ liệu" in body
+    assert "Cấp xã: <strong>≥ 15%</strong>" in body
+    assert "tăng ≥ 10% so với năm 2021" in body
+    assert "Công tác chỉ đạo điều hành" in body and "Cải cách thể chế" in body
+    assert "Sở Nội vụ" in body
+
+
+def test_home_of_district_officer_names_its_agency_and_communes(client, district_officer):
+    client.force_login(district_officer)
+    body = client.get(reverse("home")).content.decode()
+    assert "Huyện Tam Đường" in body and "13 xã, phường, thị trấn trực thuộc" in body
+
+
+def test_plan_detail_shows_header_in_vietnamese_formats(office):
+    plan = Plan.objects.get(year=2022)
+    body = office.get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
+    assert "Số 4345/KH-UBND" in body and "ngày 23/12/2021" in body
+    assert "Nghị quyết số 76/NQ-CP ngày 15/07/2021 của Chính phủ" in body
+    assert "Người ký: Trần Tiến Dũng" in body
+
+
+def test_create_rename_and_end_an_agency_through_the_pages(office):
+    response = office.post(
+        reverse("organizations:agency_create"),
+        {"code": "106-99", "name": "Xã Thử Nghiệm", "level": "commune",
+         "parent": Agency.objects.get(code="106").pk, "valid_from": "01/07/2025"},
+    )  # fmt: skip
+    agency = Agency.objects.get(code="106-99")
+    assert response.url == reverse("organizations:agency_detail", args=[agency.pk])
+    assert agency.valid_from == date(2025, 7, 1)
+    office.post(reverse("organizations:agency_rename", args=[agency.pk]), {"name": "Xã Mới"})
+    office.post(reverse("organizations:agency_end", args=[agency.pk]), {"valid_to": "31/12/2026"})
+    agency.refresh_from_db()
+    assert (agency.name, agency.valid_to) == ("Xã Mới", date(2026, 12, 31))
+    detail = office.get(reverse("organizations:agency_detail", args=[agency.pk])).content.decode()
+    assert "Đã kết thúc hoạt động" not in detail  # still active until 31/12/2026
+    assert "Đổi tên từ “Xã Thử Nghiệm”" in detail
+
+
+def test_bad_agency_input_shows_error_and_writes_nothing(office):
+    response = office.post(
+        reverse("organizations:agency_create"),
+        {"code": "106-98", "name": "Xã Sai", "level": "commune",
+         "parent": Agency.objects.get(code="12").pk, "valid_from": "31/02/2025"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert not Agency.objects.filter(code="106-98").exists()
+    assert "Nhập ngày hợp lệ" in response.content.decode() or "ngày" in str(
+        response.context["form"].errors
+    )
+
+
+def test_succession_page_records_a_merger(office):
+    old = Agency.objects.filter(code__in=["106-02", "106-03"])
+    new = Agency.objects.get(code="106-04")
+    response = office.post(
+        reverse("organizations:agency_succession"),
+        {"predecessors": [a.pk for a in old], "successors": [new.pk], "effective_on": "01/07/2025"},
+    )
+    assert response.status_code == 302
+    assert AgencySuccession.objects.filter(successor=new).count() == 2
+    listing = office.get(reverse("organizations:agency_list")).context["agencies"]
+    assert "106-02" not in {a.code for a in listing}
+    everything = office.get(reverse("organizations:agency_list"), {"tat_ca": "1"})
+    assert "106-02" in {a.code for a in everything.context["agencies"]}
+
+
+def test_create_plan_for_2023_copying_targets(office):
+    response = office.post(
+        reverse("plans:plan_create"),
+        {"year": "2023", "title": "Kế hoạch cải cách hành chính tỉnh Lai Châu năm 2023",
+         "issued_on": "20/12/2022", "copy_targets_from": Plan.objects.get(year=2022).pk},
+    )  # fmt: skip
+    plan = Plan.objects.get(year=2023)
+    assert response.url == reverse("plans:plan_detail", args=[plan.pk])
+    assert plan.issued_on == date(2022, 12, 20) and plan.targets.count() == 11
+
+
+def test_edit_target_with_vietnamese_decimal(office):
+    target = Plan.objects.get(year=2022).targets.get(number=4)
+    url = reverse("plans:target_update", args=[target.pk])
+    form = office.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(value_commune="15,5", scope_levels=target.scope_levels)
+    response = office.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert {t.tier: t.value for t in target.thresholds.all()}["commune"] == Decimal("15.5")
+    body = office.get(reverse("home")).content.decode()
+    assert "Cấp xã: <strong>≥ 15,5%</strong>" in body
+
+
+def test_assign_lead_and_coordinators_to_a_task(office):
+    task = Plan.objects.get(year=2022).tasks.first()
+    snv, stp = Agency.objects.get(code="12-SNV"), Agency.objects.get(code="12-STP")
+    response = office.post(
+        reverse("plans:task_update", args=[task.pk]),
+        {"area": task.area_id, "text": task.text, "deadline": "31/12/2022",
+         "lead_agency": snv.pk, "coordinating_agencies": [stp.pk]},
+    )  # fmt: skip
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.lead_agency == snv and list(task.coordinating_agencies.all()) == [stp]
+    assert task.deadline == date(2022, 12, 31)
+    history = task.history.first()
+    assert history.history_user.username == "vp"
+
+
+def test_delete_task_needs_post(office):
+    task = Plan.objects.get(year=2022).tasks.first()
+    url = reverse("plans:task_delete", args=[task.pk])
+    assert office.get(url).status_code == 405
+    assert office.post(url).status_code == 302
+    assert not Task.objects.filter(pk=task.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("route", "budget"),
+    [("home", 12), ("plans:plan_list", 6), ("organizations:agency_list", 6)],
+)
+def test_page_query_budget(office, django_assert_max_num_queries, route, budget):
+    with django_assert_max_num_queries(budget):
+        assert office.get(reverse(route)).status_code == 200
+
+
+def test_plan_detail_query_budget_does_not_grow_with_tasks(office, django_assert_max_num_queries):
+    plan = Plan.objects.get(year=2022)
+    url = reverse("plans:plan_detail", args=[plan.pk])
+    with django_assert_max_num_queries(14):
+        office.get(url)

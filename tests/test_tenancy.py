@@ -1,0 +1,187 @@
+"""Agency isolation, proved route by route.
+
+Every named URL of the product must be classified below. A new route that is not
+classified fails `test_every_route_is_classified`, so isolation is decided, never forgotten.
+
+- AGENCY_OWNED: routes that show or change one agency's data; `kwargs(other)` builds the
+  route's arguments for an object of an agency outside the officer's scope. Such a lookup
+  must answer 404 (the same as a missing object), for GET and for POST.
+- AGENCY_LISTS: pages that list agency-owned data; they must never include another
+  agency's objects.
+- PROVINCE_SHARED: the province's published plan (targets, tasks as written): read by
+  every user with a role, never by an account without one; written only by the reform office.
+- ACCOUNT: login, logout and password pages of the user's own account.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cchc.organizations.models import Agency
+from cchc.plans.models import Plan
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def agency_pk(code: str):
+    return lambda: {"pk": Agency.objects.get(code=code).pk}
+
+
+def plan_pk():
+    return {"pk": Plan.objects.get(year=2022).pk}
+
+
+def plan_parent():
+    return {"plan_pk": Plan.objects.get(year=2022).pk}
+
+
+def target_pk():
+    return {"pk": Plan.objects.get(year=2022).targets.first().pk}
+
+
+def task_pk():
+    return {"pk": Plan.objects.get(year=2022).tasks.first().pk}
+
+
+AGENCY_OWNED = {
+    "organizations:agency_detail": agency_pk,
+    "organizations:agency_rename": agency_pk,
+    "organizations:agency_end": agency_pk,
+}
+AGENCY_LISTS = {"organizations:agency_list"}
+PROVINCE_SHARED_READ = {
+    "home": dict,
+    "plans:plan_list": dict,
+    "plans:plan_detail": plan_pk,
+}
+PROVINCE_SHARED_WRITE = {
+    "organizations:agency_create": dict,
+    "organizations:agency_succession": dict,
+    "plans:plan_create": dict,
+    "plans:plan_update": plan_pk,
+    "plans:target_create": plan_parent,
+    "plans:target_update": target_pk,
+    "plans:target_delete": target_pk,
+    "plans:task_create": plan_parent,
+    "plans:task_update": task_pk,
+    "plans:task_delete": task_pk,
+}
+ACCOUNT = {"login", "logout", "password_change", "password_change_done"}
+
+# (officer fixture, an agency it must not reach)
+OUTSIDERS = [
+    ("dept_officer", "12-SNV"),  # another department
+    ("dept_officer", "106"),  # a district
+    ("district_officer", "107"),  # another district
+    ("district_officer", "107-01"),  # another district's commune
+    ("district_officer", "12"),  # the province itself
+    ("commune_officer", "106"),  # its own district
+    ("commune_officer", "106-03"),  # a neighbouring commune
+    ("appraiser", "12-STP"),  # not assigned to it
+]
+
+
+def all_route_names() -> set[str]:
+    names = set()
+
+    def walk(patterns, namespace):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                ns = entry.namespace or namespace
+                walk(entry.url_patterns, ns)
+            elif isinstance(entry, URLPattern) and entry.name:
+                names.add(f"{namespace}:{entry.name}" if namespace else entry.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_route_is_classified():
+    classified = (
+        set(AGENCY_OWNED) | AGENCY_LISTS | set(PROVINCE_SHARED_READ)
+        | set(PROVINCE_SHARED_WRITE) | ACCOUNT
+    )  # fmt: skip
+    assert all_route_names() - classified == set(), "unclassified routes: decide their tenancy"
+    assert classified - all_route_names() == set(), "classified routes that no longer exist"
+
+
+@pytest.mark.parametrize("route", sorted(AGENCY_OWNED))
+@pytest.mark.parametrize(("officer", "other_code"), OUTSIDERS)
+def test_other_agencys_object_answers_404(client, request, route, officer, other_code):
+    client.force_login(request.getfixturevalue(officer))
+    url = reverse(route, kwargs=AGENCY_OWNED[route](other_code)())
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"name": "x", "valid_to": "01/01/2030"}).status_code == 404
+    assert Agency.objects.get(code=other_code).valid_to is None
+
+
+@pytest.mark.parametrize("route", sorted(AGENCY_OWNED))
+def test_own_agency_is_reachable_for_reading(client, dept_officer, route):
+    client.force_login(dept_officer)
+    url = reverse(route, kwargs=AGENCY_OWNED[route]("12-STP")())
+    # Reading the own agency works; changing it is the reform office's job (403, not 404).
+    expected = 200 if route == "organizations:agency_detail" else 403
+    assert client.get(url).status_code == expected
+
+
+@pytest.mark.parametrize(("officer", "other_code"), OUTSIDERS)
+def test_lists_never_include_other_agencies(client, request, officer, other_code):
+    client.force_login(request.getfixturevalue(officer))
+    for route in AGENCY_LISTS:
+        for params in ({}, {"tat_ca": "1"}, {"q": other_code}):
+            response = client.get(reverse(route), params)
+            assert response.status_code == 200
+            shown = {a.code for a in response.context["agencies"]}
+            assert other_code not in shown
+            other = Agency.objects.get(code=other_code)
+            detail = reverse("organizations:agency_detail", kwargs={"pk": other.pk})
+            assert detail not in response.content.decode()
+
+
+@pytest.mark.parametrize("route", sorted(PROVINCE_SHARED_READ))
+def test_shared_pages_need_a_role(client, route):
+    client.force_login(UserFactory(username="no-role"))
+    url = reverse(route, kwargs=PROVINCE_SHARED_READ[route]())
+    response = client.get(url)
+    if route == "home":
+        assert "chưa được gán vào cơ quan" in response.content.decode()
+        assert "4345/KH-UBND" not in response.content.decode()
+    else:
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize("route", sorted(PROVINCE_SHARED_READ))
+@pytest.mark.parametrize("officer", ["dept_officer", "commune_officer", "leader", "appraiser"])
+def test_shared_pages_are_readable_by_every_role(client, request, route, officer):
+    client.force_login(request.getfixturevalue(officer))
+    assert client.get(reverse(route, kwargs=PROVINCE_SHARED_READ[route]())).status_code == 200
+
+
+@pytest.mark.parametrize("route", sorted(PROVINCE_SHARED_WRITE))
+@pytest.mark.parametrize("officer", ["dept_officer", "district_officer", "leader", "appraiser"])
+def test_writes_are_refused_to_everyone_but_the_reform_office(client, request, route, officer):
+    client.force_login(request.getfixturevalue(officer))
+    url = reverse(route, kwargs=PROVINCE_SHARED_WRITE[route]())
+    before = (Plan.objects.count(), Agency.objects.count())
+    assert client.get(url).status_code in {403, 405}
+    assert (
+        client.post(url, {"year": 2031, "title": "x", "code": "Z", "name": "Z"}).status_code == 403
+    )
+    assert (Plan.objects.count(), Agency.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    "route",
+    sorted(
+        set(AGENCY_OWNED) | AGENCY_LISTS | set(PROVINCE_SHARED_READ) | set(PROVINCE_SHARED_WRITE)
+    ),
+)
+def test_anonymous_is_sent_to_login(client, route):
+    kwargs_factory = {**AGENCY_OWNED, **PROVINCE_SHARED_READ, **PROVINCE_SHARED_WRITE}.get(route)
+    if route in AGENCY_OWNED:
+        kwargs = kwargs_factory("12-STP")()
+    else:
+        kwargs = kwargs_factory() if kwargs_factory else {}
+    response = client.get(reverse(route, kwargs=kwargs))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
