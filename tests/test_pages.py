@@ -40,6 +40,12 @@ def test_plan_detail_shows_header_in_vietnamese_formats(office):
     assert "Số 4345/KH-UBND" in body and "ngày 23/12/2021" in body
     assert "Nghị quyết số 76/NQ-CP ngày 15/07/2021 của Chính phủ" in body
     assert "Người ký: Trần Tiến Dũng" in body
+    assert "Năm 2022" in body and "2.022" not in body  # a year is not a quantity
+
+
+def test_plan_list_shows_years_without_thousand_separator(office):
+    body = office.get(reverse("plans:plan_list")).content.decode()
+    assert "<td>2022</td>" in body
 
 
 def test_create_rename_and_end_an_agency_through_the_pages(office):

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.formatting import format_number
 from cchc.core.forms import BootstrapFormMixin, DateInput
 from cchc.organizations.forms import AgencyChoiceField, AgencyMultipleChoiceField
 from cchc.organizations.models import Agency, AgencyLevel, Tier
@@ -131,8 +132,10 @@ class TargetForm(BootstrapFormMixin, forms.Form):
         }  # fmt: skip
         keys = {tier: key for tier, key, _label in TIER_FIELDS}
         for threshold in target.thresholds.all():
-            initial[f"value_{keys[threshold.tier]}"] = threshold.value
-            initial[f"upper_{keys[threshold.tier]}"] = threshold.upper
+            # "30" and "15,5" rather than "30,00": the way the plan writes them.
+            initial[f"value_{keys[threshold.tier]}"] = format_number(threshold.value, 2)
+            if threshold.upper is not None:
+                initial[f"upper_{keys[threshold.tier]}"] = format_number(threshold.upper, 2)
         return initial
 
 
