@@ -26,4 +26,5 @@ urlpatterns = [
     ),
     path("co-quan/", include("cchc.organizations.urls")),
     path("ke-hoach/", include("cchc.plans.urls")),
+    path("chi-tieu/", include("cchc.indicators.urls")),
 ]

@@ -10,6 +10,8 @@ classified fails `test_every_route_is_classified`, so isolation is decided, neve
   agency's objects.
 - PROVINCE_SHARED: the province's published plan (targets, tasks as written): read by
   every user with a role, never by an account without one; written only by the reform office.
+- SCOPED_FIGURES: pages whose figures are summed over the user's scope (targets dashboard,
+  target detail, its Excel export): another agency's numbers and names never appear.
 - ACCOUNT: login, logout and password pages of the user's own account.
 """
 
@@ -68,6 +70,21 @@ PROVINCE_SHARED_WRITE = {
 }
 ACCOUNT = {"login", "logout", "password_change", "password_change_done"}
 
+
+def target_of(label):
+    def kwargs():
+        target = next(t for t in Plan.objects.get(year=2022).targets.all() if t.label == label)
+        return {"pk": target.pk}
+
+    return kwargs
+
+
+SCOPED_FIGURES = {
+    "indicators:dashboard": dict,
+    "indicators:target_detail": target_of("6c"),
+    "indicators:target_agencies_xlsx": target_of("6c"),
+}
+
 # (officer fixture, an agency it must not reach)
 OUTSIDERS = [
     ("dept_officer", "12-SNV"),  # another department
@@ -99,7 +116,7 @@ def all_route_names() -> set[str]:
 def test_every_route_is_classified():
     classified = (
         set(AGENCY_OWNED) | AGENCY_LISTS | set(PROVINCE_SHARED_READ)
-        | set(PROVINCE_SHARED_WRITE) | ACCOUNT
+        | set(PROVINCE_SHARED_WRITE) | set(SCOPED_FIGURES) | ACCOUNT
     )  # fmt: skip
     assert all_route_names() - classified == set(), "unclassified routes: decide their tenancy"
     assert classified - all_route_names() == set(), "classified routes that no longer exist"
@@ -185,3 +202,53 @@ def test_anonymous_is_sent_to_login(client, route):
     response = client.get(reverse(route, kwargs=kwargs))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+@pytest.fixture
+def figures_of_three_agencies(db):
+    from datetime import date
+
+    from cchc.indicators.services import snapshots_refresh
+    from cchc.operations.models import DossierMonthly, ImportRun, Procedure
+
+    run = ImportRun.objects.create(kind="dossier_stats", file_name="t.csv")
+    procedure = Procedure.objects.create(code="P-T", name="Thủ tục thử")
+    for code, online in [("12-STP", 7), ("12-SNV", 3), ("107-01", 1)]:
+        DossierMonthly.objects.create(
+            agency=Agency.objects.get(code=code), procedure=procedure, month=date(2022, 1, 1),
+            source="imported", received=10, received_online=online, import_run=run,
+        )  # fmt: skip
+    snapshots_refresh(agency_ids=None, years=[2022])
+
+
+@pytest.mark.parametrize("route", sorted(SCOPED_FIGURES))
+def test_scoped_figures_never_show_other_agencies(
+    client, dept_officer, figures_of_three_agencies, route
+):
+    client.force_login(dept_officer)
+    response = client.get(reverse(route, kwargs=SCOPED_FIGURES[route]()))
+    assert response.status_code == 200
+    if route.endswith("xlsx"):
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        cells = [
+            c
+            for row in load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True)
+            for c in row
+        ]
+        assert (
+            "Sở Tư pháp" in cells and "Sở Nội vụ" not in cells and "Thị trấn Mường Tè" not in cells
+        )
+    else:
+        body = response.content.decode()
+        assert "Sở Nội vụ</td>" not in body and "Mường Tè" not in body
+        assert "<strong>70%</strong>" in body and "(7/10)" in body  # its own figure
+        assert "(11/30)" not in body and "36,67%" not in body  # not the province's
+
+
+@pytest.mark.parametrize("route", sorted(SCOPED_FIGURES))
+def test_scoped_figures_need_a_role(client, route):
+    client.force_login(UserFactory(username="no-role-2"))
+    assert client.get(reverse(route, kwargs=SCOPED_FIGURES[route]())).status_code == 404

@@ -42,9 +42,13 @@ INSTALLED_APPS = [
     "django.forms",
     "axes",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "cchc.core",
     "cchc.organizations",
     "cchc.plans",
+    "cchc.operations",
+    "cchc.indicators",
 ]
 
 MIDDLEWARE = [
@@ -154,3 +158,10 @@ LOGGING = {
 }
 
 FORM_RENDERER = "cchc.core.forms.FormRenderer"
+
+# Background jobs (imports, indicator refresh) run in `manage.py db_worker`; `make demo`
+# starts one beside the web server. Tests run jobs immediately in the calling thread.
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Largest file accepted by an upload form (imports): 200 MB.
+IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(200 * 1024 * 1024)) or 0)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

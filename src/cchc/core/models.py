@@ -10,3 +10,20 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class CalendarOverride(TimeStampedModel):
+    """A day whose working status differs from the rule (weekends and public holidays):
+    each year the government swaps some days — a weekday off, a Saturday worked."""
+
+    day = models.DateField(_("ngày"), unique=True)
+    is_working_day = models.BooleanField(_("là ngày làm việc"))
+    note = models.CharField(_("căn cứ, ghi chú"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("ngày hoán đổi")
+        verbose_name_plural = _("ngày hoán đổi")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y}: {'làm việc' if self.is_working_day else 'nghỉ'}"

@@ -1,0 +1,87 @@
+"""What the targets dashboard shows: each target of a plan evaluated for the user's scope,
+overall and per tier, judged against its thresholds. Reads snapshots only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Max
+
+from cchc.indicators.models import IndicatorSnapshot
+from cchc.indicators.registry import INDICATORS
+from cchc.indicators.selectors import Evaluation, evaluate, judge
+from cchc.organizations.models import Tier
+from cchc.organizations.scope import AgencyScope
+from cchc.plans.models import Plan, Target
+
+
+@dataclass
+class TargetStatus:
+    target: Target
+    overall: Evaluation | None
+    tiers: list[tuple[str, Evaluation]] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """ "met", "at_risk", "missed", "pending" (judged but no verdict yet) or "no_data"."""
+        judged = [e for _label, e in self.tiers] or ([self.overall] if self.overall else [])
+        if not judged or all(e.value is None for e in judged):
+            return "no_data"
+        if any(e.met is False and e.at_risk for e in judged):
+            return "missed"
+        if any(e.at_risk for e in judged):
+            return "at_risk"
+        if all(e.met for e in judged if e.value is not None):
+            return "met"
+        return "pending"
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.overall and self.overall.synthetic)
+
+
+def data_through(year: int) -> date | None:
+    """The last month of `year` for which any snapshot exists."""
+    return IndicatorSnapshot.objects.filter(month__year=year).aggregate(m=Max("month"))["m"]
+
+
+def target_status(
+    target: Target, *, scope: AgencyScope, year: int, through: date | None
+) -> TargetStatus:
+    code = target.indicator_code
+    if code not in INDICATORS:
+        return TargetStatus(target=target, overall=None)
+    thresholds = list(target.thresholds.all())
+    overall = evaluate(
+        code, scope=scope, year=year, through=through, baseline_year=target.baseline_year
+    )
+    status = TargetStatus(target=target, overall=overall)
+    general = [t for t in thresholds if not t.tier]
+    if general:
+        judge(
+            overall,
+            comparator=target.comparator,
+            threshold=general[0].value,
+            upper=general[0].upper,
+        )
+    for threshold in sorted(
+        (t for t in thresholds if t.tier), key=lambda t: Tier.values.index(t.tier)
+    ):
+        evaluation = evaluate(
+            code, scope=scope, year=year, through=through, tier=threshold.tier,
+            baseline_year=target.baseline_year,
+        )  # fmt: skip
+        judge(
+            evaluation,
+            comparator=target.comparator,
+            threshold=threshold.value,
+            upper=threshold.upper,
+        )
+        status.tiers.append((threshold.get_tier_display(), evaluation))
+    return status
+
+
+def plan_statuses(plan: Plan, *, scope: AgencyScope, through: date | None) -> list[TargetStatus]:
+    targets = plan.targets.prefetch_related("thresholds").order_by("number", "part")
+    return [target_status(t, scope=scope, year=plan.year, through=through) for t in targets]

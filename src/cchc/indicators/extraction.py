@@ -1,0 +1,197 @@
+"""Layer 2 of the indicator engine: numerators and denominators per agency × month,
+aggregated inside the database (never a Python loop over dossiers).
+
+Each extractor receives a `Window` (which agencies, which months) and returns every
+snapshot row for that window; the refresh replaces the window's rows with them."""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum
+from django.db.models.functions import ExtractYear
+
+from cchc.operations.models import (
+    ONLINE_LEVELS_3_4,
+    DossierMonthly,
+    Inspection,
+    LegalDocument,
+    LegalReview,
+    ProcedureSnapshot,
+    SystemConnection,
+    WorkRecordStat,
+)
+from cchc.organizations.models import TIER_OF_LEVEL, Agency, AgencyLevel
+
+
+@dataclass(frozen=True)
+class Window:
+    agency_ids: frozenset[int] | None  # None: every agency
+    months: tuple[date, ...]  # first days of months, sorted
+
+    def agency_q(self, field: str = "agency_id") -> Q:
+        return Q() if self.agency_ids is None else Q(**{f"{field}__in": self.agency_ids})
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({m.year for m in self.months})
+
+
+@dataclass(frozen=True)
+class Row:
+    agency_id: int
+    tier: str
+    month: date
+    numerator: int
+    denominator: int
+    synthetic: bool = False
+
+
+def month_end(month: date) -> date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def agency_tiers() -> dict[int, str]:
+    return {
+        pk: TIER_OF_LEVEL[AgencyLevel(level)]
+        for pk, level in Agency.objects.values_list("pk", "level")
+    }
+
+
+def province_id() -> int:
+    return Agency.objects.filter(level=AgencyLevel.PROVINCE).values_list("pk", flat=True).first()
+
+
+def _synthetic(prefix: str = "") -> Count:
+    return Count("pk", filter=Q(**{f"{prefix}import_run__synthetic": True}))
+
+
+def dossier_monthly(numerator: str, denominator: str, *, only_online_payment: bool = False):
+    """Sum two DossierMonthly counters per agency × month."""
+
+    def extract(window: Window) -> Iterable[Row]:
+        tiers = agency_tiers()
+        qs = DossierMonthly.objects.filter(window.agency_q(), month__in=window.months)
+        if only_online_payment:
+            # 5b counts payments "trong số đó": only procedures offering online payment that year.
+            qs = qs.annotate(year=ExtractYear("month")).filter(
+                Exists(
+                    ProcedureSnapshot.objects.filter(
+                        procedure=OuterRef("procedure"), year=OuterRef("year"), online_payment=True
+                    )
+                )
+            )
+        for r in qs.values("agency_id", "month").annotate(
+            n=Sum(numerator), d=Sum(denominator), syn=_synthetic()
+        ):
+            yield Row(
+                r["agency_id"], tiers[r["agency_id"]], r["month"], r["n"], r["d"], r["syn"] > 0
+            )
+
+    return extract
+
+
+def work_records(window: Window) -> Iterable[Row]:
+    tiers = agency_tiers()
+    qs = WorkRecordStat.objects.filter(window.agency_q(), month__in=window.months)
+    for r in qs.values("agency_id", "month", "online", "total", syn=F("import_run__synthetic")):
+        yield Row(
+            r["agency_id"], tiers[r["agency_id"]], r["month"], r["online"], r["total"], r["syn"]
+        )
+
+
+def inspection_coverage(window: Window) -> Iterable[Row]:
+    """Stock: for each department and district UBND active in the year, 1/1 if inspected
+    between 1 January and the month's end, 0/1 if not yet (target 1 counts no communes)."""
+    agencies = Agency.objects.filter(
+        window.agency_q("pk"), level__in=[AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT]
+    )
+    for year in window.years:
+        active = list(agencies.active_on(date(year, 12, 31)).values_list("pk", "level"))
+        first = dict(
+            Inspection.objects.filter(inspected_on__year=year, agency_id__in=[a for a, _ in active])
+            .values("agency_id")
+            .annotate(first=Min("inspected_on"))
+            .values_list("agency_id", "first")
+        )
+        synthetic = set(
+            Inspection.objects.filter(
+                inspected_on__year=year, import_run__synthetic=True
+            ).values_list("agency_id", flat=True)
+        )
+        for month in (m for m in window.months if m.year == year):
+            end = month_end(month)
+            for agency_id, level in active:
+                done = agency_id in first and first[agency_id] <= end
+                yield Row(
+                    agency_id, TIER_OF_LEVEL[level], month, int(done), 1, agency_id in synthetic
+                )
+
+
+def legal_review_coverage(window: Window) -> Iterable[Row]:
+    """Stock: documents issued since 1 January up to the month's end, and how many of them
+    have been checked or reviewed by then."""
+    tiers = agency_tiers()
+    for month in window.months:
+        end = month_end(month)
+        reviewed = LegalReview.objects.filter(document=OuterRef("pk"), reviewed_on__lte=end)
+        qs = LegalDocument.objects.filter(
+            window.agency_q(), issued_on__year=month.year, issued_on__lte=end
+        ).annotate(done=Exists(reviewed))
+        for r in qs.values("agency_id").annotate(
+            d=Count("pk"), n=Count("pk", filter=Q(done=True)), syn=_synthetic()
+        ):
+            yield Row(r["agency_id"], tiers[r["agency_id"]], month, r["n"], r["d"], r["syn"] > 0)
+
+
+def systems_connected(window: Window) -> Iterable[Row]:
+    """Stock: required connections in place at the month's end / required connections.
+    Stored on the systems' owner agency."""
+    tiers = agency_tiers()
+    qs = SystemConnection.objects.filter(window.agency_q("system__owner_id"))
+    for month in window.months:
+        end = month_end(month)
+        for r in qs.values(owner=F("system__owner_id")).annotate(
+            d=Count("pk"),
+            n=Count("pk", filter=Q(connected_on__lte=end)),
+            syn=_synthetic(),
+        ):
+            yield Row(r["owner"], tiers[r["owner"]], month, r["n"], r["d"], r["syn"] > 0)
+
+
+def catalogue(numerator: Q, denominator: Q):
+    """Stock over the procedure catalogue of each month's year, per authority tier, stored on
+    the province: the catalogue belongs to the province, not to one agency."""
+
+    def extract(window: Window) -> Iterable[Row]:
+        province = province_id()
+        by_year: dict[int, list[Row]] = defaultdict(list)
+        for year in window.years:
+            qs = ProcedureSnapshot.objects.filter(year=year).filter(denominator)
+            for r in qs.values("authority_tier").annotate(
+                d=Count("pk"), n=Count("pk", filter=numerator), syn=_synthetic()
+            ):
+                by_year[year].append(
+                    Row(
+                        province,
+                        r["authority_tier"],
+                        date(year, 1, 1),
+                        r["n"],
+                        r["d"],
+                        r["syn"] > 0,
+                    )
+                )
+        for month in window.months:
+            for row in by_year[month.year]:
+                yield Row(
+                    row.agency_id, row.tier, month, row.numerator, row.denominator, row.synthetic
+                )
+
+    return extract
+
+
+ONLINE_3_4 = Q(online_level__in=ONLINE_LEVELS_3_4)

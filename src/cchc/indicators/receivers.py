@@ -1,0 +1,25 @@
+from django.dispatch import receiver
+
+from cchc.indicators.services import snapshots_refresh
+from cchc.operations.models import ImportKind
+from cchc.operations.signals import operational_data_changed
+
+# Which indicators read which kind of data: a refresh recomputes only those.
+INDICATORS_OF_KIND = {
+    ImportKind.DOSSIERS: ["RESULT_DIGITISATION", "ONLINE_PAYMENT_SHARE", "ONLINE_DOSSIER_SHARE", "ON_TIME_RATE"],
+    ImportKind.DOSSIER_STATS: ["RESULT_DIGITISATION", "ONLINE_PAYMENT_SHARE", "ONLINE_DOSSIER_SHARE", "ON_TIME_RATE"],
+    ImportKind.PROCEDURES: ["ONLINE_PAYMENT_PROCEDURES", "ONLINE_SERVICE_GROWTH", "PORTAL_INTEGRATION_GROWTH", "ONLINE_PAYMENT_SHARE"],
+    ImportKind.WORK_RECORDS: ["WORK_RECORDS_ONLINE"],
+    ImportKind.LEGAL_DOCUMENTS: ["LEGAL_REVIEW_COVERAGE"],
+    ImportKind.INSPECTIONS: ["INSPECTION_COVERAGE"],
+    ImportKind.SYSTEMS: ["SYSTEMS_CONNECTED"],
+}  # fmt: skip
+
+
+@receiver(operational_data_changed)
+def refresh_after_import(sender, *, run, agency_ids, months, years, **kwargs):
+    touched_years = set(years) | {m.year for m in months}
+    codes = INDICATORS_OF_KIND.get(run.kind)
+    # The catalogue changes what counts for every agency's payment share: refresh all agencies.
+    scope = None if run.kind == ImportKind.PROCEDURES else agency_ids
+    snapshots_refresh(agency_ids=scope, years=touched_years, codes=codes)

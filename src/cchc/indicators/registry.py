@@ -1,0 +1,116 @@
+"""Layer 1 of the indicator engine: one declaration per indicator — stable code, Vietnamese
+title, unit, how it aggregates, its extractor and the document that defines it
+(docs/kpi/<CODE>.md). Plans link their targets to these codes (Target.indicator_code)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from django.db.models import Q
+
+from cchc.indicators import extraction as x
+
+Aggregation = Literal["flow", "stock"]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    title: str
+    numerator_label: str
+    denominator_label: str
+    aggregation: Aggregation
+    extract: Callable[[x.Window], Iterable[x.Row]] | None
+    per_agency: bool = True  # False: stored on the province only (catalogue)
+    growth: bool = False  # value = growth of the numerator against a baseline year
+    # Year-end projection: "trend" for flow ratios, "pace" for coverage that accumulates
+    # from zero each year (inspections), "current" where the state is the projection.
+    projection: Literal["trend", "pace", "current"] = "current"
+    note: str = ""
+    drill: str = ""  # which records lie behind the number: "dossiers", "work_records", …
+
+    @property
+    def doc_path(self) -> str:
+        return f"docs/kpi/{self.code}.md"
+
+
+INDICATORS: dict[str, Indicator] = {
+    i.code: i
+    for i in [
+        Indicator(
+            "INSPECTION_COVERAGE", "Tỷ lệ sở, ban, ngành, UBND cấp huyện được kiểm tra CCHC",
+            "cơ quan đã được kiểm tra", "sở, ban, ngành và UBND cấp huyện", "stock",
+            x.inspection_coverage, drill="inspections", projection="pace",
+        ),
+        Indicator(
+            "PAR_INDEX_COVERAGE", "Tỷ lệ cơ quan được đánh giá, xếp loại Chỉ số CCHC",
+            "cơ quan có kết quả Chỉ số CCHC", "cơ quan thuộc đối tượng", "stock", None,
+            note="Tính được khi có kết quả Chỉ số CCHC được công bố.",
+        ),
+        Indicator(
+            "LEGAL_REVIEW_COVERAGE", "Tỷ lệ văn bản QPPL đã ban hành được kiểm tra, rà soát",
+            "văn bản đã kiểm tra, rà soát", "văn bản ban hành trong năm", "stock",
+            x.legal_review_coverage, drill="legal_documents",
+        ),
+        Indicator(
+            "RESULT_DIGITISATION", "Tỷ lệ kết quả giải quyết TTHC được số hóa",
+            "kết quả được số hóa", "hồ sơ đã giải quyết", "flow",
+            x.dossier_monthly("results_digitized", "finished"), drill="dossiers",
+            note="Mẫu số là kết quả giải quyết trong năm, chưa gồm kết quả còn hiệu lực của các "
+            "năm trước (chưa có dữ liệu kho kết quả).",
+        ),
+        Indicator(
+            "ONLINE_PAYMENT_PROCEDURES", "Tỷ lệ TTHC có nghĩa vụ tài chính được thanh toán trực tuyến",
+            "TTHC có phí đã triển khai thanh toán trực tuyến", "TTHC có phí, lệ phí", "stock",
+            x.catalogue(Q(online_payment=True), Q(has_fee=True)), per_agency=False,
+        ),
+        Indicator(
+            "ONLINE_PAYMENT_SHARE", "Tỷ lệ giao dịch thanh toán trực tuyến",
+            "hồ sơ thanh toán trực tuyến", "hồ sơ có phí của TTHC đã có thanh toán trực tuyến",
+            "flow", x.dossier_monthly("paid_online", "with_fee", only_online_payment=True),
+            drill="dossiers",
+        ),
+        Indicator(
+            "ONLINE_SERVICE_GROWTH", "Tăng số TTHC cung cấp dịch vụ công trực tuyến mức độ 3, 4",
+            "TTHC đủ điều kiện cung cấp trực tuyến mức độ 3, 4", "TTHC đủ điều kiện", "stock",
+            x.catalogue(x.ONLINE_3_4, Q(eligible_online=True)), per_agency=False, growth=True,
+        ),
+        Indicator(
+            "PORTAL_INTEGRATION_GROWTH", "Tăng số dịch vụ công tích hợp trên Cổng DVC quốc gia",
+            "DVC trực tuyến tích hợp trên Cổng DVC quốc gia", "DVC trực tuyến mức độ 3, 4", "stock",
+            x.catalogue(Q(on_national_portal=True), x.ONLINE_3_4), per_agency=False, growth=True,
+        ),
+        Indicator(
+            "ONLINE_DOSSIER_SHARE", "Tỷ lệ hồ sơ tiếp nhận trực tuyến",
+            "hồ sơ tiếp nhận trực tuyến", "hồ sơ tiếp nhận", "flow",
+            x.dossier_monthly("received_online", "received"), drill="dossiers",
+        ),
+        Indicator(
+            "SYSTEMS_CONNECTED", "Tỷ lệ hệ thống thông tin đã kết nối với hệ thống quốc gia",
+            "kết nối đã thực hiện", "kết nối phải có", "stock", x.systems_connected,
+        ),
+        Indicator(
+            "WORK_RECORDS_ONLINE", "Tỷ lệ hồ sơ công việc xử lý trên môi trường mạng",
+            "hồ sơ công việc xử lý trên mạng", "hồ sơ công việc (không gồm hồ sơ mật)", "flow",
+            x.work_records, drill="work_records",
+        ),
+        Indicator(
+            "ON_TIME_RATE", "Tỷ lệ hồ sơ giải quyết đúng hạn",
+            "hồ sơ giải quyết đúng hạn", "hồ sơ đã giải quyết", "flow",
+            x.dossier_monthly("finished_on_time", "finished"), drill="dossiers",
+        ),
+    ]
+}  # fmt: skip
+
+
+# Flow ratios project with their monthly trend.
+INDICATORS = {
+    code: (replace(i, projection="trend") if i.aggregation == "flow" else i)
+    for code, i in INDICATORS.items()
+}
+
+
+def get(code: str) -> Indicator | None:
+    return INDICATORS.get(code)

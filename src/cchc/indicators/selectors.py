@@ -1,0 +1,136 @@
+"""Reading indicator values for a scope and a period, from snapshots only.
+
+`evaluate` sums the snapshots of the agencies in scope (optionally one tier or one agency)
+month by month, and gives the year-to-date value with its numerator and denominator, the
+monthly trend, a year-end projection and, when a target is given, met / at risk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from cchc.indicators import formulas
+from cchc.indicators.models import IndicatorSnapshot
+from cchc.indicators.registry import INDICATORS, Indicator
+from cchc.organizations.scope import AgencyScope
+
+
+@dataclass
+class Evaluation:
+    indicator: Indicator
+    numerator: int | None
+    denominator: int | None
+    value: Decimal | None
+    trend: list[tuple[date, Decimal | None]] = field(default_factory=list)
+    projection: Decimal | None = None
+    baseline_value: int | None = None  # growth: the baseline year's count
+    synthetic: bool = False
+    threshold: Decimal | None = None
+    comparator: str | None = None
+    met: bool | None = None
+    at_risk: bool | None = None
+
+    @property
+    def has_data(self) -> bool:
+        return self.value is not None
+
+
+def _monthly(qs) -> list[tuple[date, int, int, bool]]:
+    return [
+        (r["month"], r["n"], r["d"], r["syn"] > 0)
+        for r in qs.values("month")
+        .annotate(
+            n=Sum("numerator"), d=Sum("denominator"), syn=Count("pk", filter=Q(synthetic=True))
+        )
+        .order_by("month")
+    ]
+
+
+def snapshots(
+    code: str, *, scope: AgencyScope, tier: str | None = None, agency_id: int | None = None
+):
+    qs = IndicatorSnapshot.objects.visible_to(scope).filter(indicator=code)
+    if tier:
+        qs = qs.filter(tier=tier)
+    if agency_id is not None:
+        qs = qs.filter(agency_id=agency_id)
+    return qs
+
+
+def evaluate(
+    code: str,
+    *,
+    scope: AgencyScope,
+    year: int,
+    through: date | None = None,
+    tier: str | None = None,
+    agency_id: int | None = None,
+    baseline_year: int | None = None,
+) -> Evaluation:
+    indicator = INDICATORS[code]
+    through = through or date(year, 12, 1)
+    qs = snapshots(code, scope=scope, tier=tier, agency_id=agency_id)
+    months = _monthly(qs.filter(month__year=year, month__lte=through))
+    result = Evaluation(indicator=indicator, numerator=None, denominator=None, value=None)
+    if not months:
+        return result
+    result.synthetic = any(m[3] for m in months)
+    if indicator.aggregation == "flow":
+        n, d = sum(m[1] for m in months), sum(m[2] for m in months)
+        result.trend = [(m[0], formulas.rate(m[1], m[2])) for m in months]
+    else:
+        n, d = months[-1][1], months[-1][2]
+        result.trend = [(m[0], formulas.rate(m[1], m[2])) for m in months]
+    result.numerator, result.denominator = n, d
+    if indicator.growth:
+        base = _monthly(qs.filter(month__year=baseline_year or year - 1))
+        result.baseline_value = base[-1][1] if base else None
+        result.value = formulas.growth(n, result.baseline_value)
+        result.projection = result.value
+        return result
+    result.value = formulas.rate(n, d)
+    by_month = {m[0].month: (m[1], m[2]) for m in months}
+    series = [by_month.get(i, (0, 0)) for i in range(1, months[-1][0].month + 1)]
+    if indicator.projection == "trend":
+        result.projection = formulas.project_year_end(series, aggregation="flow")
+    elif indicator.projection == "pace":
+        result.projection = formulas.project_year_end(series, aggregation="stock")
+    else:
+        result.projection = result.value
+    return result
+
+
+def judge(
+    evaluation: Evaluation, *, comparator: str, threshold: Decimal, upper: Decimal | None = None
+) -> Evaluation:
+    evaluation.threshold, evaluation.comparator = threshold, comparator
+    evaluation.met = formulas.meets(
+        evaluation.value, comparator=comparator, threshold=threshold, upper=upper
+    )
+    evaluation.at_risk = formulas.at_risk(
+        projection=evaluation.projection, comparator=comparator, threshold=threshold, upper=upper
+    )
+    return evaluation
+
+
+def per_agency(
+    code: str, *, scope: AgencyScope, year: int, through: date | None = None
+) -> list[dict]:
+    """Year-to-date numerator, denominator and value per agency in scope, in one query."""
+    indicator = INDICATORS[code]
+    through = through or date(year, 12, 1)
+    qs = snapshots(code, scope=scope).filter(month__year=year, month__lte=through)
+    if indicator.aggregation == "stock":
+        last = qs.order_by("-month").values_list("month", flat=True).first()
+        qs = qs.filter(month=last)
+    rows = (
+        qs.values("agency_id", "agency__name", "agency__code", "agency__level", "tier")
+        .annotate(
+            n=Sum("numerator"), d=Sum("denominator"), syn=Count("pk", filter=Q(synthetic=True))
+        )
+        .order_by("agency__code")
+    )
+    return [{**r, "value": formulas.rate(r["n"], r["d"]), "synthetic": r["syn"] > 0} for r in rows]

@@ -1,0 +1,160 @@
+import json
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from cchc.core.xlsx import xlsx_response
+from cchc.indicators import dashboard
+from cchc.indicators.registry import INDICATORS
+from cchc.indicators.selectors import per_agency
+from cchc.organizations.selectors import membership_of, scope_for
+from cchc.plans import selectors as plan_selectors
+from cchc.plans.models import Plan, Target
+
+STATUS_LABELS = {
+    "met": ("Đạt", "success"),
+    "at_risk": ("Đạt, nhưng dự báo không giữ được", "warning"),
+    "missed": ("Chưa đạt, dự báo không đạt", "danger"),
+    "pending": ("Chưa đạt, dự báo đạt", "info"),
+    "no_data": ("Chưa có dữ liệu", "secondary"),
+}
+
+
+def _plan(request: HttpRequest) -> Plan:
+    if membership_of(request.user) is None:
+        raise Http404
+    year = request.GET.get("nam")
+    plans = Plan.objects.all()
+    plan = plans.filter(year=year).first() if year and year.isdigit() else None
+    if plan is None:
+        pk = plan_selectors.current_plan_id(today=timezone.localdate())
+        plan = plans.filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def _through(request: HttpRequest, plan: Plan) -> date | None:
+    last = dashboard.data_through(plan.year)
+    month = request.GET.get("thang")
+    if month and month.isdigit() and 1 <= int(month) <= 12:
+        chosen = date(plan.year, int(month), 1)
+        return min(chosen, last) if last else chosen
+    return last
+
+
+@login_required
+def targets_dashboard(request: HttpRequest) -> HttpResponse:
+    plan = _plan(request)
+    through = _through(request, plan)
+    statuses = dashboard.plan_statuses(plan, scope=scope_for(request.user), through=through)
+    return render(
+        request,
+        "indicators/dashboard.html",
+        {
+            "plan": plan,
+            "through": through,
+            "statuses": [(s, *STATUS_LABELS[s.status]) for s in statuses],
+            "synthetic": any(s.synthetic for s in statuses),
+            "months": range(1, 13),
+            "membership": membership_of(request.user),
+        },
+    )
+
+
+def _target(request: HttpRequest, pk: int) -> Target:
+    if membership_of(request.user) is None:
+        raise Http404
+    target = (
+        Target.objects.select_related("plan").prefetch_related("thresholds").filter(pk=pk).first()
+    )
+    if target is None or target.indicator_code not in INDICATORS:
+        raise Http404
+    return target
+
+
+@login_required
+def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    target = _target(request, pk)
+    through = _through(request, target.plan)
+    scope = scope_for(request.user)
+    status = dashboard.target_status(target, scope=scope, year=target.plan.year, through=through)
+    agencies = per_agency(
+        target.indicator_code, scope=scope, year=target.plan.year, through=through
+    )
+    sort = request.GET.get("sap_xep", "ma")
+    if sort == "ty_le":
+        agencies.sort(key=lambda r: (r["value"] is None, r["value"] or 0))
+    elif sort == "ty_le_giam":
+        agencies.sort(key=lambda r: (r["value"] is None, -(r["value"] or 0)))
+    threshold = next((t.value for t in target.thresholds.all() if not t.tier), None)
+    chart = {
+        "months": [f"{m:%m/%Y}" for m, _v in (status.overall.trend if status.overall else [])],
+        "values": [
+            float(v) if v is not None else None
+            for _m, v in (status.overall.trend if status.overall else [])
+        ],
+        "threshold": float(threshold) if threshold is not None else None,
+    }
+    label, colour = STATUS_LABELS[status.status]
+    return render(
+        request,
+        "indicators/target_detail.html",
+        {
+            "target": target,
+            "plan": target.plan,
+            "status": status,
+            "status_label": label,
+            "status_colour": colour,
+            "indicator": INDICATORS[target.indicator_code],
+            "agencies": agencies,
+            "sort": sort,
+            "through": through,
+            "chart_json": json.dumps(chart),
+        },
+    )
+
+
+@login_required
+def target_agencies_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    target = _target(request, pk)
+    through = _through(request, target.plan)
+    indicator = INDICATORS[target.indicator_code]
+    rows = per_agency(
+        target.indicator_code, scope=scope_for(request.user), year=target.plan.year, through=through
+    )
+    return xlsx_response(
+        filename=f"chi-tieu-{target.label}-{target.plan.year}.xlsx",
+        title=f"Chỉ tiêu {target.label}: {indicator.title}",
+        subtitle=(
+            f"Kế hoạch {target.plan.number or target.plan.year}; số liệu đến tháng {through:%m/%Y}"
+            if through
+            else "Chưa có số liệu"
+        ),
+        headers=[
+            "Mã cơ quan",
+            "Cơ quan",
+            "Cấp",
+            indicator.numerator_label,
+            indicator.denominator_label,
+            "Tỷ lệ (%)",
+        ],
+        rows=[
+            [
+                r["agency__code"],
+                r["agency__name"],
+                r["tier"],
+                r["n"],
+                r["d"],
+                float(r["value"]) if r["value"] is not None else None,
+            ]
+            for r in rows
+        ],
+        note=SYNTHETIC_NOTE if any(r["synthetic"] for r in rows) else "",
+    )
+
+
+SYNTHETIC_NOTE = "Dữ liệu mô phỏng (sinh tự động để dùng thử), không phải số liệu thật."

@@ -1,0 +1,189 @@
+"""The all-or-nothing import mechanism shared by every kind of operational data.
+
+An importer declares its columns (Vietnamese title, accepted aliases such as the national
+dossier-synchronisation field names, a cell parser) and how to resolve references, check
+rows against each other and write. `validate` parses the whole table and collects every
+error with row and column; `write` runs only on a table without errors, in one transaction,
+upserting on the natural key so that loading the same file twice changes nothing."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar
+
+from cchc.operations.imports.fields import CellError, is_blank
+from cchc.operations.imports.reading import Table
+from cchc.organizations.models import Agency
+from cchc.organizations.scope import AgencyScope
+
+MAX_REPORTED_ERRORS = 500
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    parse: Callable[[Any], Any]
+    required: bool = True
+    aliases: tuple[str, ...] = ()
+    help: str = ""
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # line in the file, the header being line 1
+    column: str  # the column's title as the user knows it, "" for the whole row
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class Affected:
+    """What a write touched, so that roll-ups and indicator snapshots refresh only there."""
+
+    agency_ids: set[int] = field(default_factory=set)
+    months: set[date] = field(default_factory=set)
+    years: set[int] = field(default_factory=set)
+
+
+@dataclass
+class WriteResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    affected: Affected = field(default_factory=Affected)
+
+
+class ImportRejected(Exception):
+    def __init__(self, errors: list[RowError]):
+        super().__init__(f"{len(errors)} lỗi")
+        self.errors = errors
+
+
+def header_key(title: str) -> str:
+    """Compare headers loosely: case, spaces, underscores and accents do not matter."""
+    text = unicodedata.normalize("NFD", str(title)).replace("đ", "d").replace("Đ", "D")
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    return re.sub(r"[\s_\-./()]+", "", text.lower())
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+class Importer:
+    """Subclasses set `kind`, `title`, `columns` and implement `resolve` and `write`."""
+
+    kind: ClassVar[str]
+    title: ClassVar[str]
+    columns: ClassVar[list[Column]]
+    natural_key: ClassVar[tuple[str, ...]]
+
+    def __init__(self, *, scope: AgencyScope):
+        self.scope = scope
+
+    # --- reading and checking ---------------------------------------------------------
+    def map_header(self, header: list[str]) -> tuple[dict[str, int], list[RowError]]:
+        positions: dict[str, int] = {}
+        known = {}
+        for column in self.columns:
+            for name in (column.title, column.key, *column.aliases):
+                known[header_key(name)] = column
+        errors = []
+        for index, title in enumerate(header):
+            column = known.get(header_key(title))
+            if column is None:
+                continue
+            if column.key in positions:
+                errors.append(RowError(1, title, "cột bị lặp lại"))
+            positions[column.key] = index
+        for column in self.columns:
+            if column.required and column.key not in positions:
+                errors.append(RowError(1, column.title, "thiếu cột bắt buộc"))
+        return positions, errors
+
+    def parse(self, table: Table, progress: Callable[[int], None] | None = None) -> list[dict]:
+        """Every row as a dict of parsed values with its line number under "_row".
+        Raises ImportRejected with all errors found (header, cells, references, duplicates)."""
+        positions, errors = self.map_header(table.header)
+        if errors:
+            raise ImportRejected(errors)
+        if not table.rows:
+            raise ImportRejected([RowError(2, "", "tệp chỉ có dòng tiêu đề, không có dữ liệu")])
+        titles = {c.key: c.title for c in self.columns}
+        rows: list[dict] = []
+        total = len(table.rows)
+        for number, raw in enumerate(table.rows, start=2):
+            row: dict[str, Any] = {"_row": number}
+            for column in self.columns:
+                index = positions.get(column.key)
+                value = raw[index] if index is not None and index < len(raw) else None
+                if is_blank(value):
+                    if column.required:
+                        errors.append(RowError(number, column.title, "không được để trống"))
+                    row[column.key] = None
+                    continue
+                try:
+                    row[column.key] = column.parse(value)
+                except CellError as exc:
+                    errors.append(RowError(number, column.title, str(exc)))
+            rows.append(row)
+            if progress and number % 20_000 == 0:
+                progress(int(number * 100 / total))
+        errors.extend(self._duplicates(rows, titles))
+        if not errors:
+            errors.extend(self.resolve(rows))
+        if errors:
+            errors.sort(key=lambda e: (e.row, e.column))
+            raise ImportRejected(errors)
+        return rows
+
+    def _duplicates(self, rows: list[dict], titles: dict[str, str]) -> Iterable[RowError]:
+        seen: dict[tuple, int] = {}
+        for row in rows:
+            key = tuple(row.get(k) for k in self.natural_key)
+            if None in key:
+                continue
+            if key in seen:
+                yield RowError(
+                    row["_row"], titles[self.natural_key[0]], f"trùng với dòng {seen[key]}"
+                )
+            else:
+                seen[key] = row["_row"]
+
+    def resolve(self, rows: list[dict]) -> list[RowError]:
+        """Turn codes into objects (agencies, procedures), check cross-field rules."""
+        return []
+
+    def resolve_agencies(self, rows: list[dict], key: str = "agency") -> list[RowError]:
+        """Agencies by code (or exact name); an agency outside the uploader's scope is an
+        error, worded exactly like an unknown one, so nothing about it is revealed."""
+        title = next(c.title for c in self.columns if c.key == key)
+        agencies = Agency.objects.visible_to(self.scope).only("pk", "code", "name", "level")
+        by_code = {a.code.lower(): a for a in agencies}
+        by_name = {a.name.casefold(): a for a in by_code.values()}
+        errors = []
+        for row in rows:
+            value = row.get(key)
+            if value is None:
+                continue
+            agency = by_code.get(str(value).lower()) or by_name.get(str(value).casefold())
+            if agency is None:
+                errors.append(
+                    RowError(
+                        row["_row"], title, f"không có cơ quan “{value}” trong phạm vi của bạn"
+                    )
+                )
+            row[key] = agency
+        return errors
+
+    # --- writing -------------------------------------------------------------------------
+    def write(self, rows: list[dict], *, run) -> WriteResult:
+        raise NotImplementedError

@@ -1,0 +1,159 @@
+"""Imports of operational data: record the upload, run it as a background job, and on
+success refresh the roll-ups and tell the indicator engine what changed."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import PurePath
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cchc.core.services import ServiceError, deny
+from cchc.operations.imports import IMPORTERS
+from cchc.operations.imports.base import ImportRejected, RowError, WriteResult
+from cchc.operations.imports.reading import FileError, read_table
+from cchc.operations.models import ImportKind, ImportRun, ImportStatus
+from cchc.operations.rollups import rollup_dossiers
+from cchc.operations.signals import operational_data_changed
+from cchc.organizations.models import Role
+from cchc.organizations.scope import AgencyScope
+from cchc.organizations.selectors import membership_of, scope_for
+
+Progress = Callable[[int, str], None]
+
+
+def can_import(actor: AbstractBaseUser) -> bool:
+    membership = membership_of(actor)
+    return membership is not None and membership.role in {Role.REFORM_OFFICE, Role.AGENCY_OFFICER}
+
+
+def _file_path(run: ImportRun) -> str:
+    suffix = PurePath(run.file_name).suffix.lower()[:8]
+    return f"imports/{run.pk}{suffix}"
+
+
+@transaction.atomic
+def import_create(
+    *, actor: AbstractBaseUser, kind: str, file_name: str, content: bytes
+) -> ImportRun:
+    """Record an upload and queue its processing. The file is kept privately under the
+    run's number; nothing is written to operational tables until the job validates it."""
+    if not can_import(actor):
+        raise deny(_("Tài khoản của bạn không được nạp dữ liệu."))
+    if kind not in IMPORTERS:
+        raise ServiceError(_("Chưa hỗ trợ nạp loại dữ liệu này."))
+    if not content:
+        raise ServiceError(_("Tệp rỗng."))
+    if len(content) > settings.IMPORT_MAX_BYTES:
+        raise ServiceError(
+            _("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": settings.IMPORT_MAX_BYTES // 2**20}
+        )
+    membership = membership_of(actor)
+    run = ImportRun.objects.create(
+        kind=kind,
+        file_name=PurePath(file_name).name[:255],
+        file_sha256=hashlib.sha256(content).hexdigest(),
+        file_size=len(content),
+        uploaded_by=actor,
+        agency=None if membership.role == Role.REFORM_OFFICE else membership.agency,
+    )
+    default_storage.save(_file_path(run), ContentFile(content))
+    from cchc.operations.tasks import run_import
+
+    transaction.on_commit(lambda: run_import.enqueue(run.pk))
+    return run
+
+
+def _set(run: ImportRun, **fields) -> None:
+    for name, value in fields.items():
+        setattr(run, name, value)
+    ImportRun.objects.filter(pk=run.pk).update(**fields)
+
+
+def import_execute(run: ImportRun, *, progress: Progress | None = None) -> ImportRun:
+    """Read, validate and (only when every row is valid) write the run's file in one
+    transaction, then refresh what depends on it. Returns the run with its final status."""
+
+    def report(percent: int, stage: str) -> None:
+        _set(run, progress=percent, stage=stage)
+        if progress:
+            progress(percent, stage)
+
+    scope = scope_for(run.uploaded_by) if run.uploaded_by else AgencyScope.everything()
+    importer = IMPORTERS[run.kind](scope=scope)
+    _set(run, status=ImportStatus.RUNNING, started_at=timezone.now())
+    try:
+        report(5, "Đọc tệp")
+        with default_storage.open(_file_path(run), "rb") as handle:
+            table = read_table(handle.read(), run.file_name)
+        _set(run, rows_total=len(table.rows))
+        report(15, "Kiểm tra dữ liệu")
+        rows = importer.parse(
+            table, progress=lambda p: report(15 + p * 45 // 100, "Kiểm tra dữ liệu")
+        )
+        report(60, "Ghi dữ liệu")
+        result = importer.write(rows, run=run)
+    except FileError as exc:
+        return _reject(run, [RowError(0, "", str(exc))])
+    except ImportRejected as exc:
+        return _reject(run, exc.errors)
+    except Exception:
+        _set(run, status=ImportStatus.FAILED, finished_at=timezone.now(),
+             errors=[RowError(0, "", "Lỗi hệ thống khi xử lý tệp; chưa ghi gì. Hãy báo quản trị viên.").as_dict()])  # fmt: skip
+        raise
+    report(85, "Tính lại số liệu")
+    data_changed(run=run, result=result)
+    _set(
+        run,
+        status=ImportStatus.DONE,
+        progress=100,
+        stage="Hoàn tất",
+        rows_created=result.created,
+        rows_updated=result.updated,
+        rows_unchanged=result.unchanged,
+        finished_at=timezone.now(),
+    )
+    return run
+
+
+def data_changed(*, run: ImportRun, result: WriteResult) -> None:
+    """Refresh the dossier roll-ups for what changed, then notify the indicator engine."""
+    affected = result.affected
+    if run.kind == ImportKind.DOSSIERS:
+        rollup_dossiers(agency_ids=affected.agency_ids, months=affected.months, run=run)
+    if affected.agency_ids or affected.months or affected.years:
+        operational_data_changed.send(
+            sender=ImportRun, run=run, agency_ids=affected.agency_ids, months=affected.months,
+            years=affected.years,
+        )  # fmt: skip
+
+
+def _reject(run: ImportRun, errors: list[RowError]) -> ImportRun:
+    from cchc.operations.imports.base import MAX_REPORTED_ERRORS
+
+    _set(
+        run,
+        status=ImportStatus.REJECTED,
+        finished_at=timezone.now(),
+        stage="Bị từ chối",
+        errors=[e.as_dict() for e in errors[:MAX_REPORTED_ERRORS]],
+        rows_created=0,
+        rows_updated=0,
+    )
+    if len(errors) > MAX_REPORTED_ERRORS:
+        run.errors.append(
+            {
+                "row": 0,
+                "column": "",
+                "message": f"… và {len(errors) - MAX_REPORTED_ERRORS} lỗi khác",
+            }
+        )
+        _set(run, errors=run.errors)
+    return run
