@@ -27,4 +27,5 @@ urlpatterns = [
     path("co-quan/", include("cchc.organizations.urls")),
     path("ke-hoach/", include("cchc.plans.urls")),
     path("chi-tieu/", include("cchc.indicators.urls")),
+    path("du-lieu/", include("cchc.operations.urls")),
 ]

@@ -45,12 +45,30 @@ def task_pk():
     return {"pk": Plan.objects.get(year=2022).tasks.first().pk}
 
 
+def import_run_of(code: str):
+    def kwargs():
+        from cchc.operations.models import ImportRun
+
+        run = ImportRun.objects.create(
+            kind="dossiers", file_name="b.csv", agency=Agency.objects.get(code=code)
+        )
+        return {"pk": run.pk}
+
+    return kwargs
+
+
 AGENCY_OWNED = {
     "organizations:agency_detail": agency_pk,
     "organizations:agency_rename": agency_pk,
     "organizations:agency_end": agency_pk,
+    "operations:import_detail": import_run_of,
 }
-AGENCY_LISTS = {"organizations:agency_list"}
+# list route → the agency codes of the items a response lists
+AGENCY_LISTS = {
+    "organizations:agency_list": lambda ctx: {a.code for a in ctx["agencies"]},
+    "operations:import_list": lambda ctx: {r.agency.code for r in ctx["runs"] if r.agency},
+    "operations:dossier_list": lambda ctx: {d.agency.code for d in ctx["page"]},
+}
 PROVINCE_SHARED_READ = {
     "home": dict,
     "plans:plan_list": dict,
@@ -115,7 +133,7 @@ def all_route_names() -> set[str]:
 
 def test_every_route_is_classified():
     classified = (
-        set(AGENCY_OWNED) | AGENCY_LISTS | set(PROVINCE_SHARED_READ)
+        set(AGENCY_OWNED) | set(AGENCY_LISTS) | set(PROVINCE_SHARED_READ)
         | set(PROVINCE_SHARED_WRITE) | set(SCOPED_FIGURES) | ACCOUNT
     )  # fmt: skip
     assert all_route_names() - classified == set(), "unclassified routes: decide their tenancy"
@@ -137,22 +155,56 @@ def test_own_agency_is_reachable_for_reading(client, dept_officer, route):
     client.force_login(dept_officer)
     url = reverse(route, kwargs=AGENCY_OWNED[route]("12-STP")())
     # Reading the own agency works; changing it is the reform office's job (403, not 404).
-    expected = 200 if route == "organizations:agency_detail" else 403
+    readable = {"organizations:agency_detail", "operations:import_detail"}
+    expected = 200 if route in readable else 403
     assert client.get(url).status_code == expected
+
+
+def records_of(code: str) -> None:
+    """An import run and a dossier owned by agency `code`, for the list tests."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from cchc.operations.models import Dossier, ImportRun, Procedure
+
+    agency = Agency.objects.get(code=code)
+    run = ImportRun.objects.create(kind="dossiers", file_name=f"{code}.csv", agency=agency)
+    procedure, _ = Procedure.objects.get_or_create(code="P-LIST", defaults={"name": "Thủ tục"})
+    Dossier.objects.create(
+        code=f"{code}-220105-0001", procedure=procedure, agency=agency, channel=2,
+        received_at=datetime(2022, 1, 5, 8, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+        status="processing", import_run=run,
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize(("officer", "other_code"), OUTSIDERS)
 def test_lists_never_include_other_agencies(client, request, officer, other_code):
-    client.force_login(request.getfixturevalue(officer))
-    for route in AGENCY_LISTS:
-        for params in ({}, {"tat_ca": "1"}, {"q": other_code}):
+    user = request.getfixturevalue(officer)
+    records_of(other_code)
+    records_of(user.membership.agency.code)
+    client.force_login(user)
+    other = Agency.objects.get(code=other_code)
+    for route, listed in AGENCY_LISTS.items():
+        for params in ({}, {"tat_ca": "1"}, {"q": other_code}, {"nam": "2022"}):
             response = client.get(reverse(route), params)
             assert response.status_code == 200
-            shown = {a.code for a in response.context["agencies"]}
-            assert other_code not in shown
-            other = Agency.objects.get(code=other_code)
+            shown = listed(response.context)
+            assert other_code not in shown, route
             detail = reverse("organizations:agency_detail", kwargs={"pk": other.pk})
             assert detail not in response.content.decode()
+            assert (
+                other.name not in response.content.decode() or route == "organizations:agency_list"
+            )
+        assert user.membership.agency.code in listed(client.get(reverse(route)).context), route
+
+
+@pytest.mark.parametrize(("officer", "other_code"), OUTSIDERS)
+def test_drill_down_to_another_agency_answers_404(client, request, officer, other_code):
+    client.force_login(request.getfixturevalue(officer))
+    other = Agency.objects.get(code=other_code)
+    url = reverse("operations:dossier_list")
+    assert client.get(url, {"co_quan": other.pk}).status_code == 404
+    assert client.get(url, {"co_quan": other.pk, "xuat": "xlsx"}).status_code == 404
 
 
 @pytest.mark.parametrize("route", sorted(PROVINCE_SHARED_READ))
@@ -190,11 +242,20 @@ def test_writes_are_refused_to_everyone_but_the_reform_office(client, request, r
 @pytest.mark.parametrize(
     "route",
     sorted(
-        set(AGENCY_OWNED) | AGENCY_LISTS | set(PROVINCE_SHARED_READ) | set(PROVINCE_SHARED_WRITE)
+        set(AGENCY_OWNED)
+        | set(AGENCY_LISTS)
+        | set(PROVINCE_SHARED_READ)
+        | set(PROVINCE_SHARED_WRITE)
+        | set(SCOPED_FIGURES)
     ),
 )
 def test_anonymous_is_sent_to_login(client, route):
-    kwargs_factory = {**AGENCY_OWNED, **PROVINCE_SHARED_READ, **PROVINCE_SHARED_WRITE}.get(route)
+    kwargs_factory = {
+        **AGENCY_OWNED,
+        **PROVINCE_SHARED_READ,
+        **PROVINCE_SHARED_WRITE,
+        **SCOPED_FIGURES,
+    }.get(route)
     if route in AGENCY_OWNED:
         kwargs = kwargs_factory("12-STP")()
     else:

@@ -30,6 +30,7 @@ class Indicator:
     projection: Literal["trend", "pace", "current"] = "current"
     note: str = ""
     drill: str = ""  # which records lie behind the number: "dossiers", "work_records", …
+    drill_filter: str = ""  # for dossiers: the filter that selects the numerator's records
 
     @property
     def doc_path(self) -> str:
@@ -58,6 +59,7 @@ INDICATORS: dict[str, Indicator] = {
             "RESULT_DIGITISATION", "Tỷ lệ kết quả giải quyết TTHC được số hóa",
             "kết quả được số hóa", "hồ sơ đã giải quyết", "flow",
             x.dossier_monthly("results_digitized", "finished"), drill="dossiers",
+            drill_filter="digitized",
             note="Mẫu số là kết quả giải quyết trong năm, chưa gồm kết quả còn hiệu lực của các "
             "năm trước (chưa có dữ liệu kho kết quả).",
         ),
@@ -71,6 +73,7 @@ INDICATORS: dict[str, Indicator] = {
             "hồ sơ thanh toán trực tuyến", "hồ sơ có phí của TTHC đã có thanh toán trực tuyến",
             "flow", x.dossier_monthly("paid_online", "with_fee", only_online_payment=True),
             drill="dossiers",
+            drill_filter="paid_online",
         ),
         Indicator(
             "ONLINE_SERVICE_GROWTH", "Tăng số TTHC cung cấp dịch vụ công trực tuyến mức độ 3, 4",
@@ -86,6 +89,7 @@ INDICATORS: dict[str, Indicator] = {
             "ONLINE_DOSSIER_SHARE", "Tỷ lệ hồ sơ tiếp nhận trực tuyến",
             "hồ sơ tiếp nhận trực tuyến", "hồ sơ tiếp nhận", "flow",
             x.dossier_monthly("received_online", "received"), drill="dossiers",
+            drill_filter="online",
         ),
         Indicator(
             "SYSTEMS_CONNECTED", "Tỷ lệ hệ thống thông tin đã kết nối với hệ thống quốc gia",
@@ -100,6 +104,7 @@ INDICATORS: dict[str, Indicator] = {
             "ON_TIME_RATE", "Tỷ lệ hồ sơ giải quyết đúng hạn",
             "hồ sơ giải quyết đúng hạn", "hồ sơ đã giải quyết", "flow",
             x.dossier_monthly("finished_on_time", "finished"), drill="dossiers",
+            drill_filter="on_time",
         ),
     ]
 }  # fmt: skip

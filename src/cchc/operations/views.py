@@ -1,0 +1,139 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from cchc.core.views import call_service
+from cchc.core.xlsx import xlsx_response
+from cchc.operations import selectors, services
+from cchc.operations.forms import ImportForm
+from cchc.operations.imports import IMPORTERS
+from cchc.operations.models import Channel, ImportRun, ImportStatus
+from cchc.organizations.models import Agency
+from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
+
+DOSSIER_LIMIT_XLSX = 50_000
+
+
+def _runs(request: HttpRequest):
+    if membership_of(request.user) is None:
+        raise Http404
+    return selectors.import_runs(
+        scope=scope_for(request.user), reform_office=is_reform_office(request.user)
+    )
+
+
+@login_required
+def import_list(request: HttpRequest) -> HttpResponse:
+    runs = _runs(request)
+    form = None
+    if services.can_import(request.user):
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            run = call_service(
+                form,
+                services.import_create,
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                file_name=upload.name,
+                content=upload.read(),
+            )
+            if run:
+                messages.info(request, _("Đã nhận tệp; hệ thống đang kiểm tra và nạp dữ liệu."))
+                return redirect("operations:import_detail", pk=run.pk)
+    elif request.method == "POST":
+        raise PermissionDenied(_("Tài khoản của bạn không được nạp dữ liệu."))
+    return render(
+        request,
+        "operations/import_list.html",
+        {"form": form, "runs": runs[:50], "importers": IMPORTERS},
+    )
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _runs(request).filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    template = (
+        "operations/_import_status.html"
+        if request.headers.get("HX-Request")
+        else "operations/import_detail.html"
+    )
+    return render(
+        request,
+        template,
+        {"run": run, "running": run.status in {ImportStatus.QUEUED, ImportStatus.RUNNING}},
+    )
+
+
+@login_required
+def dossier_list(request: HttpRequest) -> HttpResponse:
+    if membership_of(request.user) is None:
+        raise Http404
+    scope = scope_for(request.user)
+    agency_id = request.GET.get("co_quan")
+    agency = None
+    if agency_id and agency_id.isdigit():
+        agency = Agency.objects.visible_to(scope).filter(pk=int(agency_id)).first()
+        if agency is None:
+            raise Http404
+    year = request.GET.get("nam")
+    qs = selectors.dossiers(
+        scope=scope,
+        agency_id=agency.pk if agency else None,
+        year=int(year) if year and year.isdigit() else None,
+        only=request.GET.get("loc"),
+    )
+    if request.GET.get("xuat") == "xlsx":
+        rows = qs[:DOSSIER_LIMIT_XLSX]
+        return xlsx_response(
+            filename="ho-so.xlsx",
+            title="Hồ sơ thủ tục hành chính",
+            subtitle=f"{agency.name if agency else 'Tất cả cơ quan trong phạm vi'}; năm {year or 'tất cả'}",
+            headers=[
+                "Mã hồ sơ",
+                "Mã thủ tục",
+                "Cơ quan",
+                "Kênh",
+                "Tiếp nhận",
+                "Hẹn trả",
+                "Kết thúc",
+                "Trạng thái",
+                "Đúng hạn",
+                "Số hóa KQ",
+                "Dữ liệu mô phỏng",
+            ],
+            rows=[
+                [
+                    d.code,
+                    d.procedure.code,
+                    d.agency.name,
+                    Channel(d.channel).label,
+                    _fmt(d.received_at),
+                    _fmt(d.due_at),
+                    _fmt(d.finished_at),
+                    d.get_status_display(),
+                    {True: "Có", False: "Không", None: ""}[d.finished_on_time],
+                    "Có" if d.result_digitized else "Không",
+                    "Có" if d.import_run.synthetic else "",
+                ]
+                for d in rows.select_related("import_run")
+            ],  # fmt: skip
+        )
+    page = Paginator(qs, 50).get_page(request.GET.get("trang"))
+    return render(
+        request,
+        "operations/dossier_list.html",
+        {"page": page, "agency": agency, "year": year, "only": request.GET.get("loc", "")},
+    )
+
+
+def _fmt(moment) -> str:
+    from django.utils import timezone
+
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
