@@ -78,6 +78,8 @@ PROVINCE_SHARED_WRITE = {
     "organizations:agency_create": dict,
     "organizations:agency_succession": dict,
     "plans:plan_create": dict,
+    "plans:plan_import_upload": dict,
+    "plans:plan_import_review": dict,
     "plans:plan_update": plan_pk,
     "plans:target_create": plan_parent,
     "plans:target_update": target_pk,

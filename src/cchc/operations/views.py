@@ -11,7 +11,7 @@ from cchc.core.xlsx import xlsx_response
 from cchc.operations import selectors, services
 from cchc.operations.forms import ImportForm
 from cchc.operations.imports import IMPORTERS
-from cchc.operations.models import Channel, ImportRun, ImportStatus
+from cchc.operations.models import Channel, ImportStatus
 from cchc.organizations.models import Agency
 from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
 
@@ -123,7 +123,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
                     "Có" if d.import_run.synthetic else "",
                 ]
                 for d in rows.select_related("import_run")
-            ],  # fmt: skip
+            ],
         )
     page = Paginator(qs, 50).get_page(request.GET.get("trang"))
     return render(

@@ -105,6 +105,12 @@ class TargetForm(BootstrapFormMixin, forms.Form):
     def clean_part(self) -> str:
         return self.cleaned_data["part"].strip().lower()
 
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.thresholds():
+            raise forms.ValidationError(_("Cần ít nhất một ngưỡng (chung hoặc theo cấp)."))
+        return cleaned
+
     def thresholds(self) -> list[ThresholdInput]:
         rows = []
         for tier, key, _label in TIER_FIELDS:
@@ -159,3 +165,28 @@ class TaskForm(BootstrapFormMixin, forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Giữ Ctrl để chọn nhiều cơ quan."),
     )
+
+
+class LegalBasisForm(BootstrapFormMixin, forms.Form):
+    text = forms.CharField(label=_("Nguyên văn"), widget=forms.Textarea(attrs={"rows": 2}))
+    doc_type = forms.CharField(label=_("Loại văn bản"), max_length=64, required=False)
+    number = forms.CharField(label=_("Số, ký hiệu"), max_length=64, required=False)
+    issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DateInput, required=False)
+    issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=255, required=False)
+    title = forms.CharField(label=_("Trích yếu"), required=False)
+
+
+class PlanUploadForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Văn bản kế hoạch"),
+        help_text=_(
+            "Tệp Word (.docx) hoặc văn bản (.txt, mã UTF-8). Chưa lưu gì cho đến khi "
+            "bạn xem lại và xác nhận."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.txt"}),
+    )
+
+
+LegalBasisFormSet = forms.formset_factory(LegalBasisForm, extra=1, can_delete=True)
+TargetFormSet = forms.formset_factory(TargetForm, extra=1, can_delete=True)
+TaskFormSet = forms.formset_factory(TaskForm, extra=1, can_delete=True)

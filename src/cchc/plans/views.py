@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,8 +13,18 @@ from django.views.decorators.http import require_POST
 from cchc.core.views import call_service
 from cchc.organizations.models import Agency, AgencyLevel
 from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
-from cchc.plans import selectors, services
-from cchc.plans.forms import PlanCreateForm, PlanForm, TargetForm, TaskForm
+from cchc.plans import importing, selectors, services
+from cchc.plans.document_parser import PlanParseError
+from cchc.plans.forms import (
+    LegalBasisFormSet,
+    PlanCreateForm,
+    PlanForm,
+    PlanUploadForm,
+    TargetForm,
+    TargetFormSet,
+    TaskForm,
+    TaskFormSet,
+)
 from cchc.plans.models import Plan, Target, Task
 from cchc.plans.services import PLAN_FIELDS
 
@@ -239,3 +251,120 @@ def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.task_delete(actor=request.user, task=task)
     messages.success(request, _("Đã xóa nhiệm vụ."))
     return redirect(f"{plan_url(task.plan)}#nhiem-vu")
+
+
+DRAFT_KEY = "plan_import_draft"
+
+
+@login_required
+def plan_import_upload(request: HttpRequest) -> HttpResponse:
+    _reform_office_required(request)
+    form = PlanUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            draft = importing.read_plan_file(file_name=upload.name, content=upload.read())
+        except PlanParseError as exc:
+            form.add_error("file", str(exc))
+        else:
+            draft["file_name"] = upload.name
+            request.session[DRAFT_KEY] = draft
+            return redirect("plans:plan_import_review")
+    return render(
+        request, "plans/form.html", {"form": form, "title": _("Nhập kế hoạch từ văn bản"),
+                                     "multipart": True},
+    )  # fmt: skip
+
+
+def _draft_initial(draft: dict) -> dict:
+    header = {k: draft.get(k) for k in ("year", "number", "title", "issuer", "place", "signer")}
+    header["issued_on"] = draft.get("issued_on") and date.fromisoformat(draft["issued_on"])
+    header["effective_on"] = header["issued_on"]
+    header["purposes"] = draft.get("purposes", "")
+    header["requirements"] = "\n".join(draft.get("requirements", []))
+    bases = [
+        {**b, "issued_on": b.get("issued_on") and date.fromisoformat(b["issued_on"])}
+        for b in draft.get("legal_bases", [])
+    ]
+    targets = []
+    for item in draft.get("targets", []):
+        row = {k: item.get(k) for k in (
+            "number", "part", "source_text", "quantity", "comparator", "unit", "kind",
+            "baseline_year", "scope_note", "indicator_code",
+        )}  # fmt: skip
+        row["indicator_code"] = row["indicator_code"] or ""
+        row.update(importing.thresholds_from_draft(item))
+        targets.append(row)
+    tasks = []
+    for item in draft.get("tasks", []):
+        area = importing.match_area(item.get("area_title", ""))
+        lead = importing.match_agency(item.get("lead_agency_name"))
+        coordinators = [
+            importing.match_agency(n) for n in item.get("coordinating_agency_names", [])
+        ]
+        tasks.append({
+            "area": area.pk if area else None, "text": item["text"],
+            "lead_agency": lead.pk if lead else None,
+            "coordinating_agencies": [a.pk for a in coordinators if a],
+        })  # fmt: skip
+    return {"header": header, "bases": bases, "targets": targets, "tasks": tasks}
+
+
+def _kept(formset) -> list:
+    """Forms the officer kept: filled in (blank extra rows have no data) and not dropped."""
+    return [f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+
+@login_required
+def plan_import_review(request: HttpRequest) -> HttpResponse:
+    _reform_office_required(request)
+    draft = request.session.get(DRAFT_KEY)
+    if not draft:
+        messages.info(request, _("Chưa có bản nháp: hãy tải văn bản kế hoạch lên trước."))
+        return redirect("plans:plan_import_upload")
+    initial = _draft_initial(draft)
+    data = request.POST if request.method == "POST" else None
+    header = PlanForm(data, initial=initial["header"], prefix="plan")
+    bases = LegalBasisFormSet(data, initial=initial["bases"], prefix="cc")
+    targets = TargetFormSet(data, initial=initial["targets"], prefix="ct")
+    tasks = TaskFormSet(data, initial=initial["tasks"], prefix="nv")
+    if request.method == "POST" and all(f.is_valid() for f in (header, bases, targets, tasks)):
+        plan = call_service(
+            header,
+            importing.plan_import_save,
+            actor=request.user,
+            province=_province_of(request),
+            header=header.cleaned_data,
+            legal_bases=[
+                {k: v for k, v in f.cleaned_data.items() if k != "DELETE"} for f in _kept(bases)
+            ],
+            targets=[
+                importing.DraftTarget(
+                    thresholds=f.thresholds(),
+                    **{k: v for k, v in f.target_fields().items() if k != "DELETE"},
+                )
+                for f in _kept(targets)
+            ],
+            tasks=[
+                importing.DraftTask(**{k: v for k, v in f.cleaned_data.items() if k != "DELETE"})
+                for f in _kept(tasks)
+            ],
+            source=_("Nhập từ tệp %(name)s") % {"name": draft.get("file_name", "")},
+        )
+        if plan:
+            del request.session[DRAFT_KEY]
+            messages.success(request, _("Đã lưu kế hoạch năm %(year)s.") % {"year": plan.year})
+            return redirect("plans:plan_detail", pk=plan.pk)
+    return render(
+        request,
+        "plans/import_review.html",
+        {
+            "header": header,
+            "bases": bases,
+            "targets": targets,
+            "tasks": tasks,
+            "formsets": [bases, targets, tasks],
+            "warnings": draft.get("warnings", []),
+            "file_name": draft.get("file_name", ""),
+        },
+    )

@@ -1,0 +1,124 @@
+"""Uploading a plan document, reviewing the draft, and saving it — nothing before confirm."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from docx import Document
+
+from cchc.core.reference import DATA_DIR
+from cchc.plans.models import Plan
+
+pytestmark = pytest.mark.django_db
+SEED = (DATA_DIR / "sources" / "kh-4345-kh-ubnd-2021.txt").read_bytes()
+
+
+@pytest.fixture
+def office(client, reform_office):
+    client.force_login(reform_office)
+    return client
+
+
+def upload(client, name, content):
+    return client.post(
+        reverse("plans:plan_import_upload"), {"file": SimpleUploadedFile(name, content)}
+    )
+
+
+def post_data(response) -> dict:
+    """What the browser would send back: every field of every form with its shown value."""
+    data = {}
+    context = response.context
+    for form in [context["header"]]:
+        for field in form:
+            data[field.html_name] = _value(field)
+    for key in ("bases", "targets", "tasks"):
+        formset = context[key]
+        for field in formset.management_form:
+            data[field.html_name] = field.value()
+        for form in formset.forms:
+            for field in form:
+                value = _value(field)
+                if value not in (None, "", []):
+                    data[field.html_name] = value
+    return data
+
+
+def _value(field):
+    value = field.value()
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return value
+
+
+def test_upload_shows_a_draft_and_saves_nothing(office):
+    response = upload(office, "kh-4345.txt", SEED)
+    assert response.status_code == 302 and response.url == reverse("plans:plan_import_review")
+    review = office.get(response.url)
+    assert review.context["targets"].initial_form_count() == 11
+    assert review.context["bases"].initial_form_count() == 3
+    assert review.context["tasks"].initial_form_count() == 5
+    assert (
+        "Tối thiểu 30% thủ tục hành chính có yêu cầu nghĩa vụ tài chính" in review.content.decode()
+    )
+    assert Plan.objects.count() == 1  # only the bundled 2022 plan
+
+
+def test_review_then_save_creates_the_plan_with_corrections(office):
+    review = office.get(upload(office, "kh.txt", SEED).url)
+    data = post_data(review)
+    # The bundled 2022 plan exists: saving as is must fail and write nothing.
+    failed = office.post(reverse("plans:plan_import_review"), data)
+    assert failed.status_code == 200 and "Đã có kế hoạch" in failed.content.decode()
+    assert Plan.objects.count() == 1
+    data["plan-year"] = "2023"
+    seventh = next(
+        i for i, f in enumerate(review.context["targets"].forms) if f.initial.get("number") == 7
+    )
+    data[f"ct-{seventh}-DELETE"] = "on"
+    saved = office.post(reverse("plans:plan_import_review"), data)
+    assert saved.status_code == 302, saved.context and saved.context["targets"].errors
+    plan = Plan.objects.get(year=2023)
+    assert plan.number == "4345/KH-UBND" and plan.signer == "Trần Tiến Dũng"
+    assert plan.targets.count() == 10 and not plan.targets.filter(number=7).exists()
+    four = plan.targets.get(number=4)
+    assert {t.tier: int(t.value) for t in four.thresholds.all()} == {
+        "province": 30, "district": 20, "commune": 15,
+    }  # fmt: skip
+    assert plan.legal_bases.count() == 3 and plan.tasks.count() == 5
+    assert set(plan.tasks.values_list("area__code", flat=True)) == {"direction", "institutions"}
+
+
+def test_docx_upload_is_read(office):
+    document = Document()
+    for line in SEED.decode("utf-8").splitlines():
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    review = office.get(upload(office, "kh.docx", buffer.getvalue()).url)
+    assert review.context["targets"].initial_form_count() == 11
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("rong.txt", b"", "rỗng"),
+        ("hong.docx", b"PK\x03\x04 not really a docx", ".docx"),
+        ("anh.png", b"\x89PNG", "Chỉ nhận tệp Word"),
+        ("khac.txt", "Biên bản họp chi bộ tháng 3.".encode(), "kế hoạch"),
+    ],
+)
+def test_bad_files_get_a_vietnamese_message_and_nothing_is_saved(office, name, content, message):
+    response = upload(office, name, content)
+    assert response.status_code == 200
+    assert message.lower() in str(response.context["form"].errors).lower()
+    assert Plan.objects.count() == 1
+    assert "plan_import_draft" not in office.session
+
+
+def test_review_without_draft_goes_back_to_upload(office):
+    response = office.get(reverse("plans:plan_import_review"))
+    assert response.url == reverse("plans:plan_import_upload")
