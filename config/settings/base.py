@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cchc.plans",
     "cchc.operations",
     "cchc.indicators",
+    "cchc.parindex",
 ]
 
 MIDDLEWARE = [

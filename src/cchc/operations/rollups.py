@@ -47,11 +47,12 @@ def rollup_dossiers(*, agency_ids: Iterable[int], months: Iterable[date], run: I
         base.filter(received_at__gte=span_start, received_at__lt=span_end)
         .annotate(month=TruncMonth("received_at", tzinfo=VN))
         .values("agency_id", "procedure_id", "month")
+        # Aliases must not shadow model fields used in the filters (paid_online…).
         .annotate(
-            received=Count("pk"),
-            received_online=Count("pk", filter=Q(channel=2)),
-            with_fee=Count("pk", filter=Q(fee__gt=0)),
-            paid_online=Count("pk", filter=Q(fee__gt=0, paid_online=True)),
+            n_received=Count("pk"),
+            n_received_online=Count("pk", filter=Q(channel=2)),
+            n_with_fee=Count("pk", filter=Q(fee__gt=0)),
+            n_paid_online=Count("pk", filter=Q(fee__gt=0, paid_online=True)),
         )
     )
     finished = (
@@ -59,10 +60,10 @@ def rollup_dossiers(*, agency_ids: Iterable[int], months: Iterable[date], run: I
         .annotate(month=TruncMonth("finished_at", tzinfo=VN))
         .values("agency_id", "procedure_id", "month")
         .annotate(
-            finished=Count("pk"),
-            finished_on_time=Count("pk", filter=Q(finished_on_time=True)),
-            finished_late=Count("pk", filter=Q(finished_on_time=False)),
-            results_digitized=Count("pk", filter=Q(result_digitized=True)),
+            n_finished=Count("pk"),
+            n_finished_on_time=Count("pk", filter=Q(finished_on_time=True)),
+            n_finished_late=Count("pk", filter=Q(finished_on_time=False)),
+            n_results_digitized=Count("pk", filter=Q(result_digitized=True)),
         )
     )
     for group in (received, finished):
@@ -70,7 +71,7 @@ def rollup_dossiers(*, agency_ids: Iterable[int], months: Iterable[date], run: I
             month = _as_date(row.pop("month"))
             key = (row.pop("agency_id"), row.pop("procedure_id"), month)
             if month in months:
-                counts[key].update(row)
+                counts[key].update({name[2:]: value for name, value in row.items()})
     for month in months:
         _, end = month_bounds(month)
         still_open = (
@@ -79,12 +80,13 @@ def rollup_dossiers(*, agency_ids: Iterable[int], months: Iterable[date], run: I
             .filter(Q(finished_at__isnull=True) | Q(finished_at__gte=end))
             .values("agency_id", "procedure_id")
             .annotate(
-                open_overdue=Count("pk", filter=Q(due_at__lt=end)),
-                open_on_time=Count("pk", filter=Q(due_at__isnull=True) | Q(due_at__gte=end)),
+                n_open_overdue=Count("pk", filter=Q(due_at__lt=end)),
+                n_open_on_time=Count("pk", filter=Q(due_at__isnull=True) | Q(due_at__gte=end)),
             )
         )
         for row in still_open:
-            counts[(row.pop("agency_id"), row.pop("procedure_id"), month)].update(row)
+            key = (row.pop("agency_id"), row.pop("procedure_id"), month)
+            counts[key].update({name[2:]: value for name, value in row.items()})
 
     DossierMonthly.objects.filter(
         agency_id__in=agency_ids, month__in=months, source=StatSource.DOSSIERS
