@@ -28,7 +28,7 @@ demo: $(VENV)/.base-installed
 	$(BIN)/python manage.py load_reference_data
 	$(BIN)/python manage.py seed_demo
 	@echo "Mở trình duyệt tại http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@sh scripts/serve-demo.sh $(BIN)/python $(HOST):$(PORT)
 
 test: $(VENV)/.test-installed
 	@sh scripts/ensure-chromium.sh

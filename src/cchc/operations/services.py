@@ -141,6 +141,7 @@ def _reject(run: ImportRun, errors: list[RowError]) -> ImportRun:
     _set(
         run,
         status=ImportStatus.REJECTED,
+        progress=100,
         finished_at=timezone.now(),
         stage="Bị từ chối",
         errors=[e.as_dict() for e in errors[:MAX_REPORTED_ERRORS]],

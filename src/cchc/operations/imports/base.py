@@ -138,8 +138,10 @@ class Importer:
             if progress and number % 20_000 == 0:
                 progress(int(number * 100 / total))
         errors.extend(self._duplicates(rows, titles))
-        if not errors:
-            errors.extend(self.resolve(rows))
+        # References (agencies, procedures) are checked on the rows whose cells all parsed,
+        # so one report shows both kinds of error.
+        bad_rows = {e.row for e in errors}
+        errors.extend(self.resolve([r for r in rows if r["_row"] not in bad_rows]))
         if errors:
             errors.sort(key=lambda e: (e.row, e.column))
             raise ImportRejected(errors)
