@@ -1,0 +1,97 @@
+"""XLSX import of N dossier rows against python-calamine reading the same file alone.
+
+  calamine alone    — CalamineWorkbook → first sheet → to_python()
+  read              — our read_table (calamine + text normalisation to NFC)
+  read + validate   — read_table + DossierImporter.parse (cells, duplicates, agencies,
+                      procedures, due dates in working days, on-time status)
+
+Usage: .venv/bin/python benchmarks/xlsx_import.py --rows 100000   (scratch SQLite database)
+Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+
+
+def build_xlsx(rows: int, agencies: list[str], procedures: list[str], seed: int) -> bytes:
+    from openpyxl import Workbook
+
+    rng = random.Random(seed)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(["Mã hồ sơ", "Mã thủ tục", "Mã cơ quan", "Kênh thực hiện", "Ngày tiếp nhận",
+                  "Ngày hẹn trả", "Ngày kết thúc xử lý", "Trạng thái", "Phí, lệ phí"])  # fmt: skip
+    start = datetime(2022, 1, 1, 7, 30)
+    for i in range(rows):
+        received = start + timedelta(minutes=rng.randrange(0, 360 * 24 * 60))
+        finished = received + timedelta(days=rng.randint(0, 20))
+        sheet.append([f"X-{i:07d}", procedures[rng.randrange(len(procedures))],
+                      agencies[i % len(agencies)], rng.choice([1, 2, 3]), received,
+                      received + timedelta(days=15), finished, "Đã giải quyết",
+                      rng.choice([0, 50000])])  # fmt: skip
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    path = ROOT / "var" / "bench" / "xlsx.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    os.environ["CCHC_DATABASE_URL"] = f"sqlite:///{path}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from python_calamine import CalamineWorkbook
+
+    from cchc.operations.imports.dossiers import DossierImporter
+    from cchc.operations.imports.reading import read_table
+    from cchc.operations.models import Procedure
+    from cchc.organizations.models import Agency
+    from cchc.organizations.scope import AgencyScope
+
+    call_command("migrate", verbosity=0)
+    call_command("load_reference_data", verbosity=0)
+    codes = [f"1.{i:06d}" for i in range(2000)]
+    Procedure.objects.bulk_create([Procedure(code=c, name=c) for c in codes])
+    agencies = list(Agency.objects.exclude(level="province").values_list("code", flat=True))
+    content = build_xlsx(args.rows, agencies, codes, seed=2022)
+
+    started = time.perf_counter()
+    CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    alone = time.perf_counter() - started
+    started = time.perf_counter()
+    table = read_table(content, "hoso.xlsx")
+    read = time.perf_counter() - started
+    started = time.perf_counter()
+    DossierImporter(scope=AgencyScope.everything()).parse(table)
+    validate = time.perf_counter() - started
+
+    print(f"\n{args.rows:,} rows, {len(content) / 2**20:.1f} MB XLSX".replace(",", "."))
+    print(f"{'':24}{'seconds':>10}{'× calamine':>12}")
+    for label, seconds in [
+        ("calamine alone", alone),
+        ("read", read),
+        ("read + validate", read + validate),
+    ]:
+        print(f"{label:24}{seconds:10.2f}{seconds / alone:12.2f}")
+
+
+if __name__ == "__main__":
+    main()
