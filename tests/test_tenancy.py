@@ -68,11 +68,14 @@ AGENCY_LISTS = {
     "organizations:agency_list": lambda ctx: {a.code for a in ctx["agencies"]},
     "operations:import_list": lambda ctx: {r.agency.code for r in ctx["runs"] if r.agency},
     "operations:dossier_list": lambda ctx: {d.agency.code for d in ctx["page"]},
+    "plans:task_board": lambda ctx: {r.task.lead_agency.code for r in ctx["rows"]},
 }
 PROVINCE_SHARED_READ = {
     "home": dict,
     "plans:plan_list": dict,
     "plans:plan_detail": plan_pk,
+    "plans:task_board": dict,
+    "plans:task_progress": task_pk,
 }
 PROVINCE_SHARED_WRITE = {
     "organizations:agency_create": dict,
@@ -172,6 +175,16 @@ def records_of(code: str) -> None:
     agency = Agency.objects.get(code=code)
     run = ImportRun.objects.create(kind="dossiers", file_name=f"{code}.csv", agency=agency)
     procedure, _ = Procedure.objects.get_or_create(code="P-LIST", defaults={"name": "Thủ tục"})
+    from cchc.plans.models import ProgressReport, ReformArea, Task
+
+    task = Task.objects.create(
+        plan=Plan.objects.get(year=2022), area=ReformArea.objects.get(code="procedures"),
+        order=Task.objects.count() + 100, text=f"Nhiệm vụ của {code}", lead_agency=agency,
+    )  # fmt: skip
+    ProgressReport.objects.create(
+        task=task, agency=agency, is_lead=True, status="in_progress", percent=40,
+        text=f"Báo cáo riêng của {agency.name}", reported_by=UserFactory(username=f"r-{code}"),
+    )  # fmt: skip
     Dossier.objects.create(
         code=f"{code}-220105-0001", procedure=procedure, agency=agency, channel=2,
         received_at=datetime(2022, 1, 5, 8, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
@@ -315,3 +328,21 @@ def test_scoped_figures_never_show_other_agencies(
 def test_scoped_figures_need_a_role(client, route):
     client.force_login(UserFactory(username="no-role-2"))
     assert client.get(reverse(route, kwargs=SCOPED_FIGURES[route]())).status_code == 404
+
+
+@pytest.mark.parametrize(("officer", "other_code"), OUTSIDERS)
+def test_task_page_hides_other_agencies_reports_and_refuses_their_posts(
+    client, request, officer, other_code
+):
+    from cchc.plans.models import ProgressReport, Task
+
+    records_of(other_code)
+    task = Task.objects.get(lead_agency__code=other_code, text__startswith="Nhiệm vụ của")
+    client.force_login(request.getfixturevalue(officer))
+    url = reverse("plans:task_progress", kwargs={"pk": task.pk})
+    body = client.get(url).content.decode()
+    assert "Báo cáo riêng của" not in body
+    before = ProgressReport.objects.count()
+    response = client.post(url, {"status": "in_progress", "percent": 50, "text": "x"})
+    assert response.status_code == 403
+    assert ProgressReport.objects.count() == before

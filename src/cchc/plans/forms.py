@@ -5,7 +5,14 @@ from cchc.core.formatting import format_number
 from cchc.core.forms import BootstrapFormMixin, DateInput
 from cchc.organizations.forms import AgencyChoiceField, AgencyMultipleChoiceField
 from cchc.organizations.models import Agency, AgencyLevel, Tier
-from cchc.plans.models import Comparator, Plan, ReformArea, TargetKind, TargetUnit
+from cchc.plans.models import (
+    Comparator,
+    Plan,
+    ProgressStatus,
+    ReformArea,
+    TargetKind,
+    TargetUnit,
+)
 from cchc.plans.services import ThresholdInput
 
 
@@ -190,3 +197,18 @@ class PlanUploadForm(BootstrapFormMixin, forms.Form):
 LegalBasisFormSet = forms.formset_factory(LegalBasisForm, extra=1, can_delete=True)
 TargetFormSet = forms.formset_factory(TargetForm, extra=1, can_delete=True)
 TaskFormSet = forms.formset_factory(TaskForm, extra=1, can_delete=True)
+
+
+class ProgressForm(BootstrapFormMixin, forms.Form):
+    status = forms.ChoiceField(label=_("Tình trạng"), choices=ProgressStatus.choices)
+    percent = forms.IntegerField(label=_("Tiến độ (%)"), min_value=0, max_value=100, initial=0)
+    text = forms.CharField(
+        label=_("Nội dung đã thực hiện, khó khăn, đề xuất"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    completed_on = forms.DateField(
+        label=_("Ngày hoàn thành"),
+        widget=DateInput,
+        required=False,
+        help_text=_("Bắt buộc khi chọn “Hoàn thành”."),
+    )

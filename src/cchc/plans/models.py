@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -261,3 +262,60 @@ class Task(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class ProgressStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Chưa triển khai")
+    IN_PROGRESS = "in_progress", _("Đang thực hiện")
+    DONE = "done", _("Hoàn thành")
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def visible_to(self, scope) -> ProgressReportQuerySet:
+        """Reports of the tasks an agency in scope leads or coordinates: everyone working on
+        a task sees its whole timeline, and nobody else does (except province-wide roles)."""
+        if scope.sees_all:
+            return self.all()
+        ids = scope.agency_ids
+        return self.filter(
+            Q(task__lead_agency_id__in=ids) | Q(task__coordinating_agencies__in=ids)
+        ).distinct()
+
+
+class ProgressReport(TimeStampedModel):
+    """A report on a task's progress (báo cáo tiến độ) by its lead agency, or a contribution
+    by a coordinating agency. The lead agency's latest report gives the task its status."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan báo cáo"), on_delete=models.PROTECT, related_name="+"
+    )
+    is_lead = models.BooleanField(_("của cơ quan chủ trì"))
+    status = models.CharField(_("tình trạng"), max_length=16, choices=ProgressStatus.choices)
+    percent = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    text = models.TextField(_("nội dung"))
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người báo cáo"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = ProgressReportQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("báo cáo tiến độ")
+        verbose_name_plural = _("báo cáo tiến độ")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(percent__lte=100), name="progress_percent_le_100"),
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(completed_on__isnull=False),
+                name="progress_done_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.get_status_display()} {self.percent}%"

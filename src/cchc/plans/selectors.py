@@ -96,3 +96,100 @@ def agency_tasks(*, plan: Plan, agency: Agency) -> tuple[list[Task], list[Task]]
         list(tasks.filter(lead_agency=agency)),
         list(tasks.filter(coordinating_agencies=agency)),
     )
+
+
+@dataclass
+class TaskRow:
+    task: Task
+    status: str
+    percent: int | None
+    last_report_at: object | None
+    role: str  # "lead", "coordinating" or "" (province-wide reader)
+
+
+def _latest_lead(field: str):
+    from django.db.models import OuterRef, Subquery
+
+    from cchc.plans.models import ProgressReport
+
+    return Subquery(
+        ProgressReport.objects.filter(task=OuterRef("pk"), is_lead=True)
+        .order_by("-created_at")
+        .values(field)[:1]
+    )
+
+
+def task_board(*, plan: Plan, scope, today: date) -> list[TaskRow]:
+    """The plan's tasks the scope leads or coordinates (all for province-wide roles), each
+    with the status its lead agency's latest report gives it on `today`."""
+    from django.db.models import Q
+
+    from cchc.core.selectors import working_calendar
+    from cchc.plans.task_status import task_status
+
+    tasks = _tasks().filter(plan=plan)
+    if not scope.sees_all:
+        ids = scope.agency_ids
+        tasks = tasks.filter(
+            Q(lead_agency_id__in=ids) | Q(coordinating_agencies__in=ids)
+        ).distinct()
+    tasks = tasks.annotate(
+        r_status=_latest_lead("status"),
+        r_percent=_latest_lead("percent"),
+        r_completed=_latest_lead("completed_on"),
+        r_at=_latest_lead("created_at"),
+    ).order_by("area__order", "order", "pk")
+    calendar = working_calendar()
+    rows = []
+    for task in tasks:
+        if scope.sees_all:
+            role = ""
+        elif task.lead_agency_id in scope.agency_ids:
+            role = "lead"
+        else:
+            role = "coordinating"
+        rows.append(
+            TaskRow(
+                task=task,
+                status=task_status(
+                    deadline=task.deadline, reported=task.r_status, percent=task.r_percent,
+                    completed_on=task.r_completed, today=today, calendar=calendar,
+                ),
+                percent=task.r_percent,
+                last_report_at=task.r_at,
+                role=role,
+            )
+        )  # fmt: skip
+    return rows
+
+
+def not_reported_since(*, plan: Plan, since) -> list[tuple[Agency, list[Task]]]:
+    """Lead agencies that have tasks in `plan` without any lead report since `since`
+    (the reform office's "who has not reported this period"); finished tasks are left out."""
+    from django.db.models import Exists, OuterRef
+
+    from cchc.plans.models import ProgressReport, ProgressStatus
+
+    recent = ProgressReport.objects.filter(task=OuterRef("pk"), is_lead=True, created_at__gte=since)
+    done = ProgressReport.objects.filter(
+        task=OuterRef("pk"), is_lead=True, status=ProgressStatus.DONE
+    )
+    tasks = (
+        Task.objects.filter(plan=plan, lead_agency__isnull=False)
+        .annotate(recent=Exists(recent), done=Exists(done))
+        .filter(recent=False, done=False)
+        .select_related("lead_agency")
+        .order_by("lead_agency__code", "order")
+    )
+    return [(agency, list(items)) for agency, items in groupby(tasks, key=lambda t: t.lead_agency)]
+
+
+def task_reports(*, task: Task, scope):
+    from cchc.plans.models import ProgressReport
+
+    return (
+        ProgressReport.objects.visible_to(scope)
+        .filter(task=task)
+        .select_related("agency", "reported_by")
+        .order_by("-created_at")
+    )

@@ -1,4 +1,5 @@
-"""Every write to plans, targets and tasks. Only the reform office writes; each service runs
+"""Every write to plans, targets, tasks and their progress. The reform office writes plans;
+agency officers report progress on their tasks. Each service runs
 in one transaction and leaves history rows (who, when, before/after)."""
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from cchc.core.services import ServiceError, audited_save, deny
-from cchc.organizations.models import Agency, AgencyLevel, Tier
-from cchc.organizations.selectors import is_reform_office
+from cchc.organizations.models import Agency, AgencyLevel, Role, Tier
+from cchc.organizations.selectors import is_reform_office, membership_of
 from cchc.plans.models import (
     Comparator,
     Plan,
+    ProgressReport,
+    ProgressStatus,
     ReformArea,
     Target,
     TargetKind,
@@ -196,3 +199,47 @@ def task_delete(*, actor: AbstractBaseUser, task: Task) -> None:
     _require_reform_office(actor)
     task._history_user = actor
     task.delete()
+
+
+def task_parties(task: Task) -> tuple[int | None, set[int]]:
+    return task.lead_agency_id, set(task.coordinating_agencies.values_list("pk", flat=True))
+
+
+@transaction.atomic
+def task_report_progress(
+    *,
+    actor: AbstractBaseUser,
+    task: Task,
+    status: str,
+    percent: int,
+    text: str,
+    completed_on: date | None = None,
+) -> ProgressReport:
+    """The lead agency reports the task's progress; a coordinating agency adds its
+    contribution. Only officers of those agencies may report (the reform office follows)."""
+    membership = membership_of(actor)
+    lead_id, coordinator_ids = task_parties(task)
+    if membership is None or membership.role != Role.AGENCY_OFFICER:
+        raise deny(_("Chỉ cán bộ của cơ quan chủ trì hoặc phối hợp được báo cáo tiến độ."))
+    agency_id = membership.agency_id
+    if agency_id != lead_id and agency_id not in coordinator_ids:
+        raise deny(_("Cơ quan của bạn không chủ trì hay phối hợp nhiệm vụ này."))
+    text = text.strip()
+    if not text:
+        raise ServiceError(_("Hãy ghi nội dung đã thực hiện."))
+    if not 0 <= percent <= 100:
+        raise ServiceError(_("Tiến độ phải từ 0 đến 100%."))
+    if status == ProgressStatus.DONE:
+        percent = 100
+        if completed_on is None:
+            raise ServiceError(_("Nhiệm vụ hoàn thành cần ngày hoàn thành."))
+    else:
+        completed_on = None
+        if percent == 100:
+            raise ServiceError(_("Tiến độ 100% thì chọn tình trạng “Hoàn thành”."))
+    report = ProgressReport(
+        task=task, agency_id=agency_id, is_lead=agency_id == lead_id, status=status,
+        percent=percent, text=text, completed_on=completed_on, reported_by=actor,
+    )  # fmt: skip
+    audited_save(report, actor=actor, reason=_("Báo cáo tiến độ"))
+    return report

@@ -16,4 +16,6 @@ urlpatterns = [
     path("<int:plan_pk>/nhiem-vu/them/", views.task_create, name="task_create"),
     path("nhiem-vu/<int:pk>/sua/", views.task_update, name="task_update"),
     path("nhiem-vu/<int:pk>/xoa/", views.task_delete, name="task_delete"),
+    path("nhiem-vu/", views.task_board, name="task_board"),
+    path("nhiem-vu/<int:pk>/", views.task_progress, name="task_progress"),
 ]

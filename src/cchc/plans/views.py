@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cchc.core.views import call_service
@@ -20,6 +21,7 @@ from cchc.plans.forms import (
     PlanCreateForm,
     PlanForm,
     PlanUploadForm,
+    ProgressForm,
     TargetForm,
     TargetFormSet,
     TaskForm,
@@ -366,5 +368,90 @@ def plan_import_review(request: HttpRequest) -> HttpResponse:
             "formsets": [bases, targets, tasks],
             "warnings": draft.get("warnings", []),
             "file_name": draft.get("file_name", ""),
+        },
+    )
+
+
+TASK_STATUS_LABELS = {
+    "not_started": _lazy("Chưa triển khai"),
+    "in_progress": _lazy("Đang thực hiện"),
+    "done": _lazy("Hoàn thành"),
+    "done_late": _lazy("Hoàn thành quá hạn"),
+    "overdue": _lazy("Quá hạn"),
+}
+TASK_STATUS_STYLE = {
+    "not_started": "secondary",
+    "in_progress": "info",
+    "done": "success",
+    "done_late": "warning",
+    "overdue": "danger",
+}
+
+
+@login_required
+def task_board(request: HttpRequest) -> HttpResponse:
+    _member_required(request)
+    plan_id = request.GET.get("ke_hoach")
+    plan_id = (
+        int(plan_id)
+        if plan_id and plan_id.isdigit()
+        else selectors.current_plan_id(today=timezone.localdate())
+    )
+    plan = Plan.objects.filter(pk=plan_id).first()
+    if plan is None:
+        raise Http404
+    today = timezone.localdate()
+    scope = scope_for(request.user)
+    rows = selectors.task_board(plan=plan, scope=scope, today=today)
+    since = None
+    silent = []
+    if is_reform_office(request.user):
+        since = date(today.year, today.month, 1)
+        silent = selectors.not_reported_since(plan=plan, since=since)
+    return render(
+        request,
+        "plans/task_board.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "styles": TASK_STATUS_STYLE,
+            "labels": TASK_STATUS_LABELS,
+            "silent": silent,
+            "since": since,
+            "plans": Plan.objects.order_by("-year"),
+        },
+    )
+
+
+@login_required
+def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    _member_required(request)
+    task = _get(selectors.task_detail, pk=pk)
+    scope = scope_for(request.user)
+    membership = membership_of(request.user)
+    lead_id, coordinator_ids = services.task_parties(task)
+    can_report = membership.role == "agency_officer" and (
+        membership.agency_id == lead_id or membership.agency_id in coordinator_ids
+    )
+    last = task.reports.filter(agency_id=membership.agency_id).order_by("-created_at").first()
+    initial = {"status": last.status, "percent": last.percent} if last else {}
+    form = ProgressForm(request.POST or None, initial=initial) if can_report else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("Cơ quan của bạn không chủ trì hay phối hợp nhiệm vụ này."))
+        if form.is_valid() and call_service(
+            form, services.task_report_progress, actor=request.user, task=task, **form.cleaned_data
+        ):
+            messages.success(request, _("Đã gửi báo cáo tiến độ."))
+            return redirect("plans:task_progress", pk=task.pk)
+    return render(
+        request,
+        "plans/task_progress.html",
+        {
+            "task": task,
+            "plan": task.plan,
+            "reports": selectors.task_reports(task=task, scope=scope),
+            "form": form,
+            "is_lead": membership.agency_id == lead_id,
         },
     )

@@ -13,3 +13,8 @@ def vn_number(value, places: int = 1) -> str:
 @register.filter
 def vn_percent(value, places: int = 1) -> str:
     return format_percent(value, int(places))
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "")
