@@ -166,3 +166,10 @@ TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBa
 # Largest file accepted by an upload form (imports): 200 MB.
 IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(200 * 1024 * 1024)) or 0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Reminders about task deadlines: working days before the deadline on which the lead and
+# coordinating agencies are reminded (plus on the day and the working day after), and the
+# weekday (0 = Monday) of the reform office's weekly digest.
+REMINDER_DAYS_BEFORE = [int(d) for d in env_list("REMINDER_DAYS_BEFORE", "10,3")]
+DIGEST_WEEKDAY = int(env("DIGEST_WEEKDAY", "0") or 0)
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")

@@ -319,3 +319,25 @@ class ProgressReport(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.task_id} {self.get_status_display()} {self.percent}%"
+
+
+class ReminderLog(models.Model):
+    """One reminder e-mail sent about a task (or the weekly digest, task empty) — so that
+    running the daily job twice on the same day sends nothing twice."""
+
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("loại nhắc"), max_length=16)
+    day = models.DateField(_("ngày"))
+    recipients = models.PositiveSmallIntegerField(_("số người nhận"), default=0)
+
+    class Meta:
+        verbose_name = _("thư nhắc việc")
+        verbose_name_plural = _("thư nhắc việc")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "kind", "day"], name="reminder_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.task_id} {self.day:%d/%m/%Y}"
