@@ -32,6 +32,7 @@ demo: $(VENV)/.base-installed
 
 test: $(VENV)/.test-installed
 	@sh scripts/ensure-chromium.sh
+	@sh scripts/ensure-libreoffice.sh
 	@mkdir -p var
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -112,7 +112,12 @@ def _reform_office_agencies() -> set[int]:
 def _digest(today: date, calendar) -> str:
     lines = []
     for task in open_tasks(today):
-        if task.deadline < today:
+        # The same rule as the task board (a deadline on a day off moves to the next working day).
+        status = rules.task_status(
+            deadline=task.deadline, reported=None, percent=None, completed_on=None, today=today,
+            calendar=calendar,
+        )  # fmt: skip
+        if status == rules.OVERDUE:
             late = rules.days_overdue(deadline=task.deadline, today=today, calendar=calendar)
             lines.append(
                 f"- Quá hạn {late} ngày làm việc: {task.text[:120]} ({task.lead_agency.name})"
