@@ -43,7 +43,9 @@ def _upsert(select_qs, counters: list[str], *, run: ImportRun, month: date | Non
     )
     head = [month] if month is not None else []
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*head, StatSource.DOSSIERS, run.pk, *params, StatSource.DOSSIERS])
+        cursor.execute(
+            statement, [*head, StatSource.DOSSIERS, run.pk, *params, StatSource.DOSSIERS]
+        )
 
 
 @transaction.atomic
@@ -86,7 +88,9 @@ def rollup_dossiers_sql(*, agency_ids: Iterable[int], years: Iterable[int], run:
             .order_by()
         )
         _upsert(
-            finished, ["finished", "finished_on_time", "finished_late", "results_digitized"], run=run
+            finished,
+            ["finished", "finished_on_time", "finished_late", "results_digitized"],
+            run=run,
         )
         for month in (m for m in months if m.year == year):
             _, month_end = month_bounds(month)
