@@ -28,4 +28,5 @@ urlpatterns = [
     path("ke-hoach/", include("cchc.plans.urls")),
     path("chi-tieu/", include("cchc.indicators.urls")),
     path("du-lieu/", include("cchc.operations.urls")),
+    path("bao-cao/", include("cchc.reports.urls")),
 ]

@@ -57,11 +57,31 @@ def import_run_of(code: str):
     return kwargs
 
 
+def report_of(code: str, fmt: str | None = None):
+    def kwargs():
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+
+        from cchc.reports.models import PeriodicReport
+
+        report, _ = PeriodicReport.objects.get_or_create(
+            agency=Agency.objects.get(code=code), kind="quarter", year=2022, number=1
+        )
+        report.docx_path = default_storage.save(f"t/{code}.docx", ContentFile(b"docx"))
+        report.xlsx_path = default_storage.save(f"t/{code}.xlsx", ContentFile(b"xlsx"))
+        report.save()
+        return {"pk": report.pk, **({"fmt": fmt} if fmt else {})}
+
+    return kwargs
+
+
 AGENCY_OWNED = {
     "organizations:agency_detail": agency_pk,
     "organizations:agency_rename": agency_pk,
     "organizations:agency_end": agency_pk,
     "operations:import_detail": import_run_of,
+    "reports:report_detail": report_of,
+    "reports:report_download": lambda code: report_of(code, "docx"),
 }
 # list route → the agency codes of the items a response lists
 AGENCY_LISTS = {
@@ -76,6 +96,7 @@ PROVINCE_SHARED_READ = {
     "plans:plan_detail": plan_pk,
     "plans:task_board": dict,
     "plans:task_progress": task_pk,
+    "reports:report_index": dict,
 }
 PROVINCE_SHARED_WRITE = {
     "organizations:agency_create": dict,
@@ -90,7 +111,10 @@ PROVINCE_SHARED_WRITE = {
     "plans:task_create": plan_parent,
     "plans:task_update": task_pk,
     "plans:task_delete": task_pk,
+    "reports:report_tracker": dict,
 }
+# Actions on the user's own agency only: the agency comes from the account, never the request.
+OWN_AGENCY_ACTIONS = {"reports:report_open"}
 ACCOUNT = {"login", "logout", "password_change", "password_change_done"}
 
 
@@ -139,7 +163,7 @@ def all_route_names() -> set[str]:
 def test_every_route_is_classified():
     classified = (
         set(AGENCY_OWNED) | set(AGENCY_LISTS) | set(PROVINCE_SHARED_READ)
-        | set(PROVINCE_SHARED_WRITE) | set(SCOPED_FIGURES) | ACCOUNT
+        | set(PROVINCE_SHARED_WRITE) | set(SCOPED_FIGURES) | OWN_AGENCY_ACTIONS | ACCOUNT
     )  # fmt: skip
     assert all_route_names() - classified == set(), "unclassified routes: decide their tenancy"
     assert classified - all_route_names() == set(), "classified routes that no longer exist"
@@ -160,7 +184,12 @@ def test_own_agency_is_reachable_for_reading(client, dept_officer, route):
     client.force_login(dept_officer)
     url = reverse(route, kwargs=AGENCY_OWNED[route]("12-STP")())
     # Reading the own agency works; changing it is the reform office's job (403, not 404).
-    readable = {"organizations:agency_detail", "operations:import_detail"}
+    readable = {
+        "organizations:agency_detail",
+        "operations:import_detail",
+        "reports:report_detail",
+        "reports:report_download",
+    }
     expected = 200 if route in readable else 403
     assert client.get(url).status_code == expected
 
@@ -346,3 +375,14 @@ def test_task_page_hides_other_agencies_reports_and_refuses_their_posts(
     response = client.post(url, {"status": "in_progress", "percent": 50, "text": "x"})
     assert response.status_code == 403
     assert ProgressReport.objects.count() == before
+
+
+def test_opening_a_report_is_always_for_the_own_agency(client, dept_officer):
+    from cchc.reports.models import PeriodicReport
+
+    client.force_login(dept_officer)
+    other = Agency.objects.get(code="12-SNV")
+    url = reverse("reports:report_open")
+    response = client.post(url, {"ky": "quarter", "nam": "2022", "so": "1", "agency": other.pk})
+    assert response.status_code == 302
+    assert list(PeriodicReport.objects.values_list("agency__code", flat=True)) == ["12-STP"]

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cchc.operations",
     "cchc.indicators",
     "cchc.parindex",
+    "cchc.reports",
 ]
 
 MIDDLEWARE = [

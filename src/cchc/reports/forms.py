@@ -1,0 +1,27 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cchc.core.forms import BootstrapFormMixin
+
+
+class NarrativeForm(BootstrapFormMixin, forms.Form):
+    number_symbol = forms.CharField(label=_("Số, ký hiệu"), max_length=64, required=False,
+                                    help_text=_("Ví dụ 05/BC-STP; để trống số khi là dự thảo: /BC-STP"))  # fmt: skip
+    overview = forms.CharField(
+        label=_("I. Đánh giá chung"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    results = forms.CharField(label=_("II. Kết quả thực hiện (phần lời; bảng chỉ tiêu và nhiệm vụ do hệ thống điền)"),
+                              widget=forms.Textarea(attrs={"rows": 6}), required=False)  # fmt: skip
+    difficulties = forms.CharField(
+        label=_("III. Tồn tại, hạn chế và nguyên nhân"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    proposals = forms.CharField(
+        label=_("IV. Phương hướng, nhiệm vụ và đề xuất, kiến nghị"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    signing_authority = forms.CharField(label=_("Chức vụ người ký"), max_length=100,
+                                        help_text=_("Ví dụ: GIÁM ĐỐC; KT. GIÁM ĐỐC xuống dòng PHÓ GIÁM ĐỐC"))  # fmt: skip
+    signer_name = forms.CharField(label=_("Họ tên người ký"), max_length=100, required=False)

@@ -1,0 +1,263 @@
+"""Periodic reports: open one for an agency and period, edit its narrative, generate the
+.docx (Decree 30/2020 layout) and .xlsx annex from the data of the period, submit it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cchc.core.services import ServiceError, deny
+from cchc.core.xlsx import build_xlsx
+from cchc.indicators.dashboard import target_status
+from cchc.organizations.models import Agency, AgencyLevel, Role
+from cchc.organizations.scope import AgencyScope
+from cchc.organizations.selectors import membership_of
+from cchc.plans.models import Plan
+from cchc.plans.selectors import task_board
+from cchc.reports.docx_builder import (
+    Percent,
+    ReportDocument,
+    ReportSection,
+    ReportTable,
+    build_report_docx,
+)
+from cchc.reports.models import PeriodicReport, ReportStatus
+from cchc.reports.periods import report_period
+
+NARRATIVE_FIELDS = ("number_symbol", "overview", "results", "difficulties", "proposals",
+                    "signing_authority", "signer_name")  # fmt: skip
+STATUS_TEXT = {"met": "Đạt", "at_risk": "Đạt, có nguy cơ", "missed": "Chưa đạt",
+               "pending": "Chưa đạt, dự báo đạt", "no_data": "Chưa có dữ liệu"}  # fmt: skip
+TASK_TEXT = {"not_started": "Chưa triển khai", "in_progress": "Đang thực hiện",
+             "done": "Hoàn thành", "done_late": "Hoàn thành quá hạn", "overdue": "Quá hạn"}  # fmt: skip
+
+
+def may_write(actor: AbstractBaseUser, agency: Agency) -> bool:
+    """An agency's officer writes its report; the reform office writes the province's."""
+    membership = membership_of(actor)
+    if membership is None:
+        return False
+    if agency.level == AgencyLevel.PROVINCE:
+        return membership.role == Role.REFORM_OFFICE
+    return membership.role == Role.AGENCY_OFFICER and membership.agency_id == agency.pk
+
+
+def agency_scope(agency: Agency) -> AgencyScope:
+    """The data an agency's report covers: the province all; a district also its communes."""
+    if agency.level == AgencyLevel.PROVINCE:
+        return AgencyScope.everything()
+    ids = {agency.pk}
+    if agency.level == AgencyLevel.DISTRICT:
+        ids |= set(Agency.objects.filter(parent=agency).values_list("pk", flat=True))
+    return AgencyScope.of(ids)
+
+
+@transaction.atomic
+def report_open(
+    *, actor: AbstractBaseUser, agency: Agency, kind: str, year: int, number: int | None
+) -> PeriodicReport:
+    if not may_write(actor, agency):
+        raise deny(_("Bạn không soạn báo cáo của cơ quan này."))
+    report_period(kind, year, number)  # validates the period
+    report, _created = PeriodicReport.objects.get_or_create(
+        agency=agency, kind=kind, year=year, number=number or 0,
+        defaults={"number_symbol": f"/BC-{_symbol(agency)}"},
+    )  # fmt: skip
+    return report
+
+
+def _symbol(agency: Agency) -> str:
+    if agency.level == AgencyLevel.PROVINCE:
+        return "UBND"
+    return agency.code.split("-")[-1] if "-" in agency.code else f"UBND{agency.code}"
+
+
+@transaction.atomic
+def report_update(*, actor: AbstractBaseUser, report: PeriodicReport, **fields) -> PeriodicReport:
+    report = PeriodicReport.objects.select_for_update().get(pk=report.pk)
+    if not may_write(actor, report.agency):
+        raise deny(_("Bạn không soạn báo cáo của cơ quan này."))
+    if report.status == ReportStatus.SUBMITTED:
+        raise ServiceError(_("Báo cáo đã gửi, không sửa được nữa."))
+    for name in NARRATIVE_FIELDS:
+        if name in fields:
+            setattr(report, name, fields[name])
+    report.full_clean()
+    report.save()
+    return report
+
+
+def _through(period_end: date, year: int) -> date:
+    """Indicator snapshots are monthly: a report counts the complete months of the year before
+    the cut-off day (e.g. Q1 with cut-off 14/3 → January–February)."""
+    month = period_end.month - 1 if period_end.year == year else 12
+    return date(year, max(month, 1), 1)
+
+
+def report_content(report: PeriodicReport) -> tuple[ReportDocument, dict]:
+    """The document of the report, filled from the data of its period."""
+    period = report.period
+    agency = report.agency
+    scope = agency_scope(agency)
+    plan = Plan.objects.filter(year=report.year).first()
+    target_rows, task_rows, synthetic = [], [], False
+    through = _through(period.end, report.year)
+    if plan is not None:
+        for target in plan.targets.prefetch_related("thresholds").order_by("number", "part"):
+            status = target_status(target, scope=scope, year=plan.year, through=through)
+            value = status.overall.value if status.overall else None
+            synthetic |= status.synthetic
+            threshold = "; ".join(f"{t}: {x}" if t else x for t, x in target.threshold_lines())
+            target_rows.append(
+                [
+                    target.label,
+                    target.quantity,
+                    threshold,
+                    Percent(value),
+                    STATUS_TEXT[status.status],
+                ]
+            )
+        for row in task_board(plan=plan, scope=scope, today=min(period.end, timezone.localdate())):
+            if agency.level != AgencyLevel.PROVINCE and row.role != "lead":
+                continue
+            task_rows.append(
+                [row.task.text, row.task.lead_agency.name if row.task.lead_agency else "—",
+                 row.task.deadline.strftime("%d/%m/%Y") if row.task.deadline else "—",
+                 Percent(row.percent, 0) if row.percent is not None else None, TASK_TEXT[row.status]]
+            )  # fmt: skip
+    targets_table = ReportTable(
+        caption=f"Kết quả thực hiện các chỉ tiêu (số liệu đến hết tháng {through:%m/%Y})",
+        header=["Chỉ tiêu", "Nội dung", "Ngưỡng", "Kết quả", "Đánh giá"],
+        rows=target_rows or [["—", "Chưa có kế hoạch năm này", "", None, ""]],
+        column_widths=[1, 5, 3, 1.6, 2],
+    )
+    tasks_table = ReportTable(
+        caption="Tình hình thực hiện nhiệm vụ",
+        header=["Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn", "Tiến độ", "Tình trạng"],
+        rows=task_rows or [["Không có nhiệm vụ được giao chủ trì", "", "", None, ""]],
+        column_widths=[6, 2.5, 1.6, 1.2, 1.8],
+    )
+    paragraphs = lambda text: [p.strip() for p in text.splitlines() if p.strip()]  # noqa: E731
+    sections = [
+        ReportSection(
+            "I. ĐÁNH GIÁ CHUNG", paragraphs(report.overview) or ["(Chưa nhập nội dung.)"]
+        ),
+        ReportSection(
+            "II. KẾT QUẢ THỰC HIỆN",
+            paragraphs(report.results),
+            tables=[targets_table, tasks_table],
+        ),
+        ReportSection(
+            "III. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN",
+            paragraphs(report.difficulties) or ["(Chưa nhập nội dung.)"],
+        ),
+        ReportSection(
+            "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ VÀ ĐỀ XUẤT, KIẾN NGHỊ",
+            paragraphs(report.proposals) or ["(Chưa nhập nội dung.)"],
+        ),
+    ]
+    province = agency if agency.level == AgencyLevel.PROVINCE else agency.parent
+    while province is not None and province.level != AgencyLevel.PROVINCE:
+        province = province.parent
+    province_name = province.name.split("(")[0].replace("Tỉnh ", "").strip() if province else ""
+    if agency.level == AgencyLevel.PROVINCE:
+        parent, body = "", f"ỦY BAN NHÂN DÂN\nTỈNH {province_name}"
+        recipients = [
+            "Bộ Nội vụ",
+            "Thường trực Tỉnh ủy",
+            "Thường trực HĐND tỉnh",
+            "Chủ tịch, các PCT UBND tỉnh",
+        ]
+    else:
+        parent = (
+            f"UBND TỈNH {province_name}"
+            if agency.level == AgencyLevel.DEPARTMENT
+            else f"UBND {agency.parent.name}"
+            if agency.level == AgencyLevel.COMMUNE
+            else ""
+        )
+        body = (
+            agency.name
+            if agency.level != AgencyLevel.DISTRICT
+            else f"ỦY BAN NHÂN DÂN\n{agency.name}"
+        )
+        recipients = ["Sở Nội vụ (Văn phòng CCHC)", "Lãnh đạo cơ quan"]
+    document = ReportDocument(
+        issuing_body_parent=parent,
+        issuing_body=body,
+        number_symbol=report.number_symbol or f"/BC-{_symbol(agency)}",
+        place=province_name or "Lai Châu",
+        date=min(period.end, timezone.localdate()),
+        subtitle=f"Kết quả thực hiện công tác cải cách hành chính {period.label}",
+        sections=sections,
+        recipients=recipients,
+        signing_authority=report.signing_authority,
+        signer_name=report.signer_name,
+        synthetic_notice=(
+            "Số liệu trong báo cáo tính từ dữ liệu mô phỏng, không phải số liệu thật."
+            if synthetic
+            else ""
+        ),
+    )
+    annex = {
+        "title": f"Phụ lục: {period.title} — {agency.name}",
+        "subtitle": f"Số liệu chỉ tiêu đến hết tháng {through:%m/%Y}",
+        "headers": ["Chỉ tiêu", "Nội dung", "Ngưỡng", "Kết quả (%)", "Đánh giá"],
+        "rows": [
+            [r[0], r[1], r[2], float(r[3].value) if r[3].value is not None else None, r[4]]
+            for r in target_rows
+        ],
+        "note": document.synthetic_notice,
+    }
+    return document, annex
+
+
+@transaction.atomic
+def report_generate(*, actor: AbstractBaseUser, report: PeriodicReport) -> PeriodicReport:
+    report = (
+        PeriodicReport.objects.select_for_update()
+        .select_related("agency__parent")
+        .get(pk=report.pk)
+    )
+    if not may_write(actor, report.agency):
+        raise deny(_("Bạn không soạn báo cáo của cơ quan này."))
+    if report.status == ReportStatus.SUBMITTED:
+        raise ServiceError(_("Báo cáo đã gửi, không tạo lại được."))
+    document, annex = report_content(report)
+    stem = f"reports/{report.pk}/bao-cao-{report.kind}-{report.year}-{report.number}"
+    try:
+        content = build_report_docx(document)
+    except ValueError as exc:  # the builder names what the document still lacks
+        raise ServiceError(str(exc)) from exc
+    for path in (report.docx_path, report.xlsx_path):
+        if path:
+            default_storage.delete(path)
+    report.docx_path = default_storage.save(f"{stem}.docx", ContentFile(content))
+    report.xlsx_path = default_storage.save(
+        f"{stem}-phu-luc.xlsx", ContentFile(build_xlsx(**annex))
+    )
+    report.generated_at = timezone.now()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_submit(*, actor: AbstractBaseUser, report: PeriodicReport) -> PeriodicReport:
+    report = PeriodicReport.objects.select_for_update().get(pk=report.pk)
+    if not may_write(actor, report.agency):
+        raise deny(_("Bạn không gửi báo cáo của cơ quan này."))
+    if not report.generated_at:
+        raise ServiceError(_("Hãy tạo tệp báo cáo trước khi gửi."))
+    report.status, report.submitted_at, report.submitted_by = (
+        ReportStatus.SUBMITTED,
+        timezone.now(),
+        actor,
+    )
+    report.save()
+    return report

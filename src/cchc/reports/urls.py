@@ -1,0 +1,12 @@
+from django.urls import path
+
+from cchc.reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.report_index, name="report_index"),
+    path("mo/", views.report_open, name="report_open"),
+    path("theo-doi/", views.report_tracker, name="report_tracker"),
+    path("<int:pk>/", views.report_detail, name="report_detail"),
+    path("<int:pk>/tai/<str:fmt>/", views.report_download, name="report_download"),
+]

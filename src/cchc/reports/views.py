@@ -1,0 +1,179 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cchc.core.views import call_service
+from cchc.organizations.models import Agency, AgencyLevel, Role
+from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
+from cchc.plans.models import Plan
+from cchc.plans.selectors import current_plan_id
+from cchc.reports import services
+from cchc.reports.forms import NarrativeForm
+from cchc.reports.models import PeriodicReport, ReportStatus
+from cchc.reports.periods import periods_of_year, report_period
+
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _member(request: HttpRequest):
+    membership = membership_of(request.user)
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def _year(request: HttpRequest) -> int:
+    year = request.GET.get("nam", "")
+    if year.isdigit():
+        return int(year)
+    plan = Plan.objects.filter(pk=current_plan_id(today=timezone.localdate())).first()
+    return plan.year if plan else timezone.localdate().year
+
+
+def _own_agency(request: HttpRequest) -> Agency | None:
+    membership = _member(request)
+    if membership.role == Role.REFORM_OFFICE:
+        return Agency.objects.filter(level=AgencyLevel.PROVINCE).first()
+    if membership.role == Role.AGENCY_OFFICER:
+        return membership.agency
+    return None
+
+
+@login_required
+def report_index(request: HttpRequest) -> HttpResponse:
+    _member(request)
+    year = _year(request)
+    agency = _own_agency(request)
+    mine = {}
+    if agency is not None:
+        mine = {
+            (r.kind, r.number): r for r in PeriodicReport.objects.filter(agency=agency, year=year)
+        }
+    periods = [(p, mine.get((p.kind, p.number or 0))) for p in periods_of_year(year)]
+    tracker = []
+    if is_reform_office(request.user):
+        expected = Agency.objects.filter(
+            level__in=[AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT]
+        ).count()
+        for period, _report in periods:
+            submitted = (
+                PeriodicReport.objects.filter(
+                    kind=period.kind,
+                    year=year,
+                    number=period.number or 0,
+                    status=ReportStatus.SUBMITTED,
+                )
+                .exclude(agency__level=AgencyLevel.PROVINCE)
+                .count()
+            )
+            tracker.append((period, submitted, expected))
+    return render(request, "reports/index.html", {
+        "year": year, "agency": agency, "periods": periods, "tracker": tracker,
+        "years": sorted(set(Plan.objects.values_list("year", flat=True)) | {year}, reverse=True),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def report_open(request: HttpRequest) -> HttpResponse:
+    agency = _own_agency(request)
+    if agency is None:
+        raise PermissionDenied(_("Tài khoản của bạn không soạn báo cáo."))
+    kind, year, number = (
+        request.POST.get("ky", ""),
+        request.POST.get("nam", ""),
+        request.POST.get("so", ""),
+    )
+    try:
+        report = services.report_open(
+            actor=request.user, agency=agency, kind=kind, year=int(year),
+            number=int(number) if number.isdigit() and int(number) else None,
+        )  # fmt: skip
+    except (ValueError, ValidationError) as exc:
+        raise Http404 from exc
+    return redirect("reports:report_detail", pk=report.pk)
+
+
+def _visible_report(request: HttpRequest, pk: int) -> PeriodicReport:
+    _member(request)
+    report = (
+        PeriodicReport.objects.visible_to(scope_for(request.user))
+        .select_related("agency__parent", "submitted_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if report is None:
+        raise Http404
+    return report
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _visible_report(request, pk)
+    editable = (
+        services.may_write(request.user, report.agency) and report.status == ReportStatus.DRAFT
+    )
+    initial = {name: getattr(report, name) for name in services.NARRATIVE_FIELDS}
+    form = NarrativeForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied(_("Bạn không sửa được báo cáo này."))
+        action = request.POST.get("thao_tac", "luu")
+        if form.is_valid() and call_service(form, services.report_update, actor=request.user,
+                                            report=report, **form.cleaned_data):  # fmt: skip
+            if action == "tao" and call_service(
+                form, services.report_generate, actor=request.user, report=report
+            ):
+                messages.success(request, _("Đã tạo tệp báo cáo (Word) và phụ lục (Excel)."))
+                return redirect("reports:report_detail", pk=report.pk)
+            if action == "gui" and call_service(
+                form, services.report_submit, actor=request.user, report=report
+            ):
+                messages.success(request, _("Đã gửi báo cáo."))
+                return redirect("reports:report_detail", pk=report.pk)
+            if action == "luu":
+                messages.success(request, _("Đã lưu nội dung."))
+                return redirect("reports:report_detail", pk=report.pk)
+    return render(
+        request, "reports/detail.html", {"report": report, "form": form, "editable": editable}
+    )
+
+
+@login_required
+def report_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    report = _visible_report(request, pk)
+    path = {"docx": report.docx_path, "xlsx": report.xlsx_path}.get(fmt)
+    if not path or not default_storage.exists(path):
+        raise Http404
+    name = f"bao-cao-cchc-{report.agency.code}-{report.kind}-{report.year}-{report.number}"
+    name += ".docx" if fmt == "docx" else "-phu-luc.xlsx"
+    return FileResponse(default_storage.open(path, "rb"), as_attachment=True, filename=name,
+                        content_type=CONTENT_TYPES[fmt])  # fmt: skip
+
+
+@login_required
+def report_tracker(request: HttpRequest) -> HttpResponse:
+    if not is_reform_office(request.user):
+        raise PermissionDenied(_("Chỉ Văn phòng CCHC theo dõi việc gửi báo cáo."))
+    try:
+        number = request.GET.get("so", "")
+        period = report_period(request.GET.get("ky", ""), int(request.GET.get("nam", "")),
+                               int(number) if number.isdigit() and int(number) else None)  # fmt: skip
+    except ValueError as exc:
+        raise Http404 from exc
+    reports = {r.agency_id: r for r in PeriodicReport.objects.filter(
+        kind=period.kind, year=period.year, number=period.number or 0)}  # fmt: skip
+    agencies = Agency.objects.filter(
+        level__in=[AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT]
+    ).order_by("level", "code")
+    rows = [(a, reports.get(a.pk)) for a in agencies]
+    return render(request, "reports/tracker.html", {"period": period, "rows": rows})

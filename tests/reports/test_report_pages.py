@@ -1,0 +1,125 @@
+"""An agency drafts, generates and submits its quarterly report; the reform office tracks it."""
+
+import io
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+
+from cchc.indicators.services import snapshots_refresh
+from cchc.operations.models import ImportRun, WorkRecordStat
+from cchc.organizations.models import Agency
+from cchc.reports.models import PeriodicReport
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(content: bytes) -> str:
+    document = Document(io.BytesIO(content))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+@pytest.fixture
+def figures():
+    run = ImportRun.objects.create(kind="work_records", file_name="t.csv", synthetic=True)
+    for month, online in [(1, 30), (2, 40)]:
+        WorkRecordStat.objects.create(
+            agency=Agency.objects.get(code="12-STP"), month=date(2022, month, 1), total=80,
+            online=online, import_run=run,
+        )  # fmt: skip
+    snapshots_refresh(agency_ids=None, years=[2022])
+
+
+def test_quarterly_report_round_trip(client, dept_officer, reform_office, figures):
+    client.force_login(dept_officer)
+    response = client.post(
+        reverse("reports:report_open"), {"ky": "quarter", "nam": "2022", "so": "1"}
+    )
+    report = PeriodicReport.objects.get()
+    assert response.url == reverse("reports:report_detail", args=[report.pk])
+    narrative = {
+        "number_symbol": "05/BC-STP", "overview": "Sở đã triển khai kịp thời kế hoạch CCHC.",
+        "results": "Rà soát 12 thủ tục.", "difficulties": "Thiếu nhân lực.",
+        "proposals": "Đề nghị tập huấn.", "signing_authority": "GIÁM ĐỐC", "signer_name": "Nguyễn Văn A",
+    }  # fmt: skip
+    assert client.post(report_url := reverse("reports:report_detail", args=[report.pk]),
+                       {**narrative, "thao_tac": "tao"}).status_code == 302  # fmt: skip
+    docx = client.get(reverse("reports:report_download", args=[report.pk, "docx"]))
+    assert docx.status_code == 200
+    text = text_of(b"".join(docx.streaming_content))
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "SỞ TƯ PHÁP" in text
+    assert "Số: 05/BC-STP" in text and "quý I năm 2022" in text
+    assert "Sở đã triển khai kịp thời kế hoạch CCHC." in text
+    assert "43,75%" in text  # work records online Jan–Feb: 70 / 160 (cut-off 14/3 → to February)
+    assert "dữ liệu mô phỏng" in text and "Nguyễn Văn A" in text
+    xlsx = client.get(reverse("reports:report_download", args=[report.pk, "xlsx"]))
+    cells = [
+        c
+        for row in load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active.iter_rows(
+            values_only=True
+        )
+        for c in row
+    ]
+    assert 43.75 in cells
+    assert client.post(report_url, {**narrative, "thao_tac": "gui"}).status_code == 302
+    report.refresh_from_db()
+    assert report.status == "submitted"
+    # Once submitted it cannot be changed.
+    assert (
+        client.post(report_url, {**narrative, "overview": "khác", "thao_tac": "luu"}).status_code
+        == 403
+    )
+    client.force_login(reform_office)
+    tracker = client.get(
+        reverse("reports:report_tracker"), {"ky": "quarter", "nam": "2022", "so": "1"}
+    )
+    assert "Đã gửi" in tracker.content.decode()
+    index = client.get(reverse("reports:report_index"), {"nam": "2022"}).content.decode()
+    assert "1/28" in index
+
+
+def test_submit_needs_a_generated_file(client, dept_officer):
+    client.force_login(dept_officer)
+    client.post(reverse("reports:report_open"), {"ky": "year", "nam": "2022", "so": ""})
+    report = PeriodicReport.objects.get()
+    response = client.post(
+        reverse("reports:report_detail", args=[report.pk]),
+        {"signing_authority": "GIÁM ĐỐC", "thao_tac": "gui"},
+    )
+    assert response.status_code == 200 and "Hãy tạo tệp báo cáo" in response.content.decode()
+
+
+def test_province_report_by_the_reform_office(client, reform_office):
+    client.force_login(reform_office)
+    client.post(reverse("reports:report_open"), {"ky": "six_months", "nam": "2022", "so": ""})
+    report = PeriodicReport.objects.get()
+    assert report.agency.code == "12"
+    client.post(reverse("reports:report_detail", args=[report.pk]),
+                {"signing_authority": "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", "signer_name": "Trần Văn B",
+                 "thao_tac": "tao"})  # fmt: skip
+    text = text_of(
+        b"".join(
+            client.get(
+                reverse("reports:report_download", args=[report.pk, "docx"])
+            ).streaming_content
+        )
+    )
+    assert "ỦY BAN NHÂN DÂN" in text and "6 tháng đầu năm 2022" in text
+
+
+def test_generating_without_a_signer_says_what_is_missing(client, dept_officer):
+    client.force_login(dept_officer)
+    client.post(reverse("reports:report_open"), {"ky": "year", "nam": "2022", "so": ""})
+    report = PeriodicReport.objects.get()
+    response = client.post(
+        reverse("reports:report_detail", args=[report.pk]),
+        {"signing_authority": "GIÁM ĐỐC", "thao_tac": "tao"},
+    )
+    assert response.status_code == 200 and "người ký" in response.content.decode()
+    report.refresh_from_db()
+    assert not report.docx_path
