@@ -45,6 +45,7 @@ class ImportRun(TimeStampedModel):
     file_name = models.CharField(_("tên tệp"), max_length=255)
     file_sha256 = models.CharField(_("mã băm SHA-256"), max_length=64, blank=True)
     file_size = models.PositiveBigIntegerField(_("dung lượng"), default=0)
+    stored_name = models.CharField(_("tệp lưu"), max_length=255, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )

@@ -64,7 +64,9 @@ def import_create(
         uploaded_by=actor,
         agency=None if membership.role == Role.REFORM_OFFICE else membership.agency,
     )
-    default_storage.save(_file_path(run), ContentFile(content))
+    # The storage may pick another name when one is taken: keep the name it chose.
+    run.stored_name = default_storage.save(_file_path(run), ContentFile(content))
+    run.save(update_fields=["stored_name"])
     from cchc.operations.tasks import run_import
 
     transaction.on_commit(lambda: run_import.enqueue(run.pk))
@@ -91,7 +93,7 @@ def import_execute(run: ImportRun, *, progress: Progress | None = None) -> Impor
     _set(run, status=ImportStatus.RUNNING, started_at=timezone.now())
     try:
         report(5, "Đọc tệp")
-        with default_storage.open(_file_path(run), "rb") as handle:
+        with default_storage.open(run.stored_name, "rb") as handle:
             table = read_table(handle.read(), run.file_name)
         _set(run, rows_total=len(table.rows))
         report(15, "Kiểm tra dữ liệu")

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from cchc.core.bulk import insert_rows
 from cchc.core.calendar import WorkingCalendar
 from cchc.core.selectors import working_calendar
 from cchc.operations.imports import fields as f
@@ -157,7 +158,7 @@ class DossierImporter(Importer):
             values = self._values(row)
             old = existing.get(row["code"])
             if old is None:
-                creates.append(Dossier(code=row["code"], import_run=run, **values))
+                creates.append({"code": row["code"], "import_run_id": run.pk, **values})
             elif tuple(old[2:]) != tuple(values.values()):
                 updates.append(Dossier(pk=old[0], code=row["code"], import_run=run, **values))
             else:
@@ -170,7 +171,7 @@ class DossierImporter(Importer):
             if old is not None:  # the old agency and months change too
                 result.affected.agency_ids.add(old[3])
                 result.affected.months.add(first_of_month(_local(old[5])))
-        Dossier.objects.bulk_create(creates, batch_size=2000)
+        insert_rows(Dossier, ["code", "import_run_id", *WRITE_FIELDS], creates)
         Dossier.objects.bulk_update(updates, [*WRITE_FIELDS, "import_run"], batch_size=1000)
         result.created, result.updated = len(creates), len(updates)
         return result

@@ -1,0 +1,106 @@
+"""A dossier file through the whole path: upload record, validation, write, roll-up, snapshots."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from cchc.indicators.selectors import evaluate
+from cchc.operations.models import Dossier, ImportRun, Procedure, ProcedureSnapshot
+from cchc.operations.services import import_create, import_execute
+from cchc.organizations.scope import AgencyScope
+
+pytestmark = pytest.mark.django_db
+HEADER = "MaHoSo,MaTTHC,MaDonVi,KenhThucHien,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy,TrangThai,PhiLePhi,DuocThanhToanTrucTuyen\n"
+
+
+@pytest.fixture
+def catalogue():
+    procedure = Procedure.objects.create(code="1.001", name="Cấp phiếu lý lịch tư pháp")
+    ProcedureSnapshot.objects.create(procedure=procedure, year=2022, authority_tier="province",
+                                     processing_days=10, has_fee=True, online_payment=True)  # fmt: skip
+    return procedure
+
+
+def run_file(actor, text: str, name="hoso.csv") -> ImportRun:
+    run = import_create(actor=actor, kind="dossiers", file_name=name, content=text.encode())
+    return import_execute(ImportRun.objects.get(pk=run.pk))
+
+
+def test_valid_file_writes_rolls_up_and_measures(reform_office, catalogue):
+    text = HEADER + (
+        "STP-1,1.001,12-STP,2,05/01/2022 08:30,12/01/2022 17:00,10/01/2022 10:00,Đã giải quyết,50000,1\n"
+        "STP-2,1.001,12-STP,1,06/01/2022 16:00,,,Đang xử lý,0,0\n"
+    )
+    run = run_file(reform_office, text)
+    assert run.status == "done", run.errors
+    assert (run.rows_created, run.rows_updated, run.rows_unchanged) == (2, 0, 0)
+    first = Dossier.objects.get(code="STP-1")
+    assert first.received_at == datetime(2022, 1, 5, 8, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert first.finished_on_time is True and first.fee == 50000 and first.paid_online
+    # No due date given: 10 working days from the receipt day (after 15:00 → the next day).
+    second = Dossier.objects.get(code="STP-2")
+    assert second.due_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date() == date(2022, 1, 21)
+    online = evaluate("ONLINE_DOSSIER_SHARE", scope=AgencyScope.everything(), year=2022)
+    assert (online.numerator, online.denominator) == (1, 2)
+    again = run_file(reform_office, text)
+    assert (again.rows_created, again.rows_updated, again.rows_unchanged) == (0, 0, 2)
+    assert Dossier.objects.count() == 2
+    changed = run_file(reform_office, text.replace(",Đang xử lý,0,0", ",Đang xử lý,0,1"))
+    assert (changed.rows_created, changed.rows_updated) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("body", "row", "column", "message"),
+    [
+        ("X,1.001,12-STP,2,31/02/2022,,,Đang xử lý,0,0\n", 2, "Ngày tiếp nhận", "không phải ngày"),
+        ("X,9.999,12-STP,2,05/01/2022,,,Đang xử lý,0,0\n", 2, "Mã thủ tục", "không có thủ tục"),
+        ("X,1.001,99-XX,2,05/01/2022,,,Đang xử lý,0,0\n", 2, "Mã cơ quan", "không có cơ quan"),
+        ("X,1.001,12-STP,7,05/01/2022,,,Đang xử lý,0,0\n", 2, "Kênh thực hiện", "kênh"),
+        (
+            "X,1.001,12-STP,2,05/01/2022,,,Đã giải quyết,0,0\n",
+            2,
+            "Ngày kết thúc xử lý",
+            "phải có ngày kết thúc",
+        ),
+        (
+            "X,1.001,12-STP,2,05/01/2022,,,Đang xử lý,0,0\nX,1.001,12-STP,2,05/01/2022,,,Đang xử lý,0,0\n",
+            3,
+            "Mã hồ sơ",
+            "trùng với dòng 3",
+        ),
+    ],
+)
+def test_bad_rows_reject_the_whole_file(reform_office, catalogue, body, row, column, message):
+    good = "OK-1,1.001,12-STP,2,05/01/2022,,,Đang xử lý,0,0\n"
+    run = run_file(reform_office, HEADER + good + body.replace("\n", "\n", 1))
+    assert run.status == "rejected"
+    hits = [e for e in run.errors if e["column"] == column and message in e["message"]]
+    assert hits and hits[0]["row"] == row + 1  # the good row is line 2
+    assert Dossier.objects.count() == 0
+
+
+def test_officer_cannot_load_another_agencys_dossiers(dept_officer, catalogue):
+    run = run_file(dept_officer, HEADER + "X,1.001,12-SNV,2,05/01/2022,,,Đang xử lý,0,0\n")
+    assert run.status == "rejected" and "không có cơ quan" in run.errors[0]["message"]
+    assert Dossier.objects.count() == 0
+
+
+@pytest.mark.parametrize(("content", "message"), [("", "rỗng"), (HEADER, "không có dữ liệu"),
+                                                  ("a,b\n1,2\n", "thiếu cột")])  # fmt: skip
+def test_empty_or_wrong_files(reform_office, catalogue, content, message):
+    if not content:
+        with pytest.raises(Exception, match="rỗng"):
+            import_create(actor=reform_office, kind="dossiers", file_name="x.csv", content=b"")
+        return
+    run = run_file(reform_office, content)
+    assert run.status == "rejected" and any(message in e["message"] for e in run.errors)
+
+
+def test_nfd_text_is_stored_nfc(reform_office, catalogue):
+    import unicodedata
+
+    text = HEADER + "NFD-1,1.001,12-STP,2,05/01/2022,,,Đang xử lý,0,0\n"
+    run = run_file(reform_office, unicodedata.normalize("NFD", text))
+    assert run.status == "done", run.errors
+    assert Dossier.objects.get(code="NFD-1").status == "processing"
