@@ -80,7 +80,7 @@ def _symbol(agency: Agency) -> str:
 
 @transaction.atomic
 def report_update(*, actor: AbstractBaseUser, report: PeriodicReport, **fields) -> PeriodicReport:
-    report = PeriodicReport.objects.select_for_update().get(pk=report.pk)
+    report = PeriodicReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
     if not may_write(actor, report.agency):
         raise deny(_("Bạn không soạn báo cáo của cơ quan này."))
     if report.status == ReportStatus.SUBMITTED:
@@ -221,7 +221,7 @@ def report_content(report: PeriodicReport) -> tuple[ReportDocument, dict]:
 @transaction.atomic
 def report_generate(*, actor: AbstractBaseUser, report: PeriodicReport) -> PeriodicReport:
     report = (
-        PeriodicReport.objects.select_for_update()
+        PeriodicReport.objects.select_for_update(of=("self",))
         .select_related("agency__parent")
         .get(pk=report.pk)
     )
@@ -249,7 +249,7 @@ def report_generate(*, actor: AbstractBaseUser, report: PeriodicReport) -> Perio
 
 @transaction.atomic
 def report_submit(*, actor: AbstractBaseUser, report: PeriodicReport) -> PeriodicReport:
-    report = PeriodicReport.objects.select_for_update().get(pk=report.pk)
+    report = PeriodicReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
     if not may_write(actor, report.agency):
         raise deny(_("Bạn không gửi báo cáo của cơ quan này."))
     if not report.generated_at:
