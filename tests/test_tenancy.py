@@ -109,6 +109,7 @@ PROVINCE_SHARED_WRITE = {
     "plans:target_update": target_pk,
     "plans:target_delete": target_pk,
     "plans:task_create": plan_parent,
+    "plans:task_appendix_import": plan_parent,
     "plans:task_update": task_pk,
     "plans:task_delete": task_pk,
     "reports:report_tracker": dict,

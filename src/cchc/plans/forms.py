@@ -212,3 +212,15 @@ class ProgressForm(BootstrapFormMixin, forms.Form):
         required=False,
         help_text=_("Bắt buộc khi chọn “Hoàn thành”."),
     )
+
+
+class AppendixUploadForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Phụ lục nhiệm vụ (Excel .xlsx hoặc CSV)"),
+        help_text=_("Các cột: STT, Nhiệm vụ, Cơ quan chủ trì, Cơ quan phối hợp, Sản phẩm, Thời gian "
+                    "hoàn thành. Dòng tiêu đề lĩnh vực (I, II…) chuyển lĩnh vực cho các dòng dưới."),
+    )  # fmt: skip
+    default_area = forms.ModelChoiceField(
+        label=_("Lĩnh vực cho các dòng trước dòng tiêu đề lĩnh vực đầu tiên"),
+        queryset=ReformArea.objects.all(),
+    )

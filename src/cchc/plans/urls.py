@@ -14,6 +14,7 @@ urlpatterns = [
     path("chi-tieu/<int:pk>/sua/", views.target_update, name="target_update"),
     path("chi-tieu/<int:pk>/xoa/", views.target_delete, name="target_delete"),
     path("<int:plan_pk>/nhiem-vu/them/", views.task_create, name="task_create"),
+    path("<int:plan_pk>/nhiem-vu/nhap/", views.task_appendix_import, name="task_appendix_import"),
     path("nhiem-vu/<int:pk>/sua/", views.task_update, name="task_update"),
     path("nhiem-vu/<int:pk>/xoa/", views.task_delete, name="task_delete"),
     path("nhiem-vu/", views.task_board, name="task_board"),

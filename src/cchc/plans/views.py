@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 from cchc.core.views import call_service
 from cchc.organizations.models import Agency, AgencyLevel
 from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
-from cchc.plans import importing, selectors, services
+from cchc.plans import appendix, importing, selectors, services
 from cchc.plans.document_parser import PlanParseError
 from cchc.plans.forms import (
+    AppendixUploadForm,
     LegalBasisFormSet,
     PlanCreateForm,
     PlanForm,
@@ -454,4 +455,26 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "is_lead": membership.agency_id == lead_id,
         },
+    )
+
+
+@login_required
+def task_appendix_import(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    _reform_office_required(request)
+    plan = _get(selectors.plan_detail, pk=plan_pk)
+    form = AppendixUploadForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        rows, errors = appendix.parse_appendix(
+            upload.read(), upload.name, default_area=form.cleaned_data["default_area"]
+        )
+        if not errors:
+            count = appendix.appendix_save(actor=request.user, plan=plan, rows=rows)
+            messages.success(request, _("Đã thêm %(n)s nhiệm vụ từ phụ lục.") % {"n": count})
+            return redirect(f"{plan_url(plan)}#nhiem-vu")
+    return render(
+        request,
+        "plans/appendix_import.html",
+        {"form": form, "plan": plan, "errors": errors, "title": _("Nhập phụ lục nhiệm vụ")},
     )

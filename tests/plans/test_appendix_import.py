@@ -1,0 +1,101 @@
+import io
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from cchc.plans.appendix import AgencyNames
+from cchc.plans.models import Plan, ReformArea
+
+pytestmark = pytest.mark.django_db
+HEADER = [
+    "STT",
+    "Nhiệm vụ",
+    "Cơ quan chủ trì",
+    "Cơ quan phối hợp",
+    "Sản phẩm",
+    "Thời gian hoàn thành",
+]
+
+
+def xlsx(rows) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(client, plan, content, name="phu-luc.xlsx"):
+    return client.post(
+        reverse("plans:task_appendix_import", args=[plan.pk]),
+        {"file": SimpleUploadedFile(name, content),
+         "default_area": ReformArea.objects.get(code="direction").pk},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("Sở Tư pháp; Sở Nội vụ", ["12-STP", "12-SNV"]),
+        ("Sở Văn hóa, Thể thao và Du lịch, Sở Y tế", ["12-SVHTTDL", "12-SYT"]),
+        ("sở van hoa, the thao va du lich", ["12-SVHTTDL"]),
+        ("Ủy ban nhân dân huyện Tam Đường", ["106"]),
+    ],
+)
+def test_agency_names_are_matched_tolerantly(text, codes):
+    found, unknown = AgencyNames().many(text)
+    assert [a.code for a in found] == codes and unknown == []
+
+
+def test_collective_names_mean_every_agency_of_the_level():
+    found, _unknown = AgencyNames().many("UBND các huyện, thành phố")
+    assert len(found) == 8
+
+
+def test_appendix_import_creates_tasks_by_area(client, reform_office):
+    client.force_login(reform_office)
+    plan = Plan.objects.get(year=2022)
+    before = plan.tasks.count()
+    content = xlsx([
+        ["I", "CẢI CÁCH THỦ TỤC HÀNH CHÍNH", None, None, None, None],
+        [1, "Rà soát, đơn giản hóa thủ tục hành chính", "Văn phòng UBND tỉnh", "Các sở, ban, ngành",
+         "Quyết định phê duyệt phương án", "quý III/2022"],
+        ["II", "Cải cách tổ chức bộ máy", None, None, None, None],
+        [2, "Sắp xếp tổ chức bộ máy", "Sở Nội vụ", "UBND các huyện, thành phố", "Đề án", "30/11/2022"],
+    ])  # fmt: skip
+    response = upload(client, plan, content)
+    assert response.status_code == 302
+    assert plan.tasks.count() == before + 2
+    first = plan.tasks.get(text__startswith="Rà soát, đơn giản hóa")
+    assert first.area.code == "procedures" and first.lead_agency.code == "12-VPUB"
+    assert first.deadline == date(2022, 9, 30) and first.coordinating_agencies.count() == 19
+    second = plan.tasks.get(text="Sắp xếp tổ chức bộ máy")
+    assert second.area.code == "organization" and second.coordinating_agencies.count() == 8
+
+
+def test_unknown_names_reject_the_whole_file(client, reform_office):
+    client.force_login(reform_office)
+    plan = Plan.objects.get(year=2022)
+    before = plan.tasks.count()
+    content = xlsx([
+        [1, "Nhiệm vụ đúng", "Sở Nội vụ", None, None, "31/12/2022"],
+        [2, "Nhiệm vụ sai", "Sở Không Tồn Tại", "Sở Tư pháp; Ban Ma", None, "cuối năm"],
+    ])  # fmt: skip
+    response = upload(client, plan, content)
+    assert response.status_code == 200
+    errors = {(e.row, e.column) for e in response.context["errors"]}
+    assert errors == {(3, "Cơ quan chủ trì"), (3, "Cơ quan phối hợp"), (3, "Thời gian hoàn thành")}
+    assert plan.tasks.count() == before
+
+
+def test_missing_columns_and_empty_files(client, reform_office):
+    client.force_login(reform_office)
+    plan = Plan.objects.get(year=2022)
+    response = upload(client, plan, b"A,B\n1,2\n", name="x.csv")
+    assert {e.column for e in response.context["errors"]} == {"Nhiệm vụ", "Cơ quan chủ trì"}
