@@ -97,6 +97,7 @@ PROVINCE_SHARED_READ = {
     "plans:task_board": dict,
     "plans:task_progress": task_pk,
     "reports:report_index": dict,
+    "plans:agency_plan": plan_pk,
 }
 PROVINCE_SHARED_WRITE = {
     "organizations:agency_create": dict,
@@ -387,3 +388,28 @@ def test_opening_a_report_is_always_for_the_own_agency(client, dept_officer):
     response = client.post(url, {"ky": "quarter", "nam": "2022", "so": "1", "agency": other.pk})
     assert response.status_code == 302
     assert list(PeriodicReport.objects.values_list("agency__code", flat=True)) == ["12-STP"]
+
+
+@pytest.mark.parametrize(("officer", "other_code"), OUTSIDERS)
+def test_an_agencys_own_tasks_stay_within_its_scope(
+    client, request, reform_office, officer, other_code
+):
+    from cchc.plans.models import ReformArea, Task
+
+    plan = Plan.objects.get(year=2022)
+    other = Agency.objects.get(code=other_code)
+    own = Task.objects.create(
+        plan=plan, area=ReformArea.objects.get(code="civil_service"), order=999,
+        text="Nhiệm vụ nội bộ của cơ quan khác", lead_agency=other, owner=other,
+    )  # fmt: skip
+    client.force_login(request.getfixturevalue(officer))
+    assert client.get(reverse("plans:task_progress", args=[own.pk])).status_code == 404
+    assert (
+        client.get(reverse("plans:agency_plan", args=[plan.pk]), {"co_quan": other.pk}).status_code
+        == 404
+    )
+    for url in (reverse("plans:plan_detail", args=[plan.pk]), reverse("plans:task_board"),
+                reverse("plans:agency_plan", args=[plan.pk]), reverse("home")):  # fmt: skip
+        assert "Nhiệm vụ nội bộ của cơ quan khác" not in client.get(url).content.decode()
+    client.force_login(reform_office)
+    assert client.get(reverse("plans:task_progress", args=[own.pk])).status_code == 200

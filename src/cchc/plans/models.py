@@ -249,6 +249,18 @@ class Task(TimeStampedModel):
         blank=True,
         related_name="coordinated_tasks",
     )
+    owner = models.ForeignKey(
+        Agency,
+        verbose_name=_("nhiệm vụ riêng của cơ quan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="own_tasks",
+        help_text=_(
+            "Trống: nhiệm vụ của kế hoạch tỉnh. Có giá trị: nhiệm vụ cơ quan tự đặt trong kế "
+            "hoạch triển khai của mình; chỉ cơ quan đó và cấp tỉnh thấy."
+        ),
+    )
 
     history = HistoricalRecords(m2m_fields=[coordinating_agencies])
 

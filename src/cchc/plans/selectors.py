@@ -74,7 +74,8 @@ class AreaTasks:
 
 
 def tasks_by_area(plan: Plan) -> list[AreaTasks]:
-    tasks = _tasks().filter(plan=plan).order_by("area__order", "order", "pk")
+    """The province plan's tasks (agencies' own tasks belong to their implementing plans)."""
+    tasks = _tasks().filter(plan=plan, owner__isnull=True).order_by("area__order", "order", "pk")
     return [
         AreaTasks(area=area, tasks=list(items))
         for area, items in groupby(tasks, key=lambda t: t.area)
@@ -87,6 +88,28 @@ def target_detail(*, pk: int) -> Target:
 
 def task_detail(*, pk: int) -> Task:
     return _tasks().select_related("plan").get(pk=pk)
+
+
+def task_for(*, pk: int, scope) -> Task:
+    """A task as a user may open it: the province plan's tasks are shared (ADR 0001); an
+    agency's own task only within that agency's scope. Raises Task.DoesNotExist otherwise."""
+    from django.db.models import Q
+
+    tasks = _tasks().select_related("plan")
+    if not scope.sees_all:
+        tasks = tasks.filter(Q(owner__isnull=True) | Q(owner_id__in=scope.agency_ids))
+    return tasks.get(pk=pk)
+
+
+def agency_plan(*, plan: Plan, agency: Agency) -> dict[str, list[Task]]:
+    """An agency's implementing plan: the province tasks it leads, those it coordinates, and
+    its own tasks."""
+    tasks = _tasks().filter(plan=plan).order_by("area__order", "order", "pk")
+    return {
+        "lead": list(tasks.filter(lead_agency=agency, owner__isnull=True)),
+        "coordinating": list(tasks.filter(coordinating_agencies=agency, owner__isnull=True)),
+        "own": list(tasks.filter(owner=agency)),
+    }
 
 
 def agency_tasks(*, plan: Plan, agency: Agency) -> tuple[list[Task], list[Task]]:
@@ -175,7 +198,7 @@ def not_reported_since(*, plan: Plan, since) -> list[tuple[Agency, list[Task]]]:
         task=OuterRef("pk"), is_lead=True, status=ProgressStatus.DONE
     )
     tasks = (
-        Task.objects.filter(plan=plan, lead_agency__isnull=False)
+        Task.objects.filter(plan=plan, lead_agency__isnull=False, owner__isnull=True)
         .annotate(recent=Exists(recent), done=Exists(done))
         .filter(recent=False, done=False)
         .select_related("lead_agency")

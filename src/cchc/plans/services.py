@@ -243,3 +243,29 @@ def task_report_progress(
     )  # fmt: skip
     audited_save(report, actor=actor, reason=_("Báo cáo tiến độ"))
     return report
+
+
+@transaction.atomic
+def own_task_add(
+    *,
+    actor: AbstractBaseUser,
+    plan: Plan,
+    area: ReformArea,
+    text: str,
+    output: str = "",
+    deadline: date | None = None,
+) -> Task:
+    """An agency adds a task of its own to its implementing plan; it leads it itself."""
+    membership = membership_of(actor)
+    if membership is None or membership.role != Role.AGENCY_OFFICER:
+        raise deny(_("Chỉ cán bộ đầu mối của cơ quan thêm nhiệm vụ vào kế hoạch của cơ quan."))
+    text = text.strip()
+    if not text:
+        raise ServiceError(_("Nội dung nhiệm vụ không được để trống."))
+    last = Task.objects.filter(plan=plan, area=area).aggregate(m=Max("order"))["m"]
+    task = Task(
+        plan=plan, area=area, order=(last or 0) + 1, text=text, output=output, deadline=deadline,
+        lead_agency=membership.agency, owner=membership.agency,
+    )  # fmt: skip
+    audited_save(task, actor=actor, reason=_("Thêm nhiệm vụ của cơ quan"))
+    return task

@@ -10,6 +10,7 @@ urlpatterns = [
     path("nhap-van-ban/xem-lai/", views.plan_import_review, name="plan_import_review"),
     path("<int:pk>/", views.plan_detail, name="plan_detail"),
     path("<int:pk>/sua/", views.plan_update, name="plan_update"),
+    path("<int:pk>/co-quan/", views.agency_plan, name="agency_plan"),
     path("<int:plan_pk>/chi-tieu/them/", views.target_create, name="target_create"),
     path("chi-tieu/<int:pk>/sua/", views.target_update, name="target_update"),
     path("chi-tieu/<int:pk>/xoa/", views.target_delete, name="target_delete"),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cchc.core.views import call_service
+from cchc.core.xlsx import xlsx_response
 from cchc.organizations.models import Agency, AgencyLevel
 from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
 from cchc.plans import appendix, importing, selectors, services
@@ -427,8 +428,8 @@ def task_board(request: HttpRequest) -> HttpResponse:
 @login_required
 def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
     _member_required(request)
-    task = _get(selectors.task_detail, pk=pk)
     scope = scope_for(request.user)
+    task = _get(selectors.task_for, pk=pk, scope=scope)
     membership = membership_of(request.user)
     lead_id, coordinator_ids = services.task_parties(task)
     can_report = membership.role == "agency_officer" and (
@@ -477,4 +478,74 @@ def task_appendix_import(request: HttpRequest, plan_pk: int) -> HttpResponse:
         request,
         "plans/appendix_import.html",
         {"form": form, "plan": plan, "errors": errors, "title": _("Nhập phụ lục nhiệm vụ")},
+    )
+
+
+class OwnTaskForm(TaskForm):
+    """An agency's own task: it leads it itself, so no agency fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["lead_agency"]
+        del self.fields["coordinating_agencies"]
+
+
+@login_required
+def agency_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """An agency's implementing plan for the province plan `pk` (kế hoạch triển khai)."""
+    membership = membership_of(request.user)
+    if membership is None:
+        raise Http404
+    plan = _get(selectors.plan_detail, pk=pk)
+    scope = scope_for(request.user)
+    agency = membership.agency
+    wanted = request.GET.get("co_quan")
+    if wanted and wanted.isdigit():
+        agency = Agency.objects.visible_to(scope).filter(pk=int(wanted)).first()
+        if agency is None:
+            raise Http404
+    form = None
+    if membership.role == "agency_officer" and agency.pk == membership.agency_id:
+        form = OwnTaskForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = {
+                k: v
+                for k, v in form.cleaned_data.items()
+                if k in {"area", "text", "output", "deadline"}
+            }
+            if call_service(form, services.own_task_add, actor=request.user, plan=plan, **data):
+                messages.success(request, _("Đã thêm nhiệm vụ vào kế hoạch của cơ quan."))
+                return redirect(f"{reverse('plans:agency_plan', args=[plan.pk])}")
+    elif request.method == "POST":
+        raise PermissionDenied(
+            _("Chỉ cán bộ đầu mối của cơ quan thêm nhiệm vụ vào kế hoạch của cơ quan.")
+        )
+    tasks = selectors.agency_plan(plan=plan, agency=agency)
+    if request.GET.get("xuat") == "xlsx":
+        rows = [
+            [group, t.area.name, t.text, t.lead_agency.name if t.lead_agency else "",
+             "; ".join(a.name for a in t.coordinating_agencies.all()), t.output,
+             t.deadline.strftime("%d/%m/%Y") if t.deadline else ""]
+            for group, key in (("Chủ trì", "lead"), ("Phối hợp", "coordinating"), ("Nhiệm vụ riêng", "own"))
+            for t in tasks[key]
+        ]  # fmt: skip
+        return xlsx_response(
+            filename=f"ke-hoach-trien-khai-{agency.code}-{plan.year}.xlsx",
+            title=f"Kế hoạch triển khai CCHC năm {plan.year} — {agency.name}",
+            subtitle=f"Triển khai {plan.title}" + (f" ({plan.number})" if plan.number else ""),
+            headers=[
+                "Vai trò",
+                "Lĩnh vực",
+                "Nhiệm vụ",
+                "Chủ trì",
+                "Phối hợp",
+                "Sản phẩm",
+                "Thời hạn",
+            ],
+            rows=rows,
+        )
+    return render(
+        request,
+        "plans/agency_plan.html",
+        {"plan": plan, "agency": agency, "tasks": tasks, "form": form},
     )
