@@ -29,4 +29,5 @@ urlpatterns = [
     path("chi-tieu/", include("cchc.indicators.urls")),
     path("du-lieu/", include("cchc.operations.urls")),
     path("bao-cao/", include("cchc.reports.urls")),
+    path("kiem-tra/", include("cchc.inspections.urls")),
 ]

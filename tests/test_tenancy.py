@@ -97,6 +97,7 @@ PROVINCE_SHARED_READ = {
     "plans:task_board": dict,
     "plans:task_progress": task_pk,
     "reports:report_index": dict,
+    "inspections:page": dict,
     "plans:agency_plan": plan_pk,
 }
 PROVINCE_SHARED_WRITE = {

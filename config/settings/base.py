@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "cchc.indicators",
     "cchc.parindex",
     "cchc.reports",
+    "cchc.inspections",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ INDICATORS_OF_KIND = {
 def refresh_after_import(sender, *, run, agency_ids, months, years, **kwargs):
     touched_years = set(years) | {m.year for m in months}
     codes = INDICATORS_OF_KIND.get(run.kind)
-    # The catalogue changes what counts for every agency's payment share: refresh all agencies.
-    scope = None if run.kind == ImportKind.PROCEDURES else agency_ids
+    # The catalogue changes what counts for every agency's payment share, and inspection
+    # coverage counts every department and district (inspected or not): refresh all agencies.
+    scope = None if run.kind in (ImportKind.PROCEDURES, ImportKind.INSPECTIONS) else agency_ids
     snapshots_refresh(agency_ids=scope, years=touched_years, codes=codes)

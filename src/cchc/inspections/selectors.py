@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q
+
+from cchc.inspections.planning import Candidate, propose
+from cchc.operations.models import Inspection
+from cchc.organizations.models import Agency, AgencyLevel
+from cchc.organizations.scope import AgencyScope
+from cchc.plans.models import Plan
+from cchc.plans.selectors import task_board
+
+
+def proposal(*, year: int, share: Decimal, today: date):
+    """The proposal for target 1 (departments and district UBND), from the facts in the
+    database: overdue tasks of the year's plan, inspections last year and this year. PAR INDEX
+    results join when they exist."""
+    agencies = list(
+        Agency.objects.filter(level__in=[AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT])
+        .active_on(date(year, 12, 31))
+        .order_by("code")
+    )
+    overdue: dict[int, int] = {}
+    plan = Plan.objects.filter(year=year).first()
+    if plan is not None:
+        for row in task_board(plan=plan, scope=AgencyScope.everything(), today=today):
+            if row.status == "overdue" and row.task.lead_agency_id:
+                overdue[row.task.lead_agency_id] = overdue.get(row.task.lead_agency_id, 0) + 1
+    inspected = Inspection.objects.values("agency_id").annotate(
+        last=Count("pk", filter=Q(inspected_on__year=year - 1)),
+        this=Count("pk", filter=Q(inspected_on__year=year)),
+    )
+    seen = {r["agency_id"]: r for r in inspected}
+    candidates = [
+        Candidate(
+            agency_id=a.pk,
+            code=a.code,
+            name=a.name,
+            overdue_tasks=overdue.get(a.pk, 0),
+            inspected_last_year=bool(seen.get(a.pk, {}).get("last")),
+            inspected_this_year=bool(seen.get(a.pk, {}).get("this")),
+        )
+        for a in agencies
+    ]
+    return propose(candidates, share=share)

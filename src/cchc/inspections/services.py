@@ -1,0 +1,95 @@
+"""The reform office's inspection work: plan the year's inspections, record an inspection,
+follow its recommendations to closure. Every write checks the role and runs in one
+transaction; a recorded inspection refreshes target 1's indicator."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cchc.core.services import ServiceError, deny
+from cchc.inspections.models import InspectionPlanItem, Recommendation
+from cchc.operations.imports.base import Affected, WriteResult
+from cchc.operations.models import ImportKind, ImportRun, ImportStatus, Inspection
+from cchc.operations.services import data_changed
+from cchc.organizations.models import Agency, AgencyLevel
+from cchc.organizations.selectors import is_reform_office
+
+
+def _require_reform_office(actor: AbstractBaseUser) -> None:
+    if not is_reform_office(actor):
+        raise deny(_("Chỉ Văn phòng CCHC (Sở Nội vụ) quản lý công tác kiểm tra."))
+
+
+@transaction.atomic
+def plan_add(
+    *,
+    actor: AbstractBaseUser,
+    year: int,
+    agency: Agency,
+    reasons: str = "",
+    planned_month: int | None = None,
+) -> InspectionPlanItem:
+    _require_reform_office(actor)
+    if agency.level not in (AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT, AgencyLevel.COMMUNE):
+        raise ServiceError(_("Chỉ kiểm tra sở, ban, ngành và UBND cấp huyện, cấp xã."))
+    item, _created = InspectionPlanItem.objects.get_or_create(
+        year=year,
+        agency=agency,
+        defaults={"reasons": reasons, "planned_month": planned_month, "created_by": actor},
+    )
+    return item
+
+
+@transaction.atomic
+def inspection_record(
+    *,
+    actor: AbstractBaseUser,
+    agency: Agency,
+    inspected_on: date,
+    team: str = "",
+    covers_organisation: bool = False,
+    covers_discipline: bool = False,
+    findings: str = "",
+    recommendations: list[str] | tuple[str, ...] = (),
+    due_on: date | None = None,
+) -> Inspection:
+    """Record an inspection entered on the page (its provenance is an import run of one row,
+    like every operational record) and its recommendations, then refresh target 1."""
+    _require_reform_office(actor)
+    if inspected_on > timezone.localdate():
+        raise ServiceError(_("Ngày kiểm tra không được sau hôm nay."))
+    if Inspection.objects.filter(agency=agency, inspected_on=inspected_on).exists():
+        raise ServiceError(_("Đã có cuộc kiểm tra cơ quan này trong ngày này."))
+    run = ImportRun.objects.create(
+        kind=ImportKind.INSPECTIONS, status=ImportStatus.DONE, file_name=_("Nhập trên trang"),
+        uploaded_by=actor, rows_total=1, rows_created=1, progress=100, finished_at=timezone.now(),
+    )  # fmt: skip
+    inspection = Inspection.objects.create(
+        agency=agency, inspected_on=inspected_on, team=team, covers_organisation=covers_organisation,
+        covers_discipline=covers_discipline, findings=findings, import_run=run,
+    )  # fmt: skip
+    for text in recommendations:
+        if text.strip():
+            Recommendation.objects.create(inspection=inspection, text=text.strip(), due_on=due_on)
+    affected = Affected(agency_ids={agency.pk}, years={inspected_on.year})
+    transaction.on_commit(
+        lambda: data_changed(run=run, result=WriteResult(created=1, affected=affected))
+    )
+    return inspection
+
+
+@transaction.atomic
+def recommendation_close(
+    *, actor: AbstractBaseUser, recommendation: Recommendation, closed_on: date, note: str
+) -> Recommendation:
+    _require_reform_office(actor)
+    if not note.strip():
+        raise ServiceError(_("Hãy ghi kết quả khắc phục."))
+    recommendation.closed_on, recommendation.closing_note = closed_on, note.strip()
+    recommendation.save()
+    return recommendation

@@ -1,0 +1,92 @@
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cchc.core.views import call_service
+from cchc.inspections import selectors, services
+from cchc.inspections.forms import CloseForm, InspectionForm
+from cchc.inspections.models import InspectionPlanItem, Recommendation
+from cchc.operations.models import Inspection
+from cchc.organizations.models import Agency
+from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
+from cchc.plans.models import Plan
+
+DEFAULT_SHARE = Decimal(30)
+
+
+def _target_share(year: int) -> Decimal:
+    """The share target 1 of that year's plan asks for (30% in plan 4345/KH-UBND)."""
+    plan = Plan.objects.filter(year=year).first()
+    target = plan.targets.filter(indicator_code="INSPECTION_COVERAGE").first() if plan else None
+    threshold = target.thresholds.first() if target else None
+    return threshold.value if threshold else DEFAULT_SHARE
+
+
+@login_required
+def inspections_page(request: HttpRequest) -> HttpResponse:
+    if membership_of(request.user) is None:
+        raise Http404
+    today = timezone.localdate()
+    year = int(request.GET["nam"]) if request.GET.get("nam", "").isdigit() else today.year
+    office = is_reform_office(request.user)
+    scope = scope_for(request.user)
+    form = InspectionForm(request.POST or None) if office else None
+    if request.method == "POST":
+        if not office:
+            raise PermissionDenied(_("Chỉ Văn phòng CCHC (Sở Nội vụ) quản lý công tác kiểm tra."))
+        action = request.POST.get("thao_tac")
+        here = f"{reverse('inspections:page')}?nam={year}"
+        if action == "de_xuat":
+            proposals, _needed, _done = selectors.proposal(
+                year=year, share=_target_share(year), today=today
+            )
+            for p in proposals:
+                services.plan_add(actor=request.user, year=year, agency=Agency.objects.get(pk=p.candidate.agency_id),
+                                  reasons="; ".join(p.reasons))  # fmt: skip
+            messages.success(
+                request, _("Đã đưa %(n)s cơ quan vào kế hoạch kiểm tra.") % {"n": len(proposals)}
+            )
+            return redirect(here)
+        if action == "ghi_nhan" and form.is_valid():
+            data = dict(form.cleaned_data)
+            data["recommendations"] = data["recommendations"].splitlines()
+            if call_service(form, services.inspection_record, actor=request.user, **data):
+                messages.success(request, _("Đã ghi nhận cuộc kiểm tra."))
+                return redirect(here)
+        if action == "dong":
+            recommendation = Recommendation.objects.filter(pk=request.POST.get("kien_nghi")).first()
+            close = CloseForm(request.POST)
+            if recommendation is None:
+                raise Http404
+            if close.is_valid() and call_service(close, services.recommendation_close, actor=request.user,
+                                                 recommendation=recommendation,
+                                                 closed_on=close.cleaned_data["closed_on"], note=close.cleaned_data["note"]):  # fmt: skip
+                messages.success(request, _("Đã ghi nhận hoàn thành kiến nghị."))
+                return redirect(here)
+            messages.error(request, _("Hãy nhập ngày hoàn thành và kết quả khắc phục."))
+            return redirect(here)
+    proposals, needed, done = ([], 0, 0)
+    if office:
+        proposals, needed, done = selectors.proposal(
+            year=year, share=_target_share(year), today=today
+        )
+    inspections = (
+        Inspection.objects.visible_to(scope)
+        .filter(inspected_on__year=year)
+        .select_related("agency")
+        .prefetch_related("recommendations")
+        .order_by("-inspected_on")
+    )
+    return render(request, "inspections/page.html", {
+        "year": year, "office": office, "form": form, "proposals": proposals, "needed": needed,
+        "done": done, "share": _target_share(year), "inspections": inspections,
+        "plan_items": InspectionPlanItem.objects.visible_to(scope).filter(year=year).select_related("agency"),
+        "close_form": CloseForm(), "today": today,
+    })  # fmt: skip

@@ -1,0 +1,65 @@
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from cchc.indicators.selectors import evaluate
+from cchc.inspections.models import InspectionPlanItem, Recommendation
+from cchc.operations.models import ImportRun, Inspection
+from cchc.organizations.models import Agency
+from cchc.organizations.scope import AgencyScope
+
+pytestmark = pytest.mark.django_db
+
+
+def test_propose_plan_record_and_close(
+    client, reform_office, dept_officer, django_capture_on_commit_callbacks
+):
+    client.force_login(reform_office)
+    url = reverse("inspections:page") + "?nam=2022"
+    page = client.get(url)
+    assert page.context["needed"] == 9 and len(page.context["proposals"]) == 9  # 30% of 28
+    client.post(url, {"thao_tac": "de_xuat"})
+    assert InspectionPlanItem.objects.filter(year=2022).count() == 9
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {
+            "thao_tac": "ghi_nhan", "agency": Agency.objects.get(code="12-STP").pk,
+            "inspected_on": "15/06/2022", "team": "Đoàn 1", "covers_organisation": "on",
+            "findings": "Niêm yết thủ tục chưa đầy đủ",
+            "recommendations": "Niêm yết đủ thủ tục\nCập nhật quy trình nội bộ", "due_on": "30/09/2022",
+        })  # fmt: skip
+    assert response.status_code == 302
+    inspection = Inspection.objects.get()
+    assert inspection.recommendations.count() == 2
+    coverage = evaluate("INSPECTION_COVERAGE", scope=AgencyScope.everything(), year=2022)
+    assert (coverage.numerator, coverage.denominator) == (1, 28)
+    first = inspection.recommendations.first()
+    client.post(
+        url,
+        {
+            "thao_tac": "dong",
+            "kien_nghi": first.pk,
+            "closed_on": "20/09/2022",
+            "note": "Đã niêm yết",
+        },
+    )
+    first.refresh_from_db()
+    assert first.closed_on == date(2022, 9, 20)
+    # The inspected agency sees its inspection and recommendations, read only.
+    client.force_login(dept_officer)
+    body = client.get(url).content.decode()
+    assert "Niêm yết đủ thủ tục" in body and "Đóng</button>" not in body
+    assert client.post(url, {"thao_tac": "de_xuat"}).status_code == 403
+
+
+def test_other_agencies_do_not_see_an_inspection(client, reform_office, commune_officer):
+    run = ImportRun.objects.create(kind="inspections", file_name="x")
+    Inspection.objects.create(
+        agency=Agency.objects.get(code="12-STP"),
+        inspected_on=date(2022, 3, 1),
+        findings="Bí mật",
+        import_run=run,
+    )
+    client.force_login(commune_officer)
+    assert "Bí mật" not in client.get(reverse("inspections:page") + "?nam=2022").content.decode()
+    assert Recommendation.objects.visible_to(AgencyScope.of([1])).count() == 0
