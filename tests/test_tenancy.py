@@ -75,12 +75,36 @@ def report_of(code: str, fmt: str | None = None):
     return kwargs
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 32
+
+
+def evidence_of(code: str):
+    def kwargs():
+        from cchc.core.uploads import store_evidence
+        from cchc.plans.models import ProgressEvidence, ProgressReport, ReformArea, Task
+
+        agency = Agency.objects.get(code=code)
+        task = Task.objects.create(
+            plan=Plan.objects.get(year=2022), area=ReformArea.objects.get(code="public_finance"),
+            order=500 + agency.pk, text=f"Nhiệm vụ có tài liệu của {code}", lead_agency=agency,
+        )  # fmt: skip
+        report = ProgressReport.objects.create(
+            task=task, agency=agency, is_lead=True, status="in_progress", percent=10, text="x",
+            reported_by=UserFactory(username=f"ev-{code}"),
+        )  # fmt: skip
+        stored = store_evidence(content=PNG, original_name="anh.png", folder="t")
+        return {"pk": ProgressEvidence.objects.create(report=report, **stored.__dict__).pk}
+
+    return kwargs
+
+
 AGENCY_OWNED = {
     "organizations:agency_detail": agency_pk,
     "organizations:agency_rename": agency_pk,
     "organizations:agency_end": agency_pk,
     "operations:import_detail": import_run_of,
     "reports:report_detail": report_of,
+    "plans:evidence_download": evidence_of,
     "reports:report_download": lambda code: report_of(code, "docx"),
 }
 # list route → the agency codes of the items a response lists
@@ -192,6 +216,7 @@ def test_own_agency_is_reachable_for_reading(client, dept_officer, route):
         "operations:import_detail",
         "reports:report_detail",
         "reports:report_download",
+        "plans:evidence_download",
     }
     expected = 200 if route in readable else 403
     assert client.get(url).status_code == expected

@@ -175,3 +175,5 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 REMINDER_DAYS_BEFORE = [int(d) for d in env_list("REMINDER_DAYS_BEFORE", "10,3")]
 DIGEST_WEEKDAY = int(env("DIGEST_WEEKDAY", "0") or 0)
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# Evidence files attached to progress reports and PAR INDEX scores.
+EVIDENCE_MAX_BYTES = int(env("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)) or 0)

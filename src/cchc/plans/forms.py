@@ -199,6 +199,17 @@ TargetFormSet = forms.formset_factory(TargetForm, extra=1, can_delete=True)
 TaskFormSet = forms.formset_factory(TaskForm, extra=1, can_delete=True)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
 class ProgressForm(BootstrapFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("Tình trạng"), choices=ProgressStatus.choices)
     percent = forms.IntegerField(label=_("Tiến độ (%)"), min_value=0, max_value=100, initial=0)
@@ -211,6 +222,12 @@ class ProgressForm(BootstrapFormMixin, forms.Form):
         widget=DateInput,
         required=False,
         help_text=_("Bắt buộc khi chọn “Hoàn thành”."),
+    )
+    files = MultipleFileField(
+        label=_("Tài liệu kiểm chứng"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg"}),
+        help_text=_("PDF, Word, Excel hoặc ảnh; có thể chọn nhiều tệp."),
     )
 
 

@@ -353,3 +353,21 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.task_id} {self.day:%d/%m/%Y}"
+
+
+class ProgressEvidence(TimeStampedModel):
+    """An evidence file attached to a progress report; served only to readers of the report."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
+    stored_name = models.CharField(max_length=255)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("dung lượng"))
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("tài liệu kiểm chứng")
+        verbose_name_plural = _("tài liệu kiểm chứng")
+
+    def __str__(self) -> str:
+        return self.original_name

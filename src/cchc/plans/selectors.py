@@ -214,5 +214,6 @@ def task_reports(*, task: Task, scope):
         ProgressReport.objects.visible_to(scope)
         .filter(task=task)
         .select_related("agency", "reported_by")
+        .prefetch_related("evidence")
         .order_by("-created_at")
     )

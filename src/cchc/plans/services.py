@@ -8,17 +8,20 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from cchc.core.services import ServiceError, audited_save, deny
+from cchc.core.uploads import sniff, store_evidence
 from cchc.organizations.models import Agency, AgencyLevel, Role, Tier
 from cchc.organizations.selectors import is_reform_office, membership_of
 from cchc.plans.models import (
     Comparator,
     Plan,
+    ProgressEvidence,
     ProgressReport,
     ProgressStatus,
     ReformArea,
@@ -214,9 +217,11 @@ def task_report_progress(
     percent: int,
     text: str,
     completed_on: date | None = None,
+    files: list[tuple[str, bytes]] | tuple = (),
 ) -> ProgressReport:
     """The lead agency reports the task's progress; a coordinating agency adds its
-    contribution. Only officers of those agencies may report (the reform office follows)."""
+    contribution, with evidence files. Only officers of those agencies may report (the reform
+    office follows). Every file is checked before anything is written."""
     membership = membership_of(actor)
     lead_id, coordinator_ids = task_parties(task)
     if membership is None or membership.role != Role.AGENCY_OFFICER:
@@ -241,7 +246,15 @@ def task_report_progress(
         task=task, agency_id=agency_id, is_lead=agency_id == lead_id, status=status,
         percent=percent, text=text, completed_on=completed_on, reported_by=actor,
     )  # fmt: skip
+    for name, content in files:
+        if not sniff(content) or len(content) > settings.EVIDENCE_MAX_BYTES or not content:
+            store_evidence(
+                content=content, original_name=name, folder="check"
+            )  # raises, in Vietnamese
     audited_save(report, actor=actor, reason=_("Báo cáo tiến độ"))
+    for name, content in files:
+        stored = store_evidence(content=content, original_name=name, folder=f"tasks/{task.pk}")
+        ProgressEvidence.objects.create(report=report, **stored.__dict__)
     return report
 
 

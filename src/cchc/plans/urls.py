@@ -20,4 +20,5 @@ urlpatterns = [
     path("nhiem-vu/<int:pk>/xoa/", views.task_delete, name="task_delete"),
     path("nhiem-vu/", views.task_board, name="task_board"),
     path("nhiem-vu/<int:pk>/", views.task_progress, name="task_progress"),
+    path("tai-lieu/<int:pk>/", views.evidence_download, name="evidence_download"),
 ]

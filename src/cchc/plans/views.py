@@ -3,7 +3,8 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -437,12 +438,21 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
     )
     last = task.reports.filter(agency_id=membership.agency_id).order_by("-created_at").first()
     initial = {"status": last.status, "percent": last.percent} if last else {}
-    form = ProgressForm(request.POST or None, initial=initial) if can_report else None
+    form = (
+        ProgressForm(request.POST or None, request.FILES or None, initial=initial)
+        if can_report
+        else None
+    )
     if request.method == "POST":
         if form is None:
             raise PermissionDenied(_("Cơ quan của bạn không chủ trì hay phối hợp nhiệm vụ này."))
         if form.is_valid() and call_service(
-            form, services.task_report_progress, actor=request.user, task=task, **form.cleaned_data
+            form,
+            services.task_report_progress,
+            actor=request.user,
+            task=task,
+            **{k: v for k, v in form.cleaned_data.items() if k != "files"},
+            files=[(f.name, f.read()) for f in form.cleaned_data["files"]],
         ):
             messages.success(request, _("Đã gửi báo cáo tiến độ."))
             return redirect("plans:task_progress", pk=task.pk)
@@ -549,3 +559,23 @@ def agency_plan(request: HttpRequest, pk: int) -> HttpResponse:
         "plans/agency_plan.html",
         {"plan": plan, "agency": agency, "tasks": tasks, "form": form},
     )
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """An evidence file, for those who may read its report (and its task) — 404 otherwise."""
+    from cchc.plans.models import ProgressEvidence, ProgressReport
+
+    scope = scope_for(request.user)
+    if membership_of(request.user) is None:
+        raise Http404
+    evidence = (
+        ProgressEvidence.objects.filter(pk=pk, report__in=ProgressReport.objects.visible_to(scope))
+        .select_related("report__task")
+        .first()
+    )
+    if evidence is None:
+        raise Http404
+    _get(selectors.task_for, pk=evidence.report.task_id, scope=scope)
+    return FileResponse(default_storage.open(evidence.stored_name, "rb"), as_attachment=True,
+                        filename=evidence.original_name, content_type=evidence.content_type)  # fmt: skip

@@ -1,0 +1,85 @@
+"""Evidence files (tài liệu kiểm chứng): the type is checked from the content, not the name;
+files are stored privately under a random name and only ever served through a view that
+checks the reader's scope."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import secrets
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+KINDS = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+}
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    stored_name: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def sniff(content: bytes) -> str | None:
+    """The file's kind from its first bytes (and, for Office Open XML, its parts)."""
+    if content.startswith(b"%PDF-"):
+        return "pdf"
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if content.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if content.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: legacy Word/Excel
+        return "doc" if b"W\x00o\x00r\x00d" in content[:65536] else "xls"
+    if content.startswith(b"PK\x03\x04"):
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(content)).namelist())
+        except zipfile.BadZipFile:
+            return None
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+    return None
+
+
+def store_evidence(*, content: bytes, original_name: str, folder: str) -> StoredFile:
+    """Check and store an evidence file; raise ValidationError (Vietnamese) when refused."""
+    limit = settings.EVIDENCE_MAX_BYTES
+    if not content:
+        raise ValidationError(_("Tệp rỗng."))
+    if len(content) > limit:
+        raise ValidationError(
+            _("Tệp “%(n)s” lớn hơn %(limit)s.")
+            % {"n": original_name, "limit": filesizeformat(limit)}
+        )
+    kind = sniff(content)
+    if kind is None:
+        raise ValidationError(
+            _(
+                "Chỉ nhận tài liệu PDF, Word, Excel hoặc ảnh (PNG, JPEG); nội dung tệp “%(n)s” không phải các loại này."
+            )
+            % {"n": original_name}
+        )
+    name = PurePath(original_name).name[:200] or f"tai-lieu.{kind}"
+    stored = default_storage.save(
+        f"evidence/{folder}/{secrets.token_hex(16)}.{kind}", ContentFile(content)
+    )
+    return StoredFile(stored, name, KINDS[kind], len(content), hashlib.sha256(content).hexdigest())
