@@ -8,6 +8,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
+DOSSIERS ?= 300000
 
 .PHONY: demo test lint format serve clean
 
@@ -27,6 +28,7 @@ demo: $(VENV)/.base-installed
 	$(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(BIN)/python manage.py load_reference_data
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py generate_demo_data --dossiers $(DOSSIERS)
 	@echo "Mở trình duyệt tại http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
 	@sh scripts/serve-demo.sh $(BIN)/python $(HOST):$(PORT)
 

@@ -118,18 +118,15 @@ def inspection_coverage(window: Window) -> Iterable[Row]:
             .annotate(first=Min("inspected_on"))
             .values_list("agency_id", "first")
         )
-        synthetic = set(
-            Inspection.objects.filter(
-                inspected_on__year=year, import_run__synthetic=True
-            ).values_list("agency_id", flat=True)
-        )
+        # "Not inspected" is as synthetic as the inspections it is read from.
+        synthetic = Inspection.objects.filter(
+            inspected_on__year=year, import_run__synthetic=True
+        ).exists()
         for month in (m for m in window.months if m.year == year):
             end = month_end(month)
             for agency_id, level in active:
                 done = agency_id in first and first[agency_id] <= end
-                yield Row(
-                    agency_id, TIER_OF_LEVEL[level], month, int(done), 1, agency_id in synthetic
-                )
+                yield Row(agency_id, TIER_OF_LEVEL[level], month, int(done), 1, synthetic)
 
 
 def legal_review_coverage(window: Window) -> Iterable[Row]:

@@ -15,6 +15,7 @@ from django.db.models import Count, Q, Sum
 from cchc.indicators import formulas
 from cchc.indicators.models import IndicatorSnapshot
 from cchc.indicators.registry import INDICATORS, Indicator
+from cchc.organizations.models import Tier
 from cchc.organizations.scope import AgencyScope
 
 
@@ -133,4 +134,9 @@ def per_agency(
         )
         .order_by("agency__code")
     )
-    return [{**r, "value": formulas.rate(r["n"], r["d"]), "synthetic": r["syn"] > 0} for r in rows]
+    labels = dict(Tier.choices)
+    return [
+        {**r, "tier_label": labels.get(r["tier"], r["tier"]), "value": formulas.rate(r["n"], r["d"]),
+         "synthetic": r["syn"] > 0}
+        for r in rows
+    ]  # fmt: skip

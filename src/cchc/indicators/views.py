@@ -146,7 +146,7 @@ def target_agencies_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
             [
                 r["agency__code"],
                 r["agency__name"],
-                r["tier"],
+                r["tier_label"],
                 r["n"],
                 r["d"],
                 float(r["value"]) if r["value"] is not None else None,
