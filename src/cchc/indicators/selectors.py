@@ -134,7 +134,7 @@ def per_agency(
         )
         .order_by("agency__code")
     )
-    labels = dict(Tier.choices)
+    labels = {value: str(label) for value, label in Tier.choices}
     return [
         {**r, "tier_label": labels.get(r["tier"], r["tier"]), "value": formulas.rate(r["n"], r["d"]),
          "synthetic": r["syn"] > 0}
