@@ -163,10 +163,6 @@ class DossierStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Công dân rút hồ sơ")
 
 
-class DossierQuerySet(ScopedQuerySet):
-    agency_field = "agency"
-
-
 class Dossier(models.Model):
     """A dossier of an administrative procedure (hồ sơ TTHC) handled by an agency.
     `finished_at` is the end of processing (NgayKetThucXuLy); `supplement_days` the working
@@ -196,7 +192,7 @@ class Dossier(models.Model):
     result_digitized = models.BooleanField(_("kết quả được số hóa"), default=False)
     import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="dossiers")
 
-    objects = DossierQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()  # owned through `agency`
 
     class Meta:
         verbose_name = _("hồ sơ thủ tục hành chính")
@@ -221,10 +217,6 @@ class StatSource(models.TextChoices):
     IMPORTED = "imported", _("Nạp số liệu tổng hợp")
 
 
-class DossierMonthlyQuerySet(ScopedQuerySet):
-    agency_field = "agency"
-
-
 class DossierMonthly(models.Model):
     """Counts of dossiers per agency × procedure × month: rolled up from dossiers, or loaded
     directly by a province that has no dossier-level export. Indicators read only these."""
@@ -245,7 +237,7 @@ class DossierMonthly(models.Model):
     results_digitized = models.PositiveIntegerField(_("kết quả được số hóa"), default=0)
     import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+")
 
-    objects = DossierMonthlyQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()  # owned through `agency`
 
     class Meta:
         verbose_name = _("số liệu hồ sơ theo tháng")
@@ -261,10 +253,6 @@ class DossierMonthly(models.Model):
         return f"{self.agency_id}/{self.procedure_id} {self.month:%m/%Y}"
 
 
-class WorkRecordStatQuerySet(ScopedQuerySet):
-    agency_field = "agency"
-
-
 class WorkRecordStat(models.Model):
     """E-office work records (hồ sơ công việc) of an agency in a month; confidential records
     are excluded from both counts, as target 8 says."""
@@ -275,7 +263,7 @@ class WorkRecordStat(models.Model):
     online = models.PositiveIntegerField(_("xử lý trên môi trường mạng"))
     import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+")
 
-    objects = WorkRecordStatQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()  # owned through `agency`
 
     class Meta:
         verbose_name = _("số liệu hồ sơ công việc")
@@ -291,10 +279,6 @@ class WorkRecordStat(models.Model):
         return f"{self.agency_id} {self.month:%m/%Y}: {self.online}/{self.total}"
 
 
-class LegalDocumentQuerySet(ScopedQuerySet):
-    agency_field = "agency"
-
-
 class LegalDocument(TimeStampedModel):
     """A legal normative document (văn bản quy phạm pháp luật) issued in the province."""
 
@@ -308,7 +292,7 @@ class LegalDocument(TimeStampedModel):
     issued_on = models.DateField(_("ngày ban hành"))
     import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+")
 
-    objects = LegalDocumentQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()  # owned through `agency`
 
     class Meta:
         verbose_name = _("văn bản quy phạm pháp luật")
@@ -345,10 +329,6 @@ class LegalReview(TimeStampedModel):
         ]
 
 
-class InspectionQuerySet(ScopedQuerySet):
-    agency_field = "agency"
-
-
 class Inspection(TimeStampedModel):
     """A reform inspection (kiểm tra CCHC) of an agency."""
 
@@ -363,7 +343,7 @@ class Inspection(TimeStampedModel):
     findings = models.TextField(_("kết quả, tồn tại"), blank=True)
     import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+")
 
-    objects = InspectionQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()  # owned through `agency`
 
     class Meta:
         verbose_name = _("cuộc kiểm tra CCHC")
