@@ -177,3 +177,6 @@ DIGEST_WEEKDAY = int(env("DIGEST_WEEKDAY", "0") or 0)
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 # Evidence files attached to progress reports and PAR INDEX scores.
 EVIDENCE_MAX_BYTES = int(env("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)) or 0)
+# Periodic reports: the day of the month on which a period's data is cut off (Decree 09/2019:
+# from the 15th of the month before the period to the 14th of its last month → 15).
+REPORT_CUTOFF_DAY = int(env("REPORT_CUTOFF_DAY", "15") or 15)

@@ -121,3 +121,19 @@ def test_progress_page_round_trip(client, task, dept_officer):
     assert "Đã ban hành" in body and "15/06/2022" in body
     board = client.get(reverse("plans:task_board")).content.decode()
     assert "Hoàn thành" in board
+
+
+def test_board_flags_tasks_at_risk(task, dept_officer):
+    services.task_report_progress(
+        actor=dept_officer, task=task, status="in_progress", percent=10, text="Mới bắt đầu"
+    )
+    scope = scope_for(dept_officer)
+    early = next(
+        r
+        for r in task_board(plan=task.plan, scope=scope, today=date(2022, 1, 20))
+        if r.task == task
+    )
+    late = next(
+        r for r in task_board(plan=task.plan, scope=scope, today=date(2022, 6, 1)) if r.task == task
+    )
+    assert (early.at_risk, late.at_risk) == (False, True)

@@ -128,6 +128,7 @@ class TaskRow:
     percent: int | None
     last_report_at: object | None
     role: str  # "lead", "coordinating" or "" (province-wide reader)
+    at_risk: bool = False
 
 
 def _latest_lead(field: str):
@@ -148,7 +149,7 @@ def task_board(*, plan: Plan, scope, today: date) -> list[TaskRow]:
     from django.db.models import Q
 
     from cchc.core.selectors import working_calendar
-    from cchc.plans.task_status import task_status
+    from cchc.plans.task_status import IN_PROGRESS, NOT_STARTED, at_risk, task_status
 
     tasks = _tasks().filter(plan=plan)
     if not scope.sees_all:
@@ -171,17 +172,27 @@ def task_board(*, plan: Plan, scope, today: date) -> list[TaskRow]:
             role = "lead"
         else:
             role = "coordinating"
+        status = task_status(
+            deadline=task.deadline, reported=task.r_status, percent=task.r_percent,
+            completed_on=task.r_completed, today=today, calendar=calendar,
+        )  # fmt: skip
+        # The clock of a task starts with its plan (the plan's date, else 1 January).
+        start = (
+            plan.issued_on
+            if plan.issued_on and plan.issued_on.year == plan.year
+            else date(plan.year, 1, 1)
+        )
+        risky = (
+            status in (NOT_STARTED, IN_PROGRESS)
+            and task.deadline is not None
+            and start <= task.deadline
+            and start <= today
+            and at_risk(deadline=task.deadline, percent=task.r_percent, start=start, today=today,
+                        calendar=calendar)
+        )  # fmt: skip
         rows.append(
-            TaskRow(
-                task=task,
-                status=task_status(
-                    deadline=task.deadline, reported=task.r_status, percent=task.r_percent,
-                    completed_on=task.r_completed, today=today, calendar=calendar,
-                ),
-                percent=task.r_percent,
-                last_report_at=task.r_at,
-                role=role,
-            )
+            TaskRow(task=task, status=status, percent=task.r_percent, last_report_at=task.r_at,
+                    role=role, at_risk=risky)
         )  # fmt: skip
     return rows
 

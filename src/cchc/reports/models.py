@@ -62,4 +62,6 @@ class PeriodicReport(TimeStampedModel):
 
     @property
     def period(self):
-        return report_period(self.kind, self.year, self.number or None)
+        return report_period(
+            self.kind, self.year, self.number or None, cutoff_day=settings.REPORT_CUTOFF_DAY
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -64,7 +65,7 @@ def report_open(
 ) -> PeriodicReport:
     if not may_write(actor, agency):
         raise deny(_("Bạn không soạn báo cáo của cơ quan này."))
-    report_period(kind, year, number)  # validates the period
+    report_period(kind, year, number, cutoff_day=settings.REPORT_CUTOFF_DAY)  # validates
     report, _created = PeriodicReport.objects.get_or_create(
         agency=agency, kind=kind, year=year, number=number or 0,
         defaults={"number_symbol": f"/BC-{_symbol(agency)}"},

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -58,7 +59,10 @@ def report_index(request: HttpRequest) -> HttpResponse:
         mine = {
             (r.kind, r.number): r for r in PeriodicReport.objects.filter(agency=agency, year=year)
         }
-    periods = [(p, mine.get((p.kind, p.number or 0))) for p in periods_of_year(year)]
+    periods = [
+        (p, mine.get((p.kind, p.number or 0)))
+        for p in periods_of_year(year, cutoff_day=settings.REPORT_CUTOFF_DAY)
+    ]
     tracker = []
     if is_reform_office(request.user):
         expected = Agency.objects.filter(
@@ -167,7 +171,8 @@ def report_tracker(request: HttpRequest) -> HttpResponse:
     try:
         number = request.GET.get("so", "")
         period = report_period(request.GET.get("ky", ""), int(request.GET.get("nam", "")),
-                               int(number) if number.isdigit() and int(number) else None)  # fmt: skip
+                               int(number) if number.isdigit() and int(number) else None,
+                               cutoff_day=settings.REPORT_CUTOFF_DAY)  # fmt: skip
     except ValueError as exc:
         raise Http404 from exc
     reports = {r.agency_id: r for r in PeriodicReport.objects.filter(
