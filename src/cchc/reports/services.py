@@ -101,6 +101,52 @@ def _through(period_end: date, year: int) -> date:
     return date(year, max(month, 1), 1)
 
 
+def _area_sections(rows) -> list[ReportSection]:
+    """Part II by reform area: for each area, a sentence counting its tasks by status and the
+    table of those tasks, filled from the task board of the period."""
+    if not rows:
+        return [
+            ReportSection(
+                "Nhiệm vụ theo lĩnh vực", ["Không có nhiệm vụ được giao chủ trì."], level=2
+            )
+        ]
+    sections = []
+    areas: dict = {}
+    for row in rows:
+        areas.setdefault(row.task.area, []).append(row)
+    for number, (area, items) in enumerate(
+        sorted(areas.items(), key=lambda a: a[0].order), start=1
+    ):
+        counts: dict[str, int] = {}
+        for row in items:
+            counts[row.status] = counts.get(row.status, 0) + 1
+        summary = ", ".join(f"{n} {TASK_TEXT[s].lower()}" for s, n in counts.items())
+        table = ReportTable(
+            caption=f"Nhiệm vụ lĩnh vực {area.name.lower()}",
+            header=["Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn", "Tiến độ", "Tình trạng"],
+            rows=[
+                [
+                    r.task.text,
+                    r.task.lead_agency.name if r.task.lead_agency else "—",
+                    r.task.deadline.strftime("%d/%m/%Y") if r.task.deadline else "—",
+                    Percent(r.percent, 0) if r.percent is not None else None,
+                    TASK_TEXT[r.status],
+                ]
+                for r in items
+            ],
+            column_widths=[6, 2.5, 1.6, 1.2, 1.8],
+        )
+        sections.append(
+            ReportSection(
+                f"{number}. {area.name}",
+                [f"Có {len(items)} nhiệm vụ: {summary}."],
+                tables=[table],
+                level=2,
+            )
+        )
+    return sections
+
+
 def report_content(report: PeriodicReport) -> tuple[ReportDocument, dict]:
     """The document of the report, filled from the data of its period."""
     period = report.period
@@ -118,7 +164,7 @@ def report_content(report: PeriodicReport) -> tuple[ReportDocument, dict]:
             target_rows.append(
                 [
                     target.label,
-                    target.quantity,
+                    target.quantity[:1].upper() + target.quantity[1:],
                     threshold,
                     Percent(value),
                     STATUS_TEXT[status.status],
@@ -127,33 +173,20 @@ def report_content(report: PeriodicReport) -> tuple[ReportDocument, dict]:
         for row in task_board(plan=plan, scope=scope, today=min(period.end, timezone.localdate())):
             if agency.level != AgencyLevel.PROVINCE and row.role != "lead":
                 continue
-            task_rows.append(
-                [row.task.text, row.task.lead_agency.name if row.task.lead_agency else "—",
-                 row.task.deadline.strftime("%d/%m/%Y") if row.task.deadline else "—",
-                 Percent(row.percent, 0) if row.percent is not None else None, TASK_TEXT[row.status]]
-            )  # fmt: skip
+            task_rows.append(row)
     targets_table = ReportTable(
         caption=f"Kết quả thực hiện các chỉ tiêu (số liệu đến hết tháng {through:%m/%Y})",
         header=["Chỉ tiêu", "Nội dung", "Ngưỡng", "Kết quả", "Đánh giá"],
         rows=target_rows or [["—", "Chưa có kế hoạch năm này", "", None, ""]],
         column_widths=[1, 5, 3, 1.6, 2],
     )
-    tasks_table = ReportTable(
-        caption="Tình hình thực hiện nhiệm vụ",
-        header=["Nhiệm vụ", "Cơ quan chủ trì", "Thời hạn", "Tiến độ", "Tình trạng"],
-        rows=task_rows or [["Không có nhiệm vụ được giao chủ trì", "", "", None, ""]],
-        column_widths=[6, 2.5, 1.6, 1.2, 1.8],
-    )
     paragraphs = lambda text: [p.strip() for p in text.splitlines() if p.strip()]  # noqa: E731
     sections = [
         ReportSection(
             "I. ĐÁNH GIÁ CHUNG", paragraphs(report.overview) or ["(Chưa nhập nội dung.)"]
         ),
-        ReportSection(
-            "II. KẾT QUẢ THỰC HIỆN",
-            paragraphs(report.results),
-            tables=[targets_table, tasks_table],
-        ),
+        ReportSection("II. KẾT QUẢ THỰC HIỆN", paragraphs(report.results), tables=[targets_table]),
+        *_area_sections(task_rows),
         ReportSection(
             "III. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN",
             paragraphs(report.difficulties) or ["(Chưa nhập nội dung.)"],
