@@ -55,3 +55,13 @@ def test_weekly_digest_lists_overdue_tasks_for_the_reform_office(task, settings)
     digests = [m for m in mail.outbox if "Tình hình thực hiện" in m.subject]
     assert len(digests) == 1 and digests[0].to == ["vp@example.vn"]
     assert "Quá hạn" in digests[0].body and "Sở Tư pháp" in digests[0].body
+
+
+def test_weekly_digest_lists_tasks_at_risk(task, dept_officer, settings):
+    settings.DIGEST_WEEKDAY = 0
+    services.task_report_progress(
+        actor=dept_officer, task=task, status="in_progress", percent=5, text="x"
+    )
+    reminders_send(today=date(2022, 6, 6))  # a Monday, three weeks before the deadline
+    digest = next(m for m in mail.outbox if "Tình hình thực hiện" in m.subject)
+    assert "nguy cơ chậm (5%)" in digest.body

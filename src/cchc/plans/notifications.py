@@ -110,21 +110,30 @@ def _reform_office_agencies() -> set[int]:
 
 
 def _digest(today: date, calendar) -> str:
-    lines = []
-    for task in open_tasks(today):
-        # The same rule as the task board (a deadline on a day off moves to the next working day).
-        status = rules.task_status(
-            deadline=task.deadline, reported=None, percent=None, completed_on=None, today=today,
-            calendar=calendar,
-        )  # fmt: skip
-        if status == rules.OVERDUE:
-            late = rules.days_overdue(deadline=task.deadline, today=today, calendar=calendar)
-            lines.append(
-                f"- Quá hạn {late} ngày làm việc: {task.text[:120]} ({task.lead_agency.name})"
-            )
-    if not lines:
+    """Overdue and at-risk tasks of this year's plans, as the task board computes them."""
+    from cchc.organizations.scope import AgencyScope
+    from cchc.plans.models import Plan
+    from cchc.plans.selectors import task_board
+
+    overdue, risky = [], []
+    for plan in Plan.objects.filter(year=today.year):
+        for row in task_board(plan=plan, scope=AgencyScope.everything(), today=today):
+            lead = row.task.lead_agency.name if row.task.lead_agency else "chưa giao"
+            if row.status == rules.OVERDUE:
+                late = rules.days_overdue(
+                    deadline=row.task.deadline, today=today, calendar=calendar
+                )
+                overdue.append(f"- Quá hạn {late} ngày làm việc: {row.task.text[:120]} ({lead})")
+            elif row.at_risk:
+                risky.append(
+                    f"- Có nguy cơ chậm ({row.percent or 0}%): {row.task.text[:120]} ({lead})"
+                )
+    if not overdue and not risky:
         return ""
-    return (
-        f"Các nhiệm vụ quá hạn tính đến ngày {today:%d/%m/%Y}:\n\n" + "\n".join(lines) +
-        f"\n\nXem chi tiết: {settings.SITE_URL}{reverse('plans:task_board')}"
-    )  # fmt: skip
+    parts = [f"Tình hình thực hiện nhiệm vụ CCHC đến ngày {today:%d/%m/%Y}."]
+    if overdue:
+        parts.append("Nhiệm vụ quá hạn:\n" + "\n".join(overdue))
+    if risky:
+        parts.append("Nhiệm vụ có nguy cơ chậm:\n" + "\n".join(risky))
+    parts.append(f"Xem chi tiết: {settings.SITE_URL}{reverse('plans:task_board')}")
+    return "\n\n".join(parts)
