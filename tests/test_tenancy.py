@@ -122,6 +122,7 @@ PROVINCE_SHARED_READ = {
     "plans:task_progress": task_pk,
     "reports:report_index": dict,
     "inspections:page": dict,
+    "operations:import_template": lambda: {"kind": "dossiers", "fmt": "xlsx"},
     "plans:agency_plan": plan_pk,
 }
 PROVINCE_SHARED_WRITE = {

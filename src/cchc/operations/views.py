@@ -50,7 +50,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "operations/import_list.html",
-        {"form": form, "runs": runs[:50], "importers": IMPORTERS},
+        {"form": form, "runs": runs[:50], "importers": IMPORTERS, "template_links": True},
     )
 
 
@@ -137,3 +137,19 @@ def _fmt(moment) -> str:
     from django.utils import timezone
 
     return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    from cchc.operations.imports.templates import template_csv, template_xlsx
+
+    if membership_of(request.user) is None or kind not in IMPORTERS or fmt not in ("xlsx", "csv"):
+        raise Http404
+    content = template_xlsx(kind) if fmt == "xlsx" else template_csv(kind)
+    response = HttpResponse(
+        content,
+        content_type="text/csv; charset=utf-8" if fmt == "csv" else
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )  # fmt: skip
+    response["Content-Disposition"] = f'attachment; filename="mau-{kind}.{fmt}"'
+    return response

@@ -2,7 +2,9 @@
 
 from cchc.operations.imports.base import Importer
 from cchc.operations.imports.dossiers import DossierImporter
+from cchc.operations.imports.procedures import ProcedureImporter
 
 IMPORTERS: dict[str, type[Importer]] = {
+    ProcedureImporter.kind: ProcedureImporter,
     DossierImporter.kind: DossierImporter,
 }

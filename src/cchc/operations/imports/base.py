@@ -137,11 +137,13 @@ class Importer:
             rows.append(row)
             if progress and number % 20_000 == 0:
                 progress(int(number * 100 / total))
-        errors.extend(self._duplicates(rows, titles))
         # References (agencies, procedures) are checked on the rows whose cells all parsed,
         # so one report shows both kinds of error.
         bad_rows = {e.row for e in errors}
         errors.extend(self.resolve([r for r in rows if r["_row"] not in bad_rows]))
+        # Duplicates last: a key is compared once its references are resolved, so "12-stp"
+        # and "12-STP" (or an agency's code and its name) are the same agency.
+        errors.extend(self._duplicates(rows, titles))
         if errors:
             errors.sort(key=lambda e: (e.row, e.column))
             raise ImportRejected(errors)
@@ -150,7 +152,7 @@ class Importer:
     def _duplicates(self, rows: list[dict], titles: dict[str, str]) -> Iterable[RowError]:
         seen: dict[tuple, int] = {}
         for row in rows:
-            key = tuple(row.get(k) for k in self.natural_key)
+            key = tuple(getattr(v, "pk", v) for v in (row.get(k) for k in self.natural_key))
             if None in key:
                 continue
             if key in seen:
@@ -185,6 +187,40 @@ class Importer:
                 )
             row[key] = agency
         return errors
+
+    def foreign_records(
+        self,
+        rows: list[dict],
+        model,
+        *,
+        key: tuple[str, ...],
+        column: str,
+        owner: str = "agency_id",
+    ) -> list[RowError]:
+        """Rows whose natural key (`key`: fields of `model` unique together, named alike in
+        the rows) names a record owned by an agency outside the uploader's scope: writing
+        them would move another agency's record into the uploader's own, so they are errors.
+        Nothing is checked for a province-wide scope."""
+        if self.scope.sees_all:
+            return []
+        firsts = sorted({row[key[0]] for row in rows if row.get(key[0]) is not None})
+        foreign: set[tuple] = set()
+        for start in range(0, len(firsts), 2000):
+            foreign.update(
+                model.objects.filter(**{f"{key[0]}__in": firsts[start : start + 2000]})
+                .exclude(**{f"{owner}__in": self.scope.agency_ids})
+                .values_list(*key)
+            )
+        return [
+            RowError(
+                row["_row"],
+                column,
+                f"“{row[key[0]]}” đã có trong dữ liệu của một cơ quan ngoài phạm vi của bạn; "
+                "không ghi đè được",
+            )
+            for row in rows
+            if tuple(row.get(k) for k in key) in foreign
+        ]
 
     # --- writing -------------------------------------------------------------------------
     def write(self, rows: list[dict], *, run) -> WriteResult:

@@ -94,6 +94,7 @@ class DossierImporter(Importer):
 
     def resolve(self, rows: list[dict]) -> list[RowError]:
         errors = self.resolve_agencies(rows)
+        errors += self.foreign_records(rows, Dossier, key=("code",), column="Mã hồ sơ")
         codes = {row["procedure"] for row in rows if row.get("procedure")}
         procedures = {p.code: p for p in Procedure.objects.filter(code__in=codes)}
         calendar = working_calendar()
