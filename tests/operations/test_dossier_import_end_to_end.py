@@ -50,6 +50,19 @@ def test_valid_file_writes_rolls_up_and_measures(reform_office, catalogue):
     assert (changed.rows_created, changed.rows_updated) == (0, 1)
 
 
+def test_the_15_00_cut_off_moves_paper_dossiers_only(reform_office, catalogue):
+    # Thursday 6/1/2022 at 16:00: a paper dossier counts from Friday 7/1, an online one from
+    # the 6th itself; 10 working days later is the 21st and the 20th.
+    text = HEADER + (
+        "P-1,1.001,12-STP,1,06/01/2022 16:00,,,Đang xử lý,0,0\n"
+        "O-1,1.001,12-STP,2,06/01/2022 16:00,,,Đang xử lý,0,0\n"
+    )
+    assert run_file(reform_office, text).status == "done"
+    local = ZoneInfo("Asia/Ho_Chi_Minh")
+    due = {d.code: d.due_at.astimezone(local).date() for d in Dossier.objects.all()}
+    assert due == {"P-1": date(2022, 1, 21), "O-1": date(2022, 1, 20)}
+
+
 @pytest.mark.parametrize(
     ("body", "row", "column", "message"),
     [
@@ -104,3 +117,23 @@ def test_nfd_text_is_stored_nfc(reform_office, catalogue):
     run = run_file(reform_office, unicodedata.normalize("NFD", text))
     assert run.status == "done", run.errors
     assert Dossier.objects.get(code="NFD-1").status == "processing"
+
+
+def test_an_upload_is_processed_once_after_commit(
+    reform_office, catalogue, django_capture_on_commit_callbacks
+):
+    """import_create queues the job on commit. Inside a test the commit never happens, so the
+    tests call import_execute themselves; when the commit does happen, the immediate backend
+    of the test settings runs the job exactly once."""
+    text = HEADER + "Q-1,1.001,12-STP,2,05/01/2022,,,Đang xử lý,0,0\n"
+    queued = import_create(actor=reform_office, kind="dossiers", file_name="q.csv",
+                           content=text.encode())  # fmt: skip
+    queued.refresh_from_db()
+    assert queued.status == "queued" and not Dossier.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        run = import_create(actor=reform_office, kind="dossiers", file_name="q.csv",
+                            content=text.encode())  # fmt: skip
+    assert len(callbacks) == 1
+    run.refresh_from_db()
+    assert run.status == "done" and (run.rows_created, run.rows_unchanged) == (1, 0)
+    assert Dossier.objects.count() == 1

@@ -1,27 +1,78 @@
+"""The demo generator, at a tiny size: seeded, synthetic throughout, idempotent, and written
+through the importers (so its rows pass the same validation as an uploaded file)."""
+
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
+from django.db.models import Count
 
 from cchc.indicators.models import IndicatorSnapshot
-from cchc.operations.models import Dossier, DossierMonthly, ImportRun
+from cchc.operations.models import (
+    Dossier,
+    DossierMonthly,
+    ImportRun,
+    InformationSystem,
+    Inspection,
+    LegalDocument,
+    LegalReview,
+    Procedure,
+    ProcedureSnapshot,
+    SystemConnection,
+    WorkRecordStat,
+)
 from cchc.operations.synthetic import generate
+from tests.operations.importing import fingerprint
 
 pytestmark = pytest.mark.django_db
+SIZE = 2000
 
 
-def test_generator_is_seeded_marked_synthetic_and_idempotent():
-    first = generate(seed=7, year=2022, dossiers=3000)
-    assert first.dossiers == 3000 and first.procedures == 2000
-    codes = list(Dossier.objects.order_by("code").values_list("code", "channel", "status")[:50])
-    assert all(run.synthetic for run in ImportRun.objects.all())
+def test_generator_is_seeded_synthetic_and_idempotent():
+    first = generate(seed=2022, year=2022, dossiers=SIZE)
+    assert first.dossiers == SIZE == Dossier.objects.count()
+    assert Procedure.objects.count() == 2000
+    assert ProcedureSnapshot.objects.filter(year=2021).count() == 2000
+    assert ProcedureSnapshot.objects.filter(year=2022).count() == 2000
+    assert first.written == sum(k.rows for k in first.kinds)  # everything new the first time
+    assert WorkRecordStat.objects.exists() and Inspection.objects.exists()
+    assert 50 <= LegalDocument.objects.count() <= 60 and LegalReview.objects.exists()
+    assert InformationSystem.objects.count() == 3 and SystemConnection.objects.count() == 4
+    assert DossierMonthly.objects.filter(source="dossiers").exists()
+
+    # Every run is marked synthetic, and so is every indicator value computed from it.
+    runs = ImportRun.objects.all()
+    assert {r.kind for r in runs} == {k.kind for k in first.kinds}
+    assert all(r.synthetic and r.status == "done" for r in runs)
+    assert all(r.file_name == "dữ liệu mô phỏng (seed 2022, năm 2022)" for r in runs)
     assert IndicatorSnapshot.objects.filter(synthetic=True).exists()
-    assert not IndicatorSnapshot.objects.filter(synthetic=False).exists()
-    again = generate(seed=7, year=2022, dossiers=3000)
-    assert again.skipped and Dossier.objects.count() == 3000
-    # The same seed gives the same data.
-    DossierMonthly.objects.all().delete()
-    Dossier.objects.all().delete()
-    ImportRun.objects.filter(kind="dossiers").delete()
-    generate(seed=7, year=2022, dossiers=3000)
-    assert (
-        list(Dossier.objects.order_by("code").values_list("code", "channel", "status")[:50])
-        == codes
-    )
+    assert not IndicatorSnapshot.objects.filter(synthetic=False, denominator__gt=0).exists()
+
+    # Shapes the dashboards rely on: all three levels, every channel, some open at year end,
+    # a few withdrawn, codes <agency>-YYMMDD-NNNN.
+    levels = dict(Dossier.objects.values_list("agency__level").annotate(n=Count("pk")))
+    assert set(levels) == {"department", "district", "commune"}
+    statuses = dict(Dossier.objects.values_list("status").annotate(n=Count("pk")))
+    assert statuses["done"] > 0.8 * SIZE and 0 < statuses["withdrawn"] < 0.05 * SIZE
+    assert set(Dossier.objects.values_list("channel", flat=True).distinct()) == {1, 2, 3}
+    december = DossierMonthly.objects.filter(month__year=2022, month__month=12)
+    assert sum(december.values_list("open_on_time", flat=True)) > 0
+    code = Dossier.objects.select_related("agency").first()
+    assert code.code.startswith(f"{code.agency.code}-{code.received_at:%y}")
+
+    # The same seed again: the very same data, so nothing is created or changed.
+    before = fingerprint()
+    again = generate(seed=2022, year=2022, dossiers=SIZE)
+    assert again.written == 0
+    assert [k.rows for k in again.kinds] == [k.rows for k in first.kinds]
+    assert fingerprint() == before
+    assert all(r.synthetic for r in ImportRun.objects.all())
+
+
+def test_the_command_prints_a_summary_and_progress():
+    out, err = StringIO(), StringIO()
+    call_command("generate_demo_data", dossiers=200, seed=5, stdout=out, stderr=err)
+    assert "dữ liệu mô phỏng (seed 5, năm 2022)" in out.getvalue()
+    assert "Hồ sơ thủ tục hành chính: 200 dòng" in out.getvalue()
+    assert "giây" in out.getvalue()
+    assert "100%" in err.getvalue()

@@ -1,299 +1,619 @@
 """Seeded generator of a synthetic, Lai Châu-sized year of operational data for the demo.
 
-Everything it writes belongs to ImportRuns marked `synthetic`, so every page that shows it
-carries the "dữ liệu mô phỏng" badge; nothing here is a real statistic. The distributions are
-plausible shapes (more dossiers at departments and districts than at communes, seasonality,
-agencies that differ in online use and punctuality, progress from 2021 to 2022), chosen so that
-every target of the plan shows a value and a trend — not estimates of Lai Châu's reality."""
+Nothing here is a real statistic. The distributions are plausible shapes chosen so that every
+target of the plan shows a value and a trend: more dossiers at departments and districts than at
+each commune, seasonality (Tết in January–February, a year-end rush), agencies that differ in
+online use, punctuality, digitisation and online payment, a catalogue that improves from the
+baseline year to this one, some dossiers still open (and some overdue) at the year's end.
+
+Every record goes through the importers, exactly as an uploaded file would: the generator
+builds in-memory tables with the importers' own column titles, and runs `Importer.parse`
+(cell parsing, references, duplicates, cross-field rules) and `Importer.write` (natural-key
+upserts) under an `ImportRun` marked `synthetic`, then `services.data_changed` refreshes the
+roll-ups and the indicator snapshots. So every page that shows the data badges it "dữ liệu mô
+phỏng", and running the generator again with the same seed and year writes nothing new: every
+row comes back "unchanged" (the runs themselves are recorded again, with zero rows written).
+
+The random stream depends only on the seed, the year, the number of dossiers and the agencies
+in the database (taken in code order); the dates also follow the working-day calendar (with the
+reform office's day swaps). Not on the clock — except that nothing is generated after today
+when the year is the current one."""
 
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from itertools import accumulate
 
 from django.db import transaction
 from django.utils import timezone
 
 from cchc.core.selectors import working_calendar
-from cchc.operations.imports.base import Affected, WriteResult
-from cchc.operations.imports.dossiers import DossierImporter, on_time
+from cchc.operations.imports.base import Importer, ImportRejected, WriteResult
+from cchc.operations.imports.dossiers import DossierImporter
 from cchc.operations.imports.fields import VN
-from cchc.operations.models import (
-    ImportKind,
-    ImportRun,
-    ImportStatus,
-    InformationSystem,
-    Inspection,
-    LegalDocument,
-    LegalReview,
-    Procedure,
-    ProcedureSnapshot,
-    SystemConnection,
-    WorkRecordStat,
-)
+from cchc.operations.imports.inspections import InspectionImporter
+from cchc.operations.imports.legal_documents import LegalDocumentImporter
+from cchc.operations.imports.procedures import ProcedureImporter
+from cchc.operations.imports.reading import Table
+from cchc.operations.imports.systems import SystemImporter
+from cchc.operations.imports.work_records import WorkRecordImporter
+from cchc.operations.models import ImportRun, ImportStatus
 from cchc.operations.services import data_changed
 from cchc.organizations.models import Agency, AgencyLevel
 from cchc.organizations.scope import AgencyScope
 
-FIELDS = ["Hộ tịch", "Đất đai", "Xây dựng", "Đăng ký kinh doanh", "Giáo dục", "Y tế", "Lao động",
-          "Tư pháp", "Giao thông", "Nông nghiệp", "Tài nguyên nước", "Văn hóa", "Công thương"]  # fmt: skip
-LEVEL_WEIGHT = {AgencyLevel.DEPARTMENT: 6.0, AgencyLevel.DISTRICT: 8.0, AgencyLevel.COMMUNE: 1.0}
-MONTH_WEIGHT = [0.7, 0.6, 1.0, 1.0, 1.05, 1.1, 1.05, 1.0, 1.05, 1.1, 1.15, 1.2]  # Tết in Jan–Feb
+Progress = Callable[[int, str], None]
+
+# Fields of the province-tier procedures by the department that handles them, with a weight
+# for how many procedures each department has (the national catalogue is lopsided: health,
+# industry and trade, natural resources have far more than foreign affairs).
+DEPARTMENT_FIELDS: dict[str, tuple[int, tuple[str, ...]]] = {
+    "12-STP": (90, ("Hộ tịch", "Lý lịch tư pháp", "Công chứng", "Luật sư", "Trợ giúp pháp lý")),
+    "12-STNMT": (110, ("Đất đai", "Môi trường", "Tài nguyên nước", "Khoáng sản")),
+    "12-SXD": (60, ("Xây dựng", "Nhà ở", "Quy hoạch xây dựng")),
+    "12-SKHDT": (90, ("Thành lập và hoạt động của doanh nghiệp", "Đầu tư tại Việt Nam")),
+    "12-STC": (40, ("Quản lý công sản", "Tài chính doanh nghiệp")),
+    "12-SCT": (120, ("Điện", "Lưu thông hàng hóa trong nước", "An toàn thực phẩm", "Hóa chất")),
+    "12-SNNPTNT": (110, ("Trồng trọt", "Chăn nuôi", "Thú y", "Lâm nghiệp", "Thủy lợi")),
+    "12-SGTVT": (70, ("Đường bộ", "Đường thủy nội địa")),
+    "12-STTTT": (45, ("Báo chí", "Xuất bản, in và phát hành", "Viễn thông và Internet")),
+    "12-SLDTBXH": (90, ("Người có công", "Bảo trợ xã hội", "Giáo dục nghề nghiệp", "Việc làm")),
+    "12-SVHTTDL": (110, ("Văn hóa", "Thể dục thể thao", "Du lịch", "Gia đình")),
+    "12-SKHCN": (45, ("Hoạt động khoa học và công nghệ", "Tiêu chuẩn đo lường chất lượng")),
+    "12-SGDDT": (80, ("Giáo dục và Đào tạo", "Văn bằng, chứng chỉ")),
+    "12-SYT": (150, ("Khám bệnh, chữa bệnh", "Dược phẩm", "Y tế dự phòng")),
+    "12-SNV": (70, ("Tổ chức - Biên chế", "Tôn giáo", "Thi đua - Khen thưởng", "Văn thư - Lưu trữ")),
+    "12-SNGV": (10, ("Ngoại vụ",)),
+    "12-TTR": (15, ("Giải quyết khiếu nại", "Giải quyết tố cáo", "Tiếp công dân")),
+    "12-BDT": (8, ("Công tác dân tộc",)),
+    "12-BQLKKT": (12, ("Quản lý khu kinh tế",)),
+    "12-VPUB": (5, ("Kiểm soát thủ tục hành chính",)),
+}  # fmt: skip
+DISTRICT_FIELDS = ("Hộ tịch", "Chứng thực", "Đất đai", "Xây dựng", "Thành lập và hoạt động của hộ kinh doanh",
+                   "Người có công", "Bảo trợ xã hội", "Giáo dục và Đào tạo", "Nông nghiệp",
+                   "Văn hóa", "Tài nguyên nước", "Giải quyết khiếu nại")  # fmt: skip
+COMMUNE_FIELDS = ("Hộ tịch", "Chứng thực", "Bảo trợ xã hội", "Người có công", "Đất đai",
+                  "Nông nghiệp", "Văn hóa", "Tôn giáo", "Thi đua - Khen thưởng")  # fmt: skip
+ACTIONS = ("Cấp", "Cấp lại", "Cấp đổi", "Điều chỉnh", "Gia hạn", "Đăng ký", "Công nhận",
+           "Thẩm định", "Xác nhận", "Phê duyệt", "Thu hồi", "Chấp thuận")  # fmt: skip
+OBJECTS = ("giấy phép", "giấy chứng nhận", "hồ sơ", "đề nghị", "quyết định", "văn bản")
+TIER_SHARES = (("province", 60), ("district", 25), ("commune", 15))
+PROCEDURE_COUNT = 2000
+# Online levels and how they improve: chance a level 2 (or none) becomes 3/4 in a year, and
+# the share of fee-bearing online services offering payment, and of online services on the
+# national portal, reached by this year (the baseline year has less).
+UPGRADE = {"province": 0.22, "district": 0.14, "commune": 0.07}
+PAYMENT = {"province": (0.30, 0.70), "district": (0.20, 0.55), "commune": (0.10, 0.35)}
+PORTAL = {"province": (0.50, 0.56), "district": (0.45, 0.47), "commune": (0.40, 0.40)}
+FEES = (10_000, 20_000, 25_000, 30_000, 50_000, 100_000, 150_000, 200_000, 500_000)
+DAYS = ((1, 8), (2, 6), (3, 12), (5, 14), (7, 10), (10, 14), (12, 6), (15, 12), (20, 8), (30, 6),
+        (45, 4))  # fmt: skip
+
+# Dossiers: relative volume per agency by level (each agency also gets its own ×0.5–1.6), and
+# by month of the year; an agency's habits are drawn from the level's ranges.
+LEVEL_VOLUME = {AgencyLevel.DEPARTMENT: 5.0, AgencyLevel.DISTRICT: 9.0, AgencyLevel.COMMUNE: 1.0}
+MONTH_VOLUME = (0.65, 0.6, 1.0, 1.0, 1.05, 1.05, 1.0, 0.95, 1.05, 1.1, 1.15, 1.25)
+HABITS = {  # (online when possible, digitised results, paid online when possible) ranges
+    AgencyLevel.DEPARTMENT: ((0.25, 0.8), (0.15, 0.5), (0.05, 0.3)),
+    AgencyLevel.DISTRICT: ((0.15, 0.6), (0.08, 0.35), (0.03, 0.22)),
+    AgencyLevel.COMMUNE: ((0.1, 0.5), (0.04, 0.25), (0.01, 0.15)),
+}
+TIER_OF = {
+    AgencyLevel.DEPARTMENT: "province",
+    AgencyLevel.DISTRICT: "district",
+    AgencyLevel.COMMUNE: "commune",
+}
+
+FINDINGS = (("Không phát hiện", 80), ("Chồng chéo", 5), ("Mâu thuẫn", 3),
+            ("Trái pháp luật", 2), ("Hết hiệu lực", 5), ("Không còn phù hợp", 5))  # fmt: skip
+HANDLING = {"Chồng chéo": "Sửa đổi, bổ sung", "Mâu thuẫn": "Sửa đổi, bổ sung",
+            "Trái pháp luật": "Bãi bỏ", "Hết hiệu lực": "Công bố hết hiệu lực",
+            "Không còn phù hợp": "Thay thế"}  # fmt: skip
+DOCUMENT_TOPICS = (
+    "Quy định chức năng, nhiệm vụ, quyền hạn và cơ cấu tổ chức của {agency}",
+    "Ban hành Quy chế phối hợp trong quản lý nhà nước về {field} trên địa bàn tỉnh",
+    "Quy định mức thu, chế độ thu, nộp phí trong lĩnh vực {field}",
+    "Quy định phân cấp quản lý nhà nước về {field} trên địa bàn tỉnh Lai Châu",
+    "Bãi bỏ một số văn bản quy phạm pháp luật trong lĩnh vực {field}",
+    "Sửa đổi, bổ sung một số điều của quy định về {field} trên địa bàn tỉnh",
+)
+INSPECTION_FINDINGS = (
+    "Niêm yết công khai TTHC chưa đầy đủ; còn hồ sơ quá hạn chưa có văn bản xin lỗi.",
+    "Thực hiện tốt cơ chế một cửa; tỷ lệ hồ sơ trực tuyến còn thấp.",
+    "Chưa số hóa kết quả giải quyết TTHC theo quy định.",
+    "Kế hoạch CCHC ban hành chậm; báo cáo định kỳ chưa đúng hạn.",
+    "Không phát hiện tồn tại đáng kể.",
+)
+
+
+@dataclass
+class KindResult:
+    kind: str
+    title: str
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
 
 
 @dataclass
 class Summary:
-    procedures: int = 0
-    dossiers: int = 0
+    seed: int
+    year: int
+    kinds: list[KindResult] = field(default_factory=list)
     seconds: float = 0.0
-    skipped: bool = False
+
+    def rows(self, kind: str) -> int:
+        return sum(k.rows for k in self.kinds if k.kind == kind)
+
+    @property
+    def dossiers(self) -> int:
+        return self.rows("dossiers")
+
+    @property
+    def written(self) -> int:
+        return sum(k.created + k.updated for k in self.kinds)
 
 
-def _run(kind: str, seed: int, year: int) -> ImportRun:
-    return ImportRun.objects.create(
-        kind=kind, status=ImportStatus.DONE, synthetic=True, progress=100,
-        file_name=f"dữ liệu mô phỏng (seed {seed}, năm {year})", finished_at=timezone.now(),
-    )  # fmt: skip
+def run_name(seed: int, year: int) -> str:
+    return f"dữ liệu mô phỏng (seed {seed}, năm {year})"
 
 
-def generate(*, seed: int = 2022, year: int = 2022, dossiers: int = 300_000,
-             progress: Callable[[int, str], None] | None = None) -> Summary:  # fmt: skip
-    """Generate (once per seed and year: a second call with the same ones does nothing)."""
-    started = time.perf_counter()
-    name = f"dữ liệu mô phỏng (seed {seed}, năm {year})"
-    if ImportRun.objects.filter(synthetic=True, kind=ImportKind.DOSSIERS, file_name=name).exists():
-        return Summary(skipped=True)
-    report = progress or (lambda p, s: None)
-    rng = random.Random(seed)  # noqa: S311 — reproducible demo data, not security
-    agencies = list(Agency.objects.exclude(level=AgencyLevel.PROVINCE).order_by("code"))
-    summary = Summary()
-
-    report(2, "Danh mục thủ tục")
-    procedures = _catalogue(rng, seed, year)
-    summary.procedures = len(procedures)
-    report(10, "Hồ sơ thủ tục")
-    summary.dossiers = _dossiers(rng, seed, year, dossiers, agencies, procedures, report)
-    report(85, "Hồ sơ công việc, văn bản, kiểm tra, hệ thống")
-    _work_records(rng, seed, year, agencies)
-    _legal_documents(rng, seed, year, agencies)
-    _inspections(rng, seed, year, agencies)
-    _systems(rng, seed, year)
-    report(100, "Xong")
-    summary.seconds = time.perf_counter() - started
-    return summary
+def generate(
+    *, seed: int = 2022, year: int = 2022, dossiers: int = 300_000, progress: Progress | None = None
+) -> Summary:
+    """Generate (or, when already there, confirm) one synthetic year. Returns what each kind
+    of data wrote; raises when the generator produces a row its importer rejects (a bug)."""
+    return _Generator(seed=seed, year=year, dossiers=dossiers, progress=progress).run()
 
 
-@transaction.atomic
-def _catalogue(rng: random.Random, seed: int, year: int) -> list[tuple[Procedure, str, bool]]:
-    """About 2,000 procedures with the baseline year's and this year's catalogue entries;
-    online services, payment and portal integration improve between the two."""
-    run = _run(ImportKind.PROCEDURES, seed, year)
-    tiers = ["province"] * 60 + ["district"] * 25 + ["commune"] * 15
-    Procedure.objects.bulk_create(
-        [Procedure(code=f"SYN.{i:06d}", name=f"Thủ tục mô phỏng {i}", field=rng.choice(FIELDS))
-         for i in range(2000)], ignore_conflicts=True,
-    )  # fmt: skip
-    result = []
-    snapshots = []
-    for procedure in Procedure.objects.filter(code__startswith="SYN.").order_by("code"):
-        tier = rng.choice(tiers)
-        has_fee = rng.random() < 0.35
-        eligible = rng.random() < 0.8
-        level_before = (
-            rng.choices(["none", "2", "3", "4"], [20, 45, 25, 10])[0] if eligible else "none"
+@dataclass
+class _Procedure:
+    code: str
+    name: str
+    field: str
+    tier: str
+    department: str  # code of the department for province-tier procedures, else ""
+    eligible: bool
+    has_fee: bool
+    fee: int
+    days: int
+    levels: tuple[str, str]  # baseline year, this year
+    payment: tuple[bool, bool]
+    portal: tuple[bool, bool]
+
+    def online(self, which: int) -> bool:
+        return self.levels[which] in ("3", "4", "partial", "full")
+
+
+class _Generator:
+    def __init__(self, *, seed: int, year: int, dossiers: int, progress: Progress | None):
+        self.seed, self.year, self.count = seed, year, dossiers
+        if year > timezone.localdate().year:
+            raise ValueError(f"Không sinh dữ liệu cho năm chưa đến ({year}).")
+        self.rng = random.Random(seed)  # noqa: S311 — reproducible demo data, not security
+        self.report = progress or (lambda percent, stage: None)
+        self.summary = Summary(seed=seed, year=year)
+        end_of_year = datetime(year, 12, 31, 23, 59, tzinfo=VN)
+        self.as_of = min(
+            end_of_year, timezone.now().astimezone(VN).replace(second=0, microsecond=0)
         )
-        upgrade = level_before in ("none", "2") and rng.random() < 0.22
-        level_now = rng.choice(["3", "4"]) if upgrade else level_before
-        portal_before = level_before in ("3", "4") and rng.random() < 0.45
-        portal_now = portal_before or (level_now in ("3", "4") and rng.random() < 0.35)
-        pay_before = has_fee and rng.random() < 0.12
-        pay_now = pay_before or (has_fee and rng.random() < 0.30)
-        days = rng.choice([1, 3, 5, 7, 10, 15, 20, 30])
-        for y, level, portal, pay in ((year - 1, level_before, portal_before, pay_before),
-                                      (year, level_now, portal_now, pay_now)):  # fmt: skip
-            snapshots.append(ProcedureSnapshot(
-                procedure=procedure, year=y, authority_tier=tier, online_level=level,
-                eligible_online=eligible, has_fee=has_fee, online_payment=pay,
-                on_national_portal=portal, processing_days=days, import_run=run,
-            ))  # fmt: skip
-        result.append((procedure, tier, pay_now))
-    ProcedureSnapshot.objects.bulk_create(snapshots, ignore_conflicts=True, batch_size=2000)
-    data_changed(run=run, result=WriteResult(affected=Affected(years={year - 1, year})))
-    return result
+        self.calendar = working_calendar()
+        agencies = Agency.objects.exclude(level=AgencyLevel.PROVINCE).order_by("code")
+        self.agencies = list(agencies.active_on(date(year, 1, 1)).active_on(date(year, 12, 31)))
 
+    # --- plumbing ---------------------------------------------------------------------------
+    def load(self, importer_class: type[Importer], keys: list[str], records: list[list]) -> None:
+        """Run `records` (cells in the order of `keys`) through the importer as one
+        synthetic run; the per-month dossier tables go through `load_parts`."""
+        self.load_parts(importer_class, keys, [records], len(records))
 
-def _dossiers(rng, seed, year, count, agencies, procedures, report) -> int:
-    calendar = working_calendar()
-    by_tier = {t: [p for p in procedures if p[1] == t] for t in ("province", "district", "commune")}
-    tier_of = {
-        AgencyLevel.DEPARTMENT: "province",
-        AgencyLevel.DISTRICT: "district",
-        AgencyLevel.COMMUNE: "commune",
-    }
-    # Each agency has its own habits, so that the per-agency table is not flat.
-    habits = {a.pk: (rng.uniform(0.05, 0.55), rng.uniform(0.75, 0.99), rng.uniform(0.05, 0.45),
-                     rng.uniform(0.02, 0.30)) for a in agencies}  # fmt: skip
-    weights = [LEVEL_WEIGHT[a.level] * rng.uniform(0.5, 1.5) for a in agencies]
-    month_days = [(m, (date(year, m % 12 + 1, 1) if m < 12 else date(year + 1, 1, 1)) - date(year, m, 1))
-                  for m in range(1, 13)]  # fmt: skip
-    today = timezone.localdate()
-    rows = []
-    chosen = rng.choices(agencies, weights=weights, k=count)
-    months = rng.choices(range(1, 13), weights=MONTH_WEIGHT, k=count)
-    for i, (agency, month) in enumerate(zip(chosen, months, strict=True)):
-        online_share, on_time_share, digitised_share, pay_share = habits[agency.pk]
-        procedure, _tier, payable = rng.choice(by_tier[tier_of[agency.level]])
-        span = month_days[month - 1][1].days
-        received = datetime(
-            year,
-            month,
-            rng.randint(1, span),
-            rng.randint(7, 16),
-            rng.choice([0, 15, 30, 45]),
-            tzinfo=VN,
-        )
-        days = 1 + (i % 10)
-        due_day = calendar.add_working_days(calendar.receipt_day(received), days)
-        due = datetime(due_day.year, due_day.month, due_day.day, 17, tzinfo=VN)
-        roll = rng.random()
-        status, finished = "processing", None
-        if roll < 0.02:
-            status, finished = "withdrawn", received + timedelta(days=rng.randint(0, 5))
-        elif roll < 0.05:
-            status = "rejected"
-        elif roll < 0.97 or month < 11:
-            status = "done"
-        if status in ("done", "rejected"):
-            late = rng.random() > on_time_share
-            finished = (
-                due - timedelta(days=rng.randint(0, days))
-                if not late
-                else due + timedelta(days=rng.randint(1, 10))
-            )
-            finished = max(finished, received + timedelta(hours=2))
-            if finished.date() > today:
-                status, finished = "processing", None
-        fee = (
-            Decimal(rng.choice([20000, 50000, 100000]))
-            if payable or rng.random() < 0.1
-            else Decimal(0)
-        )
-        rows.append({
-            "_row": i + 2, "code": f"{agency.code}-{received:%y%m%d}-{i:06d}", "procedure": procedure,
-            "agency": agency, "channel": 2 if rng.random() < online_share else rng.choice([1, 1, 1, 3]),
-            "received_at": received, "due_at": due, "finished_at": finished, "status": status,
-            "supplement_count": 0, "supplement_days": 0, "fee": fee,
-            "paid_online": bool(fee) and payable and rng.random() < pay_share,
-            "result_digitized": status == "done" and rng.random() < digitised_share,
-        })  # fmt: skip
-        row = rows[-1]
-        row["finished_on_time"] = on_time(
-            calendar, due_at=due, finished_at=finished if status in ("done", "rejected") else None,
-            supplement_count=0, supplement_days=0,
+    def load_parts(
+        self,
+        importer_class: type[Importer],
+        keys: list[str],
+        parts: Iterable[list[list]],
+        total: int,
+        on_part: Callable[[int], None] | None = None,
+    ) -> None:
+        importer = importer_class(scope=AgencyScope.everything())
+        titles = {column.key: column.title for column in importer.columns}
+        header = [titles[key] for key in keys]
+        run = ImportRun.objects.create(
+            kind=importer.kind, status=ImportStatus.RUNNING, synthetic=True,
+            file_name=run_name(self.seed, self.year), started_at=timezone.now(),
+            rows_total=total, stage="Sinh dữ liệu mô phỏng",
         )  # fmt: skip
-        if i and i % 50_000 == 0:
-            report(10 + 50 * i // count, f"Hồ sơ thủ tục: {i:,}".replace(",", "."))
-    run = _run(ImportKind.DOSSIERS, seed, year)
-    importer = DossierImporter(scope=AgencyScope.everything())
-    report(62, "Ghi hồ sơ")
-    result = importer.write(rows, run=run)
-    report(72, "Tổng hợp theo tháng, tính chỉ số")
-    data_changed(run=run, result=result)
-    ImportRun.objects.filter(pk=run.pk).update(rows_total=count, rows_created=result.created)
-    return result.created
-
-
-def _work_records(rng, seed, year, agencies):
-    run = _run(ImportKind.WORK_RECORDS, seed, year)
-    base = {
-        AgencyLevel.DEPARTMENT: (0.45, 0.75),
-        AgencyLevel.DISTRICT: (0.3, 0.6),
-        AgencyLevel.COMMUNE: (0.15, 0.45),
-    }
-    rows = []
-    for agency in agencies:
-        start, end = base[agency.level]
-        share = rng.uniform(start, end)
-        for month in range(1, 13):
-            total = (
-                rng.randint(20, 400) if agency.level != AgencyLevel.COMMUNE else rng.randint(5, 80)
-            )
-            share_m = min(0.98, share + 0.01 * month + rng.uniform(-0.05, 0.05))
-            rows.append(WorkRecordStat(agency=agency, month=date(year, month, 1), total=total,
-                                       online=int(total * max(share_m, 0)), import_run=run))  # fmt: skip
-    WorkRecordStat.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
-    data_changed(
-        run=run,
-        result=WriteResult(affected=Affected(agency_ids={a.pk for a in agencies}, years={year})),
-    )
-
-
-def _legal_documents(rng, seed, year, agencies):
-    run = _run(ImportKind.LEGAL_DOCUMENTS, seed, year)
-    issuers = [a for a in agencies if a.level == AgencyLevel.DEPARTMENT]
-    findings = ["none"] * 8 + ["overlapping", "contradictory", "expired", "unsuitable"]
-    for i in range(60):
-        issued = date(year, rng.randint(1, 12), rng.randint(1, 28))
-        document, _ = LegalDocument.objects.get_or_create(
-            number=f"{i + 1}/{year}/QĐ-UBND", issued_on=issued,
-            defaults={"agency": rng.choice(issuers), "doc_type": "Quyết định",
-                      "title": f"Quyết định mô phỏng số {i + 1}", "import_run": run},
-        )  # fmt: skip
-        if rng.random() < 0.9:
-            reviewed = issued + timedelta(days=rng.randint(5, 60))
-            if reviewed.year == year:
-                LegalReview.objects.get_or_create(
-                    document=document, reviewed_on=reviewed,
-                    defaults={"finding": rng.choice(findings), "import_run": run},
-                )  # fmt: skip
-    data_changed(
-        run=run,
-        result=WriteResult(affected=Affected(agency_ids={a.pk for a in issuers}, years={year})),
-    )
-
-
-def _inspections(rng, seed, year, agencies):
-    run = _run(ImportKind.INSPECTIONS, seed, year)
-    pool = [a for a in agencies if a.level in (AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT)]
-    for agency in rng.sample(pool, k=round(len(pool) * 0.36)):
-        Inspection.objects.get_or_create(
-            agency=agency, inspected_on=date(year, rng.randint(3, 11), rng.randint(1, 28)),
-            defaults={"team": "Đoàn kiểm tra CCHC (mô phỏng)", "covers_organisation": rng.random() < 0.6,
-                      "covers_discipline": rng.random() < 0.5, "import_run": run},
-        )  # fmt: skip
-    data_changed(
-        run=run,
-        result=WriteResult(affected=Affected(agency_ids={a.pk for a in pool}, years={year})),
-    )
-
-
-def _systems(rng, seed, year):
-    run = _run(ImportKind.SYSTEMS, seed, year)
-    owner = (
-        Agency.objects.filter(code="12-STTTT").first()
-        or Agency.objects.filter(level=AgencyLevel.DEPARTMENT).first()
-    )
-    office = Agency.objects.filter(code="12-VPUB").first() or owner
-    specs = [("SYN-PORTAL", "Cổng dịch vụ công tỉnh (mô phỏng)", "provincial_portal", office),
-             ("SYN-ONESTOP", "Hệ thống thông tin một cửa điện tử (mô phỏng)", "one_stop", office),
-             ("SYN-REPORT", "Hệ thống thông tin báo cáo của tỉnh (mô phỏng)", "reporting", owner)]  # fmt: skip
-    for code, name, kind, agency in specs:
-        system, _ = InformationSystem.objects.get_or_create(
-            code=code, defaults={"name": name, "kind": kind, "owner": agency, "import_run": run}
-        )
-        for target, month in (
-            ("national_portal", rng.randint(1, 9)),
-            ("national_reporting", rng.randint(3, 12)),
-        ):
-            SystemConnection.objects.get_or_create(
-                system=system, target=target,
-                defaults={"connected_on": date(year, month, 15) if rng.random() < 0.85 else None, "import_run": run},
+        result = WriteResult()
+        try:
+            with transaction.atomic():
+                for index, records in enumerate(parts):
+                    if not records:  # e.g. no dossiers asked for, or a month not begun yet
+                        continue
+                    rows = importer.parse(Table(header=header, rows=records))
+                    part = importer.write(rows, run=run)
+                    result.created += part.created
+                    result.updated += part.updated
+                    result.unchanged += part.unchanged
+                    result.affected.agency_ids |= part.affected.agency_ids
+                    result.affected.months |= part.affected.months
+                    result.affected.years |= part.affected.years
+                    if on_part:
+                        on_part(index)
+            data_changed(run=run, result=result)
+        except ImportRejected as exc:
+            ImportRun.objects.filter(pk=run.pk).update(
+                status=ImportStatus.FAILED, finished_at=timezone.now(),
+                errors=[e.as_dict() for e in exc.errors[:50]],
             )  # fmt: skip
-    data_changed(
-        run=run,
-        result=WriteResult(affected=Affected(agency_ids={office.pk, owner.pk}, years={year})),
-    )
+            first = exc.errors[0]
+            raise RuntimeError(
+                f"Bộ sinh dữ liệu tạo dòng không hợp lệ ({importer.kind}, dòng {first.row}, "
+                f"cột “{first.column}”: {first.message})"
+            ) from exc
+        except BaseException:
+            ImportRun.objects.filter(pk=run.pk).update(
+                status=ImportStatus.FAILED, finished_at=timezone.now()
+            )
+            raise
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=ImportStatus.DONE, progress=100, stage="Hoàn tất", finished_at=timezone.now(),
+            rows_created=result.created, rows_updated=result.updated,
+            rows_unchanged=result.unchanged,
+        )  # fmt: skip
+        self.summary.kinds.append(
+            KindResult(importer.kind, importer.title, total, result.created, result.updated,
+                       result.unchanged)
+        )  # fmt: skip
+
+    def run(self) -> Summary:
+        started = time.perf_counter()
+        self.report(0, "Danh mục thủ tục hành chính")
+        procedures = self.catalogue()
+        self.report(5, "Hồ sơ thủ tục hành chính")
+        self.dossiers(procedures)
+        self.report(88, "Hồ sơ công việc")
+        self.work_records()
+        self.report(92, "Văn bản QPPL và kết quả rà soát")
+        self.legal_documents()
+        self.report(95, "Kiểm tra cải cách hành chính")
+        self.inspections()
+        self.report(97, "Hệ thống thông tin và kết nối")
+        self.systems()
+        self.report(100, "Xong")
+        self.summary.seconds = time.perf_counter() - started
+        return self.summary
+
+    # --- the catalogue ----------------------------------------------------------------------
+    def catalogue(self) -> list[_Procedure]:
+        """About 2,000 procedures with the baseline year's and this year's entries."""
+        rng = self.rng
+        departments = list(DEPARTMENT_FIELDS)
+        department_weights = [DEPARTMENT_FIELDS[d][0] for d in departments]
+        tiers = rng.choices([t for t, _ in TIER_SHARES], [w for _, w in TIER_SHARES],
+                            k=PROCEDURE_COUNT)  # fmt: skip
+        procedures = []
+        for number, tier in enumerate(tiers, start=1):
+            department = ""
+            if tier == "province":
+                department = rng.choices(departments, department_weights)[0]
+                field_name = rng.choice(DEPARTMENT_FIELDS[department][1])
+            else:
+                field_name = rng.choice(DISTRICT_FIELDS if tier == "district" else COMMUNE_FIELDS)
+            name = f"{rng.choice(ACTIONS)} {rng.choice(OBJECTS)} lĩnh vực {field_name.lower()}"
+            eligible = rng.random() < 0.85
+            if eligible:
+                before = rng.choices(["none", "2", "3", "4"], [15, 45, 28, 12])[0]
+            else:
+                before = rng.choices(["none", "2"], [70, 30])[0]
+            now = before
+            if eligible and before in ("none", "2") and rng.random() < UPGRADE[tier]:
+                now = rng.choices(["3", "4"], [60, 40])[0]
+            if now in ("3", "4") and rng.random() < 0.3:  # Decree 42/2022's new names
+                now = {"3": "partial", "4": "full"}[now]
+            has_fee = rng.random() < 0.4
+            pay_before_share, pay_now_share = PAYMENT[tier]
+            portal_before_share, portal_now_share = PORTAL[tier]
+            roll_pay, roll_portal = rng.random(), rng.random()
+            procedure = _Procedure(
+                code=f"MP.{number:06d}", name=f"{name} (thủ tục mô phỏng {number})",
+                field=field_name, tier=tier, department=department, eligible=eligible,
+                has_fee=has_fee, fee=rng.choice(FEES) if has_fee else 0,
+                days=rng.choices([d for d, _ in DAYS], [w for _, w in DAYS])[0],
+                levels=(before, now), payment=(False, False), portal=(False, False),
+            )  # fmt: skip
+            # One roll per procedure for both years, so what was there stays there.
+            procedure.payment = (
+                has_fee and procedure.online(0) and roll_pay < pay_before_share,
+                has_fee and procedure.online(1) and roll_pay < pay_now_share,
+            )
+            portal_before = procedure.online(0) and roll_portal < portal_before_share
+            procedure.portal = (
+                portal_before,
+                procedure.online(1) and (portal_before or roll_portal < portal_now_share),
+            )
+            procedures.append(procedure)
+        tier_label = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}
+        keys = ["year", "code", "name", "field", "authority_tier", "online_level",
+                "eligible_online", "has_fee", "online_payment", "on_national_portal",
+                "processing_days"]  # fmt: skip
+        records = [
+            [self.year - 1 + which, p.code, p.name, p.field, tier_label[p.tier],
+             "" if p.levels[which] == "none" else p.levels[which],
+             "Có" if p.eligible else "Không", "Có" if p.has_fee else "Không",
+             "Có" if p.payment[which] else "Không", "Có" if p.portal[which] else "Không",
+             p.days]
+            for p in procedures
+            for which in (0, 1)
+        ]  # fmt: skip
+        self.load(ProcedureImporter, keys, records)
+        return procedures
+
+    # --- dossiers ---------------------------------------------------------------------------
+    def dossiers(self, procedures: list[_Procedure]) -> None:
+        rng, agencies = self.rng, self.agencies
+        pools: dict[str, tuple[list[_Procedure], list[float]]] = {}
+
+        def pool(members: list[_Procedure]) -> tuple[list[_Procedure], list[float]]:
+            # A few procedures take most dossiers (Zipf-like), in a random order per pool.
+            members = members[:]
+            rng.shuffle(members)
+            return members, list(accumulate(1 / (rank + 1) ** 1.1 for rank in range(len(members))))
+
+        for department in DEPARTMENT_FIELDS:
+            pools[department] = pool([p for p in procedures if p.department == department])
+        pools["district"] = pool([p for p in procedures if p.tier == "district"])
+        pools["commune"] = pool([p for p in procedures if p.tier == "commune"])
+        fallback = pool([p for p in procedures if p.tier == "province"])
+
+        habits = {}
+        for agency in agencies:
+            online, digitised, paid = HABITS[AgencyLevel(agency.level)]
+            habits[agency.pk] = (
+                rng.uniform(*online), rng.uniform(0.82, 0.995), rng.uniform(*digitised),
+                rng.uniform(*paid), rng.uniform(0.0, 0.012),
+            )  # fmt: skip
+        volume = list(
+            accumulate(LEVEL_VOLUME[AgencyLevel(a.level)] * rng.uniform(0.5, 1.6) for a in agencies)
+        )
+        last_month = self.as_of.month
+        month_counts = [0] * 12
+        for month in rng.choices(range(last_month), MONTH_VOLUME[:last_month], k=self.count):
+            month_counts[month] += 1
+
+        keys = ["code", "procedure", "agency", "channel", "received_at", "due_at", "finished_at",
+                "status", "supplement_count", "supplement_days", "fee", "paid_online",
+                "result_digitized"]  # fmt: skip
+
+        def parts():
+            for month in range(1, last_month + 1):
+                yield self._month_of_dossiers(
+                    month, month_counts[month - 1], volume, pools, fallback, habits
+                )
+
+        done = 0
+
+        def on_part(index: int) -> None:
+            nonlocal done
+            done += month_counts[index]
+            if index < last_month - 1:
+                self.report(5 + 60 * done // max(self.count, 1),
+                            f"Hồ sơ thủ tục hành chính: {done:,}".replace(",", "."))  # fmt: skip
+            else:
+                self.report(65, "Tổng hợp hồ sơ theo tháng, tính lại chỉ số")
+
+        self.load_parts(DossierImporter, keys, parts(), self.count, on_part=on_part)
+
+    def _month_of_dossiers(self, month, count, volume, pools, fallback, habits) -> list[list]:
+        rng, calendar, year, as_of = self.rng, self.calendar, self.year, self.as_of
+        agencies = self.agencies
+        first = date(year, month, 1)
+        last = (date(year + (month == 12), month % 12 + 1, 1)) - timedelta(days=1)
+        last = min(last, as_of.date())
+        all_days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        working_days = [d for d in all_days if calendar.is_working_day(d)] or all_days
+        growth = 0.015 * (month - 1)  # online use and digitisation improve through the year
+        top = volume[-1]
+        generated = []
+        for _ in range(count):
+            agency = agencies[bisect_right(volume, rng.random() * top)]
+            online_habit, on_time_habit, digitised_habit, paid_habit, stuck = habits[agency.pk]
+            if agency.level == AgencyLevel.DEPARTMENT:
+                members, weights = pools.get(agency.code) or fallback
+                if not members:
+                    members, weights = fallback
+            else:
+                members, weights = pools[TIER_OF[agency.level]]
+            procedure = members[bisect_right(weights, rng.random() * weights[-1])]
+            online = procedure.online(1) and rng.random() < min(0.95, online_habit + growth)
+            if online:
+                channel = 2
+                day = rng.choice(all_days)
+                received = datetime(day.year, day.month, day.day, rng.randint(6, 22),
+                                    rng.randrange(60), tzinfo=VN)  # fmt: skip
+            else:
+                channel = 3 if rng.random() < 0.05 else 1
+                day = rng.choice(working_days)
+                received = datetime(day.year, day.month, day.day, rng.randint(7, 16),
+                                    rng.randrange(0, 60, 5), tzinfo=VN)  # fmt: skip
+            if received > as_of:
+                received = as_of
+            start = calendar.receipt_day(received)
+            days = procedure.days
+            due_day = calendar.add_working_days(start, days)
+            due = datetime(due_day.year, due_day.month, due_day.day, 17, tzinfo=VN)
+            roll = rng.random()
+            supplements, supplement_days = 0, 0
+            if roll < 0.01:
+                supplements, supplement_days = 2, rng.randint(2, 8)
+            elif roll < 0.08:
+                supplements, supplement_days = 1, rng.randint(1, 5)
+            outcome = rng.random()
+            finished = None
+            if outcome < 0.015:
+                status = "withdrawn"
+                finished = min(
+                    as_of, received + timedelta(days=rng.randint(0, 4), hours=rng.randint(1, 6))
+                )
+            elif outcome < 0.015 + stuck:
+                status = rng.choice(("processing", "paused"))  # stuck: overdue at the year's end
+            else:
+                if rng.random() < 0.02:
+                    status, extra = "rejected", rng.randint(0, min(3, days))
+                elif supplements > 1 or rng.random() > on_time_habit:
+                    status, extra = "done", days + supplement_days + rng.randint(1, 12)
+                else:
+                    status, extra = "done", rng.randint(0, days + supplement_days)
+                end_day = calendar.add_working_days(start, extra)
+                finished = datetime(end_day.year, end_day.month, end_day.day, rng.randint(8, 16),
+                                    rng.randrange(60), tzinfo=VN)  # fmt: skip
+                finished = max(finished, received + timedelta(minutes=30))
+                if finished > as_of:  # still open at the end of the period
+                    status, finished = ("supplement" if supplements else "processing"), None
+            fee = procedure.fee if procedure.has_fee and rng.random() > 0.08 else 0
+            paid = False
+            if fee and procedure.payment[1]:
+                paid = rng.random() < min(0.95, paid_habit * (1.5 if online else 0.2))
+            digitised = status == "done" and rng.random() < min(0.95, digitised_habit + growth)
+            generated.append(
+                (agency.code, received, procedure.code, channel, due, finished, status,
+                 supplements, supplement_days, fee, paid, digitised)
+            )  # fmt: skip
+        # Codes as a one-stop desk issues them: <agency>-YYMMDD-NNNN, numbered in order of
+        # receipt within the agency and the day.
+        generated.sort(key=lambda g: (g[0], g[1]))
+        records, previous, number = [], None, 0
+        for agency_code, received, *rest in generated:
+            day_key = (agency_code, received.date())
+            number = number + 1 if day_key == previous else 1
+            previous = day_key
+            code = f"{agency_code}-{received:%y%m%d}-{number:04d}"
+            (procedure_code, channel, due, finished, status, supplements, supplement_days, fee,
+             paid, digitised) = rest  # fmt: skip
+            records.append(
+                [code, procedure_code, agency_code, channel, received, due, finished, status,
+                 supplements, supplement_days, fee, paid, digitised]
+            )  # fmt: skip
+        return records
+
+    # --- work records, legal documents, inspections, systems ----------------------------------
+    def work_records(self) -> None:
+        rng = self.rng
+        ranges = {
+            AgencyLevel.DEPARTMENT: ((80, 400), (0.35, 0.7)),
+            AgencyLevel.DISTRICT: ((150, 600), (0.2, 0.5)),
+            AgencyLevel.COMMUNE: ((10, 90), (0.1, 0.4)),
+        }
+        records = []
+        for agency in self.agencies:
+            (low, high), share_range = ranges[AgencyLevel(agency.level)]
+            share = rng.uniform(*share_range)
+            for month in range(1, self.as_of.month + 1):
+                total = rng.randint(low, high)
+                monthly = max(0.0, min(0.98, share + 0.015 * month + rng.uniform(-0.04, 0.04)))
+                records.append(
+                    [agency.code, f"{month:02d}/{self.year}", total, int(total * monthly)]
+                )
+        self.load(WorkRecordImporter, ["agency", "month", "total", "online"], records)
+
+    def legal_documents(self) -> None:
+        rng, year, today = self.rng, self.year, self.as_of.date()
+        departments = [a for a in self.agencies if a.level == AgencyLevel.DEPARTMENT]
+        districts = [a for a in self.agencies if a.level == AgencyLevel.DISTRICT]
+        numbers = {"Quyết định": 0, "Nghị quyết": 0, "Chỉ thị": 0}
+        symbols = {"Quyết định": "QĐ-UBND", "Nghị quyết": "NQ-HĐND", "Chỉ thị": "CT-UBND"}
+        findings, weights = [f for f, _ in FINDINGS], [w for _, w in FINDINGS]
+        drafts = []
+        for _ in range(60):
+            issuer = rng.choice(districts) if rng.random() < 0.12 else rng.choice(departments)
+            kind = rng.choices(list(numbers), [75, 20, 5])[0]
+            issued = date(year, rng.randint(1, 12), rng.randint(1, 28))
+            drafts.append((issued, issuer, kind))
+        drafts.sort(key=lambda d: (d[0], d[1].code))
+        records = []
+        for issued, issuer, kind in drafts:
+            if issued > today:
+                continue
+            numbers[kind] += 1
+            fields = DEPARTMENT_FIELDS.get(issuer.code, (0, ("quản lý nhà nước",)))[1]
+            topic = rng.choice(DOCUMENT_TOPICS).format(
+                agency=issuer.name, field=rng.choice(fields).lower()
+            )
+            row = [issuer.code, f"{numbers[kind]}/{year}/{symbols[kind]}", kind, topic,
+                   f"{issued:%d/%m/%Y}", "", "", "", ""]  # fmt: skip
+            reviewed = issued + timedelta(days=rng.randint(5, 75))
+            if rng.random() < 0.88 and reviewed <= today:
+                finding = rng.choices(findings, weights)[0]
+                row[5], row[6] = f"{reviewed:%d/%m/%Y}", finding
+                if finding in HANDLING:
+                    handled = reviewed + timedelta(days=rng.randint(10, 90))
+                    if handled <= today and rng.random() < 0.75:
+                        row[7], row[8] = HANDLING[finding], f"{handled:%d/%m/%Y}"
+            records.append(row)
+        keys = ["agency", "number", "doc_type", "title", "issued_on", "reviewed_on", "finding",
+                "handling", "handled_on"]  # fmt: skip
+        self.load(LegalDocumentImporter, keys, records)
+
+    def inspections(self) -> None:
+        """Departments and districts (about 35%, target 1) and a few communes."""
+        rng, year, today = self.rng, self.year, self.as_of.date()
+        pool = [
+            a for a in self.agencies if a.level in (AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT)
+        ]
+        communes = [a for a in self.agencies if a.level == AgencyLevel.COMMUNE]
+        chosen = rng.sample(pool, k=round(len(pool) * 0.35)) + rng.sample(
+            communes, k=round(len(communes) * 0.05)
+        )
+        records = []
+        for number, agency in enumerate(sorted(chosen, key=lambda a: a.code), start=1):
+            day = date(year, rng.randint(3, 11), rng.randint(1, 28))
+            while not self.calendar.is_working_day(day):
+                day += timedelta(days=1)
+            if day > today:
+                continue
+            team = (
+                f"Đoàn kiểm tra CCHC của UBND tỉnh (Quyết định số {number}/QĐ-UBND)"
+                if agency.level != AgencyLevel.COMMUNE
+                else "Đoàn kiểm tra CCHC của UBND cấp huyện"
+            )
+            records.append([agency.code, f"{day:%d/%m/%Y}", team,
+                            "Có" if rng.random() < 0.6 else "Không",
+                            "Có" if rng.random() < 0.5 else "Không",
+                            rng.choice(INSPECTION_FINDINGS)])  # fmt: skip
+        keys = ["agency", "inspected_on", "team", "covers_organisation", "covers_discipline",
+                "findings"]  # fmt: skip
+        self.load(InspectionImporter, keys, records)
+
+    def systems(self) -> None:
+        """The three systems target 7 counts and their four required connections: the
+        portal was connected before the year, two connections come mid-year, one is missing."""
+        rng, year, today = self.rng, self.year, self.as_of.date()
+        office = "12-VPUB" if any(a.code == "12-VPUB" for a in self.agencies) else None
+        technical = "12-STTTT" if any(a.code == "12-STTTT" for a in self.agencies) else office
+        office = office or self.agencies[0].code
+        technical = technical or office
+
+        def day(y: int, months: tuple[int, int]) -> str:
+            moment = date(y, rng.randint(*months), rng.randint(1, 28))
+            return f"{moment:%d/%m/%Y}" if moment <= today else ""
+
+        portal = "Cổng dịch vụ công của tỉnh"
+        one_stop = "Hệ thống thông tin một cửa điện tử"
+        reporting = "Hệ thống thông tin báo cáo của tỉnh"
+        records = [
+            ["MP-CONG-DVC", "Cổng dịch vụ công tỉnh Lai Châu (mô phỏng)", portal, office,
+             "Cổng DVC quốc gia", day(year - 1, (3, 10))],
+            ["MP-MOT-CUA", "Hệ thống thông tin một cửa điện tử tỉnh Lai Châu (mô phỏng)",
+             one_stop, technical, "Cổng DVC quốc gia", day(year, (4, 8))],
+            ["MP-MOT-CUA", "Hệ thống thông tin một cửa điện tử tỉnh Lai Châu (mô phỏng)",
+             one_stop, technical, "Hệ thống báo cáo quốc gia", ""],
+            ["MP-BAO-CAO", "Hệ thống thông tin báo cáo tỉnh Lai Châu (mô phỏng)", reporting,
+             office, "Hệ thống báo cáo quốc gia", day(year, (5, 10))],
+        ]  # fmt: skip
+        keys = ["code", "name", "kind", "owner", "target", "connected_on"]
+        self.load(SystemImporter, keys, records)

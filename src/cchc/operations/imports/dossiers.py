@@ -127,7 +127,11 @@ class DossierImporter(Importer):
             if row.get("due_at") is None:
                 days = durations.get((procedure.code, received.year))
                 if days is not None:
-                    due = calendar.add_working_days(calendar.receipt_day(received), days)
+                    # The 15:00 cut-off is for paper dossiers; an online one counts from the
+                    # day it arrived (add_working_days skips that day and any day off).
+                    paper = row["channel"] != Channel.ONLINE
+                    start = calendar.receipt_day(received) if paper else received
+                    due = calendar.add_working_days(start, days)
                     row["due_at"] = datetime.combine(due, time(17, 0), tzinfo=received.tzinfo)
             row["supplement_count"] = row.get("supplement_count") or 0
             row["supplement_days"] = row.get("supplement_days") or 0

@@ -119,3 +119,50 @@ def choice(mapping: Mapping[str, Any], label: str) -> Callable[[Any], Any]:
         return lowered[key]
 
     return parse
+
+
+def text_up_to(limit: int) -> Callable[[Any], str]:
+    """A text cell of at most `limit` characters (the database column's width)."""
+
+    def parse(value: Any) -> str:
+        content = text(value)
+        if len(content) > limit:
+            raise CellError(f"dài {len(content)} ký tự, tối đa {limit} ký tự")
+        return content
+
+    parse.text_cell = True  # type: ignore[attr-defined]  # the XLSX template formats it as text
+    return parse
+
+
+def year(value: Any) -> int:
+    number = integer(value)
+    if not 2000 <= number <= 2100:
+        raise CellError(f"“{value}” không phải năm hợp lệ (ví dụ 2022)")
+    return number
+
+
+_MONTH_YEAR = re.compile(r"(?:tháng\s*)?(\d{1,2})\s*(?:[/.\-]|năm)\s*(\d{4})")
+_YEAR_MONTH = re.compile(r"(\d{4})\s*[/.\-]\s*(\d{1,2})")
+
+
+def month_start(value: Any) -> date:
+    """A month as its first day: mm/yyyy, "tháng 1/2022", "tháng 01 năm 2022", yyyy-mm, or
+    any date of the month (dd/mm/yyyy, an Excel date)."""
+    if isinstance(value, datetime):
+        return value.date().replace(day=1)
+    if isinstance(value, date):
+        return value.replace(day=1)
+    raw = str(value).strip().lower()
+    match = _MONTH_YEAR.fullmatch(raw)
+    if match:
+        month, number = int(match[1]), int(match[2])
+    elif match := _YEAR_MONTH.fullmatch(raw):
+        number, month = int(match[1]), int(match[2])
+    else:
+        try:
+            return day(value).replace(day=1)
+        except CellError:
+            raise CellError(f"“{value}” không phải tháng hợp lệ (mm/yyyy, ví dụ 01/2022)") from None
+    if not 1 <= month <= 12 or not 2000 <= number <= 2100:
+        raise CellError(f"“{value}” không phải tháng hợp lệ (mm/yyyy, ví dụ 01/2022)")
+    return date(number, month, 1)

@@ -8,11 +8,9 @@ baseline. Only the reform office loads the catalogue: it is the province's, not 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from cchc.operations.imports import fields as f
 from cchc.operations.imports.base import (
@@ -26,27 +24,6 @@ from cchc.operations.imports.reading import Table
 from cchc.operations.models import ONLINE_LEVELS_3_4, ImportKind, OnlineLevel, Procedure
 from cchc.operations.models import ProcedureSnapshot as Snapshot
 from cchc.organizations.models import Tier
-
-
-def text_up_to(limit: int) -> Callable[[Any], str]:
-    """A text cell of at most `limit` characters (the database column's width)."""
-
-    def parse(value: Any) -> str:
-        text = f.text(value)
-        if len(text) > limit:
-            raise f.CellError(f"dài {len(text)} ký tự, tối đa {limit} ký tự")
-        return text
-
-    parse.text_cell = True  # type: ignore[attr-defined]  # the XLSX template formats it as text
-    return parse
-
-
-def year(value: Any) -> int:
-    number = f.integer(value)
-    if not 2000 <= number <= 2100:
-        raise f.CellError(f"“{value}” không phải năm hợp lệ (ví dụ 2022)")
-    return number
-
 
 TIER_WORDS = {
     **{t.value: t.value for t in Tier},
@@ -79,16 +56,16 @@ class ProcedureImporter(Importer):
     title = "Danh mục thủ tục hành chính (theo năm)"
     natural_key = ("year", "code")
     columns = [
-        Column("year", "Năm", year, aliases=("Nam", "Năm danh mục"),
+        Column("year", "Năm", f.year, aliases=("Nam", "Năm danh mục"),
                help="Năm của danh mục; năm 2021 là mốc so sánh của chỉ tiêu 6", example="2022"),
-        Column("code", "Mã thủ tục", text_up_to(64), aliases=("MaTTHC", "Mã TTHC", "Mã số"),
+        Column("code", "Mã thủ tục", f.text_up_to(64), aliases=("MaTTHC", "Mã TTHC", "Mã số"),
                help="Mã trên Cơ sở dữ liệu quốc gia về TTHC", example="1.001234"),
         Column("name", "Tên thủ tục", f.text, aliases=("TenTTHC", "Tên TTHC", "Tên thủ tục hành chính"),
                example="Cấp phiếu lý lịch tư pháp cho công dân Việt Nam"),
-        Column("field", "Lĩnh vực", text_up_to(255), required=False, aliases=("LinhVuc",),
+        Column("field", "Lĩnh vực", f.text_up_to(255), required=False, aliases=("LinhVuc",),
                example="Lý lịch tư pháp"),
-        Column("authority_tier", "Cấp thực hiện", f.choice(TIER_WORDS, "cấp (tỉnh, huyện, xã)"),
-               aliases=("CapThucHien", "Cấp giải quyết", "Cấp"),
+        Column("authority_tier", "Cấp giải quyết", f.choice(TIER_WORDS, "cấp (tỉnh, huyện, xã)"),
+               aliases=("CapThucHien", "Cấp thực hiện", "Cấp"),
                help="Cấp tỉnh, Cấp huyện hoặc Cấp xã", example="Cấp tỉnh"),
         Column("online_level", "Mức độ trực tuyến", f.choice(LEVEL_WORDS, "mức độ trực tuyến"),
                required=False, aliases=("MucDo", "Mức độ", "Mức độ DVC trực tuyến"),
@@ -156,6 +133,7 @@ class ProcedureImporter(Importer):
     @transaction.atomic
     def write(self, rows: list[dict], *, run) -> WriteResult:
         result = WriteResult()
+        now = timezone.now()  # bulk_update does not touch `updated_at` by itself
         codes = sorted({row["code"] for row in rows})
         procedures: dict[str, Procedure] = {}
         latest: dict[str, int] = {}  # the latest catalogue year already stored per procedure
@@ -185,10 +163,13 @@ class ProcedureImporter(Importer):
             elif row["year"] >= latest.get(code, row["year"]) and (
                 procedure.name, procedure.field) != (row["name"], row["field"]):  # fmt: skip
                 procedure.name, procedure.field = row["name"], row["field"]
+                procedure.updated_at = now
                 changed_procedures.append(procedure)
                 renamed_rows.add(row["_row"])
         Procedure.objects.bulk_create(new_procedures, batch_size=1000)
-        Procedure.objects.bulk_update(changed_procedures, ["name", "field"], batch_size=1000)
+        Procedure.objects.bulk_update(
+            changed_procedures, ["name", "field", "updated_at"], batch_size=1000
+        )
         if new_procedures and new_procedures[0].pk is None:  # backends without RETURNING
             fresh = Procedure.objects.filter(code__in=[p.code for p in new_procedures])
             procedures.update((p.code, p) for p in fresh)
@@ -212,7 +193,7 @@ class ProcedureImporter(Importer):
             elif any(getattr(snapshot, name) != value for name, value in values.items()):
                 for name, value in values.items():
                     setattr(snapshot, name, value)
-                snapshot.import_run = run
+                snapshot.import_run, snapshot.updated_at = run, now
                 updates.append(snapshot)
                 result.updated += 1
             elif row["_row"] in renamed_rows:
@@ -223,5 +204,7 @@ class ProcedureImporter(Importer):
                 continue
             result.affected.years.add(row["year"])
         Snapshot.objects.bulk_create(creates, batch_size=1000)
-        Snapshot.objects.bulk_update(updates, [*SNAPSHOT_FIELDS, "import_run"], batch_size=1000)
+        Snapshot.objects.bulk_update(
+            updates, [*SNAPSHOT_FIELDS, "import_run", "updated_at"], batch_size=1000
+        )
         return result

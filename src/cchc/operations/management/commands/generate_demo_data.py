@@ -1,37 +1,52 @@
-import sys
+"""`manage.py generate_demo_data [--dossiers N] [--seed S] [--year Y]`: a seeded synthetic year
+of operational data for the demo (see cchc.operations.synthetic). Progress goes to stderr,
+the summary to stdout."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from cchc.core.formatting import format_number
-from cchc.operations.synthetic import generate
+from cchc.operations.synthetic import generate, run_name
 
 
 class Command(BaseCommand):
     help = (
-        "Sinh dữ liệu MÔ PHỎNG (có gieo hạt) cho bản demo: danh mục TTHC 2 năm, hồ sơ TTHC, hồ sơ "
-        "công việc, văn bản QPPL, kiểm tra, hệ thống thông tin. Mọi số liệu sinh ra đều gắn nhãn "
-        "“dữ liệu mô phỏng”. Chạy lại với cùng hạt giống không tạo bản trùng."
+        "Sinh dữ liệu MÔ PHỎNG (có gieo hạt) cho bản demo: danh mục TTHC hai năm, hồ sơ TTHC, hồ "
+        "sơ công việc, văn bản QPPL và kết quả rà soát, kiểm tra CCHC, hệ thống thông tin. Mọi "
+        "bản ghi đi qua bộ nạp dữ liệu như một tệp tải lên và gắn nhãn “dữ liệu mô phỏng”. Chạy "
+        "lại với cùng hạt giống và năm không tạo bản ghi trùng."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--dossiers", type=int, default=300_000, help="số hồ sơ TTHC (mặc định 300.000)"
         )
-        parser.add_argument("--seed", type=int, default=2022)
-        parser.add_argument("--year", type=int, default=2022)
+        parser.add_argument("--seed", type=int, default=2022, help="hạt giống (mặc định 2022)")
+        parser.add_argument(
+            "--year", type=int, default=2022, help="năm sinh dữ liệu (mặc định 2022)"
+        )
 
     def handle(self, *args, dossiers, seed, year, **options):
-        def bar(percent: int, stage: str) -> None:
-            filled = percent * 30 // 100
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {percent:3d}% {stage:<40}")
-            sys.stderr.flush()
+        if dossiers < 0:
+            raise CommandError("Số hồ sơ không được âm.")
+        if not 2001 <= year <= timezone.localdate().year:
+            raise CommandError("Năm phải từ 2001 đến năm hiện tại.")
+        self.stderr.style_func = None  # the progress bar is not an error: no red
+        summary = generate(seed=seed, year=year, dossiers=dossiers, progress=self._bar)
+        self.stderr.write("")
+        self.stdout.write(f"Đã nạp {run_name(seed, year)}:")
+        for kind in summary.kinds:
+            self.stdout.write(
+                f"  {kind.title}: {format_number(kind.rows, 0)} dòng — thêm "
+                f"{format_number(kind.created, 0)}, cập nhật {format_number(kind.updated, 0)}, "
+                f"không đổi {format_number(kind.unchanged, 0)}"
+            )
+        if not summary.written:
+            self.stdout.write("  Dữ liệu này đã có từ lần chạy trước; không có gì thay đổi.")
+        self.stdout.write(f"Thời gian: {format_number(summary.seconds, 1)} giây.")
 
-        summary = generate(seed=seed, year=year, dossiers=dossiers, progress=bar)
-        sys.stderr.write("\n")
-        if summary.skipped:
-            self.stdout.write(f"Dữ liệu mô phỏng (seed {seed}, năm {year}) đã có; không sinh lại.")
-            return
-        self.stdout.write(
-            f"Đã sinh dữ liệu mô phỏng: {format_number(summary.procedures, 0)} thủ tục, "
-            f"{format_number(summary.dossiers, 0)} hồ sơ trong {summary.seconds:.0f} giây."
-        )
+    def _bar(self, percent: int, stage: str) -> None:
+        filled = percent * 30 // 100
+        bar = f"\r[{'#' * filled}{'.' * (30 - filled)}] {percent:3d}% {stage:<48}"
+        self.stderr.write(bar, ending="")
+        self.stderr.flush()
