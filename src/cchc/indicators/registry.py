@@ -48,7 +48,8 @@ INDICATORS: dict[str, Indicator] = {
         Indicator(
             "PAR_INDEX_COVERAGE", "Tỷ lệ cơ quan được đánh giá, xếp loại Chỉ số CCHC",
             "cơ quan có kết quả Chỉ số CCHC", "cơ quan thuộc đối tượng", "stock", None,
-            note="Tính được khi có kết quả Chỉ số CCHC được công bố.",
+            drill="par_index",
+            # The extractor is provided by the parindex app (which depends on this one).
         ),
         Indicator(
             "LEGAL_REVIEW_COVERAGE", "Tỷ lệ văn bản QPPL đã ban hành được kiểm tra, rà soát",
@@ -119,3 +120,10 @@ INDICATORS = {
 
 def get(code: str) -> Indicator | None:
     return INDICATORS.get(code)
+
+
+def provide_extractor(code: str, extract: Callable[[x.Window], Iterable[x.Row]]) -> None:
+    """Let an app above this one supply the extractor of an indicator declared here (apps
+    depend downward: parindex measures PAR_INDEX_COVERAGE from its results). Called from
+    that app's AppConfig.ready()."""
+    INDICATORS[code] = replace(INDICATORS[code], extract=extract)

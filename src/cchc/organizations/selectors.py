@@ -28,8 +28,8 @@ def scope_for(user: AbstractBaseUser | AnonymousUser) -> AgencyScope:
 
     - reform office and leaders: every agency;
     - an agency officer: its agency, and for a district UBND also its communes;
-    - an appraiser: its own agency (the agencies assigned to it for appraisal join the
-      scope when PAR INDEX appraisal exists);
+    - an appraiser: its own agency and the agencies assigned to it for PAR INDEX appraisal
+      (read access; what it may change is decided by the parindex services);
     - anyone without a membership (even a superuser): nothing — access comes from a role.
     """
     membership = membership_of(user)
@@ -41,6 +41,9 @@ def scope_for(user: AbstractBaseUser | AnonymousUser) -> AgencyScope:
     ids = {agency.pk}
     if membership.role == Role.AGENCY_OFFICER and agency.level == AgencyLevel.DISTRICT:
         ids.update(Agency.objects.filter(parent=agency).values_list("pk", flat=True))
+    if membership.role == Role.APPRAISER:
+        # Reverse relation of parindex.AppraisalAssignment: no import of the parindex app.
+        ids.update(user.appraisal_assignments.values_list("agency_id", flat=True))
     return AgencyScope.of(ids)
 
 

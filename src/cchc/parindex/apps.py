@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ParIndexConfig(AppConfig):
     name = "cchc.parindex"
     verbose_name = "Chỉ số cải cách hành chính (PAR INDEX)"
+
+    def ready(self) -> None:
+        from cchc.indicators.registry import provide_extractor
+        from cchc.parindex.coverage import CODE, par_index_coverage
+
+        provide_extractor(CODE, par_index_coverage)

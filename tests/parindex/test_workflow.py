@@ -1,0 +1,444 @@
+"""The PAR INDEX workflow services: who may do what, in which state, and what is recorded."""
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from cchc.indicators.models import IndicatorSnapshot
+from cchc.organizations.models import Agency
+from cchc.parindex import selectors, services
+from cchc.parindex.models import (
+    AppraisalAssignment,
+    Assessment,
+    AssessmentStatus,
+    CriterionScore,
+    Evidence,
+    Framework,
+    MessageKind,
+)
+from tests.factories import make_user
+from tests.parindex.conftest import AFTER_DEADLINE, BEFORE_DEADLINE, DEADLINE, YEAR, score_of
+
+pytestmark = pytest.mark.django_db
+S = AssessmentStatus
+PDF = b"%PDF-1.4 ke hoach"
+
+
+def fill(officer, assessment, *, evidence=True):
+    """The agency scores every self-assessed criterion and attaches its evidence."""
+    for code, value in (("1.1", "3.5"), ("1.2", "2.75"), ("2.1", "5")):
+        services.score_save(actor=officer, score=score_of(assessment, code), self_score=D(value),
+                            now=BEFORE_DEADLINE)  # fmt: skip
+    if evidence:
+        services.evidence_attach(actor=officer, score=score_of(assessment, "1.1"),
+                                 name="ke-hoach.pdf", content=PDF, now=BEFORE_DEADLINE)  # fmt: skip
+
+
+def submitted(officer, assessment):
+    fill(officer, assessment)
+    return services.assessment_submit(actor=officer, assessment=assessment, now=BEFORE_DEADLINE)
+
+
+@pytest.fixture
+def stp(opened):
+    return opened["12-STP"]
+
+
+@pytest.fixture
+def assigned(reform_office, appraiser, framework):
+    for code in ("12-STP", "12-SKHDT"):
+        services.appraiser_assign(actor=reform_office, appraiser=appraiser,
+                                  agency=Agency.objects.get(code=code), framework=framework)  # fmt: skip
+    return appraiser
+
+
+# --- opening ------------------------------------------------------------------------------
+
+
+def test_open_creates_a_score_row_per_scored_criterion_and_is_idempotent(
+    reform_office, framework, opened
+):
+    stp = opened["12-STP"]
+    assert stp.status == S.DRAFT and stp.deadline == DEADLINE
+    assert sorted(stp.scores.values_list("criterion__code", flat=True)) == [
+        "1.1", "1.2", "1.3", "2.1", "2.2"
+    ]  # fmt: skip
+    assert score_of(stp, "1.1").history.first().history_user == reform_office
+    again = services.assessment_open(actor=reform_office, framework=framework,
+                                     deadline=date(2040, 1, 1),
+                                     agencies=list(Agency.objects.filter(code="12-STP")))  # fmt: skip
+    assert again == []
+    assert Assessment.objects.get(pk=stp.pk).deadline == DEADLINE
+    assert CriterionScore.objects.filter(assessment__framework=framework).count() == 15
+
+
+def test_open_for_the_whole_group(reform_office, framework):
+    created = services.assessment_open(actor=reform_office, framework=framework,
+                                       deadline=DEADLINE)  # fmt: skip
+    departments = Agency.objects.filter(level="department")
+    assert len(created) == departments.count() == 20
+    assert {a.agency.level for a in created} == {"department"}
+
+
+def test_open_refuses_agencies_outside_the_group_and_other_roles(
+    reform_office, dept_officer, framework
+):
+    with pytest.raises(ValidationError, match="không dùng để đánh giá: Huyện Tam Đường"):
+        services.assessment_open(actor=reform_office, framework=framework, deadline=DEADLINE,
+                                 agencies=[Agency.objects.get(code="106")])  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        services.assessment_open(actor=dept_officer, framework=framework, deadline=DEADLINE)
+
+
+def test_computed_criteria_are_prefilled_from_the_indicator(reform_office, framework):
+    stp = Agency.objects.get(code="12-STP")
+    for month, (n, d) in ((1, (40, 50)), (2, (50, 50))):  # 90 of 100 on time
+        IndicatorSnapshot.objects.create(indicator="ON_TIME_RATE", agency=stp, tier="province",
+                                         month=date(YEAR, month, 1), numerator=n, denominator=d)  # fmt: skip
+    [assessment] = services.assessment_open(actor=reform_office, framework=framework,
+                                            deadline=DEADLINE, agencies=[stp])  # fmt: skip
+    score = score_of(assessment, "2.2")
+    # 4 points at 100%, none at 80%: 90% gives 2 points
+    assert (score.indicator_value, score.self_score) == (D("90.00"), D("2.00"))
+    IndicatorSnapshot.objects.filter(month=date(YEAR, 2, 1)).update(numerator=45)
+    assert services.computed_scores_refresh(actor=reform_office, framework=framework) == 1
+    assert score_of(assessment, "2.2").self_score == D("1.00")  # 85%
+    assert services.computed_scores_refresh(actor=reform_office, framework=framework) == 0
+
+
+# --- self-assessment ----------------------------------------------------------------------
+
+
+def test_agency_scores_its_own_assessment_only(dept_officer, district_officer, opened):
+    score = services.score_save(actor=dept_officer, score=score_of(opened["12-STP"], "1.1"),
+                                self_score=D("3.5"), explanation="Ban hành ngày 20/12",
+                                now=BEFORE_DEADLINE)  # fmt: skip
+    assert (score.self_score, score.version) == (D("3.5"), 2)
+    assert score.history.first().history_user == dept_officer
+    for user, assessment in ((dept_officer, opened["12-SKHDT"]),
+                             (district_officer, opened["12-STP"])):  # fmt: skip
+        with pytest.raises(PermissionDenied):
+            services.score_save(actor=user, score=score_of(assessment, "1.1"),
+                                self_score=D(1), now=BEFORE_DEADLINE)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("code", "value", "message"),
+    [
+        ("1.1", "4.5", "Tiêu chí 1.1: Điểm 4,5 vượt điểm tối đa 4 của tiêu chí."),
+        ("1.1", "1.25", "Tiêu chí 1.1: Điểm 1,25 không hợp lệ: tiêu chí này chấm theo bước 0,5"),
+        ("1.3", "2", "Tiêu chí 1.3 lấy điểm từ điều tra xã hội học; cơ quan không tự chấm."),
+        ("2.2", "3", "Điểm tiêu chí 2.2 tính tự động từ số liệu"),
+    ],
+)
+def test_self_scores_are_checked(dept_officer, stp, code, value, message):
+    score = score_of(stp, code)
+    with pytest.raises(ValidationError) as info:
+        services.score_save(actor=dept_officer, score=score, self_score=D(value),
+                            now=BEFORE_DEADLINE)  # fmt: skip
+    assert info.value.messages[0].startswith(message)
+    assert CriterionScore.objects.get(pk=score.pk).version == 1  # nothing written
+
+
+def test_not_applicable_and_progress(dept_officer, stp):
+    assert str(selectors.progress(stp)) == "0/3 tiêu chí"
+    services.score_save(actor=dept_officer, score=score_of(stp, "1.2"), self_score=D(1),
+                        not_applicable=True, explanation="Không phát sinh", now=BEFORE_DEADLINE)  # fmt: skip
+    score = score_of(stp, "1.2")
+    assert score.not_applicable and score.self_score is None
+    services.score_save(actor=dept_officer, score=score_of(stp, "2.1"), self_score=D(6),
+                        now=BEFORE_DEADLINE)  # fmt: skip
+    assert str(selectors.progress(stp)) == "2/3 tiêu chí"
+
+
+def test_submit_needs_every_score_and_evidence_or_an_explanation(dept_officer, stp):
+    with pytest.raises(ValidationError) as info:
+        services.assessment_submit(actor=dept_officer, assessment=stp, now=BEFORE_DEADLINE)
+    assert info.value.messages == [
+        "Còn 3 tiêu chí chưa chấm điểm: 1.1, 1.2, 2.1.",
+        "1 tiêu chí cần tài liệu kiểm chứng nhưng chưa có tệp đính kèm, cũng chưa có giải "
+        "trình: 1.1.",
+    ]
+    fill(dept_officer, stp, evidence=False)
+    with pytest.raises(ValidationError, match="chưa có tệp đính kèm"):
+        services.assessment_submit(actor=dept_officer, assessment=stp, now=BEFORE_DEADLINE)
+    services.score_save(actor=dept_officer, score=score_of(stp, "1.1"), self_score=D("3.5"),
+                        explanation="Kế hoạch lưu bản giấy, chưa số hóa", now=BEFORE_DEADLINE)  # fmt: skip
+    done = services.assessment_submit(actor=dept_officer, assessment=stp, now=BEFORE_DEADLINE)
+    assert done.status == S.SUBMITTED and done.submitted_at == BEFORE_DEADLINE
+
+
+def test_evidence_is_checked_and_counts_for_submission(dept_officer, stp):
+    with pytest.raises(ValidationError, match="Chỉ nhận tài liệu PDF, Word, Excel"):
+        services.evidence_attach(actor=dept_officer, score=score_of(stp, "1.1"),
+                                 name="virus.exe", content=b"MZ\x90\x00", now=BEFORE_DEADLINE)  # fmt: skip
+    fill(dept_officer, stp)
+    evidence = Evidence.objects.get(score__assessment=stp)
+    assert (evidence.original_name, evidence.content_type, evidence.size) == (
+        "ke-hoach.pdf", "application/pdf", len(PDF)
+    )  # fmt: skip
+    assert evidence.stored_name.startswith(f"evidence/parindex/{stp.pk}/")
+    assert evidence.history.first().history_user == dept_officer
+    assert services.submission_problems(stp) == []
+
+
+def test_after_the_deadline_the_agency_can_neither_edit_nor_submit(
+    dept_officer, reform_office, stp
+):
+    fill(dept_officer, stp)
+    with pytest.raises(
+        ValidationError, match=r"Đã quá hạn gửi phiếu tự chấm điểm \(hạn 31/01/2032\)"
+    ):
+        services.assessment_submit(actor=dept_officer, assessment=stp, now=AFTER_DEADLINE)
+    with pytest.raises(ValidationError, match="Đã quá hạn tự chấm điểm"):
+        services.score_save(actor=dept_officer, score=score_of(stp, "1.1"), self_score=D(4),
+                            now=AFTER_DEADLINE)  # fmt: skip
+    services.assessment_set_deadline(actor=reform_office, assessment=stp,
+                                     deadline=date(2032, 2, 15))  # fmt: skip
+    assert services.assessment_submit(actor=dept_officer, assessment=stp,
+                                      now=AFTER_DEADLINE).status == S.SUBMITTED  # fmt: skip
+
+
+def test_after_submission_the_agency_can_no_longer_edit(dept_officer, stp):
+    submitted(dept_officer, stp)
+    with pytest.raises(ValidationError, match="cơ quan không sửa được nữa"):
+        services.score_save(actor=dept_officer, score=score_of(stp, "1.1"), self_score=D(4),
+                            now=BEFORE_DEADLINE)  # fmt: skip
+    with pytest.raises(ValidationError, match="Phiếu đánh giá đã được gửi"):
+        services.assessment_submit(actor=dept_officer, assessment=stp, now=BEFORE_DEADLINE)
+
+
+# --- appraisal ----------------------------------------------------------------------------
+
+
+def test_appraiser_assignment_rules(reform_office, appraiser, dept_officer, framework):
+    snv = Agency.objects.get(code="12-SNV")
+    with pytest.raises(ValidationError, match="cơ quan của chính mình"):
+        services.appraiser_assign(actor=reform_office, appraiser=appraiser, agency=snv,
+                                  framework=framework)  # fmt: skip
+    with pytest.raises(ValidationError, match="vai trò thành viên tổ thẩm định"):
+        services.appraiser_assign(actor=reform_office, appraiser=dept_officer,
+                                  agency=Agency.objects.get(code="12-STC"), framework=framework)  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        services.appraiser_assign(actor=appraiser, appraiser=appraiser,
+                                  agency=Agency.objects.get(code="12-STC"), framework=framework)  # fmt: skip
+    stc = Agency.objects.get(code="12-STC")
+    first = services.appraiser_assign(actor=reform_office, appraiser=appraiser, agency=stc,
+                                      framework=framework)  # fmt: skip
+    again = services.appraiser_assign(actor=reform_office, appraiser=appraiser, agency=stc,
+                                      framework=framework)  # fmt: skip
+    assert first == again
+    assert selectors.appraiser_agency_ids(appraiser) == {stc.pk}
+
+
+def test_appraisal_with_a_reason_where_it_differs(dept_officer, assigned, stp):
+    submitted(dept_officer, stp)
+    score = score_of(stp, "1.1")
+    with pytest.raises(ValidationError, match="điểm thẩm định khác điểm tự chấm, cần ghi lý do"):
+        services.appraisal_save(actor=assigned, score=score, appraised_score=D(3),
+                                version=score.version)  # fmt: skip
+    saved = services.appraisal_save(actor=assigned, score=score, appraised_score=D(3),
+                                    reason="Ban hành chậm 5 ngày", version=score.version)  # fmt: skip
+    assert (saved.self_score, saved.appraised_score, saved.appraised_by) == (
+        D("3.5"),
+        D(3),
+        assigned,
+    )
+    assert Assessment.objects.get(pk=stp.pk).status == S.UNDER_APPRAISAL
+    same = score_of(stp, "2.1")  # the same as the self-score: no reason needed
+    services.appraisal_save(actor=assigned, score=same, appraised_score=D(5), version=same.version)
+
+
+def test_an_appraiser_cannot_appraise_outside_its_assignment(
+    dept_officer, assigned, appraiser, opened
+):
+    stc = opened["12-STC"]  # not assigned
+    submitted(make_user("tc", "12-STC", "agency_officer"), stc)
+    score = score_of(stc, "1.1")
+    with pytest.raises(PermissionDenied, match="không được phân công thẩm định Sở Tài chính"):
+        services.appraisal_save(actor=appraiser, score=score, appraised_score=D(1), reason="x",
+                                version=score.version)  # fmt: skip
+    with pytest.raises(PermissionDenied, match="Chỉ thành viên tổ thẩm định"):
+        services.appraisal_save(actor=dept_officer, score=score_of(opened["12-STP"], "1.1"),
+                                appraised_score=D(1), reason="x", version=1)  # fmt: skip
+    assert CriterionScore.objects.get(pk=score.pk).appraised_score is None
+
+
+def test_an_agency_cannot_appraise_itself(reform_office, framework, opened, dept_officer):
+    own = make_user("tdstp", "12-STP", "appraiser")  # an appraiser working at Sở Tư pháp
+    stp = Agency.objects.get(code="12-STP")
+    with pytest.raises(ValidationError, match="cơ quan của chính mình"):
+        services.appraiser_assign(actor=reform_office, appraiser=own, agency=stp,
+                                  framework=framework)  # fmt: skip
+    AppraisalAssignment.objects.create(appraiser=own, agency=stp, framework=framework)  # forced
+    submitted(dept_officer, opened["12-STP"])
+    score = score_of(opened["12-STP"], "1.1")
+    with pytest.raises(PermissionDenied, match="Không ai được thẩm định điểm của chính cơ quan"):
+        services.appraisal_save(actor=own, score=score, appraised_score=D(4), reason="x",
+                                version=score.version)  # fmt: skip
+
+
+def test_appraisal_only_after_submission(assigned, stp):
+    score = score_of(stp, "1.1")
+    with pytest.raises(ValidationError, match="“Đang tự chấm”; không thẩm định được"):
+        services.appraisal_save(actor=assigned, score=score, appraised_score=D(1), reason="x",
+                                version=score.version)  # fmt: skip
+
+
+def test_a_stale_version_is_refused_and_the_first_update_kept(
+    dept_officer, assigned, reform_office, framework, stp
+):
+    second = make_user("tdinh2", "12-SNV", "appraiser")
+    services.appraiser_assign(actor=reform_office, appraiser=second,
+                              agency=Agency.objects.get(code="12-STP"), framework=framework)  # fmt: skip
+    submitted(dept_officer, stp)
+    read_by_first = score_of(stp, "1.1")
+    read_by_second = score_of(stp, "1.1")  # both open the page: same version
+    services.appraisal_save(actor=assigned, score=read_by_first, appraised_score=D(3),
+                            reason="Ban hành chậm", version=read_by_first.version)  # fmt: skip
+    with pytest.raises(ValidationError) as info:
+        services.appraisal_save(actor=second, score=read_by_second, appraised_score=D(2),
+                                reason="Thiếu nhiệm vụ", version=read_by_second.version)  # fmt: skip
+    [message] = info.value.messages
+    assert message.startswith("Tiêu chí 1.1 vừa được tdinh cập nhật lúc ")
+    assert message.endswith(
+        "sau khi bạn mở trang. Thay đổi của bạn chưa được lưu: hãy tải lại trang để xem điểm "
+        "mới rồi nhập lại."
+    )
+    kept = score_of(stp, "1.1")
+    assert (kept.appraised_score, kept.appraisal_reason, kept.appraised_by) == (
+        D(3), "Ban hành chậm", assigned
+    )  # fmt: skip
+    assert kept.version == read_by_first.version + 1
+    services.appraisal_save(actor=second, score=kept, appraised_score=D(2),  # after a reload
+                            reason="Thiếu nhiệm vụ", version=kept.version)  # fmt: skip
+    assert score_of(stp, "1.1").appraised_score == D(2)
+
+
+def test_return_for_explanation_and_the_agency_answers(dept_officer, assigned, stp):
+    submitted(dept_officer, stp)
+    score = score_of(stp, "2.1")
+    services.return_for_explanation(actor=assigned, score=score,
+                                    question="Đề nghị cung cấp báo cáo kỷ luật", version=score.version)  # fmt: skip
+    assert Assessment.objects.get(pk=stp.pk).status == S.RETURNED
+    # only the returned criterion opens to the agency
+    with pytest.raises(ValidationError, match="không thuộc các tiêu chí được trả lại"):
+        services.score_save(actor=dept_officer, score=score_of(stp, "1.2"), self_score=D(3),
+                            now=AFTER_DEADLINE)  # fmt: skip
+    services.evidence_attach(actor=dept_officer, score=score_of(stp, "2.1"),
+                             name="bao-cao.pdf", content=PDF, now=AFTER_DEADLINE)  # fmt: skip
+    with pytest.raises(ValidationError, match="đang chờ cơ quan giải trình"):
+        services.appraisal_save(actor=assigned, score=score_of(stp, "2.1"), appraised_score=D(4),
+                                reason="x", version=score_of(stp, "2.1").version)  # fmt: skip
+    returned = score_of(stp, "2.1")
+    answered = services.agency_explain(actor=dept_officer, score=returned, self_score=D("5.5"),
+                                       explanation="Đã bổ sung báo cáo", version=returned.version)  # fmt: skip
+    assert not answered.returned_for_explanation and answered.self_score == D("5.5")
+    assert Assessment.objects.get(pk=stp.pk).status == S.UNDER_APPRAISAL
+    assert [(m.kind, m.author) for m in answered.messages.all()] == [
+        (MessageKind.QUESTION, assigned), (MessageKind.ANSWER, dept_officer)
+    ]  # fmt: skip
+    with pytest.raises(ValidationError, match="không được yêu cầu giải trình"):
+        services.agency_explain(actor=dept_officer, score=answered, explanation="Thêm",
+                                version=answered.version)  # fmt: skip
+
+
+def test_nothing_changes_after_finalisation_except_through_a_recorded_reopen(
+    dept_officer, assigned, reform_office, framework, stp
+):
+    submitted(dept_officer, stp)
+    with pytest.raises(ValidationError, match="Chỉ chốt được phiếu đã thẩm định xong"):
+        services.assessment_finalise(actor=reform_office, assessment=stp)
+    services.appraisal_complete(actor=assigned, assessment=stp)
+    with pytest.raises(PermissionDenied):
+        services.assessment_finalise(actor=assigned, assessment=stp)
+    services.assessment_finalise(actor=reform_office, assessment=stp)
+    score = score_of(stp, "1.1")
+    attempts = [
+        lambda: services.appraisal_save(actor=assigned, score=score, appraised_score=D(1),
+                                        reason="x", version=score.version),
+        lambda: services.return_for_explanation(actor=assigned, score=score, question="?",
+                                                version=score.version),
+        lambda: services.score_save(actor=dept_officer, score=score, self_score=D(1),
+                                    now=BEFORE_DEADLINE),
+        lambda: services.evidence_attach(actor=dept_officer, score=score, name="a.pdf",
+                                         content=PDF, now=BEFORE_DEADLINE),
+        lambda: services.adjustment_add(actor=reform_office, assessment=stp, kind="bonus",
+                                        points=D(1), reason="Sáng kiến"),
+        lambda: services.survey_import(actor=reform_office, framework=framework,
+                                       content=b"agency,criterion,points\n12-STP,1.3,2\n",
+                                       file_name="dtxhh.csv"),
+    ]  # fmt: skip
+    for attempt in attempts:
+        with pytest.raises(ValidationError):
+            attempt()
+    assert score_of(stp, "1.1").version == score.version
+    with pytest.raises(ValidationError, match="phải ghi rõ lý do"):
+        services.assessment_reopen(actor=reform_office, assessment=stp, reason=" ")
+    reopened = services.assessment_reopen(actor=reform_office, assessment=stp,
+                                          reason="Phát hiện sai sót khi công khai")  # fmt: skip
+    assert (reopened.status, reopened.reopen_count) == (S.UNDER_APPRAISAL, 1)
+    assert (
+        reopened.history.first().history_change_reason == "Mở lại: Phát hiện sai sót khi công khai"
+    )
+    assert reopened.history.first().history_user == reform_office
+    services.appraisal_save(actor=assigned, score=score, appraised_score=D(1), reason="Sai sót",
+                            version=score.version)  # fmt: skip
+    statuses = [h.status for h in reopened.history.order_by("history_date", "history_id")]
+    assert statuses == ["draft", "submitted", "appraised", "finalised", "under_appraisal"]
+
+
+def test_the_history_of_a_criterion_shows_who_changed_what(dept_officer, assigned, stp):
+    submitted(dept_officer, stp)
+    score = score_of(stp, "1.1")
+    services.appraisal_save(actor=assigned, score=score, appraised_score=D(3), reason="Chậm",
+                            version=score.version)  # fmt: skip
+    rows = list(score.history.order_by("history_date", "history_id"))
+    assert [(r.history_user and r.history_user.username, r.history_change_reason) for r in rows] == [
+        ("vp", "Mở đợt tự chấm điểm"), ("stp", "Tự chấm điểm"), ("tdinh", "Thẩm định điểm")
+    ]  # fmt: skip
+    assert (rows[1].self_score, rows[2].appraised_score) == (D("3.5"), D(3))
+
+
+def test_appraiser_sees_its_assigned_assessments(assigned, opened):
+    assert [a.agency.code for a in selectors.appraiser_assessments(assigned)] == [
+        "12-SKHDT", "12-STP"
+    ]  # fmt: skip
+
+
+def test_an_appraisers_scope_is_its_agency_and_its_assignments(assigned, opened):
+    from cchc.organizations.selectors import scope_for
+
+    visible = set(Agency.objects.visible_to(scope_for(assigned)).values_list("code", flat=True))
+    assert visible == {"12-SNV", "12-STP", "12-SKHDT"}  # not 12-STC, opened but not assigned
+
+
+def test_frameworks_are_listed_with_counts(framework, opened):
+    row = selectors.framework_list().get(pk=framework.pk)
+    assert (row.criterion_count, row.assessment_count) == (8, 3)
+    assert isinstance(row, Framework)
+
+
+def test_evidence_is_removed_with_its_file_and_read_only_in_scope(
+    dept_officer, district_officer, reform_office, stp, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from cchc.organizations.selectors import scope_for
+
+    evidence = services.evidence_attach(actor=dept_officer, score=score_of(stp, "1.1"),
+                                        name="ke-hoach.pdf", content=PDF, now=BEFORE_DEADLINE)  # fmt: skip
+    assert selectors.evidence_for(scope=scope_for(dept_officer), pk=evidence.pk) == evidence
+    assert selectors.evidence_for(scope=scope_for(reform_office), pk=evidence.pk) == evidence
+    with pytest.raises(Evidence.DoesNotExist):
+        selectors.evidence_for(scope=scope_for(district_officer), pk=evidence.pk)
+    with pytest.raises(PermissionDenied):
+        services.evidence_remove(actor=district_officer, evidence=evidence, now=BEFORE_DEADLINE)
+    stored, pk = evidence.stored_name, evidence.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        services.evidence_remove(actor=dept_officer, evidence=evidence, now=BEFORE_DEADLINE)
+    assert not Evidence.objects.filter(pk=pk).exists()
+    assert not default_storage.exists(stored)
+    assert Evidence.history.filter(id=pk, history_type="-").get().history_user == dept_officer
