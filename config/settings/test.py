@@ -1,6 +1,8 @@
 """Test settings: fast hashing, plain static storage; the database comes from
 CCHC_DATABASE_URL (SQLite file by default, PostgreSQL in CI's second pass)."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES, env
 
@@ -11,7 +13,10 @@ STORAGES = {
 }
 if env("DATABASE_URL") is None:
     DATABASES["default"]["NAME"] = str(BASE_DIR / "var" / "test.sqlite3")
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+    # One file per run, so that runs side by side do not share (and break) one database.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")
+    }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STATIC_ROOT = None  # nothing collected in tests; WhiteNoise would warn about a missing dir
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
