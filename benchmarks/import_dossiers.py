@@ -54,10 +54,17 @@ def scratch_database(args) -> str:
 
 
 def write_csv(
-    path: Path, *, rows: int, agencies: list[str], procedures: list[str], seed: int
+    path: Path,
+    *,
+    rows: int,
+    agencies: list[str],
+    procedures: list[str],
+    seed: int,
+    start: datetime = datetime(2022, 1, 1, 7, 30),
+    days: int = 360,
 ) -> None:
+    """`rows` dossiers received over `days` days from `start`, 92% of them finished."""
     rng = random.Random(seed)
-    start = datetime(2022, 1, 1, 7, 30)
     with path.open("w", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle)
         out.writerow(
@@ -77,7 +84,7 @@ def write_csv(
         )
         for i in range(rows):
             agency = agencies[i % len(agencies)]
-            received = start + timedelta(minutes=rng.randrange(0, 360 * 24 * 60))
+            received = start + timedelta(minutes=rng.randrange(0, days * 24 * 60))
             due = received + timedelta(days=rng.randint(1, 20))
             finished = (
                 received + timedelta(days=rng.randint(0, 25)) if rng.random() < 0.92 else None

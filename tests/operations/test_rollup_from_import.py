@@ -69,3 +69,28 @@ def test_known_answers_through_the_importer(reform_office, catalogue):
     assert month(3)["open_on_time"] == 1  # still open at the end of March
     april = month(4)
     assert (april["finished"], april["finished_late"], april["open_overdue"]) == (1, 1, 1)
+
+
+def snapshot_of_rollup() -> list[tuple]:
+    return sorted(
+        DossierMonthly.objects.filter(source="dossiers")
+        .exclude(**{name: 0 for name in COUNTERS})
+        .values_list("agency__code", "month", *COUNTERS)
+    )
+
+
+def test_incremental_roll_up_equals_a_full_rebuild(reform_office, catalogue):
+    from cchc.operations.models import ImportRun
+    from cchc.operations.rollups import rollup_years
+
+    assert load(reform_office, "dossiers", csv_bytes(HEADER, ROWS)).status == "done"
+    changed = [list(r) for r in ROWS]
+    changed[5][6:8] = ["20/05/2022 10:00", "Đã giải quyết"]  # F, open since March, done in May
+    changed[6][2] = "12-SKHDT"  # G moves to another agency
+    changed.append(["I", "1.001", "12-STP", "2", "02/06/2022 08:00", "09/06/2022 17:00", "", "Đang xử lý", "", "", "", "", ""])  # fmt: skip
+    assert load(reform_office, "dossiers", csv_bytes(HEADER, changed)).status == "done"
+    incremental = snapshot_of_rollup()
+    rollup_years(agency_ids=Dossier.objects.values_list("agency_id", flat=True).distinct(),
+                 years={2022}, run=ImportRun.objects.last())  # fmt: skip
+    assert snapshot_of_rollup() == incremental
+    assert any(row[0] == "12-SKHDT" for row in incremental)

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cchc.operations.models import Dossier, DossierMonthly, ImportRun, Procedure
-from cchc.operations.rollups import rollup_dossiers
+from cchc.operations.rollups import months_between, open_span, rollup_months, rollup_years
 from cchc.organizations.models import Agency
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def counts(agency, month):
 
 def test_known_answers(setting):
     run, _procedure, agency = setting
-    rollup_dossiers(agency_ids={agency.pk}, months={date(2022, 1, 1)}, run=run)
+    rollup_months(agency_ids={agency.pk}, months={date(2022, 1, 1), date(2022, 2, 1)}, run=run)
     # B is received on 31/01 at 23:00 local time: January, not February (UTC would say 16:00).
     assert counts(agency, date(2022, 1, 1)) == {
         "received": 5, "received_online": 2, "with_fee": 1, "paid_online": 1,
@@ -75,14 +75,43 @@ def test_rerun_is_idempotent_and_imported_statistics_are_kept(setting):
         agency=agency, procedure=other, month=date(2022, 1, 1), source="imported",
         received=99, import_run=run,
     )  # fmt: skip
-    rollup_dossiers(agency_ids={agency.pk}, months={date(2022, 3, 1)}, run=run)
+    rollup_years(agency_ids={agency.pk}, years={2022}, run=run)
     first = sorted(
         DossierMonthly.objects.values_list("procedure_id", "month", "received", "open_overdue")
     )
-    rollup_dossiers(agency_ids={agency.pk}, months={date(2022, 3, 1)}, run=run)
+    rollup_years(agency_ids={agency.pk}, years={2022}, run=run)
     second = sorted(
         DossierMonthly.objects.values_list("procedure_id", "month", "received", "open_overdue")
     )
     assert first == second
     assert DossierMonthly.objects.get(procedure=other).received == 99
     assert DossierMonthly.objects.filter(procedure=procedure).count() == 12  # open C, D every month
+
+
+def test_only_the_named_months_are_recomputed(setting):
+    run, _procedure, agency = setting
+    rollup_years(agency_ids={agency.pk}, years={2022}, run=run)
+    whole = sorted(DossierMonthly.objects.values_list("month", "received", "open_overdue"))
+    DossierMonthly.objects.update(received=0, open_overdue=0)
+    rollup_months(agency_ids={agency.pk}, months={date(2022, 2, 1)}, run=run)
+    again = dict(
+        (m, (r, o))
+        for m, r, o in DossierMonthly.objects.values_list("month", "received", "open_overdue")
+    )
+    assert again[date(2022, 2, 1)] == next((r, o) for m, r, o in whole if m == date(2022, 2, 1))
+    assert again[date(2022, 1, 1)] == (0, 0)  # not named: left alone
+
+
+@pytest.mark.parametrize(
+    ("received", "finished", "until", "span"),
+    [
+        (date(2022, 1, 5), date(2022, 1, 20), date(2022, 12, 1), (1, 1)),
+        (date(2022, 1, 31), date(2022, 3, 2), date(2022, 12, 1), (1, 3)),
+        (date(2022, 11, 3), None, date(2022, 12, 1), (11, 12)),
+        (date(2022, 12, 3), None, date(2022, 12, 1), (12, 12)),
+    ],
+)
+def test_a_dossier_reaches_the_months_it_is_open_in(received, finished, until, span):
+    first, last = open_span(received, finished, until=until)
+    assert (first.month, last.month) == span
+    assert len(months_between(first, last)) == span[1] - span[0] + 1

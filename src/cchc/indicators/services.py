@@ -19,22 +19,34 @@ def year_months(years: Iterable[int]) -> tuple[date, ...]:
 
 @transaction.atomic
 def snapshots_refresh(
-    *, agency_ids: Iterable[int] | None, years: Iterable[int], codes: Iterable[str] | None = None
+    *,
+    agency_ids: Iterable[int] | None,
+    years: Iterable[int],
+    codes: Iterable[str] | None = None,
+    months: Iterable[date] | None = None,
 ) -> int:
     """Recompute the snapshots of `codes` (all by default) for the whole of `years` and, for
     per-agency indicators, only for `agency_ids` (None: all). Whole years, because a stock
-    indicator's later months depend on its earlier ones."""
-    months = year_months(years)
-    if not months:
+    indicator's later months depend on its earlier ones; a flow indicator's month depends on
+    that month alone, so when `months` is given flow indicators recompute only those."""
+    whole_years = year_months(years)
+    if not whole_years:
         return 0
+    changed = None if months is None else tuple(sorted({m.replace(day=1) for m in months}))
     ids = None if agency_ids is None else frozenset(agency_ids)
     written = 0
     for code in codes or INDICATORS:
         indicator = INDICATORS[code]
         if indicator.extract is None:
             continue
-        window = Window(agency_ids=ids if indicator.per_agency else None, months=months)
-        stale = IndicatorSnapshot.objects.filter(indicator=code, month__in=months)
+        flow_only = indicator.aggregation == "flow" and changed is not None
+        window = Window(
+            agency_ids=ids if indicator.per_agency else None,
+            months=changed if flow_only else whole_years,
+        )
+        if not window.months:
+            continue
+        stale = IndicatorSnapshot.objects.filter(indicator=code, month__in=window.months)
         if window.agency_ids is not None:
             stale = stale.filter(agency_id__in=window.agency_ids)
         stale.delete()

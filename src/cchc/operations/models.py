@@ -200,6 +200,9 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["agency", "received_at"]),
             models.Index(fields=["received_at"]),
+            # Month-end open counts and finished-by-month: the roll-up of one month reads
+            # only the dossiers finished from then on (or still open), not the whole history.
+            models.Index(fields=["finished_at"]),
         ]
         constraints = [
             models.CheckConstraint(

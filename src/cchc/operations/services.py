@@ -20,7 +20,7 @@ from cchc.operations.imports import IMPORTERS
 from cchc.operations.imports.base import ImportRejected, RowError, WriteResult
 from cchc.operations.imports.reading import FileError, read_table
 from cchc.operations.models import ImportKind, ImportRun, ImportStatus
-from cchc.operations.rollups import rollup_dossiers
+from cchc.operations.rollups import rollup_months
 from cchc.operations.signals import operational_data_changed
 from cchc.organizations.models import Role
 from cchc.organizations.scope import AgencyScope
@@ -129,7 +129,7 @@ def data_changed(*, run: ImportRun, result: WriteResult) -> None:
     """Refresh the dossier roll-ups for what changed, then notify the indicator engine."""
     affected = result.affected
     if run.kind == ImportKind.DOSSIERS:
-        rollup_dossiers(agency_ids=affected.agency_ids, months=affected.months, run=run)
+        rollup_months(agency_ids=affected.agency_ids, months=affected.months, run=run)
     if affected.agency_ids or affected.months or affected.years:
         operational_data_changed.send(
             sender=ImportRun, run=run, agency_ids=affected.agency_ids, months=affected.months,

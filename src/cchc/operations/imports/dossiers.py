@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.db import transaction
@@ -11,8 +11,9 @@ from cchc.core.bulk import insert_rows
 from cchc.core.calendar import WorkingCalendar
 from cchc.core.selectors import working_calendar
 from cchc.operations.imports import fields as f
-from cchc.operations.imports.base import Column, Importer, RowError, WriteResult, first_of_month
+from cchc.operations.imports.base import Column, Importer, RowError, WriteResult
 from cchc.operations.models import Channel, Dossier, DossierStatus, ImportKind, Procedure
+from cchc.operations.rollups import months_between, open_span
 
 FINISHED = {DossierStatus.DONE, DossierStatus.REJECTED}
 STATUS_WORDS = {
@@ -159,6 +160,10 @@ class DossierImporter(Importer):
             ):
                 existing[values[1]] = values
         creates, updates = [], []
+        spans: set[tuple[date, date]] = set()  # (first, last) months each change reaches
+        # A dossier still open counts in every month end up to the end of the file's last year.
+        latest = max((_local(row["received_at"]) for row in rows), default=date.min)
+        until = date(latest.year, 12, 1) if rows else date.min
         for row in rows:
             values = self._values(row)
             old = existing.get(row["code"])
@@ -170,12 +175,12 @@ class DossierImporter(Importer):
                 result.unchanged += 1
                 continue
             result.affected.agency_ids.add(values["agency_id"])
-            result.affected.months.add(first_of_month(_local(values["received_at"])))
-            if values["finished_at"]:
-                result.affected.months.add(first_of_month(_local(values["finished_at"])))
+            spans.add(_span(values["received_at"], values["finished_at"], until))
             if old is not None:  # the old agency and months change too
                 result.affected.agency_ids.add(old[3])
-                result.affected.months.add(first_of_month(_local(old[5])))
+                spans.add(_span(old[5], old[7], until))
+        for first, last in spans:
+            result.affected.months.update(months_between(first, last))
         insert_rows(Dossier, ["code", "import_run_id", *WRITE_FIELDS], creates)
         Dossier.objects.bulk_update(updates, [*WRITE_FIELDS, "import_run"], batch_size=1000)
         result.created, result.updated = len(creates), len(updates)
@@ -202,3 +207,7 @@ class DossierImporter(Importer):
 
 def _local(moment: datetime):
     return moment.astimezone(f.VN).date()
+
+
+def _span(received: datetime, finished: datetime | None, until: date) -> tuple[date, date]:
+    return open_span(_local(received), _local(finished) if finished else None, until=until)

@@ -82,12 +82,24 @@ DATETIME_FORMATS = (
 )  # fmt: skip
 
 
+# The shape of nearly every cell of a Vietnamese export (dd/mm/yyyy [hh:mm[:ss]]), parsed
+# without strptime, which is about ten times slower; anything else goes through the formats.
+_DMY = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4})(?: (\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?")
+
+
 def _parse_datetime(value: Any) -> datetime:
     if isinstance(value, datetime):
         return value
     if isinstance(value, date):
         return datetime.combine(value, time())
     raw = str(value).strip()
+    match = _DMY.fullmatch(raw)
+    if match:
+        d, _sep, m, y, hh, mm, ss = match.groups()
+        try:
+            return datetime(int(y), int(m), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
+        except ValueError:
+            pass  # 31/02/2022, 25:00: refused below with the usual message
     for fmt in DATETIME_FORMATS:
         try:
             return datetime.strptime(raw, fmt)

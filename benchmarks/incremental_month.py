@@ -1,0 +1,192 @@
+"""Incremental refresh: one more month of dossiers on top of a large history, against the
+same month loaded into an empty database, in the same run on the same file (PostgreSQL).
+
+  history — N dossiers (default 10.000.000) received from 01/01/2021 to 30/11/2022 (those
+            received before October 2022 all finished, 8% of the later ones still open), written
+            straight into the table by SQL (generate_series; this is the "already loaded"
+            state, not what is measured), then rolled up and snapshotted like after imports;
+  month   — a CSV of M dossiers (default 100.000) received in December 2022, imported with
+            `import_execute` (parse, validate, write, roll-up, snapshots) twice: into the
+            database holding the history, and into an empty one.
+Goal of issue 3: the first within 1,2× of the second.
+
+Usage:
+  .venv/bin/python benchmarks/incremental_month.py --postgres postgres://postgres@127.0.0.1:5432/postgres
+  .venv/bin/python benchmarks/incremental_month.py --history 1000000 --postgres …   (quicker)
+Needs requirements/bench.txt. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT), str(ROOT / "benchmarks")]
+
+from import_dossiers import write_csv  # noqa: E402
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--history", type=int, default=10_000_000)
+    parser.add_argument("--month", type=int, default=100_000)
+    parser.add_argument("--procedures", type=int, default=2_000)
+    parser.add_argument("--postgres", required=True, help="server URL (databases are recreated)")
+    parser.add_argument("--seed", type=int, default=2022)
+    return parser.parse_args()
+
+
+def recreate(server: str, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    return server.rsplit("/", 1)[0] + "/" + name
+
+
+def prepare(args):
+    """Schema, reference data, an importing account and the procedure catalogue."""
+    from django.core.management import call_command
+
+    from cchc.operations.models import Procedure, ProcedureSnapshot
+    from cchc.organizations.accounts import account_ensure
+    from cchc.organizations.models import Agency
+
+    call_command("migrate", verbosity=0)
+    call_command("load_reference_data", verbosity=0)
+    actor, _ = account_ensure(username="bench", password="Bench-mark-2022", role="reform_office",
+                              agency=Agency.objects.get(code="12-SNV"))  # fmt: skip
+    codes = [f"1.{i:06d}" for i in range(args.procedures)]
+    Procedure.objects.bulk_create([Procedure(code=c, name=f"Thủ tục {c}") for c in codes])
+    ProcedureSnapshot.objects.bulk_create(
+        [ProcedureSnapshot(procedure=p, year=y, authority_tier="province", processing_days=10)
+         for p in Procedure.objects.all() for y in (2021, 2022)]
+    )  # fmt: skip
+    agencies = list(Agency.objects.exclude(level="province").values_list("code", flat=True))
+    return actor, agencies, codes
+
+
+HISTORY_SQL = """
+WITH p AS (SELECT array_agg(id ORDER BY id) AS ids FROM operations_procedure),
+     a AS (SELECT array_agg(id ORDER BY id) AS ids FROM organizations_agency
+           WHERE level <> 'province'),
+     g AS (
+       SELECT i,
+              timestamptz '2021-01-01 07:30+07' + random() * interval '698 days' AS received,
+              random() AS r_finish, random() AS r_days, random() AS r_due, random() AS r_misc
+       FROM generate_series(1, %(n)s) AS i
+     )
+INSERT INTO operations_dossier (code, procedure_id, agency_id, channel, received_at, due_at,
+    finished_at, status, supplement_count, supplement_days, finished_on_time, fee, paid_online,
+    result_digitized, import_run_id)
+SELECT 'H' || g.i,
+       p.ids[1 + (g.i::bigint * 7919) %% array_length(p.ids, 1)],
+       a.ids[1 + g.i %% array_length(a.ids, 1)],
+       CASE WHEN g.r_misc < 0.3 THEN 2 ELSE 1 END,
+       g.received,
+       g.received + (1 + floor(g.r_due * 20)) * interval '1 day',
+       CASE WHEN (g.r_finish < 0.92 OR g.received < timestamptz '2022-10-01 00:00+07') THEN g.received + floor(g.r_days * 26) * interval '1 day' END,
+       CASE WHEN (g.r_finish < 0.92 OR g.received < timestamptz '2022-10-01 00:00+07') THEN 'done' ELSE 'processing' END,
+       0, 0,
+       CASE WHEN (g.r_finish < 0.92 OR g.received < timestamptz '2022-10-01 00:00+07') THEN floor(g.r_days * 26) <= 1 + floor(g.r_due * 20) END,
+       CASE WHEN g.r_misc < 0.4 THEN 50000 ELSE 0 END,
+       g.r_misc < 0.2, g.r_misc < 0.25, %(run)s
+FROM g, p, a
+"""
+
+
+def load_history(args, actor) -> float:
+    """The history written by SQL, then rolled up and snapshotted for 2021 and 2022."""
+    from django.db import connection
+
+    from cchc.indicators.services import snapshots_refresh
+    from cchc.operations.models import ImportRun
+    from cchc.operations.rollups import rollup_years
+    from cchc.organizations.models import Agency
+
+    run = ImportRun.objects.create(kind="dossiers", file_name="history.sql", uploaded_by=actor,
+                                   status="done", synthetic=True)  # fmt: skip
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(0.2022)")
+        cursor.execute(HISTORY_SQL, {"n": args.history, "run": run.pk})
+        cursor.execute("ANALYZE operations_dossier")
+    inserted = time.perf_counter() - started
+    ids = list(Agency.objects.values_list("pk", flat=True))
+    rollup_years(agency_ids=ids, years=[2021, 2022], run=run)
+    snapshots_refresh(agency_ids=None, years=[2021, 2022])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    total = time.perf_counter() - started
+    print(f"history: {args.history:,} rows inserted in {inserted:.0f} s, "
+          f"with roll-up and snapshots {total:.0f} s".replace(",", "."))  # fmt: skip
+    return total
+
+
+def import_month(actor, path: Path) -> tuple[float, dict[str, float]]:
+    from cchc.operations.models import ImportKind, ImportRun
+    from cchc.operations.services import import_create, import_execute
+
+    marks: dict[str, float] = {}
+    started = time.perf_counter()
+    run = import_create(
+        actor=actor, kind=ImportKind.DOSSIERS, file_name=path.name, content=path.read_bytes()
+    )
+    run = import_execute(
+        ImportRun.objects.get(pk=run.pk),
+        progress=lambda p, stage: marks.setdefault(stage, time.perf_counter() - started),
+    )
+    seconds = time.perf_counter() - started
+    assert run.status == "done", run.errors[:5]
+    return seconds, marks
+
+
+def switch(url: str) -> None:
+    from django.db import connections
+
+    connections.close_all()
+    connections["default"].settings_dict["NAME"] = url.rsplit("/", 1)[1]
+
+
+def main() -> None:
+    args = parse_args()
+    full = recreate(args.postgres, "cchc_bench_history")
+    empty = recreate(args.postgres, "cchc_bench_empty")
+    os.environ["CCHC_DATABASE_URL"] = full
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    os.environ["CCHC_TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
+    import django
+
+    django.setup()
+
+    actor, agencies, codes = prepare(args)
+    load_history(args, actor)
+    path = ROOT / "var" / "bench" / f"december_{args.month}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_csv(path, rows=args.month, agencies=agencies, procedures=codes, seed=args.seed,
+              start=datetime(2022, 12, 1, 7, 30), days=30)  # fmt: skip
+    on_history, marks_history = import_month(actor, path)
+
+    switch(empty)
+    actor, _, _ = prepare(args)
+    on_empty, marks_empty = import_month(actor, path)
+
+    print(f"\none month ({args.month:,} dossiers) on PostgreSQL".replace(",", "."))
+    print(f"  into an empty database:           {on_empty:8.1f} s")
+    print(f"  on top of {args.history:>12,} dossiers: {on_history:8.1f} s".replace(",", "."))
+    print(f"  ratio: {on_history / on_empty:.2f}×  (goal ≤ 1,2×)")
+    for label, marks in (("empty", marks_empty), ("history", marks_history)):
+        print(f"  stages, {label} (s since start):",
+              ", ".join(f"{k} {v:.1f}" for k, v in marks.items()))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
