@@ -30,4 +30,5 @@ urlpatterns = [
     path("du-lieu/", include("cchc.operations.urls")),
     path("bao-cao/", include("cchc.reports.urls")),
     path("kiem-tra/", include("cchc.inspections.urls")),
+    path("chi-so-cchc/", include("cchc.parindex.urls")),
 ]

@@ -21,6 +21,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from cchc.organizations.models import Agency
 from cchc.plans.models import Plan
 from tests.factories import UserFactory
+from tests.parindex import tenancy as parindex_tenancy
+from tests.parindex import tenancy_office as parindex_office
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +108,15 @@ AGENCY_OWNED = {
     "reports:report_detail": report_of,
     "plans:evidence_download": evidence_of,
     "reports:report_download": lambda code: report_of(code, "docx"),
+    # --- parindex, views.assessment (kwargs factories in tests/parindex/tenancy.py) ---
+    "parindex:assessment_detail": parindex_tenancy.assessment_of,
+    "parindex:assessment_action": parindex_tenancy.assessment_of,
+    "parindex:score_update": parindex_tenancy.score_of,
+    "parindex:score_history": parindex_tenancy.score_of,
+    "parindex:evidence_upload": parindex_tenancy.score_of,
+    "parindex:evidence_download": parindex_tenancy.evidence_of,
+    "parindex:evidence_delete": parindex_tenancy.evidence_of,
+    # --- parindex, views.office ---
 }
 # list route → the agency codes of the items a response lists
 AGENCY_LISTS = {
@@ -113,6 +124,9 @@ AGENCY_LISTS = {
     "operations:import_list": lambda ctx: {r.agency.code for r in ctx["runs"] if r.agency},
     "operations:dossier_list": lambda ctx: {d.agency.code for d in ctx["page"]},
     "plans:task_board": lambda ctx: {r.task.lead_agency.code for r in ctx["rows"]},
+    # --- parindex, views.assessment ---
+    # --- parindex, views.office ---
+    "parindex:index": parindex_office.index_agencies,
 }
 PROVINCE_SHARED_READ = {
     "home": dict,
@@ -124,6 +138,11 @@ PROVINCE_SHARED_READ = {
     "inspections:page": dict,
     "operations:import_template": lambda: {"kind": "dossiers", "fmt": "xlsx"},
     "plans:agency_plan": plan_pk,
+    # --- parindex, views.assessment ---
+    # --- parindex, views.office ---
+    "parindex:framework_detail": parindex_office.framework_pk,
+    "parindex:results": parindex_office.framework_pk,
+    "parindex:results_export": parindex_office.export_of("docx"),
 }
 PROVINCE_SHARED_WRITE = {
     "organizations:agency_create": dict,
@@ -140,6 +159,12 @@ PROVINCE_SHARED_WRITE = {
     "plans:task_update": task_pk,
     "plans:task_delete": task_pk,
     "reports:report_tracker": dict,
+    # --- parindex, views.office ---
+    "parindex:framework_import": dict,
+    "parindex:assessment_open": parindex_office.framework_pk,
+    "parindex:assignments": parindex_office.framework_pk,
+    "parindex:survey_import": parindex_office.framework_pk,
+    "parindex:adjustments": parindex_office.framework_pk,
 }
 # Actions on the user's own agency only: the agency comes from the account, never the request.
 OWN_AGENCY_ACTIONS = {"reports:report_open"}
@@ -218,8 +243,18 @@ def test_own_agency_is_reachable_for_reading(client, dept_officer, route):
         "reports:report_detail",
         "reports:report_download",
         "plans:evidence_download",
+        "parindex:assessment_detail",
+        "parindex:score_history",
+        "parindex:evidence_download",
     }
-    expected = 200 if route in readable else 403
+    # Routes that only take a POST answer a GET with 405 once the object is found.
+    post_only = {
+        "parindex:assessment_action",
+        "parindex:score_update",
+        "parindex:evidence_upload",
+        "parindex:evidence_delete",
+    }
+    expected = 200 if route in readable else 405 if route in post_only else 403
     assert client.get(url).status_code == expected
 
 
@@ -248,6 +283,7 @@ def records_of(code: str) -> None:
         received_at=datetime(2022, 1, 5, 8, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
         status="processing", import_run=run,
     )  # fmt: skip
+    parindex_office.assessment_for(code)  # listed by the PAR INDEX landing page
 
 
 @pytest.mark.parametrize(("officer", "other_code"), OUTSIDERS)

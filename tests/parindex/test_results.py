@@ -225,3 +225,24 @@ def test_adjustments_need_a_reason_and_positive_points(reform_office, dept_offic
     with pytest.raises(PermissionDenied):
         services.adjustment_add(actor=dept_officer, assessment=stp, kind="bonus",
                                 points=D(1), reason="Tự thưởng")  # fmt: skip
+
+
+def test_inspection_proposal_of_the_next_year_reads_the_published_index(
+    reform_office, framework, scored, django_capture_on_commit_callbacks
+):
+    from cchc.inspections.selectors import proposal
+
+    Assessment.objects.filter(framework=framework).update(status=S.FINALISED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.results_publish(actor=reform_office, framework=framework)
+    index = {
+        r.assessment.agency.code: r.index
+        for r in Result.objects.select_related("assessment__agency")
+    }
+    proposals, _needed, _done = proposal(
+        year=framework.year + 1, share=D(100), today=date(framework.year + 1, 3, 1)
+    )
+    shown = {p.candidate.code: p.candidate.par_index for p in proposals}
+    assert {code: shown[code] for code in index} == index
+    reasons = next(p.reasons for p in proposals if p.candidate.code == "12-STP")
+    assert any("Chỉ số CCHC năm trước" in reason for reason in reasons)

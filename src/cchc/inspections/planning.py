@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from cchc.core.formatting import format_percent
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -45,7 +47,7 @@ def _reasons(c: Candidate) -> list[str]:
     if c.overdue_tasks:
         reasons.append(f"{c.overdue_tasks} nhiệm vụ CCHC quá hạn")
     if c.par_index is not None:
-        reasons.append(f"Chỉ số CCHC năm trước {str(c.par_index).replace('.', ',')}%")
+        reasons.append(f"Chỉ số CCHC năm trước {format_percent(c.par_index, 2)}")
     else:
         reasons.append("chưa có kết quả Chỉ số CCHC năm trước")
     reasons.append(

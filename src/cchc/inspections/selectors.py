@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -12,11 +13,15 @@ from cchc.organizations.scope import AgencyScope
 from cchc.plans.models import Plan
 from cchc.plans.selectors import task_board
 
+# year → {agency id: published PAR INDEX (%)}. Supplied by the parindex app, which sits above
+# this one (ParIndexConfig.ready); without it the proposal goes without PAR INDEX.
+par_index_source: Callable[[int], dict[int, Decimal]] | None = None
+
 
 def proposal(*, year: int, share: Decimal, today: date):
     """The proposal for target 1 (departments and district UBND), from the facts in the
-    database: overdue tasks of the year's plan, inspections last year and this year. PAR INDEX
-    results join when they exist."""
+    database: overdue tasks of the year's plan, inspections last year and this year, and last
+    year's published PAR INDEX."""
     agencies = list(
         Agency.objects.filter(level__in=[AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT])
         .active_on(date(year, 12, 31))
@@ -33,6 +38,7 @@ def proposal(*, year: int, share: Decimal, today: date):
         this=Count("pk", filter=Q(inspected_on__year=year)),
     )
     seen = {r["agency_id"]: r for r in inspected}
+    last_index = par_index_source(year - 1) if par_index_source else {}
     candidates = [
         Candidate(
             agency_id=a.pk,
@@ -41,6 +47,7 @@ def proposal(*, year: int, share: Decimal, today: date):
             overdue_tasks=overdue.get(a.pk, 0),
             inspected_last_year=bool(seen.get(a.pk, {}).get("last")),
             inspected_this_year=bool(seen.get(a.pk, {}).get("this")),
+            par_index=last_index.get(a.pk),
         )
         for a in agencies
     ]

@@ -10,3 +10,8 @@ class ParIndexConfig(AppConfig):
         from cchc.parindex.coverage import CODE, par_index_coverage
 
         provide_extractor(CODE, par_index_coverage)
+
+        from cchc.inspections import selectors as inspection_selectors
+        from cchc.parindex.selectors import published_index
+
+        inspection_selectors.par_index_source = published_index

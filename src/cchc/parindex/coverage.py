@@ -36,9 +36,15 @@ def par_index_coverage(window: Window) -> Iterable[Row]:
         )
         if not published and not _any_published(year):
             continue  # no results yet for the year: "chưa có dữ liệu", not 0 %
+        # As synthetic as the published results it is read from (the demo's PAR INDEX year).
+        synthetic = Assessment.objects.filter(
+            framework__year=year, framework__par_index=True, published_at__isnull=False,
+            synthetic=True,
+        ).exists()  # fmt: skip
         for month in (m for m in window.months if m.year == year):
             for agency_id, level in active:
-                yield Row(agency_id, TIER_OF_LEVEL[level], month, int(agency_id in published), 1)
+                yield Row(agency_id, TIER_OF_LEVEL[level], month, int(agency_id in published), 1,
+                          synthetic)  # fmt: skip
 
 
 def _any_published(year: int) -> bool:

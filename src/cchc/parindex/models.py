@@ -212,6 +212,7 @@ class Assessment(TimeStampedModel):
     reopened_at = models.DateTimeField(_("mở lại lúc"), null=True, blank=True)
     reopen_reason = models.TextField(_("lý do mở lại"), blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("số lần mở lại"), default=0)
+    synthetic = models.BooleanField(_("dữ liệu mô phỏng"), default=False)
 
     objects = AssessmentQuerySet.as_manager()
     history = HistoricalRecords()

@@ -4,7 +4,7 @@ progress, appraisers' assignments, the inputs of the scoring and the results tab
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -190,4 +190,285 @@ def results_table(*, framework: Framework, scope: AgencyScope) -> QuerySet[Resul
         .filter(assessment__framework=framework)
         .select_related("assessment__agency")
         .order_by("rank_group", F("rank").asc(nulls_last=True), "assessment__agency__code")
+    )
+
+
+def published_index(year: int) -> dict[int, Decimal]:
+    """Each agency's published PAR INDEX (%) for `year`, under the frameworks that count as
+    PAR INDEX (the lowest when an agency has several)."""
+    found: dict[int, Decimal] = {}
+    rows = Result.objects.filter(
+        assessment__framework__year=year,
+        assessment__framework__par_index=True,
+        assessment__published_at__isnull=False,
+        index__isnull=False,
+    ).values_list("assessment__agency_id", "index")
+    for agency_id, index in rows:
+        found[agency_id] = min(index, found.get(agency_id, index))
+    return found
+
+
+# --- added for views.assessment -----------------------------------------------------------
+
+
+def assessment_sheet(*, scope: AgencyScope, pk: int) -> Assessment:
+    """`assessment_detail` for the sheet page: also the authors of the conversation and the
+    uploaders of the files, so that the page makes a fixed number of queries."""
+    from cchc.parindex.models import ScoreMessage
+
+    scores = CriterionScore.objects.select_related("criterion", "appraised_by").prefetch_related(
+        Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by")),
+        Prefetch("messages", queryset=ScoreMessage.objects.select_related("author")),
+    )
+    return (
+        assessments(scope=scope)
+        .prefetch_related(Prefetch("scores", queryset=scores), "adjustments")
+        .get(pk=pk)
+    )
+
+
+def score_in_scope(*, scope: AgencyScope, pk: int) -> CriterionScore:
+    """One criterion score in scope with its criterion, assessment, files and conversation;
+    raises CriterionScore.DoesNotExist outside the scope."""
+    from cchc.parindex.models import ScoreMessage
+
+    return (
+        CriterionScore.objects.visible_to(scope)
+        .select_related("criterion", "appraised_by", "assessment__agency", "assessment__framework")
+        .prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by")),
+            Prefetch("messages", queryset=ScoreMessage.objects.select_related("author")),
+        )
+        .get(pk=pk)
+    )
+
+
+def survey_points(assessment: Assessment) -> dict[int, Decimal]:
+    """The survey points imported for the assessed agency, by criterion id."""
+    return dict(
+        SurveyScore.objects.filter(
+            agency_id=assessment.agency_id, criterion__framework_id=assessment.framework_id
+        ).values_list("criterion_id", "points")
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class HistoryEntry:
+    """One line of a criterion's history: who, when, why (the service's reason), and what
+    changed (before → after), or the text of a question, or a file added or removed."""
+
+    at: object  # an aware datetime
+    user: object | None
+    reason: str
+    kind: str  # score | question | answer | evidence_added | evidence_removed | status
+    changes: list[Change] = field(default_factory=list)
+    text: str = ""
+
+
+# The fields of a score whose changes a reader follows (the version and the "returned" flag
+# are bookkeeping: the reason and the conversation say the same).
+HISTORY_FIELDS = (
+    "self_score",
+    "not_applicable",
+    "explanation",
+    "indicator_value",
+    "appraised_score",
+    "appraisal_reason",
+)
+
+
+def _shown(value: object) -> str:
+    from cchc.core.formatting import format_number
+
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, Decimal):
+        return format_number(value, 2)
+    return str(value)
+
+
+def _score_changes(previous: object | None, record: object) -> list[Change]:
+    changes = []
+    for name in HISTORY_FIELDS:
+        after = getattr(record, name)
+        before = getattr(previous, name) if previous is not None else None
+        if previous is None and after in (None, "", False):
+            continue
+        if before != after:
+            label = str(CriterionScore._meta.get_field(name).verbose_name)
+            changes.append(Change(label[:1].upper() + label[1:], _shown(before), _shown(after)))
+    return changes
+
+
+def score_history(score: CriterionScore) -> list[HistoryEntry]:
+    """Everything that happened to one criterion of one assessment, oldest first: the score's
+    history rows (self-score, explanation, appraisal… before → after), the conversation, the
+    evidence files added and removed, and the assessment's status changes."""
+    from cchc.parindex.models import AssessmentStatus, MessageKind, ScoreMessage
+
+    entries: list[HistoryEntry] = []
+    previous = None
+    for record in score.history.select_related("history_user").order_by(
+        "history_date", "history_id"
+    ):
+        changes = _score_changes(previous, record)
+        previous = record
+        if record.history_type == "+" and not changes:
+            continue  # the empty row made at opening: the assessment's own line says it
+        entries.append(
+            HistoryEntry(
+                at=record.history_date,
+                user=record.history_user,
+                reason=record.history_change_reason or "",
+                kind="score",
+                changes=changes,
+            )
+        )
+    for message in ScoreMessage.objects.filter(score=score).select_related("author"):
+        kind = "question" if message.kind == MessageKind.QUESTION else "answer"
+        # The service writes the score row and the message together: show them as one line.
+        twin = next(
+            (
+                e
+                for e in reversed(entries)
+                if e.kind == "score"
+                and not e.text
+                and e.user == message.author
+                and abs((message.created_at - e.at).total_seconds()) < 60
+            ),
+            None,
+        )
+        if twin is not None and kind == "question":
+            twin.kind, twin.text = kind, message.text
+        elif twin is not None:
+            twin.kind = kind
+            if not any(c.after == message.text for c in twin.changes):
+                twin.text = message.text
+        else:
+            entries.append(
+                HistoryEntry(
+                    at=message.created_at,
+                    user=message.author,
+                    reason=message.get_kind_display(),
+                    kind=kind,
+                    text=message.text,
+                )
+            )
+    for record in (
+        Evidence.history.filter(score_id=score.pk)
+        .exclude(history_type="~")
+        .select_related("history_user")
+    ):
+        entries.append(
+            HistoryEntry(
+                at=record.history_date,
+                user=record.history_user,
+                reason=record.history_change_reason or "",
+                kind="evidence_added" if record.history_type == "+" else "evidence_removed",
+                text=record.original_name,
+            )
+        )
+    labels = dict(AssessmentStatus.choices)
+    status = None
+    for record in (
+        Assessment.history.filter(id=score.assessment_id)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    ):
+        if record.status != status:
+            entries.append(
+                HistoryEntry(
+                    at=record.history_date,
+                    user=record.history_user,
+                    reason=record.history_change_reason or "",
+                    kind="status",
+                    changes=[
+                        Change(
+                            "Trạng thái phiếu",
+                            str(labels.get(status, "—")) if status else "—",
+                            str(labels.get(record.status, record.status)),
+                        )
+                    ],
+                )
+            )
+            status = record.status
+    order = {"status": 0, "score": 1, "question": 1, "answer": 1}
+    entries.sort(key=lambda e: (e.at, order.get(e.kind, 2)))
+    return entries
+
+
+# --- added for views.office ---------------------------------------------------------------
+
+
+def status_counts(*, scope: AgencyScope) -> dict[int, dict[str, int]]:
+    """How many assessments in scope each framework has, per status, in one query."""
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        Assessment.objects.visible_to(scope)
+        .order_by()
+        .values("framework_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        counts[row["framework_id"]][row["status"]] = row["n"]
+    return counts
+
+
+def with_progress(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """Assessments with their agency, framework and result, and the self-assessment progress
+    (`progress_done` / `progress_total`, as `progress` counts it) annotated — one query."""
+    own = Q(scores__criterion__scoring_type=ScoringType.SELF_ASSESSED)
+    done = own & (Q(scores__self_score__isnull=False) | Q(scores__not_applicable=True))
+    return queryset.select_related("agency", "framework", "result").annotate(
+        progress_total=Count("scores", filter=own), progress_done=Count("scores", filter=done)
+    )
+
+
+def framework_assessments(*, framework: Framework, scope: AgencyScope) -> list[Assessment]:
+    """The framework's assessments in scope, by agency code, each with its progress and
+    `appraisers` (the users assigned to it): two queries."""
+    items = list(
+        with_progress(Assessment.objects.visible_to(scope).filter(framework=framework)).order_by(
+            "agency__code"
+        )
+    )
+    appraisers = assignments_by_agency(framework)
+    for item in items:
+        item.appraisers = [a.appraiser for a in appraisers.get(item.agency_id, [])]  # type: ignore[attr-defined]
+    return items
+
+
+def assignments_by_agency(framework: Framework) -> dict[int, list[AppraisalAssignment]]:
+    """The framework's appraisal assignments (with the appraiser and its agency) by the
+    agency appraised."""
+    found: dict[int, list[AppraisalAssignment]] = defaultdict(list)
+    for assignment in (
+        AppraisalAssignment.objects.filter(framework=framework)
+        .select_related("appraiser__membership__agency", "agency")
+        .order_by("agency__code", "appraiser__username")
+    ):
+        found[assignment.agency_id].append(assignment)
+    return found
+
+
+def results_visible(*, framework: Framework, scope: AgencyScope) -> QuerySet[Result]:
+    """The framework's results a reader may see: those in its scope, and — a published result
+    being public information — every result whose assessment is published. A result withdrawn
+    by a reopen is private again until the framework is published again."""
+    if scope.sees_all:
+        return results_table(framework=framework, scope=scope)
+    from cchc.parindex.models import AssessmentStatus
+
+    return results_table(framework=framework, scope=AgencyScope.everything()).filter(
+        Q(assessment__agency_id__in=scope.agency_ids)
+        | Q(assessment__status=AssessmentStatus.PUBLISHED)
     )

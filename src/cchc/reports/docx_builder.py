@@ -163,7 +163,8 @@ class ReportDocument:
     dash and the semicolon; the archive line "- Lưu: VT." is added from `archive` ("VT" or
     e.g. "VT, NC"). `signing_authority` is "GIÁM ĐỐC" or "KT. GIÁM ĐỐC\\nPHÓ GIÁM ĐỐC".
     `synthetic_notice`, when set, is printed in italics under the subject: the report's
-    figures come from synthetic (demo) data."""
+    figures come from synthetic (demo) data. `subject_note`, when set, is printed in italics
+    right under the subject, above its line: "(Kèm theo Quyết định số …)" of an annex."""
 
     issuing_body: str
     number_symbol: str
@@ -178,6 +179,7 @@ class ReportDocument:
     recipients: Sequence[str] = ()
     archive: str = "VT"
     synthetic_notice: str = ""
+    subject_note: str = ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -497,6 +499,8 @@ def _title(document, report: ReportDocument) -> None:
     _paragraph(document, report.title.strip(), size=TITLE_SIZE, bold=True, space_before=18)
     subtitle = report.subtitle.strip()
     _paragraph(document, subtitle, size=TITLE_SIZE, bold=True)
+    if report.subject_note.strip():
+        _paragraph(document, report.subject_note.strip(), size=TITLE_SIZE, italic=True)
     width = _lines_width(subtitle, TITLE_SIZE, bold=True, column_mm=TEXT_WIDTH)
     _rule(document, length_mm=width * SUBJECT_RULE_SHARE, width_mm=TEXT_WIDTH)
     if report.synthetic_notice.strip():

@@ -1,0 +1,910 @@
+"""The reform office's PAR INDEX pages (Chỉ số CCHC) and the section's landing page: import a
+framework, read its criteria, open assessments and set deadlines, assign appraisers, import
+survey points, record bonus and penalty points, compute, publish and export the results.
+
+Tenancy:
+- the landing page lists only assessments in the user's scope (404 without a membership);
+- a framework's criteria are read by every role; its assessments table is filtered by scope;
+- results: before publication a reader sees the results in its scope; a published result is
+  public information and every role reads it (`selectors.results_visible`); the exports follow
+  the same rule;
+- every other page here is the reform office's: 403 for any other role, on GET and on POST
+  (the services check the role again on every write)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from datetime import date
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from cchc.core.formatting import format_number
+from cchc.core.services import ServiceError
+from cchc.core.views import call_service
+from cchc.core.xlsx import XLSX_TYPE, xlsx_response
+from cchc.indicators.registry import INDICATORS
+from cchc.operations.imports.base import ImportRejected, RowError
+from cchc.organizations.models import Agency, AgencyLevel, Role
+from cchc.organizations.scope import AgencyScope
+from cchc.organizations.selectors import (
+    PROVINCE_WIDE_ROLES,
+    is_reform_office,
+    membership_of,
+    scope_for,
+)
+from cchc.parindex import frameworks, selectors, services, surveys
+from cchc.parindex.models import (
+    Adjustment,
+    AppraisalAssignment,
+    Assessment,
+    AssessmentStatus,
+    Framework,
+    FrameworkGroup,
+    Result,
+    ScoringType,
+    SurveyScore,
+)
+from cchc.parindex.office_forms import (
+    AdjustmentForm,
+    AnnexForm,
+    AssignForm,
+    DeadlineForm,
+    FrameworkImportForm,
+    OpenForm,
+    SurveyImportForm,
+    assessed_agencies,
+)
+from cchc.reports.docx_builder import (
+    Percent,
+    ReportDocument,
+    ReportSection,
+    ReportTable,
+    build_report_docx,
+    format_number_symbol,
+)
+
+S = AssessmentStatus
+STATUS_COLOURS = {
+    S.DRAFT: "secondary", S.SUBMITTED: "info", S.UNDER_APPRAISAL: "primary",
+    S.RETURNED: "warning", S.APPRAISED: "success", S.FINALISED: "dark", S.PUBLISHED: "success",
+}  # fmt: skip
+GROUP_ORDER = (AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT, AgencyLevel.COMMUNE)
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+# --- access -------------------------------------------------------------------------------
+
+
+def _membership(request: HttpRequest):
+    """Every page here needs a role; without one the section does not exist (404)."""
+    membership = membership_of(request.user)
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def _office_required(request: HttpRequest) -> None:
+    if not is_reform_office(request.user):
+        raise PermissionDenied(_("Chỉ Văn phòng CCHC (Sở Nội vụ) được làm việc này."))
+
+
+def _framework(pk: int) -> Framework:
+    return get_object_or_404(Framework, pk=pk)
+
+
+def _read_only(request: HttpRequest) -> HttpResponse | None:
+    if request.method not in {"GET", "HEAD"}:
+        return HttpResponseNotAllowed(["GET"])
+    return None
+
+
+def _coloured(assessments):
+    for assessment in assessments:
+        assessment.colour = STATUS_COLOURS.get(assessment.status, "secondary")
+    return assessments
+
+
+def _file_errors(exc: ServiceError) -> list[RowError]:
+    """A rejected file's errors with their line and column (the importer's own list, kept as
+    the cause of the service's error); other refusals as lines without a place."""
+    cause = exc.__cause__
+    if isinstance(cause, ImportRejected):
+        return list(cause.errors)
+    return [RowError(0, "", message) for message in exc.messages]
+
+
+def _column_labels(columns) -> dict[str, str]:
+    """How an error names a column: its key as in the template, with the Vietnamese name."""
+    return {c.key: f"{c.key} ({c.aliases[0]})" if c.aliases else c.key for c in columns}
+
+
+def _header(framework: Framework, tab: str, request: HttpRequest) -> dict:
+    return {
+        "framework": framework,
+        "tab": tab,
+        "office": is_reform_office(request.user),
+        "group_label": FrameworkGroup(framework.group).label,
+    }
+
+
+def _csv_response(rows: list[list[str]], filename: str) -> HttpResponse:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    response = HttpResponse(
+        ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- landing page -------------------------------------------------------------------------
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """By role: the frameworks by year (reform office, leaders), the agency's own assessments
+    (agency officers; a district UBND also sees its communes'), the assessments assigned for
+    appraisal and those of the own agency (appraisers). Only assessments in scope."""
+    membership = _membership(request)
+    if (response := _read_only(request)) is not None:
+        return response
+    scope = scope_for(request.user)
+    province_wide = membership.role in PROVINCE_WIDE_ROLES
+    context: dict = {
+        "office": is_reform_office(request.user),
+        "role": membership.role,
+        "province_wide": province_wide,
+    }
+    assessments: list[Assessment] = []
+    if province_wide:
+        counts = selectors.status_counts(scope=scope)
+        items = list(selectors.framework_list())
+        for framework in items:
+            framework.group_label = FrameworkGroup(framework.group).label
+            framework.statuses = [
+                (label, STATUS_COLOURS[status], counts[framework.pk][status])
+                for status, label in S.choices
+                if counts.get(framework.pk, {}).get(status)
+            ]
+        context["years"] = [
+            (year, list(group)) for year, group in groupby(items, key=lambda f: f.year)
+        ]
+    elif membership.role == Role.APPRAISER:
+        assigned = _coloured(
+            selectors.with_progress(selectors.appraiser_assessments(request.user).visible_to(scope))
+        )
+        own = _coloured(
+            selectors.with_progress(
+                selectors.assessments(scope=scope).filter(agency_id=membership.agency_id)
+            ).order_by("-framework__year", "framework__code")
+        )
+        context.update(assigned=assigned, own=own)
+        assessments = [*assigned, *own]
+    else:
+        own = _coloured(
+            selectors.with_progress(selectors.assessments(scope=scope)).order_by(
+                "-framework__year", "framework__code", "agency__level", "agency__code"
+            )
+        )
+        context.update(own=own, district=membership.agency.level == AgencyLevel.DISTRICT)
+        assessments = list(own)
+    context["assessments"] = assessments
+    return render(request, "parindex/index.html", context)
+
+
+# --- frameworks ---------------------------------------------------------------------------
+
+TEMPLATE_HEADER = [
+    "code", "parent_code", "title", "max_points", "scoring_rule", "evidence_required",
+    "source_url", "scoring_type", "step", "indicator_code", "full_at", "zero_at",
+]  # fmt: skip
+TEMPLATE_EXAMPLE = [
+    ["1", "", "Công tác chỉ đạo, điều hành cải cách hành chính", "13",
+     "Lĩnh vực 1: tổng điểm các tiêu chí thành phần.", "", "", "", "", "", "", ""],
+    ["1.1", "1", "Ban hành kế hoạch CCHC năm của cơ quan", "2",
+     "Đúng hạn, đủ nhiệm vụ: 2 điểm; chậm hoặc thiếu: 1 điểm; không ban hành: 0 điểm.",
+     "Kế hoạch CCHC năm của cơ quan", "", "self_assessed", "0,5", "", "", ""],
+    ["1.2", "1", "Tỷ lệ hồ sơ giải quyết đúng hạn", "3", "Đủ điểm khi ≥ 100%, 0 điểm khi ≤ 80%.",
+     "Tự động", "", "computed", "", "ON_TIME_RATE", "100", "80"],
+    ["1.3", "1", "Mức độ hài lòng của người dân (điều tra xã hội học)", "3", "", "", "",
+     "survey", "", "", "", ""],
+]  # fmt: skip
+
+
+@login_required
+def framework_import(request: HttpRequest) -> HttpResponse:
+    """Upload a framework file (CSV/XLSX) with what the file does not say; all or nothing,
+    every error with its line and column. `?mau=csv` downloads a template."""
+    _office_required(request)
+    if request.method == "GET" and request.GET.get("mau") == "csv":
+        return _csv_response([TEMPLATE_HEADER, *TEMPLATE_EXAMPLE], "mau-bo-tieu-chi.csv")
+    initial = {"year": timezone.localdate().year, "precision": 2, "par_index": True}
+    form = FrameworkImportForm(request.POST or None, request.FILES or None, initial=initial)
+    errors: list[RowError] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            load = services.framework_import(
+                actor=request.user, spec=form.spec(), content=upload.read(), file_name=upload.name
+            )
+        except ServiceError as exc:
+            errors = _file_errors(exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Đã nạp bộ tiêu chí: thêm %(c)d, sửa %(u)d, xóa %(d)d, giữ nguyên %(n)d tiêu chí."
+                )
+                % {"c": load.created, "u": load.updated, "d": load.deleted, "n": load.unchanged},
+            )
+            for note in load.notes:
+                messages.warning(request, note)
+            return redirect("parindex:framework_detail", pk=load.framework.pk)
+    return render(
+        request,
+        "parindex/framework_import.html",
+        {
+            "form": form,
+            "errors": errors,
+            "columns": frameworks.COLUMNS,
+            "required_headers": frameworks.HEADER_REQUIRED,
+            "labels": _column_labels(frameworks.COLUMNS),
+        },
+    )
+
+
+def _scale(criterion) -> str:
+    """The points scale of a computed criterion, as the page says it."""
+    if criterion.full_at is None:
+        return ""
+    full = criterion.full_at
+    zero = criterion.zero_at if criterion.zero_at is not None else 0
+    up, down = (_("trở lên"), _("trở xuống")) if full >= zero else (_("trở xuống"), _("trở lên"))
+    return _("đủ điểm từ %(full)s%% %(up)s, 0 điểm từ %(zero)s%% %(down)s, tuyến tính ở giữa") % {
+        "full": format_number(full, 2), "zero": format_number(zero, 2), "up": up, "down": down,
+    }  # fmt: skip
+
+
+@login_required
+def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The criteria tree (every role) and the assessments table (in the reader's scope)."""
+    _membership(request)
+    if (response := _read_only(request)) is not None:
+        return response
+    framework = _framework(pk)
+    tree = selectors.criteria_tree(framework)
+    summary: dict[str, list] = defaultdict(lambda: [0, 0])
+    for criterion in tree:
+        indicator = INDICATORS.get(criterion.indicator_code)
+        criterion.indicator_title = indicator.title if indicator else ""
+        criterion.scale = _scale(criterion)
+        criterion.indent = f"{0.25 + 1.25 * criterion.depth:g}"
+        criterion.scored = criterion.is_leaf and criterion.max_points is not None
+        if criterion.scored:
+            summary[criterion.scoring_type][0] += 1
+            summary[criterion.scoring_type][1] += criterion.max_points
+    unscored = [c.code for c in tree if c.is_leaf and c.max_points is None]
+    rows = _coloured(
+        selectors.framework_assessments(framework=framework, scope=scope_for(request.user))
+    )
+    return render(
+        request,
+        "parindex/framework_detail.html",
+        {
+            **_header(framework, "criteria", request),
+            "tree": tree,
+            "summary": [
+                (label, *summary[kind]) for kind, label in ScoringType.choices if kind in summary
+            ],
+            "scored_count": sum(v[0] for v in summary.values()),
+            "scored_max": sum((v[1] for v in summary.values()), 0),
+            "unscored": unscored,
+            "rows": rows,
+        },
+    )
+
+
+# --- opening, deadlines, computed criteria ------------------------------------------------
+
+
+@login_required
+def assessment_open(request: HttpRequest, pk: int) -> HttpResponse:
+    _office_required(request)
+    framework = _framework(pk)
+    action = request.POST.get("thao_tac", "") if request.method == "POST" else ""
+    open_form = OpenForm(request.POST if action == "mo" else None, framework=framework)
+    deadline_form = DeadlineForm(request.POST if action in {"han", "han_tat_ca"} else None)
+    url = reverse("parindex:assessment_open", args=[framework.pk])
+    if action == "mo":
+        if open_form.is_valid():
+            chosen = list(open_form.cleaned_data["agencies"]) or None
+            created = call_service(
+                open_form, services.assessment_open, actor=request.user, framework=framework,
+                deadline=open_form.cleaned_data["deadline"], agencies=chosen,
+            )  # fmt: skip
+            if created is not None:
+                messages.success(
+                    request,
+                    _("Đã mở %(n)d phiếu đánh giá.") % {"n": len(created)}
+                    if created
+                    else _(
+                        "Mọi cơ quan đã chọn đều đã có phiếu đánh giá; không mở thêm phiếu nào."
+                    ),
+                )
+                return redirect(url)
+    elif action == "han":
+        if deadline_form.is_valid():
+            assessment = get_object_or_404(
+                framework.assessments, pk=deadline_form.cleaned_data["assessment"]
+            )
+            if call_service(
+                deadline_form, services.assessment_set_deadline, actor=request.user,
+                assessment=assessment, deadline=deadline_form.cleaned_data["deadline"],
+            ):  # fmt: skip
+                messages.success(
+                    request,
+                    _("Đã đặt hạn tự chấm của %(a)s: %(d)s.")
+                    % {"a": assessment.agency.name, "d": f"{assessment.deadline:%d/%m/%Y}"},
+                )
+                return redirect(url)
+    elif action == "han_tat_ca":
+        deadline_form.fields["assessment"].required = False
+        if deadline_form.is_valid():
+            deadline = deadline_form.cleaned_data["deadline"]
+            drafts = list(framework.assessments.select_related("agency").filter(status=S.DRAFT))
+            try:
+                with transaction.atomic():
+                    for assessment in drafts:
+                        services.assessment_set_deadline(
+                            actor=request.user, assessment=assessment, deadline=deadline
+                        )
+            except ServiceError as exc:  # one submitted meanwhile: nothing changed
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(
+                    request,
+                    _("Đã đặt hạn %(d)s cho %(n)d phiếu đang tự chấm.")
+                    % {"d": f"{deadline:%d/%m/%Y}", "n": len(drafts)},
+                )
+            return redirect(url)
+    elif action == "cap_nhat":
+        try:
+            changed = services.computed_scores_refresh(actor=request.user, framework=framework)
+        except ServiceError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("Đã cập nhật điểm tính từ số liệu: %(n)d điểm thay đổi.") % {"n": changed},
+            )
+        return redirect(url)
+    elif request.method == "POST":
+        return HttpResponseBadRequest(_("Thao tác không hợp lệ."))
+    rows = _coloured(
+        selectors.framework_assessments(framework=framework, scope=AgencyScope.everything())
+    )
+    computed = selectors.scorable_criteria(framework).filter(
+        scoring_type=ScoringType.COMPUTED, indicator_code__gt=""
+    )
+    return render(
+        request,
+        "parindex/office_open.html",
+        {
+            **_header(framework, "open", request),
+            "open_form": open_form,
+            "deadline_form": deadline_form,
+            "deadline_action": action,
+            "rows": rows,
+            "drafts": sum(1 for r in rows if r.status == S.DRAFT),
+            "computed_count": computed.count(),
+            "scored_count": selectors.scorable_criteria(framework).count(),
+            "target_count": assessed_agencies(framework).count(),
+        },
+    )
+
+
+# --- appraisers ---------------------------------------------------------------------------
+
+
+@login_required
+def assignments(request: HttpRequest, pk: int) -> HttpResponse:
+    """Assign appraisers to agencies (all or nothing: one refusal, e.g. an appraiser of the
+    agency itself, and nobody is assigned) and remove assignments."""
+    _office_required(request)
+    framework = _framework(pk)
+    action = request.POST.get("thao_tac", "") if request.method == "POST" else ""
+    form = AssignForm(request.POST if action == "phan_cong" else None, framework=framework)
+    url = reverse("parindex:assignments", args=[framework.pk])
+    if action == "phan_cong":
+        if form.is_valid():
+            appraiser = form.cleaned_data["appraiser"]
+            agencies = list(form.cleaned_data["agencies"])
+            refused = []
+            with transaction.atomic():
+                for agency in agencies:
+                    try:
+                        services.appraiser_assign(actor=request.user, appraiser=appraiser,
+                                                  agency=agency, framework=framework)  # fmt: skip
+                    except ServiceError as exc:
+                        refused += [f"{agency.name}: {m}" for m in exc.messages]
+                if refused:
+                    transaction.set_rollback(True)
+            if not refused:
+                messages.success(
+                    request,
+                    _("Đã phân công %(who)s thẩm định %(n)d cơ quan.")
+                    % {"who": appraiser.get_full_name() or appraiser.username, "n": len(agencies)},
+                )
+                return redirect(url)
+            form.add_error(None, _("Chưa phân công ai: sửa lựa chọn rồi làm lại."))
+            for message in refused:
+                form.add_error(None, message)
+    elif action == "bo":
+        assignment = get_object_or_404(
+            AppraisalAssignment.objects.select_related("agency", "appraiser"),
+            framework=framework, pk=request.POST.get("phan_cong", ""),
+        )  # fmt: skip
+        services.appraiser_unassign(actor=request.user, assignment=assignment)
+        messages.success(
+            request,
+            _("Đã thôi phân công %(who)s thẩm định %(a)s.")
+            % {"who": assignment.appraiser.username, "a": assignment.agency.name},
+        )
+        return redirect(url)
+    elif request.method == "POST":
+        return HttpResponseBadRequest(_("Thao tác không hợp lệ."))
+    by_agency = selectors.assignments_by_agency(framework)
+    assessed = {a.agency_id: a for a in framework.assessments.only("pk", "agency_id", "status")}
+    agencies = [a for a in assessed_agencies(framework) if a.pk in assessed or a.pk in by_agency]
+    rows = [
+        {"agency": a, "assessment": assessed.get(a.pk), "assignments": by_agency.get(a.pk, [])}
+        for a in agencies
+    ]
+    load: dict[str, int] = defaultdict(int)
+    for items in by_agency.values():
+        for assignment in items:
+            load[assignment.appraiser.get_full_name() or assignment.appraiser.username] += 1
+    return render(
+        request,
+        "parindex/office_assignments.html",
+        {
+            **_header(framework, "assignments", request),
+            "form": form,
+            "rows": rows,
+            "unassigned": sum(1 for r in rows if r["assessment"] and not r["assignments"]),
+            "load": sorted(load.items()),
+        },
+    )
+
+
+# --- survey points ------------------------------------------------------------------------
+
+
+def _survey_template(framework: Framework, fmt: str) -> HttpResponse:
+    """The survey sheet to fill: one row per assessed agency and survey criterion."""
+    criteria = list(selectors.scorable_criteria(framework).filter(scoring_type=ScoringType.SURVEY))
+    agencies = [
+        a.agency
+        for a in framework.assessments.select_related("agency").order_by(
+            "agency__level", "agency__code"
+        )
+    ]
+    header = ["Mã cơ quan", "Mã tiêu chí", "Điểm", "Ghi chú", "Tên (tham khảo)",
+              "Điểm tối đa (tham khảo)"]  # fmt: skip
+    rows = [
+        [a.code, c.code, "", "", f"{a.name} — {c.title[:80]}", format_number(c.max_points, 2)]
+        for a in agencies
+        for c in criteria
+    ]
+    name = f"mau-dieu-tra-{slugify(framework.code)}-{framework.year}"
+    if fmt == "csv":
+        return _csv_response([header, *rows], f"{name}.csv")
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Điểm điều tra"
+    sheet.append(header)
+    for cell in sheet[1][:3]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for row in rows:
+        sheet.append(row)
+    for letter, width in zip("ABCDEF", (14, 12, 10, 24, 70, 14), strict=True):
+        sheet.column_dimensions[letter].width = width
+    for row in sheet.iter_rows(min_row=2, max_col=2):
+        for cell in row:
+            cell.number_format = "@"
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@login_required
+def survey_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload survey points (all or nothing, errors by line and column); `?mau=xlsx|csv`
+    downloads the sheet to fill, prefilled with the agencies and survey criteria."""
+    _office_required(request)
+    framework = _framework(pk)
+    if request.method == "GET" and request.GET.get("mau") in {"xlsx", "csv"}:
+        return _survey_template(framework, request.GET["mau"])
+    form = SurveyImportForm(request.POST or None, request.FILES or None)
+    errors: list[RowError] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            load = services.survey_import(
+                actor=request.user, framework=framework, content=upload.read(),
+                file_name=upload.name, note=form.cleaned_data["note"],
+            )  # fmt: skip
+        except ServiceError as exc:
+            errors = _file_errors(exc)
+        else:
+            messages.success(
+                request,
+                _("Đã nạp điểm điều tra xã hội học: thêm %(c)d, cập nhật %(u)d, giữ nguyên %(n)d.")
+                % {"c": load.created, "u": load.updated, "n": load.unchanged},
+            )
+            return redirect("parindex:survey_import", pk=framework.pk)
+    criteria = list(selectors.scorable_criteria(framework).filter(scoring_type=ScoringType.SURVEY))
+    points: dict[int, dict[int, object]] = defaultdict(dict)
+    agencies: dict[int, Agency] = {}
+    for survey in SurveyScore.objects.filter(criterion__framework=framework).select_related(
+        "agency"
+    ):
+        points[survey.agency_id][survey.criterion_id] = survey.points
+        agencies[survey.agency_id] = survey.agency
+    table = [
+        {"agency": agency, "cells": [points[agency.pk].get(c.pk) for c in criteria]}
+        for agency in sorted(agencies.values(), key=lambda a: (a.level, a.code))
+    ]
+    return render(
+        request,
+        "parindex/office_survey.html",
+        {
+            **_header(framework, "survey", request),
+            "form": form,
+            "errors": errors,
+            "labels": _column_labels(surveys.COLUMNS),
+            "criteria": criteria,
+            "table": table,
+            "assessment_count": framework.assessments.count(),
+        },
+    )
+
+
+# --- bonus and penalty --------------------------------------------------------------------
+
+
+@login_required
+def adjustments(request: HttpRequest, pk: int) -> HttpResponse:
+    _office_required(request)
+    framework = _framework(pk)
+    action = request.POST.get("thao_tac", "") if request.method == "POST" else ""
+    form = AdjustmentForm(request.POST if action == "them" else None, framework=framework)
+    url = reverse("parindex:adjustments", args=[framework.pk])
+    if action == "them":
+        if form.is_valid():
+            data = form.cleaned_data
+            if call_service(
+                form, services.adjustment_add, actor=request.user,
+                assessment=data["assessment"], kind=data["kind"], points=data["points"],
+                reason=data["reason"],
+            ):  # fmt: skip
+                messages.success(
+                    request,
+                    _("Đã ghi %(kind)s %(points)s điểm cho %(a)s.")
+                    % {
+                        "kind": dict(form.fields["kind"].choices)[data["kind"]].lower(),
+                        "points": format_number(data["points"], 2),
+                        "a": data["assessment"].agency.name,
+                    },
+                )
+                return redirect(url)
+    elif action == "xoa":
+        adjustment = get_object_or_404(
+            Adjustment.objects.select_related("assessment__agency"),
+            assessment__framework=framework, pk=request.POST.get("dieu_chinh", ""),
+        )  # fmt: skip
+        try:
+            services.adjustment_remove(actor=request.user, adjustment=adjustment)
+        except ServiceError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("Đã xóa %(kind)s của %(a)s.")
+                % {
+                    "kind": adjustment.get_kind_display().lower(),
+                    "a": adjustment.assessment.agency.name,
+                },
+            )
+        return redirect(url)
+    elif request.method == "POST":
+        return HttpResponseBadRequest(_("Thao tác không hợp lệ."))
+    items = list(
+        Adjustment.objects.filter(assessment__framework=framework)
+        .select_related("assessment__agency", "created_by")
+        .order_by("assessment__agency__code", "kind", "pk")
+    )
+    for item in items:
+        item.locked = item.assessment.status in services.LOCKED
+    return render(
+        request,
+        "parindex/office_adjustments.html",
+        {**_header(framework, "adjustments", request), "form": form, "items": items},
+    )
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+def _result_groups(results: list[Result]) -> list[tuple[str, list[Result]]]:
+    by_group: dict[str, list[Result]] = defaultdict(list)
+    for result in results:
+        by_group[result.rank_group].append(result)
+    return [
+        (str(AgencyLevel(level).label), by_group[level])
+        for level in GROUP_ORDER
+        if by_group.get(level)
+    ]
+
+
+def _visible_results(request: HttpRequest, framework: Framework) -> list[Result]:
+    return list(selectors.results_visible(framework=framework, scope=scope_for(request.user)))
+
+
+def _publication(framework: Framework) -> dict:
+    counts = dict(framework.assessments.order_by().values_list("status").annotate(n=Count("pk")))
+    total = sum(counts.values())
+    closed = counts.get(S.FINALISED, 0) + counts.get(S.PUBLISHED, 0)
+    return {
+        "total": total,
+        "closed": closed,
+        "published": total > 0 and counts.get(S.PUBLISHED, 0) == total,
+    }
+
+
+@login_required
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    """The results table per group; the reform office computes and publishes here."""
+    _membership(request)
+    framework = _framework(pk)
+    url = reverse("parindex:results", args=[framework.pk])
+    if request.method == "POST":
+        action = request.POST.get("thao_tac", "")
+        if action not in {"tinh", "cong_bo"}:
+            return HttpResponseBadRequest(_("Thao tác không hợp lệ."))
+        service = services.results_compute if action == "tinh" else services.results_publish
+        try:
+            computed = service(actor=request.user, framework=framework)
+        except ServiceError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                (_("Đã tính kết quả của %(n)d phiếu đánh giá.") if action == "tinh"
+                 else _("Đã công bố kết quả của %(n)d cơ quan."))
+                % {"n": len(computed)},
+            )  # fmt: skip
+        return redirect(url)
+    if (response := _read_only(request)) is not None:
+        return response
+    rows = _visible_results(request, framework)
+    state = _publication(framework)
+    return render(
+        request,
+        "parindex/results.html",
+        {
+            **_header(framework, "results", request),
+            "groups": _result_groups(rows),
+            "row_count": len(rows),
+            "provisional": any(r.assessment.status != S.PUBLISHED for r in rows),
+            "synthetic": any(r.assessment.synthetic for r in rows),
+            "state": state,
+            "sees_all": scope_for(request.user).sees_all,
+            "places": framework.precision,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+RESULT_HEADERS = [
+    "Xếp hạng", "Cơ quan", "Điểm tự chấm", "Điểm thẩm định", "Điểm điều tra XHH", "Điểm thưởng",
+    "Điểm trừ", "Tổng điểm", "Điểm tối đa", "Chỉ số (%)", "Xếp loại",
+]  # fmt: skip
+GROUP_PHRASES = {
+    FrameworkGroup.DEPARTMENT: "các sở, ban, ngành",
+    FrameworkGroup.DISTRICT: "Ủy ban nhân dân các huyện, thành phố",
+    FrameworkGroup.COMMUNE: "Ủy ban nhân dân các xã, phường, thị trấn",
+    FrameworkGroup.ALL: "các sở, ban, ngành, Ủy ban nhân dân cấp huyện và cấp xã",
+}
+
+
+def _subject(framework: Framework) -> str:
+    whom = GROUP_PHRASES[FrameworkGroup(framework.group)]
+    if framework.par_index:
+        return f"Kết quả xác định Chỉ số cải cách hành chính năm {framework.year} của {whom}"
+    return f"Kết quả đánh giá năm {framework.year} của {whom} theo {framework.title}"
+
+
+def _notices(framework: Framework, rows: list[Result]) -> list[str]:
+    notices = []
+    if any(r.assessment.status != S.PUBLISHED for r in rows) or not rows:
+        notices.append("Kết quả tạm tính, chưa công bố.")
+    if framework.illustrative:
+        notices.append(
+            "Bộ tiêu chí là ví dụ minh họa, không phải bộ tiêu chí chính thức do UBND tỉnh "
+            "ban hành."
+        )
+    if any(r.assessment.synthetic for r in rows):
+        notices.append("Số liệu là dữ liệu mô phỏng, không phải kết quả thật của các cơ quan.")
+    return notices
+
+
+def _province_name() -> str:
+    province = Agency.objects.filter(level=AgencyLevel.PROVINCE, parent__isnull=True).first()
+    if province is None:
+        return "Lai Châu"
+    return province.name.split("(")[0].replace("Tỉnh ", "").replace("tỉnh ", "").strip()
+
+
+def _annex(framework: Framework, rows: list[Result], request: HttpRequest) -> bytes:
+    form = AnnexForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    number_symbol = (data.get("so") or "").strip() or "/QĐ-UBND"
+    try:
+        format_number_symbol(number_symbol)
+    except ValueError:
+        number_symbol = "/QĐ-UBND"
+    day: date = data.get("ngay") or timezone.localdate()
+    province = _province_name()
+    number = number_symbol if not number_symbol.startswith("/") else "\u00a0" * 6 + number_symbol
+    groups = _result_groups(rows)
+    sections = [
+        _annex_section(f"{_roman(index)}. {label}" if len(groups) > 1 else "", items, framework)
+        for index, (label, items) in enumerate(groups, start=1)
+    ] or [ReportSection(heading="", paragraphs=["Chưa có kết quả."])]
+    document = ReportDocument(
+        issuing_body=f"ỦY BAN NHÂN DÂN\nTỈNH {province}",
+        number_symbol=number_symbol,
+        place=province,
+        date=day,
+        title="PHỤ LỤC",
+        subtitle=_subject(framework),
+        subject_note=(
+            f"(Kèm theo Quyết định số {number} ngày {day:%d/%m/%Y} của Ủy ban nhân dân "
+            f"tỉnh {province})"
+        ),
+        sections=sections,
+        signing_authority="TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH",
+        signer_name=(data.get("ky") or "").strip() or "." * 32,
+        synthetic_notice=" ".join(_notices(framework, rows)),
+    )
+    return build_report_docx(document)
+
+
+def _adjustment(result: Result) -> str:
+    parts = []
+    if result.bonus:
+        parts.append("+" + format_number(result.bonus, 2))
+    if result.penalty:
+        parts.append("−" + format_number(result.penalty, 2))
+    return "; ".join(parts) or "0"
+
+
+def _annex_section(heading: str, items: list[Result], framework: Framework) -> ReportSection:
+    """One group's table of the annex. A portrait A4 page holds eight columns at the
+    decree's 12 pt: the agency's own claim (self total) stays in the Excel file, bonus and
+    penalty share a column, and the maximum becomes a sentence when every agency has the
+    same one."""
+    maxima = {r.maximum for r in items}
+    same = len(maxima) == 1
+    header = ["Xếp hạng", "Cơ quan", "Điểm thẩm định", "Điểm điều tra XHH",
+              "Điểm thưởng (+), trừ (−)", "Tổng điểm", *([] if same else ["Điểm tối đa"]),
+              "Chỉ số (%)", "Xếp loại"]  # fmt: skip
+    rows = [
+        [
+            r.rank, r.assessment.agency.name, r.appraised_total, r.survey_total,
+            _adjustment(r), r.total, *([] if same else [r.maximum]),
+            Percent(r.index, framework.precision), r.classification or "—",
+        ]
+        for r in items
+    ]  # fmt: skip
+    numbers = len(header) - 4
+    note = (
+        f"Điểm tối đa của mỗi cơ quan: {format_number(next(iter(maxima)), 2)} điểm."
+        if same
+        else "Điểm tối đa của từng cơ quan không tính các tiêu chí không áp dụng."
+    )
+    return ReportSection(
+        heading=heading,
+        paragraphs=[note],
+        tables=[
+            ReportTable(
+                caption="", header=header, rows=rows,
+                column_widths=[1, 4, *[1.25] * numbers, 1.2, 1.65],
+                align=["center", "left", *["right"] * numbers, "right", "center"],
+            )
+        ],
+    )  # fmt: skip
+
+
+def _roman(number: int) -> str:
+    return ["I", "II", "III", "IV", "V"][number - 1]
+
+
+@login_required
+def results_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The results table as Excel (`xlsx`) or as the annex of the publication decision
+    (`docx`, Decree 30/2020 layout). Same rows as the results page."""
+    _membership(request)
+    if fmt not in {"xlsx", "docx"}:
+        raise Http404
+    if (response := _read_only(request)) is not None:
+        return response
+    framework = _framework(pk)
+    rows = _visible_results(request, framework)
+    name = f"ket-qua-{slugify(framework.code)}-{framework.year}"
+    if fmt == "xlsx":
+
+        def number(value):
+            return None if value is None else float(value)
+
+        return xlsx_response(
+            filename=f"{name}.xlsx",
+            title=_subject(framework),
+            subtitle=f"{framework.title} — năm đánh giá {framework.year}",
+            headers=["Nhóm", "Xếp hạng", "Mã cơ quan", *RESULT_HEADERS[1:]],
+            rows=[
+                [
+                    label,
+                    r.rank,
+                    r.assessment.agency.code,
+                    r.assessment.agency.name,
+                    number(r.self_total),
+                    number(r.appraised_total),
+                    number(r.survey_total),
+                    number(r.bonus),
+                    number(r.penalty),
+                    number(r.total),
+                    number(r.maximum),
+                    number(r.index),
+                    r.classification,
+                ]
+                for label, items in _result_groups(rows)
+                for r in items
+            ],
+            note=" ".join(_notices(framework, rows)),
+        )
+    response = HttpResponse(_annex(framework, rows, request), content_type=DOCX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="phu-luc-{name}.docx"'
+    return response
