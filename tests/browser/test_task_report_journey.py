@@ -8,22 +8,10 @@ from docx import Document
 from playwright.sync_api import expect
 
 from cchc.plans.models import Plan
-from tests.factories import PASSWORD, make_user
+from tests.browser.steps import login, logout
+from tests.factories import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/tai-khoan/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page).not_to_have_url(re.compile("dang-nhap"))
-
-
-def logout(page):
-    page.locator("nav .dropdown-toggle").click()
-    page.get_by_role("button", name="Đăng xuất").click()
 
 
 def test_assign_report_progress_generate_quarterly_report(reference_data, page, live_server):

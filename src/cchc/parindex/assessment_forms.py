@@ -95,7 +95,8 @@ class AppraisalForm(RowForm):
     """The appraiser's score: empty keeps the self-score; a reason where it differs."""
 
     appraised_score = PointsField(
-        label=_("Điểm thẩm định"), help_text=_("Để trống: giữ điểm tự chấm.")
+        label=_("Điểm thẩm định"),
+        help_text=_("Để trống: giữ điểm cơ quan tự chấm (hoặc tính từ số liệu)."),
     )
     reason = _text(_("Lý do điều chỉnh"))
     not_applicable = forms.BooleanField(label=_("Không áp dụng với cơ quan"), required=False)

@@ -197,7 +197,10 @@ class AppraiserChoiceField(forms.ModelChoiceField):
 
 
 class AssignForm(BootstrapFormMixin, forms.Form):
-    appraiser = AppraiserChoiceField(label=_("Thành viên tổ thẩm định"), queryset=None)
+    appraiser = AppraiserChoiceField(
+        label=_("Thành viên tổ thẩm định"), queryset=None,
+        empty_label=_("— Chọn người thẩm định —"),
+    )  # fmt: skip
     agencies = AgencyChoiceField(
         label=_("Thẩm định các cơ quan"), queryset=Agency.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 10}),

@@ -312,10 +312,18 @@ def _sheet_context(
         "assessment": assessment,
         "framework": assessment.framework,
         "agency": assessment.agency,
-        "can": can,
         "status_colour": STATUS_COLOURS.get(assessment.status, "secondary"),
         "progress": selectors.progress(assessment),
         "items": items,
+        **_summary(assessment, can, scores, survey),
+    }
+
+
+def _summary(assessment: Assessment, can: Abilities, scores, survey: dict[int, Decimal]) -> dict:
+    """What the totals card and the actions block show (`_sheet_totals.html`,
+    `_sheet_actions.html`): on the page, and out of band after an htmx row save."""
+    return {
+        "can": can,
         "totals": _totals(assessment, scores, survey),
         "result": (
             Result.objects.filter(assessment=assessment).first()
@@ -345,18 +353,22 @@ def _row_response(
     errors: list[str] | None = None,
     saved: str = "",
 ) -> HttpResponse:
-    """The row alone, fresh from the database, for htmx (with the progress, out of band)."""
+    """The row alone, fresh from the database, for htmx; out of band, what the row's change
+    changes elsewhere on the sheet: the progress, the totals and the actions (a submit button
+    enabled once the last criterion is scored)."""
     score = _score(request, score_pk)
     assessment = score.assessment
     can = _abilities(request.user, assessment)
     links = _record_links(assessment, [score.criterion])
-    row = _row(score, can, survey=selectors.survey_points(assessment), links=links, bound=bound)
+    survey = selectors.survey_points(assessment)
+    row = _row(score, can, survey=survey, links=links, bound=bound)
     row.errors, row.saved = errors or [], saved
+    scores = list(assessment.scores.select_related("criterion"))
     return render(
         request,
         "parindex/_score_row.html",
         {"row": row, "assessment": assessment, "progress": selectors.progress(assessment),
-         "oob": True},
+         "oob": True, **_summary(assessment, can, scores, survey)},
     )  # fmt: skip
 
 
