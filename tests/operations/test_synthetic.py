@@ -61,11 +61,12 @@ def test_generator_is_seeded_synthetic_and_idempotent():
     assert code.code.startswith(f"{code.agency.code}-{code.received_at:%y}")
 
     # The same seed again: the very same data, so nothing is created or changed.
-    before = fingerprint()
+    before, run_ids = fingerprint(), set(ImportRun.objects.values_list("pk", flat=True))
     again = generate(seed=2022, year=2022, dossiers=SIZE)
     assert again.written == 0
     assert [k.rows for k in again.kinds] == [k.rows for k in first.kinds]
     assert fingerprint() == before
+    assert set(ImportRun.objects.values_list("pk", flat=True)) == run_ids  # no empty run logged
     assert all(r.synthetic for r in ImportRun.objects.all())
 
 

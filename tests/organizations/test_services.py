@@ -92,3 +92,23 @@ def test_succession_rejects_an_agency_on_both_sides(reform_office):
             actor=reform_office, predecessors=[agency], successors=[agency],
             effective_on=date(2025, 7, 1),
         )  # fmt: skip
+
+
+def test_account_ensure_twice_changes_nothing_and_a_new_role_is_recorded():
+    from cchc.organizations.accounts import account_ensure
+    from cchc.organizations.models import Membership
+
+    agency = Agency.objects.get(code="12-STP")
+    user, created = account_ensure(
+        username="stp", password="Mat-khau-2022", agency=agency, role="agency_officer"
+    )
+    again, created_again = account_ensure(
+        username="stp", password="khac-hẳn-2022", agency=agency, role="agency_officer"
+    )
+    assert created and not created_again and again.pk == user.pk
+    assert again.check_password("Mat-khau-2022")  # an existing account keeps its password
+    assert Membership.history.filter(user=user).count() == 1  # the rerun wrote no history
+
+    account_ensure(username="stp", password="x", agency=agency, role="leader")
+    assert Membership.objects.get(user=user).role == "leader"
+    assert Membership.history.filter(user=user).count() == 2

@@ -261,11 +261,16 @@ class _Generator:
                 status=ImportStatus.FAILED, finished_at=timezone.now()
             )
             raise
-        ImportRun.objects.filter(pk=run.pk).update(
-            status=ImportStatus.DONE, progress=100, stage="Hoàn tất", finished_at=timezone.now(),
-            rows_created=result.created, rows_updated=result.updated,
-            rows_unchanged=result.unchanged,
-        )  # fmt: skip
+        if not (result.created or result.updated):
+            # A rerun of the same seed and year: nothing was written, so the run leaves no
+            # record (the import list would otherwise grow with every `make demo`).
+            ImportRun.objects.filter(pk=run.pk).delete()
+        else:
+            ImportRun.objects.filter(pk=run.pk).update(
+                status=ImportStatus.DONE, progress=100, stage="Hoàn tất", finished_at=timezone.now(),
+                rows_created=result.created, rows_updated=result.updated,
+                rows_unchanged=result.unchanged,
+            )  # fmt: skip
         self.summary.kinds.append(
             KindResult(importer.kind, importer.title, total, result.created, result.updated,
                        result.unchanged)
