@@ -103,7 +103,7 @@ class Client:
 def pages(client: Client) -> list[str]:
     """The dashboard and every target detail page it links to."""
     _, body = client.request("GET", "/chi-tieu/")
-    details = sorted(set(re.findall(rb'href="(/chi-tieu/\d+/)"', body)))
+    details = sorted(set(re.findall(rb'href="(/chi-tieu/\d+/)[?"]', body)))
     return ["/chi-tieu/", *(d.decode() for d in details)]
 
 
