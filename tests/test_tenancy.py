@@ -418,6 +418,26 @@ def test_scoped_figures_never_show_other_agencies(
         assert "(11/30)" not in body and "36,67%" not in body  # not the province's
 
 
+@pytest.mark.parametrize("route", ["indicators:dashboard", "indicators:target_detail"])
+def test_cached_figures_of_a_wider_scope_are_never_served(
+    client, reform_office, dept_officer, figures_of_three_agencies, route, settings
+):
+    """The pages cache their figures (indicators.figures_cache): the province's, cached for
+    the reform office, must not reach an officer, and the officer's own must still show."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "tenancy-figures"}}  # fmt: skip
+    cache.clear()
+    url = reverse(route, kwargs=SCOPED_FIGURES[route]())
+    client.force_login(reform_office)
+    assert "(11/30)" in client.get(url).content.decode()  # the province's figure, now cached
+    client.force_login(dept_officer)
+    body = client.get(url).content.decode()
+    assert "(7/10)" in body and "(11/30)" not in body and "Sở Nội vụ</td>" not in body
+    cache.clear()
+
+
 @pytest.mark.parametrize("route", sorted(SCOPED_FIGURES))
 def test_scoped_figures_need_a_role(client, route):
     client.force_login(UserFactory(username="no-role-2"))

@@ -19,4 +19,8 @@ if env("DATABASE_URL") is None:
     }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STATIC_ROOT = None  # nothing collected in tests; WhiteNoise would warn about a missing dir
+# Cached page figures are keyed by a generation counter that each test's rollback resets:
+# a cache kept across tests could serve one test's figures to another. The cache itself is
+# tested with its own LocMem cache (tests/indicators/test_figures_cache.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

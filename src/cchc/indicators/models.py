@@ -41,3 +41,18 @@ class IndicatorSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.agency_id} {self.month:%m/%Y}: {self.numerator}/{self.denominator}"
+
+
+class FiguresGeneration(models.Model):
+    """One row whose counter grows whenever what the target pages show may change: snapshots
+    refreshed, a plan, target, threshold or agency saved. Cached page figures are keyed by it,
+    so every server process sees a change at once, whatever cache it keeps (see
+    `indicators.figures_cache`)."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("thế hệ số liệu chỉ tiêu")
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,8 +1,12 @@
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from cchc.indicators.figures_cache import generation_bump
 from cchc.indicators.services import snapshots_refresh
 from cchc.operations.models import ImportKind
 from cchc.operations.signals import operational_data_changed
+from cchc.organizations.models import Agency
+from cchc.plans.models import Plan, Target, TargetThreshold
 
 # Which indicators read which kind of data: a refresh recomputes only those.
 INDICATORS_OF_KIND = {
@@ -31,3 +35,12 @@ def refresh_after_import(sender, *, run, agency_ids, months, years, **kwargs):
     by_month = run.kind in MONTHLY_KINDS and months
     snapshots_refresh(agency_ids=scope, years=touched_years, codes=codes,
                       months=months if by_month else None)  # fmt: skip
+
+
+@receiver([post_save, post_delete], sender=Plan)
+@receiver([post_save, post_delete], sender=Target)
+@receiver([post_save, post_delete], sender=TargetThreshold)
+@receiver([post_save, post_delete], sender=Agency)
+def figures_changed(sender, **kwargs):
+    """What the target pages show besides snapshots: plans, targets, thresholds, agency names."""
+    generation_bump()

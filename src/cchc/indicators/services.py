@@ -9,6 +9,7 @@ from datetime import date
 from django.db import transaction
 
 from cchc.indicators.extraction import Window
+from cchc.indicators.figures_cache import generation_bump
 from cchc.indicators.models import IndicatorSnapshot
 from cchc.indicators.registry import INDICATORS
 
@@ -64,4 +65,5 @@ def snapshots_refresh(
         ]
         IndicatorSnapshot.objects.bulk_create(rows, batch_size=2000)
         written += len(rows)
+    generation_bump()  # cached page figures of earlier generations are no longer read
     return written

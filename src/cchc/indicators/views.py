@@ -4,10 +4,12 @@ from datetime import date
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from cchc.core.xlsx import xlsx_response
-from cchc.indicators import dashboard
+from cchc.indicators import dashboard, figures_cache
 from cchc.indicators.registry import INDICATORS
 from cchc.indicators.selectors import per_agency
 from cchc.organizations.selectors import membership_of, scope_for
@@ -50,18 +52,25 @@ def _through(request: HttpRequest, plan: Plan) -> date | None:
 def targets_dashboard(request: HttpRequest) -> HttpResponse:
     plan = _plan(request)
     through = _through(request, plan)
-    statuses = dashboard.plan_statuses(plan, scope=scope_for(request.user), through=through)
-    return render(
-        request,
-        "indicators/dashboard.html",
-        {
+    scope, membership = scope_for(request.user), membership_of(request.user)
+
+    def figures() -> str:
+        statuses = dashboard.plan_statuses(plan, scope=scope, through=through)
+        context = {
             "plan": plan,
             "through": through,
             "statuses": [(s, *STATUS_LABELS[s.status]) for s in statuses],
             "synthetic": any(s.synthetic for s in statuses),
             "months": range(1, 13),
-            "membership": membership_of(request.user),
-        },
+            "membership": membership,
+        }
+        return render_to_string("indicators/_dashboard_figures.html", context, request=request)
+
+    parts = ("dashboard", plan.pk, through, membership.role, membership.agency_id)
+    return render(
+        request,
+        "indicators/dashboard.html",
+        {"plan": plan, "figures": mark_safe(figures_cache.cached(parts, scope, figures))},  # noqa: S308 — our own rendered template
     )
 
 
@@ -81,40 +90,53 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     target = _target(request, pk)
     through = _through(request, target.plan)
     scope = scope_for(request.user)
-    status = dashboard.target_status(target, scope=scope, year=target.plan.year, through=through)
-    agencies = per_agency(
-        target.indicator_code, scope=scope, year=target.plan.year, through=through
-    )
     sort = request.GET.get("sap_xep", "ma")
-    if sort == "ty_le":
-        agencies.sort(key=lambda r: (r["value"] is None, r["value"] or 0))
-    elif sort == "ty_le_giam":
-        agencies.sort(key=lambda r: (r["value"] is None, -(r["value"] or 0)))
-    threshold = next((t.value for t in target.thresholds.all() if not t.tier), None)
-    chart = {
-        "months": [f"{m:%m/%Y}" for m, _v in (status.overall.trend if status.overall else [])],
-        "values": [
-            float(v) if v is not None else None
-            for _m, v in (status.overall.trend if status.overall else [])
-        ],
-        "threshold": float(threshold) if threshold is not None else None,
-    }
-    label, colour = STATUS_LABELS[status.status]
+    if sort not in {"ma", "ty_le", "ty_le_giam"}:
+        sort = "ma"
+
+    def figures() -> str:
+        status = dashboard.target_status(
+            target, scope=scope, year=target.plan.year, through=through
+        )
+        agencies = per_agency(
+            target.indicator_code, scope=scope, year=target.plan.year, through=through
+        )
+        if sort == "ty_le":
+            agencies.sort(key=lambda r: (r["value"] is None, r["value"] or 0))
+        elif sort == "ty_le_giam":
+            agencies.sort(key=lambda r: (r["value"] is None, -(r["value"] or 0)))
+        threshold = next((t.value for t in target.thresholds.all() if not t.tier), None)
+        chart = {
+            "months": [f"{m:%m/%Y}" for m, _v in (status.overall.trend if status.overall else [])],
+            "values": [
+                float(v) if v is not None else None
+                for _m, v in (status.overall.trend if status.overall else [])
+            ],
+            "threshold": float(threshold) if threshold is not None else None,
+        }
+        label, colour = STATUS_LABELS[status.status]
+        return render_to_string(
+            "indicators/_target_figures.html",
+            {
+                "target": target,
+                "plan": target.plan,
+                "status": status,
+                "status_label": label,
+                "status_colour": colour,
+                "indicator": INDICATORS[target.indicator_code],
+                "agencies": agencies,
+                "sort": sort,
+                "through": through,
+                "chart_json": json.dumps(chart),
+            },
+            request=request,
+        )
+
+    html = figures_cache.cached(("target", target.pk, through, sort), scope, figures)
     return render(
         request,
         "indicators/target_detail.html",
-        {
-            "target": target,
-            "plan": target.plan,
-            "status": status,
-            "status_label": label,
-            "status_colour": colour,
-            "indicator": INDICATORS[target.indicator_code],
-            "agencies": agencies,
-            "sort": sort,
-            "through": through,
-            "chart_json": json.dumps(chart),
-        },
+        {"target": target, "plan": target.plan, "figures": mark_safe(html)},  # noqa: S308 — our own rendered template
     )
 
 

@@ -1,0 +1,49 @@
+"""Cached figures of the target pages. The dashboard and a target's page read only stored
+snapshots, yet computing them costs tens of queries; under many users that dominates. Their
+rendered figures are kept in Django's cache under a key made of what they depend on: the
+page, the plan or target, the month, the user's scope (the exact set of agencies, so no user
+is ever served figures of a scope other than their own) and the generation counter stored in
+the database, which grows whenever snapshots are refreshed or a plan, target, threshold or
+agency changes. A stale entry is never read again; it simply expires."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db.models import F
+
+from cchc.indicators.models import FiguresGeneration
+from cchc.organizations.scope import AgencyScope
+
+TIMEOUT = 3600  # seconds; entries of older generations expire unread
+
+
+def generation() -> int:
+    value = FiguresGeneration.objects.values_list("value", flat=True).first()
+    return value or 0
+
+
+def generation_bump() -> None:
+    """Part of the caller's transaction: a rolled-back change bumps nothing."""
+    if not FiguresGeneration.objects.update(value=F("value") + 1):
+        FiguresGeneration.objects.create(value=1)
+
+
+def scope_key(scope: AgencyScope) -> str:
+    if scope.sees_all:
+        return "all"
+    ids = ",".join(str(i) for i in sorted(scope.agency_ids))
+    return hashlib.sha256(ids.encode()).hexdigest()[:32]
+
+
+def cached(parts: tuple, scope: AgencyScope, compute: Callable[[], str]) -> str:
+    """`compute()` (a rendered fragment) from the cache when this generation has it."""
+    raw = ":".join(str(p) for p in parts)
+    key = f"cchc:figures:{generation()}:{scope_key(scope)}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
