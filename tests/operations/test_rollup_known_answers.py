@@ -102,6 +102,28 @@ def test_only_the_named_months_are_recomputed(setting):
     assert again[date(2022, 1, 1)] == (0, 0)  # not named: left alone
 
 
+def test_a_rerun_writes_only_what_changed(setting):
+    """Rows no longer produced go, changed rows take the new counts and run, and an unchanged
+    row is not rewritten (it keeps the run that last changed it)."""
+    run, procedure, agency = setting
+    rollup_years(agency_ids={agency.pk}, years={2022}, run=run)
+    later = ImportRun.objects.create(kind="dossiers", file_name="t2.csv")
+    Dossier.objects.filter(code="A").update(received_at=at(5, 3), finished_at=at(18, 3))
+    stale = DossierMonthly.objects.create(
+        agency=agency, procedure=Procedure.objects.create(code="P3", name="Đã hết"),
+        month=date(2022, 4, 1), source="dossiers", received=5, import_run=run,
+    )  # fmt: skip
+    rollup_years(agency_ids={agency.pk}, years={2022}, run=later)
+    assert not DossierMonthly.objects.filter(pk=stale.pk).exists()
+    runs = dict(
+        DossierMonthly.objects.filter(procedure=procedure).values_list("month", "import_run")
+    )
+    assert runs[date(2022, 1, 1)] == later.pk and runs[date(2022, 3, 1)] == later.pk  # A moved
+    assert runs[date(2022, 6, 1)] == run.pk  # only C and D open, as before: untouched
+    assert counts(agency, date(2022, 3, 1))["received"] == 1
+    assert counts(agency, date(2022, 1, 1))["received"] == 4
+
+
 @pytest.mark.parametrize(
     ("received", "finished", "until", "span"),
     [

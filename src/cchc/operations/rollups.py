@@ -41,27 +41,13 @@ def _month(field: str) -> TruncMonth:
     return TruncMonth(field, tzinfo=VN, output_field=DateField())
 
 
-def _upsert(select_qs, counters: list[str], *, run: ImportRun, month: date | None = None) -> None:
-    """INSERT the grouped SELECT as roll-up rows; on an existing dossier-sourced row, set
-    only `counters` (the other counters come from another statement)."""
+def _part(select_qs, counters: list[str]) -> tuple[str, list]:
+    """A grouped SELECT as one part of the roll-up: key columns and every counter, those it
+    does not count as 0."""
     sql, params = select_qs.query.sql_with_params()
-    month_sql = "%s" if month is not None else "s.month"
-    values = ", ".join(f"s.n_{c}" if c in counters else "0" for c in COUNTERS)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in counters)
-    # Identifiers come from this module's constants; every value is a bound parameter.
-    statement = (
-        f"INSERT INTO {TABLE} (agency_id, procedure_id, month, source, import_run_id, "  # noqa: S608
-        f"{', '.join(COUNTERS)}) "
-        f"SELECT s.agency_id, s.procedure_id, {month_sql}, %s, %s, {values} "
-        f"FROM ({sql}) s WHERE 1 = 1 "
-        f"ON CONFLICT (agency_id, procedure_id, month) DO UPDATE SET {updates} "
-        f"WHERE {TABLE}.source = %s"
-    )
-    head = [month] if month is not None else []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            statement, [*head, StatSource.DOSSIERS, run.pk, *params, StatSource.DOSSIERS]
-        )
+    values = ", ".join(f"s.n_{c} AS {c}" if c in counters else f"0 AS {c}" for c in COUNTERS)
+    part = f"SELECT s.agency_id, s.procedure_id, s.month, {values} FROM ({sql}) s"  # noqa: S608
+    return part, list(params)
 
 
 def _runs(months: list[date]) -> list[list[date]]:
@@ -86,14 +72,13 @@ def rollup_months(*, agency_ids: Iterable[int], months: Iterable[date], run: Imp
     caller names every month a change can reach: the month of receipt, the month of end of
     processing and every month end in between at which the dossier was open (see
     `open_span`). Each run of consecutive months costs one aggregation by month of receipt, one
-    by month of end and one per month end over the dossiers open then (index on finished_at)."""
+    by month of end and one per month end over the dossiers open then (index on finished_at);
+    their sums replace the stored rows, writing only the rows that changed."""
     agency_ids, months = sorted(set(agency_ids)), sorted({m.replace(day=1) for m in months})
     if not agency_ids or not months:
         return
-    DossierMonthly.objects.filter(
-        agency_id__in=agency_ids, month__in=months, source=StatSource.DOSSIERS
-    ).delete()
     base = Dossier.objects.filter(agency_id__in=agency_ids)
+    parts = []
     for run_months in _runs(months):
         start, end = month_bounds(run_months[0])[0], month_bounds(run_months[-1])[1]
         received = (
@@ -108,7 +93,7 @@ def rollup_months(*, agency_ids: Iterable[int], months: Iterable[date], run: Imp
             )
             .order_by()
         )
-        _upsert(received, ["received", "received_online", "with_fee", "paid_online"], run=run)
+        parts.append(_part(received, ["received", "received_online", "with_fee", "paid_online"]))
         finished = (
             base.filter(status__in=FINISHED, finished_at__gte=start, finished_at__lt=end)
             .annotate(month=_month("finished_at"))
@@ -121,17 +106,57 @@ def rollup_months(*, agency_ids: Iterable[int], months: Iterable[date], run: Imp
             )
             .order_by()
         )
-        _upsert(
-            finished,
-            ["finished", "finished_on_time", "finished_late", "results_digitized"],
-            run=run,
+        parts.append(
+            _part(finished, ["finished", "finished_on_time", "finished_late", "results_digitized"])
         )
-    _open_counts(agency_ids, months, run=run)
+    parts.append(_open_counts(agency_ids, months))
+    _write(parts, agency_ids=agency_ids, months=months, run=run)
 
 
-def _open_counts(agency_ids: list[int], months: list[date], *, run: ImportRun) -> None:
-    """The dossiers still open at each month's end (on time / overdue), for all `months` in
-    one statement: the dossiers joined to the month ends at which they were open."""
+NEW = "cchc_rollup_new"  # temporary table of one roll-up's rows
+
+
+def _write(parts: list[tuple[str, list]], *, agency_ids, months, run: ImportRun) -> None:
+    """Bring the dossier-sourced roll-up rows of `agency_ids` × `months` to the parts' sums
+    per (agency, procedure, month), writing only what changed: rows no longer produced are
+    deleted, rows whose counts differ are updated, new rows inserted; an unchanged row is not
+    touched (on a large history most rows of a month are). A row loaded as statistics (another
+    source) is left alone."""
+    union = " UNION ALL ".join(sql for sql, _params in parts)
+    sums = ", ".join(f"SUM(u.{c}) AS {c}" for c in COUNTERS)
+    counters = ", ".join(COUNTERS)
+    changed = (f"({', '.join(f'{TABLE}.{c}' for c in COUNTERS)}) <> "
+               f"({', '.join(f'excluded.{c}' for c in COUNTERS)})")  # fmt: skip
+    agencies, month_marks = ", ".join(["%s"] * len(agency_ids)), ", ".join(["%s"] * len(months))
+    adapt = connection.ops.adapt_datefield_value
+    # Identifiers come from this module's constants; every value is a bound parameter.
+    statements = [
+        (f"DROP TABLE IF EXISTS {NEW}", []),
+        (f"CREATE TEMPORARY TABLE {NEW} AS SELECT u.agency_id, u.procedure_id, u.month, {sums} "  # noqa: S608
+         f"FROM ({union}) u GROUP BY u.agency_id, u.procedure_id, u.month",
+         [p for _sql, ps in parts for p in ps]),
+        (f"DELETE FROM {TABLE} WHERE source = %s AND agency_id IN ({agencies}) "  # noqa: S608
+         f"AND month IN ({month_marks}) AND NOT EXISTS (SELECT 1 FROM {NEW} n "
+         f"WHERE n.agency_id = {TABLE}.agency_id AND n.procedure_id = {TABLE}.procedure_id "
+         f"AND n.month = {TABLE}.month)",
+         [StatSource.DOSSIERS, *agency_ids, *(adapt(m) for m in months)]),
+        (f"INSERT INTO {TABLE} (agency_id, procedure_id, month, source, import_run_id, "  # noqa: S608
+         f"{counters}) SELECT agency_id, procedure_id, month, %s, %s, {counters} FROM {NEW} "
+         f"WHERE 1 = 1 ON CONFLICT (agency_id, procedure_id, month) DO UPDATE SET "
+         f"{', '.join(f'{c} = excluded.{c}' for c in COUNTERS)}, "
+         f"import_run_id = excluded.import_run_id WHERE {TABLE}.source = %s AND {changed}",
+         [StatSource.DOSSIERS, run.pk, StatSource.DOSSIERS]),
+        (f"DROP TABLE {NEW}", []),
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        for statement, params in statements:
+            cursor.execute(statement, params)
+
+
+def _open_counts(agency_ids: list[int], months: list[date]) -> tuple[str, list]:
+    """The part counting the dossiers still open at each month's end (on time / overdue),
+    for all `months` at once: the dossiers joined to the month ends at which they were
+    open."""
     ops = connection.ops
     ends = [(ops.adapt_datefield_value(m), ops.adapt_datetimefield_value(month_bounds(m)[1]))
             for m in months]  # fmt: skip
@@ -146,29 +171,21 @@ def _open_counts(agency_ids: list[int], months: list[date], *, run: ImportRun) -
         f"SELECT {columns} FROM {dossier} WHERE {where} AND finished_at IS NULL "  # noqa: S608
         f"UNION ALL SELECT {columns} FROM {dossier} WHERE {where} AND finished_at >= %s"
     )
-    # Identifiers come from this module's constants; every value is a bound parameter.
-    statement = (
-        f"INSERT INTO {TABLE} (agency_id, procedure_id, month, source, import_run_id, "  # noqa: S608
-        f"{', '.join(COUNTERS)}) "
-        f"SELECT d.agency_id, d.procedure_id, m.month, %s, %s, "
-        + ", ".join(
-            "SUM(CASE WHEN d.due_at < m.month_end THEN 1 ELSE 0 END)" if c == "open_overdue"
-            else "SUM(CASE WHEN d.due_at IS NULL OR d.due_at >= m.month_end THEN 1 ELSE 0 END)"
-            if c == "open_on_time" else "0"
-            for c in COUNTERS
-        )
-        + f" FROM ({candidates}) d JOIN ({month_rows}) m ON d.received_at < m.month_end "
+    counts = {
+        "open_overdue": "SUM(CASE WHEN d.due_at < m.month_end THEN 1 ELSE 0 END)",
+        "open_on_time": "SUM(CASE WHEN d.due_at IS NULL OR d.due_at >= m.month_end "
+                        "THEN 1 ELSE 0 END)",
+    }  # fmt: skip
+    values = ", ".join(f"{counts.get(c, '0')} AS {c}" for c in COUNTERS)
+    sql = (
+        f"SELECT d.agency_id, d.procedure_id, m.month, {values} "  # noqa: S608
+        f"FROM ({candidates}) d JOIN ({month_rows}) m ON d.received_at < m.month_end "
         f"AND (d.finished_at IS NULL OR d.finished_at >= m.month_end) "
-        f"WHERE 1 = 1 GROUP BY d.agency_id, d.procedure_id, m.month "
-        f"ON CONFLICT (agency_id, procedure_id, month) DO UPDATE SET "
-        f"open_overdue = excluded.open_overdue, open_on_time = excluded.open_on_time "
-        f"WHERE {TABLE}.source = %s"
-    )  # fmt: skip
-    params = [StatSource.DOSSIERS, run.pk, *agency_ids, DossierStatus.WITHDRAWN,
-              *agency_ids, DossierStatus.WITHDRAWN, ends[0][1],
-              *[v for pair in ends for v in pair], StatSource.DOSSIERS]  # fmt: skip
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+        f"GROUP BY d.agency_id, d.procedure_id, m.month"
+    )
+    params = [*agency_ids, DossierStatus.WITHDRAWN, *agency_ids, DossierStatus.WITHDRAWN,
+              ends[0][1], *[v for pair in ends for v in pair]]  # fmt: skip
+    return sql, params
 
 
 def rollup_years(*, agency_ids: Iterable[int], years: Iterable[int], run: ImportRun) -> None:
