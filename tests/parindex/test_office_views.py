@@ -75,8 +75,12 @@ def test_index_shows_frameworks_to_the_office_and_leaders(
     body = page(client, reform_office, reverse("parindex:index")).content.decode()
     assert framework.title in body and "ví dụ minh họa" in body
     assert "Nhập bộ tiêu chí" in body and "Đang tự chấm: 3" in body
+    assert "dữ liệu mô phỏng" not in body
     body = page(client, leader, reverse("parindex:index")).content.decode()
     assert framework.title in body and "Nhập bộ tiêu chí" not in body
+    # A framework whose assessments the demo generated says so on the landing page.
+    Assessment.objects.filter(framework=framework).update(synthetic=True)
+    assert "dữ liệu mô phỏng" in page(client, leader, reverse("parindex:index")).content.decode()
 
 
 def test_index_lists_an_officers_own_assessments_only(client, dept_officer, opened):

@@ -178,7 +178,14 @@ def index(request: HttpRequest) -> HttpResponse:
     if province_wide:
         counts = selectors.status_counts(scope=scope)
         items = list(selectors.framework_list())
+        synthetic = set(
+            selectors.assessments(scope=scope)
+            .filter(synthetic=True)
+            .values_list("framework_id", flat=True)
+            .distinct()
+        )
         for framework in items:
+            framework.synthetic = framework.pk in synthetic
             framework.group_label = FrameworkGroup(framework.group).label
             framework.statuses = [
                 (label, STATUS_COLOURS[status], counts[framework.pk][status])
