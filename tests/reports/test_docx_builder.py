@@ -2,10 +2,6 @@
 where LibreOffice is installed (mandatory in CI), converted to PDF and read back again."""
 
 import io
-import os
-import shutil
-import subprocess
-import unicodedata
 from datetime import date
 from decimal import Decimal
 
@@ -28,6 +24,7 @@ from cchc.reports.docx_builder import (
     text_width_mm,
 )
 from cchc.reports.periods import report_period
+from tests.reports.libreoffice import text_through_libreoffice
 
 SIGNER = "Nguyễn Văn An"
 
@@ -401,47 +398,8 @@ def test_incomplete_reports_are_refused(changes, message):
 # --- LibreOffice: the file opens and its figures survive a conversion to PDF ------------------
 
 
-def _tool(*names: str) -> str:
-    for name in names:
-        path = shutil.which(name)
-        if path:
-            return path
-    if os.environ.get("CI"):
-        pytest.fail(
-            f"{' / '.join(names)} not found; CI must install LibreOffice (libreoffice-writer)"
-        )
-    pytest.skip(f"{' / '.join(names)} is not installed (apt-get install libreoffice-writer)")
-
-
-def _convert(soffice: str, source, target_format: str, outdir) -> None:
-    profile = (outdir / "lo-profile").as_uri()  # own profile: no clash with a running office
-    subprocess.run(  # noqa: S603 — fixed arguments, no shell
-        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", target_format,
-         "--outdir", str(outdir), str(source)],
-        check=True, timeout=120, capture_output=True,
-    )  # fmt: skip
-
-
-def _normalise(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
 def test_libreoffice_opens_it_and_the_pdf_carries_the_figures(docx_bytes, tmp_path):
-    soffice = _tool("soffice", "libreoffice")
-    source = tmp_path / "bao-cao-quy-1-2022.docx"
-    source.write_bytes(docx_bytes)
-    _convert(soffice, source, "pdf", tmp_path)
-    pdf = tmp_path / "bao-cao-quy-1-2022.pdf"
-    assert pdf.read_bytes().startswith(b"%PDF")
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext:
-        result = subprocess.run(  # noqa: S603
-            [pdftotext, "-layout", str(pdf), "-"], check=True, timeout=120, capture_output=True
-        )
-        text = _normalise(result.stdout.decode())
-    else:  # no poppler: read the text LibreOffice itself gets out of the file
-        _convert(soffice, source, "txt:Text (encoded):UTF8", tmp_path)
-        text = _normalise((tmp_path / "bao-cao-quy-1-2022.txt").read_text(encoding="utf-8-sig"))
+    text = text_through_libreoffice(docx_bytes, tmp_path, "bao-cao-quy-1-2022")
     for expected in [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",

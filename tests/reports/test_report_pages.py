@@ -12,6 +12,7 @@ from cchc.indicators.services import snapshots_refresh
 from cchc.operations.models import ImportRun, WorkRecordStat
 from cchc.organizations.models import Agency
 from cchc.reports.models import PeriodicReport
+from tests.reports.libreoffice import text_through_libreoffice
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def figures():
     snapshots_refresh(agency_ids=None, years=[2022])
 
 
-def test_quarterly_report_round_trip(client, dept_officer, reform_office, figures):
+def test_quarterly_report_round_trip(client, dept_officer, reform_office, figures, tmp_path):
     client.force_login(dept_officer)
     response = client.post(
         reverse("reports:report_open"), {"ky": "quarter", "nam": "2022", "so": "1"}
@@ -51,12 +52,23 @@ def test_quarterly_report_round_trip(client, dept_officer, reform_office, figure
                        {**narrative, "thao_tac": "tao"}).status_code == 302  # fmt: skip
     docx = client.get(reverse("reports:report_download", args=[report.pk, "docx"]))
     assert docx.status_code == 200
-    text = text_of(b"".join(docx.streaming_content))
+    content = b"".join(docx.streaming_content)
+    text = text_of(content)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "SỞ TƯ PHÁP" in text
     assert "Số: 05/BC-STP" in text and "quý I năm 2022" in text
     assert "Sở đã triển khai kịp thời kế hoạch CCHC." in text
     assert "43,75%" in text  # work records online Jan–Feb: 70 / 160 (cut-off 14/3 → to February)
     assert "dữ liệu mô phỏng" in text and "Nguyễn Văn A" in text
+    # The generated file opens in LibreOffice and its PDF carries the period's figures.
+    pdf_text = text_through_libreoffice(content, tmp_path)
+    for expected in [
+        "Số: 05/BC-STP",
+        "quý I năm 2022",
+        "43,75%",
+        "Nhiệm vụ theo lĩnh vực",
+        "Nguyễn Văn A",
+    ]:
+        assert expected in pdf_text, expected
     xlsx = client.get(reverse("reports:report_download", args=[report.pk, "xlsx"]))
     cells = [
         c

@@ -1,0 +1,54 @@
+"""Reading a generated .docx the way a user's office suite does: LibreOffice converts it to
+PDF (it must open without error) and the PDF's text is read back (poppler's pdftotext, or
+LibreOffice's own text export without poppler). `make test` installs LibreOffice; without it
+these tests skip locally and fail in CI."""
+
+import os
+import shutil
+import subprocess
+import unicodedata
+
+import pytest
+
+
+def _tool(*names: str) -> str:
+    for name in names:
+        path = shutil.which(name)
+        if path:
+            return path
+    if os.environ.get("CI"):
+        pytest.fail(
+            f"{' / '.join(names)} not found; CI must install LibreOffice (libreoffice-writer)"
+        )
+    pytest.skip(f"{' / '.join(names)} is not installed (apt-get install libreoffice-writer)")
+
+
+def _convert(soffice: str, source, target_format: str, outdir) -> None:
+    profile = (outdir / "lo-profile").as_uri()  # own profile: no clash with a running office
+    subprocess.run(  # noqa: S603 — fixed arguments, no shell
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", target_format,
+         "--outdir", str(outdir), str(source)],
+        check=True, timeout=120, capture_output=True,
+    )  # fmt: skip
+
+
+def normalise(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def text_through_libreoffice(docx: bytes, workdir, name: str = "bao-cao") -> str:
+    """The text of the PDF LibreOffice makes of `docx`, whitespace normalised."""
+    soffice = _tool("soffice", "libreoffice")
+    source = workdir / f"{name}.docx"
+    source.write_bytes(docx)
+    _convert(soffice, source, "pdf", workdir)
+    pdf = workdir / f"{name}.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext:
+        result = subprocess.run(  # noqa: S603
+            [pdftotext, "-layout", str(pdf), "-"], check=True, timeout=120, capture_output=True
+        )
+        return normalise(result.stdout.decode())
+    _convert(soffice, source, "txt:Text (encoded):UTF8", workdir)
+    return normalise((workdir / f"{name}.txt").read_text(encoding="utf-8-sig"))
