@@ -1,9 +1,9 @@
-from datetime import date
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from cchc.organizations.models import Agency
 from cchc.organizations.selectors import scope_for
@@ -100,13 +100,20 @@ def test_board_status_follows_the_lead_report_and_the_deadline(
 
 
 def test_who_has_not_reported(task, dept_officer):
-    since = timezone.now()
+    since = date(2022, 6, 1)
     silent = not_reported_since(plan=task.plan, since=since)
     assert [(a.code, len(t)) for a, t in silent] == [("12-STP", 1)]
-    services.task_report_progress(
+    report = services.task_report_progress(
         actor=dept_officer, task=task, status="in_progress", percent=1, text="x"
     )
+    # Sent at 00:30 on 01/06 in Vietnam (17:30 UTC the day before): it counts for June.
+    vn_half_past_midnight = datetime(2022, 6, 1, 0, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    ProgressReport.objects.filter(pk=report.pk).update(created_at=vn_half_past_midnight)
     assert not_reported_since(plan=task.plan, since=since) == []
+    ProgressReport.objects.filter(pk=report.pk).update(
+        created_at=vn_half_past_midnight - timedelta(hours=1)
+    )
+    assert [a.code for a, _t in not_reported_since(plan=task.plan, since=since)] == ["12-STP"]
 
 
 def test_progress_page_round_trip(client, task, dept_officer):

@@ -204,7 +204,13 @@ def not_reported_since(*, plan: Plan, since) -> list[tuple[Agency, list[Task]]]:
 
     from cchc.plans.models import ProgressReport, ProgressStatus
 
-    recent = ProgressReport.objects.filter(task=OuterRef("pk"), is_lead=True, created_at__gte=since)
+    from datetime import datetime, time
+
+    from cchc.core.calendar import LOCAL_TZ
+
+    # From the start of that day in Vietnam (a bare date would be compared in UTC: 07:00).
+    start = datetime.combine(since, time(), tzinfo=LOCAL_TZ)
+    recent = ProgressReport.objects.filter(task=OuterRef("pk"), is_lead=True, created_at__gte=start)
     done = ProgressReport.objects.filter(
         task=OuterRef("pk"), is_lead=True, status=ProgressStatus.DONE
     )
