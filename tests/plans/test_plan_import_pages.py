@@ -122,3 +122,65 @@ def test_bad_files_get_a_vietnamese_message_and_nothing_is_saved(office, name, c
 def test_review_without_draft_goes_back_to_upload(office):
     response = office.get(reverse("plans:plan_import_review"))
     assert response.url == reverse("plans:plan_import_upload")
+
+
+FIRST_TASK = "đảm bảo theo quy định của Bộ Nội vụ."
+NAMED_AGENCIES = " (chủ trì: Ban Điều phối Mặt Trăng; phối hợp: Sở Nội vụ, Hội Thiên văn học tỉnh)"
+
+
+def test_unmatched_agency_names_are_shown_as_warnings_beside_their_task(office):
+    text = SEED.decode("utf-8")
+    assert FIRST_TASK in text
+    text = text.replace(FIRST_TASK, FIRST_TASK + NAMED_AGENCIES, 1)
+    review = office.get(upload(office, "kh.txt", text.encode("utf-8")).url)
+    html = review.content.decode()
+    assert (
+        "Không tìm thấy cơ quan “Ban Điều phối Mặt Trăng” trong danh mục; nhiệm vụ sẽ chưa có "
+        "cơ quan chủ trì cho đến khi Sở Nội vụ phân công." in html
+    )
+    assert "Không tìm thấy cơ quan phối hợp “Hội Thiên văn học tỉnh” trong danh mục" in html
+    assert "Có 2 tên cơ quan trong văn bản không khớp" in html
+    task = next(f for f in review.context["tasks"].forms if FIRST_TASK in f.initial["text"])
+    assert task.initial["lead_agency"] is None
+    # The name that does match is still pre-selected, and gets no warning.
+    assert len(task.initial["coordinating_agencies"]) == 1
+    assert "“Sở Nội vụ” trong danh mục" not in html
+    # The warning sits with its task: inside the same task box, before the next one.
+    box = html[html.index(FIRST_TASK) :]
+    assert box.index("Ban Điều phối Mặt Trăng”") < box.index('name="nv-1-text"')
+
+    # Saving keeps the task, without the unknown lead agency, as the officer was told.
+    data = post_data(review)
+    data["plan-year"] = "2023"
+    saved = office.post(reverse("plans:plan_import_review"), data)
+    assert saved.status_code == 302
+    saved_task = Plan.objects.get(year=2023).tasks.get(text__contains=FIRST_TASK)
+    assert saved_task.lead_agency is None
+    assert saved_task.coordinating_agencies.count() == 1
+
+
+def test_a_target_added_in_the_blank_row_is_saved(office):
+    review = office.get(upload(office, "kh.txt", SEED).url)
+    targets = review.context["targets"]
+    blank = targets.initial_form_count()
+    assert len(targets.forms) == blank + 1  # one empty row to add a target
+    data = post_data(review)
+    data["plan-year"] = "2023"
+    data.update({
+        f"ct-{blank}-number": "9",
+        f"ct-{blank}-source_text": "Tối thiểu 60% hồ sơ được số hóa khi tiếp nhận.",
+        f"ct-{blank}-quantity": "hồ sơ được số hóa khi tiếp nhận",
+        f"ct-{blank}-comparator": "gte",
+        f"ct-{blank}-unit": "percent",
+        f"ct-{blank}-kind": "share",
+        f"ct-{blank}-value_all": "60",
+    })  # fmt: skip
+    saved = office.post(reverse("plans:plan_import_review"), data)
+    assert saved.status_code == 302, saved.context and saved.context["targets"].errors
+    plan = Plan.objects.get(year=2023)
+    assert plan.targets.count() == 12
+    added = plan.targets.get(number=9)
+    assert added.source_text == "Tối thiểu 60% hồ sơ được số hóa khi tiếp nhận."
+    assert added.quantity == "hồ sơ được số hóa khi tiếp nhận"
+    assert added.comparator == "gte" and added.unit == "percent" and added.kind == "share"
+    assert [(t.tier, int(t.value)) for t in added.thresholds.all()] == [("", 60)]

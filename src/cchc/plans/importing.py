@@ -72,6 +72,38 @@ def match_agency(name: str | None) -> Agency | None:
 
 
 @dataclass
+class TaskAgencies:
+    """The agencies a parsed task names, matched against the catalogue. A name that matches
+    no agency is kept as written in `unmatched_lead` / `unmatched_coordinating` so the review
+    page can warn about it instead of dropping it silently."""
+
+    lead: Agency | None = None
+    coordinating: list[Agency] = field(default_factory=list)
+    unmatched_lead: str = ""
+    unmatched_coordinating: list[str] = field(default_factory=list)
+
+
+def match_task_agencies(item: dict) -> TaskAgencies:
+    """Match a parsed task's lead and coordinating agency names (see plan_to_dict)."""
+    result = TaskAgencies()
+    lead_name = (item.get("lead_agency_name") or "").strip()
+    if lead_name:
+        result.lead = match_agency(lead_name)
+        if result.lead is None:
+            result.unmatched_lead = lead_name
+    for name in item.get("coordinating_agency_names") or []:
+        name = (name or "").strip()
+        if not name:
+            continue
+        agency = match_agency(name)
+        if agency is None:
+            result.unmatched_coordinating.append(name)
+        elif agency not in result.coordinating:
+            result.coordinating.append(agency)
+    return result
+
+
+@dataclass
 class DraftTarget:
     number: int
     part: str

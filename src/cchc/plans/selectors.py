@@ -200,13 +200,12 @@ def task_board(*, plan: Plan, scope, today: date) -> list[TaskRow]:
 def not_reported_since(*, plan: Plan, since) -> list[tuple[Agency, list[Task]]]:
     """Lead agencies that have tasks in `plan` without any lead report since `since`
     (the reform office's "who has not reported this period"); finished tasks are left out."""
-    from django.db.models import Exists, OuterRef
-
-    from cchc.plans.models import ProgressReport, ProgressStatus
-
     from datetime import datetime, time
 
+    from django.db.models import Exists, OuterRef
+
     from cchc.core.calendar import LOCAL_TZ
+    from cchc.plans.models import ProgressReport, ProgressStatus
 
     # From the start of that day in Vietnam (a bare date would be compared in UTC: 07:00).
     start = datetime.combine(since, time(), tzinfo=LOCAL_TZ)

@@ -303,14 +303,14 @@ def _draft_initial(draft: dict) -> dict:
     tasks = []
     for item in draft.get("tasks", []):
         area = importing.match_area(item.get("area_title", ""))
-        lead = importing.match_agency(item.get("lead_agency_name"))
-        coordinators = [
-            importing.match_agency(n) for n in item.get("coordinating_agency_names", [])
-        ]
+        agencies = importing.match_task_agencies(item)
         tasks.append({
             "area": area.pk if area else None, "text": item["text"],
-            "lead_agency": lead.pk if lead else None,
-            "coordinating_agencies": [a.pk for a in coordinators if a],
+            "lead_agency": agencies.lead.pk if agencies.lead else None,
+            "coordinating_agencies": [a.pk for a in agencies.coordinating],
+            # Not form fields: names the catalogue lacks, shown as warnings beside the task.
+            "unmatched_lead": agencies.unmatched_lead,
+            "unmatched_coordinating": agencies.unmatched_coordinating,
         })  # fmt: skip
     return {"header": header, "bases": bases, "targets": targets, "tasks": tasks}
 
@@ -370,6 +370,10 @@ def plan_import_review(request: HttpRequest) -> HttpResponse:
             "tasks": tasks,
             "formsets": [bases, targets, tasks],
             "warnings": draft.get("warnings", []),
+            "unmatched_agency_count": sum(
+                bool(t["unmatched_lead"]) + len(t["unmatched_coordinating"])
+                for t in initial["tasks"]
+            ),
             "file_name": draft.get("file_name", ""),
         },
     )
