@@ -27,3 +27,12 @@ def test_format_percent_keeps_no_data_distinct_from_zero():
     assert format_percent(None) == "—"
     assert format_percent(0) == "0%"
     assert format_percent(Decimal("86.29"), 2) == "86,29%"
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "expected"),
+    [(11, 2, "11,00"), (Decimal("11.25"), 2, "11,25"), (Decimal("1234.5"), 2, "1.234,50"),
+     (Decimal("0.125"), 2, "0,13"), (None, 2, "—")],
+)  # fmt: skip
+def test_format_number_fixed_keeps_the_decimals(value, places, expected):
+    assert format_number(value, places, fixed=True) == expected

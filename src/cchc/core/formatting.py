@@ -6,14 +6,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import numberformat
 
 
-def format_number(value: Decimal | int | float | None, places: int = 1) -> str:
+def format_number(
+    value: Decimal | int | float | None, places: int = 1, *, fixed: bool = False
+) -> str:
     """'.' for thousands, ',' for decimals, at most `places` decimals with trailing zeros
-    dropped (30 → "30", 15,50 → "15,5"). None means "no data" and shows as "—"."""
+    dropped (30 → "30", 15,50 → "15,5"); `fixed` keeps exactly `places` decimals, for columns
+    of scores that are read side by side (11 → "11,00"). None means "no data": "—"."""
     if value is None:
         return "—"
     rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    normalized = rounded.normalize()
-    if normalized == normalized.to_integral():
+    normalized = rounded if fixed else rounded.normalize()
+    if not fixed and normalized == normalized.to_integral():
         normalized = normalized.quantize(Decimal(1))
     return numberformat.format(
         normalized, decimal_sep=",", grouping=3, thousand_sep=".", force_grouping=True

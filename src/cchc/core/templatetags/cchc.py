@@ -11,6 +11,12 @@ def vn_number(value, places: int = 1) -> str:
 
 
 @register.filter
+def vn_fixed(value, places: int = 2) -> str:
+    """Exactly `places` decimals: score columns line up (11,00 beside 11,25)."""
+    return format_number(value, int(places), fixed=True)
+
+
+@register.filter
 def vn_percent(value, places: int = 1) -> str:
     return format_percent(value, int(places))
 
