@@ -4,6 +4,7 @@ import io
 from datetime import date
 
 import pytest
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
@@ -11,6 +12,7 @@ from openpyxl import load_workbook
 from cchc.indicators.services import snapshots_refresh
 from cchc.operations.models import ImportRun, WorkRecordStat
 from cchc.organizations.models import Agency
+from cchc.plans.models import Task
 from cchc.reports.models import PeriodicReport
 from tests.reports.libreoffice import text_through_libreoffice
 
@@ -122,6 +124,54 @@ def test_province_report_by_the_reform_office(client, reform_office):
         )
     )
     assert "ỦY BAN NHÂN DÂN" in text and "6 tháng đầu năm 2022" in text
+
+
+def test_the_stored_report_of_the_province_opens_in_libreoffice_with_its_figures(
+    client, reform_office, figures, tmp_path
+):
+    """Issue 5: the .docx generated from the database (the province's, so that Part II lists
+    the plan's tasks) is converted by LibreOffice and the PDF's text carries the period."""
+    client.force_login(reform_office)
+    client.post(reverse("reports:report_open"), {"ky": "quarter", "nam": "2022", "so": "1"})
+    report = PeriodicReport.objects.get()
+    assert report.agency.code == "12"
+    response = client.post(
+        reverse("reports:report_detail", args=[report.pk]),
+        {"number_symbol": "17/BC-UBND", "signing_authority": "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+         "signer_name": "Trần Văn B", "thao_tac": "tao"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    report.refresh_from_db()
+    with default_storage.open(report.docx_path, "rb") as stored:
+        pdf_text = text_through_libreoffice(stored.read(), tmp_path, "bao-cao-tinh-quy-1-2022")
+    for expected in [
+        "Số: 17/BC-UBND",
+        "Kết quả thực hiện công tác cải cách hành chính quý I năm 2022",
+        "số liệu đến hết tháng 02/2022",
+        "43,75%",  # work records online Jan–Feb, the province's only data: 70 / 160
+        "Nhiệm vụ lĩnh vực cải cách thể chế",
+        "Có 1 nhiệm vụ: 1 chưa triển khai.",
+        "Trần Văn B",
+    ]:
+        assert expected in pdf_text, expected
+
+    # A table row's cells wrap over several lines, which pdftotext lays side by side: each
+    # cell's words come back in order, with the neighbouring cells' words between them.
+    def in_order(words: str, text: str) -> bool:
+        remaining = iter(text.split())
+        return all(word in remaining for word in words.split())
+
+    target = pdf_text.split("Cổng dịch vụ công, Hệ thống", 1)[1].split("1. Công tác chỉ đạo")[0]
+    for cell in [
+        "Hồ sơ công việc được xử lý trên môi trường mạng",
+        "43,75%",
+        "Chưa đạt, dự báo đạt",
+    ]:
+        assert in_order(cell, target), cell
+    task = Task.objects.get(plan__year=2022, area__name="Cải cách thể chế")
+    row = pdf_text.split("Nhiệm vụ lĩnh vực cải cách thể chế", 1)[1].split("III. TỒN TẠI")[0]
+    for cell in [task.text, "Chưa triển khai"]:
+        assert in_order(cell, row), cell
 
 
 def test_generating_without_a_signer_says_what_is_missing(client, dept_officer):
