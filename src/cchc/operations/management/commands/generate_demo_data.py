@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from cchc.core.formatting import format_number
+from cchc.core.progress import progress_bar
 from cchc.operations.synthetic import generate, run_name
 
 
@@ -31,8 +32,9 @@ class Command(BaseCommand):
             raise CommandError("Số hồ sơ không được âm.")
         if not 2001 <= year <= timezone.localdate().year:
             raise CommandError("Năm phải từ 2001 đến năm hiện tại.")
-        self.stderr.style_func = None  # the progress bar is not an error: no red
-        summary = generate(seed=seed, year=year, dossiers=dossiers, progress=self._bar)
+        summary = generate(
+            seed=seed, year=year, dossiers=dossiers, progress=progress_bar(self.stderr)
+        )
         self.stderr.write("")
         self.stdout.write(f"Đã nạp {run_name(seed, year)}:")
         for kind in summary.kinds:
@@ -44,9 +46,3 @@ class Command(BaseCommand):
         if not summary.written:
             self.stdout.write("  Dữ liệu này đã có từ lần chạy trước; không có gì thay đổi.")
         self.stdout.write(f"Thời gian: {format_number(summary.seconds, 1)} giây.")
-
-    def _bar(self, percent: int, stage: str) -> None:
-        filled = percent * 30 // 100
-        bar = f"\r[{'#' * filled}{'.' * (30 - filled)}] {percent:3d}% {stage:<48}"
-        self.stderr.write(bar, ending="")
-        self.stderr.flush()

@@ -1,9 +1,9 @@
-import sys
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from cchc.core.progress import progress_bar
 from cchc.operations.imports import IMPORTERS
 from cchc.operations.models import ImportRun, ImportStatus
 from cchc.operations.services import import_create, import_execute
@@ -30,8 +30,8 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"Không có tệp {path}.")
         run = import_create(actor=actor, kind=kind, file_name=path.name, content=path.read_bytes())
-        run = import_execute(ImportRun.objects.get(pk=run.pk), progress=self._bar)
-        sys.stderr.write("\n")
+        run = import_execute(ImportRun.objects.get(pk=run.pk), progress=progress_bar(self.stderr))
+        self.stderr.write("")  # end the progress line
         if run.status != ImportStatus.DONE:
             for error in run.errors[:50]:
                 where = f"dòng {error['row']}" + (
@@ -43,9 +43,3 @@ class Command(BaseCommand):
             f"Xong: thêm {run.rows_created}, cập nhật {run.rows_updated}, "
             f"không đổi {run.rows_unchanged} (lần nạp số {run.pk})."
         )
-
-    @staticmethod
-    def _bar(percent: int, stage: str) -> None:
-        filled = percent * 30 // 100
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {percent:3d}% {stage:<24}")
-        sys.stderr.flush()

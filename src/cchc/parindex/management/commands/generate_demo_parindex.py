@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from cchc.core.formatting import format_number
+from cchc.core.progress import progress_bar
 from cchc.core.services import ServiceError
 from cchc.parindex.synthetic import DEFAULT_SEED, DEFAULT_YEAR, generate
 
@@ -30,9 +31,8 @@ class Command(BaseCommand):
     def handle(self, *args, seed, year, **options):
         if not 2001 <= year < timezone.localdate().year:
             raise CommandError("Năm đánh giá phải từ 2001 đến năm trước năm hiện tại.")
-        self.stderr.style_func = None  # the progress bar is not an error: no red
         try:
-            summary = generate(seed=seed, year=year, progress=self._bar)
+            summary = generate(seed=seed, year=year, progress=progress_bar(self.stderr))
         except (RuntimeError, ServiceError) as exc:
             self.stderr.write("")
             raise CommandError(str(exc)) from exc
@@ -55,9 +55,3 @@ class Command(BaseCommand):
         if not summary.written:
             self.stdout.write("  Dữ liệu này đã có từ lần chạy trước; không có gì thay đổi.")
         self.stdout.write(f"Thời gian: {format_number(summary.seconds, 1)} giây.")
-
-    def _bar(self, percent: int, stage: str) -> None:
-        filled = percent * 30 // 100
-        bar = f"\r[{'#' * filled}{'.' * (30 - filled)}] {percent:3d}% {stage:<48}"
-        self.stderr.write(bar, ending="")
-        self.stderr.flush()
