@@ -450,6 +450,7 @@ def test_a_question_returns_the_criterion_and_the_agency_answers(
     assert (answered.self_score, answered.returned_for_explanation) == (D("5.5"), False)
     body = page(client, assigned, stp)
     assert "Yêu cầu giải trình · tdinh" in body and "Giải trình · stp" in body
+    assert body.count("Đã bổ sung báo cáo") == 1  # in the conversation, not again above it
 
 
 # --- completing, finalising, reopening ----------------------------------------------------

@@ -53,6 +53,7 @@ from cchc.parindex.models import (
     Criterion,
     CriterionScore,
     Evidence,
+    MessageKind,
     Result,
     ScoringType,
 )
@@ -162,6 +163,15 @@ class Row:
     @property
     def is_computed(self) -> bool:
         return self.criterion.scoring_type == ScoringType.COMPUTED
+
+    @property
+    def own_explanation(self) -> str:
+        """The agency's explanation, unless it is an answer the conversation already shows."""
+        text = self.score.explanation
+        answered = any(
+            m.kind == MessageKind.ANSWER and m.text == text for m in self.score.messages.all()
+        )
+        return "" if answered else text
 
 
 def _row(
