@@ -110,6 +110,8 @@ def test_a_published_synthetic_year_through_the_workflow(
     lowered = [s for s in own if s.appraised_score is not None]
     assert lowered and all(s.appraised_score < s.self_score and s.appraisal_reason for s in lowered)
     assert all(s.history.filter(history_change_reason="Tự chấm điểm").exists() for s in own)
+    assert all(s.history.filter(history_change_reason="Thẩm định điểm").exists() for s in lowered)
+    assert all(s.version == (3 if s.appraised_score is not None else 2) for s in own)
     # Computed criteria: no indicator data for the year, so no value and no points.
     computed = [s for s in scores if s.criterion.scoring_type == ScoringType.COMPUTED]
     assert computed and all(s.indicator_value is None and s.self_score is None for s in computed)

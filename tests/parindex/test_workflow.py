@@ -17,6 +17,7 @@ from cchc.parindex.models import (
     Evidence,
     Framework,
     MessageKind,
+    SurveyScore,
 )
 from tests.factories import make_user
 from tests.parindex.conftest import AFTER_DEADLINE, BEFORE_DEADLINE, DEADLINE, YEAR, score_of
@@ -442,3 +443,201 @@ def test_evidence_is_removed_with_its_file_and_read_only_in_scope(
     assert not Evidence.objects.filter(pk=pk).exists()
     assert not default_storage.exists(stored)
     assert Evidence.history.filter(id=pk, history_type="-").get().history_user == dept_officer
+
+
+# --- sheets: many criteria in one call ----------------------------------------------------
+
+SHEET = {
+    "1.1": services.SelfScore(D("3.5"), " Ban hành ngày 20/12 "),
+    "1.2": services.SelfScore(D(1), "Không phát sinh", not_applicable=True),
+    "2.1": services.SelfScore(D(6)),
+    "2.2": services.SelfScore(None, "Số liệu của Trung tâm PVHCC"),  # computed: explained
+}
+
+
+def rows_of(assessment):
+    return {
+        s.criterion.code: (s.self_score, s.explanation, s.not_applicable, s.version)
+        for s in assessment.scores.select_related("criterion")
+    }
+
+
+def history_of(assessment):
+    rows = CriterionScore.history.filter(assessment=assessment).order_by("history_id")
+    return [
+        (r.criterion.code, r.history_user.username, r.history_change_reason, r.self_score,
+         r.version)
+        for r in rows.select_related("criterion", "history_user")
+    ]  # fmt: skip
+
+
+def test_a_self_assessment_sheet_is_saved_like_criterion_by_criterion(
+    dept_officer, opened, django_assert_max_num_queries
+):
+    one_by_one, sheet = opened["12-STP"], opened["12-SKHDT"]
+    for code, value in SHEET.items():
+        services.score_save(actor=dept_officer, score=score_of(one_by_one, code),
+                            self_score=value.self_score, explanation=value.explanation,
+                            not_applicable=value.not_applicable, now=BEFORE_DEADLINE)  # fmt: skip
+    officer = make_user("khdt", "12-SKHDT", "agency_officer")
+    # savepoint, assessment, membership, 2 to claim the rows, an UPDATE per distinct value
+    # (4 here), the history rows, release: what score_save spends on about one criterion
+    with django_assert_max_num_queries(11):
+        saved = services.self_scores_save(actor=officer, assessment=sheet, values=SHEET,
+                                          now=BEFORE_DEADLINE)  # fmt: skip
+    assert [s.criterion.code for s in saved] == ["1.1", "1.2", "2.1", "2.2"]
+    assert rows_of(sheet) == rows_of(one_by_one)
+    assert rows_of(sheet)["1.1"] == (D("3.5"), "Ban hành ngày 20/12", False, 2)
+    assert rows_of(sheet)["1.2"] == (None, "Không phát sinh", True, 2)
+    assert rows_of(sheet)["1.3"][3] == 1  # not in the sheet: untouched
+    # the same history: who, why, what, which version
+    mine = [row for row in history_of(sheet) if row[2] == "Tự chấm điểm"]
+    theirs = [row for row in history_of(one_by_one) if row[2] == "Tự chấm điểm"]
+    assert [(c, r, p, v) for c, _u, r, p, v in mine] == [(c, r, p, v) for c, _u, r, p, v in theirs]
+    assert {u for _c, u, *_ in mine} == {"khdt"}
+    assert CriterionScore.objects.get(pk=saved[0].pk).updated_at > sheet.created_at
+    assert services.submission_problems(sheet) == []
+    assert services.self_scores_save(actor=officer, assessment=sheet, values={}) == []
+
+
+def test_one_refused_value_and_nothing_of_the_sheet_is_written(dept_officer, stp):
+    before = (rows_of(stp), CriterionScore.history.count())
+    values = {
+        "1.1": (D("4.5"),),  # a plain tuple is a SelfScore
+        "1.2": services.SelfScore(D("2.75")),  # valid, but not written either
+        "1.3": services.SelfScore(D(2)),
+        "2.1": services.SelfScore(6.0),  # a float, not a Decimal
+        "2.2": services.SelfScore(D(3)),
+    }
+    with pytest.raises(ValidationError) as info:
+        services.self_scores_save(actor=dept_officer, assessment=stp, values=values,
+                                  now=BEFORE_DEADLINE)  # fmt: skip
+    messages = info.value.messages
+    assert messages[0] == "Tiêu chí 1.1: Điểm 4,5 vượt điểm tối đa 4 của tiêu chí."
+    assert messages[1] == "Tiêu chí 1.3 lấy điểm từ điều tra xã hội học; cơ quan không tự chấm."
+    assert messages[2].startswith("Tiêu chí 2.1: Điểm phải là số Decimal")
+    assert messages[3].startswith("Điểm tiêu chí 2.2 tính tự động từ số liệu")
+    assert len(messages) == 4
+    assert (rows_of(stp), CriterionScore.history.count()) == before
+    with pytest.raises(ValidationError, match=r"không có tiêu chí: 1, 9\.9"):
+        services.self_scores_save(actor=dept_officer, assessment=stp, now=BEFORE_DEADLINE,
+                                  values={"9.9": (D(1),), "1": (D(1),), "2.1": (D(1),)})  # fmt: skip
+    assert (rows_of(stp), CriterionScore.history.count()) == before
+
+
+def test_a_self_assessment_sheet_is_refused_like_score_save(
+    dept_officer, district_officer, reform_office, assigned, opened, stp
+):
+    sheet = {"1.1": (D(4),), "2.1": (D(5),)}
+    for user, assessment in ((dept_officer, opened["12-SKHDT"]), (district_officer, stp),
+                             (reform_office, stp), (assigned, stp)):  # fmt: skip
+        with pytest.raises(PermissionDenied):
+            services.self_scores_save(actor=user, assessment=assessment, values=sheet,
+                                      now=BEFORE_DEADLINE)  # fmt: skip
+    with pytest.raises(ValidationError) as info:  # the deadline: said once, not per criterion
+        services.self_scores_save(actor=dept_officer, assessment=stp, values=sheet,
+                                  now=AFTER_DEADLINE)  # fmt: skip
+    assert len(info.value.messages) == 1 and "Đã quá hạn tự chấm điểm" in info.value.messages[0]
+
+    # a stale version: refused with who changed it
+    read = score_of(stp, "1.1").version
+    services.score_save(actor=dept_officer, score=score_of(stp, "1.1"), self_score=D(3),
+                        now=BEFORE_DEADLINE)  # fmt: skip
+    with pytest.raises(ValidationError, match=r"Tiêu chí 1\.1 vừa được stp cập nhật lúc"):
+        services.self_scores_save(actor=dept_officer, assessment=stp, now=BEFORE_DEADLINE,
+                                  values={"1.1": services.SelfScore(D(4), version=read)})  # fmt: skip
+    assert score_of(stp, "1.1").self_score == D(3)
+
+    # returned: only the returned criteria; submitted: nothing
+    submitted(dept_officer, stp)
+    with pytest.raises(ValidationError, match="cơ quan không sửa được nữa"):
+        services.self_scores_save(actor=dept_officer, assessment=stp, values=sheet,
+                                  now=BEFORE_DEADLINE)  # fmt: skip
+    score = score_of(stp, "2.1")
+    services.return_for_explanation(actor=assigned, score=score, question="Báo cáo?",
+                                    version=score.version)  # fmt: skip
+    with pytest.raises(ValidationError) as info:
+        services.self_scores_save(actor=dept_officer, assessment=stp, values=sheet,
+                                  now=AFTER_DEADLINE)  # fmt: skip
+    assert info.value.messages == [
+        "Tiêu chí 1.1 không thuộc các tiêu chí được trả lại để giải trình."
+    ]
+    assert score_of(stp, "1.1").self_score == D("3.5")  # from `submitted`
+    [saved] = services.self_scores_save(actor=dept_officer, assessment=stp, now=AFTER_DEADLINE,
+                                        values={"2.1": (D("5.5"), "Đã bổ sung")})  # fmt: skip
+    assert (saved.self_score, saved.explanation) == (D("5.5"), "Đã bổ sung")
+
+
+def test_an_appraisal_sheet(dept_officer, assigned, appraiser, reform_office, opened, stp):
+    submitted(dept_officer, stp)  # 1.1: 3.5, 1.2: 2.75, 2.1: 5
+    read = {code: score_of(stp, code).version for code in ("1.1", "1.2", "2.1")}
+    history = CriterionScore.history.count()
+    with pytest.raises(ValidationError) as info:
+        services.appraisals_save(actor=assigned, assessment=stp, values={
+            "1.1": services.Appraisal(D(3), read["1.1"]),  # lower, without a reason
+            "1.2": services.Appraisal(D("2.75"), read["1.2"]),  # the same: no reason needed
+            "1.3": services.Appraisal(D(1), 1, "x"),  # survey
+            "2.1": services.Appraisal(D("4.3"), read["2.1"], "Thiếu"),  # 2 places, no step: ok
+        })  # fmt: skip
+    assert info.value.messages == [
+        "Tiêu chí 1.1: điểm thẩm định khác điểm tự chấm, cần ghi lý do.",
+        "Điểm điều tra xã hội học (tiêu chí 1.3) do Sở Nội vụ nạp, không thẩm định.",
+    ]
+    assert CriterionScore.history.count() == history
+    assert Assessment.objects.get(pk=stp.pk).status == S.SUBMITTED
+
+    saved = services.appraisals_save(actor=assigned, assessment=stp, values={
+        "1.1": services.Appraisal(D(3), read["1.1"], " Ban hành chậm "),
+        "2.1": (D("4.5"), read["2.1"], "Thiếu báo cáo"),
+    })  # fmt: skip
+    assert [(s.criterion.code, s.appraised_score, s.appraisal_reason, s.appraised_by,
+             s.version) for s in saved] == [
+        ("1.1", D(3), "Ban hành chậm", assigned, read["1.1"] + 1),
+        ("2.1", D("4.5"), "Thiếu báo cáo", assigned, read["2.1"] + 1),
+    ]  # fmt: skip
+    assert score_of(stp, "2.1").appraised_score == D("4.5")
+    assert Assessment.objects.get(pk=stp.pk).status == S.UNDER_APPRAISAL
+    last = score_of(stp, "1.1").history.first()
+    assert (last.history_user, last.history_change_reason, last.appraised_score) == (
+        assigned, "Thẩm định điểm", D(3)
+    )  # fmt: skip
+
+    # the version read is checked: a second appraiser with an old page is refused
+    with pytest.raises(ValidationError, match=r"Tiêu chí 1\.1 vừa được tdinh cập nhật"):
+        services.appraisals_save(actor=assigned, assessment=stp,
+                                 values={"1.1": (D(2), read["1.1"], "Sai")})  # fmt: skip
+    # other people, other agencies, other states: refused like appraisal_save
+    with pytest.raises(PermissionDenied):
+        services.appraisals_save(actor=dept_officer, assessment=stp, values={})
+    with pytest.raises(PermissionDenied, match="không được phân công thẩm định Sở Tài chính"):
+        services.appraisals_save(actor=appraiser, assessment=opened["12-STC"], values={})
+    with pytest.raises(ValidationError, match="“Đang tự chấm”; không thẩm định được"):
+        services.appraisals_save(actor=assigned, assessment=opened["12-SKHDT"],
+                                 values={"1.1": (D(1), 1, "x")})  # fmt: skip
+    services.appraisal_complete(actor=assigned, assessment=stp)
+    services.assessment_finalise(actor=reform_office, assessment=stp)
+    with pytest.raises(ValidationError, match="không thẩm định được"):
+        services.appraisals_save(actor=assigned, assessment=stp,
+                                 values={"1.1": (D(2), score_of(stp, "1.1").version, "x")})  # fmt: skip
+
+
+def test_a_survey_sheet_is_written_in_bulk_with_its_history(reform_office, framework, opened):
+    sheet = "agency,criterion,points\n12-STP,1.3,2.5\n12-STC,1.3,1\n12-SKHDT,1.3,3\n"
+    first = services.survey_import(actor=reform_office, framework=framework,
+                                   content=sheet.encode(), file_name="dot-1.csv")  # fmt: skip
+    changed = sheet.replace("12-STC,1.3,1", "12-STC,1.3,1.5")
+    again = services.survey_import(actor=reform_office, framework=framework,
+                                   content=changed.encode(), file_name="dot-2.csv")  # fmt: skip
+    assert (first.created, again.created, again.updated, again.unchanged) == (3, 0, 1, 2)
+    stc = SurveyScore.objects.get(agency__code="12-STC")
+    assert stc.points == D("1.5") and stc.updated_at > stc.created_at
+    assert [(h.history_type, h.points, h.history_user, h.history_change_reason)
+            for h in stc.history.order_by("history_id")] == [
+        ("+", D(1), reform_office, "Nạp điểm điều tra: dot-1.csv"),
+        ("~", D("1.5"), reform_office, "Nạp điểm điều tra: dot-2.csv"),
+    ]  # fmt: skip
+    assert SurveyScore.history.count() == 4
+    with pytest.raises(ValidationError):  # the note is checked like any field
+        services.survey_import(actor=reform_office, framework=framework, note="x" * 501,
+                               content=changed.replace("2.5", "2").encode(), file_name="a.csv")  # fmt: skip
+    assert SurveyScore.objects.get(agency__code="12-STP").points == D("2.5")

@@ -16,21 +16,29 @@ Nothing changes after finalisation except through `assessment_reopen`.
 Concurrency: every write to a CriterionScore raises its `version`. Writers that show a form
 pass the version they read; if the row changed meanwhile, the write is refused with a message
 saying who changed it and when, and nothing is written (a compare-and-set on the version, so
-it holds on every database)."""
+it holds on every database).
+
+Sheets: `self_scores_save` and `appraisals_save` take many criteria of one assessment at once
+and apply, criterion by criterion, the very checks of `score_save` and `appraisal_save`; all
+or nothing, with the same versions and history rows, in a few statements."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
+from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cchc.core.services import ServiceError, audited_save, deny
 from cchc.core.uploads import store_evidence
@@ -166,6 +174,69 @@ def _validate(value: Decimal, score: CriterionScore) -> Decimal:
         raise ServiceError(
             _("Tiêu chí %(code)s: %(error)s") % {"code": criterion.code, "error": exc}
         ) from exc
+
+
+def _claim_many(assessment: Assessment, versions: Mapping[str, int | None]) -> list[CriterionScore]:
+    """`_claim` for many criteria of one (locked) assessment, keyed by criterion code: every
+    row's version raised in one statement, then the rows read fresh, in the framework's
+    order. Raises ServiceError naming every unknown criterion and every row changed since
+    its version was read (a version of None is not checked); the caller's transaction, rolled
+    back by the error, undoes the raised versions."""
+    rows = CriterionScore.objects.filter(assessment=assessment, criterion__code__in=versions)
+    rows.update(version=F("version") + 1)
+    fresh = list(rows.select_related("criterion").order_by("criterion__order", "pk"))
+    unknown = sorted(set(versions) - {score.criterion.code for score in fresh})
+    if unknown:
+        raise ServiceError(
+            _("Phiếu đánh giá của %(agency)s không có tiêu chí: %(codes)s.")
+            % {"agency": assessment.agency, "codes": ", ".join(unknown)}
+        )
+    stale = []
+    for score in fresh:
+        score.assessment = assessment
+        read = versions[score.criterion.code]
+        if read is not None and score.version != read + 1:
+            stale.append(_stale_message(score))
+    if stale:
+        raise ServiceError(stale)
+    return fresh
+
+
+def _checked(errors: list[str], score: CriterionScore, check: Callable[[], None]) -> None:
+    """Run `check()` — the checks a single-criterion service makes, which set the new value
+    on the row — then the field checks of `full_clean` that need no query (the rows and
+    their references were just read); collect the messages, each naming its criterion, in
+    `errors`."""
+    try:
+        check()
+        score.clean_fields(exclude={"assessment", "criterion", "appraised_by"})
+    except ServiceError as exc:
+        errors.extend(exc.messages)
+    except ValidationError as exc:
+        errors.extend(
+            _("Tiêu chí %(code)s: %(error)s") % {"code": score.criterion.code, "error": message}
+            for message in exc.messages
+        )
+
+
+def _write_scores(
+    scores: list[CriterionScore], fields: list[str], *, actor: AbstractBaseUser, reason: str
+) -> None:
+    """Save the changed `fields` of claimed score rows — one UPDATE per distinct set of new
+    values (about five for a sheet of the demo) — and their history rows (who,
+    why) with one INSERT: what `audited_save` records row by row. The versions were raised by
+    `_claim_many`; the database checks the constraints."""
+    stamp = timezone.now()
+    groups: dict[tuple, list[int]] = {}
+    for score in scores:
+        score.updated_at = stamp
+        groups.setdefault(tuple(getattr(score, name) for name in fields), []).append(score.pk)
+    for values, pks in groups.items():
+        changes = dict(zip(fields, values, strict=True))
+        CriterionScore.objects.filter(pk__in=pks).update(**changes, updated_at=stamp)
+    CriterionScore.history.bulk_history_create(
+        scores, update=True, default_user=actor, default_change_reason=reason
+    )
 
 
 # --- frameworks ---------------------------------------------------------------------------
@@ -326,6 +397,51 @@ def _check_agency_can_edit(assessment: Assessment, score: CriterionScore, *, now
     )
 
 
+class SelfScore(NamedTuple):
+    """One criterion of a self-assessment, as `score_save` takes it; `version` is the
+    version the agency read (None: not checked)."""
+
+    self_score: Decimal | None
+    explanation: str = ""
+    not_applicable: bool = False
+    version: int | None = None
+
+
+def _apply_self_score(
+    assessment: Assessment, score: CriterionScore, value: SelfScore, *, now: datetime
+) -> None:
+    """Check a self-score against the assessment's state and the criterion's rules, and set
+    it on the (claimed) row; ServiceError naming the criterion otherwise. Shared by
+    `score_save` and `self_scores_save`."""
+    _check_agency_can_edit(assessment, score, now=now)
+    criterion = score.criterion
+    self_score = value.self_score
+    if criterion.scoring_type == ScoringType.SURVEY:
+        raise ServiceError(
+            _("Tiêu chí %(code)s lấy điểm từ điều tra xã hội học; cơ quan không tự chấm.")
+            % {"code": criterion.code}
+        )
+    if value.not_applicable:
+        self_score = (
+            None if criterion.scoring_type == ScoringType.SELF_ASSESSED else score.self_score
+        )
+    elif criterion.scoring_type == ScoringType.COMPUTED:
+        if self_score is not None and self_score != score.self_score:
+            raise ServiceError(
+                _(
+                    "Điểm tiêu chí %(code)s tính tự động từ số liệu; cơ quan chỉ ghi giải trình "
+                    "hoặc đánh dấu không áp dụng."
+                )
+                % {"code": criterion.code}
+            )
+        self_score = score.self_score
+    elif self_score is not None:
+        self_score = _validate(self_score, score)
+    score.self_score = self_score
+    score.not_applicable = value.not_applicable
+    score.explanation = value.explanation.strip()
+
+
 @transaction.atomic
 def score_save(
     *,
@@ -343,34 +459,42 @@ def score_save(
     assessment = _locked_assessment(score.assessment)
     _require_officer_of(actor, assessment)
     score = _claim(score, version)
-    _check_agency_can_edit(assessment, score, now=_now(now))
-    criterion = score.criterion
-    if criterion.scoring_type == ScoringType.SURVEY:
-        raise ServiceError(
-            _("Tiêu chí %(code)s lấy điểm từ điều tra xã hội học; cơ quan không tự chấm.")
-            % {"code": criterion.code}
-        )
-    if not_applicable:
-        self_score = (
-            None if criterion.scoring_type == ScoringType.SELF_ASSESSED else score.self_score
-        )
-    elif criterion.scoring_type == ScoringType.COMPUTED:
-        if self_score is not None and self_score != score.self_score:
-            raise ServiceError(
-                _(
-                    "Điểm tiêu chí %(code)s tính tự động từ số liệu; cơ quan chỉ ghi giải trình "
-                    "hoặc đánh dấu không áp dụng."
-                )
-                % {"code": criterion.code}
-            )
-        self_score = score.self_score
-    elif self_score is not None:
-        self_score = _validate(self_score, score)
-    score.self_score = self_score
-    score.not_applicable = not_applicable
-    score.explanation = explanation.strip()
+    _apply_self_score(assessment, score, SelfScore(self_score, explanation, not_applicable),
+                      now=_now(now))  # fmt: skip
     audited_save(score, actor=actor, reason=_("Tự chấm điểm"))
     return score
+
+
+@transaction.atomic
+def self_scores_save(
+    *,
+    actor: AbstractBaseUser,
+    assessment: Assessment,
+    values: Mapping[str, SelfScore | tuple],
+    now: datetime | None = None,
+) -> list[CriterionScore]:
+    """`score_save` for many criteria of one assessment at once, keyed by criterion code: a
+    whole self-assessment sheet. The same checks, criterion by criterion; all or nothing —
+    if any value is refused nothing is written and the message lists every criterion
+    refused. Each row saved gets its version raised and a history row "Tự chấm điểm" with
+    the actor, as with `score_save`; the statements grow with the distinct values, not with
+    the criteria. Returns the rows saved, in the framework's order."""
+    assessment = _locked_assessment(assessment)
+    _require_officer_of(actor, assessment)
+    items = {code: SelfScore(*value) for code, value in values.items()}
+    if not items:
+        return []
+    scores = _claim_many(assessment, {code: item.version for code, item in items.items()})
+    now = _now(now)
+    errors: list[str] = []
+    for score in scores:
+        item = items[score.criterion.code]
+        _checked(errors, score, partial(_apply_self_score, assessment, score, item, now=now))
+    if errors:
+        raise ServiceError(list(dict.fromkeys(errors)))
+    _write_scores(scores, ["self_score", "not_applicable", "explanation"], actor=actor,
+                  reason=_("Tự chấm điểm"))  # fmt: skip
+    return scores
 
 
 @transaction.atomic
@@ -509,6 +633,62 @@ def appraiser_unassign(*, actor: AbstractBaseUser, assignment: AppraisalAssignme
     assignment.delete()
 
 
+class Appraisal(NamedTuple):
+    """One criterion of an appraisal, as `appraisal_save` takes it: the appraised score
+    (None clears it), the version the appraiser read, the reason where it differs from the
+    self-score, and "not applicable" (None leaves it)."""
+
+    appraised_score: Decimal | None
+    version: int
+    reason: str = ""
+    not_applicable: bool | None = None
+
+
+def _require_appraisable(assessment: Assessment) -> None:
+    if assessment.status not in APPRAISABLE:
+        raise ServiceError(
+            _("Phiếu đánh giá đang ở trạng thái “%(s)s”; không thẩm định được.")
+            % {"s": assessment.get_status_display()}
+        )
+
+
+def _apply_appraisal(score: CriterionScore, value: Appraisal, *, actor: AbstractBaseUser) -> None:
+    """Check an appraised score against the criterion's rules and set it on the (claimed)
+    row; ServiceError naming the criterion otherwise. Shared by `appraisal_save` and
+    `appraisals_save`."""
+    criterion = score.criterion
+    if criterion.scoring_type == ScoringType.SURVEY:
+        raise ServiceError(
+            _("Điểm điều tra xã hội học (tiêu chí %(code)s) do Sở Nội vụ nạp, không thẩm định.")
+            % {"code": criterion.code}
+        )
+    if score.returned_for_explanation:
+        raise ServiceError(
+            _("Tiêu chí %(code)s đang chờ cơ quan giải trình.") % {"code": criterion.code}
+        )
+    appraised_score, not_applicable = value.appraised_score, value.not_applicable
+    if appraised_score is not None:
+        appraised_score = _validate(appraised_score, score)
+    reason = value.reason.strip()
+    differs = appraised_score is not None and appraised_score != score.self_score
+    flips = not_applicable is not None and not_applicable != score.not_applicable
+    if (differs or flips) and not reason:
+        raise ServiceError(
+            _("Tiêu chí %(code)s: điểm thẩm định khác điểm tự chấm, cần ghi lý do.")
+            % {"code": criterion.code}
+        )
+    score.appraised_score = appraised_score
+    score.appraisal_reason = reason
+    score.appraised_by = actor
+    if not_applicable is not None:
+        score.not_applicable = not_applicable
+
+
+def _appraisal_started(assessment: Assessment, *, actor: AbstractBaseUser) -> None:
+    if assessment.status == S.SUBMITTED:
+        _set_status(assessment, S.UNDER_APPRAISAL, actor=actor, reason=_("Bắt đầu thẩm định"))
+
+
 @transaction.atomic
 def appraisal_save(
     *,
@@ -525,41 +705,45 @@ def appraisal_save(
     None clears the appraised score (the self-score counts again)."""
     assessment = _locked_assessment(score.assessment)
     _require_assigned_appraiser(actor, assessment)
-    if assessment.status not in APPRAISABLE:
-        raise ServiceError(
-            _("Phiếu đánh giá đang ở trạng thái “%(s)s”; không thẩm định được.")
-            % {"s": assessment.get_status_display()}
-        )
+    _require_appraisable(assessment)
     score = _claim(score, version)
-    criterion = score.criterion
-    if criterion.scoring_type == ScoringType.SURVEY:
-        raise ServiceError(
-            _("Điểm điều tra xã hội học (tiêu chí %(code)s) do Sở Nội vụ nạp, không thẩm định.")
-            % {"code": criterion.code}
-        )
-    if score.returned_for_explanation:
-        raise ServiceError(
-            _("Tiêu chí %(code)s đang chờ cơ quan giải trình.") % {"code": criterion.code}
-        )
-    if appraised_score is not None:
-        appraised_score = _validate(appraised_score, score)
-    reason = reason.strip()
-    differs = appraised_score is not None and appraised_score != score.self_score
-    flips = not_applicable is not None and not_applicable != score.not_applicable
-    if (differs or flips) and not reason:
-        raise ServiceError(
-            _("Tiêu chí %(code)s: điểm thẩm định khác điểm tự chấm, cần ghi lý do.")
-            % {"code": criterion.code}
-        )
-    score.appraised_score = appraised_score
-    score.appraisal_reason = reason
-    score.appraised_by = actor
-    if not_applicable is not None:
-        score.not_applicable = not_applicable
+    _apply_appraisal(score, Appraisal(appraised_score, version, reason, not_applicable),
+                     actor=actor)  # fmt: skip
     audited_save(score, actor=actor, reason=_("Thẩm định điểm"))
-    if assessment.status == S.SUBMITTED:
-        _set_status(assessment, S.UNDER_APPRAISAL, actor=actor, reason=_("Bắt đầu thẩm định"))
+    _appraisal_started(assessment, actor=actor)
     return score
+
+
+@transaction.atomic
+def appraisals_save(
+    *,
+    actor: AbstractBaseUser,
+    assessment: Assessment,
+    values: Mapping[str, Appraisal | tuple],
+) -> list[CriterionScore]:
+    """`appraisal_save` for many criteria of one assessment at once, keyed by criterion code.
+    The same checks, criterion by criterion (every version must still be the one read); all
+    or nothing — if any value is refused nothing is written and the message lists every
+    criterion refused. Each row saved gets its version raised and a history row "Thẩm định
+    điểm" with the actor; the statements grow with the distinct values, not with the
+    criteria. Returns the rows saved, in the framework's order."""
+    assessment = _locked_assessment(assessment)
+    _require_assigned_appraiser(actor, assessment)
+    _require_appraisable(assessment)
+    items = {code: Appraisal(*value) for code, value in values.items()}
+    if not items:
+        return []
+    scores = _claim_many(assessment, {code: item.version for code, item in items.items()})
+    errors: list[str] = []
+    for score in scores:
+        item = items[score.criterion.code]
+        _checked(errors, score, partial(_apply_appraisal, score, item, actor=actor))
+    if errors:
+        raise ServiceError(list(dict.fromkeys(errors)))
+    _write_scores(scores, ["appraised_score", "appraisal_reason", "appraised_by",
+                           "not_applicable"], actor=actor, reason=_("Thẩm định điểm"))  # fmt: skip
+    _appraisal_started(assessment, actor=actor)
+    return scores
 
 
 @transaction.atomic
@@ -694,6 +878,9 @@ def survey_import(
         (s.agency_id, s.criterion_id): s
         for s in SurveyScore.objects.filter(criterion__framework=framework)
     }
+    created: list[SurveyScore] = []
+    updated: list[SurveyScore] = []
+    stamp = timezone.now()
     for row in rows:
         current = existing.get((row.agency.pk, row.criterion.pk))
         if current is not None and current.points == row.points and current.note == row.note:
@@ -701,11 +888,23 @@ def survey_import(
             continue
         if current is None:
             current = SurveyScore(agency=row.agency, criterion=row.criterion)
-            result.created += 1
+            created.append(current)
         else:
-            result.updated += 1
+            current.updated_at = stamp
+            updated.append(current)
         current.points, current.note = row.points, row.note or note
-        audited_save(current, actor=actor, reason=_("Nạp điểm điều tra: %(r)s") % {"r": reason})
+        # full_clean's field checks; the agencies and criteria come from the database, one
+        # row per agency and criterion is kept by `existing` and the parser's duplicate check
+        current.clean_fields(exclude={"agency", "criterion"})
+    # In bulk, with the history rows audited_save would leave (a sheet has ~1,000 rows).
+    why = _("Nạp điểm điều tra: %(r)s") % {"r": reason}
+    if created:
+        bulk_create_with_history(created, SurveyScore, default_user=actor,
+                                 default_change_reason=why)  # fmt: skip
+    if updated:
+        bulk_update_with_history(updated, SurveyScore, ["points", "note", "updated_at"],
+                                 default_user=actor, default_change_reason=why)  # fmt: skip
+    result.created, result.updated = len(created), len(updated)
     return result
 
 

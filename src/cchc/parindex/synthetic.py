@@ -17,6 +17,10 @@ frameworks (departments, district UBND, commune UBND) and walks the real workflo
   and penalty points with their reasons, finalises every assessment, computes and publishes
   the results in March (publication refreshes PAR_INDEX_COVERAGE after the commit).
 
+The officer's self-scores and the appraiser's scores go in as one sheet per assessment
+(`services.self_scores_save`, `services.appraisals_save`): the checks, versions and history
+rows of `score_save` and `appraisal_save`, criterion by criterion, in a few statements.
+
 Computed criteria keep what the indicators give for the year (the service pre-fills them
 when opening); with no data they stay empty and count 0 points — nothing is invented.
 
@@ -322,11 +326,10 @@ class _Generator:
             habits[agency.pk] = (diligence, rng.uniform(*STRICTNESS), satisfaction)
             submitted = self.moment(1, rng.randint(4, 27), rng.randint(8, 16), rng.randrange(60))
             officer = self.officer(agency)
-            saved = []
+            sheet = {}
             for score in scores[assessment.pk]:
                 criterion = score.criterion
                 if criterion.scoring_type != ScoringType.SELF_ASSESSED:
-                    saved.append(score)
                     continue
                 unit, units = _units(criterion.max_points, criterion.step)
                 if rng.random() < diligence or units == 0:
@@ -334,12 +337,10 @@ class _Generator:
                 else:
                     claimed = rng.randint(units // 3, units - 1)
                 explanation = EXPLANATION if criterion.evidence_required else ""
-                saved.append(
-                    services.score_save(
-                        actor=officer, score=score, self_score=unit * claimed,
-                        explanation=explanation, now=submitted,
-                    )
-                )  # fmt: skip
+                sheet[criterion.code] = services.SelfScore(unit * claimed, explanation,
+                                                           version=score.version)  # fmt: skip
+            saved = services.self_scores_save(actor=officer, assessment=assessment, values=sheet,
+                                              now=submitted)  # fmt: skip
             scores[assessment.pk] = saved
             services.assessment_submit(actor=officer, assessment=assessment, now=submitted)
             self.tick(f"{label}: tự chấm {agency.code}")
@@ -352,6 +353,7 @@ class _Generator:
             appraiser = second if agency.pk == demo_agency_id else demo
             services.appraiser_assign(actor=office, appraiser=appraiser, agency=agency,
                                       framework=framework)  # fmt: skip
+            lowered = {}
             for score in scores[assessment.pk]:
                 criterion = score.criterion
                 if criterion.scoring_type != ScoringType.SELF_ASSESSED:
@@ -359,11 +361,12 @@ class _Generator:
                 if score.self_score == 0 or rng.random() >= strictness:
                     continue  # accepted: a self-score the appraiser leaves alone counts
                 unit, _ = _units(criterion.max_points, criterion.step)
-                lowered = max(Decimal(0), score.self_score - unit * rng.choice((1, 1, 2)))
-                services.appraisal_save(
-                    actor=appraiser, score=score, appraised_score=lowered, version=score.version,
-                    reason=rng.choice(LOWERED_REASONS),
-                )  # fmt: skip
+                points = max(Decimal(0), score.self_score - unit * rng.choice((1, 1, 2)))
+                lowered[criterion.code] = services.Appraisal(
+                    points, score.version, reason=rng.choice(LOWERED_REASONS)
+                )
+            if lowered:
+                services.appraisals_save(actor=appraiser, assessment=assessment, values=lowered)
             appraised_at = self.moment(2, rng.randint(10, 26), rng.randint(8, 16),
                                        rng.randrange(60))  # fmt: skip
             services.appraisal_complete(actor=appraiser, assessment=assessment, now=appraised_at)
