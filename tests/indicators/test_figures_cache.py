@@ -76,3 +76,42 @@ def test_a_rolled_back_refresh_bumps_nothing():
         snapshots_refresh(agency_ids=None, years=[2022])
         raise RuntimeError
     assert generation() == before
+
+
+def test_a_page_served_from_the_cache_costs_three_queries(client, reform_office):
+    """Session, the user with its membership (MembershipBackend), the generation: the plan,
+    the data-through month and the figures come from the cache of that generation."""
+    received(7)
+    client.force_login(reform_office)
+    target = Target.objects.get(plan__year=2022, indicator_code="ONLINE_DOSSIER_SHARE")
+    for url in (
+        reverse("indicators:dashboard"),
+        reverse("indicators:target_detail", args=[target.pk]),
+    ):
+        client.get(url)
+        with CaptureQueriesContext(transaction.get_connection()) as again:
+            assert client.get(url).status_code == 200
+        tables = [q["sql"].split(" FROM ")[1].split()[0] for q in again.captured_queries]
+        assert tables == ['"django_session"', '"auth_user"', '"indicators_figuresgeneration"']
+        assert "organizations_membership" in again.captured_queries[1]["sql"]
+
+
+def test_an_edited_plan_shows_at_once(client, reform_office):
+    received(7)
+    client.force_login(reform_office)
+    url = reverse("indicators:dashboard")
+    assert "Kế hoạch cải cách hành chính tỉnh Lai Châu" in client.get(url).content.decode()
+    plan = Target.objects.get(plan__year=2022, indicator_code="ONLINE_DOSSIER_SHARE").plan
+    plan.title = "Kế hoạch đã sửa tên"
+    plan.save()
+    assert "Kế hoạch đã sửa tên" in client.get(url).content.decode()
+
+
+def test_a_removed_membership_takes_effect_on_the_next_request(client, dept_officer):
+    """The membership comes with the user of each request, never from the cache."""
+    received(7)
+    client.force_login(dept_officer)
+    url = reverse("indicators:dashboard")
+    assert client.get(url).status_code == 200
+    dept_officer.membership.delete()
+    assert client.get(url).status_code == 404

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db.models import F
@@ -18,6 +19,8 @@ from cchc.indicators.models import FiguresGeneration
 from cchc.organizations.scope import AgencyScope
 
 TIMEOUT = 3600  # seconds; entries of older generations expire unread
+_MISSING = object()
+T = TypeVar("T")
 
 
 def generation() -> int:
@@ -38,12 +41,32 @@ def scope_key(scope: AgencyScope) -> str:
     return hashlib.sha256(ids.encode()).hexdigest()[:32]
 
 
-def cached(parts: tuple, scope: AgencyScope, compute: Callable[[], str]) -> str:
-    """`compute()` (a rendered fragment) from the cache when this generation has it."""
+def _key(kind: str, gen: int, scope: str, parts: tuple) -> str:
     raw = ":".join(str(p) for p in parts)
-    key = f"cchc:figures:{generation()}:{scope_key(scope)}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+    return f"cchc:{kind}:{gen}:{scope}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+
+
+def cached(
+    parts: tuple, scope: AgencyScope, compute: Callable[[], str], *, gen: int | None = None
+) -> str:
+    """`compute()` (a rendered fragment) from the cache when this generation has it. `gen`:
+    the generation the request read (read here when not given)."""
+    gen = generation() if gen is None else gen
+    key = _key("figures", gen, scope_key(scope), parts)
     value = cache.get(key)
     if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
+def remembered(parts: tuple, compute: Callable[[], T], *, gen: int) -> T:
+    """`compute()` — a value the same for every user, such as a plan or a target with its
+    thresholds (picklable; None is kept too) — from the cache when generation `gen` has it.
+    Only for values whose every change bumps the generation."""
+    key = _key("shared", gen, "-", parts)
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
         value = compute()
         cache.set(key, value, TIMEOUT)
     return value

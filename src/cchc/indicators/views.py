@@ -1,5 +1,6 @@
 import json
 from datetime import date
+from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,22 +26,31 @@ STATUS_LABELS = {
 }
 
 
-def _plan(request: HttpRequest) -> Plan:
+def _plan(request: HttpRequest, gen: int) -> Plan:
     if membership_of(request.user) is None:
         raise Http404
     year = request.GET.get("nam")
-    plans = Plan.objects.all()
-    plan = plans.filter(year=year).first() if year and year.isdigit() else None
-    if plan is None:
-        pk = plan_selectors.current_plan_id(today=timezone.localdate())
-        plan = plans.filter(pk=pk).first()
+    year = year if year and year.isdigit() else None
+    today = timezone.localdate()
+
+    def find() -> Plan | None:
+        plans = Plan.objects.all()
+        plan = plans.filter(year=year).first() if year else None
+        if plan is None:
+            pk = plan_selectors.current_plan_id(today=today)
+            plan = plans.filter(pk=pk).first()
+        return plan
+
+    plan = figures_cache.remembered(("plan", year, today), find, gen=gen)
     if plan is None:
         raise Http404
     return plan
 
 
-def _through(request: HttpRequest, plan: Plan) -> date | None:
-    last = dashboard.data_through(plan.year)
+def _through(request: HttpRequest, plan: Plan, gen: int) -> date | None:
+    last = figures_cache.remembered(
+        ("through", plan.year), partial(dashboard.data_through, plan.year), gen=gen
+    )
     month = request.GET.get("thang")
     if month and month.isdigit() and 1 <= int(month) <= 12:
         chosen = date(plan.year, int(month), 1)
@@ -50,8 +60,9 @@ def _through(request: HttpRequest, plan: Plan) -> date | None:
 
 @login_required
 def targets_dashboard(request: HttpRequest) -> HttpResponse:
-    plan = _plan(request)
-    through = _through(request, plan)
+    gen = figures_cache.generation()
+    plan = _plan(request, gen)
+    through = _through(request, plan, gen)
     scope, membership = scope_for(request.user), membership_of(request.user)
 
     def figures() -> str:
@@ -70,15 +81,17 @@ def targets_dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "indicators/dashboard.html",
-        {"plan": plan, "figures": mark_safe(figures_cache.cached(parts, scope, figures))},  # noqa: S308 — our own rendered template
+        {"plan": plan, "figures": mark_safe(figures_cache.cached(parts, scope, figures, gen=gen))},  # noqa: S308 — our own rendered template
     )
 
 
-def _target(request: HttpRequest, pk: int) -> Target:
+def _target(request: HttpRequest, pk: int, gen: int) -> Target:
     if membership_of(request.user) is None:
         raise Http404
-    target = (
-        Target.objects.select_related("plan").prefetch_related("thresholds").filter(pk=pk).first()
+    target = figures_cache.remembered(
+        ("target", pk),
+        Target.objects.select_related("plan").prefetch_related("thresholds").filter(pk=pk).first,
+        gen=gen,
     )
     if target is None or target.indicator_code not in INDICATORS:
         raise Http404
@@ -87,8 +100,9 @@ def _target(request: HttpRequest, pk: int) -> Target:
 
 @login_required
 def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    target = _target(request, pk)
-    through = _through(request, target.plan)
+    gen = figures_cache.generation()
+    target = _target(request, pk, gen)
+    through = _through(request, target.plan, gen)
     scope = scope_for(request.user)
     sort = request.GET.get("sap_xep", "ma")
     if sort not in {"ma", "ty_le", "ty_le_giam"}:
@@ -132,7 +146,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
 
-    html = figures_cache.cached(("target", target.pk, through, sort), scope, figures)
+    html = figures_cache.cached(("target", target.pk, through, sort), scope, figures, gen=gen)
     return render(
         request,
         "indicators/target_detail.html",
@@ -142,8 +156,9 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def target_agencies_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    target = _target(request, pk)
-    through = _through(request, target.plan)
+    gen = figures_cache.generation()
+    target = _target(request, pk, gen)
+    through = _through(request, target.plan, gen)
     indicator = INDICATORS[target.indicator_code]
     rows = per_agency(
         target.indicator_code, scope=scope_for(request.user), year=target.plan.year, through=through

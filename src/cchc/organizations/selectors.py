@@ -13,14 +13,20 @@ PROVINCE_WIDE_ROLES = {Role.REFORM_OFFICE, Role.LEADER}
 
 
 def membership_of(user: AbstractBaseUser | AnonymousUser) -> Membership | None:
-    """The user's membership with its agency, fetched once per request (cached on `user`)."""
+    """The user's membership with its agency, fetched once per request (cached on `user`;
+    `backends.MembershipBackend` loads it with the user of the session)."""
     if not user.is_authenticated:
         return None
     if not hasattr(user, "_cchc_membership"):
-        user._cchc_membership = (  # type: ignore[union-attr]
-            Membership.objects.select_related("agency").filter(user=user).first()
+        membership_remember(
+            user, Membership.objects.select_related("agency").filter(user=user).first()
         )
     return user._cchc_membership  # type: ignore[union-attr]
+
+
+def membership_remember(user: AbstractBaseUser, membership: Membership | None) -> None:
+    """What `membership_of(user)` returns for the rest of the request."""
+    user._cchc_membership = membership  # type: ignore[attr-defined]
 
 
 def scope_for(user: AbstractBaseUser | AnonymousUser) -> AgencyScope:
