@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from cchc.organizations.models import Agency, AgencySuccession
-from cchc.plans.models import Plan, Task
+from cchc.plans.models import Plan, Target, Task
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +116,37 @@ def test_edit_target_with_vietnamese_decimal(office):
     assert {t.tier: t.value for t in target.thresholds.all()}["commune"] == Decimal("15.5")
     body = office.get(reverse("home")).content.decode()
     assert "Cấp xã: <strong>≥ 15,5%</strong>" in body
+
+
+def test_target_indicator_is_chosen_from_the_registry(office):
+    target = Plan.objects.get(year=2022).targets.get(number=4)
+    url = reverse("plans:target_update", args=[target.pk])
+    page = office.get(url)
+    field = page.context["form"].fields["indicator_code"]
+    codes = [code for code, _label in field.choices]
+    assert codes[0] == "" and "RESULT_DIGITISATION" in codes and "ON_TIME_RATE" in codes
+    assert "RESULT_DIGITISATION — " in page.content.decode()
+    data = {k: v for k, v in page.context["form"].initial.items() if v is not None}
+    data.update(value_commune="15", scope_levels=target.scope_levels, indicator_code="KHONG_CO")
+    refused = office.post(url, data)
+    assert refused.status_code == 200 and refused.context["form"].errors["indicator_code"]
+    target.refresh_from_db()
+    assert target.indicator_code == "RESULT_DIGITISATION"
+
+
+def test_a_code_the_registry_lacks_is_kept_when_the_target_is_edited(office):
+    target = Plan.objects.get(year=2022).targets.get(number=4)
+    Target.objects.filter(pk=target.pk).update(indicator_code="MA_CU")
+    url = reverse("plans:target_update", args=[target.pk])
+    form = office.get(url).context["form"]
+    assert ("MA_CU", "MA_CU (không có trong danh mục chỉ số)") in form.fields[
+        "indicator_code"
+    ].choices
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(scope_levels=target.scope_levels)
+    assert office.post(url, data).status_code == 302
+    target.refresh_from_db()
+    assert target.indicator_code == "MA_CU"
 
 
 def test_assign_lead_and_coordinators_to_a_task(office):

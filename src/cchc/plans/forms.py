@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +16,11 @@ from cchc.plans.models import (
     TargetUnit,
 )
 from cchc.plans.services import ThresholdInput
+
+# Seam (ADR 0004): the indicators app, above this one, sets this to its registry's
+# (code, title) pairs, so a target is linked by choosing a measured indicator rather than by
+# typing a code. Unset (plans alone), the code is free text.
+indicator_choices: Callable[[], list[tuple[str, str]]] | None = None
 
 
 class PlanForm(BootstrapFormMixin, forms.Form):
@@ -90,6 +97,8 @@ class TargetForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if indicator_choices is not None:
+            self._offer_indicators(indicator_choices())
         for _tier, key, label in TIER_FIELDS:
             self.fields[f"value_{key}"] = forms.DecimalField(
                 label=label, max_digits=9, decimal_places=2, required=False, localize=True
@@ -98,6 +107,21 @@ class TargetForm(BootstrapFormMixin, forms.Form):
                 label=_("đến"), max_digits=9, decimal_places=2, required=False, localize=True
             )
         self._apply_bootstrap_to_new_fields()
+
+    def _offer_indicators(self, known: list[tuple[str, str]]) -> None:
+        """The indicator as a choice among the registry's; a code saved earlier that the
+        registry lacks stays selectable, marked, so editing a target never drops it."""
+        choices = [("", _("— Chưa gắn chỉ số (không đo tự động) —"))]
+        choices += [(code, f"{code} — {title}") for code, title in known]
+        current = self.initial.get("indicator_code") or ""
+        if current and current not in dict(known):
+            choices.append((current, _("%(c)s (không có trong danh mục chỉ số)") % {"c": current}))
+        field = self.fields["indicator_code"]
+        self.fields["indicator_code"] = forms.ChoiceField(
+            label=field.label, choices=choices, required=False,
+            help_text=_("Chỉ số của hệ thống dùng để đo chỉ tiêu này."),
+        )  # fmt: skip
+        self.fields["indicator_code"].widget.attrs["class"] = "form-select"
 
     def _apply_bootstrap_to_new_fields(self) -> None:
         for name, field in self.fields.items():
