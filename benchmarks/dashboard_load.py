@@ -37,7 +37,12 @@ def parse_args():
     parser.add_argument("--database", required=True)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 2,
+        help="gunicorn workers (default: one per core)",
+    )
     parser.add_argument("--username", default="bench")
     parser.add_argument("--password", default="Bench-mark-2022")
     return parser.parse_args()
