@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cchc.operations.models import Dossier, DossierMonthly, ImportRun, Procedure
-from cchc.operations.rollups import months_between, open_span, rollup_months, rollup_years
+from cchc.operations.rollups import rollup_months, rollup_years
 from cchc.organizations.models import Agency
 
 pytestmark = pytest.mark.django_db
@@ -122,18 +122,3 @@ def test_a_rerun_writes_only_what_changed(setting):
     assert runs[date(2022, 6, 1)] == run.pk  # only C and D open, as before: untouched
     assert counts(agency, date(2022, 3, 1))["received"] == 1
     assert counts(agency, date(2022, 1, 1))["received"] == 4
-
-
-@pytest.mark.parametrize(
-    ("received", "finished", "until", "span"),
-    [
-        (date(2022, 1, 5), date(2022, 1, 20), date(2022, 12, 1), (1, 1)),
-        (date(2022, 1, 31), date(2022, 3, 2), date(2022, 12, 1), (1, 3)),
-        (date(2022, 11, 3), None, date(2022, 12, 1), (11, 12)),
-        (date(2022, 12, 3), None, date(2022, 12, 1), (12, 12)),
-    ],
-)
-def test_a_dossier_reaches_the_months_it_is_open_in(received, finished, until, span):
-    first, last = open_span(received, finished, until=until)
-    assert (first.month, last.month) == span
-    assert len(months_between(first, last)) == span[1] - span[0] + 1

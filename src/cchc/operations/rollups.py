@@ -4,23 +4,32 @@ SELECTs are built with the ORM, so the month truncation in Asia/Ho_Chi_Minh time
 database's own on SQLite and PostgreSQL alike.
 
 Counts by month of receipt (received, online, with fee, paid online), by month of end of
-processing (finished, on time, late, results digitised) and, for each month end, the dossiers
-still open then (on time / overdue). Only rows that come from dossiers are replaced; statistics
-loaded directly by a province without a dossier export are left alone."""
+processing (finished, on time, late, results digitised) and, for each month end up to the
+horizon (December of the latest year in which a dossier was received), the
+dossiers still open then (on time / overdue). Only rows that come from dossiers are replaced;
+statistics loaded directly by a province without a dossier export are left alone.
+
+Two ways to the same rows (ADR 0006): an import applies a *delta* — the contributions of the
+dossiers it wrote, minus those of the versions it replaced — to the stored sums (`RollupDelta`),
+so its cost follows the file, not the history; `rollup_months` / `rollup_rebuild` recompute
+from all dossiers, for rebuilds, for checking, and as the fallback when stored sums disagree."""
 
 from __future__ import annotations
 
 import calendar
+import logging
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, DateField, Q
+from django.db.models import Count, DateField, Max, Min, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 
 from cchc.core.calendar import LOCAL_TZ as VN
 from cchc.operations.models import Dossier, DossierMonthly, DossierStatus, ImportRun, StatSource
 
+logger = logging.getLogger(__name__)
 FINISHED = [DossierStatus.DONE, DossierStatus.REJECTED]
 COUNTERS = (
     "received", "received_online", "with_fee", "paid_online", "finished", "finished_on_time",
@@ -41,13 +50,50 @@ def _month(field: str) -> TruncMonth:
     return TruncMonth(field, tzinfo=VN, output_field=DateField())
 
 
-def _part(select_qs, counters: list[str]) -> tuple[str, list]:
+def _part(select_qs, counters: list[str], sign: int = 1) -> tuple[str, list]:
     """A grouped SELECT as one part of the roll-up: key columns and every counter, those it
-    does not count as 0."""
+    does not count as 0; `sign` -1 for contributions to take away."""
     sql, params = select_qs.query.sql_with_params()
-    values = ", ".join(f"s.n_{c} AS {c}" if c in counters else f"0 AS {c}" for c in COUNTERS)
+    factor = "" if sign == 1 else "-1 * "
+    values = ", ".join(
+        f"{factor}s.n_{c} AS {c}" if c in counters else f"0 AS {c}" for c in COUNTERS
+    )
     part = f"SELECT s.agency_id, s.procedure_id, s.month, {values} FROM ({sql}) s"  # noqa: S608
     return part, list(params)
+
+
+def _received(dossiers, sign: int = 1) -> tuple[str, list]:
+    """`dossiers` counted by month of receipt."""
+    grouped = (
+        dossiers.annotate(month=_month("received_at"))
+        .values("agency_id", "procedure_id", "month")
+        .annotate(
+            n_received=Count("pk"),
+            n_received_online=Count("pk", filter=Q(channel=2)),
+            n_with_fee=Count("pk", filter=Q(fee__gt=0)),
+            n_paid_online=Count("pk", filter=Q(fee__gt=0, paid_online=True)),
+        )
+        .order_by()
+    )
+    return _part(grouped, ["received", "received_online", "with_fee", "paid_online"], sign)
+
+
+def _finished(dossiers, sign: int = 1) -> tuple[str, list]:
+    """The finished ones of `dossiers` counted by month of end of processing."""
+    grouped = (
+        dossiers.filter(status__in=FINISHED, finished_at__isnull=False)
+        .annotate(month=_month("finished_at"))
+        .values("agency_id", "procedure_id", "month")
+        .annotate(
+            n_finished=Count("pk"),
+            n_finished_on_time=Count("pk", filter=Q(finished_on_time=True)),
+            n_finished_late=Count("pk", filter=Q(finished_on_time=False)),
+            n_results_digitized=Count("pk", filter=Q(result_digitized=True)),
+        )
+        .order_by()
+    )
+    counters = ["finished", "finished_on_time", "finished_late", "results_digitized"]
+    return _part(grouped, counters, sign)
 
 
 def _runs(months: list[date]) -> list[list[date]]:
@@ -67,13 +113,20 @@ def _runs(months: list[date]) -> list[list[date]]:
 
 
 @transaction.atomic
-def rollup_months(*, agency_ids: Iterable[int], months: Iterable[date], run: ImportRun) -> None:
+def rollup_months(
+    *,
+    agency_ids: Iterable[int],
+    months: Iterable[date],
+    run: ImportRun,
+    open_until: date | None = None,
+) -> None:
     """Recompute the dossier roll-up of `agency_ids` for exactly `months` (first days). The
     caller names every month a change can reach: the month of receipt, the month of end of
-    processing and every month end in between at which the dossier was open (see
-    `open_span`). Each run of consecutive months costs one aggregation by month of receipt, one
+    processing and every month end in between at which the dossier was open, up to the
+    horizon. Each run of consecutive months costs one aggregation by month of receipt, one
     by month of end and one per month end over the dossiers open then (index on finished_at);
-    their sums replace the stored rows, writing only the rows that changed."""
+    their sums replace the stored rows, writing only the rows that changed.
+    Open counts stop at `open_until` when given (the horizon)."""
     agency_ids, months = sorted(set(agency_ids)), sorted({m.replace(day=1) for m in months})
     if not agency_ids or not months:
         return
@@ -81,35 +134,14 @@ def rollup_months(*, agency_ids: Iterable[int], months: Iterable[date], run: Imp
     parts = []
     for run_months in _runs(months):
         start, end = month_bounds(run_months[0])[0], month_bounds(run_months[-1])[1]
-        received = (
-            base.filter(received_at__gte=start, received_at__lt=end)
-            .annotate(month=_month("received_at"))
-            .values("agency_id", "procedure_id", "month")
-            .annotate(
-                n_received=Count("pk"),
-                n_received_online=Count("pk", filter=Q(channel=2)),
-                n_with_fee=Count("pk", filter=Q(fee__gt=0)),
-                n_paid_online=Count("pk", filter=Q(fee__gt=0, paid_online=True)),
-            )
-            .order_by()
-        )
-        parts.append(_part(received, ["received", "received_online", "with_fee", "paid_online"]))
-        finished = (
-            base.filter(status__in=FINISHED, finished_at__gte=start, finished_at__lt=end)
-            .annotate(month=_month("finished_at"))
-            .values("agency_id", "procedure_id", "month")
-            .annotate(
-                n_finished=Count("pk"),
-                n_finished_on_time=Count("pk", filter=Q(finished_on_time=True)),
-                n_finished_late=Count("pk", filter=Q(finished_on_time=False)),
-                n_results_digitized=Count("pk", filter=Q(result_digitized=True)),
-            )
-            .order_by()
-        )
+        parts.append(_received(base.filter(received_at__gte=start, received_at__lt=end)))
+        parts.append(_finished(base.filter(finished_at__gte=start, finished_at__lt=end)))
+    agencies = ", ".join(["%s"] * len(agency_ids))
+    open_months = [m for m in months if open_until is None or m <= open_until]
+    if open_months:
         parts.append(
-            _part(finished, ["finished", "finished_on_time", "finished_late", "results_digitized"])
+            _open_counts(open_months, where=f"agency_id IN ({agencies})", params=agency_ids)
         )
-    parts.append(_open_counts(agency_ids, months))
     _write(parts, agency_ids=agency_ids, months=months, run=run)
 
 
@@ -153,27 +185,29 @@ def _write(parts: list[tuple[str, list]], *, agency_ids, months, run: ImportRun)
             cursor.execute(statement, params)
 
 
-def _open_counts(agency_ids: list[int], months: list[date]) -> tuple[str, list]:
-    """The part counting the dossiers still open at each month's end (on time / overdue),
-    for all `months` at once: the dossiers joined to the month ends at which they were
-    open."""
+def _open_counts(
+    months: list[date], *, where: str, params: list, sign: int = 1
+) -> tuple[str, list]:
+    """The part counting the dossiers (those matching `where`, a condition on the dossier
+    table) still open at each month's end (on time / overdue), for all `months` at once: the
+    dossiers joined to the month ends at which they were open."""
     ops = connection.ops
     ends = [(ops.adapt_datefield_value(m), ops.adapt_datetimefield_value(month_bounds(m)[1]))
             for m in months]  # fmt: skip
     month_rows = " UNION ALL ".join(["SELECT %s AS month, %s AS month_end"] * len(ends))
-    agencies = ", ".join(["%s"] * len(agency_ids))
     dossier = Dossier._meta.db_table
     # Only dossiers unfinished, or finished after the first month end, can be open at one:
     # two index lookups on finished_at, so the cost follows the months asked, not the history.
     columns = "agency_id, procedure_id, received_at, due_at, finished_at"
-    where = f"agency_id IN ({agencies}) AND status <> %s"
+    where = f"({where}) AND status <> %s"
     candidates = (
         f"SELECT {columns} FROM {dossier} WHERE {where} AND finished_at IS NULL "  # noqa: S608
         f"UNION ALL SELECT {columns} FROM {dossier} WHERE {where} AND finished_at >= %s"
     )
+    factor = "" if sign == 1 else "-1 * "
     counts = {
-        "open_overdue": "SUM(CASE WHEN d.due_at < m.month_end THEN 1 ELSE 0 END)",
-        "open_on_time": "SUM(CASE WHEN d.due_at IS NULL OR d.due_at >= m.month_end "
+        "open_overdue": f"{factor}SUM(CASE WHEN d.due_at < m.month_end THEN 1 ELSE 0 END)",
+        "open_on_time": f"{factor}SUM(CASE WHEN d.due_at IS NULL OR d.due_at >= m.month_end "
                         "THEN 1 ELSE 0 END)",
     }  # fmt: skip
     values = ", ".join(f"{counts.get(c, '0')} AS {c}" for c in COUNTERS)
@@ -183,7 +217,7 @@ def _open_counts(agency_ids: list[int], months: list[date]) -> tuple[str, list]:
         f"AND (d.finished_at IS NULL OR d.finished_at >= m.month_end) "
         f"GROUP BY d.agency_id, d.procedure_id, m.month"
     )
-    params = [*agency_ids, DossierStatus.WITHDRAWN, *agency_ids, DossierStatus.WITHDRAWN,
+    params = [*params, DossierStatus.WITHDRAWN, *params, DossierStatus.WITHDRAWN,
               ends[0][1], *[v for pair in ends for v in pair]]  # fmt: skip
     return sql, params
 
@@ -194,18 +228,224 @@ def rollup_years(*, agency_ids: Iterable[int], years: Iterable[int], run: Import
     rollup_months(agency_ids=agency_ids, months=months, run=run)
 
 
-def open_span(received: date, finished: date | None, *, until: date) -> tuple[date, date]:
-    """The first and last month whose roll-up a dossier counts in: from its month of receipt
-    to its month of end of processing, or — still open — to `until` (it is open at every
-    month end up to then)."""
-    first = received.replace(day=1)
-    last = finished.replace(day=1) if finished is not None else max(first, until.replace(day=1))
-    return first, last
-
-
 def months_between(first: date, last: date) -> list[date]:
     months, month = [], first
     while month <= last:
         months.append(month)
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
     return months
+
+
+def next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def horizon() -> date | None:
+    """The last month end at which open dossiers are counted: December of the latest year in
+    which a dossier was received (local time); None without dossiers. One index lookup."""
+    latest = Dossier.objects.aggregate(latest=Max("received_at"))["latest"]
+    return date(latest.astimezone(VN).year, 12, 1) if latest is not None else None
+
+
+def _local_month(moment: datetime) -> date:
+    return moment.astimezone(VN).date().replace(day=1)
+
+
+def rollup_rebuild(*, run: ImportRun) -> None:
+    """Recompute the whole dossier roll-up from the dossiers: every agency that has any, every
+    month from the first receipt to the last receipt or end of processing, open counts up to
+    the horizon; dossier-sourced rows outside that range are deleted. Rows that change are
+    attributed to `run`."""
+    stale = DossierMonthly.objects.filter(source=StatSource.DOSSIERS)
+    bounds = Dossier.objects.aggregate(
+        first=Min("received_at"), received=Max("received_at"), finished=Max("finished_at")
+    )
+    if bounds["first"] is None:
+        stale.delete()
+        return
+    open_until = horizon()
+    first = _local_month(bounds["first"])
+    finished = bounds["finished"]
+    last = max(open_until, _local_month(finished)) if finished is not None else open_until
+    agency_ids = sorted(set(Dossier.objects.values_list("agency_id", flat=True).distinct()))
+    with transaction.atomic():
+        stale.filter(Q(month__lt=first) | Q(month__gt=last) | ~Q(agency_id__in=agency_ids)).delete()
+        rollup_months(
+            agency_ids=agency_ids, months=months_between(first, last), run=run,
+            open_until=open_until,
+        )  # fmt: skip
+
+
+DELTA = "cchc_rollup_delta"  # temporary: one import's contributions, signed, not yet summed
+SUMS = "cchc_rollup_sums"  # temporary: the same summed per (agency, procedure, month)
+PKS = "cchc_rollup_pks"  # temporary: the dossiers an import is about to replace
+LOCK = 4345_2022  # advisory lock key of dossier writes (PostgreSQL)
+
+
+class RollupDelta:
+    """What one import changes in the roll-up, applied to the stored sums instead of
+    recomputing the months it reaches (ADR 0006). Inside the import's transaction:
+
+        delta = RollupDelta(run)      # before anything is written
+        delta.take_away(pks)          # the stored versions the import is about to replace
+        …write the dossiers, new and changed ones marked with `run`…
+        agency_ids, months = delta.apply()
+
+    `apply` adds the contributions of the run's dossiers, moves the open counts of every other
+    dossier when the horizon moved, and writes the sums with one upsert (`stored + delta`);
+    rows left at zero are deleted. Should a stored sum go below zero (a roll-up written by an
+    older version, or edited by hand), the agencies and months it touches are recomputed in
+    full instead."""
+
+    def __init__(self, run: ImportRun):
+        self.run = run
+        if connection.vendor == "postgresql":
+            # One dossier write at a time (until the transaction ends), so that what was
+            # there before this one is exactly what it finds now. SQLite locks the database.
+            self._execute(("SELECT pg_advisory_xact_lock(%s)", [LOCK]))
+        self.horizon_before = horizon()
+        self.last_id = Dossier.objects.aggregate(last=Max("pk"))["last"] or 0
+        counters = ", ".join(COUNTERS)
+        self._execute(
+            (f"DROP TABLE IF EXISTS {DELTA}", []),
+            (f"CREATE TEMPORARY TABLE {DELTA} AS SELECT agency_id, procedure_id, month, "  # noqa: S608
+             f"{counters} FROM {TABLE} WHERE 1 = 0", []),
+            (f"DROP TABLE IF EXISTS {PKS}", []),
+            (f"CREATE TEMPORARY TABLE {PKS} (id bigint PRIMARY KEY)", []),
+        )  # fmt: skip
+
+    @staticmethod
+    def _execute(*statements: tuple[str, list]) -> None:
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+
+    def _add(self, parts: list[tuple[str, list]]) -> None:
+        if not parts:
+            return
+        union = " UNION ALL ".join(sql for sql, _params in parts)
+        counters = ", ".join(COUNTERS)
+        self._execute(
+            (f"INSERT INTO {DELTA} (agency_id, procedure_id, month, {counters}) {union}",
+             [p for _sql, ps in parts for p in ps]),
+        )  # fmt: skip
+
+    def _contributions(self, dossiers, *, where: str, params: list, until: date, sign: int):
+        first = dossiers.aggregate(first=Min("received_at"))["first"]
+        if first is None:
+            return []
+        months = months_between(_local_month(first), until)
+        return [
+            _received(dossiers, sign),
+            _finished(dossiers, sign),
+            _open_counts(months, where=where, params=params, sign=sign),
+        ]
+
+    def take_away(self, pks: list[int]) -> None:
+        """Subtract the contributions of the stored dossiers `pks`, as they are now: call it
+        before they are overwritten."""
+        if not pks:
+            return
+        with connection.cursor() as cursor:
+            for start in range(0, len(pks), 10_000):
+                cursor.executemany(
+                    f"INSERT INTO {PKS} (id) VALUES (%s)",  # noqa: S608
+                    [(pk,) for pk in pks[start : start + 10_000]],
+                )
+        replaced = Dossier.objects.filter(pk__in=RawSQL(f"SELECT id FROM {PKS}", []))  # noqa: S608, S611
+        self._add(
+            self._contributions(
+                replaced, where=f"id IN (SELECT id FROM {PKS})",  # noqa: S608
+                params=[], until=self.horizon_before, sign=-1,
+            )
+        )  # fmt: skip
+
+    def apply(self) -> tuple[set[int], set[date]]:
+        """Add the run's dossiers, follow the horizon, write the sums. Returns the agencies and
+        months whose roll-up rows the import touched."""
+        run, before, after = self.run, self.horizon_before, horizon()
+        # What this write put there: the run's rows that are new since it began, or that it
+        # replaced (a run may write in several parts).
+        written = f"import_run_id = %s AND (id > %s OR id IN (SELECT id FROM {PKS}))"  # noqa: S608
+        params = [run.pk, self.last_id]
+        parts = []
+        if after is not None:
+            dossiers = Dossier.objects.filter(import_run_id=run.pk).filter(
+                Q(pk__gt=self.last_id) | Q(pk__in=RawSQL(f"SELECT id FROM {PKS}", []))  # noqa: S608, S611
+            )
+            parts += self._contributions(
+                dossiers, where=written, params=params, until=after, sign=1
+            )
+        if before is not None and after is not None and before != after:
+            # Every other dossier now counts open at the month ends up to the new horizon
+            # (or no longer beyond it, should it have moved back).
+            low, high, sign = (before, after, 1) if after > before else (after, before, -1)
+            parts.append(
+                _open_counts(
+                    months_between(next_month(low), high),
+                    where=f"NOT ({written})", params=params, sign=sign,
+                )
+            )  # fmt: skip
+        self._add(parts)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT DISTINCT agency_id, month FROM {DELTA}")  # noqa: S608
+            touched = cursor.fetchall()
+        agency_ids = {agency_id for agency_id, _month in touched}
+        months = {_as_date(month) for _agency_id, month in touched}
+        if touched:
+            self._write(agency_ids, months, after)
+        self._execute((f"DROP TABLE {DELTA}", []), (f"DROP TABLE {PKS}", []))
+        return agency_ids, months
+
+    def _write(self, agency_ids: set[int], months: set[date], after: date | None) -> None:
+        sums = ", ".join(f"SUM({c}) AS {c}" for c in COUNTERS)
+        key = ("t.agency_id = s.agency_id AND t.procedure_id = s.procedure_id "
+               "AND t.month = s.month")  # fmt: skip
+        below_zero = " OR ".join(f"COALESCE(t.{c}, 0) + s.{c} < 0" for c in COUNTERS)
+        self._execute(
+            (f"DROP TABLE IF EXISTS {SUMS}", []),
+            (f"CREATE TEMPORARY TABLE {SUMS} AS SELECT agency_id, procedure_id, month, "  # noqa: S608
+             f"{sums} FROM {DELTA} GROUP BY agency_id, procedure_id, month", []),
+        )  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {SUMS} s LEFT JOIN {TABLE} t ON {key} "  # noqa: S608
+                f"WHERE (t.source IS NULL OR t.source = %s) AND ({below_zero}) LIMIT 1",
+                [StatSource.DOSSIERS],
+            )
+            disagrees = cursor.fetchone() is not None
+        if disagrees:
+            logger.warning(
+                "Roll-up sums disagree with the dossiers (run %s): recomputing %d agencies × "
+                "%d months in full", self.run.pk, len(agency_ids), len(months),
+            )  # fmt: skip
+            self._execute((f"DROP TABLE {SUMS}", []))
+            # Months past the horizon keep their counts by month of end, without open counts.
+            rollup_months(agency_ids=agency_ids, months=months, run=self.run, open_until=after)
+            return
+        counters = ", ".join(COUNTERS)
+        nonzero = " OR ".join(f"s.{c} <> 0" for c in COUNTERS)
+        added = ", ".join(f"{c} = t.{c} + s.{c}" for c in COUNTERS)
+        zero = " AND ".join(f"t.{c} = 0" for c in COUNTERS)
+        self._execute(
+            # Stored rows first (an upsert cannot carry a negative change: the proposed row
+            # would fail the counters' CHECK constraints before the conflict is seen), then
+            # the new keys, whose sums are all ≥ 0 (checked above).
+            (f"UPDATE {TABLE} AS t SET {added}, import_run_id = %s FROM {SUMS} s "  # noqa: S608
+             f"WHERE {key} AND t.source = %s AND ({nonzero})",
+             [self.run.pk, StatSource.DOSSIERS]),
+            (f"INSERT INTO {TABLE} (agency_id, procedure_id, month, source, import_run_id, "  # noqa: S608
+             f"{counters}) SELECT s.agency_id, s.procedure_id, s.month, %s, %s, "
+             f"{', '.join(f's.{c}' for c in COUNTERS)} FROM {SUMS} s WHERE ({nonzero}) "
+             f"AND NOT EXISTS (SELECT 1 FROM {TABLE} t WHERE {key})",
+             [StatSource.DOSSIERS, self.run.pk]),
+            (f"DELETE FROM {TABLE} WHERE id IN (SELECT t.id FROM {SUMS} s "  # noqa: S608
+             f"JOIN {TABLE} t ON {key} WHERE t.source = %s AND {zero})",
+             [StatSource.DOSSIERS]),
+            (f"DROP TABLE {SUMS}", []),
+        )  # fmt: skip
+
+
+def _as_date(value) -> date:
+    """A month as the database returns it from a temporary table (a date, or text on SQLite)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])

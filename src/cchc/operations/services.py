@@ -19,8 +19,7 @@ from cchc.core.services import ServiceError, deny
 from cchc.operations.imports import IMPORTERS
 from cchc.operations.imports.base import ImportRejected, RowError, WriteResult
 from cchc.operations.imports.reading import FileError, read_table
-from cchc.operations.models import ImportKind, ImportRun, ImportStatus
-from cchc.operations.rollups import rollup_months
+from cchc.operations.models import ImportRun, ImportStatus
 from cchc.operations.signals import operational_data_changed
 from cchc.organizations.models import Role
 from cchc.organizations.scope import AgencyScope
@@ -126,10 +125,9 @@ def import_execute(run: ImportRun, *, progress: Progress | None = None) -> Impor
 
 
 def data_changed(*, run: ImportRun, result: WriteResult) -> None:
-    """Refresh the dossier roll-ups for what changed, then notify the indicator engine."""
+    """Notify the indicator engine of what changed (the dossier importer has already brought
+    the monthly roll-up along, in its own transaction)."""
     affected = result.affected
-    if run.kind == ImportKind.DOSSIERS:
-        rollup_months(agency_ids=affected.agency_ids, months=affected.months, run=run)
     if affected.agency_ids or affected.months or affected.years:
         operational_data_changed.send(
             sender=ImportRun, run=run, agency_ids=affected.agency_ids, months=affected.months,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from decimal import Decimal
 
 from django.db import transaction
@@ -13,7 +13,7 @@ from cchc.core.selectors import working_calendar
 from cchc.operations.imports import fields as f
 from cchc.operations.imports.base import Column, Importer, RowError, WriteResult
 from cchc.operations.models import Channel, Dossier, DossierStatus, ImportKind, Procedure
-from cchc.operations.rollups import months_between, open_span
+from cchc.operations.rollups import RollupDelta
 
 FINISHED = {DossierStatus.DONE, DossierStatus.REJECTED}
 STATUS_WORDS = {
@@ -150,6 +150,9 @@ class DossierImporter(Importer):
 
     @transaction.atomic
     def write(self, rows: list[dict], *, run) -> WriteResult:
+        """Upsert on the dossier code and, in the same transaction, bring the monthly roll-up
+        along by the difference the file makes (`RollupDelta`): its cost follows the file,
+        not the history."""
         result = WriteResult()
         existing: dict[str, tuple] = {}
         codes = [row["code"] for row in rows]
@@ -160,10 +163,6 @@ class DossierImporter(Importer):
             ):
                 existing[values[1]] = values
         creates, updates = [], []
-        spans: set[tuple[date, date]] = set()  # (first, last) months each change reaches
-        # A dossier still open counts in every month end up to the end of the file's last year.
-        latest = max((_local(row["received_at"]) for row in rows), default=date.min)
-        until = date(latest.year, 12, 1) if rows else date.min
         for row in rows:
             values = self._values(row)
             old = existing.get(row["code"])
@@ -173,16 +172,14 @@ class DossierImporter(Importer):
                 updates.append(Dossier(pk=old[0], code=row["code"], import_run=run, **values))
             else:
                 result.unchanged += 1
-                continue
-            result.affected.agency_ids.add(values["agency_id"])
-            spans.add(_span(values["received_at"], values["finished_at"], until))
-            if old is not None:  # the old agency and months change too
-                result.affected.agency_ids.add(old[3])
-                spans.add(_span(old[5], old[7], until))
-        for first, last in spans:
-            result.affected.months.update(months_between(first, last))
-        insert_rows(Dossier, ["code", "import_run_id", *WRITE_FIELDS], creates)
-        Dossier.objects.bulk_update(updates, [*WRITE_FIELDS, "import_run"], batch_size=1000)
+        if creates or updates:
+            delta = RollupDelta(run)
+            delta.take_away([dossier.pk for dossier in updates])
+            insert_rows(Dossier, ["code", "import_run_id", *WRITE_FIELDS], creates)
+            Dossier.objects.bulk_update(updates, [*WRITE_FIELDS, "import_run"], batch_size=1000)
+            agency_ids, months = delta.apply()
+            result.affected.agency_ids.update(agency_ids)
+            result.affected.months.update(months)
         result.created, result.updated = len(creates), len(updates)
         return result
 
@@ -203,11 +200,3 @@ class DossierImporter(Importer):
             "paid_online": row["paid_online"],
             "result_digitized": row["result_digitized"],
         }
-
-
-def _local(moment: datetime):
-    return moment.astimezone(f.VN).date()
-
-
-def _span(received: datetime, finished: datetime | None, until: date) -> tuple[date, date]:
-    return open_span(_local(received), _local(finished) if finished else None, until=until)

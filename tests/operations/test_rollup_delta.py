@@ -1,0 +1,129 @@
+"""The roll-up an import brings along by difference (RollupDelta) is exactly the roll-up
+recomputed from every dossier (rollup_rebuild), after every import of random sequences: new
+dossiers, changed ones (agency, dates, status, channel, fee), unchanged ones, open and
+withdrawn ones, across the turn of a year (the horizon of open counts moves forward and back).
+And stored sums that disagree with the dossiers are recomputed, not made negative."""
+
+import random
+from datetime import datetime, timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cchc.operations.models import DossierMonthly, ImportRun, Procedure, ProcedureSnapshot
+from cchc.operations.rollups import COUNTERS, horizon, rollup_rebuild
+from tests.operations.importing import csv_bytes, load
+
+pytestmark = pytest.mark.django_db
+HEADER = ["Mã hồ sơ", "Mã thủ tục", "Mã cơ quan", "Kênh thực hiện", "Ngày tiếp nhận",
+          "Ngày hẹn trả", "Ngày kết thúc xử lý", "Trạng thái", "Phí, lệ phí",
+          "Thanh toán trực tuyến", "Kết quả được số hóa"]  # fmt: skip
+AGENCIES = ["12-STP", "12-SKHDT", "12-SYT"]
+FINISHED = ["Đã giải quyết", "Từ chối giải quyết", "Công dân rút hồ sơ"]
+OPEN = ["Đang xử lý", "Yêu cầu bổ sung", "Công dân rút hồ sơ"]
+
+
+def stored() -> list[tuple]:
+    return sorted(
+        DossierMonthly.objects.filter(source="dossiers").values_list(
+            "agency__code", "procedure__code", "month", *COUNTERS
+        )
+    )
+
+
+def rebuilt() -> list[tuple]:
+    rollup_rebuild(run=ImportRun.objects.order_by("-pk").first())
+    return stored()
+
+
+@pytest.fixture
+def procedures(catalogue):
+    """1.001 has processing days in 2022 only (other years: no due date); 1.002 in 2021–2023."""
+    other = Procedure.objects.create(code="1.002", name="Đăng ký khai sinh")
+    for year in (2021, 2022, 2023):
+        ProcedureSnapshot.objects.create(procedure=other, year=year, authority_tier="province",
+                                         processing_days=3)  # fmt: skip
+    return ["1.001", "1.002"]
+
+
+def dossier(rng: random.Random, code: str, first: datetime, days: int) -> list[str]:
+    received = first + timedelta(days=rng.randrange(days), hours=rng.randrange(14))
+    due = "" if rng.random() < 0.3 else received + timedelta(days=rng.randrange(1, 40))
+    finished = None if rng.random() < 0.35 else received + timedelta(hours=rng.randrange(1, 1400))
+    status = rng.choice(FINISHED if finished else OPEN)
+    fee = rng.choice(["0", "", "50000"])
+    return [
+        code, rng.choice(["1.001", "1.002"]), rng.choice(AGENCIES), rng.choice("123"),
+        f"{received:%d/%m/%Y %H:%M}", f"{due:%d/%m/%Y %H:%M}" if due else "",
+        f"{finished:%d/%m/%Y %H:%M}" if finished else "", status, fee,
+        rng.choice(["0", "1"]), rng.choice(["0", "1", ""]),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_delta_equals_a_full_recompute_after_every_import(reform_office, procedures, seed):
+    rng = random.Random(seed)
+    known: dict[str, list[str]] = {}
+    # Each file: a window of receipt dates, some new dossiers, some of the earlier ones
+    # re-sent as they were or changed. The windows cross 2021 → 2022 → 2023 and back.
+    windows = [(datetime(2021, 11, 20), 50), (datetime(2022, 12, 10), 40),
+               (datetime(2023, 1, 5), 30), (datetime(2022, 6, 1), 60), (datetime(2022, 1, 1), 20)]  # fmt: skip
+    for step, (first, days) in enumerate(windows):
+        rows = [
+            dossier(rng, f"S{seed}-{step}-{i}", first, days) for i in range(rng.randrange(4, 12))
+        ]
+        for code in rng.sample(sorted(known), k=min(len(known), rng.randrange(0, 8))):
+            again = list(known[code])
+            if rng.random() < 0.7:  # changed: another dossier under the same code
+                again = dossier(rng, code, first, days)
+            rows.append(again)
+        run = load(reform_office, "dossiers", csv_bytes(HEADER, rows))
+        assert run.status == "done", run.errors
+        known.update({row[0]: row for row in rows})
+        after_import = stored()
+        assert after_import, "every step leaves rows"
+        assert after_import == rebuilt(), f"step {step}"
+
+
+def test_the_horizon_moves_back_when_the_only_dossier_of_a_year_moves(reform_office, procedures):
+    early = ["A", "1.002", "12-STP", "1", "10/12/2022 08:00", "", "", "Đang xử lý", "", "", ""]
+    late = ["B", "1.002", "12-STP", "1", "05/01/2023 08:00", "", "", "Đang xử lý", "", "", ""]
+    assert load(reform_office, "dossiers", csv_bytes(HEADER, [early, late])).status == "done"
+    assert horizon().year == 2023
+    december_2023 = [r for r in stored() if r[2].year == 2023 and r[2].month == 12]
+    assert december_2023 and december_2023[0][-2:] == (0, 2)  # A and B open, past due
+    moved = [*late[:4], "06/12/2022 08:00", *late[5:]]
+    assert load(reform_office, "dossiers", csv_bytes(HEADER, [early, moved])).status == "done"
+    assert horizon().year == 2022
+    assert not [r for r in stored() if r[2].year == 2023]
+    assert stored() == rebuilt()
+
+
+def test_sums_that_disagree_are_recomputed_not_made_negative(reform_office, procedures, caplog):
+    rows = [["A", "1.002", "12-STP", "2", "03/03/2022 08:00", "", "", "Đang xử lý", "", "", ""]]
+    assert load(reform_office, "dossiers", csv_bytes(HEADER, rows)).status == "done"
+    # A roll-up kept another way (or edited by hand): June does not count A as open.
+    DossierMonthly.objects.filter(month__month=6).update(open_on_time=0, open_overdue=0)
+    rows[0][6:8] = ["20/05/2022 10:00", "Đã giải quyết"]  # A no longer open at the end of June
+    assert load(reform_office, "dossiers", csv_bytes(HEADER, rows)).status == "done"
+    assert "recomputing" in caplog.text
+    assert stored() == rebuilt()
+    assert not DossierMonthly.objects.filter(month__month=6).exists()
+    april = DossierMonthly.objects.get(month__month=4, month__year=2022)
+    assert april.open_on_time + april.open_overdue == 1  # A was open at the end of April
+
+
+def test_rebuild_command_checks_then_repairs(reform_office, procedures):
+    rows = [["A", "1.002", "12-STP", "2", "03/03/2022 08:00", "", "", "Đang xử lý", "", "", ""]]
+    assert load(reform_office, "dossiers", csv_bytes(HEADER, rows)).status == "done"
+    out = StringIO()
+    call_command("rebuild_rollups", "--check", stdout=out)
+    assert "0 dòng khác" in out.getvalue()
+    DossierMonthly.objects.filter(month__month=5).update(open_overdue=7)
+    with pytest.raises(CommandError, match="khác kết quả tính lại"):
+        call_command("rebuild_rollups", "--check", stdout=StringIO())
+    assert DossierMonthly.objects.get(month__month=5, month__year=2022).open_overdue == 7
+    call_command("rebuild_rollups", stdout=StringIO())
+    call_command("rebuild_rollups", "--check", stdout=(out := StringIO()))
+    assert "0 dòng khác" in out.getvalue()
