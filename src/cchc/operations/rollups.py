@@ -21,7 +21,7 @@ import logging
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, DateField, Max, Min, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
@@ -399,51 +399,76 @@ class RollupDelta:
 
     def _write(self, agency_ids: set[int], months: set[date], after: date | None) -> None:
         sums = ", ".join(f"SUM({c}) AS {c}" for c in COUNTERS)
-        key = ("t.agency_id = s.agency_id AND t.procedure_id = s.procedure_id "
-               "AND t.month = s.month")  # fmt: skip
-        below_zero = " OR ".join(f"COALESCE(t.{c}, 0) + s.{c} < 0" for c in COUNTERS)
         self._execute(
             (f"DROP TABLE IF EXISTS {SUMS}", []),
             (f"CREATE TEMPORARY TABLE {SUMS} AS SELECT agency_id, procedure_id, month, "  # noqa: S608
              f"{sums} FROM {DELTA} GROUP BY agency_id, procedure_id, month", []),
         )  # fmt: skip
+        if connection.vendor == "postgresql":
+            # A temporary table has no statistics until analysed: without them the joins
+            # below could scan the whole roll-up instead of looking each key up.
+            self._execute((f"ANALYZE {SUMS}", []))
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT 1 FROM {SUMS} s LEFT JOIN {TABLE} t ON {key} "  # noqa: S608
-                f"WHERE (t.source IS NULL OR t.source = %s) AND ({below_zero}) LIMIT 1",
-                [StatSource.DOSSIERS],
-            )
-            disagrees = cursor.fetchone() is not None
-        if disagrees:
+            negative = " OR ".join(f"{c} < 0" for c in COUNTERS)
+            cursor.execute(f"SELECT 1 FROM {SUMS} WHERE {negative} LIMIT 1")  # noqa: S608
+            # Only a negative change can bring a stored count to zero (or below).
+            takes_away = cursor.fetchone() is not None
+        try:
+            with transaction.atomic():  # a savepoint: a refused statement leaves nothing
+                self._add_sums(takes_away)
+        except IntegrityError as exc:
+            if not _below_zero(exc):
+                raise
+            # A stored count would go below zero: it was not written from these dossiers.
             logger.warning(
                 "Roll-up sums disagree with the dossiers (run %s): recomputing %d agencies × "
                 "%d months in full", self.run.pk, len(agency_ids), len(months),
             )  # fmt: skip
-            self._execute((f"DROP TABLE {SUMS}", []))
             # Months past the horizon keep their counts by month of end, without open counts.
             rollup_months(agency_ids=agency_ids, months=months, run=self.run, open_until=after)
-            return
+        finally:
+            self._execute((f"DROP TABLE {SUMS}", []))
+
+    def _add_sums(self, takes_away: bool) -> None:
+        """Stored rows plus their sums, new keys inserted, rows left at zero deleted. The
+        counters' CHECK constraints (≥ 0) refuse a sum that takes away more than is stored."""
+        key = ("t.agency_id = s.agency_id AND t.procedure_id = s.procedure_id "
+               "AND t.month = s.month")  # fmt: skip
         counters = ", ".join(COUNTERS)
         nonzero = " OR ".join(f"s.{c} <> 0" for c in COUNTERS)
         added = ", ".join(f"{c} = t.{c} + s.{c}" for c in COUNTERS)
-        zero = " AND ".join(f"t.{c} = 0" for c in COUNTERS)
-        self._execute(
-            # Stored rows first (an upsert cannot carry a negative change: the proposed row
-            # would fail the counters' CHECK constraints before the conflict is seen), then
-            # the new keys, whose sums are all ≥ 0 (checked above).
-            (f"UPDATE {TABLE} AS t SET {added}, import_run_id = %s FROM {SUMS} s "  # noqa: S608
-             f"WHERE {key} AND t.source = %s AND ({nonzero})",
-             [self.run.pk, StatSource.DOSSIERS]),
-            (f"INSERT INTO {TABLE} (agency_id, procedure_id, month, source, import_run_id, "  # noqa: S608
-             f"{counters}) SELECT s.agency_id, s.procedure_id, s.month, %s, %s, "
-             f"{', '.join(f's.{c}' for c in COUNTERS)} FROM {SUMS} s WHERE ({nonzero}) "
-             f"AND NOT EXISTS (SELECT 1 FROM {TABLE} t WHERE {key})",
-             [StatSource.DOSSIERS, self.run.pk]),
-            (f"DELETE FROM {TABLE} WHERE id IN (SELECT t.id FROM {SUMS} s "  # noqa: S608
-             f"JOIN {TABLE} t ON {key} WHERE t.source = %s AND {zero})",
-             [StatSource.DOSSIERS]),
-            (f"DROP TABLE {SUMS}", []),
-        )  # fmt: skip
+        # RETURNING names the updated table's columns: through its alias on PostgreSQL (the
+        # FROM table has the same names), bare on SQLite (which refuses the alias there).
+        qualifier = "t." if connection.vendor == "postgresql" else ""
+        zero = " AND ".join(f"{qualifier}{c} = 0" for c in COUNTERS)
+        # Stored rows first (an upsert cannot carry a negative change: its proposed row
+        # would fail the CHECK constraints before the conflict is seen), then the new keys.
+        update = (f"UPDATE {TABLE} AS t SET {added}, import_run_id = %s FROM {SUMS} s "  # noqa: S608
+                  f"WHERE {key} AND t.source = %s AND ({nonzero})")  # fmt: skip
+        with connection.cursor() as cursor:
+            if takes_away:
+                cursor.execute(
+                    f"{update} RETURNING CASE WHEN {zero} THEN {qualifier}id END",
+                    [self.run.pk, StatSource.DOSSIERS],
+                )
+                emptied = [pk for (pk,) in cursor.fetchall() if pk is not None]
+            else:
+                cursor.execute(update, [self.run.pk, StatSource.DOSSIERS])
+                emptied = []
+            cursor.execute(
+                f"INSERT INTO {TABLE} (agency_id, procedure_id, month, source, import_run_id, "  # noqa: S608
+                f"{counters}) SELECT s.agency_id, s.procedure_id, s.month, %s, %s, "
+                f"{', '.join(f's.{c}' for c in COUNTERS)} FROM {SUMS} s WHERE ({nonzero}) "
+                f"AND NOT EXISTS (SELECT 1 FROM {TABLE} t WHERE {key})",
+                [StatSource.DOSSIERS, self.run.pk],
+            )
+        for start in range(0, len(emptied), 2000):
+            DossierMonthly.objects.filter(pk__in=emptied[start : start + 2000]).delete()
+
+
+def _below_zero(exc: IntegrityError) -> bool:
+    """A CHECK constraint refused the write (the counters must stay ≥ 0)."""
+    return getattr(exc.__cause__, "sqlstate", None) == "23514" or "CHECK constraint" in str(exc)
 
 
 def _as_date(value) -> date:
