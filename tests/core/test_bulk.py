@@ -5,6 +5,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 
 from cchc.core.bulk import insert_rows
 from cchc.operations.models import Dossier, ImportRun, Procedure
@@ -33,3 +34,11 @@ def test_rows_are_stored_as_the_orm_stores_them():
     )
     assert bulk == orm
     assert Dossier.objects.filter(received_at__month=1, received_at__day=31).count() == 2
+    # Stored alike to the character (SQLite keeps datetimes as text), microseconds included.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT received_at, due_at FROM operations_dossier WHERE code IN ('BULK', 'ORM') "
+            "ORDER BY code"
+        )
+        stored_bulk, stored_orm = cursor.fetchall()
+    assert stored_bulk == stored_orm

@@ -122,3 +122,23 @@ def test_a_rerun_writes_only_what_changed(setting):
     assert runs[date(2022, 6, 1)] == run.pk  # only C and D open, as before: untouched
     assert counts(agency, date(2022, 3, 1))["received"] == 1
     assert counts(agency, date(2022, 1, 1))["received"] == 4
+
+
+@pytest.mark.parametrize(
+    ("moment", "month"),
+    [
+        (datetime(2022, 2, 1, 0, 30, tzinfo=VN), date(2022, 2, 1)),  # 31/01 17:30 in UTC
+        (datetime(2022, 1, 31, 23, 59, 59, 999999, tzinfo=VN), date(2022, 1, 1)),
+        (datetime(2023, 1, 1, 6, 59, tzinfo=VN), date(2023, 1, 1)),  # still 2022 in UTC
+        (datetime(2022, 12, 31, 16, 59, tzinfo=ZoneInfo("UTC")), date(2022, 12, 1)),
+        (datetime(2022, 12, 31, 17, 0, tzinfo=ZoneInfo("UTC")), date(2023, 1, 1)),
+    ],
+)
+def test_month_of_an_instant_is_taken_in_vietnam_time(setting, moment, month):
+    from cchc.operations.rollups import _month
+
+    run, procedure, agency = setting
+    Dossier.objects.create(code="EDGE", procedure=procedure, agency=agency, channel=1,
+                           received_at=moment, status="received", import_run=run)  # fmt: skip
+    found = Dossier.objects.filter(code="EDGE").annotate(m=_month("received_at")).get().m
+    assert found == month

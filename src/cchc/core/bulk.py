@@ -6,9 +6,10 @@ already validated (right Python types)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import connections, models, router
 
 
@@ -23,13 +24,11 @@ def insert_rows(
     attnames = [f.attname for f in concrete]
     # Text, integer and boolean values of validated rows are already what the database
     # takes; dates, times and decimals still go through the field (time zone, precision).
-    direct = [_is_direct(f) for f in concrete]
-    columns_ = list(zip(concrete, attnames, direct, strict=True))
+    adapters = [_adapter(f, connection) for f in concrete]
+    columns_ = list(zip(attnames, adapters, strict=True))
 
     def prepared(row: Mapping[str, Any]) -> list[Any]:
-        return [
-            row[a] if plain else f.get_db_prep_save(row[a], connection) for f, a, plain in columns_
-        ]
+        return [row[a] if adapt is None else adapt(row[a]) for a, adapt in columns_]
 
     count = 0
     with connection.cursor() as cursor:
@@ -61,6 +60,23 @@ DIRECT_TYPES = {
 }  # fmt: skip
 
 
-def _is_direct(field: models.Field) -> bool:
+def _adapter(field: models.Field, connection) -> Callable[[Any], Any] | None:
+    """How a validated value reaches the database: None for as it is; else the field's own
+    preparation, or for aware datetimes on SQLite the same text it produces (naive UTC,
+    `str()`), without its per-value checks."""
     target = field.target_field if field.is_relation else field
-    return target.get_internal_type() in DIRECT_TYPES
+    kind = target.get_internal_type()
+    if kind in DIRECT_TYPES:
+        return None
+    if kind == "DateTimeField" and connection.vendor == "sqlite" and settings.USE_TZ:
+        zone = connection.timezone
+
+        def sqlite_datetime(value):
+            if value is None:
+                return None
+            if value.tzinfo is None:  # not what importers give; let the field decide
+                return field.get_db_prep_save(value, connection)
+            return str(value.astimezone(zone).replace(tzinfo=None))
+
+        return sqlite_datetime
+    return lambda value: field.get_db_prep_save(value, connection)

@@ -46,8 +46,27 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
 TABLE = DossierMonthly._meta.db_table
 
 
+# Vietnam has kept UTC+07:00, without daylight saving, since 1975.
+VN_OFFSET_MINUTES = int(VN.utcoffset(datetime(2000, 1, 1)).total_seconds() // 60)
+
+
+class LocalMonth(TruncMonth):
+    """The first day of the month in Vietnam's time. On SQLite, Django truncates through a
+    Python function called once per row; SQLite's own date() with the fixed offset gives the
+    same text ('YYYY-MM-DD') inside the database, several times faster."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        # Stored as 'YYYY-MM-DD HH:MM:SS[.ffffff]' in UTC; whole seconds only, since SQLite
+        # would round 23:59:59.9999 up into the next month.
+        return (
+            f"date(substr({sql}, 1, 19), %s, 'start of month')",
+            [*params, f"{VN_OFFSET_MINUTES:+d} minutes"],
+        )
+
+
 def _month(field: str) -> TruncMonth:
-    return TruncMonth(field, tzinfo=VN, output_field=DateField())
+    return LocalMonth(field, tzinfo=VN, output_field=DateField())
 
 
 def _part(select_qs, counters: list[str], sign: int = 1) -> tuple[str, list]:
