@@ -127,3 +127,18 @@ def test_rebuild_command_checks_then_repairs(reform_office, procedures):
     call_command("rebuild_rollups", stdout=StringIO())
     call_command("rebuild_rollups", "--check", stdout=(out := StringIO()))
     assert "0 dòng khác" in out.getvalue()
+
+
+def test_the_write_tells_its_steps_to_the_caller(reform_office, procedures):
+    from cchc.operations.services import import_create, import_execute
+
+    rows = [["A", "1.002", "12-STP", "2", "03/03/2022 08:00", "", "", "Đang xử lý", "", "", ""]]
+    run = import_create(actor=reform_office, kind="dossiers", file_name="a.csv",
+                        content=csv_bytes(HEADER, rows))  # fmt: skip
+    stages: list[str] = []
+    run = import_execute(ImportRun.objects.get(pk=run.pk),
+                         progress=lambda percent, stage: stages.append(stage))  # fmt: skip
+    assert run.status == "done"
+    steps = list(dict.fromkeys(stages))
+    assert steps == ["Đọc tệp", "Kiểm tra dữ liệu", "Ghi dữ liệu", "Ghi hồ sơ",
+                     "Cộng số liệu theo tháng", "Tính lại số liệu"]  # fmt: skip

@@ -88,7 +88,14 @@ def import_execute(run: ImportRun, *, progress: Progress | None = None) -> Impor
             progress(percent, stage)
 
     scope = scope_for(run.uploaded_by) if run.uploaded_by else AgencyScope.everything()
-    importer = IMPORTERS[run.kind](scope=scope)
+
+    def step(name: str) -> None:
+        # Steps inside the write's transaction reach only the caller (the command's bar): a
+        # stage saved on the run there would be seen by the page only once it has committed.
+        if progress:
+            progress(70, name)
+
+    importer = IMPORTERS[run.kind](scope=scope, stage=step)
     _set(run, status=ImportStatus.RUNNING, started_at=timezone.now())
     try:
         report(5, "Đọc tệp")

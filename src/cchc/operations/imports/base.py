@@ -86,8 +86,10 @@ class Importer:
     columns: ClassVar[list[Column]]
     natural_key: ClassVar[tuple[str, ...]]
 
-    def __init__(self, *, scope: AgencyScope):
+    def __init__(self, *, scope: AgencyScope, stage: Callable[[str], None] | None = None):
         self.scope = scope
+        # Told the name of each step of a long write (shown beside the progress bar).
+        self.stage = stage or (lambda name: None)
 
     # --- reading and checking ---------------------------------------------------------
     def map_header(self, header: list[str]) -> tuple[dict[str, int], list[RowError]]:

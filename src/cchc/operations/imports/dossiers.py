@@ -175,8 +175,10 @@ class DossierImporter(Importer):
         if creates or updates:
             delta = RollupDelta(run)
             delta.take_away([dossier.pk for dossier in updates])
+            self.stage("Ghi hồ sơ")
             insert_rows(Dossier, ["code", "import_run_id", *WRITE_FIELDS], creates)
             Dossier.objects.bulk_update(updates, [*WRITE_FIELDS, "import_run"], batch_size=1000)
+            self.stage("Cộng số liệu theo tháng")
             agency_ids, months = delta.apply()
             result.affected.agency_ids.update(agency_ids)
             result.affected.months.update(months)
