@@ -168,8 +168,13 @@ class Dossier(models.Model):
     `finished_at` is the end of processing (NgayKetThucXuLy); `supplement_days` the working
     days spent waiting for the citizen's supplements, which do not count against the clock."""
 
+    # Looked up only by equality (its unique index); PostgreSQL's extra LIKE index for it is
+    # dropped by migration 0005, as nothing searches dossier codes by prefix.
     code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True)
-    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="dossiers")
+    # No index: nothing lists dossiers by procedure, and procedures are never deleted.
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="dossiers", db_index=False
+    )
     # No index of its own: (agency, received_at) below serves every lookup by agency, and
     # each index is one more B-tree every imported dossier is written into.
     agency = models.ForeignKey(
