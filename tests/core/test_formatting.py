@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from cchc.core.formatting import format_number, format_percent
+from cchc.core.formatting import format_number, format_percent, format_seconds
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,16 @@ def test_format_percent_keeps_no_data_distinct_from_zero():
 )  # fmt: skip
 def test_format_number_fixed_keeps_the_decimals(value, places, expected):
     assert format_number(value, places, fixed=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("seconds", "expected"),
+    [
+        (0.0, "dưới 0,1 giây"),
+        (0.049, "dưới 0,1 giây"),
+        (0.05, "0,1 giây"),
+        (1234.56, "1.234,6 giây"),
+    ],
+)
+def test_format_seconds(seconds, expected):
+    assert format_seconds(seconds) == expected

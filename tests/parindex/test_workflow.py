@@ -641,3 +641,16 @@ def test_a_survey_sheet_is_written_in_bulk_with_its_history(reform_office, frame
         services.survey_import(actor=reform_office, framework=framework, note="x" * 501,
                                content=changed.replace("2.5", "2").encode(), file_name="a.csv")  # fmt: skip
     assert SurveyScore.objects.get(agency__code="12-STP").points == D("2.5")
+
+
+def test_a_survey_sheet_loaded_again_with_its_note_changes_nothing(
+    reform_office, framework, opened
+):
+    sheet = b"agency,criterion,points\n12-STP,1.3,2.5\n12-STC,1.3,1\n"
+    first = services.survey_import(actor=reform_office, framework=framework, content=sheet,
+                                   file_name="dot-1.csv", note="Điều tra xã hội học 2022")  # fmt: skip
+    again = services.survey_import(actor=reform_office, framework=framework, content=sheet,
+                                   file_name="dot-1.csv", note="Điều tra xã hội học 2022")  # fmt: skip
+    assert (first.created, again.created, again.updated, again.unchanged) == (2, 0, 0, 2)
+    assert SurveyScore.objects.get(agency__code="12-STP").note == "Điều tra xã hội học 2022"
+    assert SurveyScore.history.count() == 2

@@ -25,3 +25,8 @@ def format_number(
 
 def format_percent(value: Decimal | int | float | None, places: int = 1) -> str:
     return "—" if value is None else f"{format_number(value, places)}%"
+
+
+def format_seconds(seconds: float) -> str:
+    """A duration for a command's last line: "12,3 giây", and not "0 giây" for a quick run."""
+    return "dưới 0,1 giây" if seconds < 0.05 else f"{format_number(seconds, 1)} giây"

@@ -883,7 +883,9 @@ def survey_import(
     stamp = timezone.now()
     for row in rows:
         current = existing.get((row.agency.pk, row.criterion.pk))
-        if current is not None and current.points == row.points and current.note == row.note:
+        # A row without its own note takes the sheet's: compare with what would be stored.
+        row_note = row.note or note
+        if current is not None and current.points == row.points and current.note == row_note:
             result.unchanged += 1
             continue
         if current is None:
@@ -892,7 +894,7 @@ def survey_import(
         else:
             current.updated_at = stamp
             updated.append(current)
-        current.points, current.note = row.points, row.note or note
+        current.points, current.note = row.points, row_note
         # full_clean's field checks; the agencies and criteria come from the database, one
         # row per agency and criterion is kept by `existing` and the parser's duplicate check
         current.clean_fields(exclude={"agency", "criterion"})

@@ -5,7 +5,7 @@ the summary to stdout."""
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from cchc.core.formatting import format_number
+from cchc.core.formatting import format_number, format_seconds
 from cchc.core.progress import progress_bar
 from cchc.operations.synthetic import generate, run_name
 
@@ -45,4 +45,4 @@ class Command(BaseCommand):
             )
         if not summary.written:
             self.stdout.write("  Dữ liệu này đã có từ lần chạy trước; không có gì thay đổi.")
-        self.stdout.write(f"Thời gian: {format_number(summary.seconds, 1)} giây.")
+        self.stdout.write(f"Thời gian: {format_seconds(summary.seconds)}.")

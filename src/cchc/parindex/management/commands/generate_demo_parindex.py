@@ -4,7 +4,7 @@ for the demo (see cchc.parindex.synthetic). Progress goes to stderr, the summary
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from cchc.core.formatting import format_number
+from cchc.core.formatting import format_number, format_seconds
 from cchc.core.progress import progress_bar
 from cchc.core.services import ServiceError
 from cchc.parindex.synthetic import DEFAULT_SEED, DEFAULT_YEAR, generate
@@ -54,4 +54,4 @@ class Command(BaseCommand):
                 )
         if not summary.written:
             self.stdout.write("  Dữ liệu này đã có từ lần chạy trước; không có gì thay đổi.")
-        self.stdout.write(f"Thời gian: {format_number(summary.seconds, 1)} giây.")
+        self.stdout.write(f"Thời gian: {format_seconds(summary.seconds)}.")
