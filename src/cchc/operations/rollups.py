@@ -69,13 +69,16 @@ def _month(field: str) -> TruncMonth:
     return LocalMonth(field, tzinfo=VN, output_field=DateField())
 
 
+def _signed(expression: str, sign: int) -> str:
+    return expression if sign == 1 else f"-1 * {expression}"
+
+
 def _part(select_qs, counters: list[str], sign: int = 1) -> tuple[str, list]:
     """A grouped SELECT as one part of the roll-up: key columns and every counter, those it
     does not count as 0; `sign` -1 for contributions to take away."""
     sql, params = select_qs.query.sql_with_params()
-    factor = "" if sign == 1 else "-1 * "
     values = ", ".join(
-        f"{factor}s.n_{c} AS {c}" if c in counters else f"0 AS {c}" for c in COUNTERS
+        f"{_signed(f's.n_{c}', sign)} AS {c}" if c in counters else f"0 AS {c}" for c in COUNTERS
     )
     part = f"SELECT s.agency_id, s.procedure_id, s.month, {values} FROM ({sql}) s"  # noqa: S608
     return part, list(params)
@@ -119,12 +122,7 @@ def _runs(months: list[date]) -> list[list[date]]:
     """Sorted months split into runs of consecutive months."""
     runs: list[list[date]] = []
     for month in months:
-        previous = runs[-1][-1] if runs else None
-        following = (
-            None if previous is None
-            else date(previous.year + previous.month // 12, previous.month % 12 + 1, 1)
-        )  # fmt: skip
-        if following == month:
+        if runs and next_month(runs[-1][-1]) == month:
             runs[-1].append(month)
         else:
             runs.append([month])
@@ -199,9 +197,13 @@ def _write(parts: list[tuple[str, list]], *, agency_ids, months, run: ImportRun)
          [StatSource.DOSSIERS, run.pk, StatSource.DOSSIERS]),
         (f"DROP TABLE {NEW}", []),
     ]  # fmt: skip
+    _execute(*statements)
+
+
+def _execute(*statements: tuple[str, list]) -> None:
     with connection.cursor() as cursor:
-        for statement, params in statements:
-            cursor.execute(statement, params)
+        for sql, params in statements:
+            cursor.execute(sql, params)
 
 
 def _open_counts(
@@ -223,12 +225,12 @@ def _open_counts(
         f"SELECT {columns} FROM {dossier} WHERE {where} AND finished_at IS NULL "  # noqa: S608
         f"UNION ALL SELECT {columns} FROM {dossier} WHERE {where} AND finished_at >= %s"
     )
-    factor = "" if sign == 1 else "-1 * "
     counts = {
-        "open_overdue": f"{factor}SUM(CASE WHEN d.due_at < m.month_end THEN 1 ELSE 0 END)",
-        "open_on_time": f"{factor}SUM(CASE WHEN d.due_at IS NULL OR d.due_at >= m.month_end "
+        "open_overdue": "SUM(CASE WHEN d.due_at < m.month_end THEN 1 ELSE 0 END)",
+        "open_on_time": "SUM(CASE WHEN d.due_at IS NULL OR d.due_at >= m.month_end "
                         "THEN 1 ELSE 0 END)",
     }  # fmt: skip
+    counts = {name: _signed(expression, sign) for name, expression in counts.items()}
     values = ", ".join(f"{counts.get(c, '0')} AS {c}" for c in COUNTERS)
     sql = (
         f"SELECT d.agency_id, d.procedure_id, m.month, {values} "  # noqa: S608
@@ -247,23 +249,26 @@ def rollup_years(*, agency_ids: Iterable[int], years: Iterable[int], run: Import
     rollup_months(agency_ids=agency_ids, months=months, run=run)
 
 
+def next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
 def months_between(first: date, last: date) -> list[date]:
     months, month = [], first
     while month <= last:
         months.append(month)
-        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        month = next_month(month)
     return months
-
-
-def next_month(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def horizon() -> date | None:
     """The last month end at which open dossiers are counted: December of the latest year in
     which a dossier was received (local time); None without dossiers. One index lookup."""
-    latest = Dossier.objects.aggregate(latest=Max("received_at"))["latest"]
-    return date(latest.astimezone(VN).year, 12, 1) if latest is not None else None
+    return _horizon_of(Dossier.objects.aggregate(latest=Max("received_at"))["latest"])
+
+
+def _horizon_of(latest_receipt: datetime | None) -> date | None:
+    return date(latest_receipt.astimezone(VN).year, 12, 1) if latest_receipt else None
 
 
 def _local_month(moment: datetime) -> date:
@@ -282,7 +287,7 @@ def rollup_rebuild(*, run: ImportRun) -> None:
     if bounds["first"] is None:
         stale.delete()
         return
-    open_until = horizon()
+    open_until = _horizon_of(bounds["received"])
     first = _local_month(bounds["first"])
     finished = bounds["finished"]
     last = max(open_until, _local_month(finished)) if finished is not None else open_until
@@ -321,11 +326,11 @@ class RollupDelta:
         if connection.vendor == "postgresql":
             # One dossier write at a time (until the transaction ends), so that what was
             # there before this one is exactly what it finds now. SQLite locks the database.
-            self._execute(("SELECT pg_advisory_xact_lock(%s)", [LOCK]))
+            _execute(("SELECT pg_advisory_xact_lock(%s)", [LOCK]))
         self.horizon_before = horizon()
         self.last_id = Dossier.objects.aggregate(last=Max("pk"))["last"] or 0
         counters = ", ".join(COUNTERS)
-        self._execute(
+        _execute(
             (f"DROP TABLE IF EXISTS {DELTA}", []),
             (f"CREATE TEMPORARY TABLE {DELTA} AS SELECT agency_id, procedure_id, month, "  # noqa: S608
              f"{counters} FROM {TABLE} WHERE 1 = 0", []),
@@ -333,18 +338,12 @@ class RollupDelta:
             (f"CREATE TEMPORARY TABLE {PKS} (id bigint PRIMARY KEY)", []),
         )  # fmt: skip
 
-    @staticmethod
-    def _execute(*statements: tuple[str, list]) -> None:
-        with connection.cursor() as cursor:
-            for sql, params in statements:
-                cursor.execute(sql, params)
-
     def _add(self, parts: list[tuple[str, list]]) -> None:
         if not parts:
             return
         union = " UNION ALL ".join(sql for sql, _params in parts)
         counters = ", ".join(COUNTERS)
-        self._execute(
+        _execute(
             (f"INSERT INTO {DELTA} (agency_id, procedure_id, month, {counters}) {union}",
              [p for _sql, ps in parts for p in ps]),
         )  # fmt: skip
@@ -413,12 +412,12 @@ class RollupDelta:
         months = {_as_date(month) for _agency_id, month in touched}
         if touched:
             self._write(agency_ids, months, after)
-        self._execute((f"DROP TABLE {DELTA}", []), (f"DROP TABLE {PKS}", []))
+        _execute((f"DROP TABLE {DELTA}", []), (f"DROP TABLE {PKS}", []))
         return agency_ids, months
 
     def _write(self, agency_ids: set[int], months: set[date], after: date | None) -> None:
         sums = ", ".join(f"SUM({c}) AS {c}" for c in COUNTERS)
-        self._execute(
+        _execute(
             (f"DROP TABLE IF EXISTS {SUMS}", []),
             (f"CREATE TEMPORARY TABLE {SUMS} AS SELECT agency_id, procedure_id, month, "  # noqa: S608
              f"{sums} FROM {DELTA} GROUP BY agency_id, procedure_id, month", []),
@@ -426,7 +425,7 @@ class RollupDelta:
         if connection.vendor == "postgresql":
             # A temporary table has no statistics until analysed: without them the joins
             # below could scan the whole roll-up instead of looking each key up.
-            self._execute((f"ANALYZE {SUMS}", []))
+            _execute((f"ANALYZE {SUMS}", []))
         with connection.cursor() as cursor:
             negative = " OR ".join(f"{c} < 0" for c in COUNTERS)
             cursor.execute(f"SELECT 1 FROM {SUMS} WHERE {negative} LIMIT 1")  # noqa: S608
@@ -446,7 +445,7 @@ class RollupDelta:
             # Months past the horizon keep their counts by month of end, without open counts.
             rollup_months(agency_ids=agency_ids, months=months, run=self.run, open_until=after)
         finally:
-            self._execute((f"DROP TABLE {SUMS}", []))
+            _execute((f"DROP TABLE {SUMS}", []))
 
     def _add_sums(self, takes_away: bool) -> None:
         """Stored rows plus their sums, new keys inserted, rows left at zero deleted. The
