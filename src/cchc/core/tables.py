@@ -52,7 +52,9 @@ def read_table(content: bytes, file_name: str) -> Table:
         rows = list(_read_csv(content))
     else:
         raise FileError("Chỉ nhận tệp CSV (.csv) hoặc Excel (.xlsx).")
-    rows = [row for row in rows if any(v not in (None, "") for v in row)]
+    # any(row) settles nearly every row at once; the rest are looked at cell by cell (a 0 is
+    # a value, not an empty cell).
+    rows = [row for row in rows if any(row) or any(v not in (None, "") for v in row)]
     if not rows:
         raise FileError("Tệp rỗng: không có dòng tiêu đề và dữ liệu.")
     header = [str(h) if h is not None else "" for h in rows[0]]
@@ -66,10 +68,14 @@ def _read_csv(content: bytes) -> Iterator[list[Any]]:
         raise FileError(
             "Tệp CSV không ở mã UTF-8. Hãy lưu lại với mã UTF-8 (Excel: Lưu thành → CSV UTF-8)."
         ) from exc
+    if not text.isascii():
+        # The whole text at once, as normalize_text does cell by cell: no delimiter, quote or
+        # line break composes with what follows it, so the cells come out the same.
+        text = unicodedata.normalize("NFC", text).replace("\u00a0", " ")
     first_line = text.split("\n", 1)[0]
     delimiter = max([",", ";", "\t"], key=first_line.count)
     for row in csv.reader(io.StringIO(text), delimiter=delimiter):
-        yield [_cell(v) for v in row]
+        yield list(map(str.strip, row))
 
 
 def _read_xlsx(content: bytes) -> Iterator[list[Any]]:

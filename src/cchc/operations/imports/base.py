@@ -120,25 +120,11 @@ class Importer:
         if not table.rows:
             raise ImportRejected([RowError(2, "", "tệp chỉ có dòng tiêu đề, không có dữ liệu")])
         titles = {c.key: c.title for c in self.columns}
-        rows: list[dict] = []
-        total = len(table.rows)
-        for number, raw in enumerate(table.rows, start=2):
-            row: dict[str, Any] = {"_row": number}
-            for column in self.columns:
-                index = positions.get(column.key)
-                value = raw[index] if index is not None and index < len(raw) else None
-                if is_blank(value):
-                    if column.required:
-                        errors.append(RowError(number, column.title, "không được để trống"))
-                    row[column.key] = None
-                    continue
-                try:
-                    row[column.key] = column.parse(value)
-                except CellError as exc:
-                    errors.append(RowError(number, column.title, str(exc)))
-            rows.append(row)
-            if progress and number % 20_000 == 0:
-                progress(int(number * 100 / total))
+        rows: list[dict] = [{"_row": number} for number in range(2, len(table.rows) + 2)]
+        for done, column in enumerate(self.columns):
+            errors.extend(self._parse_column(column, positions.get(column.key), table.rows, rows))
+            if progress:
+                progress(int((done + 1) * 100 / len(self.columns)))
         # References (agencies, procedures) are checked on the rows whose cells all parsed,
         # so one report shows both kinds of error.
         bad_rows = {e.row for e in errors}
@@ -150,6 +136,42 @@ class Importer:
             errors.sort(key=lambda e: (e.row, e.column))
             raise ImportRejected(errors)
         return rows
+
+    def _parse_column(
+        self, column: Column, index: int | None, raws: list[list[Any]], rows: list[dict]
+    ) -> list[RowError]:
+        """Parse one column of every row into `rows`. Column by column, so that a text seen
+        before (a code, a status, a date) is parsed once: its result, value or error, is
+        remembered for the rest of the column (not for the natural key, unique per row)."""
+        key, parse, errors = column.key, column.parse, []
+        seen: dict[str, tuple[bool, Any]] = {}
+        remember = key not in self.natural_key
+        for row, raw in zip(rows, raws, strict=True):
+            value = raw[index] if index is not None and index < len(raw) else None
+            if value.__class__ is str and (known := seen.get(value)) is not None:
+                ok, result = known
+            else:
+                ok, result = self._parse_cell(column, parse, value)
+                if remember and value.__class__ is str:
+                    seen[value] = (ok, result)
+            if ok:
+                row[key] = result
+            elif result is not None:
+                errors.append(RowError(row["_row"], column.title, result))
+            else:
+                row[key] = None  # blank, and the column not required
+        return errors
+
+    @staticmethod
+    def _parse_cell(column: Column, parse: Callable[[Any], Any], value: Any) -> tuple[bool, Any]:
+        """(True, the parsed value), or (False, the error's message; None for a blank cell
+        the column may leave empty)."""
+        if is_blank(value):
+            return False, ("không được để trống" if column.required else None)
+        try:
+            return True, parse(value)
+        except CellError as exc:
+            return False, str(exc)
 
     def _duplicates(self, rows: list[dict], titles: dict[str, str]) -> Iterable[RowError]:
         seen: dict[tuple, int] = {}

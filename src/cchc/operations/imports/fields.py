@@ -87,31 +87,34 @@ DATETIME_FORMATS = (
 _DMY = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4})(?: (\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?")
 
 
-def _parse_datetime(value: Any) -> datetime:
+def _parse_datetime(value: Any, zone: ZoneInfo | None = None) -> datetime:
+    """The cell's date and time; text is read as a time in `zone` (naive when None)."""
     if isinstance(value, datetime):
-        return value
+        return value if zone is None or value.tzinfo else value.replace(tzinfo=zone)
     if isinstance(value, date):
-        return datetime.combine(value, time())
+        return datetime.combine(value, time(), tzinfo=zone)
     raw = str(value).strip()
     match = _DMY.fullmatch(raw)
     if match:
         d, _sep, m, y, hh, mm, ss = match.groups()
         try:
-            return datetime(int(y), int(m), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
+            return datetime(
+                int(y), int(m), int(d), int(hh or 0), int(mm or 0), int(ss or 0), tzinfo=zone
+            )
         except ValueError:
             pass  # 31/02/2022, 25:00: refused below with the usual message
     for fmt in DATETIME_FORMATS:
         try:
-            return datetime.strptime(raw, fmt)
+            parsed = datetime.strptime(raw, fmt)
         except ValueError:
             continue
+        return parsed.replace(tzinfo=zone)
     raise CellError(f"“{value}” không phải ngày hợp lệ (dd/mm/yyyy hoặc dd/mm/yyyy hh:mm)")
 
 
 def aware_datetime(value: Any) -> datetime:
     """A local (Asia/Ho_Chi_Minh) time as an aware datetime."""
-    parsed = _parse_datetime(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=VN)
+    return _parse_datetime(value, VN)
 
 
 def day(value: Any) -> date:
