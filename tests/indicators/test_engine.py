@@ -5,6 +5,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cchc.indicators.dashboard import plan_statuses
 from cchc.indicators.models import IndicatorSnapshot
@@ -63,6 +65,19 @@ def test_online_dossier_share_sums_months_and_agencies(run):
     district = evaluate("ONLINE_DOSSIER_SHARE", scope=ALL, year=2022, tier="district")
     assert (district.numerator, district.denominator) == (15, 50)
     assert [v for _m, v in result.trend] == [Decimal("30.00"), Decimal("10.00")]
+
+
+def test_dossier_indicators_refreshed_together_read_the_roll_up_once(run):
+    monthly(run, "12-STP", date(2022, 1, 1), received=10, received_online=4, finished=8,
+            finished_on_time=6, results_digitized=2, with_fee=5, paid_online=1)  # fmt: skip
+    codes = ["RESULT_DIGITISATION", "ONLINE_DOSSIER_SHARE", "ON_TIME_RATE"]
+    with CaptureQueriesContext(connection) as queries:
+        snapshots_refresh(agency_ids=None, years=[2022], codes=codes, months=[date(2022, 1, 1)])
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and
+             "operations_dossiermonthly" in q["sql"]]  # fmt: skip
+    assert len(reads) == 1
+    figures = {code: evaluate(code, scope=ALL, year=2022) for code in codes}
+    assert [(f.numerator, f.denominator) for f in figures.values()] == [(2, 8), (4, 10), (6, 8)]
 
 
 def test_no_data_is_none_not_zero(run):

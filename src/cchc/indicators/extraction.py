@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 
@@ -70,14 +72,46 @@ def _synthetic(prefix: str = "") -> Count:
     return Count("pk", filter=Q(**{f"{prefix}import_run__synthetic": True}))
 
 
-def dossier_monthly(numerator: str, denominator: str, *, only_online_payment: bool = False):
-    """Sum two DossierMonthly counters per agency × month."""
+_reads: ContextVar[dict | None] = ContextVar("indicator_reads", default=None)
 
-    def extract(window: Window) -> Iterable[Row]:
-        tiers = agency_tiers()
+
+@contextmanager
+def shared_reads() -> Iterator[None]:
+    """Indicators refreshed together read their data once: inside this block an aggregation
+    asked for again over the same window is not run again (the four dossier indicators read
+    the same roll-up rows of the same months)."""
+    token = _reads.set({})
+    try:
+        yield
+    finally:
+        _reads.reset(token)
+
+
+def _once(key: tuple, compute: Callable[[], list]) -> list:
+    memo = _reads.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+# The roll-up counters the dossier indicators divide; those of online payment are read apart,
+# over the procedures offering it that year only.
+MONTHLY_COUNTERS = ("received", "received_online", "finished", "finished_on_time",
+                    "results_digitized")  # fmt: skip
+PAYMENT_COUNTERS = ("paid_online", "with_fee")
+
+
+def _monthly_sums(window: Window, *, only_online_payment: bool) -> list[dict]:
+    """Per agency × month, the sums of the roll-up's counters over `window`."""
+
+    def compute() -> list[dict]:
         qs = DossierMonthly.objects.filter(window.agency_q(), month__in=window.months)
+        counters = MONTHLY_COUNTERS
         if only_online_payment:
             # 5b counts payments "trong số đó": only procedures offering online payment that year.
+            counters = PAYMENT_COUNTERS
             qs = qs.annotate(year=ExtractYear("month")).filter(
                 Exists(
                     ProcedureSnapshot.objects.filter(
@@ -85,12 +119,22 @@ def dossier_monthly(numerator: str, denominator: str, *, only_online_payment: bo
                     )
                 )
             )
-        for r in qs.values("agency_id", "month").annotate(
-            n=Sum(numerator), d=Sum(denominator), syn=_synthetic()
-        ):
+        sums = {f"sum_{c}": Sum(c) for c in counters}
+        return list(qs.values("agency_id", "month").annotate(**sums, syn=_synthetic()))
+
+    return _once(("dossier_monthly", only_online_payment, window), compute)
+
+
+def dossier_monthly(numerator: str, denominator: str, *, only_online_payment: bool = False):
+    """Two DossierMonthly counters summed per agency × month."""
+
+    def extract(window: Window) -> Iterable[Row]:
+        tiers = agency_tiers()
+        for r in _monthly_sums(window, only_online_payment=only_online_payment):
             yield Row(
-                r["agency_id"], tiers[r["agency_id"]], r["month"], r["n"], r["d"], r["syn"] > 0
-            )
+                r["agency_id"], tiers[r["agency_id"]], r["month"], r[f"sum_{numerator}"],
+                r[f"sum_{denominator}"], r["syn"] > 0,
+            )  # fmt: skip
 
     return extract
 

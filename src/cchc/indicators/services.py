@@ -8,6 +8,7 @@ from datetime import date
 
 from django.db import transaction
 
+from cchc.indicators import extraction
 from cchc.indicators.extraction import Window
 from cchc.indicators.figures_cache import generation_bump
 from cchc.indicators.models import IndicatorSnapshot
@@ -35,8 +36,20 @@ def snapshots_refresh(
         return 0
     changed = None if months is None else tuple(sorted({m.replace(day=1) for m in months}))
     ids = None if agency_ids is None else frozenset(agency_ids)
+    with extraction.shared_reads():
+        written = _refresh(codes or INDICATORS, changed, whole_years, ids)
+    generation_bump()  # cached page figures of earlier generations are no longer read
+    return written
+
+
+def _refresh(
+    codes: Iterable[str],
+    changed: tuple[date, ...] | None,
+    whole_years: tuple[date, ...],
+    ids: frozenset[int] | None,
+) -> int:
     written = 0
-    for code in codes or INDICATORS:
+    for code in codes:
         indicator = INDICATORS[code]
         if indicator.extract is None:
             continue
@@ -65,5 +78,4 @@ def snapshots_refresh(
         ]
         IndicatorSnapshot.objects.bulk_create(rows, batch_size=2000)
         written += len(rows)
-    generation_bump()  # cached page figures of earlier generations are no longer read
     return written
