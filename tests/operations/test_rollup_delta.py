@@ -10,8 +10,15 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import ProtectedError
 
-from cchc.operations.models import DossierMonthly, ImportRun, Procedure, ProcedureSnapshot
+from cchc.operations.models import (
+    Dossier,
+    DossierMonthly,
+    ImportRun,
+    Procedure,
+    ProcedureSnapshot,
+)
 from cchc.operations.rollups import COUNTERS, horizon, rollup_rebuild
 from tests.operations.importing import csv_bytes, load
 
@@ -100,11 +107,19 @@ def test_the_horizon_moves_back_when_the_only_dossier_of_a_year_moves(reform_off
     assert stored() == rebuilt()
 
 
-def test_sums_that_disagree_are_recomputed_not_made_negative(reform_office, procedures, caplog):
+@pytest.mark.parametrize("june", ["not counted", "missing"])
+def test_sums_that_disagree_are_recomputed_not_made_negative(
+    reform_office, procedures, caplog, june
+):
     rows = [["A", "1.002", "12-STP", "2", "03/03/2022 08:00", "", "", "Đang xử lý", "", "", ""]]
     assert load(reform_office, "dossiers", csv_bytes(HEADER, rows)).status == "done"
-    # A roll-up kept another way (or edited by hand): June does not count A as open.
-    DossierMonthly.objects.filter(month__month=6).update(open_on_time=0, open_overdue=0)
+    # A roll-up kept another way (or edited by hand): June does not count A as open, or has
+    # no row at all (the CHECK constraints refuse the first, a lookup finds the second).
+    june_rows = DossierMonthly.objects.filter(month__month=6)
+    if june == "missing":
+        june_rows.delete()
+    else:
+        june_rows.update(open_on_time=0, open_overdue=0)
     rows[0][6:8] = ["20/05/2022 10:00", "Đã giải quyết"]  # A no longer open at the end of June
     assert load(reform_office, "dossiers", csv_bytes(HEADER, rows)).status == "done"
     assert "recomputing" in caplog.text
@@ -120,10 +135,14 @@ def test_rebuild_command_checks_then_repairs(reform_office, procedures):
     out = StringIO()
     call_command("rebuild_rollups", "--check", stdout=out)
     assert "0 dòng khác" in out.getvalue()
-    DossierMonthly.objects.filter(month__month=5).update(open_overdue=7)
+    rows_before = DossierMonthly.objects.count()
+    DossierMonthly.objects.filter(month__month=5).update(open_overdue=7)  # changed
+    DossierMonthly.objects.filter(month__month=6).delete()  # missing
     with pytest.raises(CommandError, match="khác kết quả tính lại"):
-        call_command("rebuild_rollups", "--check", stdout=StringIO())
+        call_command("rebuild_rollups", "--check", stdout=(out := StringIO()))
+    assert f"Đã so sánh {rows_before} dòng số liệu theo tháng: 2 dòng khác" in out.getvalue()
     assert DossierMonthly.objects.get(month__month=5, month__year=2022).open_overdue == 7
+    assert not DossierMonthly.objects.filter(month__month=6).exists()  # --check wrote nothing
     call_command("rebuild_rollups", stdout=StringIO())
     call_command("rebuild_rollups", "--check", stdout=(out := StringIO()))
     assert "0 dòng khác" in out.getvalue()
@@ -142,3 +161,17 @@ def test_the_write_tells_its_steps_to_the_caller(reform_office, procedures):
     steps = list(dict.fromkeys(stages))
     assert steps == ["Đọc tệp", "Kiểm tra dữ liệu", "Ghi dữ liệu", "Ghi hồ sơ",
                      "Cộng số liệu theo tháng", "Tính lại số liệu"]  # fmt: skip
+
+
+def test_what_dossiers_refer_to_cannot_be_deleted(reform_office, procedures):
+    """Dossiers and their roll-up carry no foreign-key constraint in the database (ADR 0007):
+    the ORM's PROTECT is what keeps their agency, procedure and import run in place."""
+    rows = [["A", "1.002", "12-STP", "2", "03/03/2022 08:00", "", "", "Đang xử lý", "", "", ""]]
+    run = load(reform_office, "dossiers", csv_bytes(HEADER, rows))
+    assert run.status == "done" and DossierMonthly.objects.exists()
+    dossier = Dossier.objects.get(code="A")
+    for referenced in (dossier.agency, dossier.procedure, ImportRun.objects.get(pk=run.pk)):
+        with pytest.raises(ProtectedError) as refused:
+            referenced.delete()
+        assert dossier in refused.value.protected_objects
+    assert Dossier.objects.filter(code="A", agency__code="12-STP").exists()

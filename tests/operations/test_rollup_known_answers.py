@@ -6,10 +6,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cchc.operations.models import Dossier, DossierMonthly, ImportRun, Procedure
-from cchc.operations.rollups import rollup_months, rollup_years
+from cchc.operations.rollups import rollup_months
 from cchc.organizations.models import Agency
 
 pytestmark = pytest.mark.django_db
+YEAR_2022 = [date(2022, month, 1) for month in range(1, 13)]
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -75,11 +76,11 @@ def test_rerun_is_idempotent_and_imported_statistics_are_kept(setting):
         agency=agency, procedure=other, month=date(2022, 1, 1), source="imported",
         received=99, import_run=run,
     )  # fmt: skip
-    rollup_years(agency_ids={agency.pk}, years={2022}, run=run)
+    rollup_months(agency_ids={agency.pk}, months=YEAR_2022, run=run)
     first = sorted(
         DossierMonthly.objects.values_list("procedure_id", "month", "received", "open_overdue")
     )
-    rollup_years(agency_ids={agency.pk}, years={2022}, run=run)
+    rollup_months(agency_ids={agency.pk}, months=YEAR_2022, run=run)
     second = sorted(
         DossierMonthly.objects.values_list("procedure_id", "month", "received", "open_overdue")
     )
@@ -90,7 +91,7 @@ def test_rerun_is_idempotent_and_imported_statistics_are_kept(setting):
 
 def test_only_the_named_months_are_recomputed(setting):
     run, _procedure, agency = setting
-    rollup_years(agency_ids={agency.pk}, years={2022}, run=run)
+    rollup_months(agency_ids={agency.pk}, months=YEAR_2022, run=run)
     whole = sorted(DossierMonthly.objects.values_list("month", "received", "open_overdue"))
     DossierMonthly.objects.update(received=0, open_overdue=0)
     rollup_months(agency_ids={agency.pk}, months={date(2022, 2, 1)}, run=run)
@@ -106,14 +107,14 @@ def test_a_rerun_writes_only_what_changed(setting):
     """Rows no longer produced go, changed rows take the new counts and run, and an unchanged
     row is not rewritten (it keeps the run that last changed it)."""
     run, procedure, agency = setting
-    rollup_years(agency_ids={agency.pk}, years={2022}, run=run)
+    rollup_months(agency_ids={agency.pk}, months=YEAR_2022, run=run)
     later = ImportRun.objects.create(kind="dossiers", file_name="t2.csv")
     Dossier.objects.filter(code="A").update(received_at=at(5, 3), finished_at=at(18, 3))
     stale = DossierMonthly.objects.create(
         agency=agency, procedure=Procedure.objects.create(code="P3", name="Đã hết"),
         month=date(2022, 4, 1), source="dossiers", received=5, import_run=run,
     )  # fmt: skip
-    rollup_years(agency_ids={agency.pk}, years={2022}, run=later)
+    rollup_months(agency_ids={agency.pk}, months=YEAR_2022, run=later)
     assert not DossierMonthly.objects.filter(pk=stale.pk).exists()
     runs = dict(
         DossierMonthly.objects.filter(procedure=procedure).values_list("month", "import_run")

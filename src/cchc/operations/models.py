@@ -172,14 +172,19 @@ class Dossier(models.Model):
     # dropped by migration 0005, as nothing searches dossier codes by prefix.
     code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True)
     # No index: nothing lists dossiers by procedure, and procedures are never deleted.
+    # No foreign-key constraint in the database either, here and on the roll-up (ADR 0007):
+    # the importer resolves every reference in the write's own transaction, and deleting a
+    # referenced row is refused by on_delete=PROTECT; the constraint's per-row check cost a
+    # third of an import.
     procedure = models.ForeignKey(
-        Procedure, on_delete=models.PROTECT, related_name="dossiers", db_index=False
-    )
+        Procedure, on_delete=models.PROTECT, related_name="dossiers", db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
     # No index of its own: (agency, received_at) below serves every lookup by agency, and
     # each index is one more B-tree every imported dossier is written into.
     agency = models.ForeignKey(
         Agency, verbose_name=_("cơ quan giải quyết"), on_delete=models.PROTECT,
-        related_name="dossiers", db_index=False,
+        related_name="dossiers", db_index=False, db_constraint=False,
     )  # fmt: skip
     channel = models.PositiveSmallIntegerField(_("kênh"), choices=Channel.choices)
     received_at = models.DateTimeField(_("ngày tiếp nhận"))
@@ -197,7 +202,9 @@ class Dossier(models.Model):
     fee = models.DecimalField(_("phí, lệ phí"), max_digits=14, decimal_places=0, default=0)
     paid_online = models.BooleanField(_("thanh toán trực tuyến"), default=False)
     result_digitized = models.BooleanField(_("kết quả được số hóa"), default=False)
-    import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="dossiers")
+    import_run = models.ForeignKey(
+        ImportRun, on_delete=models.PROTECT, related_name="dossiers", db_constraint=False
+    )
 
     objects = ScopedQuerySet.as_manager()  # owned through `agency`
 
@@ -231,14 +238,22 @@ class DossierMonthly(models.Model):
     """Counts of dossiers per agency × procedure × month: rolled up from dossiers, or loaded
     directly by a province that has no dossier-level export. Indicators read only these."""
 
-    # The unique key (agency, procedure, month) serves lookups by agency; no index on
+    # Month first in the unique key: the rows of a new month go to the end of its index
+    # instead of into every (agency, procedure) stretch of it, and (month, agency) serves the
+    # indicators' reads without an index of its own (migration 0006). No index on
     # import_run either, so that an import adding to a row's counts and naming itself as the
     # last run to change it touches no indexed column (PostgreSQL updates it in place: HOT,
     # with the free space fillfactor 80 leaves in each page, migration 0004).
+    # Foreign keys without database constraints, as on Dossier (ADR 0007).
     agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="dossier_months", db_index=False
-    )
-    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="+")
+        Agency, on_delete=models.PROTECT, related_name="dossier_months", db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
+    # No index of its own either: nothing looks the roll-up up by procedure alone.
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="+", db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
     month = models.DateField(_("tháng"), help_text=_("Ngày đầu tháng."))
     source = models.CharField(_("nguồn"), max_length=16, choices=StatSource.choices)
     received = models.PositiveIntegerField(_("tiếp nhận"), default=0)
@@ -252,8 +267,9 @@ class DossierMonthly(models.Model):
     paid_online = models.PositiveIntegerField(_("thanh toán trực tuyến"), default=0)
     results_digitized = models.PositiveIntegerField(_("kết quả được số hóa"), default=0)
     import_run = models.ForeignKey(
-        ImportRun, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
+        ImportRun, on_delete=models.PROTECT, related_name="+", db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
 
     objects = ScopedQuerySet.as_manager()  # owned through `agency`
 
@@ -262,10 +278,9 @@ class DossierMonthly(models.Model):
         verbose_name_plural = _("số liệu hồ sơ theo tháng")
         constraints = [
             models.UniqueConstraint(
-                fields=["agency", "procedure", "month"], name="dossier_monthly_key"
+                fields=["month", "agency", "procedure"], name="dossier_monthly_key"
             )
         ]
-        indexes = [models.Index(fields=["month", "agency"])]
 
     def __str__(self) -> str:
         return f"{self.agency_id}/{self.procedure_id} {self.month:%m/%Y}"

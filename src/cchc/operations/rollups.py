@@ -243,12 +243,6 @@ def _open_counts(
     return sql, params
 
 
-def rollup_years(*, agency_ids: Iterable[int], years: Iterable[int], run: ImportRun) -> None:
-    """Recompute every month of `years` (the generator and full rebuilds)."""
-    months = [date(y, m, 1) for y in set(years) for m in range(1, 13)]
-    rollup_months(agency_ids=agency_ids, months=months, run=run)
-
-
 def next_month(month: date) -> date:
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
@@ -419,23 +413,21 @@ class RollupDelta:
         sums = ", ".join(f"SUM({c}) AS {c}" for c in COUNTERS)
         _execute(
             (f"DROP TABLE IF EXISTS {SUMS}", []),
+            # In key order, so that looking the keys up in the roll-up's unique index walks
+            # it from one end to the other instead of jumping about a large table.
             (f"CREATE TEMPORARY TABLE {SUMS} AS SELECT agency_id, procedure_id, month, "  # noqa: S608
-             f"{sums} FROM {DELTA} GROUP BY agency_id, procedure_id, month", []),
+             f"{sums} FROM {DELTA} GROUP BY agency_id, procedure_id, month "
+             f"ORDER BY agency_id, procedure_id, month", []),
         )  # fmt: skip
         if connection.vendor == "postgresql":
             # A temporary table has no statistics until analysed: without them the joins
             # below could scan the whole roll-up instead of looking each key up.
             _execute((f"ANALYZE {SUMS}", []))
-        with connection.cursor() as cursor:
-            negative = " OR ".join(f"{c} < 0" for c in COUNTERS)
-            cursor.execute(f"SELECT 1 FROM {SUMS} WHERE {negative} LIMIT 1")  # noqa: S608
-            # Only a negative change can bring a stored count to zero (or below).
-            takes_away = cursor.fetchone() is not None
         try:
             with transaction.atomic():  # a savepoint: a refused statement leaves nothing
-                self._add_sums(takes_away)
-        except IntegrityError as exc:
-            if not _below_zero(exc):
+                self._add_sums()
+        except (IntegrityError, _BelowZero) as exc:
+            if isinstance(exc, IntegrityError) and not _below_zero(exc):
                 raise
             # A stored count would go below zero: it was not written from these dossiers.
             logger.warning(
@@ -447,41 +439,60 @@ class RollupDelta:
         finally:
             _execute((f"DROP TABLE {SUMS}", []))
 
-    def _add_sums(self, takes_away: bool) -> None:
-        """Stored rows plus their sums, new keys inserted, rows left at zero deleted. The
-        counters' CHECK constraints (≥ 0) refuse a sum that takes away more than is stored."""
+    def _add_sums(self) -> None:
+        """Stored rows plus their sums, new keys inserted, rows left at zero deleted. A sum
+        that takes away more than is stored is refused: by the counters' CHECK constraints
+        (≥ 0) where the row is there, by `_BelowZero` where it is not."""
         key = ("t.agency_id = s.agency_id AND t.procedure_id = s.procedure_id "
                "AND t.month = s.month")  # fmt: skip
         counters = ", ".join(COUNTERS)
         nonzero = " OR ".join(f"s.{c} <> 0" for c in COUNTERS)
-        added = ", ".join(f"{c} = t.{c} + s.{c}" for c in COUNTERS)
-        # RETURNING names the updated table's columns: through its alias on PostgreSQL (the
-        # FROM table has the same names), bare on SQLite (which refuses the alias there).
-        qualifier = "t." if connection.vendor == "postgresql" else ""
-        zero = " AND ".join(f"{qualifier}{c} = 0" for c in COUNTERS)
-        # Stored rows first (an upsert cannot carry a negative change: its proposed row
-        # would fail the CHECK constraints before the conflict is seen), then the new keys.
-        update = (f"UPDATE {TABLE} AS t SET {added}, import_run_id = %s FROM {SUMS} s "  # noqa: S608
-                  f"WHERE {key} AND t.source = %s AND ({nonzero})")  # fmt: skip
+        negative = " OR ".join(f"s.{c} < 0" for c in COUNTERS)
+        params = [StatSource.DOSSIERS, self.run.pk]
         with connection.cursor() as cursor:
-            if takes_away:
-                cursor.execute(
-                    f"{update} RETURNING CASE WHEN {zero} THEN {qualifier}id END",
-                    [self.run.pk, StatSource.DOSSIERS],
-                )
-                emptied = [pk for (pk,) in cursor.fetchall() if pk is not None]
-            else:
-                cursor.execute(update, [self.run.pk, StatSource.DOSSIERS])
-                emptied = []
+            cursor.execute(f"SELECT 1 FROM {SUMS} s WHERE {negative} LIMIT 1")  # noqa: S608
+            takes_away = cursor.fetchone() is not None
+            # Sums that only add go in one statement: each key looked up once, inserted or
+            # added to. (A negative change cannot: the proposed row of an upsert must pass
+            # the CHECK constraints before the conflict is seen.)
             cursor.execute(
                 f"INSERT INTO {TABLE} (agency_id, procedure_id, month, source, import_run_id, "  # noqa: S608
                 f"{counters}) SELECT s.agency_id, s.procedure_id, s.month, %s, %s, "
-                f"{', '.join(f's.{c}' for c in COUNTERS)} FROM {SUMS} s WHERE ({nonzero}) "
-                f"AND NOT EXISTS (SELECT 1 FROM {TABLE} t WHERE {key})",
-                [StatSource.DOSSIERS, self.run.pk],
+                f"{', '.join(f's.{c}' for c in COUNTERS)} FROM {SUMS} s "
+                f"WHERE ({nonzero}) AND NOT ({negative}) "
+                f"ON CONFLICT (agency_id, procedure_id, month) DO UPDATE SET "
+                f"{', '.join(f'{c} = {TABLE}.{c} + excluded.{c}' for c in COUNTERS)}, "
+                f"import_run_id = excluded.import_run_id WHERE {TABLE}.source = %s",
+                [*params, StatSource.DOSSIERS],
             )
+            if not takes_away:
+                return
+            # A key that takes away must be stored already (from dossiers or as loaded
+            # statistics, which are left alone).
+            cursor.execute(
+                f"SELECT 1 FROM {SUMS} s WHERE ({negative}) AND NOT EXISTS "  # noqa: S608
+                f"(SELECT 1 FROM {TABLE} t WHERE {key}) LIMIT 1"
+            )
+            if cursor.fetchone() is not None:
+                raise _BelowZero
+            # RETURNING names the updated table's columns: through its alias on PostgreSQL
+            # (the FROM table has the same names), bare on SQLite (which refuses the alias).
+            qualifier = "t." if connection.vendor == "postgresql" else ""
+            zero = " AND ".join(f"{qualifier}{c} = 0" for c in COUNTERS)
+            cursor.execute(
+                f"UPDATE {TABLE} AS t SET "  # noqa: S608
+                f"{', '.join(f'{c} = t.{c} + s.{c}' for c in COUNTERS)}, import_run_id = %s "
+                f"FROM {SUMS} s WHERE {key} AND t.source = %s AND ({negative}) "
+                f"RETURNING CASE WHEN {zero} THEN {qualifier}id END",
+                [self.run.pk, StatSource.DOSSIERS],
+            )
+            emptied = [pk for (pk,) in cursor.fetchall() if pk is not None]
         for start in range(0, len(emptied), 2000):
             DossierMonthly.objects.filter(pk__in=emptied[start : start + 2000]).delete()
+
+
+class _BelowZero(Exception):
+    """A change takes away from a roll-up row that is not stored."""
 
 
 def _below_zero(exc: IntegrityError) -> bool:

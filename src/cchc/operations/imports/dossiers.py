@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from decimal import Decimal
+from operator import itemgetter
 
 from django.db import transaction
 
@@ -155,6 +156,9 @@ class DossierImporter(Importer):
         not the history."""
         result = WriteResult()
         existing: dict[str, tuple] = {}
+        # Sorted, so that each chunk of the lookup, and the new rows' insertion into the
+        # code's unique index, walk one stretch of the index rather than all of it.
+        rows = sorted(rows, key=itemgetter("code"))
         codes = [row["code"] for row in rows]
         for start in range(0, len(codes), 2000):
             chunk = codes[start : start + 2000]
