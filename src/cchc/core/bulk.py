@@ -1,7 +1,8 @@
 """Inserting many rows fast: PostgreSQL `COPY … FROM STDIN` (psycopg 3), SQLite one prepared
-INSERT run by `executemany`. Dates, times and decimals go through each field's own
-`get_db_prep_save`, so they are stored exactly as the ORM would store them; text, integers and
-booleans are passed as they are. No signals, no `save()`: for import writers whose rows are
+INSERT run by `executemany`. Values are stored exactly as the ORM would store them: dates,
+times and decimals go through each field's own `get_db_prep_save` unless that is known to give
+them back unchanged or as a known text (see `_adapter`; compared in tests/core/test_bulk.py);
+text, integers and booleans are passed as they are. No signals, no `save()`: for import writers whose rows are
 already validated (right Python types)."""
 
 from __future__ import annotations
@@ -60,14 +61,31 @@ DIRECT_TYPES = {
 }  # fmt: skip
 
 
+PASSED_AS_IS_ON_POSTGRESQL = {"DateTimeField", "DateField", "DecimalField"}
+
+
 def _adapter(field: models.Field, connection) -> Callable[[Any], Any] | None:
     """How a validated value reaches the database: None for as it is; else the field's own
     preparation, or for aware datetimes on SQLite the same text it produces (naive UTC,
-    `str()`), without its per-value checks."""
+    `str()`), without its per-value checks; on PostgreSQL dates, aware datetimes and decimals
+    as they are."""
     target = field.target_field if field.is_relation else field
     kind = target.get_internal_type()
     if kind in DIRECT_TYPES:
         return None
+    if connection.vendor == "postgresql" and kind in PASSED_AS_IS_ON_POSTGRESQL:
+        # Django's preparation returns these unchanged on PostgreSQL (the adapt_*field_value
+        # of its backend are identities) and psycopg adapts them; skipping it saves four calls
+        # per value. A naive datetime still goes through the field (it warns and converts).
+        if kind != "DateTimeField" or not settings.USE_TZ:
+            return None
+
+        def aware_as_is(value):
+            if value is None or value.tzinfo is not None:
+                return value
+            return field.get_db_prep_save(value, connection)
+
+        return aware_as_is
     if kind == "DateTimeField" and connection.vendor == "sqlite" and settings.USE_TZ:
         zone = connection.timezone
 
