@@ -134,6 +134,8 @@ def test_growth_against_the_baseline_year(run):
     result = evaluate("ONLINE_SERVICE_GROWTH", scope=ALL, year=2022, baseline_year=2021)
     assert (result.numerator, result.baseline_value) == (11, 8)
     assert result.value == Decimal("37.50")
+    # The monthly trend charts the growth too, not the share of level 3-4 (11/11 = 100%).
+    assert {value for _month, value in result.trend} == {Decimal("37.50")}
 
 
 def test_inspection_coverage_is_cumulative_and_excludes_communes(run):

@@ -90,6 +90,9 @@ def evaluate(
         base = _monthly(qs.filter(month__year=baseline_year or year - 1))
         result.baseline_value = base[-1][1] if base else None
         result.value = formulas.growth(n, result.baseline_value)
+        # The chart shows the same quantity as the value: each month's growth on the baseline
+        # (not the month's share, which the value is not).
+        result.trend = [(m[0], formulas.growth(m[1], result.baseline_value)) for m in months]
         result.projection = result.value
         return result
     result.value = formulas.rate(n, d)
