@@ -137,3 +137,18 @@ def test_an_upload_is_processed_once_after_commit(
     run.refresh_from_db()
     assert run.status == "done" and (run.rows_created, run.rows_unchanged) == (1, 0)
     assert Dossier.objects.count() == 1
+
+
+def test_the_records_behind_a_number_say_their_filter_in_vietnamese(
+    client, reform_office, catalogue
+):
+    rows = "".join(
+        f"STP-{i},1.001,12-STP,{2 if i % 2 else 1},05/01/2022 08:30,,,Đang xử lý,0,0\n"
+        for i in range(1001)
+    )
+    assert run_file(reform_office, HEADER + rows).status == "done"
+    client.force_login(reform_office)
+    page = client.get("/du-lieu/ho-so/", {"nam": 2022, "loc": "online"}).content.decode()
+    assert "500 hồ sơ tiếp nhận năm 2022, chỉ hồ sơ tiếp nhận trực tuyến." in page
+    everything = client.get("/du-lieu/ho-so/", {"nam": 2022, "loc": "bất kỳ"}).content.decode()
+    assert "1.001 hồ sơ tiếp nhận năm 2022." in everything  # an unknown filter filters nothing

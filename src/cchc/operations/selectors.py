@@ -15,6 +15,16 @@ def import_runs(*, scope: AgencyScope, reform_office: bool) -> QuerySet[ImportRu
     return qs if reform_office else qs.visible_to(scope)
 
 
+# The drill-down filters (`?loc=`): what the user reads, and the condition.
+DOSSIER_FILTERS = {
+    "online": ("tiếp nhận trực tuyến", {"channel": 2}),
+    "on_time": ("giải quyết đúng hạn", {"finished_on_time": True}),
+    "late": ("giải quyết quá hạn", {"finished_on_time": False}),
+    "digitized": ("kết quả được số hóa", {"result_digitized": True}),
+    "paid_online": ("thanh toán trực tuyến", {"paid_online": True, "fee__gt": 0}),
+}
+
+
 def dossiers(
     *,
     scope: AgencyScope,
@@ -23,8 +33,8 @@ def dossiers(
     month: date | None = None,
     only: str | None = None,
 ) -> QuerySet[Dossier]:
-    """Dossiers behind a number. `only`: online, on_time, late, digitized, paid_online,
-    open_overdue — the filters that match the indicators' numerators."""
+    """Dossiers behind a number. `only`: one of DOSSIER_FILTERS, the filters that match the
+    indicators' numerators (anything else: no filter)."""
     qs = Dossier.objects.visible_to(scope).select_related("agency", "procedure")
     if agency_id is not None:
         qs = qs.filter(agency_id=agency_id)
@@ -32,13 +42,6 @@ def dossiers(
         qs = qs.filter(received_at__year=year)
     if month is not None:
         qs = qs.filter(received_at__year=month.year, received_at__month=month.month)
-    filters = {
-        "online": {"channel": 2},
-        "on_time": {"finished_on_time": True},
-        "late": {"finished_on_time": False},
-        "digitized": {"result_digitized": True},
-        "paid_online": {"paid_online": True, "fee__gt": 0},
-    }
-    if only in filters:
-        qs = qs.filter(**filters[only])
+    if only in DOSSIER_FILTERS:
+        qs = qs.filter(**DOSSIER_FILTERS[only][1])
     return qs.order_by("-received_at")

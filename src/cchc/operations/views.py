@@ -89,12 +89,14 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         year=int(year) if year and year.isdigit() else None,
         only=request.GET.get("loc"),
     )
+    only_label = selectors.DOSSIER_FILTERS.get(request.GET.get("loc", ""), ("", None))[0]
     if request.GET.get("xuat") == "xlsx":
         rows = qs[:DOSSIER_LIMIT_XLSX]
         return xlsx_response(
             filename="ho-so.xlsx",
             title="Hồ sơ thủ tục hành chính",
-            subtitle=f"{agency.name if agency else 'Tất cả cơ quan trong phạm vi'}; năm {year or 'tất cả'}",
+            subtitle=f"{agency.name if agency else 'Tất cả cơ quan trong phạm vi'}; năm {year or 'tất cả'}"
+            + (f"; chỉ hồ sơ {only_label}" if only_label else ""),
             headers=[
                 "Mã hồ sơ",
                 "Mã thủ tục",
@@ -129,7 +131,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "operations/dossier_list.html",
-        {"page": page, "agency": agency, "year": year, "only": request.GET.get("loc", "")},
+        {"page": page, "agency": agency, "year": year, "only": only_label},
     )
 
 
