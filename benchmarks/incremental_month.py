@@ -54,13 +54,25 @@ def parse_args():
     return parser.parse_args()
 
 
-def recreate(server: str, name: str) -> str:
+def database_url(server: str, name: str) -> str:
+    return server.rsplit("/", 1)[0] + "/" + name
+
+
+def server_execute(server: str, *statements: str) -> list:
+    """Run `statements` outside a transaction (databases are created and dropped); returns the
+    rows of the last one, if it has any."""
     import psycopg
 
     with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        conn.execute(f"CREATE DATABASE {name}")
-    return server.rsplit("/", 1)[0] + "/" + name
+        for sql in statements:
+            cursor = conn.execute(sql)
+        return cursor.fetchall() if cursor.description else []
+
+
+def recreate(server: str, name: str, template: str | None = None) -> str:
+    create = f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else "")
+    server_execute(server, f"DROP DATABASE IF EXISTS {name}", create)
+    return database_url(server, name)
 
 
 def prepare(args):
@@ -184,34 +196,25 @@ def switch(url: str) -> None:
     connections["default"].settings_dict["NAME"] = url.rsplit("/", 1)[1]
 
 
-def server_execute(server: str, *statements: str) -> list:
-    import psycopg
-
-    with psycopg.connect(server, autocommit=True) as conn:
-        return [conn.execute(sql).fetchall() if sql.startswith("SELECT") else conn.execute(sql)
-                for sql in statements]  # fmt: skip
-
-
 def history_base(args) -> tuple[str, bool]:
     """The database holding the loaded history, which each measured run copies; True when
     it was kept from an earlier run with the same size and seed."""
     name = f"cchc_bench_base_{args.history}_{args.seed}"
-    [rows] = server_execute(
+    rows = server_execute(
         args.postgres,
         f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '{name}'",
     )
     if args.keep_history and rows and rows[0][0] == "complete":
         return name, True
-    return recreate(args.postgres, name).rsplit("/", 1)[1], False
+    recreate(args.postgres, name)
+    return name, False
 
 
 def copy_of(args, base: str, name: str) -> str:
     from django.db import connections
 
-    connections.close_all()
-    server_execute(args.postgres, f"DROP DATABASE IF EXISTS {name}",
-                   f"CREATE DATABASE {name} TEMPLATE {base}")  # fmt: skip
-    return args.postgres.rsplit("/", 1)[0] + "/" + name
+    connections.close_all()  # a template database must have no connections
+    return recreate(args.postgres, name, template=base)
 
 
 def settle(args) -> None:
@@ -224,7 +227,7 @@ def settle(args) -> None:
 def main() -> None:
     args = parse_args()
     base, kept = history_base(args)
-    os.environ["CCHC_DATABASE_URL"] = args.postgres.rsplit("/", 1)[0] + "/" + base
+    os.environ["CCHC_DATABASE_URL"] = database_url(args.postgres, base)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     os.environ["CCHC_TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
     import django
@@ -243,7 +246,7 @@ def main() -> None:
         load_history(args, actor)
         switch(args.postgres)
         server_execute(args.postgres, f"COMMENT ON DATABASE {base} IS 'complete'")
-    switch(args.postgres.rsplit("/", 1)[0] + "/" + base)
+    switch(database_url(args.postgres, base))
     agencies = list(Agency.objects.exclude(level="province").values_list("code", flat=True))
     codes = list(Procedure.objects.order_by("code").values_list("code", flat=True))
     path = ROOT / "var" / "bench" / f"december_{args.month}.csv"

@@ -2,8 +2,8 @@
 INSERT run by `executemany`. Values are stored exactly as the ORM would store them: dates,
 times and decimals go through each field's own `get_db_prep_save` unless that is known to give
 them back unchanged or as a known text (see `_adapter`; compared in tests/core/test_bulk.py);
-text, integers and booleans are passed as they are. No signals, no `save()`: for import writers whose rows are
-already validated (right Python types)."""
+text, integers and booleans are passed as they are. No signals, no `save()`: for import
+writers whose rows are already validated (right Python types)."""
 
 from __future__ import annotations
 

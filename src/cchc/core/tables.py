@@ -24,14 +24,17 @@ class Table:
     rows: list[list[Any]]  # values: str (CSV) or str/int/float/date/datetime/bool (XLSX)
 
 
+def _nfc(text: str) -> str:
+    """NFC, with non-breaking spaces as plain spaces; text may be one cell or a whole file."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text.replace("\u00a0", " ")
+
+
 def normalize_text(value: str) -> str:
     # Most cells are ASCII codes and dates: skip the Unicode work for them (measured: the
     # per-cell cost dominates reading a large sheet).
-    if not value.isascii():
-        if not unicodedata.is_normalized("NFC", value):
-            value = unicodedata.normalize("NFC", value)
-        value = value.replace("\u00a0", " ")
-    return value.strip()
+    return (value if value.isascii() else _nfc(value)).strip()
 
 
 def _cell(value: Any) -> Any:
@@ -71,7 +74,7 @@ def _read_csv(content: bytes) -> Iterator[list[Any]]:
     if not text.isascii():
         # The whole text at once, as normalize_text does cell by cell: no delimiter, quote or
         # line break composes with what follows it, so the cells come out the same.
-        text = unicodedata.normalize("NFC", text).replace("\u00a0", " ")
+        text = _nfc(text)
     first_line = text.split("\n", 1)[0]
     delimiter = max([",", ";", "\t"], key=first_line.count)
     for row in csv.reader(io.StringIO(text), delimiter=delimiter):

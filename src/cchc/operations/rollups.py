@@ -448,7 +448,6 @@ class RollupDelta:
         counters = ", ".join(COUNTERS)
         nonzero = " OR ".join(f"s.{c} <> 0" for c in COUNTERS)
         negative = " OR ".join(f"s.{c} < 0" for c in COUNTERS)
-        params = [StatSource.DOSSIERS, self.run.pk]
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT 1 FROM {SUMS} s WHERE {negative} LIMIT 1")  # noqa: S608
             takes_away = cursor.fetchone() is not None
@@ -463,7 +462,7 @@ class RollupDelta:
                 f"ON CONFLICT (agency_id, procedure_id, month) DO UPDATE SET "
                 f"{', '.join(f'{c} = {TABLE}.{c} + excluded.{c}' for c in COUNTERS)}, "
                 f"import_run_id = excluded.import_run_id WHERE {TABLE}.source = %s",
-                [*params, StatSource.DOSSIERS],
+                [StatSource.DOSSIERS, self.run.pk, StatSource.DOSSIERS],
             )
             if not takes_away:
                 return

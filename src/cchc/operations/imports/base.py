@@ -143,7 +143,7 @@ class Importer:
         """Parse one column of every row into `rows`. Column by column, so that a text seen
         before (a code, a status, a date) is parsed once: its result, value or error, is
         remembered for the rest of the column (not for the natural key, unique per row)."""
-        key, parse, errors = column.key, column.parse, []
+        key, errors = column.key, []
         seen: dict[str, tuple[bool, Any]] = {}
         remember = key not in self.natural_key
         for row, raw in zip(rows, raws, strict=True):
@@ -151,7 +151,7 @@ class Importer:
             if value.__class__ is str and (known := seen.get(value)) is not None:
                 ok, result = known
             else:
-                ok, result = self._parse_cell(column, parse, value)
+                ok, result = self._parse_cell(column, value)
                 if remember and value.__class__ is str:
                     seen[value] = (ok, result)
             if ok:
@@ -163,13 +163,13 @@ class Importer:
         return errors
 
     @staticmethod
-    def _parse_cell(column: Column, parse: Callable[[Any], Any], value: Any) -> tuple[bool, Any]:
+    def _parse_cell(column: Column, value: Any) -> tuple[bool, Any]:
         """(True, the parsed value), or (False, the error's message; None for a blank cell
         the column may leave empty)."""
         if is_blank(value):
             return False, ("không được để trống" if column.required else None)
         try:
-            return True, parse(value)
+            return True, column.parse(value)
         except CellError as exc:
             return False, str(exc)
 

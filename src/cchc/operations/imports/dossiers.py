@@ -7,7 +7,7 @@ from decimal import Decimal
 from operator import itemgetter
 
 from django.db import connection, transaction
-from django.db.models import BooleanField
+from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
 from cchc.core.bulk import insert_rows
@@ -188,21 +188,17 @@ class DossierImporter(Importer):
     def _stored(codes: list[str]) -> dict[str, tuple]:
         """The stored dossiers among `codes`: code → (pk, code, *WRITE_FIELDS)."""
         fields = ("pk", "code", *WRITE_FIELDS)
+        column = f"{connection.ops.quote_name(Dossier._meta.db_table)}.code"
         stored: dict[str, tuple] = {}
-        if connection.vendor == "postgresql":
-            # One array parameter per chunk: binding thousands of separate parameters costs
-            # the client several times what the index lookups cost the server.
-            column = f"{connection.ops.quote_name(Dossier._meta.db_table)}.code"
-            for start in range(0, len(codes), 2000):
-                among = RawSQL(f"{column} = ANY(%s)", [codes[start : start + 2000]],  # noqa: S611
-                               output_field=BooleanField())  # fmt: skip
-                stored.update((v[1], v) for v in Dossier.objects.filter(among).values_list(*fields))
-            return stored
         for start in range(0, len(codes), 2000):
             chunk = codes[start : start + 2000]
-            stored.update(
-                (v[1], v) for v in Dossier.objects.filter(code__in=chunk).values_list(*fields)
-            )
+            if connection.vendor == "postgresql":
+                # One array parameter: binding thousands of separate parameters costs the
+                # client several times what the index lookups cost the server.
+                among = RawSQL(f"{column} = ANY(%s)", [chunk], output_field=BooleanField())  # noqa: S611
+            else:
+                among = Q(code__in=chunk)
+            stored.update((v[1], v) for v in Dossier.objects.filter(among).values_list(*fields))
         return stored
 
     @staticmethod
