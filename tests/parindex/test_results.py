@@ -137,8 +137,8 @@ def test_only_the_reform_office_computes_and_publishes(dept_officer, appraiser, 
             services.results_publish(actor=user, framework=framework)
 
 
-def coverage(year):
-    value = evaluate("PAR_INDEX_COVERAGE", scope=AgencyScope.everything(), year=year)
+def coverage(plan_year):
+    value = evaluate("PAR_INDEX_COVERAGE", scope=AgencyScope.everything(), year=plan_year)
     return value.numerator, value.denominator
 
 
@@ -158,12 +158,15 @@ def test_publication_needs_every_assessment_finalised(
     assert set(Assessment.objects.filter(framework=framework).values_list("status", flat=True)) == {
         S.PUBLISHED
     }
-    # Target 2 counts the three published agencies among every assessed agency.
-    assert coverage(framework.year) == (3, assessed)
+    # Target 2 of the next year's plan (the year the assessment is organised and published)
+    # counts the three published agencies among every assessed agency; the assessed year's
+    # own plan has no data from it.
+    assert coverage(framework.year + 1) == (3, assessed)
+    assert coverage(framework.year) == (None, None)
     with django_capture_on_commit_callbacks(execute=True):
         services.assessment_reopen(actor=reform_office, assessment=scored["12-STP"],
                                    reason="Khiếu nại về điểm điều tra")  # fmt: skip
-    assert coverage(framework.year) == (2, assessed)
+    assert coverage(framework.year + 1) == (2, assessed)
 
 
 def test_other_indices_do_not_count_for_target_2(
@@ -174,7 +177,7 @@ def test_other_indices_do_not_count_for_target_2(
     Assessment.objects.filter(framework=framework).update(status=S.FINALISED)
     with django_capture_on_commit_callbacks(execute=True):
         services.results_publish(actor=reform_office, framework=framework)
-    assert coverage(framework.year) == (None, None)  # no PAR INDEX result: no data
+    assert coverage(framework.year + 1) == (None, None)  # no PAR INDEX result: no data
 
 
 # --- survey import ------------------------------------------------------------------------

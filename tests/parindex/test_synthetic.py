@@ -130,8 +130,8 @@ def test_a_published_synthetic_year_through_the_workflow(
     assert sorted(r.rank for r in results) == [1, 1, 1, 2]
     assert all(r.classification and r.index is not None for r in results)
 
-    # Target 2 has a value for the year, badged synthetic.
-    coverage = evaluate("PAR_INDEX_COVERAGE", scope=AgencyScope.everything(), year=YEAR)
+    # Target 2 of the next year's plan has a value, badged synthetic.
+    coverage = evaluate("PAR_INDEX_COVERAGE", scope=AgencyScope.everything(), year=YEAR + 1)
     assert coverage.value is not None and coverage.synthetic
     assert coverage.numerator == len(AGENCIES)
 

@@ -49,6 +49,8 @@ INDICATORS: dict[str, Indicator] = {
             "PAR_INDEX_COVERAGE", "Tỷ lệ cơ quan được đánh giá, xếp loại Chỉ số CCHC",
             "cơ quan có kết quả Chỉ số CCHC", "cơ quan thuộc đối tượng", "stock", None,
             drill="par_index",
+            note="Kế hoạch năm N tính theo kết quả Chỉ số CCHC năm N − 1: việc đánh giá, xếp "
+            "loại Chỉ số CCHC của một năm được tổ chức và công bố trong năm sau.",
             # The extractor is provided by the parindex app (which depends on this one).
         ),
         Indicator(

@@ -18,44 +18,40 @@ ASSESSED_LEVELS = (AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT, AgencyLevel.COM
 
 
 def par_index_coverage(window: Window) -> Iterable[Row]:
-    """Stock, one state per year: for each agency of the assessed levels active on 31
-    December, 1/1 when a PAR INDEX framework of that year has published its result, else 0/1.
-    The result of year N is published early in N+1, so every month of N carries the same
-    state (the value of the year's assessment as known now). No rows at all while no result
-    of the year is published anywhere: the target has no data yet."""
+    """Stock, one state per year. Year N's target reads the assessment *of year N − 1*: a
+    year's PAR INDEX is self-assessed, appraised and published in the first half of the next
+    year, so the assessment organised during plan year N (the plan's own task: "tổ chức đánh
+    giá, xếp hạng Chỉ số CCHC năm 2021" in the 2022 plan) is the one of N − 1 (ADR 0008).
+    For each agency of the assessed levels active on 31 December of N − 1: 1/1 when a PAR
+    INDEX framework of N − 1 has published its result, else 0/1; every month of N carries the
+    same state (as known now). No rows at all while no result of N − 1 is published anywhere:
+    the target has no data yet."""
     agencies = Agency.objects.filter(window.agency_q("pk"), level__in=ASSESSED_LEVELS)
     for year in window.years:
-        active = list(agencies.active_on(date(year, 12, 31)).values_list("pk", "level"))
-        published = set(
-            Assessment.objects.filter(
-                framework__year=year,
-                framework__par_index=True,
-                published_at__isnull=False,
-                agency_id__in=[pk for pk, _ in active],
-            ).values_list("agency_id", flat=True)
+        assessed = year - 1
+        active = list(agencies.active_on(date(assessed, 12, 31)).values_list("pk", "level"))
+        results = Assessment.objects.filter(
+            framework__year=assessed, framework__par_index=True, published_at__isnull=False
         )
-        if not published and not _any_published(year):
-            continue  # no results yet for the year: "chưa có dữ liệu", not 0 %
+        published = set(
+            results.filter(agency_id__in=[pk for pk, _ in active]).values_list(
+                "agency_id", flat=True
+            )
+        )
+        if not published and not results.exists():
+            continue  # no results yet: "chưa có dữ liệu", not 0 %
         # As synthetic as the published results it is read from (the demo's PAR INDEX year).
-        synthetic = Assessment.objects.filter(
-            framework__year=year, framework__par_index=True, published_at__isnull=False,
-            synthetic=True,
-        ).exists()  # fmt: skip
+        synthetic = results.filter(synthetic=True).exists()
         for month in (m for m in window.months if m.year == year):
             for agency_id, level in active:
                 yield Row(agency_id, TIER_OF_LEVEL[level], month, int(agency_id in published), 1,
                           synthetic)  # fmt: skip
 
 
-def _any_published(year: int) -> bool:
-    return Assessment.objects.filter(
-        framework__year=year, framework__par_index=True, published_at__isnull=False
-    ).exists()
-
-
-def refresh(year: int) -> None:
-    """Recompute the indicator's snapshots of `year` for every agency (after publication or
-    a reopen)."""
+def refresh(assessed_year: int) -> None:
+    """Recompute the indicator's snapshots for every agency after the results of
+    `assessed_year` were published or one of them withdrawn (a reopen): they count for the
+    plan of the next year."""
     from cchc.indicators.services import snapshots_refresh
 
-    snapshots_refresh(agency_ids=None, years=[year], codes=[CODE])
+    snapshots_refresh(agency_ids=None, years=[assessed_year + 1], codes=[CODE])
