@@ -1,12 +1,16 @@
 """Known-answer tests of the indicator engine on small hand-built data: extraction in the
 database, snapshots, evaluation for province, tier and agency scopes, and target verdicts."""
 
+import io
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
 
 from cchc.indicators.dashboard import plan_statuses
 from cchc.indicators.models import IndicatorSnapshot
@@ -28,7 +32,7 @@ from cchc.operations.models import (
 from cchc.organizations.models import Agency
 from cchc.organizations.scope import AgencyScope
 from cchc.organizations.selectors import scope_for
-from cchc.plans.models import Plan
+from cchc.plans.models import Plan, Target
 
 pytestmark = pytest.mark.django_db
 ALL = AgencyScope.everything()
@@ -136,6 +140,105 @@ def test_growth_against_the_baseline_year(run):
     assert result.value == Decimal("37.50")
     # The monthly trend charts the growth too, not the share of level 3-4 (11/11 = 100%).
     assert {value for _month, value in result.trend} == {Decimal("37.50")}
+
+
+def test_growth_rows_per_agency_carry_the_baseline_this_years_count_and_the_growth():
+    province = agency("12")
+
+    def stored(month, tier, n, d):
+        IndicatorSnapshot.objects.create(indicator="ONLINE_SERVICE_GROWTH", agency=province,
+                                         tier=tier, month=month, numerator=n, denominator=d)  # fmt: skip
+
+    stored(date(2020, 12, 1), "district", 50, 200)  # not the baseline year
+    stored(date(2021, 3, 1), "district", 90, 200)
+    stored(date(2021, 6, 1), "district", 100, 200)  # the baseline year's last month
+    stored(date(2021, 6, 1), "province", 0, 40)
+    stored(date(2022, 2, 1), "district", 105, 220)
+    stored(date(2022, 5, 1), "district", 110, 220)
+    stored(date(2022, 5, 1), "province", 7, 40)  # baseline 0: no growth
+    stored(date(2022, 5, 1), "commune", 5, 30)  # no baseline at all
+    with CaptureQueriesContext(connection) as queries:
+        rows = per_agency("ONLINE_SERVICE_GROWTH", scope=ALL, year=2022, baseline_year=2021)
+    assert len(queries) == 3  # last month, this year's rows, the baselines: never one a row
+    figures = {r["tier"]: (r["baseline"], r["n"], r["d"], r["value"]) for r in rows}
+    assert figures == {
+        "district": (100, 110, 220, Decimal("10.00")),
+        "province": (0, 7, 40, None),
+        "commune": (None, 5, 30, None),
+    }
+    # A row's figures are the headline's for that row alone.
+    district = evaluate("ONLINE_SERVICE_GROWTH", scope=ALL, year=2022, tier="district",
+                        baseline_year=2021)  # fmt: skip
+    assert (district.baseline_value, district.value) == (100, Decimal("10.00"))
+    default = per_agency("ONLINE_SERVICE_GROWTH", scope=ALL, year=2022)  # the year before
+    assert {r["tier"]: r["baseline"] for r in default}["district"] == 100
+    older = per_agency("ONLINE_SERVICE_GROWTH", scope=ALL, year=2022, baseline_year=2020)
+    assert {r["tier"]: r["value"] for r in older}["district"] == Decimal("120.00")
+
+
+def catalogue(year, tier, *, eligible, online):
+    """`eligible` procedures of `tier` in `year`'s catalogue, the first `online` at level 4."""
+    for i in range(eligible):
+        procedure, _ = Procedure.objects.get_or_create(code=f"{tier}-{i}", defaults={"name": "TT"})
+        ProcedureSnapshot.objects.create(procedure=procedure, year=year, authority_tier=tier,
+                                         online_level="4" if i < online else "2")  # fmt: skip
+
+
+@pytest.fixture
+def growth_target():
+    """Target 6a: district 8 → 11 of 20 (growth 37,5 %, share 55 %), commune 4 → 5 of 5
+    (growth 25 %, share 100 %): ordered by growth and by share, the rows swap."""
+    catalogue(2021, "district", eligible=20, online=8)
+    catalogue(2022, "district", eligible=20, online=11)
+    catalogue(2021, "commune", eligible=5, online=4)
+    catalogue(2022, "commune", eligible=5, online=5)
+    snapshots_refresh(agency_ids=None, years=[2021, 2022], codes=["ONLINE_SERVICE_GROWTH"])
+    target = Target.objects.get(plan__year=2022, indicator_code="ONLINE_SERVICE_GROWTH")
+    assert target.baseline_year == 2021
+    return target
+
+
+def agencies_table(body: str) -> tuple[str, list[list[str]]]:
+    """The header and the rows' cell texts of the table "Theo cơ quan, đơn vị"."""
+    table = body.split("Theo cơ quan, đơn vị")[1].split("</table>")[0]
+    head, rows = table.split("<tbody>")
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in rows.split("<tr>")[1:]]
+    return head, [[re.sub(r"<[^>]+>", "", c).strip() for c in row] for row in cells]
+
+
+def test_growth_target_page_lists_agencies_by_growth_on_the_baseline_year(
+    client, reform_office, growth_target
+):
+    client.force_login(reform_office)
+    url = reverse("indicators:target_detail", args=[growth_target.pk])
+    head, rows = agencies_table(client.get(url).content.decode())
+    assert "Tăng so với năm 2021" in head and "Tỷ lệ" not in head
+    assert "Năm 2021</th>" in head and "Năm 2022</th>" in head
+    # Baseline, this year, eligible procedures, growth; not the district's share (55 %).
+    assert {row[1]: row[2:] for row in rows} == {
+        "Cấp huyện": ["8", "11", "20", "37,5%"],
+        "Cấp xã": ["4", "5", "5", "25%"],
+    }
+    for order, tiers in [
+        ("ty_le", ["Cấp xã", "Cấp huyện"]),
+        ("ty_le_giam", ["Cấp huyện", "Cấp xã"]),
+    ]:
+        _head, rows = agencies_table(client.get(url, {"sap_xep": order}).content.decode())
+        assert [row[1] for row in rows] == tiers
+
+
+def test_growth_target_xlsx_has_the_baseline_and_this_years_counts_and_the_growth(
+    client, reform_office, growth_target
+):
+    client.force_login(reform_office)
+    url = reverse("indicators:target_agencies_xlsx", args=[growth_target.pk])
+    sheet = load_workbook(io.BytesIO(client.get(url).content)).active
+    values = [row for row in sheet.iter_rows(values_only=True) if any(row)]
+    header = next(i for i, row in enumerate(values) if row[0] == "Mã cơ quan")
+    assert values[header][3:] == ("Năm 2021", "Năm 2022", "TTHC đủ điều kiện",
+                                  "Tăng so với năm 2021 (%)")  # fmt: skip
+    rows = {row[2]: row[3:] for row in values[header + 1 :]}
+    assert rows == {"Cấp huyện": (8, 11, 20, 37.5), "Cấp xã": (4, 5, 5, 25.0)}
 
 
 def test_inspection_coverage_is_cumulative_and_excludes_communes(run):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Subquery, Sum
 
 from cchc.indicators import formulas
 from cchc.indicators.models import IndicatorSnapshot
@@ -121,9 +121,18 @@ def judge(
 
 
 def per_agency(
-    code: str, *, scope: AgencyScope, year: int, through: date | None = None
+    code: str,
+    *,
+    scope: AgencyScope,
+    year: int,
+    through: date | None = None,
+    baseline_year: int | None = None,
 ) -> list[dict]:
-    """Year-to-date numerator, denominator and value per agency in scope, in one query."""
+    """Year-to-date numerator, denominator and value per agency (and tier) in scope.
+
+    `value` is what `evaluate` gives for the row alone: the share n/d or, for a growth
+    indicator, the growth of n on `baseline`, the row's numerator at the last month with a
+    snapshot in `baseline_year` (by default the year before). A fixed number of queries."""
     indicator = INDICATORS[code]
     through = through or date(year, 12, 1)
     qs = snapshots(code, scope=scope).filter(month__year=year, month__lte=through)
@@ -138,8 +147,30 @@ def per_agency(
         .order_by("agency__code")
     )
     labels = {value: str(label) for value, label in Tier.choices}
-    return [
-        {**r, "tier_label": labels.get(r["tier"], r["tier"]), "value": formulas.rate(r["n"], r["d"]),
-         "synthetic": r["syn"] > 0}
+    result = [
+        {**r, "tier_label": labels.get(r["tier"], r["tier"]), "synthetic": r["syn"] > 0}
         for r in rows
-    ]  # fmt: skip
+    ]
+    if not indicator.growth:
+        for row in result:
+            row["value"] = formulas.rate(row["n"], row["d"])
+        return result
+    baselines = _baselines(code, scope=scope, year=baseline_year or year - 1)
+    for row in result:
+        row["baseline"] = baselines.get((row["agency_id"], row["tier"]))
+        row["value"] = formulas.growth(row["n"], row["baseline"])
+    return result
+
+
+def _baselines(code: str, *, scope: AgencyScope, year: int) -> dict[tuple[int, str], int]:
+    """Numerator per (agency, tier) at the last month of `year` with a snapshot in scope, in
+    one query. The month is the scope's, as in `evaluate`, so the rows add up to its baseline."""
+    qs = snapshots(code, scope=scope).filter(month__year=year)
+    last = qs.order_by("-month").values("month")[:1]
+    grouped = (
+        qs.filter(month=Subquery(last))
+        .values("agency_id", "tier")
+        .annotate(n=Sum("numerator"))
+        .order_by()
+    )
+    return {(r["agency_id"], r["tier"]): r["n"] for r in grouped}

@@ -112,8 +112,13 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         status = dashboard.target_status(
             target, scope=scope, year=target.plan.year, through=through
         )
+        baseline_year = _baseline_year(target)
         agencies = per_agency(
-            target.indicator_code, scope=scope, year=target.plan.year, through=through
+            target.indicator_code,
+            scope=scope,
+            year=target.plan.year,
+            through=through,
+            baseline_year=baseline_year,
         )
         if sort == "ty_le":
             agencies.sort(key=lambda r: (r["value"] is None, r["value"] or 0))
@@ -138,6 +143,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "status_label": label,
                 "status_colour": colour,
                 "indicator": INDICATORS[target.indicator_code],
+                "baseline_year": baseline_year,
                 "agencies": agencies,
                 "sort": sort,
                 "through": through,
@@ -160,9 +166,25 @@ def target_agencies_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     target = _target(request, pk, gen)
     through = _through(request, target.plan, gen)
     indicator = INDICATORS[target.indicator_code]
+    baseline_year, year = _baseline_year(target), target.plan.year
     rows = per_agency(
-        target.indicator_code, scope=scope_for(request.user), year=target.plan.year, through=through
+        target.indicator_code,
+        scope=scope_for(request.user),
+        year=year,
+        through=through,
+        baseline_year=baseline_year,
     )
+    if indicator.growth:
+        figures = [
+            f"Năm {baseline_year}",
+            f"Năm {year}",
+            indicator.denominator_label,
+            f"Tăng so với năm {baseline_year} (%)",
+        ]
+        counts = ["baseline", "n", "d"]
+    else:
+        figures = [indicator.numerator_label, indicator.denominator_label, "Tỷ lệ (%)"]
+        counts = ["n", "d"]
     return xlsx_response(
         filename=f"chi-tieu-{target.label}-{target.plan.year}.xlsx",
         title=f"Chỉ tiêu {target.label}: {indicator.title}",
@@ -171,27 +193,24 @@ def target_agencies_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
             if through
             else "Chưa có số liệu"
         ),
-        headers=[
-            "Mã cơ quan",
-            "Cơ quan",
-            "Cấp",
-            indicator.numerator_label,
-            indicator.denominator_label,
-            "Tỷ lệ (%)",
-        ],
+        headers=["Mã cơ quan", "Cơ quan", "Cấp", *figures],
         rows=[
             [
                 r["agency__code"],
                 r["agency__name"],
                 r["tier_label"],
-                r["n"],
-                r["d"],
+                *(r[key] for key in counts),
                 float(r["value"]) if r["value"] is not None else None,
             ]
             for r in rows
         ],
         note=SYNTHETIC_NOTE if any(r["synthetic"] for r in rows) else "",
     )
+
+
+def _baseline_year(target: Target) -> int:
+    """The year a growth target is measured against, as `evaluate` defaults it."""
+    return target.baseline_year or target.plan.year - 1
 
 
 SYNTHETIC_NOTE = "Dữ liệu mô phỏng (sinh tự động để dùng thử), không phải số liệu thật."
