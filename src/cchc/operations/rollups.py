@@ -21,6 +21,7 @@ import logging
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, DateField, Max, Min, Q
 from django.db.models.expressions import RawSQL
@@ -153,12 +154,10 @@ def rollup_months(
         start, end = month_bounds(run_months[0])[0], month_bounds(run_months[-1])[1]
         parts.append(_received(base.filter(received_at__gte=start, received_at__lt=end)))
         parts.append(_finished(base.filter(finished_at__gte=start, finished_at__lt=end)))
-    agencies = ", ".join(["%s"] * len(agency_ids))
     open_months = [m for m in months if open_until is None or m <= open_until]
     if open_months:
-        parts.append(
-            _open_counts(open_months, where=f"agency_id IN ({agencies})", params=agency_ids)
-        )
+        where, params = _condition(base)
+        parts.append(_open_counts(open_months, where=where, params=params))
     _write(parts, agency_ids=agency_ids, months=months, run=run)
 
 
@@ -204,6 +203,19 @@ def _execute(*statements: tuple[str, list]) -> None:
     with connection.cursor() as cursor:
         for sql, params in statements:
             cursor.execute(sql, params)
+
+
+def _condition(dossiers) -> tuple[str, list]:
+    """The WHERE clause of a queryset of dossiers, as SQL over the dossier table (columns named
+    with the table), so that a part written in SQL selects exactly the ORM's rows."""
+    query = dossiers.query
+    try:
+        sql, params = query.get_compiler(connection=connection).compile(query.where)
+    except FullResultSet:
+        return "1 = 1", []
+    except EmptyResultSet:
+        return "1 = 0", []
+    return sql, list(params)
 
 
 def _open_counts(
@@ -342,11 +354,12 @@ class RollupDelta:
              [p for _sql, ps in parts for p in ps]),
         )  # fmt: skip
 
-    def _contributions(self, dossiers, *, where: str, params: list, until: date, sign: int):
+    def _contributions(self, dossiers, *, until: date, sign: int):
         first = dossiers.aggregate(first=Min("received_at"))["first"]
         if first is None:
             return []
         months = months_between(_local_month(first), until)
+        where, params = _condition(dossiers)
         return [
             _received(dossiers, sign),
             _finished(dossiers, sign),
@@ -365,12 +378,7 @@ class RollupDelta:
                     [(pk,) for pk in pks[start : start + 10_000]],
                 )
         replaced = Dossier.objects.filter(pk__in=RawSQL(f"SELECT id FROM {PKS}", []))  # noqa: S608, S611
-        self._add(
-            self._contributions(
-                replaced, where=f"id IN (SELECT id FROM {PKS})",  # noqa: S608
-                params=[], until=self.horizon_before, sign=-1,
-            )
-        )  # fmt: skip
+        self._add(self._contributions(replaced, until=self.horizon_before, sign=-1))
 
     def apply(self) -> tuple[set[int], set[date]]:
         """Add the run's dossiers, follow the horizon, write the sums. Returns the agencies and
@@ -378,24 +386,21 @@ class RollupDelta:
         run, before, after = self.run, self.horizon_before, horizon()
         # What this write put there: the run's rows that are new since it began, or that it
         # replaced (a run may write in several parts).
-        written = f"import_run_id = %s AND (id > %s OR id IN (SELECT id FROM {PKS}))"  # noqa: S608
-        params = [run.pk, self.last_id]
+        written = Dossier.objects.filter(import_run_id=run.pk).filter(
+            Q(pk__gt=self.last_id) | Q(pk__in=RawSQL(f"SELECT id FROM {PKS}", []))  # noqa: S608, S611
+        )
         parts = []
         if after is not None:
-            dossiers = Dossier.objects.filter(import_run_id=run.pk).filter(
-                Q(pk__gt=self.last_id) | Q(pk__in=RawSQL(f"SELECT id FROM {PKS}", []))  # noqa: S608, S611
-            )
-            parts += self._contributions(
-                dossiers, where=written, params=params, until=after, sign=1
-            )
+            parts += self._contributions(written, until=after, sign=1)
         if before is not None and after is not None and before != after:
             # Every other dossier now counts open at the month ends up to the new horizon
             # (or no longer beyond it, should it have moved back).
             low, high, sign = (before, after, 1) if after > before else (after, before, -1)
+            where, params = _condition(written)
             parts.append(
                 _open_counts(
                     months_between(next_month(low), high),
-                    where=f"NOT ({written})", params=params, sign=sign,
+                    where=f"NOT ({where})", params=params, sign=sign,
                 )
             )  # fmt: skip
         self._add(parts)
