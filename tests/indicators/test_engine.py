@@ -71,6 +71,51 @@ def test_online_dossier_share_sums_months_and_agencies(run):
     assert [v for _m, v in result.trend] == [Decimal("30.00"), Decimal("10.00")]
 
 
+def test_a_period_sums_its_months_for_a_flow_and_takes_its_last_for_a_stock(run):
+    for month, received, online in [(1, 100, 30), (2, 50, 5), (4, 40, 20), (5, 10, 10)]:
+        monthly(run, "12-STP", date(2022, month, 1), received=received, received_online=online)
+    Inspection.objects.create(agency=agency("12-STP"), inspected_on=date(2022, 2, 10),
+                              import_run=run)  # fmt: skip
+    Inspection.objects.create(agency=agency("106"), inspected_on=date(2022, 5, 3), import_run=run)
+    snapshots_refresh(agency_ids=None, years=[2022],
+                      codes=["ONLINE_DOSSIER_SHARE", "INSPECTION_COVERAGE"])  # fmt: skip
+    may = date(2022, 5, 1)
+
+    def share(first):
+        return evaluate("ONLINE_DOSSIER_SHARE", scope=ALL, year=2022, through=may, first=first)
+
+    year_so_far, quarter, month = share(None), share(date(2022, 4, 1)), share(may)
+    assert (year_so_far.numerator, year_so_far.denominator) == (65, 200)
+    assert (quarter.numerator, quarter.denominator, quarter.value) == (30, 50, Decimal("60.00"))
+    assert (month.numerator, month.denominator, month.value) == (10, 10, Decimal("100.00"))
+    # The trend and the year-end projection read the year from January whatever the period.
+    assert month.trend == year_so_far.trend and len(month.trend) == 4
+    assert month.projection == year_so_far.projection
+    # A period without data has no value, not 0 %.
+    march = evaluate("ONLINE_DOSSIER_SHARE", scope=ALL, year=2022, through=date(2022, 3, 1),
+                     first=date(2022, 3, 1))  # fmt: skip
+    assert march.value is None and len(march.trend) == 2
+    # A stock (coverage) takes the state at the period's end: 2 of 28 by May, in any period.
+    for first in (None, date(2022, 4, 1), may):
+        coverage = evaluate("INSPECTION_COVERAGE", scope=ALL, year=2022, through=may, first=first)
+        assert (coverage.numerator, coverage.denominator) == (2, 28)
+    rows = per_agency("ONLINE_DOSSIER_SHARE", scope=ALL, year=2022, through=may,
+                      first=date(2022, 4, 1))  # fmt: skip
+    assert [(r["agency__code"], r["n"], r["d"]) for r in rows] == [("12-STP", 30, 50)]
+
+
+def test_the_period_of_a_month_and_its_words():
+    from cchc.indicators.periods import span
+
+    june = date(2022, 6, 1)
+    assert span("quy", 2022, june).months == (4, 6)
+    assert span("quy", 2022, date(2022, 5, 1)).words == "từ tháng 04/2022 đến hết tháng 05/2022"
+    assert span("quy", 2022, june).words == "trong quý II năm 2022"
+    assert span("thang", 2022, june).words == "trong tháng 06/2022"
+    assert span("nam", 2022, june).words == "từ tháng 01/2022 đến hết tháng 06/2022"
+    assert span("bất kỳ", 2022, None).words == "trong năm 2022"  # unknown kind: the year
+
+
 def test_dossier_indicators_refreshed_together_read_the_roll_up_once(run):
     monthly(run, "12-STP", date(2022, 1, 1), received=10, received_online=4, finished=8,
             finished_on_time=6, results_digitized=2, with_fee=5, paid_online=1)  # fmt: skip

@@ -148,7 +148,16 @@ def test_the_records_behind_a_number_say_their_filter_in_vietnamese(
     )
     assert run_file(reform_office, HEADER + rows).status == "done"
     client.force_login(reform_office)
-    page = client.get("/du-lieu/ho-so/", {"nam": 2022, "loc": "online"}).content.decode()
-    assert "500 hồ sơ tiếp nhận năm 2022, chỉ hồ sơ tiếp nhận trực tuyến." in page
+    page = client.get("/du-lieu/ho-so/", {"nam": 2022, "loc": "received_online"}).content.decode()
+    assert "500 hồ sơ tiếp nhận trực tuyến (tiếp nhận trong năm 2022)." in page
+    january = client.get(
+        "/du-lieu/ho-so/", {"nam": 2022, "tu_thang": 1, "den_thang": 1, "loc": "received"}
+    ).content.decode()
+    assert "1.001 hồ sơ tiếp nhận (tiếp nhận trong tháng 01/2022)." in january
+    february = client.get("/du-lieu/ho-so/", {"nam": 2022, "tu_thang": 2, "den_thang": 3})
+    assert (
+        "0 hồ sơ (tiếp nhận từ tháng 02/2022 đến hết tháng 03/2022)." in february.content.decode()
+    )
     everything = client.get("/du-lieu/ho-so/", {"nam": 2022, "loc": "bất kỳ"}).content.decode()
-    assert "1.001 hồ sơ tiếp nhận năm 2022." in everything  # an unknown filter filters nothing
+    # An unknown filter filters nothing and is not echoed.
+    assert "1.001 hồ sơ (tiếp nhận trong năm 2022)." in everything and "bất kỳ" not in everything

@@ -107,7 +107,10 @@ def test_a_computed_criterion_shows_its_value_and_links_to_the_records(
     body = page(client, dept_officer, assessment)
     assert "“Tỷ lệ hồ sơ giải quyết đúng hạn” năm 2031:" in body
     assert "<strong>90%</strong>" in body and "Điểm tính được: <strong>2</strong>" in body
-    link = reverse("operations:dossier_list") + f"?co_quan={stp.pk}&amp;nam=2031&amp;loc=on_time"
+    link = (
+        reverse("operations:dossier_list")
+        + f"?co_quan={stp.pk}&amp;nam=2031&amp;loc=finished_on_time"
+    )
     assert f'<a href="{link}">xem số liệu</a>' in body
     assert client.get(reverse("operations:dossier_list"), {"co_quan": stp.pk}).status_code == 200
 

@@ -30,3 +30,18 @@ def format_percent(value: Decimal | int | float | None, places: int = 1) -> str:
 def format_seconds(seconds: float) -> str:
     """A duration for a command's last line: "12,3 giây", and not "0 giây" for a quick run."""
     return "dưới 0,1 giây" if seconds < 0.05 else f"{format_number(seconds, 1)} giây"
+
+
+ROMAN_QUARTERS = ("I", "II", "III", "IV")
+
+
+def months_words(year: int, first: int = 1, last: int = 12) -> str:
+    """The months `first` to `last` of `year` as a sentence reads them: "trong năm 2022",
+    "trong tháng 04/2022", "trong quý II năm 2022", "từ tháng 01/2022 đến hết tháng 05/2022"."""
+    if (first, last) == (1, 12):
+        return f"trong năm {year}"
+    if first == last:
+        return f"trong tháng {first:02d}/{year}"
+    if first % 3 == 1 and last == first + 2:
+        return f"trong quý {ROMAN_QUARTERS[first // 3]} năm {year}"
+    return f"từ tháng {first:02d}/{year} đến hết tháng {last:02d}/{year}"

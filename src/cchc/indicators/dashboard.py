@@ -47,15 +47,22 @@ def data_through(year: int) -> date | None:
 
 
 def target_status(
-    target: Target, *, scope: AgencyScope, year: int, through: date | None
+    target: Target,
+    *,
+    scope: AgencyScope,
+    year: int,
+    through: date | None,
+    first: date | None = None,
 ) -> TargetStatus:
+    """The target judged over the months `first` (January by default) to `through`."""
     code = target.indicator_code
     if code not in INDICATORS:
         return TargetStatus(target=target, overall=None)
     thresholds = list(target.thresholds.all())
     overall = evaluate(
-        code, scope=scope, year=year, through=through, baseline_year=target.baseline_year
-    )
+        code, scope=scope, year=year, through=through, baseline_year=target.baseline_year,
+        first=first,
+    )  # fmt: skip
     status = TargetStatus(target=target, overall=overall)
     general = [t for t in thresholds if not t.tier]
     if general:
@@ -70,7 +77,7 @@ def target_status(
     ):
         evaluation = evaluate(
             code, scope=scope, year=year, through=through, tier=threshold.tier,
-            baseline_year=target.baseline_year,
+            baseline_year=target.baseline_year, first=first,
         )  # fmt: skip
         judge(
             evaluation,
@@ -82,6 +89,10 @@ def target_status(
     return status
 
 
-def plan_statuses(plan: Plan, *, scope: AgencyScope, through: date | None) -> list[TargetStatus]:
+def plan_statuses(
+    plan: Plan, *, scope: AgencyScope, through: date | None, first: date | None = None
+) -> list[TargetStatus]:
     targets = plan.targets.prefetch_related("thresholds").order_by("number", "part")
-    return [target_status(t, scope=scope, year=plan.year, through=through) for t in targets]
+    return [
+        target_status(t, scope=scope, year=plan.year, through=through, first=first) for t in targets
+    ]

@@ -30,11 +30,27 @@ class Indicator:
     projection: Literal["trend", "pace", "current"] = "current"
     note: str = ""
     drill: str = ""  # which records lie behind the number: "dossiers", "work_records", …
-    drill_filter: str = ""  # for dossiers: the filter that selects the numerator's records
+    # For dossiers: the roll-up counters of the numerator and the denominator (keys of
+    # operations.rollups.COUNTED, which also select their records), and whether only
+    # procedures offering online payment count.
+    drill_counters: tuple[str, str] | None = None
+    drill_online_payment: bool = False
 
     @property
     def doc_path(self) -> str:
         return f"docs/kpi/{self.code}.md"
+
+
+def _dossiers(numerator: str, denominator: str, *, only_online_payment: bool = False) -> dict:
+    """A dossier ratio: two roll-up counters, read from the roll-up and drilled into with the
+    same names."""
+    extract = x.dossier_monthly(numerator, denominator, only_online_payment=only_online_payment)
+    return {
+        "extract": extract,
+        "drill": "dossiers",
+        "drill_counters": (numerator, denominator),
+        "drill_online_payment": only_online_payment,
+    }
 
 
 INDICATORS: dict[str, Indicator] = {
@@ -61,8 +77,7 @@ INDICATORS: dict[str, Indicator] = {
         Indicator(
             "RESULT_DIGITISATION", "Tỷ lệ kết quả giải quyết TTHC được số hóa",
             "kết quả được số hóa", "hồ sơ đã giải quyết", "flow",
-            x.dossier_monthly("results_digitized", "finished"), drill="dossiers",
-            drill_filter="digitized",
+            **_dossiers("results_digitized", "finished"),
             note="Mẫu số là kết quả giải quyết trong năm, chưa gồm kết quả còn hiệu lực của các "
             "năm trước (chưa có dữ liệu kho kết quả).",
         ),
@@ -74,9 +89,7 @@ INDICATORS: dict[str, Indicator] = {
         Indicator(
             "ONLINE_PAYMENT_SHARE", "Tỷ lệ giao dịch thanh toán trực tuyến",
             "hồ sơ thanh toán trực tuyến", "hồ sơ có phí của TTHC đã có thanh toán trực tuyến",
-            "flow", x.dossier_monthly("paid_online", "with_fee", only_online_payment=True),
-            drill="dossiers",
-            drill_filter="paid_online",
+            "flow", **_dossiers("paid_online", "with_fee", only_online_payment=True),
         ),
         Indicator(
             "ONLINE_SERVICE_GROWTH", "Tăng số TTHC cung cấp dịch vụ công trực tuyến mức độ 3, 4",
@@ -91,8 +104,7 @@ INDICATORS: dict[str, Indicator] = {
         Indicator(
             "ONLINE_DOSSIER_SHARE", "Tỷ lệ hồ sơ tiếp nhận trực tuyến",
             "hồ sơ tiếp nhận trực tuyến", "hồ sơ tiếp nhận", "flow",
-            x.dossier_monthly("received_online", "received"), drill="dossiers",
-            drill_filter="online",
+            **_dossiers("received_online", "received"),
         ),
         Indicator(
             "SYSTEMS_CONNECTED", "Tỷ lệ hệ thống thông tin đã kết nối với hệ thống quốc gia",
@@ -106,8 +118,7 @@ INDICATORS: dict[str, Indicator] = {
         Indicator(
             "ON_TIME_RATE", "Tỷ lệ hồ sơ giải quyết đúng hạn",
             "hồ sơ giải quyết đúng hạn", "hồ sơ đã giải quyết", "flow",
-            x.dossier_monthly("finished_on_time", "finished"), drill="dossiers",
-            drill_filter="on_time",
+            **_dossiers("finished_on_time", "finished"),
         ),
     ]
 }  # fmt: skip

@@ -70,21 +70,25 @@ def evaluate(
     tier: str | None = None,
     agency_id: int | None = None,
     baseline_year: int | None = None,
+    first: date | None = None,
 ) -> Evaluation:
+    """The value over the months `first` (January by default) to `through` (December) of
+    `year`: a flow sums them, a stock takes the last. The trend and the year-end projection
+    always read the year from January to `through`."""
     indicator = INDICATORS[code]
     through = through or date(year, 12, 1)
     qs = snapshots(code, scope=scope, tier=tier, agency_id=agency_id)
-    months = _monthly(qs.filter(month__year=year, month__lte=through))
+    year_so_far = _monthly(qs.filter(month__year=year, month__lte=through))
+    months = [m for m in year_so_far if first is None or m[0] >= first]
     result = Evaluation(indicator=indicator, numerator=None, denominator=None, value=None)
+    result.trend = [(m[0], formulas.rate(m[1], m[2])) for m in year_so_far]
     if not months:
         return result
     result.synthetic = any(m[3] for m in months)
     if indicator.aggregation == "flow":
         n, d = sum(m[1] for m in months), sum(m[2] for m in months)
-        result.trend = [(m[0], formulas.rate(m[1], m[2])) for m in months]
     else:
         n, d = months[-1][1], months[-1][2]
-        result.trend = [(m[0], formulas.rate(m[1], m[2])) for m in months]
     result.numerator, result.denominator = n, d
     if indicator.growth:
         base = _monthly(qs.filter(month__year=baseline_year or year - 1))
@@ -92,12 +96,12 @@ def evaluate(
         result.value = formulas.growth(n, result.baseline_value)
         # The chart shows the same quantity as the value: each month's growth on the baseline
         # (not the month's share, which the value is not).
-        result.trend = [(m[0], formulas.growth(m[1], result.baseline_value)) for m in months]
+        result.trend = [(m[0], formulas.growth(m[1], result.baseline_value)) for m in year_so_far]
         result.projection = result.value
         return result
     result.value = formulas.rate(n, d)
-    by_month = {m[0].month: (m[1], m[2]) for m in months}
-    series = [by_month.get(i, (0, 0)) for i in range(1, months[-1][0].month + 1)]
+    by_month = {m[0].month: (m[1], m[2]) for m in year_so_far}
+    series = [by_month.get(i, (0, 0)) for i in range(1, year_so_far[-1][0].month + 1)]
     if indicator.projection == "trend":
         result.projection = formulas.project_year_end(series, aggregation="flow")
     elif indicator.projection == "pace":
@@ -127,8 +131,10 @@ def per_agency(
     year: int,
     through: date | None = None,
     baseline_year: int | None = None,
+    first: date | None = None,
 ) -> list[dict]:
-    """Year-to-date numerator, denominator and value per agency (and tier) in scope.
+    """Numerator, denominator and value per agency (and tier) in scope over the months
+    `first` (January by default) to `through`.
 
     `value` is what `evaluate` gives for the row alone: the share n/d or, for a growth
     indicator, the growth of n on `baseline`, the row's numerator at the last month with a
@@ -136,6 +142,8 @@ def per_agency(
     indicator = INDICATORS[code]
     through = through or date(year, 12, 1)
     qs = snapshots(code, scope=scope).filter(month__year=year, month__lte=through)
+    if first is not None:
+        qs = qs.filter(month__gte=first)
     if indicator.aggregation == "stock":
         last = qs.order_by("-month").values_list("month", flat=True).first()
         qs = qs.filter(month=last)

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from cchc.core.xlsx import xlsx_response
-from cchc.indicators import dashboard, figures_cache
+from cchc.indicators import dashboard, figures_cache, periods
+from cchc.indicators.drill import dossier_urls
 from cchc.indicators.registry import INDICATORS
 from cchc.indicators.selectors import per_agency
 from cchc.organizations.selectors import membership_of, scope_for
@@ -63,13 +64,18 @@ def targets_dashboard(request: HttpRequest) -> HttpResponse:
     gen = figures_cache.generation()
     plan = _plan(request, gen)
     through = _through(request, plan, gen)
+    period = periods.span(request.GET.get("ky"), plan.year, through)
     scope, membership = scope_for(request.user), membership_of(request.user)
 
     def figures() -> str:
-        statuses = dashboard.plan_statuses(plan, scope=scope, through=through)
+        statuses = dashboard.plan_statuses(
+            plan, scope=scope, through=through, first=period.first_month
+        )
         context = {
             "plan": plan,
             "through": through,
+            "period": period,
+            "period_kinds": periods.KINDS,
             "statuses": [(s, *STATUS_LABELS[s.status]) for s in statuses],
             "synthetic": any(s.synthetic for s in statuses),
             "months": range(1, 13),
@@ -77,7 +83,7 @@ def targets_dashboard(request: HttpRequest) -> HttpResponse:
         }
         return render_to_string("indicators/_dashboard_figures.html", context, request=request)
 
-    parts = ("dashboard", plan.pk, through, membership.role, membership.agency_id)
+    parts = ("dashboard", plan.pk, through, period, membership.role, membership.agency_id)
     return render(
         request,
         "indicators/dashboard.html",
@@ -103,6 +109,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     gen = figures_cache.generation()
     target = _target(request, pk, gen)
     through = _through(request, target.plan, gen)
+    period = periods.span(request.GET.get("ky"), target.plan.year, through)
     scope = scope_for(request.user)
     sort = request.GET.get("sap_xep", "ma")
     if sort not in {"ma", "ty_le", "ty_le_giam"}:
@@ -110,8 +117,9 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     def figures() -> str:
         status = dashboard.target_status(
-            target, scope=scope, year=target.plan.year, through=through
-        )
+            target, scope=scope, year=target.plan.year, through=through,
+            first=period.first_month,
+        )  # fmt: skip
         baseline_year = _baseline_year(target)
         agencies = per_agency(
             target.indicator_code,
@@ -119,7 +127,13 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             year=target.plan.year,
             through=through,
             baseline_year=baseline_year,
+            first=period.first_month,
         )
+        indicator = INDICATORS[target.indicator_code]
+        for row in agencies:
+            row["urls"] = dossier_urls(
+                indicator, agency_id=row["agency_id"], year=target.plan.year, months=period.months
+            )
         if sort == "ty_le":
             agencies.sort(key=lambda r: (r["value"] is None, r["value"] or 0))
         elif sort == "ty_le_giam":
@@ -147,12 +161,16 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "agencies": agencies,
                 "sort": sort,
                 "through": through,
+                "period": period,
+                "period_kinds": periods.KINDS,
+                "months": range(1, 13),
                 "chart_json": json.dumps(chart),
             },
             request=request,
         )
 
-    html = figures_cache.cached(("target", target.pk, through, sort), scope, figures, gen=gen)
+    parts = ("target", target.pk, through, period, sort)
+    html = figures_cache.cached(parts, scope, figures, gen=gen)
     return render(
         request,
         "indicators/target_detail.html",
@@ -167,12 +185,14 @@ def target_agencies_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     through = _through(request, target.plan, gen)
     indicator = INDICATORS[target.indicator_code]
     baseline_year, year = _baseline_year(target), target.plan.year
+    period = periods.span(request.GET.get("ky"), year, through)
     rows = per_agency(
         target.indicator_code,
         scope=scope_for(request.user),
         year=year,
         through=through,
         baseline_year=baseline_year,
+        first=period.first_month,
     )
     if indicator.growth:
         figures = [
@@ -189,7 +209,7 @@ def target_agencies_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         filename=f"chi-tieu-{target.label}-{target.plan.year}.xlsx",
         title=f"Chỉ tiêu {target.label}: {indicator.title}",
         subtitle=(
-            f"Kế hoạch {target.plan.number or target.plan.year}; số liệu đến tháng {through:%m/%Y}"
+            f"Kế hoạch {target.plan.number or target.plan.year}; số liệu {period.words}"
             if through
             else "Chưa có số liệu"
         ),

@@ -19,6 +19,7 @@ from __future__ import annotations
 import calendar
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
@@ -85,38 +86,64 @@ def _part(select_qs, counters: list[str], sign: int = 1) -> tuple[str, list]:
     return part, list(params)
 
 
-def _received(dossiers, sign: int = 1) -> tuple[str, list]:
-    """`dossiers` counted by month of receipt."""
+@dataclass(frozen=True)
+class Counted:
+    """What one roll-up counter counts: the dossiers matching `among & extra` in the month
+    (local time) of their `by` date. The roll-up counts with these conditions and the records
+    behind a number are selected with them (`selectors.dossiers`), so the two always agree."""
+
+    label: str  # the records, as a user reads them ("hồ sơ giải quyết đúng hạn")
+    by: str  # "received_at" or "finished_at"
+    among: Q  # the dossiers of the counter's family (all received, or all finished)
+    extra: Q  # what this counter adds to its family's condition
+
+    @property
+    def condition(self) -> Q:
+        return self.among & self.extra
+
+
+_FINISHED = Q(status__in=FINISHED, finished_at__isnull=False)
+COUNTED = {
+    "received": Counted("hồ sơ tiếp nhận", "received_at", Q(), Q()),
+    "received_online": Counted("hồ sơ tiếp nhận trực tuyến", "received_at", Q(), Q(channel=2)),
+    "with_fee": Counted("hồ sơ có phí, lệ phí", "received_at", Q(), Q(fee__gt=0)),
+    "paid_online": Counted("hồ sơ có phí, lệ phí đã thanh toán trực tuyến", "received_at", Q(),
+                           Q(fee__gt=0, paid_online=True)),
+    "finished": Counted("hồ sơ đã giải quyết", "finished_at", _FINISHED, Q()),
+    "finished_on_time": Counted("hồ sơ giải quyết đúng hạn", "finished_at", _FINISHED,
+                                Q(finished_on_time=True)),
+    "finished_late": Counted("hồ sơ giải quyết quá hạn", "finished_at", _FINISHED,
+                             Q(finished_on_time=False)),
+    "results_digitized": Counted("hồ sơ đã giải quyết có kết quả được số hóa", "finished_at",
+                                 _FINISHED, Q(result_digitized=True)),
+}  # fmt: skip
+
+
+def _counted(dossiers, by: str, sign: int) -> tuple[str, list]:
+    """`dossiers` of one family counted by the month of `by`, every counter of the family."""
+    counters = [name for name, c in COUNTED.items() if c.by == by]
+    counts = {
+        f"n_{name}": Count("pk", filter=COUNTED[name].extra) if COUNTED[name].extra else Count("pk")
+        for name in counters
+    }
     grouped = (
-        dossiers.annotate(month=_month("received_at"))
+        dossiers.filter(COUNTED[counters[0]].among)
+        .annotate(month=_month(by))
         .values("agency_id", "procedure_id", "month")
-        .annotate(
-            n_received=Count("pk"),
-            n_received_online=Count("pk", filter=Q(channel=2)),
-            n_with_fee=Count("pk", filter=Q(fee__gt=0)),
-            n_paid_online=Count("pk", filter=Q(fee__gt=0, paid_online=True)),
-        )
+        .annotate(**counts)
         .order_by()
     )
-    return _part(grouped, ["received", "received_online", "with_fee", "paid_online"], sign)
+    return _part(grouped, counters, sign)
+
+
+def _received(dossiers, sign: int = 1) -> tuple[str, list]:
+    """`dossiers` counted by month of receipt."""
+    return _counted(dossiers, "received_at", sign)
 
 
 def _finished(dossiers, sign: int = 1) -> tuple[str, list]:
     """The finished ones of `dossiers` counted by month of end of processing."""
-    grouped = (
-        dossiers.filter(status__in=FINISHED, finished_at__isnull=False)
-        .annotate(month=_month("finished_at"))
-        .values("agency_id", "procedure_id", "month")
-        .annotate(
-            n_finished=Count("pk"),
-            n_finished_on_time=Count("pk", filter=Q(finished_on_time=True)),
-            n_finished_late=Count("pk", filter=Q(finished_on_time=False)),
-            n_results_digitized=Count("pk", filter=Q(result_digitized=True)),
-        )
-        .order_by()
-    )
-    counters = ["finished", "finished_on_time", "finished_late", "results_digitized"]
-    return _part(grouped, counters, sign)
+    return _counted(dossiers, "finished_at", sign)
 
 
 def _runs(months: list[date]) -> list[list[date]]:

@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.functions import ExtractYear
 
-from cchc.operations.models import Dossier, ImportRun
+from cchc.core.formatting import months_words
+from cchc.operations.models import Dossier, ImportRun, ProcedureSnapshot
+from cchc.operations.rollups import COUNTED, month_bounds
 from cchc.organizations.scope import AgencyScope
 
 
@@ -15,33 +18,54 @@ def import_runs(*, scope: AgencyScope, reform_office: bool) -> QuerySet[ImportRu
     return qs if reform_office else qs.visible_to(scope)
 
 
-# The drill-down filters (`?loc=`): what the user reads, and the condition.
-DOSSIER_FILTERS = {
-    "online": ("tiếp nhận trực tuyến", {"channel": 2}),
-    "on_time": ("giải quyết đúng hạn", {"finished_on_time": True}),
-    "late": ("giải quyết quá hạn", {"finished_on_time": False}),
-    "digitized": ("kết quả được số hóa", {"result_digitized": True}),
-    "paid_online": ("thanh toán trực tuyến", {"paid_online": True, "fee__gt": 0}),
-}
-
-
 def dossiers(
     *,
     scope: AgencyScope,
     agency_id: int | None = None,
     year: int | None = None,
-    month: date | None = None,
-    only: str | None = None,
+    months: tuple[int, int] | None = None,
+    counted: str | None = None,
+    online_payment_only: bool = False,
 ) -> QuerySet[Dossier]:
-    """Dossiers behind a number. `only`: one of DOSSIER_FILTERS, the filters that match the
-    indicators' numerators (anything else: no filter)."""
+    """Dossiers behind a number: those a roll-up counter (`counted`, a key of
+    `rollups.COUNTED`) counts in `year` (the months `months`, first and last, both included;
+    the whole year by default), by the counter's own date (receipt or end of processing).
+    Without a counter: the dossiers received in the period. `online_payment_only`: only
+    procedures offering online payment in the year of that date (target 5b's records)."""
     qs = Dossier.objects.visible_to(scope).select_related("agency", "procedure")
     if agency_id is not None:
         qs = qs.filter(agency_id=agency_id)
+    count = COUNTED.get(counted or "", COUNTED["received"])
+    if counted in COUNTED:
+        qs = qs.filter(count.condition)
     if year is not None:
-        qs = qs.filter(received_at__year=year)
-    if month is not None:
-        qs = qs.filter(received_at__year=month.year, received_at__month=month.month)
-    if only in DOSSIER_FILTERS:
-        qs = qs.filter(**DOSSIER_FILTERS[only][1])
-    return qs.order_by("-received_at")
+        first, last = months or (1, 12)
+        start = month_bounds(date(year, first, 1))[0]
+        end = month_bounds(date(year, last, 1))[1]
+        qs = qs.filter(**{f"{count.by}__gte": start, f"{count.by}__lt": end})
+    if online_payment_only:
+        offering = ProcedureSnapshot.objects.filter(
+            procedure=OuterRef("procedure"), year=OuterRef("_year"), online_payment=True
+        )
+        qs = qs.annotate(_year=ExtractYear(count.by)).filter(Exists(offering))
+    return qs.order_by(f"-{count.by}")
+
+
+def dossiers_description(
+    *,
+    year: int | None,
+    months: tuple[int, int] | None = None,
+    counted: str | None = None,
+    online_payment_only: bool = False,
+) -> str:
+    """What `dossiers` selected, in words, after its count: "hồ sơ giải quyết đúng hạn
+    (kết thúc xử lý trong quý II năm 2022)"."""
+    count = COUNTED.get(counted or "")
+    by = (count or COUNTED["received"]).by
+    text = count.label if count else "hồ sơ"
+    if year is not None:
+        date_name = "kết thúc xử lý" if by == "finished_at" else "tiếp nhận"
+        text += f" ({date_name} {months_words(year, *(months or (1, 12)))})"
+    if online_payment_only:
+        text += ", chỉ thủ tục đã triển khai thanh toán trực tuyến"
+    return text

@@ -6,12 +6,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from cchc.core.formatting import format_number
 from cchc.core.views import call_service
 from cchc.core.xlsx import xlsx_response
 from cchc.operations import selectors, services
 from cchc.operations.forms import ImportForm
 from cchc.operations.imports import IMPORTERS
 from cchc.operations.models import Channel, ImportStatus
+from cchc.operations.rollups import COUNTED
 from cchc.organizations.models import Agency
 from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
 
@@ -82,21 +84,16 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         agency = Agency.objects.visible_to(scope).filter(pk=int(agency_id)).first()
         if agency is None:
             raise Http404
-    year = request.GET.get("nam")
-    qs = selectors.dossiers(
-        scope=scope,
-        agency_id=agency.pk if agency else None,
-        year=int(year) if year and year.isdigit() else None,
-        only=request.GET.get("loc"),
-    )
-    only_label = selectors.DOSSIER_FILTERS.get(request.GET.get("loc", ""), ("", None))[0]
+    selection = _dossier_selection(request)
+    qs = selectors.dossiers(scope=scope, agency_id=agency.pk if agency else None, **selection)
+    description = selectors.dossiers_description(**selection)
     if request.GET.get("xuat") == "xlsx":
         rows = qs[:DOSSIER_LIMIT_XLSX]
         return xlsx_response(
             filename="ho-so.xlsx",
             title="Hồ sơ thủ tục hành chính",
-            subtitle=f"{agency.name if agency else 'Tất cả cơ quan trong phạm vi'}; năm {year or 'tất cả'}"
-            + (f"; chỉ hồ sơ {only_label}" if only_label else ""),
+            subtitle=f"{agency.name if agency else 'Tất cả cơ quan trong phạm vi'}: "
+            f"{format_number(qs.count(), 0)} {description}",
             headers=[
                 "Mã hồ sơ",
                 "Mã thủ tục",
@@ -131,8 +128,32 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "operations/dossier_list.html",
-        {"page": page, "agency": agency, "year": year, "only": only_label},
+        {"page": page, "agency": agency, "description": description},
     )
+
+
+def _dossier_selection(request: HttpRequest) -> dict:
+    """The drill-down's query (`?nam=2022&tu_thang=4&den_thang=6&loc=finished_on_time
+    &thanh_toan_tt=1`) as arguments of `selectors.dossiers`; what is not understood is left out."""
+
+    def number(name: str, low: int, high: int) -> int | None:
+        value = request.GET.get(name, "")
+        return int(value) if value.isdigit() and low <= int(value) <= high else None
+
+    year = number("nam", 1900, 2999)
+    first, last = number("tu_thang", 1, 12), number("den_thang", 1, 12)
+    months = None
+    if year is not None and (first or last):
+        months = (first or 1, last or 12)
+        if months[0] > months[1]:
+            months = None
+    counted = request.GET.get("loc")
+    return {
+        "year": year,
+        "months": months,
+        "counted": counted if counted in COUNTED else None,
+        "online_payment_only": request.GET.get("thanh_toan_tt") == "1",
+    }
 
 
 def _fmt(moment) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -34,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.core.views import call_service
+from cchc.indicators.drill import dossier_urls
 from cchc.indicators.registry import INDICATORS
 from cchc.organizations.models import Role
 from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
@@ -226,12 +226,9 @@ def _record_links(assessment: Assessment, criteria) -> dict[str, str]:
     year = assessment.framework.year
     links, others = {}, set()
     for code in {c.indicator_code for c in criteria if c.indicator_code in INDICATORS}:
-        indicator = INDICATORS[code]
-        if indicator.drill == "dossiers":
-            query = {"co_quan": assessment.agency_id, "nam": year}
-            if indicator.drill_filter:
-                query["loc"] = indicator.drill_filter
-            links[code] = f"{reverse('operations:dossier_list')}?{urlencode(query)}"
+        urls = dossier_urls(INDICATORS[code], agency_id=assessment.agency_id, year=year)
+        if urls:
+            links[code] = urls[0]
         else:
             others.add(code)
     if others:

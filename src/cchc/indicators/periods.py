@@ -1,0 +1,44 @@
+"""The period a target is read over (`?ky=`): the year so far (lũy kế từ đầu năm), the quarter
+of the chosen month so far, or the chosen month alone. Flow indicators sum the period's
+months, stock indicators take its last month; the trend and the year-end projection always
+read the year from January."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from cchc.core.formatting import months_words
+
+KINDS = {"nam": "Lũy kế từ đầu năm", "quy": "Quý", "thang": "Tháng"}
+DEFAULT = "nam"
+
+
+@dataclass(frozen=True)
+class Span:
+    kind: str  # a key of KINDS
+    year: int
+    first: int  # months, 1–12, both included
+    last: int
+
+    @property
+    def first_month(self) -> date:
+        return date(self.year, self.first, 1)
+
+    @property
+    def months(self) -> tuple[int, int]:
+        return self.first, self.last
+
+    @property
+    def words(self) -> str:
+        """ "trong quý II năm 2022", "từ tháng 01/2022 đến hết tháng 05/2022", …"""
+        return months_words(self.year, self.first, self.last)
+
+
+def span(kind: str | None, year: int, through: date | None) -> Span:
+    """The period of `kind` (the year so far when unknown) that ends with `through` (December
+    when there is no data yet)."""
+    kind = kind if kind in KINDS else DEFAULT
+    last = through.month if through else 12
+    first = {"nam": 1, "quy": (last - 1) // 3 * 3 + 1, "thang": last}[kind]
+    return Span(kind, year, first, last)
