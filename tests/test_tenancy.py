@@ -185,6 +185,13 @@ SCOPED_FIGURES = {
     "indicators:target_agencies_xlsx": target_of("6c"),
 }
 
+# Drill-downs: the records behind one agency's number, the agency named by `?co_quan=`
+# (route → its kwargs). Another agency's answers 404, page and Excel alike.
+DRILL_DOWNS = {
+    "operations:dossier_list": dict,
+    "indicators:target_records": target_of("3"),
+}
+
 # (officer fixture, an agency it must not reach)
 OUTSIDERS = [
     ("dept_officer", "12-SNV"),  # another department
@@ -216,7 +223,8 @@ def all_route_names() -> set[str]:
 def test_every_route_is_classified():
     classified = (
         set(AGENCY_OWNED) | set(AGENCY_LISTS) | set(PROVINCE_SHARED_READ)
-        | set(PROVINCE_SHARED_WRITE) | set(SCOPED_FIGURES) | OWN_AGENCY_ACTIONS | ACCOUNT
+        | set(PROVINCE_SHARED_WRITE) | set(SCOPED_FIGURES) | set(DRILL_DOWNS)
+        | OWN_AGENCY_ACTIONS | ACCOUNT
     )  # fmt: skip
     assert all_route_names() - classified == set(), "unclassified routes: decide their tenancy"
     assert classified - all_route_names() == set(), "classified routes that no longer exist"
@@ -307,13 +315,18 @@ def test_lists_never_include_other_agencies(client, request, officer, other_code
         assert user.membership.agency.code in listed(client.get(reverse(route)).context), route
 
 
+@pytest.mark.parametrize("route", sorted(DRILL_DOWNS))
 @pytest.mark.parametrize(("officer", "other_code"), OUTSIDERS)
-def test_drill_down_to_another_agency_answers_404(client, request, officer, other_code):
-    client.force_login(request.getfixturevalue(officer))
+def test_drill_down_to_another_agency_answers_404(client, request, route, officer, other_code):
+    user = request.getfixturevalue(officer)
+    client.force_login(user)
     other = Agency.objects.get(code=other_code)
-    url = reverse("operations:dossier_list")
-    assert client.get(url, {"co_quan": other.pk}).status_code == 404
-    assert client.get(url, {"co_quan": other.pk, "xuat": "xlsx"}).status_code == 404
+    url = reverse(route, kwargs=DRILL_DOWNS[route]())
+    tier = {"cap": "province", "phan": "mau"}  # target 3's query; ignored by the dossier list
+    assert client.get(url, {"co_quan": other.pk, **tier}).status_code == 404
+    assert client.get(url, {"co_quan": other.pk, **tier, "xuat": "xlsx"}).status_code == 404
+    own = {"co_quan": user.membership.agency_id, **tier}
+    assert client.get(url, own).status_code == 200
 
 
 @pytest.mark.parametrize("route", sorted(PROVINCE_SHARED_READ))
@@ -356,6 +369,7 @@ def test_writes_are_refused_to_everyone_but_the_reform_office(client, request, r
         | set(PROVINCE_SHARED_READ)
         | set(PROVINCE_SHARED_WRITE)
         | set(SCOPED_FIGURES)
+        | set(DRILL_DOWNS)
     ),
 )
 def test_anonymous_is_sent_to_login(client, route):
@@ -364,6 +378,7 @@ def test_anonymous_is_sent_to_login(client, route):
         **PROVINCE_SHARED_READ,
         **PROVINCE_SHARED_WRITE,
         **SCOPED_FIGURES,
+        **DRILL_DOWNS,
     }.get(route)
     if route in AGENCY_OWNED:
         kwargs = kwargs_factory("12-STP")()

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear
@@ -157,7 +158,8 @@ def inspection_coverage(window: Window) -> Iterable[Row]:
     for year in window.years:
         active = list(agencies.active_on(date(year, 12, 31)).values_list("pk", "level"))
         first = dict(
-            Inspection.objects.filter(inspected_on__year=year, agency_id__in=[a for a, _ in active])
+            inspections_by(date(year, 12, 31))
+            .filter(agency_id__in=[a for a, _ in active])
             .values("agency_id")
             .annotate(first=Min("inspected_on"))
             .values_list("agency_id", "first")
@@ -173,18 +175,37 @@ def inspection_coverage(window: Window) -> Iterable[Row]:
                 yield Row(agency_id, TIER_OF_LEVEL[level], month, int(done), 1, synthetic)
 
 
+# The records each stock indicator counts at a day (a month's end), selected by one function
+# each: the extractor counts them and the records page (indicators.records) lists them.
+
+
+def inspections_by(end: date):
+    """The inspections of `end`'s year up to `end` (target 1's numerator, per agency)."""
+    return Inspection.objects.filter(inspected_on__year=end.year, inspected_on__lte=end)
+
+
+def legal_documents_at(end: date):
+    """Documents issued from 1 January to `end` (target 3's denominator), annotated `reviewed`:
+    checked or reviewed by `end` (its numerator)."""
+    reviewed = LegalReview.objects.filter(document=OuterRef("pk"), reviewed_on__lte=end)
+    return LegalDocument.objects.filter(issued_on__year=end.year, issued_on__lte=end).annotate(
+        reviewed=Exists(reviewed)
+    )
+
+
+def connected_by(end: date) -> Q:
+    """A required connection (target 7's denominator) in place by `end` (its numerator)."""
+    return Q(connected_on__lte=end)
+
+
 def legal_review_coverage(window: Window) -> Iterable[Row]:
     """Stock: documents issued since 1 January up to the month's end, and how many of them
     have been checked or reviewed by then."""
     tiers = agency_tiers()
     for month in window.months:
-        end = month_end(month)
-        reviewed = LegalReview.objects.filter(document=OuterRef("pk"), reviewed_on__lte=end)
-        qs = LegalDocument.objects.filter(
-            window.agency_q(), issued_on__year=month.year, issued_on__lte=end
-        ).annotate(done=Exists(reviewed))
+        qs = legal_documents_at(month_end(month)).filter(window.agency_q())
         for r in qs.values("agency_id").annotate(
-            d=Count("pk"), n=Count("pk", filter=Q(done=True)), syn=_synthetic()
+            d=Count("pk"), n=Count("pk", filter=Q(reviewed=True)), syn=_synthetic()
         ):
             yield Row(r["agency_id"], tiers[r["agency_id"]], month, r["n"], r["d"], r["syn"] > 0)
 
@@ -198,7 +219,7 @@ def systems_connected(window: Window) -> Iterable[Row]:
         end = month_end(month)
         for r in qs.values(owner=F("system__owner_id")).annotate(
             d=Count("pk"),
-            n=Count("pk", filter=Q(connected_on__lte=end)),
+            n=Count("pk", filter=connected_by(end)),
             syn=_synthetic(),
         ):
             yield Row(r["owner"], tiers[r["owner"]], month, r["n"], r["d"], r["syn"] > 0)
@@ -236,3 +257,41 @@ def catalogue(numerator: Q, denominator: Q):
 
 
 ONLINE_3_4 = Q(online_level__in=ONLINE_LEVELS_3_4)
+
+
+# --- the records behind a number --------------------------------------------------------
+# For an agency (and tier) and a period ending with `end` (a month's last day; `first` the
+# period's first month): (the numerator's records, the denominator's records or None), from
+# the same selections the extractors count. Listed by indicators.records.
+
+Records = Callable[[int, str, date, date], tuple[Any, Any]]
+
+
+def inspection_records(agency_id: int, tier: str, first: date, end: date) -> tuple[Any, Any]:
+    return inspections_by(end).filter(agency_id=agency_id), None
+
+
+def legal_document_records(agency_id: int, tier: str, first: date, end: date) -> tuple[Any, Any]:
+    documents = legal_documents_at(end).filter(agency_id=agency_id)
+    return documents.filter(reviewed=True), documents
+
+
+def connection_records(agency_id: int, tier: str, first: date, end: date) -> tuple[Any, Any]:
+    connections = SystemConnection.objects.filter(system__owner_id=agency_id)
+    return connections.filter(connected_by(end)), connections
+
+
+def work_record_records(agency_id: int, tier: str, first: date, end: date) -> tuple[Any, Any]:
+    """Flow: the monthly statistics of the period (numerator and denominator sum them)."""
+    stats = WorkRecordStat.objects.filter(agency_id=agency_id, month__gte=first, month__lte=end)
+    return stats, stats
+
+
+def catalogue_records(numerator: Q, denominator: Q) -> Records:
+    def records(agency_id: int, tier: str, first: date, end: date) -> tuple[Any, Any]:
+        snapshots = ProcedureSnapshot.objects.filter(year=end.year, authority_tier=tier).filter(
+            denominator
+        )
+        return snapshots.filter(numerator), snapshots
+
+    return records

@@ -5,6 +5,7 @@ read the year from January."""
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,6 +25,10 @@ class Span:
     @property
     def first_month(self) -> date:
         return date(self.year, self.first, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, self.last, calendar.monthrange(self.year, self.last)[1])
 
     @property
     def months(self) -> tuple[int, int]:

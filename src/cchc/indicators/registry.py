@@ -35,6 +35,9 @@ class Indicator:
     # procedures offering online payment count.
     drill_counters: tuple[str, str] | None = None
     drill_online_payment: bool = False
+    # For other records: the numerator's and the denominator's records of an agency (and
+    # tier) over a period, selected as the extractor counts them (indicators.records).
+    records: x.Records | None = None
 
     @property
     def doc_path(self) -> str:
@@ -53,6 +56,15 @@ def _dossiers(numerator: str, denominator: str, *, only_online_payment: bool = F
     }
 
 
+def _catalogue(numerator: Q, denominator: Q) -> dict:
+    """A ratio over the procedure catalogue of the year, per authority tier."""
+    return {
+        "extract": x.catalogue(numerator, denominator),
+        "drill": "catalogue",
+        "records": x.catalogue_records(numerator, denominator),
+    }
+
+
 INDICATORS: dict[str, Indicator] = {
     i.code: i
     for i in [
@@ -60,6 +72,7 @@ INDICATORS: dict[str, Indicator] = {
             "INSPECTION_COVERAGE", "Tỷ lệ sở, ban, ngành, UBND cấp huyện được kiểm tra CCHC",
             "cơ quan đã được kiểm tra", "sở, ban, ngành và UBND cấp huyện", "stock",
             x.inspection_coverage, drill="inspections", projection="pace",
+            records=x.inspection_records,
         ),
         Indicator(
             "PAR_INDEX_COVERAGE", "Tỷ lệ cơ quan được đánh giá, xếp loại Chỉ số CCHC",
@@ -72,7 +85,7 @@ INDICATORS: dict[str, Indicator] = {
         Indicator(
             "LEGAL_REVIEW_COVERAGE", "Tỷ lệ văn bản QPPL đã ban hành được kiểm tra, rà soát",
             "văn bản đã kiểm tra, rà soát", "văn bản ban hành trong năm", "stock",
-            x.legal_review_coverage, drill="legal_documents",
+            x.legal_review_coverage, drill="legal_documents", records=x.legal_document_records,
         ),
         Indicator(
             "RESULT_DIGITISATION", "Tỷ lệ kết quả giải quyết TTHC được số hóa",
@@ -84,7 +97,7 @@ INDICATORS: dict[str, Indicator] = {
         Indicator(
             "ONLINE_PAYMENT_PROCEDURES", "Tỷ lệ TTHC có nghĩa vụ tài chính được thanh toán trực tuyến",
             "TTHC có phí đã triển khai thanh toán trực tuyến", "TTHC có phí, lệ phí", "stock",
-            x.catalogue(Q(online_payment=True), Q(has_fee=True)), per_agency=False,
+            **_catalogue(Q(online_payment=True), Q(has_fee=True)), per_agency=False,
         ),
         Indicator(
             "ONLINE_PAYMENT_SHARE", "Tỷ lệ giao dịch thanh toán trực tuyến",
@@ -94,12 +107,13 @@ INDICATORS: dict[str, Indicator] = {
         Indicator(
             "ONLINE_SERVICE_GROWTH", "Tăng số TTHC cung cấp dịch vụ công trực tuyến mức độ 3, 4",
             "TTHC đủ điều kiện cung cấp trực tuyến mức độ 3, 4", "TTHC đủ điều kiện", "stock",
-            x.catalogue(x.ONLINE_3_4, Q(eligible_online=True)), per_agency=False, growth=True,
+            **_catalogue(x.ONLINE_3_4, Q(eligible_online=True)), per_agency=False, growth=True,
         ),
         Indicator(
             "PORTAL_INTEGRATION_GROWTH", "Tăng số dịch vụ công tích hợp trên Cổng DVC quốc gia",
             "DVC trực tuyến tích hợp trên Cổng DVC quốc gia", "DVC trực tuyến mức độ 3, 4", "stock",
-            x.catalogue(Q(on_national_portal=True), x.ONLINE_3_4), per_agency=False, growth=True,
+            **_catalogue(Q(on_national_portal=True), x.ONLINE_3_4), per_agency=False,
+            growth=True,
         ),
         Indicator(
             "ONLINE_DOSSIER_SHARE", "Tỷ lệ hồ sơ tiếp nhận trực tuyến",
@@ -109,11 +123,12 @@ INDICATORS: dict[str, Indicator] = {
         Indicator(
             "SYSTEMS_CONNECTED", "Tỷ lệ hệ thống thông tin đã kết nối với hệ thống quốc gia",
             "kết nối đã thực hiện", "kết nối phải có", "stock", x.systems_connected,
+            drill="systems", records=x.connection_records,
         ),
         Indicator(
             "WORK_RECORDS_ONLINE", "Tỷ lệ hồ sơ công việc xử lý trên môi trường mạng",
             "hồ sơ công việc xử lý trên mạng", "hồ sơ công việc (không gồm hồ sơ mật)", "flow",
-            x.work_records, drill="work_records",
+            x.work_records, drill="work_records", records=x.work_record_records,
         ),
         Indicator(
             "ON_TIME_RATE", "Tỷ lệ hồ sơ giải quyết đúng hạn",

@@ -3,17 +3,20 @@ from datetime import date
 from functools import partial
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from cchc.core.formatting import format_number
 from cchc.core.xlsx import xlsx_response
-from cchc.indicators import dashboard, figures_cache, periods
+from cchc.indicators import dashboard, figures_cache, periods, records
 from cchc.indicators.drill import dossier_urls
 from cchc.indicators.registry import INDICATORS
 from cchc.indicators.selectors import per_agency
+from cchc.organizations.models import Agency, Tier
 from cchc.organizations.selectors import membership_of, scope_for
 from cchc.plans import selectors as plan_selectors
 from cchc.plans.models import Plan, Target
@@ -134,6 +137,8 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             row["urls"] = dossier_urls(
                 indicator, agency_id=row["agency_id"], year=target.plan.year, months=period.months
             )
+            if row["urls"] is None and records.listed(indicator):
+                row["urls"] = records.urls(target, indicator, row, period)
         if sort == "ty_le":
             agencies.sort(key=lambda r: (r["value"] is None, r["value"] or 0))
         elif sort == "ty_le_giam":
@@ -226,6 +231,68 @@ def target_agencies_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         note=SYNTHETIC_NOTE if any(r["synthetic"] for r in rows) else "",
     )
+
+
+RECORDS_PER_PAGE = 50
+
+
+@login_required
+def target_records(request: HttpRequest, pk: int) -> HttpResponse:
+    """The records behind one agency's number of a target (`?co_quan=&cap=&thang=&ky=&phan=`),
+    or its Excel (`&xuat=xlsx`). Another agency's records answer 404, like a missing one."""
+    gen = figures_cache.generation()
+    target = _target(request, pk, gen)
+    indicator = INDICATORS[target.indicator_code]
+    if not records.listed(indicator):
+        raise Http404
+    scope = scope_for(request.user)
+    agency_id = request.GET.get("co_quan", "")
+    agency = (
+        Agency.objects.visible_to(scope).filter(pk=int(agency_id)).first()
+        if agency_id.isdigit()
+        else None
+    )
+    tier = request.GET.get("cap", "")
+    part = request.GET.get("phan", "tu")
+    if agency is None or tier not in Tier.values or part not in records.PARTS:
+        raise Http404
+    through = _through(request, target.plan, gen)
+    period = periods.span(request.GET.get("ky"), target.plan.year, through)
+    selected = records.selection(
+        indicator, agency_id=agency.pk, tier=tier, period=period, part=part
+    )
+    if selected is None:
+        raise Http404
+    listing = records.LISTINGS[indicator.drill]
+    label = indicator.numerator_label if part == "tu" else indicator.denominator_label
+    when = (
+        f"tình trạng đến hết ngày {period.last_day:%d/%m/%Y}"
+        if indicator.aggregation == "stock"
+        else f"số liệu {period.words}"
+    )
+    description = f"{listing.noun} — {'tử số' if part == 'tu' else 'mẫu số'} “{label}”, {when}"
+    synthetic = selected.filter(import_run__synthetic=True).exists()
+    if request.GET.get("xuat") == "xlsx":
+        return xlsx_response(
+            filename=f"chi-tieu-{target.label}-{agency.code}.xlsx",
+            title=f"Chỉ tiêu {target.label}: {indicator.title}",
+            subtitle=f"{agency.name}: {format_number(selected.count(), 0)} {description}",
+            headers=[title for title, _value in listing.columns],
+            rows=[[value(o) for _title, value in listing.columns] for o in selected],
+            note=SYNTHETIC_NOTE if synthetic else "",
+        )
+    page = Paginator(selected, RECORDS_PER_PAGE).get_page(request.GET.get("trang"))
+    rows = [[value(o) for _title, value in listing.columns] for o in page]
+    return render(
+        request,
+        "indicators/target_records.html",
+        {
+            "target": target, "plan": target.plan, "indicator": indicator, "agency": agency,
+            "headers": [title for title, _value in listing.columns], "rows": rows, "page": page,
+            "description": description, "period": period, "through": through,
+            "synthetic": synthetic,
+        },
+    )  # fmt: skip
 
 
 def _baseline_year(target: Target) -> int:

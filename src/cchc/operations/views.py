@@ -128,7 +128,12 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "operations/dossier_list.html",
-        {"page": page, "agency": agency, "description": description},
+        {
+            "page": page,
+            "agency": agency,
+            "description": description,
+            "synthetic": qs.filter(import_run__synthetic=True).exists(),
+        },
     )
 
 

@@ -1,0 +1,105 @@
+"""The records behind a number of a target that is not a dossier ratio (inspections, legal
+documents, system connections, work-record statistics, the procedure catalogue): how each
+kind is listed. Which records belong to a number is decided by the indicator's `records`
+(indicators.extraction), from the same selection its extractor counts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from cchc.indicators.periods import Span
+from cchc.indicators.registry import Indicator
+
+
+def _yes(value: bool) -> str:
+    return "Có" if value else "Không"
+
+
+def _day(value: date | None) -> str:
+    return f"{value:%d/%m/%Y}" if value else "—"
+
+
+@dataclass(frozen=True)
+class Listing:
+    noun: str  # what one record is: "văn bản", "cuộc kiểm tra", …
+    columns: tuple[tuple[str, Callable[[Any], Any]], ...]
+    order: tuple[str, ...]
+    related: tuple[str, ...] = ()
+
+
+LISTINGS: dict[str, Listing] = {
+    "inspections": Listing(
+        "cuộc kiểm tra",
+        (("Ngày kiểm tra", lambda o: _day(o.inspected_on)), ("Đoàn kiểm tra", lambda o: o.team),
+         ("Kết hợp kiểm tra tổ chức bộ máy", lambda o: _yes(o.covers_organisation)),
+         ("Kết hợp kiểm tra kỷ luật, kỷ cương", lambda o: _yes(o.covers_discipline)),
+         ("Kết quả, tồn tại", lambda o: o.findings)),
+        ("inspected_on",),
+    ),
+    "legal_documents": Listing(
+        "văn bản",
+        (("Số, ký hiệu", lambda o: o.number), ("Loại văn bản", lambda o: o.doc_type),
+         ("Trích yếu", lambda o: o.title), ("Ngày ban hành", lambda o: _day(o.issued_on)),
+         ("Đã kiểm tra, rà soát", lambda o: _yes(o.reviewed))),
+        ("issued_on", "number"),
+    ),
+    "systems": Listing(
+        "kết nối",
+        (("Hệ thống", lambda o: o.system.name), ("Kết nối tới", lambda o: o.get_target_display()),
+         ("Kết nối từ ngày", lambda o: _day(o.connected_on))),
+        ("system__name", "target"),
+        ("system",),
+    ),
+    "work_records": Listing(
+        "tháng có số liệu",
+        (("Tháng", lambda o: f"{o.month:%m/%Y}"),
+         ("Hồ sơ công việc (không gồm hồ sơ mật)", lambda o: o.total),
+         ("Xử lý trên môi trường mạng", lambda o: o.online)),
+        ("month",),
+    ),
+    "catalogue": Listing(
+        "thủ tục",
+        (("Mã thủ tục", lambda o: o.procedure.code), ("Tên thủ tục", lambda o: o.procedure.name),
+         ("Mức độ trực tuyến", lambda o: o.get_online_level_display()),
+         ("Có phí, lệ phí", lambda o: _yes(o.has_fee)),
+         ("Thanh toán trực tuyến", lambda o: _yes(o.online_payment)),
+         ("Trên Cổng DVC quốc gia", lambda o: _yes(o.on_national_portal))),
+        ("procedure__code",),
+        ("procedure",),
+    ),
+}  # fmt: skip
+
+PARTS = {"tu": 0, "mau": 1}  # ?phan=: the numerator's records, the denominator's
+
+
+def listed(indicator: Indicator) -> bool:
+    return indicator.records is not None and indicator.drill in LISTINGS
+
+
+def selection(indicator: Indicator, *, agency_id: int, tier: str, period: Span, part: str):
+    """The records of `part` ("tu" or "mau"), ordered for listing; None when that part has no
+    records of its own (the denominator of target 1 is the agency itself)."""
+    listing = LISTINGS[indicator.drill]
+    end = period.last_day
+    records = indicator.records(agency_id, tier, period.first_month, end)[PARTS[part]]
+    if records is None:
+        return None
+    return records.select_related(*listing.related).order_by(*listing.order)
+
+
+def urls(target, indicator: Indicator, row: dict, period: Span) -> tuple[str, str | None]:
+    """(numerator's records, denominator's records or None) of a per-agency table row."""
+    query = {"co_quan": row["agency_id"], "cap": row["tier"], "thang": period.last,
+             "ky": period.kind}  # fmt: skip
+    page = reverse("indicators:target_records", args=[target.pk])
+    numerator = f"{page}?{urlencode({**query, 'phan': 'tu'})}"
+    # Lazy querysets: asking which parts have records runs no query.
+    parts = indicator.records(row["agency_id"], row["tier"], period.first_month, period.last_day)
+    denominator = f"{page}?{urlencode({**query, 'phan': 'mau'})}" if parts[1] is not None else None
+    return numerator, denominator
