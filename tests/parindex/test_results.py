@@ -7,6 +7,10 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from cchc.core.formatting import format_number
+from cchc.indicators import records
+from cchc.indicators.periods import span
+from cchc.indicators.registry import INDICATORS
 from cchc.indicators.selectors import evaluate
 from cchc.organizations.models import Agency
 from cchc.organizations.scope import AgencyScope
@@ -163,6 +167,15 @@ def test_publication_needs_every_assessment_finalised(
     # own plan has no data from it.
     assert coverage(framework.year + 1) == (3, assessed)
     assert coverage(framework.year) == (None, None)
+    # The record behind an agency's 1: its published result, listed with index and rank.
+    stp = scored["12-STP"].agency
+    behind = records.selection(INDICATORS["PAR_INDEX_COVERAGE"], agency_id=stp.pk,
+                               tier="province", period=span("nam", framework.year + 1, None),
+                               part="tu")  # fmt: skip
+    [record] = behind
+    row = [value(record) for _title, value in records.LISTINGS["par_index"].columns]
+    assert row[1] == str(framework.year) and row[3] == record.result.rank
+    assert row[2] == format_number(record.result.index, 2)
     with django_capture_on_commit_callbacks(execute=True):
         services.assessment_reopen(actor=reform_office, assessment=scored["12-STP"],
                                    reason="Khiếu nại về điểm điều tra")  # fmt: skip

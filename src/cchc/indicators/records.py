@@ -31,6 +31,7 @@ class Listing:
     columns: tuple[tuple[str, Callable[[Any], Any]], ...]
     order: tuple[str, ...]
     related: tuple[str, ...] = ()
+    synthetic: str = "import_run__synthetic"  # the lookup that says a record is synthetic
 
 
 LISTINGS: dict[str, Listing] = {
@@ -74,6 +75,13 @@ LISTINGS: dict[str, Listing] = {
         ("procedure",),
     ),
 }  # fmt: skip
+
+
+def provide_listing(kind: str, listing: Listing) -> None:
+    """Let an app above this one say how its records are listed (parindex: the published
+    results behind target 2). Called from that app's AppConfig.ready()."""
+    LISTINGS[kind] = listing
+
 
 PARTS = {"tu": 0, "mau": 1}  # ?phan=: the numerator's records, the denominator's
 

@@ -150,8 +150,14 @@ def get(code: str) -> Indicator | None:
     return INDICATORS.get(code)
 
 
-def provide_extractor(code: str, extract: Callable[[x.Window], Iterable[x.Row]]) -> None:
+def provide_extractor(
+    code: str,
+    extract: Callable[[x.Window], Iterable[x.Row]],
+    records: x.Records | None = None,
+) -> None:
     """Let an app above this one supply the extractor of an indicator declared here (apps
-    depend downward: parindex measures PAR_INDEX_COVERAGE from its results). Called from
-    that app's AppConfig.ready()."""
-    INDICATORS[code] = replace(INDICATORS[code], extract=extract)
+    depend downward: parindex measures PAR_INDEX_COVERAGE from its results), and the records
+    behind its numbers. Called from that app's AppConfig.ready()."""
+    INDICATORS[code] = replace(
+        INDICATORS[code], extract=extract, records=records or INDICATORS[code].records
+    )

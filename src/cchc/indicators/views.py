@@ -271,7 +271,7 @@ def target_records(request: HttpRequest, pk: int) -> HttpResponse:
         else f"số liệu {period.words}"
     )
     description = f"{listing.noun} — {'tử số' if part == 'tu' else 'mẫu số'} “{label}”, {when}"
-    synthetic = selected.filter(import_run__synthetic=True).exists()
+    synthetic = selected.filter(**{listing.synthetic: True}).exists()
     if request.GET.get("xuat") == "xlsx":
         return xlsx_response(
             filename=f"chi-tieu-{target.label}-{agency.code}.xlsx",
@@ -282,7 +282,7 @@ def target_records(request: HttpRequest, pk: int) -> HttpResponse:
             note=SYNTHETIC_NOTE if synthetic else "",
         )
     page = Paginator(selected, RECORDS_PER_PAGE).get_page(request.GET.get("trang"))
-    rows = [[value(o) for _title, value in listing.columns] for o in page]
+    rows = [[_cell(value(o)) for _title, value in listing.columns] for o in page]
     return render(
         request,
         "indicators/target_records.html",
@@ -293,6 +293,13 @@ def target_records(request: HttpRequest, pk: int) -> HttpResponse:
             "synthetic": synthetic,
         },
     )  # fmt: skip
+
+
+def _cell(value):
+    """A count as Vietnamese reads it (1.782); text (years included) as it is."""
+    return (
+        format_number(value, 0) if isinstance(value, int) and not isinstance(value, bool) else value
+    )
 
 
 def _baseline_year(target: Target) -> int:

@@ -6,10 +6,12 @@ class ParIndexConfig(AppConfig):
     verbose_name = "Chỉ số cải cách hành chính (PAR INDEX)"
 
     def ready(self) -> None:
+        from cchc.indicators.records import provide_listing
         from cchc.indicators.registry import provide_extractor
-        from cchc.parindex.coverage import CODE, par_index_coverage
+        from cchc.parindex.coverage import CODE, LISTING, par_index_coverage, par_index_records
 
-        provide_extractor(CODE, par_index_coverage)
+        provide_extractor(CODE, par_index_coverage, records=par_index_records)
+        provide_listing("par_index", LISTING)
 
         from cchc.inspections import selectors as inspection_selectors
         from cchc.parindex.selectors import published_index

@@ -7,8 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
+from django.utils import timezone
+
+from cchc.core.formatting import format_number
 from cchc.indicators.extraction import Row, Window
+from cchc.indicators.records import Listing
 from cchc.organizations.models import TIER_OF_LEVEL, Agency, AgencyLevel
 from cchc.parindex.models import Assessment
 
@@ -46,6 +51,37 @@ def par_index_coverage(window: Window) -> Iterable[Row]:
             for agency_id, level in active:
                 yield Row(agency_id, TIER_OF_LEVEL[level], month, int(agency_id in published), 1,
                           synthetic)  # fmt: skip
+
+
+def par_index_records(agency_id: int, tier: str, first: date, end: date) -> tuple[Any, None]:
+    """The numerator's records: the agency's results of year N − 1 published under a PAR
+    INDEX framework (its denominator is the agency itself)."""
+    published = Assessment.objects.filter(
+        agency_id=agency_id, framework__year=end.year - 1, framework__par_index=True,
+        published_at__isnull=False,
+    )  # fmt: skip
+    return published, None
+
+
+def _published_on(assessment: Assessment) -> str:
+    return f"{timezone.localtime(assessment.published_at):%d/%m/%Y}"
+
+
+def _result(assessment: Assessment, field: str):
+    result = getattr(assessment, "result", None)
+    return getattr(result, field, None) if result else None
+
+
+LISTING = Listing(
+    "kết quả đã công bố",
+    (("Bộ tiêu chí", lambda o: o.framework.title), ("Năm đánh giá", lambda o: str(o.framework.year)),
+     ("Chỉ số (%)", lambda o: format_number(_result(o, "index"), 2)),
+     ("Xếp hạng", lambda o: _result(o, "rank")), ("Xếp loại", lambda o: _result(o, "classification")),
+     ("Công bố ngày", _published_on)),
+    ("framework__year", "framework__code"),
+    ("framework", "result"),
+    synthetic="synthetic",
+)  # fmt: skip
 
 
 def refresh(assessed_year: int) -> None:
