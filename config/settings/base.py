@@ -97,6 +97,16 @@ DATABASES = {
         conn_max_age=int(env("DB_CONN_MAX_AGE", "60") or 60),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write-ahead log: pages keep reading while an import writes (in the default rollback
+    # journal a large write locks readers out until it commits: the import page itself stalled
+    # during the roll-up). IMMEDIATE takes the write lock when a transaction begins, so two
+    # writers wait their turn (`timeout`) instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        transaction_mode="IMMEDIATE",
+        timeout=30,
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -166,6 +176,16 @@ FORM_RENDERER = "cchc.core.forms.FormRenderer"
 # Background jobs (imports, indicator refresh) run in `manage.py db_worker`; `make demo`
 # starts one beside the web server. Tests run jobs immediately in the calling thread.
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# The steps of an import's write, told by the worker to the page while the write's transaction
+# is open (the run's own row is only seen at commit): files that the web and worker processes
+# both reach, as they both reach the uploaded file (ADR 0009).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env("PROGRESS_DIR", str(BASE_DIR / "var" / "progress")),
+    },
+}
 # Largest file accepted by an upload form (imports): 200 MB.
 IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(200 * 1024 * 1024)) or 0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -22,5 +22,9 @@ STATIC_ROOT = None  # nothing collected in tests; WhiteNoise would warn about a 
 # Cached page figures are keyed by a generation counter that each test's rollback resets:
 # a cache kept across tests could serve one test's figures to another. The cache itself is
 # tested with its own LocMem cache (tests/indicators/test_figures_cache.py).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "progress": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                 "LOCATION": "import-progress"},
+}  # fmt: skip
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

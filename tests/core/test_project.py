@@ -42,3 +42,15 @@ def test_production_settings_refuse_a_missing_secret_key():
     )  # fmt: skip
     assert result.returncode != 0
     assert "CCHC_SECRET_KEY" in result.stderr
+
+
+def test_sqlite_lets_pages_read_while_an_import_writes(db):
+    """The embedded database keeps a write-ahead log, so that a long import's transaction does
+    not lock readers (the import page, the dashboard) out until it commits."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL readers never wait for writers")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"

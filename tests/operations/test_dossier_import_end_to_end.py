@@ -161,3 +161,30 @@ def test_the_records_behind_a_number_say_their_filter_in_vietnamese(
     everything = client.get("/du-lieu/ho-so/", {"nam": 2022, "loc": "bất kỳ"}).content.decode()
     # An unknown filter filters nothing and is not echoed.
     assert "1.001 hồ sơ (tiếp nhận trong năm 2022)." in everything and "bất kỳ" not in everything
+
+
+def test_the_page_shows_the_step_the_write_has_reached(
+    client, reform_office, catalogue, monkeypatch
+):
+    """Inside the write's transaction the run's row cannot tell the page anything (it is seen
+    at commit): the step reaches the page through the progress cache."""
+    from django.urls import reverse
+
+    from cchc.operations.rollups import RollupDelta
+
+    client.force_login(reform_office)
+    shown, apply = [], RollupDelta.apply
+
+    def apply_and_look(delta):
+        url = reverse("operations:import_detail", args=[delta.run.pk])
+        shown.append(client.get(url, HTTP_HX_REQUEST="true").content.decode())
+        return apply(delta)
+
+    monkeypatch.setattr(RollupDelta, "apply", apply_and_look)
+    run = run_file(
+        reform_office, HEADER + "STP-1,1.001,12-STP,2,05/01/2022 08:30,,,Đang xử lý,0,0\n"
+    )
+    assert run.status == "done"
+    assert "Ghi dữ liệu: cộng số liệu theo tháng" in shown[0]
+    after = client.get(reverse("operations:import_detail", args=[run.pk])).content.decode()
+    assert "cộng số liệu theo tháng" not in after and "Hoàn tất" in after

@@ -9,6 +9,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -72,6 +73,21 @@ def import_create(
     return run
 
 
+STEP_TIMEOUT = 6 * 3600  # seconds; a step older than the longest write is forgotten
+
+
+def _step_key(run: ImportRun) -> str:
+    return f"cchc:import-step:{run.pk}"
+
+
+def write_step(run: ImportRun) -> str | None:
+    """The step the write of a running import has reached ("Ghi hồ sơ", "Cộng số liệu theo
+    tháng"), or None outside the write."""
+    if run.status != ImportStatus.RUNNING:
+        return None
+    return caches["progress"].get(_step_key(run))
+
+
 def _set(run: ImportRun, **fields) -> None:
     for name, value in fields.items():
         setattr(run, name, value)
@@ -90,8 +106,10 @@ def import_execute(run: ImportRun, *, progress: Progress | None = None) -> Impor
     scope = scope_for(run.uploaded_by) if run.uploaded_by else AgencyScope.everything()
 
     def step(name: str) -> None:
-        # Steps inside the write's transaction reach only the caller (the command's bar): a
-        # stage saved on the run there would be seen by the page only once it has committed.
+        # Steps inside the write's transaction: a stage saved on the run there would be seen
+        # by the page only once it has committed, so the page reads them from the progress
+        # cache (`write_step`), the command from its bar.
+        caches["progress"].set(_step_key(run), name, timeout=STEP_TIMEOUT)
         if progress:
             progress(70, name)
 
@@ -116,6 +134,8 @@ def import_execute(run: ImportRun, *, progress: Progress | None = None) -> Impor
         _set(run, status=ImportStatus.FAILED, finished_at=timezone.now(),
              errors=[RowError(0, "", "Lỗi hệ thống khi xử lý tệp; chưa ghi gì. Hãy báo quản trị viên.").as_dict()])  # fmt: skip
         raise
+    finally:
+        caches["progress"].delete(_step_key(run))
     report(85, "Tính lại số liệu")
     data_changed(run=run, result=result)
     _set(

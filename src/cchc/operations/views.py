@@ -69,7 +69,11 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         template,
-        {"run": run, "running": run.status in {ImportStatus.QUEUED, ImportStatus.RUNNING}},
+        {
+            "run": run,
+            "running": run.status in {ImportStatus.QUEUED, ImportStatus.RUNNING},
+            "step": services.write_step(run),
+        },
     )
 
 
