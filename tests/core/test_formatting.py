@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from cchc.core.formatting import format_number, format_percent, format_seconds
+from cchc.core.formatting import format_number, format_percent, format_seconds, format_size
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,12 @@ def test_format_number_fixed_keeps_the_decimals(value, places, expected):
 )
 def test_format_seconds(seconds, expected):
     assert format_seconds(seconds) == expected
+
+
+@pytest.mark.parametrize(
+    ("size", "text"),
+    [(None, "—"), (850, "850 byte"), (12_800, "12,5 KB"), (23_837_293, "22,7 MB"),
+     (1024**3, "1 GB"), (3 * 1024**2, "3 MB")],
+)  # fmt: skip
+def test_file_sizes_read_the_vietnamese_way(size, text):
+    assert format_size(size) == text

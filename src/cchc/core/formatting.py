@@ -27,6 +27,17 @@ def format_percent(value: Decimal | int | float | None, places: int = 1) -> str:
     return "—" if value is None else f"{format_number(value, places)}%"
 
 
+def format_size(size: int | None) -> str:
+    """A file's size as Vietnamese reads it: "850 byte", "12,5 KB", "22,7 MB" (1 KB = 1.024 byte,
+    as Django's filesizeformat, which writes 22.7 MB whatever the language)."""
+    if size is None:
+        return "—"
+    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if size >= scale:
+            return f"{format_number(size / scale, 1)} {unit}"
+    return f"{format_number(size, 0)} byte"
+
+
 def format_seconds(seconds: float) -> str:
     """A duration for a command's last line: "12,3 giây", and not "0 giây" for a quick run."""
     return "dưới 0,1 giây" if seconds < 0.05 else f"{format_number(seconds, 1)} giây"

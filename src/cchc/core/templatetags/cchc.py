@@ -1,6 +1,6 @@
 from django import template
 
-from cchc.core.formatting import format_number, format_percent
+from cchc.core.formatting import format_number, format_percent, format_size
 
 register = template.Library()
 
@@ -19,6 +19,11 @@ def vn_fixed(value, places: int = 2) -> str:
 @register.filter
 def vn_percent(value, places: int = 1) -> str:
     return format_percent(value, int(places))
+
+
+@register.filter
+def vn_size(value) -> str:
+    return format_size(value)
 
 
 @register.filter
