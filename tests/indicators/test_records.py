@@ -21,6 +21,7 @@ from cchc.operations.models import (
     WorkRecordStat,
 )
 from cchc.organizations.models import Agency
+from cchc.organizations.scope import AgencyScope
 from cchc.plans.models import Target
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +149,29 @@ def test_synthetic_records_are_badged_on_both_lists(client, reform_office, recor
     assert "dữ liệu mô phỏng" not in client.get(dossiers).content.decode()
     ImportRun.objects.update(synthetic=True)
     assert "dữ liệu mô phỏng" in client.get(dossiers).content.decode()
+
+
+def test_the_catalogue_targets_are_the_provinces_for_every_officer(
+    client, district_officer, records
+):
+    """5a, 6a, 6b are measured on the province's procedure catalogue, published data stored
+    on the province alone: an officer reads them and their procedures (ADR 0010), and only
+    under the province's name."""
+    from cchc.indicators.selectors import evaluate
+    from cchc.organizations.selectors import scope_for
+
+    value = evaluate("ONLINE_PAYMENT_PROCEDURES", scope=scope_for(district_officer), year=2022)
+    assert (value.numerator, value.denominator) == (1, 2)
+    client.force_login(district_officer)
+    [(numerator, _n), (denominator, _d)] = table_links(client, "5a", {"thang": 6})[
+        "Tỉnh Lai Châu (UBND tỉnh)"
+    ]
+    assert [listed(client, href)[0] for href in (numerator, denominator)] == [1, 2]
+    own = district_officer.membership.agency_id
+    other_owner = numerator.replace(f"co_quan={Agency.objects.get(level='province').pk}",
+                                    f"co_quan={own}")  # fmt: skip
+    assert client.get(other_owner).status_code == 404
+    # Agencies' own figures stay theirs: Sở Tư pháp's documents are not the district's.
+    everyone = evaluate("LEGAL_REVIEW_COVERAGE", scope=AgencyScope.everything(), year=2022)
+    officer = evaluate("LEGAL_REVIEW_COVERAGE", scope=scope_for(district_officer), year=2022)
+    assert everyone.denominator == 3 and officer.value is None

@@ -53,7 +53,12 @@ def _monthly(qs) -> list[tuple[date, int, int, bool]]:
 def snapshots(
     code: str, *, scope: AgencyScope, tier: str | None = None, agency_id: int | None = None
 ):
-    qs = IndicatorSnapshot.objects.visible_to(scope).filter(indicator=code)
+    """The snapshots of `code` the scope may read. An indicator of the procedure catalogue
+    (`per_agency=False`: 5a, 6a, 6b) is the province's shared, published data, stored on the
+    province alone: every scope reads it, as every role reads the plan (ADR 0010)."""
+    qs = IndicatorSnapshot.objects.filter(indicator=code)
+    if INDICATORS[code].per_agency:
+        qs = qs.visible_to(scope)
     if tier:
         qs = qs.filter(tier=tier)
     if agency_id is not None:

@@ -16,7 +16,7 @@ from cchc.indicators import dashboard, figures_cache, periods, records
 from cchc.indicators.drill import dossier_urls
 from cchc.indicators.registry import INDICATORS
 from cchc.indicators.selectors import per_agency
-from cchc.organizations.models import Agency, Tier
+from cchc.organizations.models import Agency, AgencyLevel, Tier
 from cchc.organizations.selectors import membership_of, scope_for
 from cchc.plans import selectors as plan_selectors
 from cchc.plans.models import Plan, Target
@@ -247,11 +247,13 @@ def target_records(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     scope = scope_for(request.user)
     agency_id = request.GET.get("co_quan", "")
-    agency = (
-        Agency.objects.visible_to(scope).filter(pk=int(agency_id)).first()
-        if agency_id.isdigit()
-        else None
+    # Agencies' records are the scope's; the catalogue's are the province's, shared (ADR 0010).
+    owners = (
+        Agency.objects.visible_to(scope)
+        if indicator.per_agency
+        else Agency.objects.filter(level=AgencyLevel.PROVINCE)
     )
+    agency = owners.filter(pk=int(agency_id)).first() if agency_id.isdigit() else None
     tier = request.GET.get("cap", "")
     part = request.GET.get("phan", "tu")
     if agency is None or tier not in Tier.values or part not in records.PARTS:
