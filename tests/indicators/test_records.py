@@ -109,6 +109,9 @@ def test_each_number_opens_the_records_it_counts(
             _count, cells = listed(client, href)
             column = 2 if "phan=tu" in href else 1
             assert sum(int(row[column].replace(".", "")) for row in cells) == number
+            # … and the list says so under its rows.
+            totals = client.get(href).context["totals"]
+            assert int(totals[column].replace(".", "")) == number
 
 
 def test_target_1_lists_the_inspections_of_an_inspected_agency(client, reform_office, records):

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db.models import Sum
 from django.urls import reverse
 
 from cchc.indicators.periods import Span
@@ -32,6 +33,9 @@ class Listing:
     order: tuple[str, ...]
     related: tuple[str, ...] = ()
     synthetic: str = "import_run__synthetic"  # the lookup that says a record is synthetic
+    # Columns summed under the list (column title → field), where the number is a sum of the
+    # records rather than their count (work-record statistics).
+    totals: tuple[tuple[str, str], ...] = ()
 
 
 LISTINGS: dict[str, Listing] = {
@@ -63,6 +67,8 @@ LISTINGS: dict[str, Listing] = {
          ("Hồ sơ công việc (không gồm hồ sơ mật)", lambda o: o.total),
          ("Xử lý trên môi trường mạng", lambda o: o.online)),
         ("month",),
+        totals=(("Hồ sơ công việc (không gồm hồ sơ mật)", "total"),
+                ("Xử lý trên môi trường mạng", "online")),
     ),
     "catalogue": Listing(
         "thủ tục",
@@ -99,6 +105,16 @@ def selection(indicator: Indicator, *, agency_id: int, tier: str, period: Span, 
     if records is None:
         return None
     return records.select_related(*listing.related).order_by(*listing.order)
+
+
+def totals(listing: Listing, records) -> list[Any] | None:
+    """The row under the list: the summed columns over every record (not only the page's),
+    None when the listing sums nothing."""
+    if not listing.totals:
+        return None
+    sums = records.aggregate(**{f"sum_{field}": Sum(field) for _title, field in listing.totals})
+    by_title = {title: sums[f"sum_{field}"] or 0 for title, field in listing.totals}
+    return [by_title.get(title, "") for title, _value in listing.columns]
 
 
 def urls(target, indicator: Indicator, row: dict, period: Span) -> tuple[str, str | None]:

@@ -285,6 +285,7 @@ def target_records(request: HttpRequest, pk: int) -> HttpResponse:
         )
     page = Paginator(selected, RECORDS_PER_PAGE).get_page(request.GET.get("trang"))
     rows = [[_cell(value(o)) for _title, value in listing.columns] for o in page]
+    summed = records.totals(listing, selected)
     return render(
         request,
         "indicators/target_records.html",
@@ -293,6 +294,7 @@ def target_records(request: HttpRequest, pk: int) -> HttpResponse:
             "headers": [title for title, _value in listing.columns], "rows": rows, "page": page,
             "description": description, "period": period, "through": through,
             "synthetic": synthetic,
+            "totals": [_cell(v) for v in summed] if summed else None,
         },
     )  # fmt: skip
 
