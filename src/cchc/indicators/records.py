@@ -1,7 +1,9 @@
-"""The records behind a number of a target that is not a dossier ratio (inspections, legal
-documents, system connections, work-record statistics, the procedure catalogue): how each
-kind is listed. Which records belong to a number is decided by the indicator's `records`
-(indicators.extraction), from the same selection its extractor counts."""
+"""The records behind a number of a target, and the links to them. A dossier ratio's links
+open the dossier list filtered as the roll-up counted (`dossier_urls`). For the other targets
+(inspections, legal documents, system connections, work-record statistics, the procedure
+catalogue, PAR INDEX results) this module says how each kind is listed; which records belong
+to a number is decided by the indicator's `records` (indicators.extraction), from the same
+selection its extractor counts."""
 
 from __future__ import annotations
 
@@ -117,13 +119,50 @@ def totals(listing: Listing, records) -> list[Any] | None:
     return [by_title.get(title, "") for title, _value in listing.columns]
 
 
-def urls(target, indicator: Indicator, row: dict, period: Span) -> tuple[str, str | None]:
-    """(numerator's records, denominator's records or None) of a per-agency table row."""
-    query = {"co_quan": row["agency_id"], "cap": row["tier"], "thang": period.last,
-             "ky": period.kind}  # fmt: skip
+def dossier_urls(
+    indicator: Indicator, *, agency_id: int, year: int, months: tuple[int, int] = (1, 12)
+) -> tuple[str, str] | None:
+    """(numerator's dossiers, denominator's dossiers) of a dossier ratio for one agency and the
+    months `months` (first, last) of `year`, filtered exactly as the roll-up counted them (same
+    counter, same date, same months), so the list's count is the number clicked; None when
+    `indicator` is not a dossier ratio."""
+    if indicator.drill != "dossiers" or not indicator.drill_counters:
+        return None
+    query: dict[str, int | str] = {"co_quan": agency_id, "nam": year}
+    if months != (1, 12):
+        query.update(tu_thang=months[0], den_thang=months[1])
+    if indicator.drill_online_payment:
+        query["thanh_toan_tt"] = 1
+    page = reverse("operations:dossier_list")
+    numerator, denominator = indicator.drill_counters
+    return (
+        f"{page}?{urlencode({**query, 'loc': numerator})}",
+        f"{page}?{urlencode({**query, 'loc': denominator})}",
+    )
+
+
+def link_rows(target, indicator: Indicator, rows: list[dict], period: Span) -> None:
+    """Set each per-agency row's `urls`: (numerator's records, denominator's records or None),
+    or None when the indicator has no records to list (target 2 before its results exist)."""
+    if indicator.drill == "dossiers":
+        for row in rows:
+            row["urls"] = dossier_urls(
+                indicator, agency_id=row["agency_id"], year=period.year, months=period.months
+            )
+        return
+    if not listed(indicator):
+        for row in rows:
+            row["urls"] = None
+        return
     page = reverse("indicators:target_records", args=[target.pk])
-    numerator = f"{page}?{urlencode({**query, 'phan': 'tu'})}"
-    # Lazy querysets: asking which parts have records runs no query.
-    parts = indicator.records(row["agency_id"], row["tier"], period.first_month, period.last_day)
-    denominator = f"{page}?{urlencode({**query, 'phan': 'mau'})}" if parts[1] is not None else None
-    return numerator, denominator
+    # Lazy querysets: which parts have records is known without a query, and is the same for
+    # every row.
+    has_denominator = (
+        indicator.records(0, "", period.first_month, period.last_day)[PARTS["mau"]] is not None
+    )
+    for row in rows:
+        query = {"co_quan": row["agency_id"], "cap": row["tier"], "thang": period.last,
+                 "ky": period.kind}  # fmt: skip
+        numerator = f"{page}?{urlencode({**query, 'phan': 'tu'})}"
+        denominator = f"{page}?{urlencode({**query, 'phan': 'mau'})}" if has_denominator else None
+        row["urls"] = numerator, denominator

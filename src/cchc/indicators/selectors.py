@@ -15,7 +15,7 @@ from django.db.models import Count, Q, Subquery, Sum
 from cchc.indicators import formulas
 from cchc.indicators.models import IndicatorSnapshot
 from cchc.indicators.registry import INDICATORS, Indicator
-from cchc.organizations.models import Tier
+from cchc.organizations.models import Agency, AgencyLevel, Tier
 from cchc.organizations.scope import AgencyScope
 
 
@@ -64,6 +64,15 @@ def snapshots(
     if agency_id is not None:
         qs = qs.filter(agency_id=agency_id)
     return qs
+
+
+def readable_agencies(code: str, scope: AgencyScope):
+    """The agencies whose figures and records of `code` the scope reads: its own, or for an
+    indicator of the procedure catalogue the province, whose shared data it is (ADR 0010; the
+    same rule as `snapshots`)."""
+    if INDICATORS[code].per_agency:
+        return Agency.objects.visible_to(scope)
+    return Agency.objects.filter(level=AgencyLevel.PROVINCE)
 
 
 def evaluate(

@@ -13,10 +13,9 @@ from django.utils.safestring import mark_safe
 from cchc.core.formatting import format_number
 from cchc.core.xlsx import xlsx_response
 from cchc.indicators import dashboard, figures_cache, periods, records
-from cchc.indicators.drill import dossier_urls
 from cchc.indicators.registry import INDICATORS
-from cchc.indicators.selectors import per_agency
-from cchc.organizations.models import Agency, AgencyLevel, Tier
+from cchc.indicators.selectors import per_agency, readable_agencies
+from cchc.organizations.models import Tier
 from cchc.organizations.selectors import membership_of, scope_for
 from cchc.plans import selectors as plan_selectors
 from cchc.plans.models import Plan, Target
@@ -132,13 +131,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             baseline_year=baseline_year,
             first=period.first_month,
         )
-        indicator = INDICATORS[target.indicator_code]
-        for row in agencies:
-            row["urls"] = dossier_urls(
-                indicator, agency_id=row["agency_id"], year=target.plan.year, months=period.months
-            )
-            if row["urls"] is None and records.listed(indicator):
-                row["urls"] = records.urls(target, indicator, row, period)
+        records.link_rows(target, INDICATORS[target.indicator_code], agencies, period)
         if sort == "ty_le":
             agencies.sort(key=lambda r: (r["value"] is None, r["value"] or 0))
         elif sort == "ty_le_giam":
@@ -247,12 +240,7 @@ def target_records(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     scope = scope_for(request.user)
     agency_id = request.GET.get("co_quan", "")
-    # Agencies' records are the scope's; the catalogue's are the province's, shared (ADR 0010).
-    owners = (
-        Agency.objects.visible_to(scope)
-        if indicator.per_agency
-        else Agency.objects.filter(level=AgencyLevel.PROVINCE)
-    )
+    owners = readable_agencies(indicator.code, scope)
     agency = owners.filter(pk=int(agency_id)).first() if agency_id.isdigit() else None
     tier = request.GET.get("cap", "")
     part = request.GET.get("phan", "tu")

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from cchc.core.formatting import ROMAN_QUARTERS
+
 PeriodKind = Literal["quarter", "six_months", "nine_months", "year"]
 
 QUARTER: PeriodKind = "quarter"
@@ -38,7 +40,7 @@ KIND_LABELS: dict[str, str] = {
 }
 
 DEFAULT_CUTOFF_DAY = 15
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+ROMAN = dict(enumerate(ROMAN_QUARTERS, 1))
 
 # (first month, last month) of each period, by kind and number.
 _MONTHS: dict[tuple[str, int | None], tuple[int, int]] = {

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.core.views import call_service
-from cchc.indicators.drill import dossier_urls
+from cchc.indicators.records import dossier_urls
 from cchc.indicators.registry import INDICATORS
 from cchc.organizations.models import Role
 from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
