@@ -36,6 +36,15 @@ def parse_args():
     parser.add_argument("--procedures", type=int, default=2_000)
     parser.add_argument("--postgres", help="server URL; a database cchc_bench is (re)created there")
     parser.add_argument("--seed", type=int, default=2022)
+    parser.add_argument(
+        "--distribution",
+        choices=["realistic", "uniform"],
+        default="realistic",
+        help="realistic (default): the demo generator's file — each agency handles its own "
+        "tier's procedures, a few procedures take most dossiers; uniform: every dossier draws "
+        "its agency and procedure uniformly (the worst case for the roll-up: nearly every "
+        "agency × procedure × month is a row of its own)",
+    )
     return parser.parse_args()
 
 
@@ -99,14 +108,15 @@ def write_csv(
 
 
 def bare_load(path: Path, vendor: str) -> float:
+    """Every cell as text into an unindexed table of as many columns as the file has."""
     from django.db import connection
 
+    with path.open(encoding="utf-8") as handle:
+        width = len(next(csv.reader(handle)))
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_bare")
-        cursor.execute(
-            "CREATE TABLE bench_bare (code text, procedure text, agency text, channel integer, "
-            "received text, due text, finished text, status text, fee numeric, paid integer, digitized integer)"
-        )
+        columns = ", ".join(f"c{i} text" for i in range(width))
+        cursor.execute(f"CREATE TABLE bench_bare ({columns})")
     started = time.perf_counter()
     if vendor == "postgresql":
         raw = connection.connection
@@ -124,28 +134,37 @@ def bare_load(path: Path, vendor: str) -> float:
             next(reader)
             cursor.execute("BEGIN")
             cursor.executemany(
-                "INSERT INTO bench_bare VALUES (?,?,?,?,?,?,?,?,?,?,?)".replace("?", "%s"), reader
+                f"INSERT INTO bench_bare VALUES ({', '.join(['%s'] * width)})", reader
             )
             cursor.execute("COMMIT")
     return time.perf_counter() - started
 
 
-def duckdb_load(path: Path) -> float:
+UNIFORM_NAMES = ["code", "procedure", "agency", "channel", "received", "due", "finished",
+                 "status", "fee", "paid", "digitized"]  # fmt: skip
+REALISTIC_NAMES = ["code", "procedure", "agency", "channel", "received", "due", "finished",
+                   "status", "supplements", "supplement_days", "fee", "paid", "digitized"]  # fmt: skip
+
+
+def duckdb_load(path: Path, names: list[str]) -> float:
+    """DuckDB reads the CSV (columns renamed to `names`, in the file's order) and computes the
+    per-agency × procedure × month counts."""
     import duckdb
 
     started = time.perf_counter()
     con = duckdb.connect()
     con.execute(
-        f"""CREATE TABLE d AS SELECT * FROM read_csv('{path}', header=true,
-            timestampformat='%d/%m/%Y %H:%M', types={{'NgayKetThucXuLy': 'TIMESTAMP'}})"""
+        f"""CREATE TABLE d AS SELECT * FROM read_csv('{path}', header=true, names={names!r},
+            timestampformat='%d/%m/%Y %H:%M',
+            types={{'received': 'TIMESTAMP', 'due': 'TIMESTAMP', 'finished': 'TIMESTAMP'}})"""
     )
     con.execute(
-        """SELECT MaDonVi, MaTTHC, date_trunc('month', NgayTiepNhan) AS m, count(*),
-                  count(*) FILTER (WHERE KenhThucHien = 2),
-                  count(*) FILTER (WHERE PhiLePhi > 0 AND DuocThanhToanTrucTuyen = 1),
-                  count(*) FILTER (WHERE NgayKetThucXuLy IS NOT NULL),
-                  count(*) FILTER (WHERE NgayKetThucXuLy <= NgayHenTra),
-                  count(*) FILTER (WHERE DaSoHoaKetQua = 1)
+        """SELECT agency, procedure, date_trunc('month', received) AS m, count(*),
+                  count(*) FILTER (WHERE channel = 2),
+                  count(*) FILTER (WHERE fee > 0 AND paid = 1),
+                  count(*) FILTER (WHERE finished IS NOT NULL),
+                  count(*) FILTER (WHERE finished <= due),
+                  count(*) FILTER (WHERE digitized = 1)
            FROM d GROUP BY ALL"""
     ).fetchall()
     return time.perf_counter() - started
@@ -155,6 +174,8 @@ def main() -> None:
     args = parse_args()
     os.environ["CCHC_DATABASE_URL"] = scratch_database(args)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    # As deployed: without DEBUG, whose SQL log formats every statement's parameters.
+    os.environ.setdefault("CCHC_DEBUG", "0")
     os.environ["CCHC_TASKS_BACKEND"] = (
         "django_tasks.backends.dummy.DummyBackend"  # we run the job ourselves
     )
@@ -173,16 +194,23 @@ def main() -> None:
     call_command("load_reference_data", verbosity=0)
     actor, _ = account_ensure(username="bench", password="Bench-mark-2022", role="reform_office",
                               agency=Agency.objects.get(code="12-SNV"))  # fmt: skip
-    codes = [f"1.{i:06d}" for i in range(args.procedures)]
-    Procedure.objects.bulk_create([Procedure(code=c, name=f"Thủ tục {c}") for c in codes])
-    ProcedureSnapshot.objects.bulk_create(
-        [ProcedureSnapshot(procedure=p, year=2022, authority_tier="province", processing_days=10)
-         for p in Procedure.objects.all()]
-    )  # fmt: skip
-    agencies = list(Agency.objects.exclude(level="province").values_list("code", flat=True))
-    path = ROOT / "var" / "bench" / f"dossiers_{args.rows}.csv"
+    path = ROOT / "var" / "bench" / f"dossiers_{args.rows}_{args.distribution}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_csv(path, rows=args.rows, agencies=agencies, procedures=codes, seed=args.seed)
+    if args.distribution == "realistic":
+        from cchc.operations.synthetic import write_dossier_file
+
+        write_dossier_file(path, seed=args.seed, year=2022, dossiers=args.rows)
+        names = REALISTIC_NAMES
+    else:
+        codes = [f"1.{i:06d}" for i in range(args.procedures)]
+        Procedure.objects.bulk_create([Procedure(code=c, name=f"Thủ tục {c}") for c in codes])
+        ProcedureSnapshot.objects.bulk_create(
+            [ProcedureSnapshot(procedure=p, year=2022, authority_tier="province", processing_days=10)
+             for p in Procedure.objects.all()]
+        )  # fmt: skip
+        agencies = list(Agency.objects.exclude(level="province").values_list("code", flat=True))
+        write_csv(path, rows=args.rows, agencies=agencies, procedures=codes, seed=args.seed)
+        names = UNIFORM_NAMES
     size_mb = path.stat().st_size / 2**20
     vendor = connection.vendor
 
@@ -198,12 +226,13 @@ def main() -> None:
     ours = time.perf_counter() - started
     assert run.status == "done", run.errors[:5]
     bare = bare_load(path, vendor)
-    duck = duckdb_load(path)
+    duck = duckdb_load(path, names)
 
     marks = {}
     for stage, at in stages:
         marks.setdefault(stage, at)
-    print(f"\n{args.rows:,} dossiers, {size_mb:.0f} MB CSV, database {vendor}".replace(",", "."))
+    print(f"\n{args.rows:,} dossiers ({args.distribution}), {size_mb:.0f} MB CSV, "
+          f"database {vendor}".replace(",", "."))  # fmt: skip
     print(f"{'':34}{'seconds':>10}{'rows/s':>12}")
     for label, seconds in [
         ("ours: upload → dashboard", ours),

@@ -43,6 +43,14 @@ def parse_args():
     parser.add_argument("--postgres", required=True, help="server URL (databases are recreated)")
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument(
+        "--distribution",
+        choices=["realistic", "uniform"],
+        default="realistic",
+        help="realistic (default): the demo's catalogue; each agency handles its own tier's "
+        "procedures, a few of them take most dossiers (history and month alike); uniform: "
+        "agency and procedure drawn uniformly, as before 30/11/2026",
+    )
+    parser.add_argument(
         "--keep-history",
         action="store_true",
         help="keep the loaded history as a template database and start from a copy of it on "
@@ -75,11 +83,13 @@ def recreate(server: str, name: str, template: str | None = None) -> str:
     return database_url(server, name)
 
 
-def prepare(args):
-    """Schema, reference data, an importing account and the procedure catalogue."""
+def prepare(args, month_file: Path):
+    """Schema, reference data, an importing account, the procedure catalogue and the month's
+    file (written anew: the same seed gives the same file)."""
     from django.core.management import call_command
 
     from cchc.operations.models import Procedure, ProcedureSnapshot
+    from cchc.operations.synthetic import write_dossier_file
     from cchc.organizations.accounts import account_ensure
     from cchc.organizations.models import Agency
 
@@ -87,6 +97,9 @@ def prepare(args):
     call_command("load_reference_data", verbosity=0)
     actor, _ = account_ensure(username="bench", password="Bench-mark-2022", role="reform_office",
                               agency=Agency.objects.get(code="12-SNV"))  # fmt: skip
+    if args.distribution == "realistic":
+        write_dossier_file(month_file, seed=args.seed, year=2022, dossiers=args.month, months={12})
+        return actor
     codes = [f"1.{i:06d}" for i in range(args.procedures)]
     Procedure.objects.bulk_create([Procedure(code=c, name=f"Thủ tục {c}") for c in codes])
     ProcedureSnapshot.objects.bulk_create(
@@ -94,10 +107,35 @@ def prepare(args):
          for p in Procedure.objects.all() for y in (2021, 2022)]
     )  # fmt: skip
     agencies = list(Agency.objects.exclude(level="province").values_list("code", flat=True))
-    return actor, agencies, codes
+    write_csv(month_file, rows=args.month, agencies=agencies, procedures=codes, seed=args.seed,
+              start=datetime(2022, 12, 1, 7, 30), days=30)  # fmt: skip
+    return actor
 
 
-HISTORY_SQL = """
+# The realistic history's procedures: each agency draws from its own tier's procedures (a
+# department from its share of the province tier's), ranked in one shuffled order per tier;
+# rank r is drawn with probability about 1/r, as the demo generator's Zipf-like pools.
+POOL_SQL = """
+CREATE TABLE bench_pool AS
+WITH tiers AS (
+  SELECT p.id, s.authority_tier AS tier,
+         row_number() OVER (PARTITION BY s.authority_tier ORDER BY md5(p.code)) AS k
+  FROM operations_procedure p
+  JOIN operations_proceduresnapshot s ON s.procedure_id = p.id AND s.year = 2022
+), agencies AS (
+  SELECT id, level, row_number() OVER (PARTITION BY level ORDER BY code) - 1 AS d,
+         count(*) OVER (PARTITION BY level) AS n
+  FROM organizations_agency WHERE level <> 'province'
+)
+SELECT a.id AS agency_id,
+       row_number() OVER (PARTITION BY a.id ORDER BY md5(t.id::text)) AS rank,
+       t.id AS procedure_id
+FROM agencies a JOIN tiers t
+  ON (a.level = 'department' AND t.tier = 'province' AND t.k % a.n = a.d)
+  OR (a.level IN ('district', 'commune') AND t.tier = a.level)
+"""
+
+UNIFORM_HISTORY_SQL = """
 WITH p AS (SELECT array_agg(id ORDER BY id) AS ids FROM operations_procedure),
      a AS (SELECT array_agg(id ORDER BY id) AS ids FROM organizations_agency
            WHERE level <> 'province'),
@@ -126,6 +164,42 @@ FROM g, p, a
 """
 
 
+# Agencies weighted as the demo generator weighs them (a district 9, a department 5, a
+# commune 1); everything else as the uniform history.
+REALISTIC_HISTORY_SQL = """
+WITH a AS (
+       SELECT array_agg(id ORDER BY id, copy) AS ids
+       FROM organizations_agency,
+            generate_series(1, CASE level WHEN 'district' THEN 9 WHEN 'department' THEN 5
+                                          ELSE 1 END) AS copy
+       WHERE level <> 'province'),
+     sizes AS (SELECT agency_id, max(rank) AS n FROM bench_pool GROUP BY agency_id),
+     g AS (
+       SELECT i, a.ids[1 + floor(random() * array_length(a.ids, 1))::int] AS agency_id,
+              random() AS r_rank,
+              timestamptz '2021-01-01 07:30+07' + random() * interval '698 days' AS received,
+              random() AS r_finish, random() AS r_days, random() AS r_due, random() AS r_misc
+       FROM generate_series(1, %(n)s) AS i, a
+     )
+INSERT INTO operations_dossier (code, procedure_id, agency_id, channel, received_at, due_at,
+    finished_at, status, supplement_count, supplement_days, finished_on_time, fee, paid_online,
+    result_digitized, import_run_id)
+SELECT 'H' || g.i, pool.procedure_id, g.agency_id,
+       CASE WHEN g.r_misc < 0.3 THEN 2 ELSE 1 END,
+       g.received,
+       g.received + (1 + floor(g.r_due * 20)) * interval '1 day',
+       CASE WHEN (g.r_finish < 0.92 OR g.received < timestamptz '2022-10-01 00:00+07') THEN g.received + floor(g.r_days * 26) * interval '1 day' END,
+       CASE WHEN (g.r_finish < 0.92 OR g.received < timestamptz '2022-10-01 00:00+07') THEN 'done' ELSE 'processing' END,
+       0, 0,
+       CASE WHEN (g.r_finish < 0.92 OR g.received < timestamptz '2022-10-01 00:00+07') THEN floor(g.r_days * 26) <= 1 + floor(g.r_due * 20) END,
+       CASE WHEN g.r_misc < 0.4 THEN 50000 ELSE 0 END,
+       g.r_misc < 0.2, g.r_misc < 0.25, %(run)s
+FROM g JOIN sizes ON sizes.agency_id = g.agency_id
+JOIN bench_pool pool ON pool.agency_id = g.agency_id
+                    AND pool.rank = floor(power(sizes.n + 1, g.r_rank))::int
+"""
+
+
 def load_history(args, actor) -> float:
     """The history written by SQL, then rolled up and snapshotted for 2021 and 2022."""
     from django.db import connection
@@ -139,7 +213,12 @@ def load_history(args, actor) -> float:
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("SELECT setseed(0.2022)")
-        cursor.execute(HISTORY_SQL, {"n": args.history, "run": run.pk})
+        if args.distribution == "realistic":
+            cursor.execute(POOL_SQL)
+            cursor.execute(REALISTIC_HISTORY_SQL, {"n": args.history, "run": run.pk})
+            cursor.execute("DROP TABLE bench_pool")
+        else:
+            cursor.execute(UNIFORM_HISTORY_SQL, {"n": args.history, "run": run.pk})
         cursor.execute("ANALYZE operations_dossier")
     inserted = time.perf_counter() - started
     rollup_rebuild(run=run)
@@ -199,7 +278,7 @@ def switch(url: str) -> None:
 def history_base(args) -> tuple[str, bool]:
     """The database holding the loaded history, which each measured run copies; True when
     it was kept from an earlier run with the same size and seed."""
-    name = f"cchc_bench_base_{args.history}_{args.seed}"
+    name = f"cchc_bench_base_{args.history}_{args.seed}_{args.distribution}"
     rows = server_execute(
         args.postgres,
         f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '{name}'",
@@ -229,6 +308,8 @@ def main() -> None:
     base, kept = history_base(args)
     os.environ["CCHC_DATABASE_URL"] = database_url(args.postgres, base)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    # As deployed: without DEBUG, whose SQL log formats every statement's parameters.
+    os.environ.setdefault("CCHC_DEBUG", "0")
     os.environ["CCHC_TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
     import django
 
@@ -236,23 +317,16 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
-    from cchc.operations.models import Procedure
-    from cchc.organizations.models import Agency
-
+    path = ROOT / "var" / "bench" / f"december_{args.month}_{args.distribution}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
     if kept:
         print(f"history: the copy kept in {base}")
     else:
-        actor, _agencies, _codes = prepare(args)
+        actor = prepare(args, path)
         load_history(args, actor)
         switch(args.postgres)
         server_execute(args.postgres, f"COMMENT ON DATABASE {base} IS 'complete'")
     switch(database_url(args.postgres, base))
-    agencies = list(Agency.objects.exclude(level="province").values_list("code", flat=True))
-    codes = list(Procedure.objects.order_by("code").values_list("code", flat=True))
-    path = ROOT / "var" / "bench" / f"december_{args.month}.csv"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_csv(path, rows=args.month, agencies=agencies, procedures=codes, seed=args.seed,
-              start=datetime(2022, 12, 1, 7, 30), days=30)  # fmt: skip
 
     results = []
     for attempt in range(args.repeat):
@@ -263,7 +337,7 @@ def main() -> None:
         on_history, marks_history, run_pk = import_month(actor, path)
         recompute = full_recompute(run_pk) if attempt == 0 else None
         switch(recreate(args.postgres, "cchc_bench_empty"))
-        actor, _, _ = prepare(args)
+        actor = prepare(args, path)  # the same file again, and the catalogue it names
         settle(args)
         on_empty, marks_empty, _run_pk = import_month(actor, path)
         results.append((on_empty, on_history, marks_empty, marks_history, recompute))

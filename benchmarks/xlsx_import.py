@@ -54,6 +54,8 @@ def main() -> None:
     path.unlink(missing_ok=True)
     os.environ["CCHC_DATABASE_URL"] = f"sqlite:///{path}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    # As deployed: without DEBUG, whose SQL log formats every statement's parameters.
+    os.environ.setdefault("CCHC_DEBUG", "0")
     import django
 
     django.setup()

@@ -42,3 +42,31 @@ def test_rows_are_stored_as_the_orm_stores_them():
         )
         stored_bulk, stored_orm = cursor.fetchall()
     assert stored_bulk == stored_orm
+
+
+def test_remembered_values_are_stored_alike_when_the_memo_starts_again(monkeypatch):
+    """Adapted values are remembered per column; past the memo's limit it starts again,
+    and every row still gets its own value."""
+    from cchc.core import bulk
+
+    monkeypatch.setattr(bulk, "MEMO_LIMIT", 2)
+    run = ImportRun.objects.create(kind="dossiers", file_name="t.csv")
+    procedure = Procedure.objects.create(code="P", name="Thủ tục")
+    agency = Agency.objects.get(code="12-STP")
+    days = [1, 2, 3, 2, 1, 4, 5, 1]
+    base = {
+        "procedure_id": procedure.pk, "agency_id": agency.pk, "channel": 1, "finished_at": None,
+        "status": "processing", "supplement_count": 0, "supplement_days": 0,
+        "finished_on_time": None, "paid_online": False, "result_digitized": False,
+        "import_run_id": run.pk,
+    }  # fmt: skip
+    rows = [
+        {**base, "code": f"M{i}", "received_at": datetime(2022, 3, d, 23, 30, tzinfo=VN),
+         "due_at": datetime(2022, 4, d, 17, tzinfo=VN), "fee": Decimal(d * 1000)}
+        for i, d in enumerate(days)
+    ]  # fmt: skip
+    assert insert_rows(Dossier, FIELDS, rows) == len(days)
+    stored = Dossier.objects.order_by("code").values_list("code", "received_at", "due_at", "fee")
+    assert [(c, r.astimezone(VN).day, d.astimezone(VN).day, f) for c, r, d, f in stored] == [
+        (f"M{i}", d, d, Decimal(d * 1000)) for i, d in enumerate(days)
+    ]

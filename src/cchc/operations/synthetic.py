@@ -21,13 +21,15 @@ when the year is the current one."""
 
 from __future__ import annotations
 
+import csv
 import random
 import time
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import accumulate
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -42,7 +44,7 @@ from cchc.operations.imports.procedures import ProcedureImporter
 from cchc.operations.imports.reading import Table
 from cchc.operations.imports.systems import SystemImporter
 from cchc.operations.imports.work_records import WorkRecordImporter
-from cchc.operations.models import ImportRun, ImportStatus
+from cchc.operations.models import DossierStatus, ImportRun, ImportStatus
 from cchc.operations.services import data_changed
 from cchc.organizations.models import Agency, AgencyLevel
 from cchc.organizations.scope import AgencyScope
@@ -170,6 +172,44 @@ def generate(
     """Generate (or, when already there, confirm) one synthetic year. Returns what each kind
     of data wrote; raises when the generator produces a row its importer rejects (a bug)."""
     return _Generator(seed=seed, year=year, dossiers=dossiers, progress=progress).run()
+
+
+def write_dossier_file(
+    path: Path,
+    *,
+    seed: int = 2022,
+    year: int = 2022,
+    dossiers: int = 300_000,
+    months: Collection[int] | None = None,
+) -> int:
+    """For benchmarks: load the synthetic catalogue of `year` (as `generate` does; the
+    dossiers name its procedures) and write the year's `dossiers` to a CSV at `path` as a
+    one-stop system exports them (the importer's Vietnamese titles, dd/mm/yyyy hh:mm dates),
+    instead of loading them. Same distributions as the demo's dossiers, so a benchmark
+    measures a file shaped like a province's: a few procedures take most dossiers, each
+    agency handles its own tier's. With `months` (1–12), every dossier is received in
+    those months. Returns the number of rows written."""
+    generator = _Generator(seed=seed, year=year, dossiers=dossiers, progress=None)
+    _month_counts, parts = generator.dossier_months(generator.catalogue(), months)
+    titles = {column.key: column.title for column in DossierImporter.columns}
+    labels = {status.value: str(status.label) for status in DossierStatus}
+
+    def when(moment: datetime | None) -> str:
+        return "" if moment is None else moment.strftime("%d/%m/%Y %H:%M")
+
+    written = 0
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow([titles[key] for key in generator.DOSSIER_KEYS])
+        for records in parts:
+            for (code, procedure, agency, channel, received, due, finished, status, supplements,
+                 supplement_days, fee, paid, digitised) in records:  # fmt: skip
+                out.writerow(
+                    [code, procedure, agency, channel, when(received), when(due), when(finished),
+                     labels[status], supplements, supplement_days, fee, int(paid), int(digitised)]
+                )  # fmt: skip
+            written += len(records)
+    return written
 
 
 @dataclass
@@ -360,7 +400,31 @@ class _Generator:
         return procedures
 
     # --- dossiers ---------------------------------------------------------------------------
+    DOSSIER_KEYS = ["code", "procedure", "agency", "channel", "received_at", "due_at",
+                    "finished_at", "status", "supplement_count", "supplement_days", "fee",
+                    "paid_online", "result_digitized"]  # fmt: skip
+
     def dossiers(self, procedures: list[_Procedure]) -> None:
+        month_counts, parts = self.dossier_months(procedures)
+        done, last_month = 0, len(month_counts)
+
+        def on_part(index: int) -> None:
+            nonlocal done
+            done += month_counts[index]
+            if index < last_month - 1:
+                self.report(5 + 60 * done // max(self.count, 1),
+                            f"Hồ sơ thủ tục hành chính: {done:,}".replace(",", "."))  # fmt: skip
+            else:
+                self.report(65, "Tổng hợp hồ sơ theo tháng, tính lại chỉ số")
+
+        self.load_parts(DossierImporter, self.DOSSIER_KEYS, parts, self.count, on_part=on_part)
+
+    def dossier_months(
+        self, procedures: list[_Procedure], months: Collection[int] | None = None
+    ) -> tuple[list[int], Iterable[list]]:
+        """How many dossiers each month of the year up to `as_of` receives, and the months'
+        records (cells in the order of DOSSIER_KEYS), generated one month at a time; with
+        `months`, all the dossiers are received in those months (numbers 1–12)."""
         rng, agencies = self.rng, self.agencies
         pools: dict[str, tuple[list[_Procedure], list[float]]] = {}
 
@@ -388,12 +452,17 @@ class _Generator:
         )
         last_month = self.as_of.month
         month_counts = [0] * 12
-        for month in rng.choices(range(last_month), MONTH_VOLUME[:last_month], k=self.count):
+        weights = [
+            share if months is None or number in months else 0
+            for number, share in enumerate(MONTH_VOLUME[:last_month], start=1)
+        ]
+        if not any(weights):
+            raise ValueError(
+                f"Không sinh được hồ sơ trong tháng {sorted(months or ())} năm {self.year} "
+                "(tháng không hợp lệ hoặc chưa đến)."
+            )
+        for month in rng.choices(range(last_month), weights, k=self.count):
             month_counts[month] += 1
-
-        keys = ["code", "procedure", "agency", "channel", "received_at", "due_at", "finished_at",
-                "status", "supplement_count", "supplement_days", "fee", "paid_online",
-                "result_digitized"]  # fmt: skip
 
         def parts():
             for month in range(1, last_month + 1):
@@ -401,18 +470,7 @@ class _Generator:
                     month, month_counts[month - 1], volume, pools, fallback, habits
                 )
 
-        done = 0
-
-        def on_part(index: int) -> None:
-            nonlocal done
-            done += month_counts[index]
-            if index < last_month - 1:
-                self.report(5 + 60 * done // max(self.count, 1),
-                            f"Hồ sơ thủ tục hành chính: {done:,}".replace(",", "."))  # fmt: skip
-            else:
-                self.report(65, "Tổng hợp hồ sơ theo tháng, tính lại chỉ số")
-
-        self.load_parts(DossierImporter, keys, parts(), self.count, on_part=on_part)
+        return month_counts[:last_month], parts()
 
     def _month_of_dossiers(self, month, count, volume, pools, fallback, habits) -> list[list]:
         rng, calendar, year, as_of = self.rng, self.calendar, self.year, self.as_of
