@@ -13,8 +13,9 @@ Goal of issue 3: the first within 1,2× of the second.
 Usage:
   .venv/bin/python benchmarks/incremental_month.py --postgres postgres://postgres@127.0.0.1:5432/postgres
   .venv/bin/python benchmarks/incremental_month.py --history 1000000 --postgres …   (quicker)
-  … --keep-history --repeat 2   (the history kept as a template database for the next run;
-                                 each measured import starts from a fresh copy of it)
+  … --keep-history --repeat 5   (the history kept as a template database for the next run;
+                                 each measured import starts from a fresh copy of it; the
+                                 order alternates, after one warm-up import not reported)
 Needs requirements/bench.txt. Prints figures; asserts nothing.
 """
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import time
 from datetime import datetime
@@ -48,7 +50,7 @@ def parse_args():
         default="realistic",
         help="realistic (default): the demo's catalogue; each agency handles its own tier's "
         "procedures, a few of them take most dossiers (history and month alike); uniform: "
-        "agency and procedure drawn uniformly, as before 30/11/2026",
+        "agency and procedure drawn uniformly (the only file before the fourth session of 29/11/2026)",
     )
     parser.add_argument(
         "--keep-history",
@@ -79,7 +81,8 @@ def server_execute(server: str, *statements: str) -> list:
 
 def recreate(server: str, name: str, template: str | None = None) -> str:
     create = f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else "")
-    server_execute(server, f"DROP DATABASE IF EXISTS {name}", create)
+    # FORCE: a connection closed a moment ago may still be leaving the server.
+    server_execute(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", create)
     return database_url(server, name)
 
 
@@ -135,22 +138,15 @@ FROM agencies a JOIN tiers t
   OR (a.level IN ('district', 'commune') AND t.tier = a.level)
 """
 
-UNIFORM_HISTORY_SQL = """
-WITH p AS (SELECT array_agg(id ORDER BY id) AS ids FROM operations_procedure),
-     a AS (SELECT array_agg(id ORDER BY id) AS ids FROM organizations_agency
-           WHERE level <> 'province'),
-     g AS (
-       SELECT i,
-              timestamptz '2021-01-01 07:30+07' + random() * interval '698 days' AS received,
-              random() AS r_finish, random() AS r_days, random() AS r_due, random() AS r_misc
-       FROM generate_series(1, %(n)s) AS i
-     )
+# The history: %(n)s dossiers received between 01/01/2021 and 30/11/2022, written by SQL.
+# `draws` (CTEs ending with g, a row per dossier), `procedure` and `agency` and `source` are
+# the distribution's; the rest is common.
+HISTORY_SQL = """
+WITH {draws}
 INSERT INTO operations_dossier (code, procedure_id, agency_id, channel, received_at, due_at,
     finished_at, status, supplement_count, supplement_days, finished_on_time, fee, paid_online,
     result_digitized, import_run_id)
-SELECT 'H' || g.i,
-       p.ids[1 + (g.i::bigint * 7919) %% array_length(p.ids, 1)],
-       a.ids[1 + g.i %% array_length(a.ids, 1)],
+SELECT 'H' || g.i, {procedure}, {agency},
        CASE WHEN g.r_misc < 0.3 THEN 2 ELSE 1 END,
        g.received,
        g.received + (1 + floor(g.r_due * 20)) * interval '1 day',
@@ -160,44 +156,41 @@ SELECT 'H' || g.i,
        CASE WHEN (g.r_finish < 0.92 OR g.received < timestamptz '2022-10-01 00:00+07') THEN floor(g.r_days * 26) <= 1 + floor(g.r_due * 20) END,
        CASE WHEN g.r_misc < 0.4 THEN 50000 ELSE 0 END,
        g.r_misc < 0.2, g.r_misc < 0.25, %(run)s
-FROM g, p, a
+FROM {source}
 """
-
-
-# Agencies weighted as the demo generator weighs them (a district 9, a department 5, a
-# commune 1); everything else as the uniform history.
-REALISTIC_HISTORY_SQL = """
-WITH a AS (
+DRAWS = """timestamptz '2021-01-01 07:30+07' + random() * interval '698 days' AS received,
+              random() AS r_finish, random() AS r_days, random() AS r_due, random() AS r_misc"""
+HISTORIES = {
+    # Every procedure and agency in turn.
+    "uniform": HISTORY_SQL.format(
+        draws=f"""p AS (SELECT array_agg(id ORDER BY id) AS ids FROM operations_procedure),
+     a AS (SELECT array_agg(id ORDER BY id) AS ids FROM organizations_agency
+           WHERE level <> 'province'),
+     g AS (SELECT i, {DRAWS} FROM generate_series(1, %(n)s) AS i)""",
+        procedure="p.ids[1 + (g.i::bigint * 7919) %% array_length(p.ids, 1)]",
+        agency="a.ids[1 + g.i %% array_length(a.ids, 1)]",
+        source="g, p, a",
+    ),
+    # Agencies weighted as the demo generator weighs them (a district 9, a department 5, a
+    # commune 1), each drawing from its pool (POOL_SQL).
+    "realistic": HISTORY_SQL.format(
+        draws=f"""a AS (
        SELECT array_agg(id ORDER BY id, copy) AS ids
        FROM organizations_agency,
             generate_series(1, CASE level WHEN 'district' THEN 9 WHEN 'department' THEN 5
                                           ELSE 1 END) AS copy
        WHERE level <> 'province'),
      sizes AS (SELECT agency_id, max(rank) AS n FROM bench_pool GROUP BY agency_id),
-     g AS (
-       SELECT i, a.ids[1 + floor(random() * array_length(a.ids, 1))::int] AS agency_id,
-              random() AS r_rank,
-              timestamptz '2021-01-01 07:30+07' + random() * interval '698 days' AS received,
-              random() AS r_finish, random() AS r_days, random() AS r_due, random() AS r_misc
-       FROM generate_series(1, %(n)s) AS i, a
-     )
-INSERT INTO operations_dossier (code, procedure_id, agency_id, channel, received_at, due_at,
-    finished_at, status, supplement_count, supplement_days, finished_on_time, fee, paid_online,
-    result_digitized, import_run_id)
-SELECT 'H' || g.i, pool.procedure_id, g.agency_id,
-       CASE WHEN g.r_misc < 0.3 THEN 2 ELSE 1 END,
-       g.received,
-       g.received + (1 + floor(g.r_due * 20)) * interval '1 day',
-       CASE WHEN (g.r_finish < 0.92 OR g.received < timestamptz '2022-10-01 00:00+07') THEN g.received + floor(g.r_days * 26) * interval '1 day' END,
-       CASE WHEN (g.r_finish < 0.92 OR g.received < timestamptz '2022-10-01 00:00+07') THEN 'done' ELSE 'processing' END,
-       0, 0,
-       CASE WHEN (g.r_finish < 0.92 OR g.received < timestamptz '2022-10-01 00:00+07') THEN floor(g.r_days * 26) <= 1 + floor(g.r_due * 20) END,
-       CASE WHEN g.r_misc < 0.4 THEN 50000 ELSE 0 END,
-       g.r_misc < 0.2, g.r_misc < 0.25, %(run)s
-FROM g JOIN sizes ON sizes.agency_id = g.agency_id
+     g AS (SELECT i, a.ids[1 + floor(random() * array_length(a.ids, 1))::int] AS agency_id,
+                  random() AS r_rank, {DRAWS}
+           FROM generate_series(1, %(n)s) AS i, a)""",
+        procedure="pool.procedure_id",
+        agency="g.agency_id",
+        source="""g JOIN sizes ON sizes.agency_id = g.agency_id
 JOIN bench_pool pool ON pool.agency_id = g.agency_id
-                    AND pool.rank = floor(power(sizes.n + 1, g.r_rank))::int
-"""
+                    AND pool.rank = floor(power(sizes.n + 1, g.r_rank))::int""",
+    ),
+}
 
 
 def load_history(args, actor) -> float:
@@ -215,10 +208,8 @@ def load_history(args, actor) -> float:
         cursor.execute("SELECT setseed(0.2022)")
         if args.distribution == "realistic":
             cursor.execute(POOL_SQL)
-            cursor.execute(REALISTIC_HISTORY_SQL, {"n": args.history, "run": run.pk})
-            cursor.execute("DROP TABLE bench_pool")
-        else:
-            cursor.execute(UNIFORM_HISTORY_SQL, {"n": args.history, "run": run.pk})
+        cursor.execute(HISTORIES[args.distribution], {"n": args.history, "run": run.pk})
+        cursor.execute("DROP TABLE IF EXISTS bench_pool")
         cursor.execute("ANALYZE operations_dossier")
     inserted = time.perf_counter() - started
     rollup_rebuild(run=run)
@@ -328,18 +319,32 @@ def main() -> None:
         server_execute(args.postgres, f"COMMENT ON DATABASE {base} IS 'complete'")
     switch(database_url(args.postgres, base))
 
-    results = []
-    for attempt in range(args.repeat):
+    def into_history(first: bool):
         switch(copy_of(args, base, "cchc_bench_history"))
         call_command("migrate", verbosity=0)  # the copy may predate this code's migrations
         actor = get_user_model().objects.get(username="bench")
         settle(args)
-        on_history, marks_history, run_pk = import_month(actor, path)
-        recompute = full_recompute(run_pk) if attempt == 0 else None
+        seconds, marks, run_pk = import_month(actor, path)
+        return seconds, marks, full_recompute(run_pk) if first else None
+
+    def into_empty():
         switch(recreate(args.postgres, "cchc_bench_empty"))
         actor = prepare(args, path)  # the same file again, and the catalogue it names
         settle(args)
-        on_empty, marks_empty, _run_pk = import_month(actor, path)
+        return import_month(actor, path)[:2]
+
+    # The first import in a process pays for what is loaded once (modules, the working-day
+    # calendar, compiled queries): a warm-up import, not reported, so that neither does.
+    into_empty()
+    results = []
+    for attempt in range(args.repeat):
+        # Alternating which goes first, so that neither always follows the other.
+        if attempt % 2 == 0:
+            on_history, marks_history, recompute = into_history(attempt == 0)
+            on_empty, marks_empty = into_empty()
+        else:
+            on_empty, marks_empty = into_empty()
+            on_history, marks_history, recompute = into_history(False)
         results.append((on_empty, on_history, marks_empty, marks_history, recompute))
     switch(args.postgres)
     if not args.keep_history:
@@ -357,6 +362,9 @@ def main() -> None:
         for label, marks in (("empty", marks_empty), ("history", marks_history)):
             print(f"  stages, {label} (s since start):",
                   ", ".join(f"{k} {v:.1f}" for k, v in marks.items()))  # fmt: skip
+    ratios = sorted(on_history / on_empty for on_empty, on_history, *_rest in results)
+    print(f"median ratio of {len(ratios)}: {statistics.median(ratios):.2f}×  "
+          f"(min {ratios[0]:.2f}×, max {ratios[-1]:.2f}×)")  # fmt: skip
 
 
 if __name__ == "__main__":

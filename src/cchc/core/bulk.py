@@ -25,7 +25,7 @@ def insert_rows(
     attnames = [f.attname for f in concrete]
     # Text, integer and boolean values of validated rows are already what the database
     # takes; dates, times and decimals still go through the field (time zone, precision).
-    adapters = [_remembered(_adapter(f, connection)) for f in concrete]
+    adapters = [_adapter(f, connection) for f in concrete]
     columns_ = list(zip(attnames, adapters, strict=True))
 
     def prepared(row: Mapping[str, Any]) -> list[Any]:
@@ -57,13 +57,13 @@ def insert_rows(
 MEMO_LIMIT = 100_000  # values remembered per column before the memo starts again
 
 
-def _remembered(adapt: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
-    """`adapt` remembering its results: a column of dates, times or amounts repeats its
-    values (appointments at 17:00, a few fees), and each adaptation costs microseconds
-    (measured: 3.000.000 datetimes to SQLite's text, 5 s of a 1.000.000-dossier import).
-    Equal values give equal results (an aware datetime equals the same instant in any zone)."""
-    if adapt is None:
-        return None
+def _remembered(adapt: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`adapt` remembering its results, for the adaptations that cost microseconds (a field's
+    preparation, a datetime to SQLite's text: 5 s for the 3.000.000 datetimes of a
+    1.000.000-dossier import), not for those that return the value (PostgreSQL's, which a memo
+    would only slow down): a column of dates, times or amounts repeats its values
+    (appointments at 17:00, a few fees). Equal values give equal results (an aware datetime
+    equals the same instant in any zone)."""
     memo: dict[Any, Any] = {}
 
     def remembered(value: Any) -> Any:
@@ -120,5 +120,5 @@ def _adapter(field: models.Field, connection) -> Callable[[Any], Any] | None:
                 return field.get_db_prep_save(value, connection)
             return str(value.astimezone(zone).replace(tzinfo=None))
 
-        return sqlite_datetime
-    return lambda value: field.get_db_prep_save(value, connection)
+        return _remembered(sqlite_datetime)
+    return _remembered(lambda value: field.get_db_prep_save(value, connection))

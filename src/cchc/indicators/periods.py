@@ -11,6 +11,13 @@ from datetime import date
 
 from cchc.core.formatting import months_words
 
+
+def comparison_year(year: int, named: int | None = None) -> int:
+    """The year a growth target of `year` is measured against: the one its plan names, or
+    else the year before (the plan's "so với năm 2021" for 2022)."""
+    return named or year - 1
+
+
 KINDS = {"nam": "Lũy kế từ đầu năm", "quy": "Quý", "thang": "Tháng"}
 DEFAULT = "nam"
 

@@ -14,6 +14,7 @@ from django.db.models import Count, Q, Subquery, Sum
 
 from cchc.indicators import formulas
 from cchc.indicators.models import IndicatorSnapshot
+from cchc.indicators.periods import comparison_year
 from cchc.indicators.registry import INDICATORS, Indicator
 from cchc.organizations.models import Agency, AgencyLevel, Tier
 from cchc.organizations.scope import AgencyScope
@@ -105,7 +106,7 @@ def evaluate(
         n, d = months[-1][1], months[-1][2]
     result.numerator, result.denominator = n, d
     if indicator.growth:
-        base = _monthly(qs.filter(month__year=baseline_year or year - 1))
+        base = _monthly(qs.filter(month__year=comparison_year(year, baseline_year)))
         result.baseline_value = base[-1][1] if base else None
         result.value = formulas.growth(n, result.baseline_value)
         # The chart shows the same quantity as the value: each month's growth on the baseline
@@ -177,7 +178,7 @@ def per_agency(
         for row in result:
             row["value"] = formulas.rate(row["n"], row["d"])
         return result
-    baselines = _baselines(code, scope=scope, year=baseline_year or year - 1)
+    baselines = _baselines(code, scope=scope, year=comparison_year(year, baseline_year))
     for row in result:
         row["baseline"] = baselines.get((row["agency_id"], row["tier"]))
         row["value"] = formulas.growth(row["n"], row["baseline"])

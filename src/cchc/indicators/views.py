@@ -295,8 +295,8 @@ def _cell(value):
 
 
 def _baseline_year(target: Target) -> int:
-    """The year a growth target is measured against, as `evaluate` defaults it."""
-    return target.baseline_year or target.plan.year - 1
+    """The year a growth target is measured against."""
+    return periods.comparison_year(target.plan.year, target.baseline_year)
 
 
 SYNTHETIC_NOTE = "Dữ liệu mô phỏng (sinh tự động để dùng thử), không phải số liệu thật."
