@@ -99,3 +99,37 @@ def test_the_list_says_what_it_holds():
     )
     assert words(year=2022, months=(3, 3)) == "hồ sơ (tiếp nhận trong tháng 03/2022)"
     assert words(year=None) == "hồ sơ"
+
+
+def test_an_excel_longer_than_its_limit_says_what_it_left_out(
+    history, client, reform_office, monkeypatch
+):
+    """The Excel export holds at most DOSSIER_LIMIT_XLSX dossiers; past it, the file and the
+    page both say how many were left out, instead of a silently shorter file."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from cchc.operations import views
+
+    client.force_login(reform_office)
+    url = "/du-lieu/ho-so/?nam=2022&tu_thang=1&den_thang=3"
+    listed = selectors.dossiers(scope=AgencyScope.everything(), year=2022, months=(1, 3))
+    total = listed.count()
+    assert total > 5
+    monkeypatch.setattr(views, "DOSSIER_LIMIT_XLSX", 5)
+    sheet = load_workbook(io.BytesIO(client.get(url + "&xuat=xlsx").content)).active
+    texts = [row[0] for row in sheet.iter_rows(values_only=True)]
+    warning = f"chỉ gồm 5 hồ sơ đầu tiên của danh sách (mới nhất trước) trong số {total}"
+    assert any(warning in (t or "") for t in texts[:3])
+    header = texts.index("Mã hồ sơ")
+    codes = texts[header + 1 :]
+    assert codes == [d.code for d in listed[:5]]  # the newest five, in the list's order
+    assert warning in client.get(url).content.decode()
+
+    monkeypatch.setattr(views, "DOSSIER_LIMIT_XLSX", total)
+    sheet = load_workbook(io.BytesIO(client.get(url + "&xuat=xlsx").content)).active
+    texts = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert not any("chỉ gồm" in (t or "") for t in texts)
+    assert len(texts) - texts.index("Mã hồ sơ") - 1 == total
+    assert "chỉ gồm" not in client.get(url).content.decode()

@@ -7,11 +7,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _cell(value: Any) -> Any:
+    """A value openpyxl can write: a translatable label (a choice's `.label`, lazy until
+    rendered) becomes its text; openpyxl refuses the lazy object."""
+    return str(value) if isinstance(value, Promise) else value
 
 
 def build_xlsx(
@@ -25,21 +32,21 @@ def build_xlsx(
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Số liệu"
-    sheet.append([title])
+    sheet.append([str(title)])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([subtitle])
+    sheet.append([str(subtitle)])
     if note:
-        sheet.append([note])
+        sheet.append([str(note)])
         sheet.cell(row=sheet.max_row, column=1).font = Font(italic=True, color="9C5700")
     sheet.append([])
-    sheet.append(list(headers))
+    sheet.append([str(header) for header in headers])
     header_row = sheet.max_row
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([_cell(value) for value in row])
     for index, header in enumerate(headers, start=1):
         width = max([len(str(header))] + [len(str(r[index - 1] or "")) for r in rows[:200]])
         sheet.column_dimensions[get_column_letter(index)].width = min(max(10, width + 2), 60)

@@ -92,12 +92,14 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.dossiers(scope=scope, agency_id=agency.pk if agency else None, **selection)
     description = selectors.dossiers_description(**selection)
     if request.GET.get("xuat") == "xlsx":
+        total = qs.count()
         rows = qs[:DOSSIER_LIMIT_XLSX]
         return xlsx_response(
             filename="ho-so.xlsx",
             title="Hồ sơ thủ tục hành chính",
             subtitle=f"{agency.name if agency else 'Tất cả cơ quan trong phạm vi'}: "
-            f"{format_number(qs.count(), 0)} {description}",
+            f"{format_number(total, 0)} {description}",
+            note=_over_limit(total) or "",
             headers=[
                 "Mã hồ sơ",
                 "Mã thủ tục",
@@ -137,7 +139,19 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
             "agency": agency,
             "description": description,
             "synthetic": qs.filter(import_run__synthetic=True).exists(),
+            "over_limit": _over_limit(page.paginator.count),
         },
+    )
+
+
+def _over_limit(total: int) -> str | None:
+    """What the Excel file leaves out when the list is longer than it can hold."""
+    if total <= DOSSIER_LIMIT_XLSX:
+        return None
+    return (
+        f"Tệp Excel chỉ gồm {format_number(DOSSIER_LIMIT_XLSX, 0)} hồ sơ đầu tiên của danh sách "
+        f"(mới nhất trước) trong số {format_number(total, 0)}; hãy thu hẹp khoảng tháng hoặc "
+        "chọn một cơ quan để tải đủ."
     )
 
 
