@@ -12,7 +12,7 @@ from cchc.core.xlsx import xlsx_response
 from cchc.operations import selectors, services
 from cchc.operations.forms import ImportForm
 from cchc.operations.imports import IMPORTERS
-from cchc.operations.models import Channel, ImportStatus
+from cchc.operations.models import Channel, DossierStatus, ImportStatus
 from cchc.operations.rollups import COUNTED
 from cchc.organizations.models import Agency
 from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
@@ -113,22 +113,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
                 "Số hóa KQ",
                 "Dữ liệu mô phỏng",
             ],
-            rows=[
-                [
-                    d.code,
-                    d.procedure.code,
-                    d.agency.name,
-                    Channel(d.channel).label,
-                    _fmt(d.received_at),
-                    _fmt(d.due_at),
-                    _fmt(d.finished_at),
-                    d.get_status_display(),
-                    {True: "Có", False: "Không", None: ""}[d.finished_on_time],
-                    "Có" if d.result_digitized else "Không",
-                    "Có" if d.import_run.synthetic else "",
-                ]
-                for d in rows.select_related("import_run")
-            ],
+            rows=_dossier_rows(rows),
         )
     page = Paginator(qs, 50).get_page(request.GET.get("trang"))
     return render(
@@ -142,6 +127,25 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
             "over_limit": _over_limit(page.paginator.count),
         },
     )
+
+
+def _dossier_rows(dossiers) -> list[list]:
+    """The Excel rows of `dossiers` (at most DOSSIER_LIMIT_XLSX): read as values, not model
+    instances, with each label translated once — 50.000 rows took 13 s as instances, most of
+    it building four objects a row and translating the same few labels 100.000 times."""
+    channels = {c.value: str(c.label) for c in Channel}
+    statuses = {s.value: str(s.label) for s in DossierStatus}
+    on_time = {True: "Có", False: "Không", None: ""}
+    fields = ("code", "procedure__code", "agency__name", "channel", "received_at", "due_at",
+              "finished_at", "status", "finished_on_time", "result_digitized",
+              "import_run__synthetic")  # fmt: skip
+    return [
+        [code, procedure, agency, channels.get(channel, channel), _fmt(received), _fmt(due),
+         _fmt(finished), statuses.get(status, status), on_time[punctual],
+         "Có" if digitised else "Không", "Có" if synthetic else ""]
+        for (code, procedure, agency, channel, received, due, finished, status, punctual,
+             digitised, synthetic) in dossiers.values_list(*fields)
+    ]  # fmt: skip
 
 
 def _over_limit(total: int) -> str | None:
