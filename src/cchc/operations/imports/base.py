@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
 
+from django.db.models import Model
+
 from cchc.operations.imports.fields import CellError, is_blank
 from cchc.operations.imports.reading import Table
 from cchc.organizations.models import Agency
@@ -178,11 +180,21 @@ class Importer:
             return False, str(exc)
 
     def _duplicates(self, rows: list[dict], titles: dict[str, str]) -> Iterable[RowError]:
-        seen: dict[tuple, int] = {}
+        seen: dict[Any, int] = {}
+        names = self.natural_key
         for row in rows:
-            key = tuple(getattr(v, "pk", v) for v in (row.get(k) for k in self.natural_key))
-            if None in key:
-                continue
+            if len(names) == 1:  # most imports (a dossier's code): no tuple per row
+                key = row.get(names[0])
+                if key is None:
+                    continue
+                if isinstance(key, Model):
+                    key = key.pk
+            else:
+                key = tuple(
+                    v.pk if isinstance(v, Model) else v for v in (row.get(k) for k in names)
+                )
+                if None in key:
+                    continue
             if key in seen:
                 yield RowError(
                     row["_row"], titles[self.natural_key[0]], f"trùng với dòng {seen[key]}"
