@@ -188,3 +188,32 @@ def test_the_page_shows_the_step_the_write_has_reached(
     assert "Ghi dữ liệu: cộng số liệu theo tháng" in shown[0]
     after = client.get(reverse("operations:import_detail", args=[run.pk])).content.decode()
     assert "cộng số liệu theo tháng" not in after and "Hoàn tất" in after
+
+
+def test_a_file_loaded_before_is_recognised_among_the_runs_one_may_see(
+    client, reform_office, dept_officer, catalogue
+):
+    """The same file (same kind, same SHA-256) loaded again: its page names the earlier run —
+    only one the user may see, so an agency never learns of another's upload."""
+    from django.urls import reverse
+
+    body = HEADER + "STP-1,1.001,12-STP,2,05/01/2022 08:30,,,Đang xử lý,0,0\n"
+    first = run_file(reform_office, body)
+    again = run_file(reform_office, body, name="hoso-lan-2.csv")
+    assert again.status == "done" and again.rows_unchanged == 1
+    client.force_login(reform_office)
+
+    def page(run):
+        return client.get(reverse("operations:import_detail", args=[run.pk])).content.decode()
+
+    assert "Tệp này giống hệt tệp đã nạp lúc" in page(again)
+    assert f"lần nạp #{first.pk}</a>) bởi vp" in page(again)
+    assert "giống hệt" not in page(first)  # nothing before the first
+    # The department's officer loads the same bytes: the office's runs are not among those
+    # the officer may see, so nothing is said of them.
+    own = run_file(dept_officer, body)
+    client.force_login(dept_officer)
+    assert own.status == "done" and "giống hệt" not in page(own)
+    # Its own earlier load is.
+    own_again = run_file(dept_officer, body)
+    assert f"lần nạp #{own.pk}" in page(own_again)

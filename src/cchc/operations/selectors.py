@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import ExtractYear
 
 from cchc.core.formatting import months_words
-from cchc.operations.models import Dossier, ImportRun, ProcedureSnapshot
+from cchc.operations.models import Dossier, ImportRun, ImportStatus, ProcedureSnapshot
 from cchc.operations.rollups import COUNTED, month_bounds
 from cchc.organizations.scope import AgencyScope
 
@@ -16,6 +16,25 @@ def import_runs(*, scope: AgencyScope, reform_office: bool) -> QuerySet[ImportRu
     accounts of the agencies in its scope (province-wide runs name no agency and stay hidden)."""
     qs = ImportRun.objects.select_related("uploaded_by", "agency")
     return qs if reform_office else qs.visible_to(scope)
+
+
+def same_file_before(run: ImportRun, runs: QuerySet[ImportRun]) -> ImportRun | None:
+    """The latest earlier run among `runs` (those the user may see: `import_runs`) that loaded
+    the same file — same kind, same SHA-256 — successfully; None when there is none. Loading it
+    again changes nothing that file wrote, and the page says so."""
+    if not run.file_sha256:
+        return None
+    return (
+        runs.filter(
+            kind=run.kind,
+            file_sha256=run.file_sha256,
+            status=ImportStatus.DONE,
+            created_at__lt=run.created_at,
+        )
+        .exclude(pk=run.pk)
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def dossiers(

@@ -58,7 +58,8 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _runs(request).filter(pk=pk).first()
+    runs = _runs(request)
+    run = runs.filter(pk=pk).first()
     if run is None:
         raise Http404
     template = (
@@ -73,6 +74,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "run": run,
             "running": run.status in {ImportStatus.QUEUED, ImportStatus.RUNNING},
             "step": services.write_step(run),
+            "same_file": selectors.same_file_before(run, runs),
         },
     )
 
