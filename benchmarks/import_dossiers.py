@@ -107,6 +107,37 @@ def write_csv(
             ])  # fmt: skip
 
 
+def prepare_database():
+    """Schema, reference data and the importing account (returned) of a scratch database."""
+    from django.core.management import call_command
+
+    from cchc.organizations.accounts import account_ensure
+    from cchc.organizations.models import Agency
+
+    call_command("migrate", verbosity=0)
+    call_command("load_reference_data", verbosity=0)
+    actor, _ = account_ensure(username="bench", password="Bench-mark-2022", role="reform_office",
+                              agency=Agency.objects.get(code="12-SNV"))  # fmt: skip
+    return actor
+
+
+def uniform_catalogue(count: int, years: tuple[int, ...]) -> tuple[list[str], list[str]]:
+    """For the uniform file: `count` procedures (1.000000, …; province tier, 10 working days)
+    with an entry for each of `years`. Returns their codes and the codes of the agencies that
+    receive dossiers."""
+    from cchc.operations.models import Procedure, ProcedureSnapshot
+    from cchc.organizations.models import Agency
+
+    codes = [f"1.{i:06d}" for i in range(count)]
+    Procedure.objects.bulk_create([Procedure(code=c, name=f"Thủ tục {c}") for c in codes])
+    ProcedureSnapshot.objects.bulk_create(
+        [ProcedureSnapshot(procedure=p, year=y, authority_tier="province", processing_days=10)
+         for p in Procedure.objects.all() for y in years]
+    )  # fmt: skip
+    agencies = list(Agency.objects.exclude(level="province").values_list("code", flat=True))
+    return codes, agencies
+
+
 def bare_load(path: Path, vendor: str) -> float:
     """Every cell as text into an unindexed table of as many columns as the file has."""
     from django.db import connection
@@ -182,18 +213,12 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
-    from cchc.operations.models import ImportKind, ImportRun, Procedure, ProcedureSnapshot
+    from cchc.operations.models import ImportKind, ImportRun
     from cchc.operations.services import import_create, import_execute
-    from cchc.organizations.accounts import account_ensure
-    from cchc.organizations.models import Agency
 
-    call_command("migrate", verbosity=0)
-    call_command("load_reference_data", verbosity=0)
-    actor, _ = account_ensure(username="bench", password="Bench-mark-2022", role="reform_office",
-                              agency=Agency.objects.get(code="12-SNV"))  # fmt: skip
+    actor = prepare_database()
     path = ROOT / "var" / "bench" / f"dossiers_{args.rows}_{args.distribution}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     if args.distribution == "realistic":
@@ -202,13 +227,7 @@ def main() -> None:
         write_dossier_file(path, seed=args.seed, year=2022, dossiers=args.rows)
         names = REALISTIC_NAMES
     else:
-        codes = [f"1.{i:06d}" for i in range(args.procedures)]
-        Procedure.objects.bulk_create([Procedure(code=c, name=f"Thủ tục {c}") for c in codes])
-        ProcedureSnapshot.objects.bulk_create(
-            [ProcedureSnapshot(procedure=p, year=2022, authority_tier="province", processing_days=10)
-             for p in Procedure.objects.all()]
-        )  # fmt: skip
-        agencies = list(Agency.objects.exclude(level="province").values_list("code", flat=True))
+        codes, agencies = uniform_catalogue(args.procedures, (2022,))
         write_csv(path, rows=args.rows, agencies=agencies, procedures=codes, seed=args.seed)
         names = UNIFORM_NAMES
     size_mb = path.stat().st_size / 2**20

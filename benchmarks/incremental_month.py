@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT), str(ROOT / "benchmarks")]
 
-from import_dossiers import write_csv  # noqa: E402
+from import_dossiers import prepare_database, uniform_catalogue, write_csv  # noqa: E402
 
 
 def parse_args():
@@ -87,29 +87,15 @@ def recreate(server: str, name: str, template: str | None = None) -> str:
 
 
 def prepare(args, month_file: Path):
-    """Schema, reference data, an importing account, the procedure catalogue and the month's
-    file (written anew: the same seed gives the same file)."""
-    from django.core.management import call_command
-
-    from cchc.operations.models import Procedure, ProcedureSnapshot
+    """Schema, reference data, an importing account (returned), the procedure catalogue and
+    the month's file (written anew: the same seed gives the same file)."""
     from cchc.operations.synthetic import write_dossier_file
-    from cchc.organizations.accounts import account_ensure
-    from cchc.organizations.models import Agency
 
-    call_command("migrate", verbosity=0)
-    call_command("load_reference_data", verbosity=0)
-    actor, _ = account_ensure(username="bench", password="Bench-mark-2022", role="reform_office",
-                              agency=Agency.objects.get(code="12-SNV"))  # fmt: skip
+    actor = prepare_database()
     if args.distribution == "realistic":
         write_dossier_file(month_file, seed=args.seed, year=2022, dossiers=args.month, months={12})
         return actor
-    codes = [f"1.{i:06d}" for i in range(args.procedures)]
-    Procedure.objects.bulk_create([Procedure(code=c, name=f"Thủ tục {c}") for c in codes])
-    ProcedureSnapshot.objects.bulk_create(
-        [ProcedureSnapshot(procedure=p, year=y, authority_tier="province", processing_days=10)
-         for p in Procedure.objects.all() for y in (2021, 2022)]
-    )  # fmt: skip
-    agencies = list(Agency.objects.exclude(level="province").values_list("code", flat=True))
+    codes, agencies = uniform_catalogue(args.procedures, (2021, 2022))
     write_csv(month_file, rows=args.month, agencies=agencies, procedures=codes, seed=args.seed,
               start=datetime(2022, 12, 1, 7, 30), days=30)  # fmt: skip
     return actor

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.core.formatting import format_number
@@ -186,8 +187,6 @@ def _dossier_selection(request: HttpRequest) -> dict:
 
 
 def _fmt(moment) -> str:
-    from django.utils import timezone
-
     return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
 
 

@@ -22,6 +22,14 @@ CODE = "PAR_INDEX_COVERAGE"
 ASSESSED_LEVELS = (AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT, AgencyLevel.COMMUNE)
 
 
+def published_results(assessed: int):
+    """The results of year `assessed` published under a PAR INDEX framework: what target 2 of
+    plan year `assessed` + 1 counts (`par_index_coverage`) and lists (`par_index_records`)."""
+    return Assessment.objects.filter(
+        framework__year=assessed, framework__par_index=True, published_at__isnull=False
+    )
+
+
 def par_index_coverage(window: Window) -> Iterable[Row]:
     """Stock, one state per year. Year N's target reads the assessment *of year N − 1*: a
     year's PAR INDEX is self-assessed, appraised and published in the first half of the next
@@ -35,9 +43,7 @@ def par_index_coverage(window: Window) -> Iterable[Row]:
     for year in window.years:
         assessed = year - 1
         active = list(agencies.active_on(date(assessed, 12, 31)).values_list("pk", "level"))
-        results = Assessment.objects.filter(
-            framework__year=assessed, framework__par_index=True, published_at__isnull=False
-        )
+        results = published_results(assessed)
         published = set(
             results.filter(agency_id__in=[pk for pk, _ in active]).values_list(
                 "agency_id", flat=True
@@ -56,11 +62,7 @@ def par_index_coverage(window: Window) -> Iterable[Row]:
 def par_index_records(agency_id: int, tier: str, first: date, end: date) -> tuple[Any, None]:
     """The numerator's records: the agency's results of year N − 1 published under a PAR
     INDEX framework (its denominator is the agency itself)."""
-    published = Assessment.objects.filter(
-        agency_id=agency_id, framework__year=end.year - 1, framework__par_index=True,
-        published_at__isnull=False,
-    )  # fmt: skip
-    return published, None
+    return published_results(end.year - 1).filter(agency_id=agency_id), None
 
 
 def _published_on(assessment: Assessment) -> str:
