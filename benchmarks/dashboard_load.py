@@ -6,6 +6,14 @@ e.g. the one `incremental_month.py` leaves behind (`cchc_bench_history`, 10 mill
 account bench / Bench-mark-2022). Each simulated user logs in once, then requests the pages in
 a loop for --seconds; latencies are measured at the client (127.0.0.1).
 
+Two load generators, each with its baseline phase:
+  python — 50 threads of this script (http.client), one per user: simple, but the threads share
+           one interpreter lock and the machine's cores with the server, so their own waiting
+           is part of the latencies they measure;
+  wrk    — Debian's `wrk` (C, one event loop per core): 50 connections, each request carrying
+           one of the 50 users' session cookies in turn (`apt-get install wrk`).
+--client both (the default when wrk is installed) runs python then wrk.
+
 Usage:
   .venv/bin/python benchmarks/dashboard_load.py \\
       --database postgres://postgres@127.0.0.1:5432/cchc_bench_history --users 50
@@ -18,9 +26,11 @@ import argparse
 import http.client
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -42,6 +52,12 @@ def parse_args():
         type=int,
         default=os.cpu_count() or 2,
         help="gunicorn workers (default: one per core)",
+    )
+    parser.add_argument(
+        "--client",
+        choices=["both", "python", "wrk"],
+        default="both" if shutil.which("wrk") else "python",
+        help="load generator (default: both when wrk is installed)",
     )
     parser.add_argument("--username", default="bench")
     parser.add_argument("--password", default="Bench-mark-2022")
@@ -154,6 +170,67 @@ def summary(label: str, values: list[float], seconds: int) -> str:
             f"{statistics.median(ordered) * 1000:9.0f}{p95:9.0f}{p99:9.0f}")  # fmt: skip
 
 
+WRK_SCRIPT = """
+local paths = {%(paths)s}
+local cookies = {%(cookies)s}
+local threads = {}
+local n = 0
+bad = 0  -- global: done() reads it from each thread
+
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  n = id * 7
+end
+
+function request()
+  n = n + 1
+  local headers = {["Host"] = "127.0.0.1"}
+  if #cookies > 0 then headers["Cookie"] = cookies[(n %% #cookies) + 1] end
+  return wrk.format("GET", paths[(n %% #paths) + 1], headers)
+end
+
+function response(status, headers, body)
+  if status ~= 200 then bad = bad + 1 end
+end
+
+function done(summary, latency, requests)
+  local errors = 0
+  for _, thread in ipairs(threads) do errors = errors + thread:get("bad") end
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d\\n", summary.requests, errors,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def run_wrk(args, paths: list[str], cookies: list[str]) -> str:
+    """One phase under wrk; the summary line of the table."""
+    quoted = ", ".join(f'"{p}"' for p in paths)
+    jar = ", ".join(f'"{c}"' for c in cookies)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(WRK_SCRIPT % {"paths": quoted, "cookies": jar})
+        script.flush()
+        done = subprocess.run(  # noqa: S603 - Debian's wrk, fixed arguments
+            [shutil.which("wrk") or "wrk", "-t", str(os.cpu_count() or 2), "-c", str(args.users),
+             "-d", f"{args.seconds}s", "--timeout", "10s", "-s", script.name,
+             f"http://127.0.0.1:{PORT}"],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+    if done.returncode:
+        raise SystemExit(f"wrk failed: {done.stderr or done.stdout}")
+    out = done.stdout
+    line = next(x for x in out.splitlines() if x.startswith("RESULT "))
+    requests, bad, socket_errors, p50, p95, p99 = map(int, line.split()[1:])
+    label = "all dashboard pages" if cookies else f"baseline {paths[0]}"
+    errors = f"   ({bad} not 200, {socket_errors} socket errors)" if bad or socket_errors else ""
+    return (f"{label:28}{requests:8}{requests / args.seconds:9.1f}"
+            f"{p50 / 1000:9.0f}{p95 / 1000:9.0f}{p99 / 1000:9.0f}{errors}")  # fmt: skip
+
+
 def main() -> None:
     args = parse_args()
     server = start_server(args)
@@ -163,15 +240,28 @@ def main() -> None:
         paths = pages(probe)
         print(f"{args.users} users, {args.seconds} s each phase, gunicorn {args.workers} workers; "
               f"{len(paths)} pages")  # fmt: skip
-        print(f"{'':28}{'requests':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
-        base = run_users(args, None, baseline=True)
-        for label, values in base.items():
-            print(summary(f"baseline {label}", values, args.seconds))
-        timings = run_users(args, paths, baseline=False)
-        every = [v for values in timings.values() for v in values]
-        for label, values in sorted(timings.items()):
-            print(summary(label, values, args.seconds))
-        print(summary("all dashboard pages", every, args.seconds))
+        header = f"{'':28}{'requests':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+        if args.client in ("both", "python"):
+            print("load generator: python threads")
+            print(header)
+            base = run_users(args, None, baseline=True)
+            for label, values in base.items():
+                print(summary(f"baseline {label}", values, args.seconds))
+            timings = run_users(args, paths, baseline=False)
+            every = [v for values in timings.values() for v in values]
+            for label, values in sorted(timings.items()):
+                print(summary(label, values, args.seconds))
+            print(summary("all dashboard pages", every, args.seconds))
+        if args.client in ("both", "wrk"):
+            cookies = []
+            for _ in range(args.users):  # each user's own session, as with the threads
+                client = Client()
+                client.login(args.username, args.password)
+                cookies.append("; ".join(f"{k}={v}" for k, v in client.cookies.items()))
+            print("load generator: wrk")
+            print(header)
+            print(run_wrk(args, ["/tai-khoan/dang-nhap/"], []), flush=True)
+            print(run_wrk(args, paths, cookies), flush=True)
     finally:
         server.terminate()
         server.wait()

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.db import connections, router
 from django.db.models import F
 
 from cchc.indicators.models import FiguresGeneration
@@ -24,8 +25,15 @@ T = TypeVar("T")
 
 
 def generation() -> int:
-    value = FiguresGeneration.objects.values_list("value", flat=True).first()
-    return value or 0
+    """The counter, read on every page: one statement written once (the ORM's query costs
+    more to build than to run; docs/benchmarks.md, dashboard)."""
+    connection = connections[router.db_for_read(FiguresGeneration)]
+    qn = connection.ops.quote_name
+    table = qn(FiguresGeneration._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {qn('value')} FROM {table} ORDER BY {qn('id')} LIMIT 1")  # noqa: S608
+        row = cursor.fetchone()
+    return (row[0] if row else 0) or 0
 
 
 def generation_bump() -> None:
