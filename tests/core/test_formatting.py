@@ -58,3 +58,17 @@ def test_format_seconds(seconds, expected):
 )  # fmt: skip
 def test_file_sizes_read_the_vietnamese_way(size, text):
     assert format_size(size) == text
+
+
+def test_synthetic_marks_are_one_badge_and_escape_their_text():
+    from django.template import Context, Template
+
+    html = Template("{% load cchc %}{% synthetic_badge title %}|{% synthetic_note text %}").render(
+        Context({"title": "do <máy> sinh", "text": "Hồ sơ <thử>."})
+    )
+    badge, note = html.split("|")
+    assert badge == (
+        '<span class="badge text-bg-warning" title="do &lt;máy&gt; sinh">dữ liệu mô phỏng</span>'
+    )
+    assert note.startswith('<div class="alert alert-warning py-2 small" role="note">')
+    assert '<span class="badge text-bg-warning">dữ liệu mô phỏng</span> Hồ sơ &lt;thử&gt;.' in note

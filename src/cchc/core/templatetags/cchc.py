@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 
 from cchc.core.formatting import format_number, format_percent, format_size
 
@@ -29,3 +30,26 @@ def vn_size(value) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "")
+
+
+SYNTHETIC = "dữ liệu mô phỏng"
+
+
+@register.simple_tag
+def synthetic_badge(title: str = "") -> str:
+    """The one mark of generated (demo) data, wherever a user meets it."""
+    if title:
+        return format_html(
+            '<span class="badge text-bg-warning" title="{}">{}</span>', title, SYNTHETIC
+        )
+    return format_html('<span class="badge text-bg-warning">{}</span>', SYNTHETIC)
+
+
+@register.simple_tag
+def synthetic_note(text: str) -> str:
+    """The badge with a sentence saying what on the page is generated."""
+    return format_html(
+        '<div class="alert alert-warning py-2 small" role="note">{} {}</div>',
+        synthetic_badge(),
+        text,
+    )
