@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from cchc.operations.imports import IMPORTERS
@@ -57,3 +58,15 @@ def test_the_csv_templates_example_row_is_a_valid_file(reform_office, kind):
     run = load(reform_office, kind, template_csv(kind), f"mau-{kind}.csv")
     assert run.status == "done", run.errors
     assert run.rows_created + run.rows_updated == 1  # the catalogue's row updates 1.001234
+
+
+@pytest.mark.django_db
+def test_the_import_page_names_each_template(client, dept_officer):
+    """The sample files on the import page carry the name of what they load (the page showed
+    "— Excel · CSV" with no name: the template called the importer class)."""
+    client.force_login(dept_officer)
+    body = client.get(reverse("operations:import_list")).content.decode()
+    listing = body.split("Tệp mẫu", 1)[1].split("</ul>", 1)[0]
+    for kind, importer in IMPORTERS.items():
+        link = reverse("operations:import_template", args=[kind, "xlsx"])
+        assert f'<li>{importer.title} — <a href="{link}">Excel</a>' in listing

@@ -87,6 +87,9 @@ class Importer:
     title: ClassVar[str]
     columns: ClassVar[list[Column]]
     natural_key: ClassVar[tuple[str, ...]]
+    # Templates list the importer classes (the import page's sample files): without this a
+    # template would call the class, fail for want of `scope` and print nothing.
+    do_not_call_in_templates: ClassVar[bool] = True
 
     def __init__(self, *, scope: AgencyScope, stage: Callable[[str], None] | None = None):
         self.scope = scope
