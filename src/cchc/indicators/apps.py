@@ -12,3 +12,8 @@ class IndicatorsConfig(AppConfig):
 
         # Seam of ADR 0004: the target form offers the registry's indicators.
         plan_forms.indicator_choices = lambda: [(i.code, i.title) for i in INDICATORS.values()]
+        # and the plan's target cards show each target's current value.
+        from cchc.indicators.summary import target_values
+        from cchc.plans import selectors as plan_selectors
+
+        plan_selectors.target_values = target_values

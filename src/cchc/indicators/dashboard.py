@@ -15,6 +15,15 @@ from cchc.organizations.models import Tier
 from cchc.organizations.scope import AgencyScope
 from cchc.plans.models import Plan, Target
 
+# A verdict as the pages word and colour it.
+STATUS_LABELS = {
+    "met": ("Đạt", "success"),
+    "at_risk": ("Đạt, nhưng dự báo không giữ được", "warning"),
+    "missed": ("Chưa đạt, dự báo không đạt", "danger"),
+    "pending": ("Chưa đạt, dự báo đạt", "info"),
+    "no_data": ("Chưa có dữ liệu", "secondary"),
+}
+
 
 @dataclass
 class TargetStatus:

@@ -55,10 +55,11 @@ def _key(kind: str, gen: int, scope: str, parts: tuple) -> str:
 
 
 def cached(
-    parts: tuple, scope: AgencyScope, compute: Callable[[], str], *, gen: int | None = None
-) -> str:
-    """`compute()` (a rendered fragment) from the cache when this generation has it. `gen`:
-    the generation the request read (read here when not given)."""
+    parts: tuple, scope: AgencyScope, compute: Callable[[], T], *, gen: int | None = None
+) -> T:
+    """`compute()` (a rendered fragment, or any picklable value but None) for this scope, from
+    the cache when this generation has it. `gen`: the generation the request read (read here
+    when not given)."""
     gen = generation() if gen is None else gen
     key = _key("figures", gen, scope_key(scope), parts)
     value = cache.get(key)

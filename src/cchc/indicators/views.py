@@ -20,14 +20,6 @@ from cchc.organizations.selectors import membership_of, scope_for
 from cchc.plans import selectors as plan_selectors
 from cchc.plans.models import Plan, Target
 
-STATUS_LABELS = {
-    "met": ("Đạt", "success"),
-    "at_risk": ("Đạt, nhưng dự báo không giữ được", "warning"),
-    "missed": ("Chưa đạt, dự báo không đạt", "danger"),
-    "pending": ("Chưa đạt, dự báo đạt", "info"),
-    "no_data": ("Chưa có dữ liệu", "secondary"),
-}
-
 
 def _plan(request: HttpRequest, gen: int) -> Plan:
     if membership_of(request.user) is None:
@@ -78,7 +70,7 @@ def targets_dashboard(request: HttpRequest) -> HttpResponse:
             "through": through,
             "period": period,
             "period_kinds": periods.KINDS,
-            "statuses": [(s, *STATUS_LABELS[s.status]) for s in statuses],
+            "statuses": [(s, *dashboard.STATUS_LABELS[s.status]) for s in statuses],
             "synthetic": any(s.synthetic for s in statuses),
             "months": range(1, 13),
             "membership": membership,
@@ -145,7 +137,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "threshold": float(threshold) if threshold is not None else None,
         }
-        label, colour = STATUS_LABELS[status.status]
+        label, colour = dashboard.STATUS_LABELS[status.status]
         return render_to_string(
             "indicators/_target_figures.html",
             {

@@ -4,14 +4,27 @@ hangs off tasks in later apps and is filtered by scope there."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
 from cchc.organizations.models import Agency
 from cchc.plans.models import Plan, ReformArea, Target, TargetThreshold, Task
+
+
+def _no_values(plan: Plan, user: Any) -> dict[int, str]:
+    return {}
+
+
+# Seam of ADR 0004: each target's current value for the user, as an HTML fragment keyed by
+# target id, shown on the plan's target cards. The indicators app fills it from its
+# AppConfig.ready() (`indicators.summary.target_values`); without it the cards say
+# "chưa có dữ liệu".
+target_values: Callable[[Plan, Any], dict[int, str]] = _no_values
 
 
 def plan_list() -> QuerySet[Plan]:

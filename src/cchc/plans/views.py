@@ -64,6 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context.update(
             plan=plan,
             target_groups=selectors.target_groups(plan),
+            target_values=selectors.target_values(plan, request.user),
             areas=selectors.tasks_by_area(plan),
         )
     if membership is not None:
@@ -94,6 +95,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "target_groups": selectors.target_groups(plan),
+            "target_values": selectors.target_values(plan, request.user),
             "areas": selectors.tasks_by_area(plan),
         },
     )
