@@ -25,6 +25,9 @@ MAX_VARIANTS = 3
 SKIP = re.compile(r"^/(static|media)/|dang-xuat")
 HREF = re.compile(r'href="([^"#]*)"')
 DIGITS = re.compile(r"\d+")
+# Template syntax that reached the page as text (a `{# … #}` comment over two lines renders).
+LEAK = re.compile(r"\{[%#{]|[%#}]\}")
+SCRIPTS = re.compile(r"<(script|style)\b.*?</\1>", re.DOTALL)
 
 
 def crawl(client) -> tuple[int, list[tuple[int, str, str]]]:
@@ -41,7 +44,13 @@ def crawl(client) -> tuple[int, list[tuple[int, str, str]]]:
             continue
         if "text/html" not in response.get("Content-Type", ""):
             continue
-        for href in HREF.findall(response.content.decode()):
+        body = response.content.decode()
+        text = SCRIPTS.sub("", body)  # scripts may hold braces of their own
+        if leak := LEAK.search(text):
+            failed.append(
+                (0, f"{link} shows {text[leak.start() - 40 : leak.end() + 40]!r}", found_on)
+            )
+        for href in HREF.findall(body):
             target = urlparse(urljoin(link, href.replace("&amp;", "&")))
             if target.scheme not in ("", "http") or target.netloc not in ("", "testserver"):
                 continue
