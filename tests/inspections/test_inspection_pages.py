@@ -8,6 +8,7 @@ from cchc.inspections.models import InspectionPlanItem, Recommendation
 from cchc.operations.models import ImportRun, Inspection
 from cchc.organizations.models import Agency
 from cchc.organizations.scope import AgencyScope
+from cchc.plans.models import Plan
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +64,18 @@ def test_other_agencies_do_not_see_an_inspection(client, reform_office, commune_
     client.force_login(commune_officer)
     assert "Bí mật" not in client.get(reverse("inspections:page") + "?nam=2022").content.decode()
     assert Recommendation.objects.visible_to(AgencyScope.of([1])).count() == 0
+
+
+def test_the_page_opens_on_the_current_plans_year_and_offers_the_others(client, dept_officer):
+    """Like the home page and the reports: without ?nam= the year of the current plan (2022,
+    the only plan here, whatever today's date), with a selector of the plans' years."""
+    Plan.objects.create(
+        year=2021, title="Kế hoạch CCHC năm 2021", province=Agency.objects.get(code="12")
+    )
+    client.force_login(dept_officer)
+    page = client.get(reverse("inspections:page"))
+    assert page.context["year"] == 2022
+    body = page.content.decode()
+    assert '<option value="2022" selected>Năm 2022</option>' in body
+    assert '<option value="2021" >Năm 2021</option>' in body
+    assert client.get(reverse("inspections:page") + "?nam=2021").context["year"] == 2021

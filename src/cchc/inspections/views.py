@@ -17,6 +17,7 @@ from cchc.operations.models import Inspection
 from cchc.organizations.models import Agency
 from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
 from cchc.plans.models import Plan
+from cchc.plans.selectors import year_asked, years_offered
 
 DEFAULT_SHARE = Decimal(30)
 
@@ -34,7 +35,7 @@ def inspections_page(request: HttpRequest) -> HttpResponse:
     if membership_of(request.user) is None:
         raise Http404
     today = timezone.localdate()
-    year = int(request.GET["nam"]) if request.GET.get("nam", "").isdigit() else today.year
+    year = year_asked(request.GET.get("nam"), today=today)
     office = is_reform_office(request.user)
     scope = scope_for(request.user)
     form = InspectionForm(request.POST or None) if office else None
@@ -88,5 +89,5 @@ def inspections_page(request: HttpRequest) -> HttpResponse:
         "year": year, "office": office, "form": form, "proposals": proposals, "needed": needed,
         "done": done, "share": _target_share(year), "inspections": inspections,
         "plan_items": InspectionPlanItem.objects.visible_to(scope).filter(year=year).select_related("agency"),
-        "close_form": CloseForm(), "today": today,
+        "close_form": CloseForm(), "today": today, "years": years_offered(year),
     })  # fmt: skip

@@ -40,6 +40,21 @@ def current_plan_id(*, today: date) -> int | None:
     return years[min(years)] if years else None
 
 
+def year_asked(value: str | None, *, today: date) -> int:
+    """The year a page shows: `?nam=` when it is a year, else the current plan's (the plan the
+    home page shows), else this calendar year."""
+    if value and value.isdigit() and 1900 <= int(value) <= 2999:
+        return int(value)
+    pk = current_plan_id(today=today)
+    year = Plan.objects.filter(pk=pk).values_list("year", flat=True).first() if pk else None
+    return year or today.year
+
+
+def years_offered(year: int) -> list[int]:
+    """A year selector's choices: the years of the plans and `year` itself, newest first."""
+    return sorted(set(Plan.objects.values_list("year", flat=True)) | {year}, reverse=True)
+
+
 def _targets() -> QuerySet[Target]:
     return Target.objects.prefetch_related(
         Prefetch("thresholds", queryset=TargetThreshold.objects.order_by("tier"))

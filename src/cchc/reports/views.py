@@ -12,8 +12,7 @@ from django.views.decorators.http import require_POST
 from cchc.core.views import call_service
 from cchc.organizations.models import Agency, AgencyLevel, Role
 from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
-from cchc.plans.models import Plan
-from cchc.plans.selectors import current_plan_id
+from cchc.plans.selectors import year_asked, years_offered
 from cchc.reports import services
 from cchc.reports.forms import NarrativeForm
 from cchc.reports.models import PeriodicReport, ReportStatus
@@ -33,11 +32,7 @@ def _member(request: HttpRequest):
 
 
 def _year(request: HttpRequest) -> int:
-    year = request.GET.get("nam", "")
-    if year.isdigit():
-        return int(year)
-    plan = Plan.objects.filter(pk=current_plan_id(today=timezone.localdate())).first()
-    return plan.year if plan else timezone.localdate().year
+    return year_asked(request.GET.get("nam"), today=timezone.localdate())
 
 
 def _own_agency(request: HttpRequest) -> Agency | None:
@@ -82,7 +77,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
             tracker.append((period, submitted, expected))
     return render(request, "reports/index.html", {
         "year": year, "agency": agency, "periods": periods, "tracker": tracker,
-        "years": sorted(set(Plan.objects.values_list("year", flat=True)) | {year}, reverse=True),
+        "years": years_offered(year),
     })  # fmt: skip
 
 
