@@ -13,6 +13,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def locmem_cache(settings):
+    """A real memory cache for a test (the test settings' default cache is a dummy: a test's
+    rollback resets the figures generation, so a cache kept across tests could serve one
+    test's figures to another)."""
+    from django.core.cache import cache
+
+    settings.CACHES = {**settings.CACHES, "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}  # fmt: skip
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture
 def reform_office(db):
     return make_user("vp", "12-SNV", "reform_office")
 

@@ -13,18 +13,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def figures_cache(settings):
-    """A real memory cache for the target values of the cards (the test settings' is a dummy)."""
-    from django.core.cache import cache
-
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": "pages-tests"}}  # fmt: skip
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
 def office(client, reform_office):
     client.force_login(reform_office)
     return client
@@ -189,7 +177,7 @@ def test_delete_task_needs_post(office):
     ("route", "budget"),
     [("home", 12), ("plans:plan_list", 6), ("organizations:agency_list", 6)],
 )
-def test_page_query_budget(office, django_assert_max_num_queries, figures_cache, route, budget):
+def test_page_query_budget(office, django_assert_max_num_queries, locmem_cache, route, budget):
     """Measured warm, as served: the target cards' values come from the figures cache
     (their cold cost is bounded in tests/indicators/test_summary.py)."""
     office.get(reverse(route))
@@ -198,7 +186,7 @@ def test_page_query_budget(office, django_assert_max_num_queries, figures_cache,
 
 
 def test_plan_detail_query_budget_does_not_grow_with_tasks(
-    office, django_assert_max_num_queries, figures_cache
+    office, django_assert_max_num_queries, locmem_cache
 ):
     plan = Plan.objects.get(year=2022)
     url = reverse("plans:plan_detail", args=[plan.pk])

@@ -5,7 +5,6 @@ bumps nothing. Each test uses its own LocMem cache (the test settings use a dumm
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,12 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def locmem(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": "figures-cache-tests"}}  # fmt: skip
-    cache.clear()
-    yield
-    cache.clear()
+def locmem(locmem_cache):
+    return locmem_cache
 
 
 def received(online: int, month: int = 1) -> None:
