@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from django.db.models import Max
 
+from cchc.indicators import figures_cache
 from cchc.indicators.models import IndicatorSnapshot
 from cchc.indicators.registry import INDICATORS
 from cchc.indicators.selectors import Evaluation, evaluate, judge
@@ -46,6 +48,11 @@ class TargetStatus:
         return "pending"
 
     @property
+    def verdict(self) -> tuple[str, str]:
+        """The status as the pages word and colour it."""
+        return STATUS_LABELS[self.status]
+
+    @property
     def synthetic(self) -> bool:
         return bool(self.overall and self.overall.synthetic)
 
@@ -53,6 +60,11 @@ class TargetStatus:
 def data_through(year: int) -> date | None:
     """The last month of `year` for which any snapshot exists."""
     return IndicatorSnapshot.objects.filter(month__year=year).aggregate(m=Max("month"))["m"]
+
+
+def data_through_remembered(year: int, *, gen: int) -> date | None:
+    """`data_through(year)`, kept under the figures generation `gen` (ADR 0005)."""
+    return figures_cache.remembered(("through", year), partial(data_through, year), gen=gen)
 
 
 def target_status(

@@ -5,7 +5,6 @@ with its verdict and a link to the target's page. Fills the seam `plans.selector
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -20,9 +19,7 @@ def target_values(plan: Plan, user: Any) -> dict[int, str]:
     if membership_of(user) is None:
         return {}
     gen = figures_cache.generation()
-    through = figures_cache.remembered(
-        ("through", plan.year), partial(dashboard.data_through, plan.year), gen=gen
-    )
+    through = dashboard.data_through_remembered(plan.year, gen=gen)
     scope = scope_for(user)
 
     def compute() -> dict[int, str]:
@@ -30,7 +27,7 @@ def target_values(plan: Plan, user: Any) -> dict[int, str]:
         return {
             s.target.pk: render_to_string(
                 "indicators/_card_value.html",
-                {"s": s, "through": through, "verdict": dashboard.STATUS_LABELS[s.status]},
+                {"s": s, "through": through},
             )
             for s in statuses
             if s.overall is not None

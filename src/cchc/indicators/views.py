@@ -1,6 +1,5 @@
 import json
 from datetime import date
-from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -43,9 +42,7 @@ def _plan(request: HttpRequest, gen: int) -> Plan:
 
 
 def _through(request: HttpRequest, plan: Plan, gen: int) -> date | None:
-    last = figures_cache.remembered(
-        ("through", plan.year), partial(dashboard.data_through, plan.year), gen=gen
-    )
+    last = dashboard.data_through_remembered(plan.year, gen=gen)
     month = request.GET.get("thang")
     if month and month.isdigit() and 1 <= int(month) <= 12:
         chosen = date(plan.year, int(month), 1)
@@ -70,7 +67,7 @@ def targets_dashboard(request: HttpRequest) -> HttpResponse:
             "through": through,
             "period": period,
             "period_kinds": periods.KINDS,
-            "statuses": [(s, *dashboard.STATUS_LABELS[s.status]) for s in statuses],
+            "statuses": [(s, *s.verdict) for s in statuses],
             "synthetic": any(s.synthetic for s in statuses),
             "months": range(1, 13),
             "membership": membership,
@@ -137,7 +134,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "threshold": float(threshold) if threshold is not None else None,
         }
-        label, colour = dashboard.STATUS_LABELS[status.status]
+        label, colour = status.verdict
         return render_to_string(
             "indicators/_target_figures.html",
             {

@@ -22,18 +22,22 @@ from cchc.organizations.selectors import membership_remember
 
 
 @lru_cache(maxsize=32)
-def _user_query(connection) -> tuple[str, list[tuple[type, list[str]]], Callable[[tuple], list]]:
+def _user_query(
+    connection,
+) -> tuple[str, list[tuple[type, list[str], int]], Callable[[tuple], list]]:
     """For one database connection: SQL reading a user, its membership and the membership's
-    agency (LEFT JOINs: a user without a membership still signs in and sees nothing), the
-    attribute names of each model's columns in the order selected, and a function applying
-    the database converters the ORM would (SQLite returns dates as text, booleans as 0/1)."""
+    agency (LEFT JOINs: a user without a membership still signs in and sees nothing); for each
+    model the attribute names of its columns in the order selected and the position of its
+    primary key among them; a function applying the database converters the ORM would
+    (SQLite returns dates as text, booleans as 0/1)."""
     user_model = get_user_model()
     qn = connection.ops.quote_name
     parts = []
     cols = []
     for model, alias in ((user_model, "u"), (Membership, "m"), (Agency, "a")):
         fields = model._meta.concrete_fields
-        parts.append((model, [f.attname for f in fields]))
+        names = [f.attname for f in fields]
+        parts.append((model, names, names.index(model._meta.pk.attname)))
         cols += [f.get_col(alias) for f in fields]
     user_pk = qn(user_model._meta.pk.column)
     membership_user = qn(Membership._meta.get_field("user").column)
@@ -74,10 +78,10 @@ class MembershipBackend(ModelBackend):
         row = convert(row)
         instances = []
         start = 0
-        for model, names in parts:
+        for model, names, pk_at in parts:
             values = row[start : start + len(names)]
             start += len(names)
-            present = values[names.index(model._meta.pk.attname)] is not None  # LEFT JOIN
+            present = values[pk_at] is not None  # LEFT JOIN
             instances.append(model.from_db(alias, names, values) if present else None)
         user, membership, agency = instances
         if not self.user_can_authenticate(user):

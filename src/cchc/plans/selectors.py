@@ -4,7 +4,7 @@ hangs off tasks in later apps and is filtered by scope there."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
@@ -31,13 +31,18 @@ def plan_list() -> QuerySet[Plan]:
     return Plan.objects.select_related("province").order_by("-year")
 
 
+def _current_year(years: Iterable[int], today: date) -> int | None:
+    """This year if a plan has it, else the most recent earlier plan year, else the next one."""
+    years = set(years)
+    past = [year for year in years if year <= today.year]
+    return max(past) if past else min(years, default=None)
+
+
 def current_plan_id(*, today: date) -> int | None:
     """The plan of this year, else the most recent earlier one, else the next one."""
     years = dict(Plan.objects.values_list("year", "pk"))
-    past = [year for year in years if year <= today.year]
-    if past:
-        return years[max(past)]
-    return years[min(years)] if years else None
+    year = _current_year(years, today)
+    return years[year] if year is not None else None
 
 
 def year_asked(value: str | None, *, today: date) -> int:
@@ -45,9 +50,8 @@ def year_asked(value: str | None, *, today: date) -> int:
     home page shows), else this calendar year."""
     if value and value.isdigit() and 1900 <= int(value) <= 2999:
         return int(value)
-    pk = current_plan_id(today=today)
-    year = Plan.objects.filter(pk=pk).values_list("year", flat=True).first() if pk else None
-    return year or today.year
+    year = _current_year(Plan.objects.values_list("year", flat=True), today)
+    return today.year if year is None else year
 
 
 def years_offered(year: int) -> list[int]:
