@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cchc.organizations.models import Agency
 from cchc.plans.models import Plan
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_user
 from tests.parindex import tenancy as parindex_tenancy
 from tests.parindex import tenancy_office as parindex_office
 
@@ -202,6 +202,7 @@ OUTSIDERS = [
     ("commune_officer", "106"),  # its own district
     ("commune_officer", "106-03"),  # a neighbouring commune
     ("appraiser", "12-STP"),  # not assigned to it
+    ("appraiser_elsewhere", "12-STP"),  # assigned to it, in another round
 ]
 
 
@@ -511,3 +512,183 @@ def test_an_agencys_own_tasks_stay_within_its_scope(
         assert "Nhiệm vụ nội bộ của cơ quan khác" not in client.get(url).content.decode()
     client.force_login(reform_office)
     assert client.get(reverse("plans:task_progress", args=[own.pk])).status_code == 200
+
+
+# --- Authority: who may write what (organizations.access), and the appraiser's reads -------
+@pytest.fixture
+def appraiser_elsewhere(db):
+    """An appraiser assigned to Sở Tư pháp in another round (2030) than the one whose
+    assessment it tries to read (the tenancy factories' framework, 2031)."""
+    from cchc.parindex.models import AppraisalAssignment, Framework
+
+    user = make_user("tdinh-khac", "12-SNV", "appraiser")
+    earlier = Framework.objects.create(code="PHAN-QUYEN", year=2030, group="all", title="Cũ")
+    AppraisalAssignment.objects.create(
+        appraiser=user, agency=Agency.objects.get(code="12-STP"), framework=earlier
+    )
+    return user
+
+
+@pytest.fixture
+def appraiser_of_stp(db):
+    """An appraiser assigned to Sở Tư pháp in the tenancy factories' round."""
+    from cchc.parindex.models import AppraisalAssignment, Framework
+
+    user = make_user("tdinh-stp", "12-SNV", "appraiser")
+    parindex_tenancy.assessment_of("12-STP")()  # creates the round's framework
+    AppraisalAssignment.objects.create(
+        appraiser=user, agency=Agency.objects.get(code="12-STP"),
+        framework=Framework.objects.get(code="PHAN-QUYEN", year=2031),
+    )  # fmt: skip
+    return user
+
+
+# The assessment, with its evidence, is what an assigned appraiser reads; nothing else.
+APPRAISED_READS = {"parindex:assessment_detail", "parindex:score_history",
+                   "parindex:evidence_download"}  # fmt: skip
+
+
+@pytest.mark.parametrize("route", sorted(AGENCY_OWNED))
+def test_an_appraiser_assigned_elsewhere_reads_nothing_of_the_agency(
+    client, appraiser_elsewhere, route
+):
+    client.force_login(appraiser_elsewhere)
+    url = reverse(route, kwargs=AGENCY_OWNED[route]("12-STP")())
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"name": "x", "valid_to": "01/01/2030"}).status_code == 404
+
+
+@pytest.mark.parametrize("route", sorted(AGENCY_OWNED))
+def test_an_assigned_appraiser_reads_the_assessment_and_its_evidence_only(
+    client, appraiser_of_stp, route
+):
+    client.force_login(appraiser_of_stp)
+    url = reverse(route, kwargs=AGENCY_OWNED[route]("12-STP")())
+    expected = 200 if route in APPRAISED_READS else 405 if route.startswith("parindex:") else 404
+    assert client.get(url).status_code == expected
+
+
+def test_an_assigned_appraiser_cannot_remove_the_agencys_evidence(client, appraiser_of_stp):
+    from cchc.parindex.models import Evidence
+
+    kwargs = parindex_tenancy.evidence_of("12-STP")()
+    client.force_login(appraiser_of_stp)
+    response = client.post(reverse("parindex:evidence_delete", kwargs=kwargs))
+    assert response.status_code == 403
+    assert Evidence.objects.filter(pk=kwargs["pk"]).exists()
+
+
+@pytest.mark.parametrize("route", sorted(set(AGENCY_LISTS) | set(DRILL_DOWNS)))
+def test_an_assigned_appraiser_lists_nothing_else_of_the_agency(client, appraiser_of_stp, route):
+    records_of("12-STP")
+    client.force_login(appraiser_of_stp)
+    other = Agency.objects.get(code="12-STP")
+    if route in DRILL_DOWNS:
+        url = reverse(route, kwargs=DRILL_DOWNS[route]())
+        assert (
+            client.get(url, {"co_quan": other.pk, "cap": "province", "phan": "mau"}).status_code
+            == 404
+        )
+        return
+    response = client.get(reverse(route))
+    shown = AGENCY_LISTS[route](response.context)
+    if route == "parindex:index":  # the assessment it appraises, and only that one
+        assert shown <= {"12-STP", "12-SNV"}
+    else:
+        assert "12-STP" not in shown, route
+
+
+def _own_file(kind: str, code: str) -> bytes:
+    """A small valid file of `kind` whose rows are agency `code`'s (tests/operations' cases)."""
+    from tests.operations.importing import csv_bytes
+    from tests.operations.test_imports_common import CASES
+
+    case = CASES[kind]
+    rows = [list(r) for r in case.rows]
+    for row in rows:
+        if case.agency_at is not None:
+            row[case.agency_at] = code
+        if kind == "dossiers":
+            row[0] = row[0].replace("12-STP", code)
+    return csv_bytes(case.header, rows)
+
+
+ROLES = ["reform_office", "dept_officer", "district_officer", "commune_officer", "leader",
+         "appraiser"]  # fmt: skip
+
+
+def _import_kinds():
+    from cchc.operations.imports import IMPORTERS
+
+    return sorted(IMPORTERS)
+
+
+@pytest.mark.parametrize("kind", _import_kinds())
+@pytest.mark.parametrize("role", ROLES)
+def test_every_import_kind_is_authored_only_by_whom_the_table_allows(
+    client, request, catalogue, role, kind, django_capture_on_commit_callbacks
+):
+    """Through the import page, as a person uploads: a file of the user's own agency loads
+    where `organizations.access` lets the role author that kind, and is refused with nothing
+    stored everywhere else — an agency never authors its inspections or connections."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cchc.operations.imports import IMPORTERS
+    from cchc.operations.models import ImportRun
+    from cchc.organizations.access import DataKind
+    from tests.operations.importing import fingerprint
+
+    user = request.getfixturevalue(role)
+    own_rows = {"dossiers", "dossier_stats", "work_records", "legal_documents"}
+    assert {k for k, i in IMPORTERS.items() if i.data_kind == DataKind.OPERATIONAL} == own_rows
+    allowed = {"reform_office": set(IMPORTERS), "dept_officer": own_rows,
+               "district_officer": own_rows, "commune_officer": own_rows}.get(role, set())  # fmt: skip
+    before = (fingerprint(), ImportRun.objects.count())
+    client.force_login(user)
+    upload = SimpleUploadedFile("tep.csv", _own_file(kind, user.membership.agency.code))
+    with django_capture_on_commit_callbacks(execute=True):  # the import job runs on commit
+        response = client.post(reverse("operations:import_list"), {"kind": kind, "file": upload})
+    if kind in allowed:
+        assert response.status_code == 302
+        run = ImportRun.objects.latest("pk")
+        assert run.status == "done", run.errors
+    else:
+        assert response.status_code in {200, 403}  # the kind is not offered / no upload at all
+        assert (fingerprint(), ImportRun.objects.count()) == before
+
+
+@pytest.fixture
+def catalogue(db):
+    from cchc.operations.models import Procedure, ProcedureSnapshot
+
+    procedure = Procedure.objects.create(code="1.001", name="Cấp phiếu lý lịch tư pháp")
+    ProcedureSnapshot.objects.create(procedure=procedure, year=2022, authority_tier="province",
+                                     processing_days=10, has_fee=True, online_payment=True)  # fmt: skip
+    return procedure
+
+
+@pytest.mark.parametrize("role", ["dept_officer", "district_officer", "leader", "appraiser"])
+def test_no_one_but_the_reform_office_records_an_inspection(client, request, role):
+    """Target 1 counts inspections: the agency inspected must not be able to add one."""
+    from cchc.operations.models import Inspection
+
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    url = reverse("inspections:page")
+    data = {"thao_tac": "ghi_nhan", "agency": user.membership.agency_id,
+            "inspected_on": "15/06/2022", "team": "Đoàn tự kiểm tra", "recommendations": ""}  # fmt: skip
+    for action in ({**data}, {"thao_tac": "de_xuat"}, {"thao_tac": "dong", "kien_nghi": "1"}):
+        assert client.post(url, action).status_code == 403
+    assert not Inspection.objects.exists()
+
+
+def test_the_author_table_never_lets_an_agency_judge_itself():
+    from cchc.organizations.access import WRITES, DataKind
+    from cchc.organizations.models import Role
+
+    judging = {DataKind.INSPECTIONS, DataKind.SYSTEMS, DataKind.APPRAISAL,
+               DataKind.PARINDEX_RESULTS, DataKind.PLAN, DataKind.CATALOGUE}  # fmt: skip
+    assert not judging & set(WRITES[Role.AGENCY_OFFICER])
+    assert WRITES[Role.LEADER] == {}
+    assert set(WRITES[Role.APPRAISER]) == {DataKind.APPRAISAL}
+    assert set(WRITES) == set(Role.values)

@@ -139,10 +139,17 @@ def test_work_records_online_not_above_total_and_updates(reform_office):
     assert WorkRecordStat.objects.get().import_run_id == again.pk
 
 
-def test_a_district_officer_loads_its_communes(district_officer):
-    rows = [["106", "01/2022", "10", "5"], ["106-02", "01/2022", "4", "1"]]
-    run = load(district_officer, "work_records", csv_bytes(WORK, rows))
-    assert run.status == "done", run.errors
+def test_a_district_officer_loads_its_own_rows_and_not_its_communes(district_officer):
+    """A district reads its communes' data but authors only its own (issue 16): a file with
+    one commune row is rejected whole, naming that row."""
+    own = load(district_officer, "work_records", csv_bytes(WORK, [["106", "01/2022", "10", "5"]]))
+    assert own.status == "done", own.errors
+    rows = [["106", "02/2022", "10", "5"], ["106-02", "02/2022", "4", "1"]]
+    mixed = load(district_officer, "work_records", csv_bytes(WORK, rows))
+    assert mixed.status == "rejected"
+    assert "chỉ được nạp dữ liệu của chính cơ quan mình" in errors_at(mixed, 3, "Mã cơ quan")[0]
+    assert [e["row"] for e in mixed.errors] == [3]
+    assert WorkRecordStat.objects.count() == 1  # nothing of the rejected file
     bad = load(district_officer, "work_records", csv_bytes(WORK, [["107-01", "01/2022", "1", "1"]]))
     assert "không có cơ quan" in errors_at(bad, 2, "Mã cơ quan")[0]
 
@@ -236,7 +243,6 @@ def test_an_officer_cannot_take_over_another_agencys_records(
     for kind, header, row, column in [
         ("dossiers", dossier, ["SNV-1", "1.001", "12-STP", "1", "05/01/2022", "Đang xử lý"], "Mã hồ sơ"),
         ("legal_documents", LEGAL[:5], ["12-STP", "9/2022/QĐ-UBND", "Quyết định", "A", "15/03/2022"], "Số, ký hiệu"),
-        ("systems", system, ["HT-1", "Hệ thống", "Khác", "12-STP", "Cổng DVC quốc gia"], "Mã hệ thống"),
     ]:  # fmt: skip
         run = load(dept_officer, kind, csv_bytes(header, [row]))
         assert run.status == "rejected", kind

@@ -9,12 +9,14 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from cchc.core.services import ServiceError
 from cchc.operations.imports import IMPORTERS
 from cchc.operations.models import (
     Dossier,
     DossierMonthly,
+    ImportRun,
     InformationSystem,
     Inspection,
     LegalDocument,
@@ -23,6 +25,7 @@ from cchc.operations.models import (
     SystemConnection,
     WorkRecordStat,
 )
+from cchc.organizations.access import DataKind
 from tests.operations.importing import (
     counts,
     csv_bytes,
@@ -313,7 +316,14 @@ def test_decomposed_unicode_is_stored_composed(reform_office, catalogue, kind):
     assert stored() == expected and unicodedata.is_normalized("NFC", stored())
 
 
-@pytest.mark.parametrize("kind", [k for k in KINDS if CASES[k].agency_at is not None])
+OWN_ROW_KINDS = [k for k in KINDS if IMPORTERS[k].data_kind == DataKind.OPERATIONAL]
+
+
+def test_an_officer_authors_dossiers_work_records_and_legal_documents_only():
+    assert set(OWN_ROW_KINDS) == {"dossiers", "dossier_stats", "work_records", "legal_documents"}
+
+
+@pytest.mark.parametrize("kind", OWN_ROW_KINDS)
 def test_an_officer_cannot_load_rows_of_another_agency(dept_officer, catalogue, kind):
     case = CASES[kind]
     own = run_case(dept_officer, kind)  # the case's rows are the officer's own agency (12-STP)
@@ -330,7 +340,11 @@ def test_an_officer_cannot_load_rows_of_another_agency(dept_officer, catalogue, 
     )
 
 
-def test_an_officer_cannot_load_the_catalogue(dept_officer):
-    before = fingerprint()
-    run = run_case(dept_officer, "procedures")
-    assert_rejected(run, before, 1, "", "Chỉ Văn phòng CCHC")
+@pytest.mark.parametrize("kind", sorted(set(KINDS) - set(OWN_ROW_KINDS)))
+def test_an_officer_cannot_load_what_the_reform_office_authors(dept_officer, catalogue, kind):
+    """The catalogue, inspections (target 1) and system connections (target 7): an agency
+    never authors what judges it; the upload is refused before anything is stored."""
+    before = (fingerprint(), ImportRun.objects.count())
+    with pytest.raises(PermissionDenied, match="Chỉ Văn phòng CCHC"):
+        run_case(dept_officer, kind)
+    assert (fingerprint(), ImportRun.objects.count()) == before

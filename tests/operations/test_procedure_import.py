@@ -53,9 +53,16 @@ def test_bad_catalogue_rows_write_nothing(reform_office):
     assert not Procedure.objects.exists()
 
 
-def test_only_the_reform_office_loads_the_catalogue(dept_officer):
-    run = load(dept_officer, HEADER + "2022,1.001,Tên,,Cấp tỉnh,,0,0,0,5\n")
+def test_a_run_whose_uploader_lost_the_office_role_is_rejected(reform_office):
+    """The rows are checked against what the uploader may write when the job runs."""
+    run = import_create(actor=reform_office, kind="procedures", file_name="d.csv",
+                        content=(HEADER + "2022,1.001,Tên,,Cấp tỉnh,,0,0,0,5\n").encode())  # fmt: skip
+    reform_office.membership.role = "agency_officer"
+    reform_office.membership.save()
+    del reform_office._cchc_membership
+    run = import_execute(ImportRun.objects.get(pk=run.pk))
     assert run.status == "rejected" and "Văn phòng CCHC" in run.errors[0]["message"]
+    assert not Procedure.objects.exists()
 
 
 @pytest.mark.parametrize("kind", ["dossiers", "procedures"])

@@ -231,7 +231,7 @@ def test_appraiser_assignment_rules(reform_office, appraiser, dept_officer, fram
     again = services.appraiser_assign(actor=reform_office, appraiser=appraiser, agency=stc,
                                       framework=framework)  # fmt: skip
     assert first == again
-    assert selectors.appraiser_agency_ids(appraiser) == {stc.pk}
+    assert list(AppraisalAssignment.objects.filter(appraiser=appraiser)) == [first]
 
 
 def test_appraisal_with_a_reason_where_it_differs(dept_officer, assigned, stp):
@@ -409,11 +409,18 @@ def test_appraiser_sees_its_assigned_assessments(assigned, opened):
     ]  # fmt: skip
 
 
-def test_an_appraisers_scope_is_its_agency_and_its_assignments(assigned, opened):
+def test_an_appraiser_reads_its_assigned_assessments_and_nothing_else_of_those_agencies(
+    assigned, opened
+):
     from cchc.organizations.selectors import scope_for
 
-    visible = set(Agency.objects.visible_to(scope_for(assigned)).values_list("code", flat=True))
-    assert visible == {"12-SNV", "12-STP", "12-SKHDT"}  # not 12-STC, opened but not assigned
+    scope = scope_for(assigned)
+    visible = set(Agency.objects.visible_to(scope).values_list("code", flat=True))
+    assert visible == {"12-SNV"}  # its own agency only: no dossiers, reports… of 12-STP
+    shown = {a.agency.code for a in Assessment.objects.visible_to(scope)}
+    assert shown == {"12-STP", "12-SKHDT"}  # not 12-STC, opened but not assigned
+    scores = {s.assessment.agency.code for s in CriterionScore.objects.visible_to(scope)}
+    assert scores == {"12-STP", "12-SKHDT"}
 
 
 def test_frameworks_are_listed_with_counts(framework, opened):

@@ -11,18 +11,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cchc.core.services import ServiceError, deny
+from cchc.core.services import ServiceError
 from cchc.inspections.models import InspectionPlanItem, Recommendation
 from cchc.operations.imports.base import Affected, WriteResult
 from cchc.operations.models import ImportKind, ImportRun, ImportStatus, Inspection
 from cchc.operations.services import data_changed
+from cchc.organizations.access import DataKind, require_write
 from cchc.organizations.models import Agency, AgencyLevel
-from cchc.organizations.selectors import is_reform_office
 
 
 def _require_reform_office(actor: AbstractBaseUser) -> None:
-    if not is_reform_office(actor):
-        raise deny(_("Chỉ Văn phòng CCHC (Sở Nội vụ) quản lý công tác kiểm tra."))
+    require_write(actor, DataKind.INSPECTIONS, action=_("quản lý công tác kiểm tra"))
 
 
 @transaction.atomic

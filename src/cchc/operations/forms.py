@@ -16,9 +16,12 @@ class ImportForm(BootstrapFormMixin, forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kinds: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, importer.title) for k, importer in IMPORTERS.items()]
+        # Only the kinds the user may author (organizations.access) are offered.
+        self.fields["kind"].choices = [
+            (k, importer.title) for k, importer in IMPORTERS.items() if kinds is None or k in kinds
+        ]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

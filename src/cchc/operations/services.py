@@ -22,6 +22,7 @@ from cchc.operations.imports.base import ImportRejected, RowError, WriteResult
 from cchc.operations.imports.reading import FileError, read_table
 from cchc.operations.models import ImportRun, ImportStatus
 from cchc.operations.signals import operational_data_changed
+from cchc.organizations.access import may_write, refusal, write_scope
 from cchc.organizations.models import Role
 from cchc.organizations.scope import AgencyScope
 from cchc.organizations.selectors import membership_of, scope_for
@@ -29,9 +30,14 @@ from cchc.organizations.selectors import membership_of, scope_for
 Progress = Callable[[int, str], None]
 
 
+def importable_kinds(actor: AbstractBaseUser) -> list[str]:
+    """The import kinds whose rows `actor` may author (organizations.access), in the upload
+    form's order."""
+    return [kind for kind, importer in IMPORTERS.items() if may_write(actor, importer.data_kind)]
+
+
 def can_import(actor: AbstractBaseUser) -> bool:
-    membership = membership_of(actor)
-    return membership is not None and membership.role in {Role.REFORM_OFFICE, Role.AGENCY_OFFICER}
+    return bool(importable_kinds(actor))
 
 
 def _file_path(run: ImportRun) -> str:
@@ -45,10 +51,10 @@ def import_create(
 ) -> ImportRun:
     """Record an upload and queue its processing. The file is kept privately under the
     run's number; nothing is written to operational tables until the job validates it."""
-    if not can_import(actor):
-        raise deny(_("Tài khoản của bạn không được nạp dữ liệu."))
     if kind not in IMPORTERS:
         raise ServiceError(_("Chưa hỗ trợ nạp loại dữ liệu này."))
+    if not may_write(actor, IMPORTERS[kind].data_kind):
+        raise deny(refusal(IMPORTERS[kind].data_kind))
     if not content:
         raise ServiceError(_("Tệp rỗng."))
     if len(content) > settings.IMPORT_MAX_BYTES:
@@ -103,7 +109,11 @@ def import_execute(run: ImportRun, *, progress: Progress | None = None) -> Impor
         if progress:
             progress(percent, stage)
 
-    scope = scope_for(run.uploaded_by) if run.uploaded_by else AgencyScope.everything()
+    kind = IMPORTERS[run.kind].data_kind
+    if run.uploaded_by:  # rows are checked against what the uploader may write now
+        scope, visible = write_scope(run.uploaded_by, kind), scope_for(run.uploaded_by)
+    else:
+        scope = visible = AgencyScope.everything()
 
     def step(name: str) -> None:
         # Steps inside the write's transaction: a stage saved on the run there would be seen
@@ -113,7 +123,7 @@ def import_execute(run: ImportRun, *, progress: Progress | None = None) -> Impor
         if progress:
             progress(70, name)
 
-    importer = IMPORTERS[run.kind](scope=scope, stage=step)
+    importer = IMPORTERS[run.kind](scope=scope, visible=visible, stage=step)
     _set(run, status=ImportStatus.RUNNING, started_at=timezone.now())
     try:
         report(5, "Đọc tệp")

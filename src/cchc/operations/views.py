@@ -33,8 +33,9 @@ def _runs(request: HttpRequest):
 def import_list(request: HttpRequest) -> HttpResponse:
     runs = _runs(request)
     form = None
-    if services.can_import(request.user):
-        form = ImportForm(request.POST or None, request.FILES or None)
+    kinds = services.importable_kinds(request.user)
+    if kinds:
+        form = ImportForm(request.POST or None, request.FILES or None, kinds=kinds)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             run = call_service(

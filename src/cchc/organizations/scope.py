@@ -14,9 +14,14 @@ from django.db import models
 
 @dataclass(frozen=True)
 class AgencyScope:
-    """The agencies a user may see. `agency_ids is None` means every agency."""
+    """The agencies a user may see. `agency_ids is None` means every agency.
+
+    `appraiser_id`, set for an appraiser, widens only what PAR INDEX querysets show: the
+    assessments assigned to that user in the rounds it appraises (`parindex.models`), never
+    the rest of those agencies' data."""
 
     agency_ids: frozenset[int] | None
+    appraiser_id: int | None = None
 
     @classmethod
     def everything(cls) -> AgencyScope:
@@ -27,8 +32,8 @@ class AgencyScope:
         return cls(agency_ids=frozenset())
 
     @classmethod
-    def of(cls, ids: Iterable[int]) -> AgencyScope:
-        return cls(agency_ids=frozenset(ids))
+    def of(cls, ids: Iterable[int], *, appraiser_id: int | None = None) -> AgencyScope:
+        return cls(agency_ids=frozenset(ids), appraiser_id=appraiser_id)
 
     @property
     def sees_all(self) -> bool:

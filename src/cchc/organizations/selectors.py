@@ -30,12 +30,12 @@ def membership_remember(user: AbstractBaseUser, membership: Membership | None) -
 
 
 def scope_for(user: AbstractBaseUser | AnonymousUser) -> AgencyScope:
-    """Agencies whose data `user` may see.
+    """Agencies whose data `user` may see (what each may write: `access`).
 
     - reform office and leaders: every agency;
     - an agency officer: its agency, and for a district UBND also its communes;
-    - an appraiser: its own agency and the agencies assigned to it for PAR INDEX appraisal
-      (read access; what it may change is decided by the parindex services);
+    - an appraiser: its own agency; and, in PAR INDEX querysets only, the assessments assigned
+      to it in the rounds it appraises (`appraiser_id`) — not the rest of those agencies' data;
     - anyone without a membership (even a superuser): nothing — access comes from a role.
     """
     membership = membership_of(user)
@@ -48,8 +48,7 @@ def scope_for(user: AbstractBaseUser | AnonymousUser) -> AgencyScope:
     if membership.role == Role.AGENCY_OFFICER and agency.level == AgencyLevel.DISTRICT:
         ids.update(Agency.objects.filter(parent=agency).values_list("pk", flat=True))
     if membership.role == Role.APPRAISER:
-        # Reverse relation of parindex.AppraisalAssignment: no import of the parindex app.
-        ids.update(user.appraisal_assignments.values_list("agency_id", flat=True))
+        return AgencyScope.of(ids, appraiser_id=user.pk)
     return AgencyScope.of(ids)
 
 

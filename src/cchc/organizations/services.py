@@ -10,9 +10,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from cchc.core.services import ServiceError, audited_save, deny
+from cchc.core.services import ServiceError, audited_save
+from cchc.organizations.access import DataKind, require_write
 from cchc.organizations.models import Agency, AgencyLevel, AgencySuccession
-from cchc.organizations.selectors import is_reform_office
 
 ALLOWED_PARENT_LEVELS = {
     AgencyLevel.PROVINCE: set(),
@@ -23,8 +23,7 @@ ALLOWED_PARENT_LEVELS = {
 
 
 def _require_reform_office(actor: AbstractBaseUser) -> None:
-    if not is_reform_office(actor):
-        raise deny(_("Chỉ Văn phòng CCHC (Sở Nội vụ) được thay đổi danh mục cơ quan."))
+    require_write(actor, DataKind.AGENCIES, action=_("thay đổi danh mục cơ quan"))
 
 
 def _check_parent(level: str, parent: Agency | None) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -185,7 +185,27 @@ class AssessmentStatus(models.TextChoices):
     PUBLISHED = "published", _("Đã công bố")
 
 
-class AssessmentQuerySet(ScopedQuerySet):
+class AppraisedQuerySet(ScopedQuerySet):
+    """Rows of an assessment: visible in the agencies of the scope and, to an appraiser,
+    in the assessments assigned to it (same agency and same framework, i.e. the round it
+    appraises) — with their scores, evidence and messages, and nothing else of that agency.
+    `assessment_path` leads from the row to its assessment ("" for an assessment)."""
+
+    assessment_path = ""
+
+    def visible_to(self, scope) -> AppraisedQuerySet:
+        if scope.sees_all or scope.appraiser_id is None:
+            return super().visible_to(scope)
+        prefix = f"{self.assessment_path}__" if self.assessment_path else ""
+        assigned = AppraisalAssignment.objects.filter(
+            appraiser_id=scope.appraiser_id,
+            agency_id=OuterRef(f"{prefix}agency_id"),
+            framework_id=OuterRef(f"{prefix}framework_id"),
+        )
+        return self.filter(Q(**{f"{self.agency_field}__in": scope.agency_ids}) | Exists(assigned))
+
+
+class AssessmentQuerySet(AppraisedQuerySet):
     agency_field = "agency"
 
 
@@ -231,8 +251,9 @@ class Assessment(TimeStampedModel):
         return f"{self.agency} — {self.framework}"
 
 
-class ScoreQuerySet(ScopedQuerySet):
+class ScoreQuerySet(AppraisedQuerySet):
     agency_field = "assessment__agency"
+    assessment_path = "assessment"
 
 
 class CriterionScore(TimeStampedModel):
@@ -293,8 +314,9 @@ class MessageKind(models.TextChoices):
     ANSWER = "answer", _("Giải trình")
 
 
-class ScoreMessageQuerySet(ScopedQuerySet):
+class ScoreMessageQuerySet(AppraisedQuerySet):
     agency_field = "score__assessment__agency"
+    assessment_path = "score__assessment"
 
 
 class ScoreMessage(models.Model):
@@ -321,8 +343,9 @@ class ScoreMessage(models.Model):
         return f"{self.get_kind_display()}: {self.text[:60]}"
 
 
-class EvidenceQuerySet(ScopedQuerySet):
+class EvidenceQuerySet(AppraisedQuerySet):
     agency_field = "score__assessment__agency"
+    assessment_path = "score__assessment"
 
 
 class Evidence(TimeStampedModel):

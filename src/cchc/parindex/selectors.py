@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from cchc.organizations.scope import AgencyScope
@@ -101,16 +101,6 @@ def progress(assessment: Assessment) -> Progress:
         done=Count("pk", filter=Q(self_score__isnull=False) | Q(not_applicable=True)),
     )
     return Progress(done=counts["done"], total=counts["total"])
-
-
-def appraiser_agency_ids(user: AbstractBaseUser | AnonymousUser) -> set[int]:
-    """The agencies assigned to `user` for appraisal (every framework, every year): the
-    part of an appraiser's scope that comes from assignments."""
-    if not user.is_authenticated:
-        return set()
-    return set(
-        AppraisalAssignment.objects.filter(appraiser=user).values_list("agency_id", flat=True)
-    )
 
 
 def is_assigned(user: AbstractBaseUser, assessment: Assessment) -> bool:

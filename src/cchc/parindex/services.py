@@ -46,9 +46,10 @@ from cchc.indicators import formulas
 from cchc.indicators import selectors as indicator_selectors
 from cchc.indicators.registry import INDICATORS
 from cchc.operations.imports.base import ImportRejected
+from cchc.organizations.access import DataKind, require_write
 from cchc.organizations.models import Agency, Membership, Role
 from cchc.organizations.scope import AgencyScope
-from cchc.organizations.selectors import is_reform_office, membership_of
+from cchc.organizations.selectors import membership_of
 from cchc.parindex import coverage, frameworks, scoring, selectors, surveys
 from cchc.parindex.models import (
     Adjustment,
@@ -84,23 +85,20 @@ def _day(value: date) -> str:
 
 
 def _require_reform_office(actor: AbstractBaseUser, what: str) -> None:
-    if not is_reform_office(actor):
-        raise deny(_("Chỉ Văn phòng CCHC (Sở Nội vụ) được %(what)s.") % {"what": what})
+    require_write(actor, DataKind.PARINDEX_RESULTS, action=what)
 
 
 def _require_officer_of(actor: AbstractBaseUser, assessment: Assessment) -> Membership:
+    require_write(actor, DataKind.SELF_ASSESSMENT)
     membership = membership_of(actor)
-    if membership is None or membership.role != Role.AGENCY_OFFICER:
-        raise deny(_("Chỉ cán bộ đầu mối CCHC của cơ quan được tự chấm điểm."))
     if membership.agency_id != assessment.agency_id:
         raise deny(_("Bạn chỉ tự chấm điểm được cho cơ quan của mình."))
     return membership
 
 
 def _require_assigned_appraiser(actor: AbstractBaseUser, assessment: Assessment) -> None:
+    require_write(actor, DataKind.APPRAISAL)
     membership = membership_of(actor)
-    if membership is None or membership.role != Role.APPRAISER:
-        raise deny(_("Chỉ thành viên tổ thẩm định được phân công mới được thẩm định."))
     if membership.agency_id == assessment.agency_id:
         raise deny(_("Không ai được thẩm định điểm của chính cơ quan mình."))
     if not selectors.is_assigned(actor, assessment):

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from cchc.core.services import ServiceError, audited_save, deny
 from cchc.core.uploads import sniff, store_evidence
+from cchc.organizations.access import DataKind, require_write
 from cchc.organizations.models import Agency, AgencyLevel, Role, Tier
-from cchc.organizations.selectors import is_reform_office, membership_of
+from cchc.organizations.selectors import membership_of
 from cchc.plans.models import (
     Comparator,
     Plan,
@@ -38,8 +39,7 @@ PLAN_FIELDS = (
 
 
 def _require_reform_office(actor: AbstractBaseUser) -> None:
-    if not is_reform_office(actor):
-        raise deny(_("Chỉ Văn phòng CCHC (Sở Nội vụ) được thay đổi kế hoạch."))
+    require_write(actor, DataKind.PLAN, action=_("thay đổi kế hoạch"))
 
 
 @transaction.atomic
@@ -222,11 +222,9 @@ def task_report_progress(
     """The lead agency reports the task's progress; a coordinating agency adds its
     contribution, with evidence files. Only officers of those agencies may report (the reform
     office follows). Every file is checked before anything is written."""
-    membership = membership_of(actor)
+    require_write(actor, DataKind.TASK_PROGRESS)
     lead_id, coordinator_ids = task_parties(task)
-    if membership is None or membership.role != Role.AGENCY_OFFICER:
-        raise deny(_("Chỉ cán bộ của cơ quan chủ trì hoặc phối hợp được báo cáo tiến độ."))
-    agency_id = membership.agency_id
+    agency_id = membership_of(actor).agency_id
     if agency_id != lead_id and agency_id not in coordinator_ids:
         raise deny(_("Cơ quan của bạn không chủ trì hay phối hợp nhiệm vụ này."))
     text = text.strip()

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from cchc.core.services import ServiceError, deny
 from cchc.core.xlsx import build_xlsx
 from cchc.indicators.dashboard import target_status
-from cchc.organizations.models import Agency, AgencyLevel, Role
+from cchc.organizations.access import DataKind
+from cchc.organizations.access import may_write as access_may_write
+from cchc.organizations.models import Agency, AgencyLevel
 from cchc.organizations.scope import AgencyScope
-from cchc.organizations.selectors import membership_of
 from cchc.plans.models import Plan
 from cchc.plans.selectors import task_board
 from cchc.reports.docx_builder import (
@@ -40,13 +41,9 @@ TASK_TEXT = {"not_started": "Chưa triển khai", "in_progress": "Đang thực h
 
 
 def may_write(actor: AbstractBaseUser, agency: Agency) -> bool:
-    """An agency's officer writes its report; the reform office writes the province's."""
-    membership = membership_of(actor)
-    if membership is None:
-        return False
-    if agency.level == AgencyLevel.PROVINCE:
-        return membership.role == Role.REFORM_OFFICE
-    return membership.role == Role.AGENCY_OFFICER and membership.agency_id == agency.pk
+    """An agency's officer writes its report; the reform office writes the province's
+    (organizations.access)."""
+    return access_may_write(actor, DataKind.REPORTS, agency)
 
 
 def agency_scope(agency: Agency) -> AgencyScope:

@@ -19,6 +19,7 @@ from django.db.models import Model
 
 from cchc.operations.imports.fields import CellError, is_blank
 from cchc.operations.imports.reading import Table
+from cchc.organizations.access import DataKind
 from cchc.organizations.models import Agency
 from cchc.organizations.scope import AgencyScope
 
@@ -87,12 +88,24 @@ class Importer:
     title: ClassVar[str]
     columns: ClassVar[list[Column]]
     natural_key: ClassVar[tuple[str, ...]]
+    # Who may author the rows (organizations.access): an agency its own operational rows by
+    # default; inspections, systems and the catalogue are the reform office's.
+    data_kind: ClassVar[DataKind] = DataKind.OPERATIONAL
     # Templates list the importer classes (the import page's sample files): without this a
     # template would call the class, fail for want of `scope` and print nothing.
     do_not_call_in_templates: ClassVar[bool] = True
 
-    def __init__(self, *, scope: AgencyScope, stage: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        *,
+        scope: AgencyScope,
+        visible: AgencyScope | None = None,
+        stage: Callable[[str], None] | None = None,
+    ):
+        # `scope`: the agencies whose rows the uploader may write (`access.write_scope`);
+        # `visible`: those it may read, only to word an error about an agency it can see.
         self.scope = scope
+        self.visible = visible or scope
         # Told the name of each step of a long write (shown beside the progress bar).
         self.stage = stage or (lambda name: None)
 
@@ -210,10 +223,12 @@ class Importer:
         return []
 
     def resolve_agencies(self, rows: list[dict], key: str = "agency") -> list[RowError]:
-        """Agencies by code (or exact name); an agency outside the uploader's scope is an
-        error, worded exactly like an unknown one, so nothing about it is revealed."""
+        """Agencies by code (or exact name). A row of an agency whose data the uploader may
+        not write rejects the file: worded exactly like an unknown agency when the uploader
+        cannot see it either (nothing about it is revealed), and as "not yours to write" when
+        it can (a district's commune)."""
         title = next(c.title for c in self.columns if c.key == key)
-        agencies = Agency.objects.visible_to(self.scope).only("pk", "code", "name", "level")
+        agencies = Agency.objects.visible_to(self.visible).only("pk", "code", "name", "level")
         by_code = {a.code.lower(): a for a in agencies}
         by_name = {a.name.casefold(): a for a in by_code.values()}
         errors = []
@@ -223,12 +238,17 @@ class Importer:
                 continue
             agency = by_code.get(str(value).lower()) or by_name.get(str(value).casefold())
             if agency is None:
-                errors.append(
-                    RowError(
-                        row["_row"], title, f"không có cơ quan “{value}” trong phạm vi của bạn"
-                    )
+                message = f"không có cơ quan “{value}” trong phạm vi của bạn"
+            elif not self.scope.contains(agency.pk):
+                message = (
+                    "bạn chỉ được nạp dữ liệu của chính cơ quan mình; dữ liệu của "
+                    f"{agency.name} do {agency.name} hoặc Văn phòng CCHC nạp"
                 )
-            row[key] = agency
+            else:
+                row[key] = agency
+                continue
+            errors.append(RowError(row["_row"], title, message))
+            row[key] = None
         return errors
 
     def foreign_records(

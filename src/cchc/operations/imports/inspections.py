@@ -9,12 +9,14 @@ from django.utils import timezone
 from cchc.operations.imports import fields as f
 from cchc.operations.imports.base import Column, Importer, RowError, WriteResult, first_of_month
 from cchc.operations.models import ImportKind, Inspection
+from cchc.organizations.access import DataKind
 
 VALUE_FIELDS = ("team", "covers_organisation", "covers_discipline", "findings")
 
 
 class InspectionImporter(Importer):
     kind = ImportKind.INSPECTIONS
+    data_kind = DataKind.INSPECTIONS
     title = "Kiểm tra cải cách hành chính"
     natural_key = ("agency", "inspected_on")
     columns = [

@@ -23,6 +23,7 @@ from cchc.operations.imports.base import (
 from cchc.operations.imports.reading import Table
 from cchc.operations.models import ONLINE_LEVELS_3_4, ImportKind, OnlineLevel, Procedure
 from cchc.operations.models import ProcedureSnapshot as Snapshot
+from cchc.organizations.access import DataKind
 from cchc.organizations.models import Tier
 
 TIER_WORDS = {
@@ -53,6 +54,7 @@ SNAPSHOT_FIELDS = (
 
 class ProcedureImporter(Importer):
     kind = ImportKind.PROCEDURES
+    data_kind = DataKind.CATALOGUE
     title = "Danh mục thủ tục hành chính (theo năm)"
     natural_key = ("year", "code")
     columns = [

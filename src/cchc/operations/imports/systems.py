@@ -18,6 +18,7 @@ from cchc.operations.models import (
     SystemConnection,
     SystemKind,
 )
+from cchc.organizations.access import DataKind
 
 KIND_WORDS = {
     **{kind.value: kind.value for kind in SystemKind},
@@ -44,6 +45,7 @@ SYSTEM_FIELDS = ("name", "kind", "owner")
 
 class SystemImporter(Importer):
     kind = ImportKind.SYSTEMS
+    data_kind = DataKind.SYSTEMS
     title = "Hệ thống thông tin và kết nối"
     natural_key = ("code", "target")
     columns = [

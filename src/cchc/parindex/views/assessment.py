@@ -36,6 +36,7 @@ from cchc.core.views import call_service
 from cchc.indicators.records import dossier_urls
 from cchc.indicators.registry import INDICATORS
 from cchc.organizations.models import Role
+from cchc.organizations.scope import AgencyScope
 from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
 from cchc.parindex import scoring, selectors, services
 from cchc.parindex.assessment_forms import (
@@ -217,11 +218,16 @@ def _offer_forms(row: Row, can: Abilities, bound: dict[str, Form]) -> None:
         row.question_form = bound.get("yeu_cau_giai_trinh") or QuestionForm(score=score)
 
 
-def _record_links(assessment: Assessment, criteria) -> dict[str, str]:
+def _record_links(assessment: Assessment, criteria, scope: AgencyScope) -> dict[str, str]:
     """Where the records behind a computed criterion's value are: the dossiers of the agency
     (filtered as the indicator counts them) or the target of the year's plan measured by the
-    same indicator — the links the indicator pages use."""
+    same indicator — the links the indicator pages use. None for a reader outside the
+    agency's data (an appraiser reads the assessment, not the agency's records): such links
+    would answer 404."""
     from cchc.plans.models import Target
+
+    if not scope.contains(assessment.agency_id):
+        return {}
 
     year = assessment.framework.year
     links, others = {}, set()
@@ -301,7 +307,7 @@ def _sheet_context(
     scores = list(assessment.scores.all())
     by_criterion = {s.criterion_id: s for s in scores}
     survey = selectors.survey_points(assessment)
-    links = _record_links(assessment, tree)
+    links = _record_links(assessment, tree, scope_for(request.user))
     # A single root is the framework itself (its title is the page's): the areas under it
     # become the top headings.
     roots = [c for c in tree if c.parent_id is None]
@@ -366,7 +372,7 @@ def _row_response(
     score = _score(request, score_pk)
     assessment = score.assessment
     can = _abilities(request.user, assessment)
-    links = _record_links(assessment, [score.criterion])
+    links = _record_links(assessment, [score.criterion], scope_for(request.user))
     survey = selectors.survey_points(assessment)
     row = _row(score, can, survey=survey, links=links, bound=bound)
     row.errors, row.saved = errors or [], saved
