@@ -692,3 +692,17 @@ def test_the_author_table_never_lets_an_agency_judge_itself():
     assert WRITES[Role.LEADER] == {}
     assert set(WRITES[Role.APPRAISER]) == {DataKind.APPRAISAL}
     assert set(WRITES) == set(Role.values)
+
+
+def test_the_upload_page_offers_an_officer_only_its_own_kinds(client, dept_officer, reform_office):
+    import re
+
+    client.force_login(dept_officer)
+    body = client.get(reverse("operations:import_list")).content.decode()
+    offered = set(re.findall(r'<option value="(\w+)"', body))
+    assert offered == {"dossiers", "dossier_stats", "work_records", "legal_documents"}
+    assert "do Văn phòng CCHC (Sở Nội vụ) nạp" in body
+    client.force_login(reform_office)
+    body = client.get(reverse("operations:import_list")).content.decode()
+    assert len(set(re.findall(r'<option value="(\w+)"', body))) == 7
+    assert "do Văn phòng CCHC (Sở Nội vụ) nạp" not in body

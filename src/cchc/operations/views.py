@@ -54,7 +54,13 @@ def import_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "operations/import_list.html",
-        {"form": form, "runs": runs[:50], "importers": IMPORTERS, "template_links": True},
+        {
+            "form": form,
+            "runs": runs[:50],
+            "importers": IMPORTERS,
+            "template_links": True,
+            "office_only": [i.title.lower() for k, i in IMPORTERS.items() if k not in kinds],
+        },
     )
 
 
