@@ -147,7 +147,7 @@ def test_typed_cells_keep_their_value(value, kind, number):
 @pytest.mark.parametrize(
     ("value", "kind", "message"),
     [
-        (1.5, "integer", "phải là số nguyên"),  # never 15, never 1
+        (1.5, "integer", "“1,5” phải là số nguyên"),  # never 15, never 1
         (0.5, "money", "phải là số tiền tròn đồng"),
         (float("nan"), "decimal", "không đọc được"),
         (float("inf"), "decimal", "không đọc được"),

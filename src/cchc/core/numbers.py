@@ -63,9 +63,11 @@ def parse_number(value: Any, *, kind: Kind = "decimal") -> Decimal:
     with a Vietnamese message otherwise."""
     number = _typed(value, kind) if value.__class__ is not str else _written(value, kind)
     if kind != "decimal" and number != number.to_integral_value():
+        # An Excel number is named as the person saw it in a Vietnamese Excel: 1,5.
+        shown = value if value.__class__ is str else str(number).replace(".", ",")
         if kind == "money":
-            raise NumberError(f"“{value}” phải là số tiền tròn đồng (không có phần lẻ)")
-        raise NumberError(f"“{value}” phải là số nguyên")
+            raise NumberError(f"“{shown}” phải là số tiền tròn đồng (không có phần lẻ)")
+        raise NumberError(f"“{shown}” phải là số nguyên")
     return number
 
 
