@@ -61,7 +61,7 @@ CASES = {
             ["2022", "1.000002", "Cấp phiếu lý lịch tư pháp", "Lý lịch tư pháp", "cấp tỉnh", "3", "Có", "Có", "Không", "10"],
         ],
         stored=lambda: ProcedureSnapshot.objects.count(),
-        bad_date=(0, "20a2", "không phải số nguyên"),
+        bad_date=(0, "20a2", "không phải năm hợp lệ"),
         nfd=(2, 2, "Đăng ký kết hôn", lambda: Procedure.objects.get(code="1.000002").name),
     ),
     "dossiers": Case(

@@ -1,15 +1,19 @@
 """Parsers for one cell: each returns the Python value or raises CellError with a
 Vietnamese reason. Accepts what Vietnamese exports contain: dd/mm/yyyy (with or without
-time), ISO dates, the national synchronisation's yyyyMMddHHmmss, decimal commas."""
+time), ISO dates, the national synchronisation's yyyyMMddHHmmss; numbers in vi-VN and plain
+forms, read by cchc.core.numbers with the column's kind (docs/imports.md)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from cchc.core.formatting import format_number
+from cchc.core.numbers import Kind, NumberError, parse_number
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -26,35 +30,68 @@ def text(value: Any) -> str:
     return str(value).strip()
 
 
+def _number(value: Any, kind: Kind) -> Decimal:
+    try:
+        return parse_number(value, kind=kind)
+    except NumberError as exc:
+        raise CellError(str(exc)) from None
+
+
 def integer(value: Any) -> int:
-    if isinstance(value, bool):
-        raise CellError("không phải số nguyên")
-    if isinstance(value, int):
+    """A whole number: "1.234", "1234", "1 234" (cchc.core.numbers, docs/imports.md)."""
+    if value.__class__ is int:  # an Excel number; the commonest cell of an XLSX count column
         return value
-    cleaned = str(value).strip().replace(".", "").replace(" ", "")
-    if not re.fullmatch(r"-?\d+", cleaned):
-        raise CellError(f"“{value}” không phải số nguyên")
-    return int(cleaned)
+    return int(_number(value, "integer"))
 
 
-def non_negative_integer(value: Any) -> int:
-    number = integer(value)
-    if number < 0:
-        raise CellError("không được âm")
-    return number
+# The largest value of the database columns the counts go to (PostgreSQL refuses more).
+INTEGER_MAX = 2_147_483_647  # PositiveIntegerField
+SMALL_INTEGER_MAX = 32_767  # PositiveSmallIntegerField
+
+
+def non_negative_integer_up_to(limit: int) -> Callable[[Any], int]:
+    """A count of at most `limit`."""
+
+    def parse(value: Any) -> int:
+        number = integer(value)
+        if number < 0:
+            raise CellError("không được âm")
+        if number > limit:
+            raise CellError(
+                f"{format_number(number, 0)} quá lớn (tối đa {format_number(limit, 0)})"
+            )
+        return number
+
+    return parse
+
+
+non_negative_integer = non_negative_integer_up_to(INTEGER_MAX)
+non_negative_small_integer = non_negative_integer_up_to(SMALL_INTEGER_MAX)
 
 
 def decimal(value: Any) -> Decimal:
-    """1.234,5 and 1234.5 and 1234,5 are all 1234.5."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return Decimal(str(value))
-    raw = str(value).strip().replace(" ", "")
-    if "," in raw:
-        raw = raw.replace(".", "").replace(",", ".")
-    try:
-        return Decimal(raw)
-    except InvalidOperation as exc:
-        raise CellError(f"“{value}” không phải số") from exc
+    """A number with decimals (points, thresholds): "1.234,5", "1234.5", "1234,5"; a lone
+    separator before three digits is the decimal mark ("1.978" is 1,978)."""
+    if value.__class__ is int:
+        return Decimal(value)
+    return _number(value, "decimal")
+
+
+MONEY_DIGITS = 14  # the width of the fee column
+MONEY_LIMIT = 10**MONEY_DIGITS
+
+
+def money(value: Any) -> Decimal:
+    """An amount of whole đồng, not negative: "50.000", "50000", "1.500.000 đ"; "50.000" is
+    fifty thousand."""
+    if value.__class__ is int and 0 <= value < MONEY_LIMIT:  # an Excel number: not memoised
+        return Decimal(value)
+    amount = _number(value, "money")
+    if amount < 0:
+        raise CellError("không được âm")
+    if amount >= MONEY_LIMIT:
+        raise CellError(f"{format_number(amount, 0)} quá lớn (tối đa {MONEY_DIGITS} chữ số)")
+    return amount.quantize(Decimal(1))
 
 
 TRUE_WORDS = {"1", "x", "có", "co", "true", "yes", "đúng", "c"}
@@ -150,7 +187,10 @@ def text_up_to(limit: int) -> Callable[[Any], str]:
 
 
 def year(value: Any) -> int:
-    number = integer(value)
+    try:
+        number = integer(value)
+    except CellError:
+        raise CellError(f"“{value}” không phải năm hợp lệ (ví dụ 2022)") from None
     if not 2000 <= number <= 2100:
         raise CellError(f"“{value}” không phải năm hợp lệ (ví dụ 2022)")
     return number

@@ -87,7 +87,7 @@ class ProcedureImporter(Importer):
                aliases=("TichHopDVCQG", "Tích hợp trên Cổng Dịch vụ công quốc gia",
                         "Cổng DVC quốc gia"),
                help="Có/Không (1/0); trống: Không", example="Có"),
-        Column("processing_days", "Thời hạn giải quyết (ngày làm việc)", f.non_negative_integer,
+        Column("processing_days", "Thời hạn giải quyết (ngày làm việc)", f.non_negative_small_integer,
                required=False, aliases=("ThoiHanGiaiQuyet", "Thời hạn giải quyết", "Số ngày giải quyết"),
                help="Dùng để tính ngày hẹn trả khi tệp hồ sơ không có", example="10"),
     ]  # fmt: skip

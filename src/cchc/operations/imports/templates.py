@@ -30,7 +30,11 @@ GENERAL_NOTES = (
     "Dòng 1 của trang “Dữ liệu” là tiêu đề cột; mỗi dòng tiếp theo là một bản ghi. Thứ tự cột "
     "không quan trọng; cột không có trong danh sách trên được bỏ qua.",
     "Ngày: dd/mm/yyyy, có thể kèm giờ (dd/mm/yyyy hh:mm). Tháng: mm/yyyy. Có/Không: Có hoặc "
-    "Không (1 hoặc 0). Số thập phân dùng dấu phẩy.",
+    "Không (1 hoặc 0).",
+    "Số: dấu chấm ngăn cách hàng nghìn, dấu phẩy trước phần thập phân (1.234.567; 1.234,5); "
+    "viết liền cũng được (1234567; 1234.5). Số tiền tính bằng đồng, có thể kèm “đ”: 50.000 "
+    "hoặc 50000 là năm mươi nghìn đồng. Cột số lượng không nhận phần thập phân; “50,000” "
+    "trong cột số lượng hay số tiền bị từ chối vì không rõ là 50 hay 50.000.",
     "Tệp có bất kỳ dòng sai nào bị từ chối toàn bộ, kèm danh sách lỗi theo dòng và cột; khi đó "
     "không có gì được ghi. Nạp lại cùng một tệp không tạo bản ghi trùng.",
     "Có thể nạp tệp CSV (mã UTF-8) với cùng các tiêu đề cột.",
