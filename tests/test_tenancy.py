@@ -701,8 +701,8 @@ def test_the_upload_page_offers_an_officer_only_its_own_kinds(client, dept_offic
     body = client.get(reverse("operations:import_list")).content.decode()
     offered = set(re.findall(r'<option value="(\w+)"', body))
     assert offered == {"dossiers", "dossier_stats", "work_records", "legal_documents"}
-    assert "do Văn phòng CCHC (Sở Nội vụ) nạp" in body
+    assert "do Văn phòng CCHC của tỉnh nạp" in body
     client.force_login(reform_office)
     body = client.get(reverse("operations:import_list")).content.decode()
     assert len(set(re.findall(r'<option value="(\w+)"', body))) == 7
-    assert "do Văn phòng CCHC (Sở Nội vụ) nạp" not in body
+    assert "do Văn phòng CCHC của tỉnh nạp" not in body
