@@ -167,7 +167,11 @@ def test_delete_task_needs_post(office):
     task = Plan.objects.get(year=2022).tasks.first()
     url = reverse("plans:task_delete", args=[task.pk])
     assert office.get(url).status_code == 405
-    assert office.post(url).status_code == 302
+    delete = page_form(
+        office.get(reverse("plans:task_update", args=[task.pk])), having="xoa-reason"
+    )
+    assert delete.action == url
+    assert office.post(url, delete.data(**{"xoa-reason": "Trùng"})).status_code == 302
     assert not Task.objects.filter(pk=task.pk).exists()
 
 
