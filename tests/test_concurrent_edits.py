@@ -1,4 +1,4 @@
-"""No silent lost update (issue 16, ADR 0012): for every editable record, two people open
+"""No silent lost update (issue 16, ADR 0013): for every editable record, two people open
 the edit page, both save; the first is saved, the second is refused with who saved and
 when, the second's text is shown again on the page, and nothing of it is written.
 

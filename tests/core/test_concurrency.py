@@ -86,7 +86,7 @@ def test_the_message_gives_local_time_and_the_last_writer(reform_office):
 
 
 def test_queryset_update_does_not_move_the_version():
-    """Why ADR 0012 asks code that writes an edited table with update() to set updated_at."""
+    """Why ADR 0013 asks code that writes an edited table with update() to set updated_at."""
     agency = _stp()
     Agency.objects.filter(pk=agency.pk).update(name="Không đổi phiên bản")
     assert _stp().updated_at == agency.updated_at

@@ -1,4 +1,4 @@
-"""No silent lost update (ADR 0012): an edit form carries the version of the row the page
+"""No silent lost update (ADR 0013): an edit form carries the version of the row the page
 was built from, and the service writes only if the row is still at that version.
 
 The version of a row is its `updated_at` (TimeStampedModel): every `save()` moves it, to the
