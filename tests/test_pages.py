@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from cchc.organizations.models import Agency, AgencySuccession
 from cchc.plans.models import Plan, Target, Task
+from tests.html_forms import page_form, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +58,10 @@ def test_create_rename_and_end_an_agency_through_the_pages(office):
     agency = Agency.objects.get(code="106-99")
     assert response.url == reverse("organizations:agency_detail", args=[agency.pk])
     assert agency.valid_from == date(2025, 7, 1)
-    office.post(reverse("organizations:agency_rename", args=[agency.pk]), {"name": "Xã Mới"})
-    office.post(reverse("organizations:agency_end", args=[agency.pk]), {"valid_to": "31/12/2026"})
+    submit(office, reverse("organizations:agency_rename", args=[agency.pk]), having="name",
+           name="Xã Mới")  # fmt: skip
+    submit(office, reverse("organizations:agency_end", args=[agency.pk]), having="valid_to",
+           valid_to="31/12/2026")  # fmt: skip
     agency.refresh_from_db()
     assert (agency.name, agency.valid_to) == ("Xã Mới", date(2026, 12, 31))
     detail = office.get(reverse("organizations:agency_detail", args=[agency.pk])).content.decode()
@@ -108,10 +111,7 @@ def test_create_plan_for_2023_copying_targets(office):
 def test_edit_target_with_vietnamese_decimal(office):
     target = Plan.objects.get(year=2022).targets.get(number=4)
     url = reverse("plans:target_update", args=[target.pk])
-    form = office.get(url).context["form"]
-    data = {k: v for k, v in form.initial.items() if v is not None}
-    data.update(value_commune="15,5", scope_levels=target.scope_levels)
-    response = office.post(url, data)
+    response = submit(office, url, having="quantity", value_commune="15,5", reason="Sửa ngưỡng")
     assert response.status_code == 302, response.context["form"].errors
     assert {t.tier: t.value for t in target.thresholds.all()}["commune"] == Decimal("15.5")
     body = office.get(reverse("home")).content.decode()
@@ -126,8 +126,7 @@ def test_target_indicator_is_chosen_from_the_registry(office):
     codes = [code for code, _label in field.choices]
     assert codes[0] == "" and "RESULT_DIGITISATION" in codes and "ON_TIME_RATE" in codes
     assert "RESULT_DIGITISATION — " in page.content.decode()
-    data = {k: v for k, v in page.context["form"].initial.items() if v is not None}
-    data.update(value_commune="15", scope_levels=target.scope_levels, indicator_code="KHONG_CO")
+    data = page_form(page, having="quantity").data(indicator_code="KHONG_CO", reason="Đổi mã")
     refused = office.post(url, data)
     assert refused.status_code == 200 and refused.context["form"].errors["indicator_code"]
     target.refresh_from_db()
@@ -138,12 +137,11 @@ def test_a_code_the_registry_lacks_is_kept_when_the_target_is_edited(office):
     target = Plan.objects.get(year=2022).targets.get(number=4)
     Target.objects.filter(pk=target.pk).update(indicator_code="MA_CU")
     url = reverse("plans:target_update", args=[target.pk])
-    form = office.get(url).context["form"]
-    assert ("MA_CU", "MA_CU (không có trong danh mục chỉ số)") in form.fields[
+    page = office.get(url)
+    assert ("MA_CU", "MA_CU (không có trong danh mục chỉ số)") in page.context["form"].fields[
         "indicator_code"
     ].choices
-    data = {k: v for k, v in form.initial.items() if v is not None}
-    data.update(scope_levels=target.scope_levels)
+    data = page_form(page, having="quantity").data(reason="Sửa nguyên văn")
     assert office.post(url, data).status_code == 302
     target.refresh_from_db()
     assert target.indicator_code == "MA_CU"
@@ -152,10 +150,10 @@ def test_a_code_the_registry_lacks_is_kept_when_the_target_is_edited(office):
 def test_assign_lead_and_coordinators_to_a_task(office):
     task = Plan.objects.get(year=2022).tasks.first()
     snv, stp = Agency.objects.get(code="12-SNV"), Agency.objects.get(code="12-STP")
-    response = office.post(
-        reverse("plans:task_update", args=[task.pk]),
-        {"area": task.area_id, "text": task.text, "deadline": "31/12/2022",
-         "lead_agency": snv.pk, "coordinating_agencies": [stp.pk]},
+    response = submit(
+        office, reverse("plans:task_update", args=[task.pk]), having="text",
+        deadline="31/12/2022", lead_agency=str(snv.pk), coordinating_agencies=[str(stp.pk)],
+        reason="Giao cơ quan chủ trì",
     )  # fmt: skip
     assert response.status_code == 302
     task.refresh_from_db()
@@ -169,7 +167,11 @@ def test_delete_task_needs_post(office):
     task = Plan.objects.get(year=2022).tasks.first()
     url = reverse("plans:task_delete", args=[task.pk])
     assert office.get(url).status_code == 405
-    assert office.post(url).status_code == 302
+    delete = page_form(
+        office.get(reverse("plans:task_update", args=[task.pk])), having="xoa-reason"
+    )
+    assert delete.action == url
+    assert office.post(url, delete.data(**{"xoa-reason": "Trùng"})).status_code == 302
     assert not Task.objects.filter(pk=task.pk).exists()
 
 

@@ -138,6 +138,9 @@ PROVINCE_SHARED_READ = {
     "inspections:page": dict,
     "operations:import_template": lambda: {"kind": "dossiers", "fmt": "xlsx"},
     "plans:agency_plan": plan_pk,
+    "plans:plan_history": plan_pk,
+    "plans:target_history": target_pk,
+    "plans:task_history": task_pk,
     # --- parindex, views.assessment ---
     # --- parindex, views.office ---
     "parindex:framework_detail": parindex_office.framework_pk,
@@ -503,6 +506,7 @@ def test_an_agencys_own_tasks_stay_within_its_scope(
     )  # fmt: skip
     client.force_login(request.getfixturevalue(officer))
     assert client.get(reverse("plans:task_progress", args=[own.pk])).status_code == 404
+    assert client.get(reverse("plans:task_history", args=[own.pk])).status_code == 404
     assert (
         client.get(reverse("plans:agency_plan", args=[plan.pk]), {"co_quan": other.pk}).status_code
         == 404
@@ -512,6 +516,7 @@ def test_an_agencys_own_tasks_stay_within_its_scope(
         assert "Nhiệm vụ nội bộ của cơ quan khác" not in client.get(url).content.decode()
     client.force_login(reform_office)
     assert client.get(reverse("plans:task_progress", args=[own.pk])).status_code == 200
+    assert client.get(reverse("plans:task_history", args=[own.pk])).status_code == 200
 
 
 # --- Authority: who may write what (organizations.access), and the appraiser's reads -------

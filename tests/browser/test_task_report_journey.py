@@ -25,6 +25,7 @@ def test_assign_report_progress_generate_quarterly_report(reference_data, page, 
     page.goto(f"{live_server.url}/ke-hoach/nhiem-vu/{task.pk}/sua/")
     page.get_by_label("Cơ quan chủ trì").select_option(label="Sở Tư pháp (12-STP)")
     page.get_by_label("Thời gian hoàn thành").fill("30/06/2022")
+    page.get_by_label("Lý do sửa").fill("Giao Sở Tư pháp chủ trì")
     page.get_by_role("button", name="Lưu").click()
     expect(page.get_by_text("Đã lưu nhiệm vụ.")).to_be_visible()
     logout(page)

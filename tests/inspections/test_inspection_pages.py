@@ -9,6 +9,7 @@ from cchc.operations.models import ImportRun, Inspection
 from cchc.organizations.models import Agency
 from cchc.organizations.scope import AgencyScope
 from cchc.plans.models import Plan
+from tests.html_forms import page_forms
 
 pytestmark = pytest.mark.django_db
 
@@ -35,15 +36,9 @@ def test_propose_plan_record_and_close(
     coverage = evaluate("INSPECTION_COVERAGE", scope=AgencyScope.everything(), year=2022)
     assert (coverage.numerator, coverage.denominator) == (1, 28)
     first = inspection.recommendations.first()
-    client.post(
-        url,
-        {
-            "thao_tac": "dong",
-            "kien_nghi": first.pk,
-            "closed_on": "20/09/2022",
-            "note": "Đã niêm yết",
-        },
-    )
+    close = next(f for f in page_forms(client.get(url).content.decode())
+                 if f.fields.get("kien_nghi") == [str(first.pk)])  # fmt: skip
+    client.post(url, close.data(closed_on="20/09/2022", note="Đã niêm yết"))
     first.refresh_from_db()
     assert first.closed_on == date(2022, 9, 20)
     # The inspected agency sees its inspection and recommendations, read only.

@@ -23,8 +23,9 @@ def test_agency_plan_lists_led_coordinated_and_own_tasks(client, reform_office, 
         area=first.area,
         text=first.text,
         lead_agency=stp,
+        reason="Giao cơ quan chủ trì",
     )
-    services.task_save(actor=reform_office, plan=plan, task=second, area=second.area, text=second.text,
+    services.task_save(actor=reform_office, plan=plan, task=second, area=second.area, text=second.text, reason="Giao cơ quan",
                        lead_agency=Agency.objects.get(code="12-SNV"), coordinating_agencies=[stp])  # fmt: skip
     client.force_login(dept_officer)
     url = reverse("plans:agency_plan", args=[plan.pk])

@@ -25,7 +25,7 @@ def task(reform_office):
     first = plan.tasks.first()
     return services.task_save(actor=reform_office, plan=plan, task=first, area=first.area,
                               text=first.text, lead_agency=Agency.objects.get(code="12-STP"),
-                              deadline=date(2022, 6, 30))  # fmt: skip
+                              deadline=date(2022, 6, 30), reason="Giao cơ quan chủ trì")  # fmt: skip
 
 
 def test_report_with_evidence_files(client, dept_officer, task):

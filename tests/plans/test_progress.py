@@ -20,7 +20,7 @@ def task(reform_office):
     return services.task_save(
         actor=reform_office, plan=task.plan, task=task, area=task.area, text=task.text,
         deadline=date(2022, 6, 30), lead_agency=Agency.objects.get(code="12-STP"),
-        coordinating_agencies=[Agency.objects.get(code="106")],
+        coordinating_agencies=[Agency.objects.get(code="106")], reason="Giao cơ quan",
     )  # fmt: skip
 
 

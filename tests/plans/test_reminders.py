@@ -22,7 +22,7 @@ def task(reform_office, dept_officer, district_officer):
     return services.task_save(
         actor=reform_office, plan=plan, task=first, area=first.area, text=first.text,
         deadline=date(2022, 6, 30), lead_agency=Agency.objects.get(code="12-STP"),
-        coordinating_agencies=[Agency.objects.get(code="106")],
+        coordinating_agencies=[Agency.objects.get(code="106")], reason="Giao cơ quan",
     )  # fmt: skip
 
 

@@ -61,7 +61,7 @@ def test_target_save_per_level_thresholds_and_history(reform_office):
     )
     services.target_save(
         actor=reform_office, plan=plan, target=target,
-        thresholds=[ThresholdInput("", Decimal("25"))], comparator="gte",
+        thresholds=[ThresholdInput("", Decimal("25"))], comparator="gte", reason="Ngưỡng chung",
     )  # fmt: skip
     assert {t.tier: t.value for t in target.thresholds.all()} == {"": Decimal("25")}
     assert target.history.first().history_user == reform_office
@@ -124,4 +124,4 @@ def test_task_save_keeps_lead_and_coordinators_distinct(reform_office):
 def test_task_delete_by_agency_officer_is_refused(dept_officer):
     task = TaskFactory()
     with pytest.raises(PermissionDenied):
-        services.task_delete(actor=dept_officer, task=task)
+        services.task_delete(actor=dept_officer, task=task, reason="Trùng")

@@ -14,6 +14,7 @@ from cchc.operations.models import ImportRun, WorkRecordStat
 from cchc.organizations.models import Agency
 from cchc.plans.models import Task
 from cchc.reports.models import PeriodicReport
+from tests.html_forms import submit
 from tests.reports.libreoffice import text_through_libreoffice
 
 pytestmark = pytest.mark.django_db
@@ -50,8 +51,11 @@ def test_quarterly_report_round_trip(client, dept_officer, reform_office, figure
         "results": "Rà soát 12 thủ tục.", "difficulties": "Thiếu nhân lực.",
         "proposals": "Đề nghị tập huấn.", "signing_authority": "GIÁM ĐỐC", "signer_name": "Nguyễn Văn A",
     }  # fmt: skip
-    assert client.post(report_url := reverse("reports:report_detail", args=[report.pk]),
-                       {**narrative, "thao_tac": "tao"}).status_code == 302  # fmt: skip
+    report_url = reverse("reports:report_detail", args=[report.pk])
+    assert (
+        submit(client, report_url, having="overview", **narrative, thao_tac="tao").status_code
+        == 302
+    )
     docx = client.get(reverse("reports:report_download", args=[report.pk, "docx"]))
     assert docx.status_code == 200
     content = b"".join(docx.streaming_content)
@@ -80,7 +84,7 @@ def test_quarterly_report_round_trip(client, dept_officer, reform_office, figure
         for c in row
     ]
     assert 43.75 in cells
-    assert client.post(report_url, {**narrative, "thao_tac": "gui"}).status_code == 302
+    assert submit(client, report_url, having="overview", thao_tac="gui").status_code == 302
     report.refresh_from_db()
     assert report.status == "submitted"
     # Once submitted it cannot be changed.
@@ -101,10 +105,8 @@ def test_submit_needs_a_generated_file(client, dept_officer):
     client.force_login(dept_officer)
     client.post(reverse("reports:report_open"), {"ky": "year", "nam": "2022", "so": ""})
     report = PeriodicReport.objects.get()
-    response = client.post(
-        reverse("reports:report_detail", args=[report.pk]),
-        {"signing_authority": "GIÁM ĐỐC", "thao_tac": "gui"},
-    )
+    response = submit(client, reverse("reports:report_detail", args=[report.pk]),
+                      having="overview", signing_authority="GIÁM ĐỐC", thao_tac="gui")  # fmt: skip
     assert response.status_code == 200 and "Hãy tạo tệp báo cáo" in response.content.decode()
 
 
@@ -113,9 +115,9 @@ def test_province_report_by_the_reform_office(client, reform_office):
     client.post(reverse("reports:report_open"), {"ky": "six_months", "nam": "2022", "so": ""})
     report = PeriodicReport.objects.get()
     assert report.agency.code == "12"
-    client.post(reverse("reports:report_detail", args=[report.pk]),
-                {"signing_authority": "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", "signer_name": "Trần Văn B",
-                 "thao_tac": "tao"})  # fmt: skip
+    submit(client, reverse("reports:report_detail", args=[report.pk]), having="overview",
+           signing_authority="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", signer_name="Trần Văn B",
+           thao_tac="tao")  # fmt: skip
     text = text_of(
         b"".join(
             client.get(
@@ -135,10 +137,10 @@ def test_the_stored_report_of_the_province_opens_in_libreoffice_with_its_figures
     client.post(reverse("reports:report_open"), {"ky": "quarter", "nam": "2022", "so": "1"})
     report = PeriodicReport.objects.get()
     assert report.agency.code == "12"
-    response = client.post(
-        reverse("reports:report_detail", args=[report.pk]),
-        {"number_symbol": "17/BC-UBND", "signing_authority": "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
-         "signer_name": "Trần Văn B", "thao_tac": "tao"},
+    response = submit(
+        client, reverse("reports:report_detail", args=[report.pk]), having="overview",
+        number_symbol="17/BC-UBND", signing_authority="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+        signer_name="Trần Văn B", thao_tac="tao",
     )  # fmt: skip
     assert response.status_code == 302
     report.refresh_from_db()
@@ -178,10 +180,8 @@ def test_generating_without_a_signer_says_what_is_missing(client, dept_officer):
     client.force_login(dept_officer)
     client.post(reverse("reports:report_open"), {"ky": "year", "nam": "2022", "so": ""})
     report = PeriodicReport.objects.get()
-    response = client.post(
-        reverse("reports:report_detail", args=[report.pk]),
-        {"signing_authority": "GIÁM ĐỐC", "thao_tac": "tao"},
-    )
+    response = submit(client, reverse("reports:report_detail", args=[report.pk]),
+                      having="overview", signing_authority="GIÁM ĐỐC", thao_tac="tao")  # fmt: skip
     assert response.status_code == 200 and "người ký" in response.content.decode()
     report.refresh_from_db()
     assert not report.docx_path

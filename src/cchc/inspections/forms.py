@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.concurrency import VersionedForm
 from cchc.core.forms import BootstrapFormMixin, DateInput
 from cchc.organizations.forms import AgencyChoiceField
 from cchc.organizations.models import Agency, AgencyLevel
@@ -30,6 +31,6 @@ class InspectionForm(BootstrapFormMixin, forms.Form):
     due_on = forms.DateField(label=_("Thời hạn khắc phục"), widget=DateInput, required=False)
 
 
-class CloseForm(BootstrapFormMixin, forms.Form):
+class CloseForm(VersionedForm, BootstrapFormMixin, forms.Form):
     closed_on = forms.DateField(label=_("Ngày hoàn thành"), widget=DateInput)
     note = forms.CharField(label=_("Kết quả khắc phục"), max_length=1000)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from cchc.core.models import TimeStampedModel
 from cchc.operations.models import Inspection
@@ -49,6 +50,8 @@ class Recommendation(TimeStampedModel):
     closing_note = models.TextField(_("kết quả khắc phục"), blank=True)
 
     objects = RecommendationQuerySet.as_manager()
+    # Who closed it and when: the refusal of a stale close names the last writer.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("kiến nghị sau kiểm tra")

@@ -4,14 +4,15 @@ transaction; a recorded inspection refreshes target 1's indicator."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cchc.core.services import ServiceError
+from cchc.core.concurrency import claim
+from cchc.core.services import ServiceError, audited_save
 from cchc.inspections.models import InspectionPlanItem, Recommendation
 from cchc.operations.imports.base import Affected, WriteResult
 from cchc.operations.models import ImportKind, ImportRun, ImportStatus, Inspection
@@ -84,11 +85,20 @@ def inspection_record(
 
 @transaction.atomic
 def recommendation_close(
-    *, actor: AbstractBaseUser, recommendation: Recommendation, closed_on: date, note: str
+    *,
+    actor: AbstractBaseUser,
+    recommendation: Recommendation,
+    closed_on: date,
+    note: str,
+    version: datetime | None = None,
 ) -> Recommendation:
+    """`version`: the recommendation's version the page was built from (None: not checked);
+    another officer's close since then refuses this one (core.concurrency)."""
     _require_reform_office(actor)
     if not note.strip():
         raise ServiceError(_("Hãy ghi kết quả khắc phục."))
+    claim(recommendation, version, subject=_("Kiến nghị “%(text)s”") % {
+        "text": recommendation.text[:80]})  # fmt: skip
     recommendation.closed_on, recommendation.closing_note = closed_on, note.strip()
-    recommendation.save()
+    audited_save(recommendation, actor=actor, reason=_("Ghi nhận hoàn thành kiến nghị"))
     return recommendation

@@ -30,6 +30,17 @@ def _target_share(year: int) -> Decimal:
     return threshold.value if threshold else DEFAULT_SHARE
 
 
+def _close_refused(request: HttpRequest, close: CloseForm) -> None:
+    """The inline close form lives in a list: the refusal, and what the officer typed (so
+    nothing is lost), go to the messages above the reloaded list."""
+    refusals = [*close.non_field_errors(), *close.errors.get("version", [])]
+    for message in refusals or [_("Hãy nhập ngày hoàn thành và kết quả khắc phục.")]:
+        messages.error(request, message)
+    note = request.POST.get("note", "").strip()
+    if refusals and note:
+        messages.info(request, _("Kết quả khắc phục bạn đã nhập (chưa lưu): “%(n)s”") % {"n": note})
+
+
 @login_required
 def inspections_page(request: HttpRequest) -> HttpResponse:
     if membership_of(request.user) is None:
@@ -63,15 +74,15 @@ def inspections_page(request: HttpRequest) -> HttpResponse:
                 return redirect(here)
         if action == "dong":
             recommendation = Recommendation.objects.filter(pk=request.POST.get("kien_nghi")).first()
-            close = CloseForm(request.POST)
             if recommendation is None:
                 raise Http404
+            close = CloseForm(request.POST, editing=recommendation)
             if close.is_valid() and call_service(close, services.recommendation_close, actor=request.user,
-                                                 recommendation=recommendation,
+                                                 recommendation=recommendation, version=close.read_version(),
                                                  closed_on=close.cleaned_data["closed_on"], note=close.cleaned_data["note"]):  # fmt: skip
                 messages.success(request, _("Đã ghi nhận hoàn thành kiến nghị."))
                 return redirect(here)
-            messages.error(request, _("Hãy nhập ngày hoàn thành và kết quả khắc phục."))
+            _close_refused(request, close)
             return redirect(here)
     proposals, needed, done = ([], 0, 0)
     if office:

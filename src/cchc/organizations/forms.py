@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.concurrency import VersionedForm
 from cchc.core.forms import BootstrapFormMixin, DateInput
 from cchc.organizations.models import Agency, AgencyLevel
 
@@ -35,11 +36,11 @@ class AgencyCreateForm(BootstrapFormMixin, forms.Form):
     )
 
 
-class AgencyRenameForm(BootstrapFormMixin, forms.Form):
+class AgencyRenameForm(VersionedForm, BootstrapFormMixin, forms.Form):
     name = forms.CharField(label=_("Tên mới"), max_length=255)
 
 
-class AgencyEndForm(BootstrapFormMixin, forms.Form):
+class AgencyEndForm(VersionedForm, BootstrapFormMixin, forms.Form):
     valid_to = forms.DateField(label=_("Ngày cuối cùng hoạt động"), widget=DateInput)
 
 

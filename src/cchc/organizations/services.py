@@ -3,13 +3,14 @@ one transaction and leaves a history row (who, when, before/after)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from cchc.core.concurrency import claim
 from cchc.core.services import ServiceError, audited_save
 from cchc.organizations.access import DataKind, require_write
 from cchc.organizations.models import Agency, AgencyLevel, AgencySuccession
@@ -64,8 +65,12 @@ def agency_create(
 
 
 @transaction.atomic
-def agency_rename(*, actor: AbstractBaseUser, agency: Agency, name: str) -> Agency:
+def agency_rename(
+    *, actor: AbstractBaseUser, agency: Agency, name: str, version: datetime | None = None
+) -> Agency:
+    """`version`: the agency's version the page was built from (None: not checked)."""
     _require_reform_office(actor)
+    claim(agency, version, subject=str(agency))
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
     name = " ".join(name.split())
     if not name:
@@ -77,9 +82,13 @@ def agency_rename(*, actor: AbstractBaseUser, agency: Agency, name: str) -> Agen
 
 
 @transaction.atomic
-def agency_end(*, actor: AbstractBaseUser, agency: Agency, valid_to: date) -> Agency:
-    """The agency ceases after `valid_to` (its last day). Its data and history stay."""
+def agency_end(
+    *, actor: AbstractBaseUser, agency: Agency, valid_to: date, version: datetime | None = None
+) -> Agency:
+    """The agency ceases after `valid_to` (its last day). Its data and history stay.
+    `version`: the agency's version the page was built from (None: not checked)."""
     _require_reform_office(actor)
+    claim(agency, version, subject=str(agency))
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
     if agency.valid_from and valid_to < agency.valid_from:
         raise ServiceError(_("Ngày kết thúc không được trước ngày bắt đầu hiệu lực."))

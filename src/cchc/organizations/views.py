@@ -104,7 +104,7 @@ def agency_create(request: HttpRequest) -> HttpResponse:
 def agency_rename(request: HttpRequest, pk: int) -> HttpResponse:
     agency = get_visible_agency(request, pk)
     _require_reform_office(request)
-    form = AgencyRenameForm(request.POST or None, initial={"name": agency.name})
+    form = AgencyRenameForm(request.POST or None, initial={"name": agency.name}, editing=agency)
     if (
         request.method == "POST"
         and form.is_valid()
@@ -114,6 +114,7 @@ def agency_rename(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             agency=agency,
             name=form.cleaned_data["name"],
+            version=form.read_version(),
         )
     ):
         messages.success(request, _("Đã đổi tên."))
@@ -129,7 +130,7 @@ def agency_rename(request: HttpRequest, pk: int) -> HttpResponse:
 def agency_end(request: HttpRequest, pk: int) -> HttpResponse:
     agency = get_visible_agency(request, pk)
     _require_reform_office(request)
-    form = AgencyEndForm(request.POST or None, initial={"valid_to": date.today()})
+    form = AgencyEndForm(request.POST or None, initial={"valid_to": date.today()}, editing=agency)
     if (
         request.method == "POST"
         and form.is_valid()
@@ -139,6 +140,7 @@ def agency_end(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             agency=agency,
             valid_to=form.cleaned_data["valid_to"],
+            version=form.read_version(),
         )
     ):
         messages.success(request, _("Đã ghi nhận ngày kết thúc hoạt động."))

@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from cchc.core.concurrency import stale_message
 from cchc.core.services import ServiceError, audited_save, deny
 from cchc.core.uploads import store_evidence
 from cchc.indicators import formulas
@@ -135,14 +136,9 @@ def _set_status(
 
 
 def _stale_message(score: CriterionScore) -> str:
-    last = score.history.first()
-    who = getattr(last, "history_user", None)
-    name = (who.get_full_name() or who.get_username()) if who else _("người khác")
-    at = timezone.localtime(score.updated_at).strftime("%H:%M ngày %d/%m/%Y")
-    return _(
-        "Tiêu chí %(code)s vừa được %(who)s cập nhật lúc %(at)s, sau khi bạn mở trang. "
-        "Thay đổi của bạn chưa được lưu: hãy tải lại trang để xem điểm mới rồi nhập lại."
-    ) % {"code": score.criterion.code, "who": name, "at": at}
+    return stale_message(
+        score, subject=_("Tiêu chí %(code)s") % {"code": score.criterion.code}, newer=_("điểm mới")
+    )
 
 
 def _claim(score: CriterionScore, version: int | None) -> CriterionScore:

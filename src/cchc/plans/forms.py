@@ -3,6 +3,7 @@ from collections.abc import Callable
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.concurrency import VersionedForm
 from cchc.core.formatting import format_number
 from cchc.core.forms import BootstrapFormMixin, DateInput
 from cchc.organizations.forms import AgencyChoiceField, AgencyMultipleChoiceField
@@ -23,7 +24,47 @@ from cchc.plans.services import ThresholdInput
 indicator_choices: Callable[[], list[tuple[str, str]]] | None = None
 
 
-class PlanForm(BootstrapFormMixin, forms.Form):
+def reason_field(label=None) -> forms.CharField:
+    # simple-history keeps a change reason of at most 100 characters.
+    return forms.CharField(
+        label=label or _("Lý do sửa"),
+        max_length=100,
+        error_messages={
+            "required": _("Hãy ghi lý do sửa: lịch sử lưu ai sửa gì, lúc nào, vì sao.")
+        },
+        help_text=_("Lưu trong lịch sử thay đổi, cùng người sửa và thời điểm."),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+
+class EditForm(VersionedForm):
+    """A form of the plan, a target or a task: editing a row (`editing=<row>`) adds its
+    version and a required reason."""
+
+    def __init__(self, *args, editing=None, **kwargs):
+        super().__init__(*args, editing=editing, **kwargs)
+        if editing is not None:
+            self.fields["reason"] = reason_field()
+
+    def edit_kwargs(self) -> dict:
+        """What the service takes besides the row's fields: the reason and the version."""
+        if "reason" not in self.fields:
+            return {}
+        return {"reason": self.cleaned_data["reason"], "version": self.read_version()}
+
+    def row_fields(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("reason", "version")}
+
+
+class DeleteForm(EditForm, forms.Form):
+    """Deleting a target or a task: the reason and the version of the row."""
+
+    def __init__(self, *args, editing, **kwargs):
+        super().__init__(*args, editing=editing, **kwargs)
+        self.fields["reason"] = reason_field(_("Lý do xóa"))
+
+
+class PlanForm(EditForm, BootstrapFormMixin, forms.Form):
     year = forms.IntegerField(label=_("Năm kế hoạch"), min_value=2000, max_value=2100)
     number = forms.CharField(
         label=_("Số, ký hiệu"),
@@ -62,7 +103,7 @@ TIER_FIELDS = [("", "all", _("Ngưỡng chung"))] + [
 ]
 
 
-class TargetForm(BootstrapFormMixin, forms.Form):
+class TargetForm(EditForm, BootstrapFormMixin, forms.Form):
     number = forms.IntegerField(label=_("Số thứ tự trong kế hoạch"), min_value=1, max_value=99)
     part = forms.CharField(
         label=_("Phần"),
@@ -155,7 +196,7 @@ class TargetForm(BootstrapFormMixin, forms.Form):
         return rows
 
     def target_fields(self) -> dict:
-        data = dict(self.cleaned_data)
+        data = self.row_fields()
         return {k: v for k, v in data.items() if not k.startswith(("value_", "upper_"))}
 
     @staticmethod
@@ -176,7 +217,7 @@ class TargetForm(BootstrapFormMixin, forms.Form):
         return initial
 
 
-class TaskForm(BootstrapFormMixin, forms.Form):
+class TaskForm(EditForm, BootstrapFormMixin, forms.Form):
     area = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=ReformArea.objects.all())
     text = forms.CharField(label=_("Nội dung nhiệm vụ"), widget=forms.Textarea(attrs={"rows": 4}))
     output = forms.CharField(

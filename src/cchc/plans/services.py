@@ -5,7 +5,7 @@ in one transaction and leaves history rows (who, when, before/after)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from cchc.core.concurrency import claim
 from cchc.core.services import ServiceError, audited_save, deny
 from cchc.core.uploads import sniff, store_evidence
 from cchc.organizations.access import DataKind, require_write
@@ -40,6 +41,14 @@ PLAN_FIELDS = (
 
 def _require_reform_office(actor: AbstractBaseUser) -> None:
     require_write(actor, DataKind.PLAN, action=_("thay đổi kế hoạch"))
+
+
+def _required_reason(reason: str) -> str:
+    """An edit or a deletion of the published plan says why: the history keeps it."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ServiceError(_("Hãy ghi lý do sửa: lịch sử kế hoạch lưu ai sửa gì, lúc nào, vì sao."))
+    return reason
 
 
 @transaction.atomic
@@ -76,8 +85,19 @@ def plan_create(
 
 
 @transaction.atomic
-def plan_update(*, actor: AbstractBaseUser, plan: Plan, **fields) -> Plan:
+def plan_update(
+    *,
+    actor: AbstractBaseUser,
+    plan: Plan,
+    reason: str,
+    version: datetime | None = None,
+    **fields,
+) -> Plan:
+    """Edit a plan's header, with the reason the history keeps; `version` is the plan's
+    version the page was built from (None: not checked; core.concurrency)."""
     _require_reform_office(actor)
+    reason = _required_reason(reason)
+    claim(plan, version, subject=_("Kế hoạch"))
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     year = fields.get("year", plan.year)
     if Plan.objects.filter(province=plan.province, year=year).exclude(pk=plan.pk).exists():
@@ -85,7 +105,7 @@ def plan_update(*, actor: AbstractBaseUser, plan: Plan, **fields) -> Plan:
     for name in PLAN_FIELDS:
         if name in fields:
             setattr(plan, name, fields[name])
-    audited_save(plan, actor=actor, reason=_("Sửa kế hoạch"))
+    audited_save(plan, actor=actor, reason=reason)
     return plan
 
 
@@ -123,10 +143,18 @@ def target_save(
     plan: Plan,
     target: Target | None = None,
     thresholds: list[ThresholdInput],
+    reason: str = "",
+    version: datetime | None = None,
     **fields,
 ) -> Target:
-    """Create (target=None) or update a target together with its thresholds."""
+    """Create (target=None) or update a target together with its thresholds. An update
+    needs a reason, kept in the history of the target and its thresholds; `version` is the
+    target's version the page was built from (None: not checked; core.concurrency)."""
     _require_reform_office(actor)
+    if target is not None:
+        reason = _required_reason(reason)
+        claim(target, version, subject=_("Chỉ tiêu %(label)s") % {"label": target.label})
+    reason = reason or _("Thêm chỉ tiêu")
     comparator = fields.get("comparator", target.comparator if target else Comparator.GTE)
     _check_thresholds(comparator, thresholds)
     if fields.get("kind") == TargetKind.GROWTH and not fields.get("baseline_year"):
@@ -140,26 +168,37 @@ def target_save(
     clash = Target.objects.filter(plan=plan, number=target.number, part=target.part)
     if clash.exclude(pk=target.pk).exists():
         raise ServiceError(_("Kế hoạch đã có chỉ tiêu %(label)s.") % {"label": target.label})
-    audited_save(target, actor=actor, reason=_("Lưu chỉ tiêu"))
+    audited_save(target, actor=actor, reason=reason)
     kept = []
     for item in thresholds:
         row = target.thresholds.filter(tier=item.tier).first() or TargetThreshold(
             target=target, tier=item.tier, value=item.value
         )
-        row.value, row.upper = item.value, item.upper
-        audited_save(row, actor=actor)
+        if row.pk is None or (row.value, row.upper) != (item.value, item.upper):
+            row.value, row.upper = item.value, item.upper
+            audited_save(row, actor=actor, reason=reason)
         kept.append(row.pk)
     for stale in target.thresholds.exclude(pk__in=kept):
-        stale._history_user = actor
-        stale.delete()
+        _audited_delete(stale, actor=actor, reason=reason)
     return target
 
 
+def _audited_delete(instance, *, actor: AbstractBaseUser, reason: str) -> None:
+    instance._history_user = actor
+    instance._change_reason = reason
+    instance.delete()
+
+
 @transaction.atomic
-def target_delete(*, actor: AbstractBaseUser, target: Target) -> None:
+def target_delete(
+    *, actor: AbstractBaseUser, target: Target, reason: str, version: datetime | None = None
+) -> None:
     _require_reform_office(actor)
-    target._history_user = actor
-    target.delete()
+    reason = _required_reason(reason)
+    claim(target, version, subject=_("Chỉ tiêu %(label)s") % {"label": target.label})
+    for threshold in target.thresholds.all():
+        _audited_delete(threshold, actor=actor, reason=reason)
+    _audited_delete(target, actor=actor, reason=reason)
 
 
 @transaction.atomic
@@ -174,10 +213,18 @@ def task_save(
     deadline: date | None = None,
     lead_agency: Agency | None = None,
     coordinating_agencies: list[Agency] | tuple[Agency, ...] = (),
+    reason: str = "",
+    version: datetime | None = None,
 ) -> Task:
     """Create (task=None) or update a task. Lead and coordinating agencies are distinct
-    roles: the lead cannot also be listed as a coordinator."""
+    roles: the lead cannot also be listed as a coordinator. An update needs a reason, kept
+    in the history; `version` is the task's version the page was built from (None: not
+    checked; core.concurrency)."""
     _require_reform_office(actor)
+    if task is not None:
+        reason = _required_reason(reason)
+        claim(task, version, subject=_("Nhiệm vụ"))
+    reason = reason or _("Thêm nhiệm vụ")
     text = text.strip()
     if not text:
         raise ServiceError(_("Nội dung nhiệm vụ không được để trống."))
@@ -192,16 +239,19 @@ def task_save(
         task.order = (last or 0) + 1
     task.area, task.text, task.output = area, text, output
     task.deadline, task.lead_agency = deadline, lead_agency
-    audited_save(task, actor=actor, reason=_("Lưu nhiệm vụ"))
+    audited_save(task, actor=actor, reason=reason)
     task.coordinating_agencies.set(coordinating_agencies)
     return task
 
 
 @transaction.atomic
-def task_delete(*, actor: AbstractBaseUser, task: Task) -> None:
+def task_delete(
+    *, actor: AbstractBaseUser, task: Task, reason: str, version: datetime | None = None
+) -> None:
     _require_reform_office(actor)
-    task._history_user = actor
-    task.delete()
+    reason = _required_reason(reason)
+    claim(task, version, subject=_("Nhiệm vụ"))
+    _audited_delete(task, actor=actor, reason=reason)
 
 
 def task_parties(task: Task) -> tuple[int | None, set[int]]:

@@ -16,10 +16,11 @@ from cchc.core.views import call_service
 from cchc.core.xlsx import xlsx_response
 from cchc.organizations.models import Agency, AgencyLevel
 from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
-from cchc.plans import appendix, importing, selectors, services
+from cchc.plans import appendix, history, importing, selectors, services
 from cchc.plans.document_parser import PlanParseError
 from cchc.plans.forms import (
     AppendixUploadForm,
+    DeleteForm,
     LegalBasisFormSet,
     PlanCreateForm,
     PlanForm,
@@ -137,25 +138,34 @@ def plan_update(request: HttpRequest, pk: int) -> HttpResponse:
     _reform_office_required(request)
     plan = _get(selectors.plan_detail, pk=pk)
     initial = {name: getattr(plan, name) for name in PLAN_FIELDS}
-    form = PlanForm(request.POST or None, initial=initial)
+    form = PlanForm(request.POST or None, initial=initial, editing=plan)
     if (
         request.method == "POST"
         and form.is_valid()
         and call_service(
-            form, services.plan_update, actor=request.user, plan=plan, **form.cleaned_data
+            form,
+            services.plan_update,
+            actor=request.user,
+            plan=plan,
+            **form.row_fields(),
+            **form.edit_kwargs(),
         )
     ):
         messages.success(request, _("Đã lưu kế hoạch."))
         return redirect("plans:plan_detail", pk=plan.pk)
-    return render(
-        request, "plans/form.html", {"form": form, "plan": plan, "title": _("Sửa kế hoạch")}
-    )
+    return render(request, "plans/form.html", {
+        "form": form, "plan": plan, "title": _("Sửa kế hoạch"),
+        "history_url": reverse("plans:plan_history", args=[plan.pk]),
+    })  # fmt: skip
 
 
-def _target_form_page(request: HttpRequest, plan: Plan, target: Target | None) -> HttpResponse:
+def _target_form_page(
+    request: HttpRequest, plan: Plan, target: Target | None, delete_form: DeleteForm | None = None
+) -> HttpResponse:
     initial = TargetForm.initial_for(target) if target else {}
-    form = TargetForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    data = request.POST if request.method == "POST" and delete_form is None else None
+    form = TargetForm(data, initial=initial, editing=target)
+    if data is not None and form.is_valid():
         saved = call_service(
             form,
             services.target_save,
@@ -164,17 +174,27 @@ def _target_form_page(request: HttpRequest, plan: Plan, target: Target | None) -
             target=target,
             thresholds=form.thresholds(),
             **form.target_fields(),
+            **form.edit_kwargs(),
         )
         if saved:
             messages.success(request, _("Đã lưu chỉ tiêu %(label)s.") % {"label": saved.label})
             return redirect("plans:plan_detail", pk=plan.pk)
     title = _("Sửa chỉ tiêu %(label)s") % {"label": target.label} if target else _("Thêm chỉ tiêu")
-    delete_url = reverse("plans:target_delete", args=[target.pk]) if target else None
-    return render(
-        request,
-        "plans/target_form.html",
-        {"form": form, "plan": plan, "title": title, "delete_url": delete_url},
-    )
+    return render(request, "plans/target_form.html", {
+        "form": form, "plan": plan, "title": title, **_delete_context(
+            target, delete_form, "plans:target_delete", "plans:target_history"),
+    })  # fmt: skip
+
+
+def _delete_context(row, delete_form, delete_route: str, history_route: str) -> dict:
+    """The edit page's delete form (reason, version) and history link; none when adding."""
+    if row is None:
+        return {}
+    return {
+        "delete_url": reverse(delete_route, args=[row.pk]),
+        "delete_form": delete_form or DeleteForm(editing=row, prefix="xoa"),
+        "history_url": reverse(history_route, args=[row.pk]),
+    }
 
 
 @login_required
@@ -195,16 +215,23 @@ def target_update(request: HttpRequest, pk: int) -> HttpResponse:
 def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
     _reform_office_required(request)
     target = _get(selectors.target_detail, pk=pk)
-    services.target_delete(actor=request.user, target=target)
-    messages.success(request, _("Đã xóa chỉ tiêu %(label)s.") % {"label": target.label})
-    return redirect("plans:plan_detail", pk=target.plan_id)
+    form = DeleteForm(request.POST, editing=target, prefix="xoa")
+    if form.is_valid():
+        call_service(form, services.target_delete, actor=request.user, target=target,
+                     **form.edit_kwargs())  # fmt: skip
+    if form.is_valid():  # still: the service did not refuse
+        messages.success(request, _("Đã xóa chỉ tiêu %(label)s.") % {"label": target.label})
+        return redirect("plans:plan_detail", pk=target.plan_id)
+    return _target_form_page(request, target.plan, target, delete_form=form)
 
 
 def plan_url(plan: Plan) -> str:
     return reverse("plans:plan_detail", kwargs={"pk": plan.pk})
 
 
-def _task_form_page(request: HttpRequest, plan: Plan, task: Task | None) -> HttpResponse:
+def _task_form_page(
+    request: HttpRequest, plan: Plan, task: Task | None, delete_form: DeleteForm | None = None
+) -> HttpResponse:
     initial = {}
     if task is not None:
         initial = {
@@ -215,26 +242,26 @@ def _task_form_page(request: HttpRequest, plan: Plan, task: Task | None) -> Http
             "lead_agency": task.lead_agency_id,
             "coordinating_agencies": [a.pk for a in task.coordinating_agencies.all()],
         }
-    form = TaskForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    data = request.POST if request.method == "POST" and delete_form is None else None
+    form = TaskForm(data, initial=initial, editing=task)
+    if data is not None and form.is_valid():
         saved = call_service(
             form,
             services.task_save,
             actor=request.user,
             plan=plan,
             task=task,
-            **form.cleaned_data,
+            **form.row_fields(),
+            **form.edit_kwargs(),
         )
         if saved:
             messages.success(request, _("Đã lưu nhiệm vụ."))
             return redirect(f"{plan_url(plan)}#nhiem-vu")
     title = _("Sửa nhiệm vụ") if task else _("Thêm nhiệm vụ")
-    delete_url = reverse("plans:task_delete", args=[task.pk]) if task else None
-    return render(
-        request,
-        "plans/form.html",
-        {"form": form, "plan": plan, "title": title, "delete_url": delete_url},
-    )
+    return render(request, "plans/form.html", {
+        "form": form, "plan": plan, "title": title,
+        **_delete_context(task, delete_form, "plans:task_delete", "plans:task_history"),
+    })  # fmt: skip
 
 
 @login_required
@@ -255,9 +282,54 @@ def task_update(request: HttpRequest, pk: int) -> HttpResponse:
 def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
     _reform_office_required(request)
     task = _get(selectors.task_detail, pk=pk)
-    services.task_delete(actor=request.user, task=task)
-    messages.success(request, _("Đã xóa nhiệm vụ."))
-    return redirect(f"{plan_url(task.plan)}#nhiem-vu")
+    form = DeleteForm(request.POST, editing=task, prefix="xoa")
+    if form.is_valid():
+        call_service(form, services.task_delete, actor=request.user, task=task,
+                     **form.edit_kwargs())  # fmt: skip
+    if form.is_valid():  # still: the service did not refuse
+        messages.success(request, _("Đã xóa nhiệm vụ."))
+        return redirect(f"{plan_url(task.plan)}#nhiem-vu")
+    return _task_form_page(request, task.plan, task, delete_form=form)
+
+
+def _history_page(request: HttpRequest, plan: Plan, title: str, entries, **extra) -> HttpResponse:
+    return render(
+        request,
+        "plans/history.html",
+        {"plan": plan, "title": title, "entries": entries, **extra},
+    )
+
+
+@login_required
+def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who changed the plan's header, when, why and how; and the targets and tasks deleted."""
+    _member_required(request)
+    plan = _get(selectors.plan_detail, pk=pk)
+    return _history_page(
+        request, plan, _("Lịch sử thay đổi kế hoạch"), history.plan_history(plan),
+        deleted=history.deleted_rows(plan, scope_for(request.user)),
+    )  # fmt: skip
+
+
+@login_required
+def target_history(request: HttpRequest, pk: int) -> HttpResponse:
+    _member_required(request)
+    target = _get(selectors.target_detail, pk=pk)
+    title = _("Lịch sử thay đổi chỉ tiêu %(label)s") % {"label": target.label}
+    return _history_page(
+        request, target.plan, title, history.target_history(target.pk), subject=str(target)
+    )
+
+
+@login_required
+def task_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Like the task's page: an agency's own task only within that agency's scope."""
+    _member_required(request)
+    task = _get(selectors.task_for, pk=pk, scope=scope_for(request.user))
+    return _history_page(
+        request, task.plan, _("Lịch sử thay đổi nhiệm vụ"), history.task_history(task.pk),
+        subject=task.text,
+    )  # fmt: skip
 
 
 DRAFT_KEY = "plan_import_draft"

@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.concurrency import VersionedForm
 from cchc.core.forms import BootstrapFormMixin
 
 
-class NarrativeForm(BootstrapFormMixin, forms.Form):
+class NarrativeForm(VersionedForm, BootstrapFormMixin, forms.Form):
     number_symbol = forms.CharField(label=_("Số, ký hiệu"), max_length=64, required=False,
                                     help_text=_("Ví dụ 05/BC-STP; để trống số khi là dự thảo: /BC-STP"))  # fmt: skip
     overview = forms.CharField(

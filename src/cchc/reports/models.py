@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from cchc.core.models import TimeStampedModel
 from cchc.organizations.models import Agency
@@ -47,6 +48,8 @@ class PeriodicReport(TimeStampedModel):
     )
 
     objects = ScopedQuerySet.as_manager()
+    # Who saved what and when: the refusal of a stale save names the last writer.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("báo cáo định kỳ")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cchc.core.services import ServiceError, deny
+from cchc.core.concurrency import claim
+from cchc.core.services import ServiceError, audited_save, deny
 from cchc.core.xlsx import build_xlsx
 from cchc.indicators.dashboard import target_status
 from cchc.organizations.access import DataKind
@@ -77,17 +78,21 @@ def _symbol(agency: Agency) -> str:
 
 
 @transaction.atomic
-def report_update(*, actor: AbstractBaseUser, report: PeriodicReport, **fields) -> PeriodicReport:
+def report_update(
+    *, actor: AbstractBaseUser, report: PeriodicReport, version: datetime | None = None, **fields
+) -> PeriodicReport:
+    """Save the narrative; `version` is the report's version the page was built from (None:
+    not checked) — another writer's save since then refuses this one (core.concurrency)."""
     report = PeriodicReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
     if not may_write(actor, report.agency):
         raise deny(_("Bạn không soạn báo cáo của cơ quan này."))
     if report.status == ReportStatus.SUBMITTED:
         raise ServiceError(_("Báo cáo đã gửi, không sửa được nữa."))
+    claim(report, version, subject=_("Nội dung báo cáo"))
     for name in NARRATIVE_FIELDS:
         if name in fields:
             setattr(report, name, fields[name])
-    report.full_clean()
-    report.save()
+    audited_save(report, actor=actor, reason=_("Sửa nội dung báo cáo"))
     return report
 
 

@@ -122,13 +122,14 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         services.may_write(request.user, report.agency) and report.status == ReportStatus.DRAFT
     )
     initial = {name: getattr(report, name) for name in services.NARRATIVE_FIELDS}
-    form = NarrativeForm(request.POST or None, initial=initial)
+    form = NarrativeForm(request.POST or None, initial=initial, editing=report)
     if request.method == "POST":
         if not editable:
             raise PermissionDenied(_("Bạn không sửa được báo cáo này."))
         action = request.POST.get("thao_tac", "luu")
         if form.is_valid() and call_service(form, services.report_update, actor=request.user,
-                                            report=report, **form.cleaned_data):  # fmt: skip
+                                            report=report, version=form.read_version(),
+                                            **form.data_without_version()):  # fmt: skip
             if action == "tao" and call_service(
                 form, services.report_generate, actor=request.user, report=report
             ):

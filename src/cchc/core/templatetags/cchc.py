@@ -1,6 +1,7 @@
 from django import template
 from django.utils.html import format_html
 
+from cchc.core.concurrency import version_of
 from cchc.core.formatting import format_number, format_percent, format_size
 
 register = template.Library()
@@ -53,3 +54,10 @@ def synthetic_note(text: str) -> str:
         synthetic_badge(),
         text,
     )
+
+
+@register.filter
+def version_token(instance) -> str:
+    """The version of a row for a hand-written edit form's hidden `version` input
+    (core.concurrency)."""
+    return version_of(instance)
