@@ -114,7 +114,7 @@ def test_target_1_projects_the_inspection_plan(mid_july):
     result = evaluate("INSPECTION_COVERAGE", scope=ALL, year=2022, through=JULY)
     assert result.value == Decimal("35.71")  # 10 / 28
     assert result.forecast.value == Decimal("50.00")  # (10 + 4) / 28 if the plan is carried out
-    assert result.forecast.low == Decimal("35.71")  # what is done already
+    assert result.forecast.low == result.forecast.high == Decimal("50.00")  # a condition
     assert "kế hoạch kiểm tra" in result.forecast.note
 
 
@@ -129,3 +129,25 @@ def test_monthly_rate_projection_rests_on_the_months_with_data(mid_july):
     # point: five months remain.
     assert result.forecast.value == result.value
     assert result.forecast.low < result.value < result.forecast.high
+
+
+def test_target_1_verdict_is_the_same_on_opening_and_through_july(mid_july):
+    """Below the threshold in July (7 of 28 = 25 %) with 3 more inspections planned: the page
+    as it opens and the page through July give the same verdict (before, it opened on
+    December and called 25 % "chưa đạt, dự báo không đạt", while July said "dự báo đạt")."""
+    inspected = counted_agencies()[:10]
+    Inspection.objects.filter(agency__in=inspected[7:]).delete()
+    for agency in inspected[7:]:
+        InspectionPlanItem.objects.create(year=2022, agency=agency, created_by=mid_july)
+    snapshots_refresh(agency_ids=None, years=[2022], codes=["INSPECTION_COVERAGE"])
+    plan = Plan.objects.get(year=2022)
+
+    def target_1(through):
+        return next(
+            s for s in plan_statuses(plan, scope=ALL, through=through) if s.target.label == "1"
+        )
+
+    opening, july = target_1(data_through(2022)), target_1(JULY)
+    assert (opening.overall.numerator, opening.overall.denominator) == (7, 28)
+    assert opening.status == july.status == "pending"  # 25 % now, 35,71 % with the plan
+    assert opening.overall.projection == july.overall.projection == Decimal("35.71")

@@ -337,8 +337,9 @@ def test_running_rate_interval_holds_the_value_within_0_and_100(monthly):
 @pytest.mark.parametrize(
     ("done", "planned", "denominator", "expected"),
     [
-        # 10 of 28 inspected, 14 inspected or planned → 50.00, interval [35.71, 50.00].
-        (10, 14, 28, (D("50.00"), D("35.71"), D("50.00"))),
+        # 10 of 28 inspected, 14 inspected or planned → 50.00 if the plan is carried out (a
+        # condition, not an uncertainty: the interval is the point).
+        (10, 14, 28, (D("50.00"), D("50.00"), D("50.00"))),
         (10, 10, 40, (D("25.00"), D("25.00"), D("25.00"))),  # the plan adds nobody
         (10, None, 28, (None, None, None)),  # no plan recorded: no projection
         (0, 0, 0, (None, None, None)),  # no agency counted: no data
@@ -347,6 +348,15 @@ def test_running_rate_interval_holds_the_value_within_0_and_100(monthly):
 def test_project_planned(done, planned, denominator, expected):
     projection = project_planned(done=done, planned=planned, denominator=denominator)
     assert (projection.value, projection.low, projection.high) == expected
+
+
+def test_planned_projection_is_called_on_the_plan_not_on_the_share_now():
+    # 7 of 28 now (25 %): the plan reaching 10 (35.71 %) is on track for ≥ 30 %; a plan
+    # reaching 8 (28.57 %) is at risk however the year goes.
+    on_track = project_planned(done=7, planned=10, denominator=28)
+    short = project_planned(done=7, planned=8, denominator=28)
+    assert at_risk(on_track, comparator="gte", threshold=30) is False
+    assert at_risk(short, comparator="gte", threshold=30) is True
 
 
 def test_project_planned_refuses_a_plan_below_what_is_done():

@@ -113,8 +113,10 @@ def test_sums_that_disagree_are_recomputed_not_made_negative(
     reform_office, procedures, caplog, june
 ):
     # B, received in July, carries the data (and A's open counts) to the end of July.
-    rows = [["A", "1.002", "12-STP", "2", "03/03/2022 08:00", "", "", "Đang xử lý", "", "", ""],
-            ["B", "1.002", "12-SYT", "2", "11/07/2022 08:00", "", "", "Đang xử lý", "", "", ""]]
+    rows = [
+        ["A", "1.002", "12-STP", "2", "03/03/2022 08:00", "", "", "Đang xử lý", "", "", ""],
+        ["B", "1.002", "12-SYT", "2", "11/07/2022 08:00", "", "", "Đang xử lý", "", "", ""],
+    ]
     assert load(reform_office, "dossiers", csv_bytes(HEADER, rows)).status == "done"
     # A roll-up kept another way (or edited by hand): June does not count A as open, or has
     # no row at all (the CHECK constraints refuse the first, a lookup finds the second).
@@ -133,8 +135,10 @@ def test_sums_that_disagree_are_recomputed_not_made_negative(
 
 
 def test_rebuild_command_checks_then_repairs(reform_office, procedures):
-    rows = [["A", "1.002", "12-STP", "2", "03/03/2022 08:00", "", "", "Đang xử lý", "", "", ""],
-            ["B", "1.002", "12-STP", "2", "11/07/2022 08:00", "", "", "Đang xử lý", "", "", ""]]
+    rows = [
+        ["A", "1.002", "12-STP", "2", "03/03/2022 08:00", "", "", "Đang xử lý", "", "", ""],
+        ["B", "1.002", "12-STP", "2", "11/07/2022 08:00", "", "", "Đang xử lý", "", "", ""],
+    ]
     assert load(reform_office, "dossiers", csv_bytes(HEADER, rows)).status == "done"
     out = StringIO()
     call_command("rebuild_rollups", "--check", stdout=out)

@@ -293,9 +293,11 @@ def project_planned(
 ) -> Projection:
     """A count towards a share with a plan recorded (target 1: agencies inspected / agencies
     counted): the share reached if the plan is carried out. `done` is counted already,
-    `planned` counts the agencies done or planned (each once). Interval [share now, share if
-    the plan is carried out]: the plan can only add. No plan (planned None): no projection.
-    Example: 10 done, 14 done or planned, of 28 → 50.00, interval [35.71, 50.00]."""
+    `planned` counts the agencies done or planned (each once). The projection is conditional
+    (the plan carried out), not uncertain: its interval is the point itself, so it is called
+    at risk exactly when the plan carried out in full still misses the threshold, and on
+    track when it meets it — whatever the share now, which the page shows beside it. No plan
+    (planned None): no projection. Example: 10 done, 14 done or planned, of 28 → 50.00."""
     now = rate(done, denominator)
     if now is None:
         return Projection(None, note="Chưa có dữ liệu.")
@@ -307,7 +309,7 @@ def project_planned(
         raise ValueError(f"Số theo kế hoạch ({planned}) nhỏ hơn số đã thực hiện ({done}).")
     projected = rate(planned, denominator)
     return Projection(
-        projected, now, projected,
+        projected, projected, projected,
         note="Nếu thực hiện hết kế hoạch kiểm tra đã ghi nhận của năm.",
     )  # fmt: skip
 
