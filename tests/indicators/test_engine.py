@@ -124,7 +124,9 @@ def test_dossier_indicators_refreshed_together_read_the_roll_up_once(run):
         snapshots_refresh(agency_ids=None, years=[2022], codes=codes, months=[date(2022, 1, 1)])
     reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and
              "operations_dossiermonthly" in q["sql"]]  # fmt: skip
-    assert len(reads) == 1
+    # One aggregation, and one look-up of the last month with data (snapshots stop there).
+    assert len(reads) == 2
+    assert len([sql for sql in reads if 'MAX("operations_dossiermonthly"."month")' in sql]) == 1
     figures = {code: evaluate(code, scope=ALL, year=2022) for code in codes}
     assert [(f.numerator, f.denominator) for f in figures.values()] == [(2, 8), (4, 10), (6, 8)]
 
@@ -302,8 +304,11 @@ def test_inspection_coverage_is_cumulative_and_excludes_communes(run):
     year = evaluate("INSPECTION_COVERAGE", scope=ALL, year=2022)
     assert (march.numerator, march.denominator) == (1, 28)  # 20 departments + 8 districts
     assert (year.numerator, year.denominator) == (2, 28)
-    # Pace projection: 1 of 28 by March → 4 by December.
-    assert march.projection == Decimal("14.29")
+    # No inspection plan recorded for the year: no projection, and the card says why.
+    assert march.projection is None and "kế hoạch kiểm tra" in march.forecast.note
+    # No month after the latest inspection (September) is stored.
+    assert year.through == date(2022, 9, 1)
+    assert not IndicatorSnapshot.objects.filter(month__gt=date(2022, 9, 1)).exists()
 
 
 def test_legal_review_coverage(run):

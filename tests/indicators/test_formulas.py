@@ -9,13 +9,15 @@ from hypothesis import strategies as st
 from cchc.indicators.formulas import (
     COMPARATORS,
     PRECISION,
+    Projection,
     at_risk,
     banded_points,
     growth,
     linear_points,
     meets,
     point_change,
-    project_year_end,
+    project_planned,
+    project_running_rate,
     quantize,
     rate,
 )
@@ -240,99 +242,81 @@ def test_no_data_never_gets_a_verdict(threshold):
         assert meets(None, comparator=comparator, threshold=threshold, upper=upper) is None
 
 
-# --- year-end projection ------------------------------------------------------------------------
+# --- year-end projections (docs/kpi/projections.md) ----------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("monthly", "expected"),
+    ("monthly", "value", "low", "high", "months"),
     [
-        # Hand-computed (docstring example): YTD = 45/300 = 15%; rates 10, 15, 20 → b = 5, a = 5,
-        # trend at month 12 = 65; P = (3 × 15 + 9 × 65) / 12 = 630 / 12 = 52.5.
-        ([(10, 100), (15, 100), (20, 100)], D("52.50")),
-        # Flat rates: the projection is the rate.
-        ([(20, 100), (40, 200), (30, 150)], D("20.00")),
-        # Different volumes: YTD = 30/300 = 10%; rates 20, 5 → b = −15, a = 35, trend at 12 =
-        # −145; P = (2 × 10 + 10 × (−145)) / 12 < 0 → clamped to 0.
-        ([(20, 100), (10, 200)], D("0.00")),
-        # Falling fast: YTD 50; b = −40, a = 130, trend −350; P = −250 → 0.
-        ([(90, 100), (50, 100), (10, 100)], D("0.00")),
-        # Rising fast: YTD 30; b = 40, a = −30, trend 450; P = (2 × 30 + 10 × 450)/12 > 100 → 100.
-        ([(10, 100), (50, 100)], D("100.00")),
-        # A month without dossiers has no rate: it is left out of the line but still counts as
-        # elapsed. Points (2, 10), (3, 20): b = 10, a = −10, trend 110; YTD = 30/200 = 15;
-        # P = (3 × 15 + 9 × 110) / 12 = 1035 / 12 = 86.25.
-        ([(0, 0), (10, 100), (20, 100)], D("86.25")),
-        # Month 1 edge: no trend yet, the projection is month 1's ratio.
-        ([(1, 3)], D("33.33")),
-        # One month with a rate: no line can be drawn, the projection is the YTD ratio.
-        ([(0, 0), (0, 0), (3, 12)], D("25.00")),
-        # Month 12 edge: nothing remains, the projection is the year's ratio (rising trend or not).
-        ([(m, 100) for m in range(1, 13)], D("6.50")),
-        # No data at all.
-        ([], None),
-        ([(0, 0), (0, 0), (0, 0)], None),
+        # Hand-computed (docstring): YTD 60/300 = 20; rates 10, 20, 30: s = 10; 9 months
+        # remain of 12, w = 9 / (3 + 9) = 0.75; level: ± 2 × 10; trend: line r = 10 × i read
+        # at 12 → 120, limited to 100, i.e. +80 → [20 − 0.75 × 20, 20 + 0.75 × 80] = [5, 80].
+        ([(10, 100), (20, 100), (30, 100)], D("20.00"), D("5.00"), D("80.00"), 3),
+        # A month without dossiers has no rate and is not a month with data, but it has
+        # elapsed: m = 3, 8 months remain, w = 8/11; line through (2, 10), (3, 20), (4, 30):
+        # r = 10 × i − 10, read at 12 → 110, limited to 100 (+80) → [20 − 8/11 × 20,
+        # 20 + 8/11 × 80] = [5.4545…, 78.1818…].
+        ([(0, 0), (10, 100), (20, 100), (30, 100)], D("20.00"), D("5.45"), D("78.18"), 3),
+        # Flat monthly rates: no spread, the interval is the value.
+        ([(20, 100), (40, 200), (30, 150)], D("20.00"), D("20.00"), D("20.00"), 3),
+        # Month 12: nothing remains, the interval is the year's value: 78 / 1200 = 6.5.
+        ([(m, 100) for m in range(1, 13)], D("6.50"), D("6.50"), D("6.50"), 12),
+        # Rates 0, 100, 0: s = 57.74, flat line; margin 0.75 × 115.47 → limited to [0, 100].
+        ([(0, 100), (100, 100), (0, 100)], D("33.33"), D("0.00"), D("100.00"), 3),
+        # Different volumes: YTD is the ratio of the sums (30 / 300 = 10), not the mean rate.
+        # s = 8.66, 2s = 17.32; line 25 − 7.5 × i read at 12 → −65, limited to 0 (−10):
+        # [10 − 0.75 × 17.32, 10 + 0.75 × 17.32] = [0 (limited), 22.99].
+        ([(20, 100), (5, 100), (5, 100)], D("10.00"), D("0.00"), D("22.99"), 3),
     ],
 )
-def test_project_year_end_flow(monthly, expected):
-    assert project_year_end(monthly, aggregation="flow") == expected
-
-
-def test_project_year_end_flow_month_12_is_the_year_ratio():
-    monthly = [(m * 3, 40 + m) for m in range(1, 13)]
-    numerator = sum(n for n, _ in monthly)
-    denominator = sum(d for _, d in monthly)
-    assert project_year_end(monthly, aggregation="flow") == rate(numerator, denominator)
+def test_project_running_rate(monthly, value, low, high, months):
+    # The interval's arithmetic on three months (the default asks six before any interval).
+    projection = project_running_rate(monthly, min_months=3)
+    assert (projection.value, projection.low, projection.high) == (value, low, high)
+    assert projection.months == months
 
 
 @pytest.mark.parametrize(
-    ("monthly", "expected"),
+    "monthly",
     [
-        # Hand-computed (docstring example): 7 of 40 agencies by the end of May:
-        # 7 × 12 / 5 = 16.8 agencies projected; 100 × 16.8 / 40 = 42.
-        ([(0, 40), (2, 40), (3, 40), (5, 40), (7, 40)], D("42.00")),
-        # 10 of 40 by the end of March: 10 × 12 / 3 = 40 → 100%.
-        ([(3, 40), (6, 40), (10, 40)], D("100.00")),
-        # Pace beyond the scope: capped at the denominator.
-        ([(5, 40), (15, 40)], D("100.00")),
-        # 1 of 7 by the end of month 7: 1 × 12 / 7 ≈ 1.714 agencies → 24.49%.
-        ([(0, 7)] * 6 + [(1, 7)], D("24.49")),
-        # Month 1 edge: 2 of 135 → 24 of 135 = 17.78%.
-        ([(2, 135)], D("17.78")),
-        # Month 12 edge: the projection is the coverage reached.
-        ([(0, 135)] * 11 + [(61, 135)], D("45.19")),
-        # Only the last month is read (the scope may have changed).
-        ([(5, 50), (9, 45)], D("100.00")),
-        ([(3, 50), (3, 60)], D("30.00")),
-        # Nothing covered yet: projection 0%, which is data, not "no data".
-        ([(0, 40), (0, 40)], D("0.00")),
-        # No data at all.
-        ([], None),
-        ([(0, 0), (0, 0)], None),
+        [(10, 100), (20, 100)],  # two months: the value, but no interval
+        [(1, 100)] * 5,  # five months
+        [(0, 0), (0, 0), (0, 0), (1, 10), (1, 10), (1, 10), (1, 10), (1, 10)],  # 8 elapsed, 5
+        [(1, 3)],
     ],
 )
-def test_project_year_end_stock(monthly, expected):
-    assert project_year_end(monthly, aggregation="stock") == expected
+def test_project_running_rate_needs_six_months_with_data_for_an_interval(monthly):
+    projection = project_running_rate(monthly)
+    assert projection.value is not None and projection.low is None and projection.high is None
+    assert "cần ít nhất 6 tháng" in projection.note
+    assert at_risk(projection, comparator="gte", threshold=99) is None  # no call, even far off
 
 
-def test_project_year_end_other_year_length():
-    # A reporting year of 6 months (e.g. a half-year programme): 3 of 30 by month 2 → 9 of 30.
-    assert project_year_end([(1, 30), (3, 30)], months_in_year=6, aggregation="stock") == D("30.00")
-    assert project_year_end([(1, 10)] * 6, months_in_year=6, aggregation="flow") == D("10.00")
+def test_project_running_rate_from_six_months():
+    # Six months at 10 %: no spread, a flat line: the interval is the value.
+    projection = project_running_rate([(10, 100)] * 6)
+    assert (projection.value, projection.low, projection.high) == (D("10.00"),) * 3
+    assert projection.months == 6
+    assert at_risk(projection, comparator="gte", threshold=20) is True
+
+
+@pytest.mark.parametrize("monthly", [[], [(0, 0), (0, 0), (0, 0)]])
+def test_project_running_rate_without_data_is_none(monthly):
+    projection = project_running_rate(monthly)
+    assert projection.value is None and projection.low is None
 
 
 @pytest.mark.parametrize(
-    ("monthly", "aggregation", "error", "message"),
+    ("monthly", "error", "message"),
     [
-        ([(1, 10)] * 13, "flow", ValueError, "nhiều hơn 12 tháng"),
-        ([(1, 10), (11, 10)], "flow", ValueError, "lớn hơn mẫu số"),
-        ([(11, 10), (1, 10)], "stock", ValueError, "lớn hơn mẫu số"),  # every month is checked
-        ([(1, 10)], "average", ValueError, "không hợp lệ"),
-        ([(0.5, 10)], "flow", TypeError, "Decimal"),
+        ([(1, 10)] * 13, ValueError, "nhiều hơn 12 tháng"),
+        ([(1, 10), (11, 10)], ValueError, "lớn hơn mẫu số"),
+        ([(0.5, 10)], TypeError, "Decimal"),
     ],
 )
-def test_project_year_end_rejects_bad_input(monthly, aggregation, error, message):
+def test_project_running_rate_rejects_bad_input(monthly, error, message):
     with pytest.raises(error, match=message):
-        project_year_end(monthly, aggregation=aggregation)
+        project_running_rate(monthly)
 
 
 @given(
@@ -342,46 +326,85 @@ def test_project_year_end_rejects_bad_input(monthly, aggregation, error, message
         ),
         min_size=1,
         max_size=12,
-    ),
-    st.sampled_from(["flow", "stock"]),
+    )
 )
-def test_projection_is_a_share_or_no_data(monthly, aggregation):
-    result = project_year_end(monthly, aggregation=aggregation)
-    if aggregation == "flow" and all(d == 0 for _, d in monthly):
-        assert result is None
-    if result is not None:
-        assert D(0) <= result <= D(100)
+def test_running_rate_interval_holds_the_value_within_0_and_100(monthly):
+    projection = project_running_rate(monthly)
+    if projection.low is not None:
+        assert D(0) <= projection.low <= projection.value <= projection.high <= D(100)
+
+
+@pytest.mark.parametrize(
+    ("done", "planned", "denominator", "expected"),
+    [
+        # 10 of 28 inspected, 14 inspected or planned → 50.00 if the plan is carried out (a
+        # condition, not an uncertainty: the interval is the point).
+        (10, 14, 28, (D("50.00"), D("50.00"), D("50.00"))),
+        (10, 10, 40, (D("25.00"), D("25.00"), D("25.00"))),  # the plan adds nobody
+        (10, None, 28, (None, None, None)),  # no plan recorded: no projection
+        (0, 0, 0, (None, None, None)),  # no agency counted: no data
+    ],
+)
+def test_project_planned(done, planned, denominator, expected):
+    projection = project_planned(done=done, planned=planned, denominator=denominator)
+    assert (projection.value, projection.low, projection.high) == expected
+
+
+def test_planned_projection_is_called_on_the_plan_not_on_the_share_now():
+    # 7 of 28 now (25 %): the plan reaching 10 (35.71 %) is on track for ≥ 30 %; a plan
+    # reaching 8 (28.57 %) is at risk however the year goes.
+    on_track = project_planned(done=7, planned=10, denominator=28)
+    short = project_planned(done=7, planned=8, denominator=28)
+    assert at_risk(on_track, comparator="gte", threshold=30) is False
+    assert at_risk(short, comparator="gte", threshold=30) is True
+
+
+def test_project_planned_refuses_a_plan_below_what_is_done():
+    with pytest.raises(ValueError, match="nhỏ hơn số đã thực hiện"):
+        project_planned(done=10, planned=9, denominator=28)
 
 
 # --- at risk ------------------------------------------------------------------------------------
 
 
+def P(value, low, high):
+    return Projection(value=value, low=low, high=high, months=6)
+
+
 @pytest.mark.parametrize(
     ("projection", "comparator", "threshold", "upper", "expected"),
     [
-        (D("25"), "gte", 30, None, True),
-        (D("30"), "gte", 30, None, False),  # exactly on target is not at risk
-        (D("29.995"), "gte", 30, None, False),  # shown as 30.00
-        (D("45"), "gte", 30, None, False),
-        (D("15"), "between", 20, 30, True),
-        (D("25"), "between", 20, 30, False),
-        (None, "gte", 30, None, None),  # no projection: unknown, not "at risk"
+        (P(D("25"), D("20"), D("28")), "gte", 30, None, True),  # the whole interval misses
+        (P(D("32"), D("28"), D("36")), "gte", 30, None, None),  # the threshold inside: no call
+        (P(D("35"), D("31"), D("39")), "gte", 30, None, False),  # the whole interval meets
+        (P(D("30"), D("30"), D("30")), "gte", 30, None, False),  # exactly on target
+        (P(D("30"), D("29.995"), D("31")), "gte", 30, None, False),  # shown as 30.00
+        (P(D("12"), D("11"), D("13")), "lte", 10, None, True),
+        (P(D("15"), D("10"), D("18")), "between", 20, 30, True),
+        (P(D("35"), D("31"), D("40")), "between", 20, 30, True),
+        (P(D("25"), D("21"), D("29")), "between", 20, 30, False),
+        (P(D("19"), D("15"), D("22")), "between", 20, 30, None),
+        (P(D("25"), D("15"), D("35")), "between", 20, 30, None),  # wider than the band
+        (Projection(D("10")), "gte", 30, None, None),  # no interval: no call
+        (Projection(None), "gte", 30, None, None),  # no projection
+        (None, "gte", 30, None, None),
     ],
 )
 def test_at_risk(projection, comparator, threshold, upper, expected):
-    verdict = at_risk(
-        projection=projection, comparator=comparator, threshold=threshold, upper=upper
-    )
+    verdict = at_risk(projection, comparator=comparator, threshold=threshold, upper=upper)
     assert verdict is expected
 
 
-def test_at_risk_from_a_projection():
-    # ONLINE_DOSSIER_SHARE ≥ 20%: 10%, 12%, 14% in Q1 → YTD 12, trend at December 32,
-    # projection (3 × 12 + 9 × 32) / 12 = 27 → on track.
-    projection = project_year_end([(10, 100), (12, 100), (14, 100)], aggregation="flow")
-    assert projection == D("27.00")
-    assert at_risk(projection=projection, comparator="gte", threshold=20) is False
-    assert at_risk(projection=projection, comparator="gte", threshold=30) is True
+def test_at_risk_from_a_running_rate():
+    # ONLINE_DOSSIER_SHARE: 10%, 12%, 14% in Q1 → YTD 12, s = 2; line 8 + 2 × i read at 12
+    # → 32 (+20): [12 − 0.75 × 4, 12 + 0.75 × 20] = [9, 27]. Wholly below 30 → at risk;
+    # 20 or 12 fall inside → no call; 8 below it → not at risk.
+    projection = project_running_rate([(10, 100), (12, 100), (14, 100)], min_months=3)
+    assert (projection.low, projection.high) == (D("9.00"), D("27.00"))
+    assert at_risk(projection, comparator="gte", threshold=30) is True
+    assert at_risk(projection, comparator="gte", threshold=20) is None
+    assert at_risk(projection, comparator="gte", threshold=12) is None
+    assert at_risk(projection, comparator="gte", threshold=8) is False
 
 
 # --- point scales -------------------------------------------------------------------------------

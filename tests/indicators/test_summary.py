@@ -48,7 +48,8 @@ def test_cards_show_the_value_verdict_and_link_in_the_users_scope(client, dept_o
     target = Target.objects.get(plan=plan, indicator_code="ONLINE_DOSSIER_SHARE")
     assert "{#" not in body and "{%" not in body  # no template text leaks onto the page
     card = card_of(body, "6c")
-    assert "Giá trị hiện tại (đến hết tháng 12/2022)" in card  # as the dashboard: last month
+    # As the dashboard: the last month with data (March), not December.
+    assert "Giá trị hiện tại (đến hết tháng 03/2022)" in card
     assert "70%</strong>" in card and "(7/10)" in card
     assert reverse("indicators:target_detail", args=[target.pk]) in card
     assert re.search(r'badge text-bg-\w+">(Đạt|Chưa đạt[^<]*)</span>', card)

@@ -167,7 +167,8 @@ def test_the_stored_report_of_the_province_opens_in_libreoffice_with_its_figures
     for cell in [
         "Hồ sơ công việc được xử lý trên môi trường mạng",
         "43,75%",
-        "Chưa đạt, dự báo đạt",
+        # Two months of data: too few for a projection (docs/kpi/projections.md), so no call.
+        "Chưa đạt, chưa đủ cơ sở dự báo",
     ]:
         assert in_order(cell, target), cell
     task = Task.objects.get(plan__year=2022, area__name="Cải cách thể chế")

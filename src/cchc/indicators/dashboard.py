@@ -23,6 +23,7 @@ STATUS_LABELS = {
     "at_risk": ("Đạt, nhưng dự báo không giữ được", "warning"),
     "missed": ("Chưa đạt, dự báo không đạt", "danger"),
     "pending": ("Chưa đạt, dự báo đạt", "info"),
+    "open": ("Chưa đạt, chưa đủ cơ sở dự báo", "light"),
     "no_data": ("Chưa có dữ liệu", "secondary"),
 }
 
@@ -35,7 +36,8 @@ class TargetStatus:
 
     @property
     def status(self) -> str:
-        """ "met", "at_risk", "missed", "pending" (judged but no verdict yet) or "no_data"."""
+        """ "met", "at_risk", "missed", "pending" (not met yet, projected to be), "open" (not
+        met yet, and no projection supports a call) or "no_data"."""
         judged = [e for _label, e in self.tiers] or ([self.overall] if self.overall else [])
         if not judged or all(e.value is None for e in judged):
             return "no_data"
@@ -45,6 +47,8 @@ class TargetStatus:
             return "at_risk"
         if all(e.met for e in judged if e.value is not None):
             return "met"
+        if any(e.met is False and e.at_risk is None for e in judged):
+            return "open"
         return "pending"
 
     @property
@@ -58,7 +62,9 @@ class TargetStatus:
 
 
 def data_through(year: int) -> date | None:
-    """The last month of `year` for which any snapshot exists."""
+    """The last month of `year` for which any snapshot exists: snapshots stop at each source's
+    last month with data (`Indicator.data_through`), so this is the latest month any figure
+    holds data for."""
     return IndicatorSnapshot.objects.filter(month__year=year).aggregate(m=Max("month"))["m"]
 
 

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
+from cchc.inspections.models import InspectionPlanItem
 from cchc.operations.models import (
     ONLINE_LEVELS_3_4,
     DossierMonthly,
@@ -295,3 +297,117 @@ def catalogue_records(numerator: Q, denominator: Q) -> Records:
         return snapshots.filter(numerator), snapshots
 
     return records
+
+
+# --- the last month with data, per source -------------------------------------------------
+# Each indicator names the function of its source (registry, `data_through`): the last month
+# of a year for which that source holds data. Snapshots are written up to that month and no
+# further, so a month without data is never stored as a figure, and the pages open on the
+# last month a figure can be signed for.
+
+Through = Callable[[int], date | None]
+
+
+def _month(value: date | None) -> date | None:
+    return value.replace(day=1) if value else None
+
+
+def _latest(*values: date | None) -> date | None:
+    known = [v for v in values if v is not None]
+    return max(known) if known else None
+
+
+def dossiers_through(year: int) -> date | None:
+    """The last month with a dossier received or finished (roll-up rows of dossiers or loaded
+    statistics alike); a month holding only dossiers still open is not a month of data. Read
+    once per refresh for the four dossier indicators (`shared_reads`)."""
+
+    def compute() -> list:
+        flows = Q()
+        for counter in (*MONTHLY_COUNTERS, *PAYMENT_COUNTERS, "finished_late"):
+            flows |= Q(**{f"{counter}__gt": 0})
+        rows = DossierMonthly.objects.filter(flows, month__year=year)
+        return [rows.aggregate(m=Max("month"))["m"]]
+
+    return _once(("dossiers_through", year), compute)[0]
+
+
+def work_records_through(year: int) -> date | None:
+    """The last month whose work-record statistics were loaded."""
+    return WorkRecordStat.objects.filter(month__year=year).aggregate(m=Max("month"))["m"]
+
+
+def _load_month(rows, year: int) -> date | None:
+    """The month `rows` were last loaded (their import runs' dates), kept within `year`: a
+    load after the year tells the state through December, one before it the state in
+    January. None when no load has a date."""
+    runs = rows.exclude(import_run=None).aggregate(
+        finished=Max("import_run__finished_at"), started=Max("import_run__started_at")
+    )
+    moment = runs["finished"] or runs["started"]
+    if moment is None:
+        return None
+    day = timezone.localtime(moment).date()
+    return min(max(day, date(year, 1, 1)), date(year, 12, 31)).replace(day=1)
+
+
+def inspections_through(year: int) -> date | None:
+    """The month of the year's latest inspection, or of the latest load of the inspections
+    when that comes later (a load in July says there was none since the last one)."""
+    rows = Inspection.objects.filter(inspected_on__year=year)
+    latest = rows.aggregate(d=Max("inspected_on"))["d"]
+    return _latest(_month(latest), _load_month(rows, year)) if latest else None
+
+
+def legal_documents_through(year: int) -> date | None:
+    """The month of the year's latest document issued or review made, or of their latest load
+    when that comes later."""
+    rows = LegalDocument.objects.filter(issued_on__year=year)
+    issued = rows.aggregate(d=Max("issued_on"))["d"]
+    if issued is None:
+        return None
+    reviewed = LegalReview.objects.filter(reviewed_on__year=year).aggregate(d=Max("reviewed_on"))
+    return _latest(_month(issued), _month(reviewed["d"]), _load_month(rows, year))
+
+
+def _loaded_on(rows, year: int) -> date | None:
+    """A register (the procedure catalogue, the information systems) states how things stand
+    on the day it was loaded (`_load_month`). A register loaded without a date counts for the
+    whole year; no row, no data."""
+    if not rows.exists():
+        return None
+    return _load_month(rows, year) or date(year, 12, 1)
+
+
+def catalogue_through(year: int) -> date | None:
+    """The catalogue of `year` as of its snapshot's load."""
+    return _loaded_on(ProcedureSnapshot.objects.filter(year=year), year)
+
+
+def systems_through(year: int) -> date | None:
+    """The connections register as of its latest load, or its latest connection date in the
+    year when that comes later."""
+    loaded = _loaded_on(SystemConnection.objects.all(), year)
+    connected = SystemConnection.objects.filter(connected_on__year=year).aggregate(
+        d=Max("connected_on")
+    )
+    return _latest(loaded, _month(connected["d"]))
+
+
+# --- what is planned ------------------------------------------------------------------------
+
+Planned = Callable[[Any, int, date], int | None]
+
+
+def inspections_planned(agencies, year: int, end: date) -> int | None:
+    """Of `agencies` (a reader's, possibly of one tier), the departments and district UBND
+    that target 1 counts and that will have been inspected in `year` if its inspection plan
+    is carried out: inspected by `end`, or in the plan. None when `year` has no plan."""
+    plan = InspectionPlanItem.objects.filter(year=year)
+    if not plan.exists():
+        return None
+    counted = agencies.filter(level__in=[AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT]).active_on(
+        date(year, 12, 31)
+    )
+    done = inspections_by(end).values("agency_id")
+    return counted.filter(Q(pk__in=done) | Q(pk__in=plan.values("agency_id"))).count()

@@ -17,6 +17,7 @@ Conventions, the same for every function here:
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
 from itertools import pairwise
 from typing import Literal
@@ -27,10 +28,8 @@ ZERO = Decimal(0)
 
 Number = Decimal | int
 Comparator = Literal["gte", "gt", "lte", "lt", "between"]
-Aggregation = Literal["flow", "stock"]
 
 COMPARATORS: tuple[Comparator, ...] = ("gte", "gt", "lte", "lt", "between")
-AGGREGATIONS: tuple[Aggregation, ...] = ("flow", "stock")
 
 # Intermediate results carry 40 significant digits whatever the caller's decimal context is;
 # only `quantize` rounds to the published precision.
@@ -171,94 +170,177 @@ def meets(
     return t <= shown <= u  # type: ignore[operator]  # u is checked above
 
 
-def _trend_at(points: Sequence[tuple[Decimal, Decimal]], x: Decimal) -> Decimal:
-    """Ordinary least-squares line r = a + b·month through (month, rate) points, read at x.
+# --- year-end projections (docs/kpi/projections.md) -----------------------------------------
+
+# A running rate is not called at risk (or safe) on fewer months with data than this. With
+# one or two months the spread between months rests on a single difference, and January–
+# February hold Tết, the year's least typical months; in the backtest (docs/kpi/
+# projections.md, three seeded years) calls made at months 3–5 were wrong twice, none from
+# month 6 on. Six months is the half-year, the first report the plan asks a verdict in.
+MIN_MONTHS = 6
+# The interval of a running rate: the remaining months' average may depart from the
+# year-to-date value by up to this many times the spread (standard deviation) of the monthly
+# rates seen so far.
+SPREAD_FACTOR = 2
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A year-end projection: its value, an interval [low, high] the year-end value is
+    expected in (None: no interval, so no "at risk" call), the months with data it rests on,
+    and a note saying what it assumes or why there is none (Vietnamese, shown to the user)."""
+
+    value: Decimal | None
+    low: Decimal | None = None
+    high: Decimal | None = None
+    months: int = 0
+    note: str = ""
+
+
+def _clamped(value: Decimal) -> Decimal | None:
+    return quantize(min(HUNDRED, max(ZERO, value)))
+
+
+def _line(points: Sequence[tuple[Decimal, Decimal]]) -> tuple[Decimal, Decimal]:
+    """Ordinary least-squares line r = a + b·month through (month, rate) points: (a, b).
     Needs at least two distinct months."""
     count = Decimal(len(points))
-    mean_x = sum(p[0] for p in points) / count
-    mean_r = sum(p[1] for p in points) / count
-    sxx = sum((p[0] - mean_x) ** 2 for p in points)
-    sxr = sum((p[0] - mean_x) * (p[1] - mean_r) for p in points)
+    mean_x = sum((p[0] for p in points), ZERO) / count
+    mean_r = sum((p[1] for p in points), ZERO) / count
+    sxx = sum(((p[0] - mean_x) ** 2 for p in points), ZERO)
+    sxr = sum(((p[0] - mean_x) * (p[1] - mean_r) for p in points), ZERO)
     slope = sxr / sxx
-    intercept = mean_r - slope * mean_x
-    return intercept + slope * x
+    return mean_r - slope * mean_x, slope
 
 
-def project_year_end(
+def project_running_rate(
     monthly: Sequence[tuple[Number, Number]],
     *,
     months_in_year: int = 12,
-    aggregation: Aggregation,
-) -> Decimal | None:
-    """Year-end projection, in percent, from the months of the year so far.
+    min_months: int | None = None,
+) -> Projection:
+    """A running rate (online dossiers / dossiers received, on-time / finished, …) at the
+    year's end: its year-to-date value, with an interval.
 
-    `monthly` holds (numerator, denominator) for months 1..m, m = len(monthly) ≤ months_in_year
-    (12 below). Each pair is checked like `rate` (no negatives, numerator ≤ denominator).
-    None when there is no data at all (no months, or every denominator 0).
-
-    "flow" — ratios of things that happen each month (online dossiers / dossiers received):
-        N = n₁ + … + nₘ,  D = d₁ + … + dₘ,  YTD = 100 × N / D   (None if D = 0)
-        rᵢ = 100 × nᵢ / dᵢ for each month with dᵢ > 0 (months with dᵢ = 0 have no rate and are
-             left out of the line, but still count in m)
-        T  = the least-squares straight line r = a + b × i through the points (i, rᵢ), read at
-             month 12:  b = Σ(i − ī)(rᵢ − r̄) / Σ(i − ī)²,  a = r̄ − b × ī,  T = a + 12 × b
-             (T = YTD when fewer than two months have a rate)
-        P  = (m × YTD + (12 − m) × T) / 12     — the trend weighs as much as the months remaining
-        value = P limited to [0, 100], rounded.
-      Month 12 gives exactly the year's ratio; month 1 gives month 1's ratio.
-      Example: (10, 100), (15, 100), (20, 100) → YTD = 15, rates 10, 15, 20, b = 5, a = 5,
-      T = 65, P = (3 × 15 + 9 × 65) / 12 = 52.50.
-
-    "stock" — cumulative coverage (nₘ = agencies covered by the end of month m, dₘ = agencies
-    in scope), assuming coverage starts from 0 each year and goes on at the pace so far:
-        projected_n = min(dₘ, nₘ × 12 / m),   value = rate(projected_n, dₘ)
-      Only the last month counts (None if its denominator is 0). Example: 7 of 40 agencies by
-      the end of May (m = 5): projected_n = 7 × 12 / 5 = 16.8, value = 100 × 16.8 / 40 = 42.00.
-    """
-    if aggregation not in AGGREGATIONS:
-        raise ValueError(
-            f"Cách cộng dồn không hợp lệ: {aggregation!r} (chỉ dùng {', '.join(AGGREGATIONS)})."
-        )
+    `monthly` holds (numerator, denominator) for months 1..e of the year, e = len(monthly) the
+    last month with data; a month whose denominator is 0 has no data (no rate) and does not
+    count. With m months with data at months i, N = Σnᵢ, D = Σdᵢ, rᵢ = 100 × nᵢ / dᵢ:
+        value = YTD = 100 × N / D                    (None when D = 0)
+        w     = r / (m + r), r = 12 − e months remaining: their share of the year's volume
+                if each brings the average volume of the months with data
+        the year-end is YTD + w × (F − YTD), F the remaining months' rate; two scenarios
+        bound F:
+          level — F within YTD ± SPREAD_FACTOR × s, s the sample standard deviation of rᵢ;
+          trend — F = the least-squares line through (i, rᵢ) read at December (month
+                  12), limited to [0, 100]: the rate keeps moving as it has since January;
+        interval = YTD + w × [min(−2s, F_trend − YTD), max(2s, F_trend − YTD)], limited to
+                   [0, 100], rounded.
+    Why the year-to-date value: the year-end value is a weighted mean of all twelve months,
+    so the months already counted fix most of it; the former projection, a straight line
+    through the monthly rates read at December, extrapolated a few noisy months over the
+    rest of the year and missed by more (backtest: docs/kpi/projections.md). The trend still
+    widens the interval, so that a rate climbing or falling steadily is not called at risk
+    (or safe) on its level alone. With fewer than `min_months` months with data, no interval:
+    the value is shown, and no verdict is drawn from it (`min_months`: `MIN_MONTHS` unless
+    given).
+    Reading the line at December rather than in the middle of the remaining months widens
+    the interval towards a steady improvement (the backtest's running rates improve through
+    the year and a later month also weighs more, with the year-end rush).
+    Example: (10, 100), (20, 100), (30, 100) → YTD 20, s = 10, w = 9/12, line r = 10 × i read
+    at 12 = 120, limited to 100: interval [20 − 0.75 × 20, 20 + 0.75 × 80] = [5, 80]."""
     if months_in_year < 1:
         raise ValueError(f"Số tháng trong năm phải từ 1 trở lên (nhận {months_in_year}).")
-    months = len(monthly)
-    if months > months_in_year:
-        raise ValueError(f"Có {months} tháng số liệu, nhiều hơn {months_in_year} tháng của năm.")
+    elapsed = len(monthly)
+    if elapsed > months_in_year:
+        raise ValueError(f"Có {elapsed} tháng số liệu, nhiều hơn {months_in_year} tháng của năm.")
     pairs = [(_decimal(n, "Tử số"), _decimal(d, "Mẫu số")) for n, d in monthly]
-    points: list[tuple[Decimal, Decimal]] = []
-    for month, (n, d) in enumerate(pairs, start=1):
-        share = _share(n, d)  # validates every month, even those the formula does not read
-        if share is not None:
-            points.append((Decimal(month), share))
-    if not pairs:
-        return None
-    m = Decimal(months)
-    year = Decimal(months_in_year)
+    points = [
+        (Decimal(month), r)
+        for month, r in enumerate((_share(n, d) for n, d in pairs), start=1)
+        if r is not None
+    ]
+    m = len(points)
+    min_months = MIN_MONTHS if min_months is None else min_months
     with localcontext(_ARITHMETIC):
-        if aggregation == "stock":
-            n_last, d_last = pairs[-1]
-            if d_last == 0:
-                return None
-            return rate(min(d_last, n_last * year / m), d_last)
-        ytd = _share(sum(n for n, _ in pairs), sum(d for _, d in pairs))
+        ytd = _share(sum((n for n, _ in pairs), ZERO), sum((d for _, d in pairs), ZERO))
         if ytd is None:
-            return None
-        trend = _trend_at(points, year) if len(points) >= 2 else ytd
-        projection = (m * ytd + (year - m) * trend) / year
-        return quantize(min(HUNDRED, max(ZERO, projection)))
+            return Projection(None, note="Chưa có tháng nào có số liệu.")
+        value = quantize(ytd)
+        if m < min_months:
+            return Projection(
+                value, months=m,
+                note=f"Mới có {m} tháng có số liệu, cần ít nhất {min_months} tháng để dự báo.",
+            )  # fmt: skip
+        rates = [r for _, r in points]
+        mean = sum(rates, ZERO) / m
+        spread = SPREAD_FACTOR * (sum(((r - mean) ** 2 for r in rates), ZERO) / (m - 1)).sqrt()
+        a, b = _line(points)
+        trend = min(HUNDRED, max(ZERO, a + b * months_in_year)) - ytd
+        remaining = Decimal(months_in_year - elapsed)
+        weight = remaining / (m + remaining)
+        return Projection(
+            value,
+            _clamped(ytd + weight * min(-spread, trend)),
+            _clamped(ytd + weight * max(spread, trend)),
+            months=m,
+            note=f"Giữ tỷ lệ lũy kế {m} tháng có số liệu; khoảng dự báo theo độ dao động giữa "
+            "các tháng và xu hướng từ đầu năm.",
+        )
+
+
+def project_planned(
+    *, done: Number | None, planned: Number | None, denominator: Number | None
+) -> Projection:
+    """A count towards a share with a plan recorded (target 1: agencies inspected / agencies
+    counted): the share reached if the plan is carried out. `done` is counted already,
+    `planned` counts the agencies done or planned (each once). The projection is conditional
+    (the plan carried out), not uncertain: its interval is the point itself, so it is called
+    at risk exactly when the plan carried out in full still misses the threshold, and on
+    track when it meets it — whatever the share now, which the page shows beside it. No plan
+    (planned None): no projection. Example: 10 done, 14 done or planned, of 28 → 50.00."""
+    now = rate(done, denominator)
+    if now is None:
+        return Projection(None, note="Chưa có dữ liệu.")
+    if planned is None:
+        return Projection(
+            None, note="Chưa có kế hoạch kiểm tra của năm được ghi nhận: không dự báo."
+        )
+    if _decimal(planned, "Số theo kế hoạch") < _decimal(done, "Tử số"):  # type: ignore[arg-type]
+        raise ValueError(f"Số theo kế hoạch ({planned}) nhỏ hơn số đã thực hiện ({done}).")
+    projected = rate(planned, denominator)
+    return Projection(
+        projected, projected, projected,
+        note="Nếu thực hiện hết kế hoạch kiểm tra đã ghi nhận của năm.",
+    )  # fmt: skip
 
 
 def at_risk(
+    projection: Projection | None,
     *,
-    projection: Number | None,
     comparator: Comparator,
     threshold: Number,
     upper: Number | None = None,
 ) -> bool | None:
-    """True when the year-end projection does not meet the threshold (see `meets`), False when
-    it does, None when there is no projection (no data)."""
-    verdict = meets(projection, comparator=comparator, threshold=threshold, upper=upper)
-    return None if verdict is None else not verdict
+    """True when the whole interval of the projection misses the threshold (see `meets`),
+    False when the whole of it meets it, None otherwise: no projection, no interval (too few
+    months), or an interval the threshold falls inside — then no call is made."""
+    if projection is None or projection.low is None or projection.high is None:
+        return None
+    ends = [
+        meets(x, comparator=comparator, threshold=threshold, upper=upper)
+        for x in (projection.low, projection.high)
+    ]
+    if comparator == "between":
+        t, u = _decimal(threshold, "Ngưỡng"), _decimal(upper, "Cận trên")  # type: ignore[arg-type]
+        low, high = quantize(projection.low), quantize(projection.high)
+        if high < t or low > u:  # type: ignore[operator]
+            return True
+        return False if all(ends) else None
+    if all(ends):
+        return False
+    if not any(ends):
+        return True
+    return None
 
 
 def linear_points(

@@ -25,9 +25,21 @@ class Indicator:
     extract: Callable[[x.Window], Iterable[x.Row]] | None
     per_agency: bool = True  # False: stored on the province only (catalogue)
     growth: bool = False  # value = growth of the numerator against a baseline year
-    # Year-end projection: "trend" for flow ratios, "pace" for coverage that accumulates
-    # from zero each year (inspections), "current" where the state is the projection.
-    projection: Literal["trend", "pace", "current"] = "current"
+    # Year-end projection, one method per kind of target (docs/kpi/projections.md):
+    # "running_rate" for ratios of what happens each month (projected by the year-to-date
+    # value, with an interval), "planned" for a count towards a share that has a plan
+    # recorded (target 1: the inspection plan), "current" where nothing supports a
+    # projection beyond the state now (catalogue, registers): none is made.
+    projection: Literal["running_rate", "planned", "current"] = "current"
+    # Why "current" makes no projection, shown in its place.
+    projection_note: str = ""
+    # The last month of a year for which the indicator's source holds data (one function per
+    # kind of source, in extraction); snapshots stop there. None: the extractor writes only
+    # months with data itself.
+    data_through: x.Through | None = None
+    # "planned": of the agencies a reader's scope holds, how many will be counted at the
+    # year's end if the plan is carried out (None without a plan for the year).
+    planned: x.Planned | None = None
     note: str = ""
     drill: str = ""  # which records lie behind the number: "dossiers", "work_records", …
     # For dossiers: the roll-up counters of the numerator and the denominator (keys of
@@ -53,6 +65,7 @@ def _dossiers(numerator: str, denominator: str, *, only_online_payment: bool = F
         "drill": "dossiers",
         "drill_counters": (numerator, denominator),
         "drill_online_payment": only_online_payment,
+        "data_through": x.dossiers_through,
     }
 
 
@@ -62,7 +75,16 @@ def _catalogue(numerator: Q, denominator: Q) -> dict:
         "extract": x.catalogue(numerator, denominator),
         "drill": "catalogue",
         "records": x.catalogue_records(numerator, denominator),
+        "data_through": x.catalogue_through,
+        "projection_note": CATALOGUE_NOTE,
     }
+
+
+CATALOGUE_NOTE = (
+    "Số liệu là danh mục thủ tục hành chính tại lần cập nhật gần nhất; không dự báo vượt quá "
+    "danh mục hiện có."
+)
+NO_PLAN_NOTE = "Tỷ lệ đếm dồn, chưa có kế hoạch nào được ghi nhận để dự báo: không dự báo cuối năm."
 
 
 INDICATORS: dict[str, Indicator] = {
@@ -71,13 +93,14 @@ INDICATORS: dict[str, Indicator] = {
         Indicator(
             "INSPECTION_COVERAGE", "Tỷ lệ sở, ban, ngành, UBND cấp huyện được kiểm tra CCHC",
             "cơ quan đã được kiểm tra", "sở, ban, ngành và UBND cấp huyện", "stock",
-            x.inspection_coverage, drill="inspections", projection="pace",
-            records=x.inspection_records,
+            x.inspection_coverage, drill="inspections", projection="planned",
+            records=x.inspection_records, data_through=x.inspections_through,
+            planned=x.inspections_planned,
         ),
         Indicator(
             "PAR_INDEX_COVERAGE", "Tỷ lệ cơ quan được đánh giá, xếp loại Chỉ số CCHC",
             "cơ quan có kết quả Chỉ số CCHC", "cơ quan thuộc đối tượng", "stock", None,
-            drill="par_index",
+            drill="par_index", projection_note="Kết quả Chỉ số CCHC đã công bố là giá trị; không dự báo.",
             note="Kế hoạch năm N tính theo kết quả Chỉ số CCHC năm N − 1: việc đánh giá, xếp "
             "loại Chỉ số CCHC của một năm được tổ chức và công bố trong năm sau.",
             # The extractor is provided by the parindex app (which depends on this one).
@@ -86,6 +109,7 @@ INDICATORS: dict[str, Indicator] = {
             "LEGAL_REVIEW_COVERAGE", "Tỷ lệ văn bản QPPL đã ban hành được kiểm tra, rà soát",
             "văn bản đã kiểm tra, rà soát", "văn bản ban hành trong năm", "stock",
             x.legal_review_coverage, drill="legal_documents", records=x.legal_document_records,
+            data_through=x.legal_documents_through, projection_note=NO_PLAN_NOTE,
         ),
         Indicator(
             "RESULT_DIGITISATION", "Tỷ lệ kết quả giải quyết TTHC được số hóa",
@@ -123,12 +147,14 @@ INDICATORS: dict[str, Indicator] = {
         Indicator(
             "SYSTEMS_CONNECTED", "Tỷ lệ hệ thống thông tin đã kết nối với hệ thống quốc gia",
             "kết nối đã thực hiện", "kết nối phải có", "stock", x.systems_connected,
-            drill="systems", records=x.connection_records,
+            drill="systems", records=x.connection_records, data_through=x.systems_through,
+            projection_note=NO_PLAN_NOTE,
         ),
         Indicator(
             "WORK_RECORDS_ONLINE", "Tỷ lệ hồ sơ công việc xử lý trên môi trường mạng",
             "hồ sơ công việc xử lý trên mạng", "hồ sơ công việc (không gồm hồ sơ mật)", "flow",
             x.work_records, drill="work_records", records=x.work_record_records,
+            data_through=x.work_records_through,
         ),
         Indicator(
             "ON_TIME_RATE", "Tỷ lệ hồ sơ giải quyết đúng hạn",
@@ -139,9 +165,9 @@ INDICATORS: dict[str, Indicator] = {
 }  # fmt: skip
 
 
-# Flow ratios project with their monthly trend.
+# Ratios of what happens each month are running rates.
 INDICATORS = {
-    code: (replace(i, projection="trend") if i.aggregation == "flow" else i)
+    code: (replace(i, projection="running_rate") if i.aggregation == "flow" else i)
     for code, i in INDICATORS.items()
 }
 
@@ -154,10 +180,13 @@ def provide_extractor(
     code: str,
     extract: Callable[[x.Window], Iterable[x.Row]],
     records: x.Records | None = None,
+    data_through: x.Through | None = None,
 ) -> None:
     """Let an app above this one supply the extractor of an indicator declared here (apps
     depend downward: parindex measures PAR_INDEX_COVERAGE from its results), and the records
     behind its numbers. Called from that app's AppConfig.ready()."""
+    indicator = INDICATORS[code]
     INDICATORS[code] = replace(
-        INDICATORS[code], extract=extract, records=records or INDICATORS[code].records
-    )
+        indicator, extract=extract, records=records or indicator.records,
+        data_through=data_through or indicator.data_through,
+    )  # fmt: skip

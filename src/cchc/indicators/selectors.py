@@ -13,10 +13,11 @@ from decimal import Decimal
 from django.db.models import Count, Q, Subquery, Sum
 
 from cchc.indicators import formulas
+from cchc.indicators.extraction import month_end
 from cchc.indicators.models import IndicatorSnapshot
 from cchc.indicators.periods import comparison_year
 from cchc.indicators.registry import INDICATORS, Indicator
-from cchc.organizations.models import Agency, AgencyLevel, Tier
+from cchc.organizations.models import TIER_OF_LEVEL, Agency, AgencyLevel, Tier
 from cchc.organizations.scope import AgencyScope
 
 
@@ -27,7 +28,8 @@ class Evaluation:
     denominator: int | None
     value: Decimal | None
     trend: list[tuple[date, Decimal | None]] = field(default_factory=list)
-    projection: Decimal | None = None
+    forecast: formulas.Projection | None = None
+    through: date | None = None  # the last month with data the value rests on
     baseline_value: int | None = None  # growth: the baseline year's count
     synthetic: bool = False
     threshold: Decimal | None = None
@@ -38,6 +40,10 @@ class Evaluation:
     @property
     def has_data(self) -> bool:
         return self.value is not None
+
+    @property
+    def projection(self) -> Decimal | None:
+        return self.forecast.value if self.forecast else None
 
 
 def _monthly(qs) -> list[tuple[date, int, int, bool]]:
@@ -100,6 +106,7 @@ def evaluate(
     if not months:
         return result
     result.synthetic = any(m[3] for m in months)
+    result.through = months[-1][0]
     if indicator.aggregation == "flow":
         n, d = sum(m[1] for m in months), sum(m[2] for m in months)
     else:
@@ -112,18 +119,36 @@ def evaluate(
         # The chart shows the same quantity as the value: each month's growth on the baseline
         # (not the month's share, which the value is not).
         result.trend = [(m[0], formulas.growth(m[1], result.baseline_value)) for m in year_so_far]
-        result.projection = result.value
+        result.forecast = formulas.Projection(None, note=indicator.projection_note)
         return result
     result.value = formulas.rate(n, d)
-    by_month = {m[0].month: (m[1], m[2]) for m in year_so_far}
-    series = [by_month.get(i, (0, 0)) for i in range(1, year_so_far[-1][0].month + 1)]
-    if indicator.projection == "trend":
-        result.projection = formulas.project_year_end(series, aggregation="flow")
-    elif indicator.projection == "pace":
-        result.projection = formulas.project_year_end(series, aggregation="stock")
-    else:
-        result.projection = result.value
+    result.forecast = _forecast(
+        indicator, year_so_far, scope=scope, year=year, tier=tier, agency_id=agency_id
+    )
     return result
+
+
+def _forecast(
+    indicator: Indicator, year_so_far, *, scope: AgencyScope, year: int, tier, agency_id
+) -> formulas.Projection:
+    """The year-end projection of the indicator's kind, from the months January to the last
+    month with data (docs/kpi/projections.md)."""
+    last = year_so_far[-1]
+    if indicator.projection == "running_rate":
+        by_month = {m[0].month: (m[1], m[2]) for m in year_so_far}
+        series = [by_month.get(i, (0, 0)) for i in range(1, last[0].month + 1)]
+        return formulas.project_running_rate(series)
+    if indicator.projection == "planned" and indicator.planned is not None:
+        agencies = Agency.objects.visible_to(scope)
+        if tier:
+            agencies = agencies.filter(
+                level__in=[lv for lv, t in TIER_OF_LEVEL.items() if t == tier]
+            )
+        if agency_id is not None:
+            agencies = agencies.filter(pk=agency_id)
+        planned = indicator.planned(agencies, year, month_end(last[0]))
+        return formulas.project_planned(done=last[1], planned=planned, denominator=last[2])
+    return formulas.Projection(None, note=indicator.projection_note)
 
 
 def judge(
@@ -134,7 +159,7 @@ def judge(
         evaluation.value, comparator=comparator, threshold=threshold, upper=upper
     )
     evaluation.at_risk = formulas.at_risk(
-        projection=evaluation.projection, comparator=comparator, threshold=threshold, upper=upper
+        evaluation.forecast, comparator=comparator, threshold=threshold, upper=upper
     )
     return evaluation
 

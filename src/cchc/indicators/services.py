@@ -4,6 +4,7 @@ and months. Idempotent: a refresh replaces exactly the window's rows."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 
 from django.db import transaction
@@ -64,6 +65,9 @@ def _refresh(
         if window.agency_ids is not None:
             stale = stale.filter(agency_id__in=window.agency_ids)
         stale.delete()
+        window = _with_data(indicator, window)
+        if not window.months:
+            continue
         rows = [
             IndicatorSnapshot(
                 indicator=code,
@@ -79,3 +83,13 @@ def _refresh(
         IndicatorSnapshot.objects.bulk_create(rows, batch_size=2000)
         written += len(rows)
     return written
+
+
+def _with_data(indicator, window: Window) -> Window:
+    """The window's months up to its source's last month with data in each year: the stale
+    rows of the whole window are deleted, but no month after the data is written again."""
+    if indicator.data_through is None:
+        return window
+    through = {year: indicator.data_through(year) for year in window.years}
+    months = tuple(m for m in window.months if through[m.year] and m <= through[m.year])
+    return replace(window, months=months)

@@ -50,6 +50,13 @@ def _through(request: HttpRequest, plan: Plan, gen: int) -> date | None:
     return last
 
 
+def _months(plan: Plan, gen: int) -> range:
+    """The months the period selector offers: January to the last month with data (a month
+    after it has no figure to show)."""
+    last = dashboard.data_through_remembered(plan.year, gen=gen)
+    return range(1, (last.month if last else 12) + 1)
+
+
 @login_required
 def targets_dashboard(request: HttpRequest) -> HttpResponse:
     gen = figures_cache.generation()
@@ -69,7 +76,7 @@ def targets_dashboard(request: HttpRequest) -> HttpResponse:
             "period_kinds": periods.KINDS,
             "statuses": [(s, *s.verdict) for s in statuses],
             "synthetic": any(s.synthetic for s in statuses),
-            "months": range(1, 13),
+            "months": _months(plan, gen),
             "membership": membership,
         }
         return render_to_string("indicators/_dashboard_figures.html", context, request=request)
@@ -150,7 +157,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "through": through,
                 "period": period,
                 "period_kinds": periods.KINDS,
-                "months": range(1, 13),
+                "months": _months(target.plan, gen),
                 "chart_json": json.dumps(chart),
             },
             request=request,

@@ -5,8 +5,8 @@ database's own on SQLite and PostgreSQL alike.
 
 Counts by month of receipt (received, online, with fee, paid online), by month of end of
 processing (finished, on time, late, results digitised) and, for each month end up to the
-horizon (December of the latest year in which a dossier was received), the
-dossiers still open then (on time / overdue). Only rows that come from dossiers are replaced;
+horizon (the month of the latest receipt or end of processing: no month end after the data
+is written), the dossiers still open then (on time / overdue). Only rows that come from dossiers are replaced;
 statistics loaded directly by a province without a dossier export are left alone.
 
 Two ways to the same rows (ADR 0006): an import applies a *delta* — the contributions of the
@@ -295,13 +295,18 @@ def months_between(first: date, last: date) -> list[date]:
 
 
 def horizon() -> date | None:
-    """The last month end at which open dossiers are counted: December of the latest year in
-    which a dossier was received (local time); None without dossiers. One index lookup."""
-    return _horizon_of(Dossier.objects.aggregate(latest=Max("received_at"))["latest"])
+    """The last month end at which open dossiers are counted: the month of the latest receipt
+    or end of processing (local time), the last month the dossiers hold data for; None
+    without dossiers. Past it, an open count would state what no data says yet (issue 16:
+    December's "still open" written in July). Two index lookups."""
+    bounds = Dossier.objects.aggregate(received=Max("received_at"), finished=Max("finished_at"))
+    return _horizon_of(bounds["received"], bounds["finished"])
 
 
-def _horizon_of(latest_receipt: datetime | None) -> date | None:
-    return date(latest_receipt.astimezone(VN).year, 12, 1) if latest_receipt else None
+def _horizon_of(latest_receipt: datetime | None, latest_end: datetime | None) -> date | None:
+    if latest_receipt is None:
+        return None
+    return _local_month(max(latest_receipt, latest_end or latest_receipt))
 
 
 def _local_month(moment: datetime) -> date:
@@ -320,10 +325,9 @@ def rollup_rebuild(*, run: ImportRun) -> None:
     if bounds["first"] is None:
         stale.delete()
         return
-    open_until = _horizon_of(bounds["received"])
+    open_until = _horizon_of(bounds["received"], bounds["finished"])
     first = _local_month(bounds["first"])
-    finished = bounds["finished"]
-    last = max(open_until, _local_month(finished)) if finished is not None else open_until
+    last = open_until
     agency_ids = sorted(set(Dossier.objects.values_list("agency_id", flat=True).distinct()))
     with transaction.atomic():
         stale.filter(Q(month__lt=first) | Q(month__gt=last) | ~Q(agency_id__in=agency_ids)).delete()

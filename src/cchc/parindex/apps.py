@@ -8,9 +8,17 @@ class ParIndexConfig(AppConfig):
     def ready(self) -> None:
         from cchc.indicators.records import provide_listing
         from cchc.indicators.registry import provide_extractor
-        from cchc.parindex.coverage import CODE, LISTING, par_index_coverage, par_index_records
+        from cchc.parindex.coverage import (
+            CODE,
+            LISTING,
+            par_index_coverage,
+            par_index_records,
+            par_index_through,
+        )
 
-        provide_extractor(CODE, par_index_coverage, records=par_index_records)
+        provide_extractor(
+            CODE, par_index_coverage, records=par_index_records, data_through=par_index_through
+        )
         provide_listing("par_index", LISTING)
 
         from cchc.inspections import selectors as inspection_selectors

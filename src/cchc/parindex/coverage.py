@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.db.models import Max
 from django.utils import timezone
 
 from cchc.core.formatting import format_number
@@ -57,6 +58,17 @@ def par_index_coverage(window: Window) -> Iterable[Row]:
             for agency_id, level in active:
                 yield Row(agency_id, TIER_OF_LEVEL[level], month, int(agency_id in published), 1,
                           synthetic)  # fmt: skip
+
+
+def par_index_through(year: int) -> date | None:
+    """The last month of plan year `year` whose state is known: the month of the latest
+    publication of year N − 1's results, kept within `year` (published after it: December;
+    before it: January). None while nothing is published."""
+    latest = published_results(year - 1).aggregate(at=Max("published_at"))["at"]
+    if latest is None:
+        return None
+    day = timezone.localtime(latest).date()
+    return min(max(day, date(year, 1, 1)), date(year, 12, 31)).replace(day=1)
 
 
 def par_index_records(agency_id: int, tier: str, first: date, end: date) -> tuple[Any, None]:

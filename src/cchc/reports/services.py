@@ -36,7 +36,8 @@ from cchc.reports.periods import report_period
 NARRATIVE_FIELDS = ("number_symbol", "overview", "results", "difficulties", "proposals",
                     "signing_authority", "signer_name")  # fmt: skip
 STATUS_TEXT = {"met": "Đạt", "at_risk": "Đạt, có nguy cơ", "missed": "Chưa đạt",
-               "pending": "Chưa đạt, dự báo đạt", "no_data": "Chưa có dữ liệu"}  # fmt: skip
+               "pending": "Chưa đạt, dự báo đạt", "open": "Chưa đạt, chưa đủ cơ sở dự báo",
+               "no_data": "Chưa có dữ liệu"}  # fmt: skip
 TASK_TEXT = {"not_started": "Chưa triển khai", "in_progress": "Đang thực hiện",
              "done": "Hoàn thành", "done_late": "Hoàn thành quá hạn", "overdue": "Quá hạn"}  # fmt: skip
 
