@@ -26,6 +26,7 @@ from cchc.operations.models import (
     LegalReview,
     ProcedureSnapshot,
     SystemConnection,
+    SystemKind,
     WorkRecordStat,
 )
 from cchc.organizations.models import TIER_OF_LEVEL, Agency, AgencyLevel
@@ -193,6 +194,12 @@ def legal_documents_at(end: date):
     )
 
 
+def required_connections():
+    """The connections target 7 names: from the provincial portal, the one-stop system and the
+    provincial reporting system (its denominator); a system of kind "Khác" is not one of them."""
+    return SystemConnection.objects.exclude(system__kind=SystemKind.OTHER)
+
+
 def connected_by(end: date) -> Q:
     """A required connection (target 7's denominator) in place by `end` (its numerator)."""
     return Q(connected_on__lte=end)
@@ -214,7 +221,7 @@ def systems_connected(window: Window) -> Iterable[Row]:
     """Stock: required connections in place at the month's end / required connections.
     Stored on the systems' owner agency."""
     tiers = agency_tiers()
-    qs = SystemConnection.objects.filter(window.agency_q("system__owner_id"))
+    qs = required_connections().filter(window.agency_q("system__owner_id"))
     for month in window.months:
         end = month_end(month)
         for r in qs.values(owner=F("system__owner_id")).annotate(
@@ -277,7 +284,7 @@ def legal_document_records(agency_id: int, tier: str, first: date, end: date) ->
 
 
 def connection_records(agency_id: int, tier: str, first: date, end: date) -> tuple[Any, Any]:
-    connections = SystemConnection.objects.filter(system__owner_id=agency_id)
+    connections = required_connections().filter(system__owner_id=agency_id)
     return connections.filter(connected_by(end)), connections
 
 
