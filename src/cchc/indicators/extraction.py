@@ -29,6 +29,7 @@ from cchc.operations.models import (
     SystemKind,
     WorkRecordStat,
 )
+from cchc.operations.rollups import SUMMED
 from cchc.organizations.models import TIER_OF_LEVEL, Agency, AgencyLevel
 
 
@@ -53,6 +54,9 @@ class Row:
     numerator: int
     denominator: int
     synthetic: bool = False
+    # Records left out of both numerator and denominator, and shown beside the value (finished
+    # dossiers whose deadline cannot be known, for the on-time rate).
+    excluded: int = 0
 
 
 def month_end(month: date) -> date:
@@ -101,6 +105,7 @@ def _once(key: tuple, compute: Callable[[], list]) -> list:
 # The roll-up counters the dossier indicators divide; those of online payment are read apart,
 # over the procedures offering it that year only.
 MONTHLY_COUNTERS = ("received", "received_online", "finished", "finished_on_time",
+                    "finished_late", "finished_unknown_deadline", "results_granted",
                     "results_digitized")  # fmt: skip
 PAYMENT_COUNTERS = ("paid_online", "with_fee")
 
@@ -127,15 +132,24 @@ def _monthly_sums(window: Window, *, only_online_payment: bool) -> list[dict]:
     return _once(("dossier_monthly", only_online_payment, window), compute)
 
 
-def dossier_monthly(numerator: str, denominator: str, *, only_online_payment: bool = False):
-    """Two DossierMonthly counters summed per agency × month."""
+def _counter(sums: dict, name: str) -> int:
+    """A roll-up counter of `sums`, or a sum of counters (`rollups.SUMMED`)."""
+    return sum(sums[f"sum_{part}"] for part in SUMMED.get(name, (name,)))
+
+
+def dossier_monthly(
+    numerator: str, denominator: str, *, only_online_payment: bool = False, excluded: str = ""
+):
+    """Two DossierMonthly counters (or sums of counters) summed per agency × month, and the
+    counter of the records left out of both, when there is one."""
 
     def extract(window: Window) -> Iterable[Row]:
         tiers = agency_tiers()
         for r in _monthly_sums(window, only_online_payment=only_online_payment):
             yield Row(
-                r["agency_id"], tiers[r["agency_id"]], r["month"], r[f"sum_{numerator}"],
-                r[f"sum_{denominator}"], r["syn"] > 0,
+                r["agency_id"], tiers[r["agency_id"]], r["month"], _counter(r, numerator),
+                _counter(r, denominator), r["syn"] > 0,
+                _counter(r, excluded) if excluded else 0,
             )  # fmt: skip
 
     return extract

@@ -25,6 +25,11 @@ class IndicatorSnapshot(models.Model):
     numerator = models.BigIntegerField(_("tử số"))
     denominator = models.BigIntegerField(_("mẫu số"))
     synthetic = models.BooleanField(_("từ dữ liệu mô phỏng"), default=False)
+    excluded = models.BigIntegerField(
+        _("không tính vào tỷ lệ"),
+        default=0,
+        help_text=_("Bản ghi không thuộc tử số lẫn mẫu số, nêu riêng bên cạnh giá trị."),
+    )
     computed_at = models.DateTimeField(_("tính lúc"), auto_now=True)
 
     objects = SnapshotQuerySet.as_manager()

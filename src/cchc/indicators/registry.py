@@ -35,6 +35,10 @@ class Indicator:
     # procedures offering online payment count.
     drill_counters: tuple[str, str] | None = None
     drill_online_payment: bool = False
+    # Records left out of both numerator and denominator, shown beside the value: what they
+    # are, and for dossiers the roll-up counter that selects them.
+    excluded_label: str = ""
+    excluded_counter: str = ""
     # For other records: the numerator's and the denominator's records of an agency (and
     # tier) over a period, selected as the extractor counts them (indicators.records).
     records: x.Records | None = None
@@ -44,15 +48,20 @@ class Indicator:
         return f"docs/kpi/{self.code}.md"
 
 
-def _dossiers(numerator: str, denominator: str, *, only_online_payment: bool = False) -> dict:
+def _dossiers(
+    numerator: str, denominator: str, *, only_online_payment: bool = False, excluded: str = ""
+) -> dict:
     """A dossier ratio: two roll-up counters, read from the roll-up and drilled into with the
-    same names."""
-    extract = x.dossier_monthly(numerator, denominator, only_online_payment=only_online_payment)
+    same names; `excluded`, the counter of the dossiers left out of both."""
+    extract = x.dossier_monthly(
+        numerator, denominator, only_online_payment=only_online_payment, excluded=excluded
+    )
     return {
         "extract": extract,
         "drill": "dossiers",
         "drill_counters": (numerator, denominator),
         "drill_online_payment": only_online_payment,
+        "excluded_counter": excluded,
     }
 
 
@@ -89,8 +98,8 @@ INDICATORS: dict[str, Indicator] = {
         ),
         Indicator(
             "RESULT_DIGITISATION", "Tỷ lệ kết quả giải quyết TTHC được số hóa",
-            "kết quả được số hóa", "hồ sơ đã giải quyết", "flow",
-            **_dossiers("results_digitized", "finished"),
+            "kết quả được số hóa", "kết quả giải quyết (không gồm hồ sơ từ chối)", "flow",
+            **_dossiers("results_digitized", "results_granted"),
             note="Mẫu số là kết quả giải quyết trong năm, chưa gồm kết quả còn hiệu lực của các "
             "năm trước (chưa có dữ liệu kho kết quả).",
         ),
@@ -132,8 +141,13 @@ INDICATORS: dict[str, Indicator] = {
         ),
         Indicator(
             "ON_TIME_RATE", "Tỷ lệ hồ sơ giải quyết đúng hạn",
-            "hồ sơ giải quyết đúng hạn", "hồ sơ đã giải quyết", "flow",
-            **_dossiers("finished_on_time", "finished"),
+            "hồ sơ giải quyết đúng hạn", "hồ sơ đã giải quyết xác định được hạn", "flow",
+            **_dossiers("finished_on_time", "finished_with_deadline",
+                        excluded="finished_unknown_deadline"),
+            excluded_label="hồ sơ không xác định được hạn, không tính vào tỷ lệ",
+            note="Theo Nghị định 61/2018, 107/2021: hồ sơ đã giải quyết đúng hạn trên hồ sơ đã "
+            "giải quyết; hồ sơ không có ngày hẹn trả và thủ tục không có thời hạn giải quyết "
+            "thì không xác định được hạn, không tính vào tỷ lệ.",
         ),
     ]
 }  # fmt: skip

@@ -30,6 +30,7 @@ class Evaluation:
     projection: Decimal | None = None
     baseline_value: int | None = None  # growth: the baseline year's count
     synthetic: bool = False
+    excluded: int = 0  # records in neither numerator nor denominator (indicator.excluded_label)
     threshold: Decimal | None = None
     comparator: str | None = None
     met: bool | None = None
@@ -40,15 +41,16 @@ class Evaluation:
         return self.value is not None
 
 
-def _monthly(qs) -> list[tuple[date, int, int, bool]]:
+def _monthly(qs) -> list[tuple[date, int, int, bool, int]]:
     return [
-        (r["month"], r["n"], r["d"], r["syn"] > 0)
+        (r["month"], r["n"], r["d"], r["syn"] > 0, r["x"])
         for r in qs.values("month")
         .annotate(
-            n=Sum("numerator"), d=Sum("denominator"), syn=Count("pk", filter=Q(synthetic=True))
+            n=Sum("numerator"), d=Sum("denominator"), syn=Count("pk", filter=Q(synthetic=True)),
+            x=Sum("excluded"),
         )
         .order_by("month")
-    ]
+    ]  # fmt: skip
 
 
 def snapshots(
@@ -102,8 +104,9 @@ def evaluate(
     result.synthetic = any(m[3] for m in months)
     if indicator.aggregation == "flow":
         n, d = sum(m[1] for m in months), sum(m[2] for m in months)
+        result.excluded = sum(m[4] for m in months)
     else:
-        n, d = months[-1][1], months[-1][2]
+        n, d, result.excluded = months[-1][1], months[-1][2], months[-1][4]
     result.numerator, result.denominator = n, d
     if indicator.growth:
         base = _monthly(qs.filter(month__year=comparison_year(year, baseline_year)))
@@ -165,7 +168,10 @@ def per_agency(
     rows = (
         qs.values("agency_id", "agency__name", "agency__code", "agency__level", "tier")
         .annotate(
-            n=Sum("numerator"), d=Sum("denominator"), syn=Count("pk", filter=Q(synthetic=True))
+            n=Sum("numerator"),
+            d=Sum("denominator"),
+            syn=Count("pk", filter=Q(synthetic=True)),
+            excluded=Sum("excluded"),
         )
         .order_by("agency__code")
     )

@@ -73,6 +73,7 @@ def _refresh(
                 numerator=r.numerator,
                 denominator=r.denominator,
                 synthetic=r.synthetic,
+                excluded=r.excluded,
             )
             for r in indicator.extract(window)
         ]

@@ -192,6 +192,7 @@ def target_agencies_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         figures = [indicator.numerator_label, indicator.denominator_label, "Tỷ lệ (%)"]
         counts = ["n", "d"]
+    left_out = [indicator.excluded_label.capitalize()] if indicator.excluded_label else []
     return xlsx_response(
         filename=f"chi-tieu-{target.label}-{target.plan.year}.xlsx",
         title=f"Chỉ tiêu {target.label}: {indicator.title}",
@@ -200,7 +201,7 @@ def target_agencies_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
             if through
             else "Chưa có số liệu"
         ),
-        headers=["Mã cơ quan", "Cơ quan", "Cấp", *figures],
+        headers=["Mã cơ quan", "Cơ quan", "Cấp", *figures, *left_out],
         rows=[
             [
                 r["agency__code"],
@@ -208,6 +209,7 @@ def target_agencies_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
                 r["tier_label"],
                 *(r[key] for key in counts),
                 float(r["value"]) if r["value"] is not None else None,
+                *([r["excluded"]] if left_out else []),
             ]
             for r in rows
         ],

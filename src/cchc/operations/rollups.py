@@ -35,7 +35,8 @@ logger = logging.getLogger(__name__)
 FINISHED = [DossierStatus.DONE, DossierStatus.REJECTED]
 COUNTERS = (
     "received", "received_online", "with_fee", "paid_online", "finished", "finished_on_time",
-    "finished_late", "results_digitized", "open_on_time", "open_overdue",
+    "finished_late", "finished_unknown_deadline", "results_granted", "results_digitized",
+    "open_on_time", "open_overdue",
 )  # fmt: skip
 
 
@@ -114,8 +115,23 @@ COUNTED = {
                                 Q(finished_on_time=True)),
     "finished_late": Counted("hồ sơ giải quyết quá hạn", "finished_at", _FINISHED,
                              Q(finished_on_time=False)),
-    "results_digitized": Counted("hồ sơ đã giải quyết có kết quả được số hóa", "finished_at",
-                                 _FINISHED, Q(result_digitized=True)),
+    "finished_unknown_deadline": Counted("hồ sơ đã giải quyết không xác định được hạn",
+                                         "finished_at", _FINISHED,
+                                         Q(finished_on_time__isnull=True)),
+    # Target 4 counts results: a rejected dossier ends with a refusal, not a result.
+    "results_granted": Counted("kết quả giải quyết (hồ sơ được giải quyết, không gồm từ chối)",
+                               "finished_at", _FINISHED, Q(status=DossierStatus.DONE)),
+    "results_digitized": Counted("kết quả giải quyết được số hóa", "finished_at", _FINISHED,
+                                 Q(status=DossierStatus.DONE, result_digitized=True)),
+}  # fmt: skip
+
+# Selections that are sums of stored counters, not counters of their own: the records behind a
+# number are selected with them like with COUNTED (the on-time rate's denominator).
+SUMMED = {"finished_with_deadline": ("finished_on_time", "finished_late")}
+SELECTIONS = {
+    **COUNTED,
+    "finished_with_deadline": Counted("hồ sơ đã giải quyết xác định được hạn", "finished_at",
+                                      _FINISHED, Q(finished_on_time__isnull=False)),
 }  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from cchc.operations import selectors, services
 from cchc.operations.forms import ImportForm
 from cchc.operations.imports import IMPORTERS
 from cchc.operations.models import Channel, DossierStatus, ImportStatus
-from cchc.operations.rollups import COUNTED
+from cchc.operations.rollups import SELECTIONS
 from cchc.organizations.models import Agency
 from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
 
@@ -181,7 +181,7 @@ def _dossier_selection(request: HttpRequest) -> dict:
     return {
         "year": year,
         "months": months,
-        "counted": counted if counted in COUNTED else None,
+        "counted": counted if counted in SELECTIONS else None,
         "online_payment_only": request.GET.get("thanh_toan_tt") == "1",
     }
 

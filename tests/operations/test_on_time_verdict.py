@@ -1,0 +1,116 @@
+"""The verdict of a finished dossier (on time, late, or deadline unknown) and what the roll-up
+and the indicators count from it, through the importer, against a hand-computed table."""
+
+import re
+from datetime import date
+
+import pytest
+from django.db.models import Sum
+from django.urls import reverse
+
+from cchc.indicators.selectors import evaluate
+from cchc.operations import selectors
+from cchc.operations.models import Dossier, DossierMonthly, Procedure, ProcedureSnapshot
+from cchc.organizations.scope import AgencyScope
+from cchc.plans.models import Plan, Target, TargetThreshold
+from tests.operations.importing import csv_bytes, load
+
+pytestmark = pytest.mark.django_db
+ALL = AgencyScope.everything()
+HEADER = ["MaHoSo", "MaTTHC", "MaDonVi", "KenhThucHien", "NgayTiepNhan", "NgayHenTra",
+          "NgayKetThucXuLy", "TrangThai", "SoLanBoSung", "DaSoHoaKetQua"]  # fmt: skip
+# 1.001 has a maximum duration (10 working days); 9.999 has none, so a dossier of it without
+# an appointment date has no deadline that can be known.
+ROWS = [
+    # code, procedure, received, due, finished, status, supplement requests, digitised
+    ["A", "1.001", "05/01/2022 08:00", "12/01/2022 17:00", "10/01/2022 10:00", "Đã giải quyết", "0", "1"],
+    ["B", "1.001", "05/01/2022 08:00", "12/01/2022 17:00", "14/01/2022 10:00", "Đã giải quyết", "0", "0"],
+    ["C", "9.999", "05/01/2022 08:00", "", "20/01/2022 10:00", "Đã giải quyết", "0", "1"],
+    ["D", "9.999", "05/01/2022 08:00", "", "20/01/2022 10:00", "Đã giải quyết", "2", "0"],
+    ["E", "1.001", "05/01/2022 08:00", "12/01/2022 17:00", "11/01/2022 10:00", "Từ chối", "0", "1"],
+    ["F", "9.999", "05/01/2022 08:00", "", "15/01/2022 10:00", "Từ chối", "0", "1"],
+]  # fmt: skip
+# By hand: on time A, E; late B (after its date), D (two supplement requests); deadline
+# unknown C, F. Granted results A, B, C, D (E and F are rejections), digitised among them A, C.
+VERDICTS = {"A": True, "B": False, "C": None, "D": False, "E": True, "F": None}
+
+
+@pytest.fixture
+def loaded(reform_office, catalogue):
+    Procedure.objects.create(code="9.999", name="Thủ tục không có thời hạn")
+    ProcedureSnapshot.objects.create(
+        procedure=Procedure.objects.get(code="9.999"), year=2022, authority_tier="province"
+    )
+    rows = [[code, procedure, "12-STP", "1", *rest] for code, procedure, *rest in ROWS]
+    run = load(reform_office, "dossiers", csv_bytes(HEADER, rows))
+    assert run.status == "done", run.errors
+    return run
+
+
+def test_each_finished_dossier_gets_its_verdict(loaded):
+    verdicts = dict(Dossier.objects.values_list("code", "finished_on_time"))
+    assert verdicts == VERDICTS
+
+
+def test_the_roll_up_counts_unknown_deadlines_and_granted_results_apart(loaded):
+    counters = ("finished", "finished_on_time", "finished_late", "finished_unknown_deadline",
+                "results_granted", "results_digitized")  # fmt: skip
+    january = DossierMonthly.objects.filter(month=date(2022, 1, 1))
+    sums = january.aggregate(**{c: Sum(c) for c in counters})
+    assert sums == {
+        "finished": 6,
+        "finished_on_time": 2,
+        "finished_late": 2,
+        "finished_unknown_deadline": 2,
+        "results_granted": 4,
+        "results_digitized": 2,
+    }
+
+
+def test_on_time_rate_leaves_unknown_deadlines_out(loaded):
+    result = evaluate("ON_TIME_RATE", scope=ALL, year=2022)
+    # 2 on time of the 4 whose deadline is known (not 2 of 6 = 33,33 %).
+    assert (result.numerator, result.denominator, str(result.value)) == (2, 4, "50.00")
+    assert result.excluded == 2
+
+
+def test_result_digitisation_divides_by_granted_results(loaded):
+    result = evaluate("RESULT_DIGITISATION", scope=ALL, year=2022)
+    # 2 digitised of 4 granted results (not 4 "digitised" of 6 finished = 66,67 %).
+    assert (result.numerator, result.denominator, str(result.value)) == (2, 4, "50.00")
+
+
+@pytest.mark.parametrize(
+    ("counted", "codes"),
+    [("finished_on_time", "AE"), ("finished_with_deadline", "ABDE"),
+     ("finished_unknown_deadline", "CF"), ("results_granted", "ABCD"),
+     ("results_digitized", "AC")],
+)  # fmt: skip
+def test_the_records_behind_each_number_are_the_ones_counted(loaded, counted, codes):
+    qs = selectors.dossiers(scope=ALL, year=2022, counted=counted)
+    assert "".join(sorted(qs.values_list("code", flat=True))) == codes
+
+
+@pytest.fixture
+def on_time_target():
+    """A target measured by the on-time rate (not one of plan 4345's, but one a province adds)."""
+    plan = Plan.objects.get(year=2022)
+    target = Target.objects.create(
+        plan=plan, number=99, source_text="Tỷ lệ hồ sơ giải quyết đúng hạn đạt 95%",
+        quantity="tỷ lệ hồ sơ giải quyết đúng hạn", indicator_code="ON_TIME_RATE",
+    )  # fmt: skip
+    TargetThreshold.objects.create(target=target, value=95)
+    return target
+
+
+def test_the_pages_show_the_dossiers_left_out_beside_the_rate(
+    client, reform_office, loaded, on_time_target
+):
+    client.force_login(reform_office)
+    words = "2 hồ sơ không xác định được hạn, không tính vào tỷ lệ"
+    detail = client.get(reverse("indicators:target_detail", args=[on_time_target.pk]))
+    page = " ".join(re.sub(r"<[^>]+>", " ", detail.content.decode()).split())
+    assert "50% (2/4)" in page and words in page
+    assert "Theo Nghị định 61/2018, 107/2021" in page
+    dashboard = client.get(reverse("indicators:dashboard"), {"nam": 2022})
+    assert words in " ".join(re.sub(r"<[^>]+>", " ", dashboard.content.decode()).split())
