@@ -57,6 +57,20 @@ class TargetStatus:
         return bool(self.overall and self.overall.synthetic)
 
 
+def synthetic_words(statuses: list[TargetStatus]) -> str:
+    """The sentence naming the targets whose own figures come from synthetic (demo) data, ""
+    when none do: one demo source marks the figures read from it, not the whole page."""
+    labels = [s.target.label for s in statuses if s.synthetic]
+    if not labels:
+        return ""
+    subject = f"Chỉ tiêu {labels[0]}" if len(labels) == 1 else f"Các chỉ tiêu {', '.join(labels)}"
+    rest = "" if len(labels) == len(statuses) else "; các chỉ tiêu khác tính từ số liệu đã nạp"
+    return (
+        f"{subject} tính từ dữ liệu mô phỏng do hệ thống sinh ra để dùng thử, không phải số "
+        f"liệu thật của tỉnh{rest}."
+    )
+
+
 def data_through(year: int) -> date | None:
     """The last month of `year` for which any snapshot exists."""
     return IndicatorSnapshot.objects.filter(month__year=year).aggregate(m=Max("month"))["m"]

@@ -68,7 +68,7 @@ def targets_dashboard(request: HttpRequest) -> HttpResponse:
             "period": period,
             "period_kinds": periods.KINDS,
             "statuses": [(s, *s.verdict) for s in statuses],
-            "synthetic": any(s.synthetic for s in statuses),
+            "synthetic_words": dashboard.synthetic_words(statuses),
             "months": range(1, 13),
             "membership": membership,
         }

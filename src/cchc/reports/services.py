@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from cchc.core.services import ServiceError, deny
 from cchc.core.xlsx import build_xlsx
-from cchc.indicators.dashboard import target_status
+from cchc.indicators.dashboard import synthetic_words, target_status
 from cchc.organizations.models import Agency, AgencyLevel, Role
 from cchc.organizations.scope import AgencyScope
 from cchc.organizations.selectors import membership_of
@@ -153,13 +153,13 @@ def report_content(report: PeriodicReport) -> tuple[ReportDocument, dict]:
     agency = report.agency
     scope = agency_scope(agency)
     plan = Plan.objects.filter(year=report.year).first()
-    target_rows, task_rows, synthetic = [], [], False
+    target_rows, task_rows, statuses = [], [], []
     through = _through(period.end, report.year)
     if plan is not None:
         for target in plan.targets.prefetch_related("thresholds").order_by("number", "part"):
             status = target_status(target, scope=scope, year=plan.year, through=through)
             value = status.overall.value if status.overall else None
-            synthetic |= status.synthetic
+            statuses.append(status)
             threshold = "; ".join(f"{t}: {x}" if t else x for t, x in target.threshold_lines())
             target_rows.append(
                 [
@@ -233,11 +233,8 @@ def report_content(report: PeriodicReport) -> tuple[ReportDocument, dict]:
         recipients=recipients,
         signing_authority=report.signing_authority,
         signer_name=report.signer_name,
-        synthetic_notice=(
-            "Số liệu trong báo cáo tính từ dữ liệu mô phỏng, không phải số liệu thật."
-            if synthetic
-            else ""
-        ),
+        # Names the targets whose own figures are synthetic, not the whole report.
+        synthetic_notice=synthetic_words(statuses),
     )
     annex = {
         "title": f"Phụ lục: {period.title} — {agency.name}",
