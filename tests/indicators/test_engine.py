@@ -262,9 +262,10 @@ def test_growth_target_page_lists_agencies_by_growth_on_the_baseline_year(
     assert "Tăng so với năm 2021" in head and "Tỷ lệ" not in head
     assert "Năm 2021</th>" in head and "Năm 2022</th>" in head
     # Baseline, this year, eligible procedures, growth; not the district's share (55 %).
+    # Beside the growth, the change of the share: 40 % → 55 % and 80 % → 100 %.
     assert {row[1]: row[2:] for row in rows} == {
-        "Cấp huyện": ["8", "11", "20", "37,5%"],
-        "Cấp xã": ["4", "5", "5", "25%"],
+        "Cấp huyện": ["8", "11", "20", "37,5%", "+15"],
+        "Cấp xã": ["4", "5", "5", "25%", "+20"],
     }
     for order, tiers in [
         ("ty_le", ["Cấp xã", "Cấp huyện"]),
@@ -283,9 +284,10 @@ def test_growth_target_xlsx_has_the_baseline_and_this_years_counts_and_the_growt
     values = [row for row in sheet.iter_rows(values_only=True) if any(row)]
     header = next(i for i, row in enumerate(values) if row[0] == "Mã cơ quan")
     assert values[header][3:] == ("Năm 2021", "Năm 2022", "TTHC đủ điều kiện",
-                                  "Tăng so với năm 2021 (%)")  # fmt: skip
+                                  "Tăng so với năm 2021 (%)",
+                                  "Thay đổi tỷ lệ (điểm phần trăm)")  # fmt: skip
     rows = {row[2]: row[3:] for row in values[header + 1 :]}
-    assert rows == {"Cấp huyện": (8, 11, 20, 37.5), "Cấp xã": (4, 5, 5, 25.0)}
+    assert rows == {"Cấp huyện": (8, 11, 20, 37.5, 15.0), "Cấp xã": (4, 5, 5, 25.0, 20.0)}
 
 
 def test_inspection_coverage_is_cumulative_and_excludes_communes(run):

@@ -96,7 +96,7 @@ def target_status(
     thresholds = list(target.thresholds.all())
     overall = evaluate(
         code, scope=scope, year=year, through=through, baseline_year=target.baseline_year,
-        first=first,
+        first=first, growth_measure=target.growth_measure,
     )  # fmt: skip
     status = TargetStatus(target=target, overall=overall)
     general = [t for t in thresholds if not t.tier]
@@ -113,6 +113,7 @@ def target_status(
         evaluation = evaluate(
             code, scope=scope, year=year, through=through, tier=threshold.tier,
             baseline_year=target.baseline_year, first=first,
+            growth_measure=target.growth_measure,
         )  # fmt: skip
         judge(
             evaluation,

@@ -120,9 +120,9 @@ INDICATORS: dict[str, Indicator] = {
         ),
         Indicator(
             "PORTAL_INTEGRATION_GROWTH", "Tăng số dịch vụ công tích hợp trên Cổng DVC quốc gia",
-            "DVC trực tuyến tích hợp trên Cổng DVC quốc gia", "DVC trực tuyến mức độ 3, 4", "stock",
-            **_catalogue(Q(on_national_portal=True), x.ONLINE_3_4), per_agency=False,
-            growth=True,
+            "dịch vụ công tích hợp trên Cổng DVC quốc gia", "TTHC trong danh mục", "stock",
+            # The plan's wording sets no online level: every service on the portal counts.
+            **_catalogue(Q(on_national_portal=True), Q()), per_agency=False, growth=True,
         ),
         Indicator(
             "ONLINE_DOSSIER_SHARE", "Tỷ lệ hồ sơ tiếp nhận trực tuyến",

@@ -29,6 +29,11 @@ class Evaluation:
     trend: list[tuple[date, Decimal | None]] = field(default_factory=list)
     projection: Decimal | None = None
     baseline_value: int | None = None  # growth: the baseline year's count
+    # Growth, both ways (the value is the one the target declares, `growth_measure`): the
+    # count's relative growth in %, and the change of its share in percentage points.
+    relative_growth: Decimal | None = None
+    point_change: Decimal | None = None
+    growth_measure: str = "relative"
     synthetic: bool = False
     excluded: int = 0  # records in neither numerator nor denominator (indicator.excluded_label)
     threshold: Decimal | None = None
@@ -88,10 +93,12 @@ def evaluate(
     agency_id: int | None = None,
     baseline_year: int | None = None,
     first: date | None = None,
+    growth_measure: str = "relative",
 ) -> Evaluation:
     """The value over the months `first` (January by default) to `through` (December) of
     `year`: a flow sums them, a stock takes the last. The trend and the year-end projection
-    always read the year from January to `through`."""
+    always read the year from January to `through`. A growth indicator's value is the measure
+    `growth_measure` ("relative" or "points", `plans.GrowthMeasure`)."""
     indicator = INDICATORS[code]
     through = through or date(year, 12, 1)
     qs = snapshots(code, scope=scope, tier=tier, agency_id=agency_id)
@@ -110,11 +117,17 @@ def evaluate(
     result.numerator, result.denominator = n, d
     if indicator.growth:
         base = _monthly(qs.filter(month__year=comparison_year(year, baseline_year)))
-        result.baseline_value = base[-1][1] if base else None
-        result.value = formulas.growth(n, result.baseline_value)
+        baseline = (base[-1][1], base[-1][2]) if base else None
+        result.baseline_value = baseline[0] if baseline else None
+        result.growth_measure = growth_measure
+        result.relative_growth, result.point_change = _growths((n, d), baseline)
+        result.value = _declared(result.relative_growth, result.point_change, growth_measure)
         # The chart shows the same quantity as the value: each month's growth on the baseline
         # (not the month's share, which the value is not).
-        result.trend = [(m[0], formulas.growth(m[1], result.baseline_value)) for m in year_so_far]
+        result.trend = [
+            (m[0], _declared(*_growths((m[1], m[2]), baseline), growth_measure))
+            for m in year_so_far
+        ]
         result.projection = result.value
         return result
     result.value = formulas.rate(n, d)
@@ -127,6 +140,23 @@ def evaluate(
     else:
         result.projection = result.value
     return result
+
+
+def _growths(
+    now: tuple[int, int], baseline: tuple[int, int] | None
+) -> tuple[Decimal | None, Decimal | None]:
+    """(relative growth of the count in %, change of its share in percentage points) of
+    `now` (count, denominator) on `baseline`; None where there is no baseline."""
+    if baseline is None:
+        return None, None
+    share_then = formulas.rate(*baseline)
+    return formulas.growth(now[0], baseline[0]), formulas.point_change(
+        formulas.rate(*now), share_then
+    )
+
+
+def _declared(relative: Decimal | None, points: Decimal | None, measure: str) -> Decimal | None:
+    return points if measure == "points" else relative
 
 
 def judge(
@@ -150,6 +180,7 @@ def per_agency(
     through: date | None = None,
     baseline_year: int | None = None,
     first: date | None = None,
+    growth_measure: str = "relative",
 ) -> list[dict]:
     """Numerator, denominator and value per agency (and tier) in scope over the months
     `first` (January by default) to `through`.
@@ -186,20 +217,25 @@ def per_agency(
         return result
     baselines = _baselines(code, scope=scope, year=comparison_year(year, baseline_year))
     for row in result:
-        row["baseline"] = baselines.get((row["agency_id"], row["tier"]))
-        row["value"] = formulas.growth(row["n"], row["baseline"])
+        baseline = baselines.get((row["agency_id"], row["tier"]))
+        row["baseline"] = baseline[0] if baseline else None
+        row["relative_growth"], row["point_change"] = _growths((row["n"], row["d"]), baseline)
+        row["value"] = _declared(row["relative_growth"], row["point_change"], growth_measure)
     return result
 
 
-def _baselines(code: str, *, scope: AgencyScope, year: int) -> dict[tuple[int, str], int]:
-    """Numerator per (agency, tier) at the last month of `year` with a snapshot in scope, in
-    one query. The month is the scope's, as in `evaluate`, so the rows add up to its baseline."""
+def _baselines(
+    code: str, *, scope: AgencyScope, year: int
+) -> dict[tuple[int, str], tuple[int, int]]:
+    """(numerator, denominator) per (agency, tier) at the last month of `year` with a snapshot
+    in scope, in one query. The month is the scope's, as in `evaluate`, so the rows add up to
+    its baseline."""
     qs = snapshots(code, scope=scope).filter(month__year=year)
     last = qs.order_by("-month").values("month")[:1]
     grouped = (
         qs.filter(month=Subquery(last))
         .values("agency_id", "tier")
-        .annotate(n=Sum("numerator"))
+        .annotate(n=Sum("numerator"), d=Sum("denominator"))
         .order_by()
     )
-    return {(r["agency_id"], r["tier"]): r["n"] for r in grouped}
+    return {(r["agency_id"], r["tier"]): (r["n"], r["d"]) for r in grouped}

@@ -119,6 +119,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             through=through,
             baseline_year=baseline_year,
             first=period.first_month,
+            growth_measure=target.growth_measure,
         )
         records.link_rows(target, INDICATORS[target.indicator_code], agencies, period)
         if sort == "ty_le":
@@ -180,6 +181,7 @@ def target_agencies_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         through=through,
         baseline_year=baseline_year,
         first=period.first_month,
+        growth_measure=target.growth_measure,
     )
     if indicator.growth:
         figures = [
@@ -187,6 +189,7 @@ def target_agencies_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
             f"Năm {year}",
             indicator.denominator_label,
             f"Tăng so với năm {baseline_year} (%)",
+            "Thay đổi tỷ lệ (điểm phần trăm)",
         ]
         counts = ["baseline", "n", "d"]
     else:
@@ -208,7 +211,12 @@ def target_agencies_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
                 r["agency__name"],
                 r["tier_label"],
                 *(r[key] for key in counts),
-                float(r["value"]) if r["value"] is not None else None,
+                *(
+                    _float(r[key])
+                    for key in (
+                        ("relative_growth", "point_change") if indicator.growth else ("value",)
+                    )
+                ),
                 *([r["excluded"]] if left_out else []),
             ]
             for r in rows
@@ -276,6 +284,10 @@ def target_records(request: HttpRequest, pk: int) -> HttpResponse:
             "totals": [_cell(v) for v in summed] if summed else None,
         },
     )  # fmt: skip
+
+
+def _float(value):
+    return float(value) if value is not None else None
 
 
 def _cell(value):
