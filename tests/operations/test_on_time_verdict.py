@@ -8,7 +8,7 @@ import pytest
 from django.db.models import Sum
 from django.urls import reverse
 
-from cchc.indicators.selectors import evaluate
+from cchc.indicators.selectors import evaluate, per_agency
 from cchc.operations import selectors
 from cchc.operations.models import Dossier, DossierMonthly, Procedure, ProcedureSnapshot
 from cchc.organizations.scope import AgencyScope
@@ -29,10 +29,16 @@ ROWS = [
     ["D", "9.999", "05/01/2022 08:00", "", "20/01/2022 10:00", "Đã giải quyết", "2", "0"],
     ["E", "1.001", "05/01/2022 08:00", "12/01/2022 17:00", "11/01/2022 10:00", "Từ chối", "0", "1"],
     ["F", "9.999", "05/01/2022 08:00", "", "15/01/2022 10:00", "Từ chối", "0", "1"],
+    # Still open at the end of January: G and H within their deadline, J past it, I without one.
+    ["G", "1.001", "20/01/2022 08:00", "03/02/2022 17:00", "", "Đang xử lý", "0", "0"],
+    ["H", "1.001", "21/01/2022 08:00", "10/02/2022 17:00", "", "Đang xử lý", "0", "0"],
+    ["J", "1.001", "06/01/2022 08:00", "25/01/2022 17:00", "", "Đang xử lý", "0", "0"],
+    ["I", "9.999", "06/01/2022 08:00", "", "", "Đang xử lý", "0", "0"],
 ]  # fmt: skip
 # By hand: on time A, E; late B (after its date), D (two supplement requests); deadline
 # unknown C, F. Granted results A, B, C, D (E and F are rejections), digitised among them A, C.
-VERDICTS = {"A": True, "B": False, "C": None, "D": False, "E": True, "F": None}
+VERDICTS = {"A": True, "B": False, "C": None, "D": False, "E": True, "F": None,
+            "G": None, "H": None, "I": None, "J": None}  # fmt: skip
 
 
 @pytest.fixture
@@ -74,6 +80,28 @@ def test_on_time_rate_leaves_unknown_deadlines_out(loaded):
     assert result.excluded == 2
 
 
+def test_the_decision_766_variant_counts_open_dossiers_within_their_deadline(loaded):
+    january = date(2022, 1, 1)
+    row = DossierMonthly.objects.filter(month=january).aggregate(
+        on_time=Sum("open_on_time"), overdue=Sum("open_overdue"),
+        unknown=Sum("open_unknown_deadline"),
+    )  # fmt: skip
+    assert row == {"on_time": 2, "overdue": 1, "unknown": 1}
+    # January: (2 finished on time + G, H open within their deadline) / (4 finished with a
+    # known deadline + G, H, J open with one); C, F, I have no deadline to judge them by.
+    result = evaluate("ON_TIME_RATE_766", scope=ALL, year=2022, through=january)
+    assert (result.numerator, result.denominator, str(result.value)) == (4, 7, "57.14")
+    assert result.excluded == 3
+    # At the end of March G, H and J are all past their dates: 2 / 7.
+    march = evaluate("ON_TIME_RATE_766", scope=ALL, year=2022, through=date(2022, 3, 1))
+    assert (march.numerator, march.denominator, str(march.value)) == (2, 7, "28.57")
+    rows = per_agency("ON_TIME_RATE_766", scope=ALL, year=2022, through=date(2022, 3, 1))
+    assert [(r["n"], r["d"], r["excluded"], str(r["value"])) for r in rows] == [(2, 7, 3, "28.57")]
+    # The Decree 61/107 rate of the same months counts finished dossiers only.
+    decree = evaluate("ON_TIME_RATE", scope=ALL, year=2022, through=january)
+    assert (decree.numerator, decree.denominator) == (2, 4)
+
+
 def test_result_digitisation_divides_by_granted_results(loaded):
     result = evaluate("RESULT_DIGITISATION", scope=ALL, year=2022)
     # 2 digitised of 4 granted results (not 4 "digitised" of 6 finished = 66,67 %).
@@ -112,5 +140,10 @@ def test_the_pages_show_the_dossiers_left_out_beside_the_rate(
     page = " ".join(re.sub(r"<[^>]+>", " ", detail.content.decode()).split())
     assert "50% (2/4)" in page and words in page
     assert "Theo Nghị định 61/2018, 107/2021" in page
+    january = client.get(
+        reverse("indicators:target_detail", args=[on_time_target.pk]), {"thang": 1}
+    )
+    page = " ".join(re.sub(r"<[^>]+>", " ", january.content.decode()).split())
+    assert "Theo Quyết định 766/QĐ-TTg: 57,14% (4/7)" in page
     dashboard = client.get(reverse("indicators:dashboard"), {"nam": 2022})
     assert words in " ".join(re.sub(r"<[^>]+>", " ", dashboard.content.decode()).split())

@@ -32,6 +32,9 @@ class TargetStatus:
     target: Target
     overall: Evaluation | None
     tiers: list[tuple[str, Evaluation]] = field(default_factory=list)
+    # The same thing by another definition (the on-time rate of Decision 766 beside that of
+    # Decree 61/107), shown beside the overall figure; not judged.
+    variant: Evaluation | None = None
 
     @property
     def status(self) -> str:
@@ -99,6 +102,10 @@ def target_status(
         first=first, growth_measure=target.growth_measure,
     )  # fmt: skip
     status = TargetStatus(target=target, overall=overall)
+    if INDICATORS[code].variant:
+        status.variant = evaluate(
+            INDICATORS[code].variant, scope=scope, year=year, through=through, first=first
+        )
     general = [t for t in thresholds if not t.tier]
     if general:
         judge(

@@ -57,6 +57,10 @@ class Row:
     # Records left out of both numerator and denominator, and shown beside the value (finished
     # dossiers whose deadline cannot be known, for the on-time rate).
     excluded: int = 0
+    # For a flow that also counts a state at the period's end (IndicatorSnapshot.end_*).
+    end_numerator: int = 0
+    end_denominator: int = 0
+    end_excluded: int = 0
 
 
 def month_end(month: date) -> date:
@@ -106,7 +110,8 @@ def _once(key: tuple, compute: Callable[[], list]) -> list:
 # over the procedures offering it that year only.
 MONTHLY_COUNTERS = ("received", "received_online", "finished", "finished_on_time",
                     "finished_late", "finished_unknown_deadline", "results_granted",
-                    "results_digitized")  # fmt: skip
+                    "results_digitized", "open_on_time", "open_overdue",
+                    "open_unknown_deadline")  # fmt: skip
 PAYMENT_COUNTERS = ("paid_online", "with_fee")
 
 
@@ -138,18 +143,26 @@ def _counter(sums: dict, name: str) -> int:
 
 
 def dossier_monthly(
-    numerator: str, denominator: str, *, only_online_payment: bool = False, excluded: str = ""
+    numerator: str,
+    denominator: str,
+    *,
+    only_online_payment: bool = False,
+    excluded: str = "",
+    end: tuple[str, str, str] | None = None,
 ):
     """Two DossierMonthly counters (or sums of counters) summed per agency × month, and the
-    counter of the records left out of both, when there is one."""
+    counter of the records left out of both, when there is one. `end`: the counters of the
+    state at the month's end (numerator, denominator, left out) that the period's last month
+    adds (Decision 766: dossiers still open)."""
 
     def extract(window: Window) -> Iterable[Row]:
         tiers = agency_tiers()
         for r in _monthly_sums(window, only_online_payment=only_online_payment):
+            state = [_counter(r, name) for name in end] if end else [0, 0, 0]
             yield Row(
                 r["agency_id"], tiers[r["agency_id"]], r["month"], _counter(r, numerator),
                 _counter(r, denominator), r["syn"] > 0,
-                _counter(r, excluded) if excluded else 0,
+                _counter(r, excluded) if excluded else 0, *state,
             )  # fmt: skip
 
     return extract

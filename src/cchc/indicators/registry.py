@@ -39,6 +39,12 @@ class Indicator:
     # are, and for dossiers the roll-up counter that selects them.
     excluded_label: str = ""
     excluded_counter: str = ""
+    # A flow that adds the state at the period's end (IndicatorSnapshot.end_*).
+    end_state: bool = False
+    # The legal definition the figure follows, named on the page, and another indicator
+    # measuring the same thing by another definition, shown beside it.
+    basis: str = ""
+    variant: str = ""
     # For other records: the numerator's and the denominator's records of an agency (and
     # tier) over a period, selected as the extractor counts them (indicators.records).
     records: x.Records | None = None
@@ -49,13 +55,20 @@ class Indicator:
 
 
 def _dossiers(
-    numerator: str, denominator: str, *, only_online_payment: bool = False, excluded: str = ""
+    numerator: str,
+    denominator: str,
+    *,
+    only_online_payment: bool = False,
+    excluded: str = "",
+    end: tuple[str, str, str] | None = None,
 ) -> dict:
     """A dossier ratio: two roll-up counters, read from the roll-up and drilled into with the
-    same names; `excluded`, the counter of the dossiers left out of both."""
+    same names; `excluded`, the counter of the dossiers left out of both; `end`, the counters
+    of the state at the period's end it adds."""
     extract = x.dossier_monthly(
-        numerator, denominator, only_online_payment=only_online_payment, excluded=excluded
-    )
+        numerator, denominator, only_online_payment=only_online_payment, excluded=excluded,
+        end=end,
+    )  # fmt: skip
     return {
         "extract": extract,
         "drill": "dossiers",
@@ -145,17 +158,34 @@ INDICATORS: dict[str, Indicator] = {
             **_dossiers("finished_on_time", "finished_with_deadline",
                         excluded="finished_unknown_deadline"),
             excluded_label="hồ sơ không xác định được hạn, không tính vào tỷ lệ",
+            basis="Theo Nghị định 61/2018, 107/2021", variant="ON_TIME_RATE_766",
             note="Theo Nghị định 61/2018, 107/2021: hồ sơ đã giải quyết đúng hạn trên hồ sơ đã "
             "giải quyết; hồ sơ không có ngày hẹn trả và thủ tục không có thời hạn giải quyết "
             "thì không xác định được hạn, không tính vào tỷ lệ.",
+        ),
+        Indicator(
+            "ON_TIME_RATE_766", "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn (Quyết định 766/QĐ-TTg)",
+            "hồ sơ giải quyết đúng hạn và hồ sơ đang giải quyết trong hạn",
+            "hồ sơ đã và đang giải quyết xác định được hạn", "flow",
+            x.dossier_monthly(
+                "finished_on_time", "finished_with_deadline", excluded="finished_unknown_deadline",
+                end=("open_on_time", "open_with_deadline", "open_unknown_deadline"),
+            ),
+            end_state=True, projection="current",
+            excluded_label="hồ sơ không xác định được hạn, không tính vào tỷ lệ",
+            basis="Theo Quyết định 766/QĐ-TTg",
+            note="Theo Quyết định 766/QĐ-TTg: hồ sơ giải quyết đúng hạn trong kỳ và hồ sơ còn "
+            "đang giải quyết, trong hạn vào cuối kỳ, trên hồ sơ đã giải quyết trong kỳ và hồ sơ "
+            "còn đang giải quyết vào cuối kỳ.",
         ),
     ]
 }  # fmt: skip
 
 
-# Flow ratios project with their monthly trend.
+# Flow ratios project with their monthly trend; one that adds a state at the period's end
+# projects its current value (the monthly trend would mix the state of every month end).
 INDICATORS = {
-    code: (replace(i, projection="trend") if i.aggregation == "flow" else i)
+    code: (replace(i, projection="trend") if i.aggregation == "flow" and not i.end_state else i)
     for code, i in INDICATORS.items()
 }
 

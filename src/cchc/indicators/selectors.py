@@ -46,13 +46,19 @@ class Evaluation:
         return self.value is not None
 
 
-def _monthly(qs) -> list[tuple[date, int, int, bool, int]]:
+END_STATE = {"end_n": Sum("end_numerator"), "end_d": Sum("end_denominator"),
+             "end_x": Sum("end_excluded")}  # fmt: skip
+
+
+def _monthly(qs) -> list[tuple[date, int, int, bool, int, tuple[int, int, int]]]:
+    """Per month: numerator, denominator, synthetic, left out, and the state at the month's
+    end (numerator, denominator, left out) of an indicator that adds it."""
     return [
-        (r["month"], r["n"], r["d"], r["syn"] > 0, r["x"])
+        (r["month"], r["n"], r["d"], r["syn"] > 0, r["x"], (r["end_n"], r["end_d"], r["end_x"]))
         for r in qs.values("month")
         .annotate(
             n=Sum("numerator"), d=Sum("denominator"), syn=Count("pk", filter=Q(synthetic=True)),
-            x=Sum("excluded"),
+            x=Sum("excluded"), **END_STATE,
         )
         .order_by("month")
     ]  # fmt: skip
@@ -105,13 +111,16 @@ def evaluate(
     year_so_far = _monthly(qs.filter(month__year=year, month__lte=through))
     months = [m for m in year_so_far if first is None or m[0] >= first]
     result = Evaluation(indicator=indicator, numerator=None, denominator=None, value=None)
-    result.trend = [(m[0], formulas.rate(m[1], m[2])) for m in year_so_far]
+    result.trend = [(m[0], _month_rate(indicator, m)) for m in year_so_far]
     if not months:
         return result
     result.synthetic = any(m[3] for m in months)
     if indicator.aggregation == "flow":
         n, d = sum(m[1] for m in months), sum(m[2] for m in months)
         result.excluded = sum(m[4] for m in months)
+        if indicator.end_state:  # the state at the period's end, once
+            end_n, end_d, end_x = months[-1][5]
+            n, d, result.excluded = n + end_n, d + end_d, result.excluded + end_x
     else:
         n, d, result.excluded = months[-1][1], months[-1][2], months[-1][4]
     result.numerator, result.denominator = n, d
@@ -140,6 +149,12 @@ def evaluate(
     else:
         result.projection = result.value
     return result
+
+
+def _month_rate(indicator: Indicator, month: tuple) -> Decimal | None:
+    """A month's own rate, with the state at its end for an indicator that adds it."""
+    end_n, end_d, _end_x = month[5] if indicator.end_state else (0, 0, 0)
+    return formulas.rate(month[1] + end_n, month[2] + end_d)
 
 
 def _growths(
@@ -211,6 +226,8 @@ def per_agency(
         {**r, "tier_label": labels.get(r["tier"], r["tier"]), "synthetic": r["syn"] > 0}
         for r in rows
     ]
+    if indicator.end_state:
+        _add_end_state(result, qs)
     if not indicator.growth:
         for row in result:
             row["value"] = formulas.rate(row["n"], row["d"])
@@ -222,6 +239,25 @@ def per_agency(
         row["relative_growth"], row["point_change"] = _growths((row["n"], row["d"]), baseline)
         row["value"] = _declared(row["relative_growth"], row["point_change"], growth_measure)
     return result
+
+
+def _add_end_state(rows: list[dict], qs) -> None:
+    """Add to each row the state at the end of its last month (`qs`: the period's snapshots),
+    once, in one query."""
+    last = qs.order_by("-month").values("month")[:1]
+    ends = {
+        (r["agency_id"], r["tier"]): r
+        for r in qs.filter(month=Subquery(last))
+        .values("agency_id", "tier")
+        .annotate(**END_STATE)
+        .order_by()
+    }
+    for row in rows:
+        end = ends.get((row["agency_id"], row["tier"]))
+        if end:
+            row["n"] += end["end_n"]
+            row["d"] += end["end_d"]
+            row["excluded"] += end["end_x"]
 
 
 def _baselines(

@@ -74,6 +74,9 @@ def _refresh(
                 denominator=r.denominator,
                 synthetic=r.synthetic,
                 excluded=r.excluded,
+                end_numerator=r.end_numerator,
+                end_denominator=r.end_denominator,
+                end_excluded=r.end_excluded,
             )
             for r in indicator.extract(window)
         ]

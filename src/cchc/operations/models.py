@@ -268,6 +268,10 @@ class DossierMonthly(models.Model):
     )
     open_on_time = models.PositiveIntegerField(_("đang giải quyết, trong hạn"), default=0)
     open_overdue = models.PositiveIntegerField(_("đang giải quyết, quá hạn"), default=0)
+    # Open with no appointment date (and no maximum duration): neither within nor past it.
+    open_unknown_deadline = models.PositiveIntegerField(
+        _("đang giải quyết, không xác định được hạn"), default=0
+    )
     with_fee = models.PositiveIntegerField(_("hồ sơ có phí"), default=0)
     paid_online = models.PositiveIntegerField(_("thanh toán trực tuyến"), default=0)
     # A result is what a granted dossier gives (done); a rejection gives none (target 4).

@@ -6,7 +6,7 @@ database's own on SQLite and PostgreSQL alike.
 Counts by month of receipt (received, online, with fee, paid online), by month of end of
 processing (finished, on time, late, results digitised) and, for each month end up to the
 horizon (December of the latest year in which a dossier was received), the
-dossiers still open then (on time / overdue). Only rows that come from dossiers are replaced;
+dossiers still open then (on time / overdue / without a deadline). Only rows that come from dossiers are replaced;
 statistics loaded directly by a province without a dossier export are left alone.
 
 Two ways to the same rows (ADR 0006): an import applies a *delta* — the contributions of the
@@ -36,7 +36,7 @@ FINISHED = [DossierStatus.DONE, DossierStatus.REJECTED]
 COUNTERS = (
     "received", "received_online", "with_fee", "paid_online", "finished", "finished_on_time",
     "finished_late", "finished_unknown_deadline", "results_granted", "results_digitized",
-    "open_on_time", "open_overdue",
+    "open_on_time", "open_overdue", "open_unknown_deadline",
 )  # fmt: skip
 
 
@@ -127,7 +127,10 @@ COUNTED = {
 
 # Selections that are sums of stored counters, not counters of their own: the records behind a
 # number are selected with them like with COUNTED (the on-time rate's denominator).
-SUMMED = {"finished_with_deadline": ("finished_on_time", "finished_late")}
+SUMMED = {
+    "finished_with_deadline": ("finished_on_time", "finished_late"),
+    "open_with_deadline": ("open_on_time", "open_overdue"),
+}
 SELECTIONS = {
     **COUNTED,
     "finished_with_deadline": Counted("hồ sơ đã giải quyết xác định được hạn", "finished_at",
@@ -282,8 +285,8 @@ def _open_counts(
     )
     counts = {
         "open_overdue": "SUM(CASE WHEN d.due_at < m.month_end THEN 1 ELSE 0 END)",
-        "open_on_time": "SUM(CASE WHEN d.due_at IS NULL OR d.due_at >= m.month_end "
-                        "THEN 1 ELSE 0 END)",
+        "open_on_time": "SUM(CASE WHEN d.due_at >= m.month_end THEN 1 ELSE 0 END)",
+        "open_unknown_deadline": "SUM(CASE WHEN d.due_at IS NULL THEN 1 ELSE 0 END)",
     }  # fmt: skip
     counts = {name: _signed(expression, sign) for name, expression in counts.items()}
     values = ", ".join(f"{counts.get(c, '0')} AS {c}" for c in COUNTERS)

@@ -26,8 +26,8 @@ def future_month_errors(rows: list[dict], key: str, title: str) -> list[RowError
 
 COUNTERS = (
     "received", "received_online", "finished", "finished_on_time", "finished_late",
-    "finished_unknown_deadline", "open_on_time", "open_overdue", "with_fee", "paid_online",
-    "results_granted", "results_digitized",
+    "finished_unknown_deadline", "open_on_time", "open_overdue", "open_unknown_deadline",
+    "with_fee", "paid_online", "results_granted", "results_digitized",
 )  # fmt: skip
 # (part, whole): a part may not exceed its whole.
 LIMITS = (
@@ -74,6 +74,9 @@ class DossierStatsImporter(Importer):
         Column("open_overdue", "Đang giải quyết quá hạn", f.non_negative_integer, required=False,
                aliases=("DangGiaiQuyetQuaHan", "Đang giải quyết, quá hạn"),
                help="Còn mở vào cuối tháng, đã quá hạn; trống: 0", example="2"),
+        Column("open_unknown_deadline", "Đang giải quyết, không xác định được hạn",
+               f.non_negative_integer, required=False, aliases=("DangGiaiQuyetKhongXacDinhHan",),
+               help="Còn mở vào cuối tháng, không có ngày hẹn trả; trống: 0", example="0"),
         Column("with_fee", "Hồ sơ có phí, lệ phí", f.non_negative_integer, required=False,
                aliases=("CoPhi", "Hồ sơ có phí"), help="Trống: 0", example="60"),
         Column("paid_online", "Thanh toán trực tuyến", f.non_negative_integer, required=False,

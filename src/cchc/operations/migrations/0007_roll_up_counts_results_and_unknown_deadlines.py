@@ -11,7 +11,8 @@ def carry_over(apps, schema_editor):
     no deadline to judge it by (exact), and every finished dossier stands for a result (the
     earlier meaning, so that no stored share goes above 100 %). The verdict of a finished
     dossier with more than one supplement request becomes "late" whatever its deadline.
-    `manage.py rebuild_rollups` then brings the results and those verdicts exactly."""
+    Open dossiers without a deadline stay counted "within it" (open_on_time) until
+    `manage.py rebuild_rollups`, which also brings the results and those verdicts exactly."""
     monthly = apps.get_model("operations", "DossierMonthly")
     rest = F("finished") - F("finished_on_time") - F("finished_late")
     monthly.objects.filter(finished__gt=F("finished_on_time") + F("finished_late")).update(
@@ -41,6 +42,13 @@ class Migration(migrations.Migration):
             model_name='dossiermonthly',
             name='results_granted',
             field=models.PositiveIntegerField(default=0, verbose_name='kết quả giải quyết'),
+        ),
+        migrations.AddField(
+            model_name="dossiermonthly",
+            name="open_unknown_deadline",
+            field=models.PositiveIntegerField(
+                default=0, verbose_name="đang giải quyết, không xác định được hạn"
+            ),
         ),
         migrations.RunPython(carry_over, migrations.RunPython.noop),
     ]
