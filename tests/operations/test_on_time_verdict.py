@@ -147,3 +147,12 @@ def test_the_pages_show_the_dossiers_left_out_beside_the_rate(
     assert "Theo Quyết định 766/QĐ-TTg: 57,14% (4/7)" in page
     dashboard = client.get(reverse("indicators:dashboard"), {"nam": 2022})
     assert words in " ".join(re.sub(r"<[^>]+>", " ", dashboard.content.decode()).split())
+
+
+def test_the_dossier_list_says_when_a_deadline_cannot_be_known(client, reform_office, loaded):
+    client.force_login(reform_office)
+    query = {"nam": 2022, "loc": "finished_unknown_deadline"}
+    page = client.get(reverse("operations:dossier_list"), query).content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "2 hồ sơ đã giải quyết không xác định được hạn" in text
+    assert text.count("không xác định được hạn") >= 3  # the description and both rows

@@ -139,14 +139,17 @@ def _dossier_rows(dossiers) -> list[list]:
     channels = {c.value: str(c.label) for c in Channel}
     statuses = {s.value: str(s.label) for s in DossierStatus}
     on_time = {True: "Có", False: "Không", None: ""}
+    finished = {DossierStatus.DONE, DossierStatus.REJECTED}
     fields = ("code", "procedure__code", "agency__name", "channel", "received_at", "due_at",
               "finished_at", "status", "finished_on_time", "result_digitized",
               "import_run__synthetic")  # fmt: skip
     return [
         [code, procedure, agency, channels.get(channel, channel), _fmt(received), _fmt(due),
-         _fmt(finished), statuses.get(status, status), on_time[punctual],
+         _fmt(end), statuses.get(status, status),
+         "Không xác định được hạn" if punctual is None and end and status in finished
+         else on_time[punctual],
          "Có" if digitised else "Không", "Có" if synthetic else ""]
-        for (code, procedure, agency, channel, received, due, finished, status, punctual,
+        for (code, procedure, agency, channel, received, due, end, status, punctual,
              digitised, synthetic) in dossiers.values_list(*fields)
     ]  # fmt: skip
 
