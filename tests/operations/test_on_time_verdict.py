@@ -145,6 +145,12 @@ def test_the_pages_show_the_dossiers_left_out_beside_the_rate(
     )
     page = " ".join(re.sub(r"<[^>]+>", " ", january.content.decode()).split())
     assert "Theo Quyết định 766/QĐ-TTg: 57,14% (4/7)" in page
+    # The count left out opens the list of those dossiers: C and F.
+    left_out = re.search(
+        r'href="([^"]*loc=finished_unknown_deadline[^"]*)"', detail.content.decode()
+    )
+    listed = client.get(left_out.group(1).replace("&amp;", "&")).content.decode()
+    assert re.findall(r"<td>([A-Z])</td>", listed) in (["C", "F"], ["F", "C"])
     dashboard = client.get(reverse("indicators:dashboard"), {"nam": 2022})
     assert words in " ".join(re.sub(r"<[^>]+>", " ", dashboard.content.decode()).split())
 
