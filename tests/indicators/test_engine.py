@@ -118,7 +118,8 @@ def test_the_period_of_a_month_and_its_words():
 
 def test_dossier_indicators_refreshed_together_read_the_roll_up_once(run):
     monthly(run, "12-STP", date(2022, 1, 1), received=10, received_online=4, finished=8,
-            finished_on_time=6, results_digitized=2, with_fee=5, paid_online=1)  # fmt: skip
+            finished_on_time=6, finished_late=1, finished_unknown_deadline=1, results_granted=7,
+            results_digitized=2, with_fee=5, paid_online=1)  # fmt: skip
     codes = ["RESULT_DIGITISATION", "ONLINE_DOSSIER_SHARE", "ON_TIME_RATE"]
     with CaptureQueriesContext(connection) as queries:
         snapshots_refresh(agency_ids=None, years=[2022], codes=codes, months=[date(2022, 1, 1)])
@@ -128,7 +129,8 @@ def test_dossier_indicators_refreshed_together_read_the_roll_up_once(run):
     assert len(reads) == 2
     assert len([sql for sql in reads if 'MAX("operations_dossiermonthly"."month")' in sql]) == 1
     figures = {code: evaluate(code, scope=ALL, year=2022) for code in codes}
-    assert [(f.numerator, f.denominator) for f in figures.values()] == [(2, 8), (4, 10), (6, 8)]
+    # Digitised results of the granted ones; on time among those whose deadline is known.
+    assert [(f.numerator, f.denominator) for f in figures.values()] == [(2, 7), (4, 10), (6, 7)]
 
 
 def test_no_data_is_none_not_zero(run):
@@ -262,9 +264,10 @@ def test_growth_target_page_lists_agencies_by_growth_on_the_baseline_year(
     assert "Tăng so với năm 2021" in head and "Tỷ lệ" not in head
     assert "Năm 2021</th>" in head and "Năm 2022</th>" in head
     # Baseline, this year, eligible procedures, growth; not the district's share (55 %).
+    # Beside the growth, the change of the share: 40 % → 55 % and 80 % → 100 %.
     assert {row[1]: row[2:] for row in rows} == {
-        "Cấp huyện": ["8", "11", "20", "37,5%"],
-        "Cấp xã": ["4", "5", "5", "25%"],
+        "Cấp huyện": ["8", "11", "20", "37,5%", "+15"],
+        "Cấp xã": ["4", "5", "5", "25%", "+20"],
     }
     for order, tiers in [
         ("ty_le", ["Cấp xã", "Cấp huyện"]),
@@ -283,9 +286,10 @@ def test_growth_target_xlsx_has_the_baseline_and_this_years_counts_and_the_growt
     values = [row for row in sheet.iter_rows(values_only=True) if any(row)]
     header = next(i for i, row in enumerate(values) if row[0] == "Mã cơ quan")
     assert values[header][3:] == ("Năm 2021", "Năm 2022", "TTHC đủ điều kiện",
-                                  "Tăng so với năm 2021 (%)")  # fmt: skip
+                                  "Tăng so với năm 2021 (%)",
+                                  "Thay đổi tỷ lệ (điểm phần trăm)")  # fmt: skip
     rows = {row[2]: row[3:] for row in values[header + 1 :]}
-    assert rows == {"Cấp huyện": (8, 11, 20, 37.5), "Cấp xã": (4, 5, 5, 25.0)}
+    assert rows == {"Cấp huyện": (8, 11, 20, 37.5, 15.0), "Cấp xã": (4, 5, 5, 25.0, 20.0)}
 
 
 def test_inspection_coverage_is_cumulative_and_excludes_communes(run):

@@ -55,7 +55,8 @@ def history():
             channel=rng.choice([1, 2, 3]), received_at=received, due_at=received + timedelta(days=7),
             finished_at=finished, status=status, fee=rng.choice([0, 50000]),
             paid_online=rng.random() < 0.5, result_digitized=rng.random() < 0.5,
-            finished_on_time=None if finished is None else rng.random() < 0.7, import_run=run,
+            finished_on_time=None if finished is None else rng.choice([True, True, False, None]),
+            import_run=run,
         )  # fmt: skip
     rollup_rebuild(run=run)
     return agencies

@@ -33,6 +33,9 @@ class TargetStatus:
     target: Target
     overall: Evaluation | None
     tiers: list[tuple[str, Evaluation]] = field(default_factory=list)
+    # The same thing by another definition (the on-time rate of Decision 766 beside that of
+    # Decree 61/107), shown beside the overall figure; not judged.
+    variant: Evaluation | None = None
 
     @property
     def status(self) -> str:
@@ -59,6 +62,20 @@ class TargetStatus:
     @property
     def synthetic(self) -> bool:
         return bool(self.overall and self.overall.synthetic)
+
+
+def synthetic_words(statuses: list[TargetStatus]) -> str:
+    """The sentence naming the targets whose own figures come from synthetic (demo) data, ""
+    when none do: one demo source marks the figures read from it, not the whole page."""
+    labels = [s.target.label for s in statuses if s.synthetic]
+    if not labels:
+        return ""
+    subject = f"Chỉ tiêu {labels[0]}" if len(labels) == 1 else f"Các chỉ tiêu {', '.join(labels)}"
+    rest = "" if len(labels) == len(statuses) else "; các chỉ tiêu khác tính từ số liệu đã nạp"
+    return (
+        f"{subject} tính từ dữ liệu mô phỏng do hệ thống sinh ra để dùng thử, không phải số "
+        f"liệu thật của tỉnh{rest}."
+    )
 
 
 def data_through(year: int) -> date | None:
@@ -88,9 +105,13 @@ def target_status(
     thresholds = list(target.thresholds.all())
     overall = evaluate(
         code, scope=scope, year=year, through=through, baseline_year=target.baseline_year,
-        first=first,
+        first=first, growth_measure=target.growth_measure,
     )  # fmt: skip
     status = TargetStatus(target=target, overall=overall)
+    if INDICATORS[code].variant:
+        status.variant = evaluate(
+            INDICATORS[code].variant, scope=scope, year=year, through=through, first=first
+        )
     general = [t for t in thresholds if not t.tier]
     if general:
         judge(
@@ -105,6 +126,7 @@ def target_status(
         evaluation = evaluate(
             code, scope=scope, year=year, through=through, tier=threshold.tier,
             baseline_year=target.baseline_year, first=first,
+            growth_measure=target.growth_measure,
         )  # fmt: skip
         judge(
             evaluation,

@@ -28,8 +28,10 @@ from cchc.operations.models import (
     LegalReview,
     ProcedureSnapshot,
     SystemConnection,
+    SystemKind,
     WorkRecordStat,
 )
+from cchc.operations.rollups import SUMMED
 from cchc.organizations.models import TIER_OF_LEVEL, Agency, AgencyLevel
 
 
@@ -54,6 +56,13 @@ class Row:
     numerator: int
     denominator: int
     synthetic: bool = False
+    # Records left out of both numerator and denominator, and shown beside the value (finished
+    # dossiers whose deadline cannot be known, for the on-time rate).
+    excluded: int = 0
+    # For a flow that also counts a state at the period's end (IndicatorSnapshot.end_*).
+    end_numerator: int = 0
+    end_denominator: int = 0
+    end_excluded: int = 0
 
 
 def month_end(month: date) -> date:
@@ -102,7 +111,9 @@ def _once(key: tuple, compute: Callable[[], list]) -> list:
 # The roll-up counters the dossier indicators divide; those of online payment are read apart,
 # over the procedures offering it that year only.
 MONTHLY_COUNTERS = ("received", "received_online", "finished", "finished_on_time",
-                    "results_digitized")  # fmt: skip
+                    "finished_late", "finished_unknown_deadline", "results_granted",
+                    "results_digitized", "open_on_time", "open_overdue",
+                    "open_unknown_deadline")  # fmt: skip
 PAYMENT_COUNTERS = ("paid_online", "with_fee")
 
 
@@ -128,15 +139,32 @@ def _monthly_sums(window: Window, *, only_online_payment: bool) -> list[dict]:
     return _once(("dossier_monthly", only_online_payment, window), compute)
 
 
-def dossier_monthly(numerator: str, denominator: str, *, only_online_payment: bool = False):
-    """Two DossierMonthly counters summed per agency × month."""
+def _counter(sums: dict, name: str) -> int:
+    """A roll-up counter of `sums`, or a sum of counters (`rollups.SUMMED`)."""
+    return sum(sums[f"sum_{part}"] for part in SUMMED.get(name, (name,)))
+
+
+def dossier_monthly(
+    numerator: str,
+    denominator: str,
+    *,
+    only_online_payment: bool = False,
+    excluded: str = "",
+    end: tuple[str, str, str] | None = None,
+):
+    """Two DossierMonthly counters (or sums of counters) summed per agency × month, and the
+    counter of the records left out of both, when there is one. `end`: the counters of the
+    state at the month's end (numerator, denominator, left out) that the period's last month
+    adds (Decision 766: dossiers still open)."""
 
     def extract(window: Window) -> Iterable[Row]:
         tiers = agency_tiers()
         for r in _monthly_sums(window, only_online_payment=only_online_payment):
+            state = [_counter(r, name) for name in end] if end else [0, 0, 0]
             yield Row(
-                r["agency_id"], tiers[r["agency_id"]], r["month"], r[f"sum_{numerator}"],
-                r[f"sum_{denominator}"], r["syn"] > 0,
+                r["agency_id"], tiers[r["agency_id"]], r["month"], _counter(r, numerator),
+                _counter(r, denominator), r["syn"] > 0,
+                _counter(r, excluded) if excluded else 0, *state,
             )  # fmt: skip
 
     return extract
@@ -195,6 +223,12 @@ def legal_documents_at(end: date):
     )
 
 
+def required_connections():
+    """The connections target 7 names: from the provincial portal, the one-stop system and the
+    provincial reporting system (its denominator); a system of kind "Khác" is not one of them."""
+    return SystemConnection.objects.exclude(system__kind=SystemKind.OTHER)
+
+
 def connected_by(end: date) -> Q:
     """A required connection (target 7's denominator) in place by `end` (its numerator)."""
     return Q(connected_on__lte=end)
@@ -216,7 +250,7 @@ def systems_connected(window: Window) -> Iterable[Row]:
     """Stock: required connections in place at the month's end / required connections.
     Stored on the systems' owner agency."""
     tiers = agency_tiers()
-    qs = SystemConnection.objects.filter(window.agency_q("system__owner_id"))
+    qs = required_connections().filter(window.agency_q("system__owner_id"))
     for month in window.months:
         end = month_end(month)
         for r in qs.values(owner=F("system__owner_id")).annotate(
@@ -279,7 +313,7 @@ def legal_document_records(agency_id: int, tier: str, first: date, end: date) ->
 
 
 def connection_records(agency_id: int, tier: str, first: date, end: date) -> tuple[Any, Any]:
-    connections = SystemConnection.objects.filter(system__owner_id=agency_id)
+    connections = required_connections().filter(system__owner_id=agency_id)
     return connections.filter(connected_by(end)), connections
 
 
@@ -324,8 +358,9 @@ def dossiers_through(year: int) -> date | None:
 
     def compute() -> list:
         flows = Q()
-        for counter in (*MONTHLY_COUNTERS, *PAYMENT_COUNTERS, "finished_late"):
-            flows |= Q(**{f"{counter}__gt": 0})
+        for counter in (*MONTHLY_COUNTERS, *PAYMENT_COUNTERS):
+            if not counter.startswith("open_"):  # the state at a month's end is not a flow
+                flows |= Q(**{f"{counter}__gt": 0})
         rows = DossierMonthly.objects.filter(flows, month__year=year)
         return [rows.aggregate(m=Max("month"))["m"]]
 

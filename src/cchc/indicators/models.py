@@ -25,6 +25,19 @@ class IndicatorSnapshot(models.Model):
     numerator = models.BigIntegerField(_("tử số"))
     denominator = models.BigIntegerField(_("mẫu số"))
     synthetic = models.BooleanField(_("từ dữ liệu mô phỏng"), default=False)
+    excluded = models.BigIntegerField(
+        _("không tính vào tỷ lệ"),
+        default=0,
+        help_text=_("Bản ghi không thuộc tử số lẫn mẫu số, nêu riêng bên cạnh giá trị."),
+    )
+    # A flow that also counts a state at the period's end (Decision 766's on-time rate: the
+    # dossiers still open then): that state at this month's end, added once, for the period's
+    # last month only, to the sums of the period's months.
+    end_numerator = models.BigIntegerField(_("tử số, tình trạng cuối tháng"), default=0)
+    end_denominator = models.BigIntegerField(_("mẫu số, tình trạng cuối tháng"), default=0)
+    end_excluded = models.BigIntegerField(
+        _("không tính vào tỷ lệ, tình trạng cuối tháng"), default=0
+    )
     computed_at = models.DateTimeField(_("tính lúc"), auto_now=True)
 
     objects = SnapshotQuerySet.as_manager()

@@ -141,6 +141,17 @@ def dossier_urls(
     )
 
 
+def _excluded_url(indicator: Indicator, urls: tuple[str, str] | None) -> str | None:
+    """The dossiers left out of a ratio (finished without a knowable deadline), filtered like
+    its numerator's: same agency, year and months."""
+    if not urls or not indicator.excluded_counter:
+        return None
+    return urls[0].replace(
+        urlencode({"loc": indicator.drill_counters[0]}),
+        urlencode({"loc": indicator.excluded_counter}),
+    )
+
+
 def link_rows(target, indicator: Indicator, rows: list[dict], period: Span) -> None:
     """Set each per-agency row's `urls`: (numerator's records, denominator's records or None),
     or None when the indicator has no records to list (target 2 before its results exist)."""
@@ -149,6 +160,7 @@ def link_rows(target, indicator: Indicator, rows: list[dict], period: Span) -> N
             row["urls"] = dossier_urls(
                 indicator, agency_id=row["agency_id"], year=period.year, months=period.months
             )
+            row["excluded_url"] = _excluded_url(indicator, row["urls"])
         return
     if not listed(indicator):
         for row in rows:

@@ -47,6 +47,16 @@ class Indicator:
     # procedures offering online payment count.
     drill_counters: tuple[str, str] | None = None
     drill_online_payment: bool = False
+    # Records left out of both numerator and denominator, shown beside the value: what they
+    # are, and for dossiers the roll-up counter that selects them.
+    excluded_label: str = ""
+    excluded_counter: str = ""
+    # A flow that adds the state at the period's end (IndicatorSnapshot.end_*).
+    end_state: bool = False
+    # The legal definition the figure follows, named on the page, and another indicator
+    # measuring the same thing by another definition, shown beside it.
+    basis: str = ""
+    variant: str = ""
     # For other records: the numerator's and the denominator's records of an agency (and
     # tier) over a period, selected as the extractor counts them (indicators.records).
     records: x.Records | None = None
@@ -56,16 +66,28 @@ class Indicator:
         return f"docs/kpi/{self.code}.md"
 
 
-def _dossiers(numerator: str, denominator: str, *, only_online_payment: bool = False) -> dict:
+def _dossiers(
+    numerator: str,
+    denominator: str,
+    *,
+    only_online_payment: bool = False,
+    excluded: str = "",
+    end: tuple[str, str, str] | None = None,
+) -> dict:
     """A dossier ratio: two roll-up counters, read from the roll-up and drilled into with the
-    same names."""
-    extract = x.dossier_monthly(numerator, denominator, only_online_payment=only_online_payment)
+    same names; `excluded`, the counter of the dossiers left out of both; `end`, the counters
+    of the state at the period's end it adds."""
+    extract = x.dossier_monthly(
+        numerator, denominator, only_online_payment=only_online_payment, excluded=excluded,
+        end=end,
+    )  # fmt: skip
     return {
         "extract": extract,
         "drill": "dossiers",
         "drill_counters": (numerator, denominator),
         "drill_online_payment": only_online_payment,
         "data_through": x.dossiers_through,
+        "excluded_counter": excluded,
     }
 
 
@@ -113,8 +135,8 @@ INDICATORS: dict[str, Indicator] = {
         ),
         Indicator(
             "RESULT_DIGITISATION", "Tỷ lệ kết quả giải quyết TTHC được số hóa",
-            "kết quả được số hóa", "hồ sơ đã giải quyết", "flow",
-            **_dossiers("results_digitized", "finished"),
+            "kết quả được số hóa", "kết quả giải quyết (không gồm hồ sơ từ chối)", "flow",
+            **_dossiers("results_digitized", "results_granted"),
             note="Mẫu số là kết quả giải quyết trong năm, chưa gồm kết quả còn hiệu lực của các "
             "năm trước (chưa có dữ liệu kho kết quả).",
         ),
@@ -135,9 +157,9 @@ INDICATORS: dict[str, Indicator] = {
         ),
         Indicator(
             "PORTAL_INTEGRATION_GROWTH", "Tăng số dịch vụ công tích hợp trên Cổng DVC quốc gia",
-            "DVC trực tuyến tích hợp trên Cổng DVC quốc gia", "DVC trực tuyến mức độ 3, 4", "stock",
-            **_catalogue(Q(on_national_portal=True), x.ONLINE_3_4), per_agency=False,
-            growth=True,
+            "dịch vụ công tích hợp trên Cổng DVC quốc gia", "TTHC trong danh mục", "stock",
+            # The plan's wording sets no online level: every service on the portal counts.
+            **_catalogue(Q(on_national_portal=True), Q()), per_agency=False, growth=True,
         ),
         Indicator(
             "ONLINE_DOSSIER_SHARE", "Tỷ lệ hồ sơ tiếp nhận trực tuyến",
@@ -158,16 +180,42 @@ INDICATORS: dict[str, Indicator] = {
         ),
         Indicator(
             "ON_TIME_RATE", "Tỷ lệ hồ sơ giải quyết đúng hạn",
-            "hồ sơ giải quyết đúng hạn", "hồ sơ đã giải quyết", "flow",
-            **_dossiers("finished_on_time", "finished"),
+            "hồ sơ giải quyết đúng hạn", "hồ sơ đã giải quyết xác định được hạn", "flow",
+            **_dossiers("finished_on_time", "finished_with_deadline",
+                        excluded="finished_unknown_deadline"),
+            excluded_label="hồ sơ không xác định được hạn, không tính vào tỷ lệ",
+            basis="Theo Nghị định 61/2018, 107/2021", variant="ON_TIME_RATE_766",
+            note="Theo Nghị định 61/2018, 107/2021: hồ sơ đã giải quyết đúng hạn trên hồ sơ đã "
+            "giải quyết; hồ sơ không có ngày hẹn trả và thủ tục không có thời hạn giải quyết "
+            "thì không xác định được hạn, không tính vào tỷ lệ.",
+        ),
+        Indicator(
+            "ON_TIME_RATE_766", "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn (Quyết định 766/QĐ-TTg)",
+            "hồ sơ giải quyết đúng hạn và hồ sơ đang giải quyết trong hạn",
+            "hồ sơ đã và đang giải quyết xác định được hạn", "flow",
+            x.dossier_monthly(
+                "finished_on_time", "finished_with_deadline", excluded="finished_unknown_deadline",
+                end=("open_on_time", "open_with_deadline", "open_unknown_deadline"),
+            ),
+            end_state=True, projection="current", data_through=x.dossiers_through,
+            projection_note="Tỷ lệ tham khảo theo Quyết định 766: không dự báo (hồ sơ đang giải "
+            "quyết cuối mỗi tháng không cộng dồn được).",
+            excluded_label="hồ sơ không xác định được hạn, không tính vào tỷ lệ",
+            basis="Theo Quyết định 766/QĐ-TTg",
+            note="Theo Quyết định 766/QĐ-TTg: hồ sơ giải quyết đúng hạn trong kỳ và hồ sơ còn "
+            "đang giải quyết, trong hạn vào cuối kỳ, trên hồ sơ đã giải quyết trong kỳ và hồ sơ "
+            "còn đang giải quyết vào cuối kỳ.",
         ),
     ]
 }  # fmt: skip
 
 
-# Ratios of what happens each month are running rates.
+# Ratios of what happens each month are running rates. One that adds a state at the period's
+# end (Decision 766's on-time rate) is not projected: the state of each month end does not add up.
 INDICATORS = {
-    code: (replace(i, projection="running_rate") if i.aggregation == "flow" else i)
+    code: (
+        replace(i, projection="running_rate") if i.aggregation == "flow" and not i.end_state else i
+    )
     for code, i in INDICATORS.items()
 }
 

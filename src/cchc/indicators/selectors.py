@@ -31,7 +31,13 @@ class Evaluation:
     forecast: formulas.Projection | None = None
     through: date | None = None  # the last month with data the value rests on
     baseline_value: int | None = None  # growth: the baseline year's count
+    # Growth, both ways (the value is the one the target declares, `growth_measure`): the
+    # count's relative growth in %, and the change of its share in percentage points.
+    relative_growth: Decimal | None = None
+    point_change: Decimal | None = None
+    growth_measure: str = "relative"
     synthetic: bool = False
+    excluded: int = 0  # records in neither numerator nor denominator (indicator.excluded_label)
     threshold: Decimal | None = None
     comparator: str | None = None
     met: bool | None = None
@@ -46,15 +52,22 @@ class Evaluation:
         return self.forecast.value if self.forecast else None
 
 
-def _monthly(qs) -> list[tuple[date, int, int, bool]]:
+END_STATE = {"end_n": Sum("end_numerator"), "end_d": Sum("end_denominator"),
+             "end_x": Sum("end_excluded")}  # fmt: skip
+
+
+def _monthly(qs) -> list[tuple[date, int, int, bool, int, tuple[int, int, int]]]:
+    """Per month: numerator, denominator, synthetic, left out, and the state at the month's
+    end (numerator, denominator, left out) of an indicator that adds it."""
     return [
-        (r["month"], r["n"], r["d"], r["syn"] > 0)
+        (r["month"], r["n"], r["d"], r["syn"] > 0, r["x"], (r["end_n"], r["end_d"], r["end_x"]))
         for r in qs.values("month")
         .annotate(
-            n=Sum("numerator"), d=Sum("denominator"), syn=Count("pk", filter=Q(synthetic=True))
+            n=Sum("numerator"), d=Sum("denominator"), syn=Count("pk", filter=Q(synthetic=True)),
+            x=Sum("excluded"), **END_STATE,
         )
         .order_by("month")
-    ]
+    ]  # fmt: skip
 
 
 def snapshots(
@@ -92,33 +105,45 @@ def evaluate(
     agency_id: int | None = None,
     baseline_year: int | None = None,
     first: date | None = None,
+    growth_measure: str = "relative",
 ) -> Evaluation:
     """The value over the months `first` (January by default) to `through` (December) of
     `year`: a flow sums them, a stock takes the last. The trend and the year-end projection
-    always read the year from January to `through`."""
+    always read the year from January to `through`. A growth indicator's value is the measure
+    `growth_measure` ("relative" or "points", `plans.GrowthMeasure`)."""
     indicator = INDICATORS[code]
     through = through or date(year, 12, 1)
     qs = snapshots(code, scope=scope, tier=tier, agency_id=agency_id)
     year_so_far = _monthly(qs.filter(month__year=year, month__lte=through))
     months = [m for m in year_so_far if first is None or m[0] >= first]
     result = Evaluation(indicator=indicator, numerator=None, denominator=None, value=None)
-    result.trend = [(m[0], formulas.rate(m[1], m[2])) for m in year_so_far]
+    result.trend = [(m[0], _month_rate(indicator, m)) for m in year_so_far]
     if not months:
         return result
     result.synthetic = any(m[3] for m in months)
     result.through = months[-1][0]
     if indicator.aggregation == "flow":
         n, d = sum(m[1] for m in months), sum(m[2] for m in months)
+        result.excluded = sum(m[4] for m in months)
+        if indicator.end_state:  # the state at the period's end, once
+            end_n, end_d, end_x = months[-1][5]
+            n, d, result.excluded = n + end_n, d + end_d, result.excluded + end_x
     else:
-        n, d = months[-1][1], months[-1][2]
+        n, d, result.excluded = months[-1][1], months[-1][2], months[-1][4]
     result.numerator, result.denominator = n, d
     if indicator.growth:
         base = _monthly(qs.filter(month__year=comparison_year(year, baseline_year)))
-        result.baseline_value = base[-1][1] if base else None
-        result.value = formulas.growth(n, result.baseline_value)
+        baseline = (base[-1][1], base[-1][2]) if base else None
+        result.baseline_value = baseline[0] if baseline else None
+        result.growth_measure = growth_measure
+        result.relative_growth, result.point_change = _growths((n, d), baseline)
+        result.value = _declared(result.relative_growth, result.point_change, growth_measure)
         # The chart shows the same quantity as the value: each month's growth on the baseline
         # (not the month's share, which the value is not).
-        result.trend = [(m[0], formulas.growth(m[1], result.baseline_value)) for m in year_so_far]
+        result.trend = [
+            (m[0], _declared(*_growths((m[1], m[2]), baseline), growth_measure))
+            for m in year_so_far
+        ]
         result.forecast = formulas.Projection(None, note=indicator.projection_note)
         return result
     result.value = formulas.rate(n, d)
@@ -151,6 +176,29 @@ def _forecast(
     return formulas.Projection(None, note=indicator.projection_note)
 
 
+def _month_rate(indicator: Indicator, month: tuple) -> Decimal | None:
+    """A month's own rate, with the state at its end for an indicator that adds it."""
+    end_n, end_d, _end_x = month[5] if indicator.end_state else (0, 0, 0)
+    return formulas.rate(month[1] + end_n, month[2] + end_d)
+
+
+def _growths(
+    now: tuple[int, int], baseline: tuple[int, int] | None
+) -> tuple[Decimal | None, Decimal | None]:
+    """(relative growth of the count in %, change of its share in percentage points) of
+    `now` (count, denominator) on `baseline`; None where there is no baseline."""
+    if baseline is None:
+        return None, None
+    share_then = formulas.rate(*baseline)
+    return formulas.growth(now[0], baseline[0]), formulas.point_change(
+        formulas.rate(*now), share_then
+    )
+
+
+def _declared(relative: Decimal | None, points: Decimal | None, measure: str) -> Decimal | None:
+    return points if measure == "points" else relative
+
+
 def judge(
     evaluation: Evaluation, *, comparator: str, threshold: Decimal, upper: Decimal | None = None
 ) -> Evaluation:
@@ -172,6 +220,7 @@ def per_agency(
     through: date | None = None,
     baseline_year: int | None = None,
     first: date | None = None,
+    growth_measure: str = "relative",
 ) -> list[dict]:
     """Numerator, denominator and value per agency (and tier) in scope over the months
     `first` (January by default) to `through`.
@@ -190,7 +239,10 @@ def per_agency(
     rows = (
         qs.values("agency_id", "agency__name", "agency__code", "agency__level", "tier")
         .annotate(
-            n=Sum("numerator"), d=Sum("denominator"), syn=Count("pk", filter=Q(synthetic=True))
+            n=Sum("numerator"),
+            d=Sum("denominator"),
+            syn=Count("pk", filter=Q(synthetic=True)),
+            excluded=Sum("excluded"),
         )
         .order_by("agency__code")
     )
@@ -199,26 +251,52 @@ def per_agency(
         {**r, "tier_label": labels.get(r["tier"], r["tier"]), "synthetic": r["syn"] > 0}
         for r in rows
     ]
+    if indicator.end_state:
+        _add_end_state(result, qs)
     if not indicator.growth:
         for row in result:
             row["value"] = formulas.rate(row["n"], row["d"])
         return result
     baselines = _baselines(code, scope=scope, year=comparison_year(year, baseline_year))
     for row in result:
-        row["baseline"] = baselines.get((row["agency_id"], row["tier"]))
-        row["value"] = formulas.growth(row["n"], row["baseline"])
+        baseline = baselines.get((row["agency_id"], row["tier"]))
+        row["baseline"] = baseline[0] if baseline else None
+        row["relative_growth"], row["point_change"] = _growths((row["n"], row["d"]), baseline)
+        row["value"] = _declared(row["relative_growth"], row["point_change"], growth_measure)
     return result
 
 
-def _baselines(code: str, *, scope: AgencyScope, year: int) -> dict[tuple[int, str], int]:
-    """Numerator per (agency, tier) at the last month of `year` with a snapshot in scope, in
-    one query. The month is the scope's, as in `evaluate`, so the rows add up to its baseline."""
+def _add_end_state(rows: list[dict], qs) -> None:
+    """Add to each row the state at the end of its last month (`qs`: the period's snapshots),
+    once, in one query."""
+    last = qs.order_by("-month").values("month")[:1]
+    ends = {
+        (r["agency_id"], r["tier"]): r
+        for r in qs.filter(month=Subquery(last))
+        .values("agency_id", "tier")
+        .annotate(**END_STATE)
+        .order_by()
+    }
+    for row in rows:
+        end = ends.get((row["agency_id"], row["tier"]))
+        if end:
+            row["n"] += end["end_n"]
+            row["d"] += end["end_d"]
+            row["excluded"] += end["end_x"]
+
+
+def _baselines(
+    code: str, *, scope: AgencyScope, year: int
+) -> dict[tuple[int, str], tuple[int, int]]:
+    """(numerator, denominator) per (agency, tier) at the last month of `year` with a snapshot
+    in scope, in one query. The month is the scope's, as in `evaluate`, so the rows add up to
+    its baseline."""
     qs = snapshots(code, scope=scope).filter(month__year=year)
     last = qs.order_by("-month").values("month")[:1]
     grouped = (
         qs.filter(month=Subquery(last))
         .values("agency_id", "tier")
-        .annotate(n=Sum("numerator"))
+        .annotate(n=Sum("numerator"), d=Sum("denominator"))
         .order_by()
     )
-    return {(r["agency_id"], r["tier"]): r["n"] for r in grouped}
+    return {(r["agency_id"], r["tier"]): (r["n"], r["d"]) for r in grouped}

@@ -77,6 +77,10 @@ def _refresh(
                 numerator=r.numerator,
                 denominator=r.denominator,
                 synthetic=r.synthetic,
+                excluded=r.excluded,
+                end_numerator=r.end_numerator,
+                end_denominator=r.end_denominator,
+                end_excluded=r.end_excluded,
             )
             for r in indicator.extract(window)
         ]

@@ -75,7 +75,7 @@ def targets_dashboard(request: HttpRequest) -> HttpResponse:
             "period": period,
             "period_kinds": periods.KINDS,
             "statuses": [(s, *s.verdict) for s in statuses],
-            "synthetic": any(s.synthetic for s in statuses),
+            "synthetic_words": dashboard.synthetic_words(statuses),
             "months": _months(plan, gen),
             "membership": membership,
         }
@@ -126,6 +126,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             through=through,
             baseline_year=baseline_year,
             first=period.first_month,
+            growth_measure=target.growth_measure,
         )
         records.link_rows(target, INDICATORS[target.indicator_code], agencies, period)
         if sort == "ty_le":
@@ -187,6 +188,7 @@ def target_agencies_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         through=through,
         baseline_year=baseline_year,
         first=period.first_month,
+        growth_measure=target.growth_measure,
     )
     if indicator.growth:
         figures = [
@@ -194,11 +196,13 @@ def target_agencies_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
             f"Năm {year}",
             indicator.denominator_label,
             f"Tăng so với năm {baseline_year} (%)",
+            "Thay đổi tỷ lệ (điểm phần trăm)",
         ]
         counts = ["baseline", "n", "d"]
     else:
         figures = [indicator.numerator_label, indicator.denominator_label, "Tỷ lệ (%)"]
         counts = ["n", "d"]
+    left_out = [indicator.excluded_label.capitalize()] if indicator.excluded_label else []
     return xlsx_response(
         filename=f"chi-tieu-{target.label}-{target.plan.year}.xlsx",
         title=f"Chỉ tiêu {target.label}: {indicator.title}",
@@ -207,14 +211,20 @@ def target_agencies_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
             if through
             else "Chưa có số liệu"
         ),
-        headers=["Mã cơ quan", "Cơ quan", "Cấp", *figures],
+        headers=["Mã cơ quan", "Cơ quan", "Cấp", *figures, *left_out],
         rows=[
             [
                 r["agency__code"],
                 r["agency__name"],
                 r["tier_label"],
                 *(r[key] for key in counts),
-                float(r["value"]) if r["value"] is not None else None,
+                *(
+                    _float(r[key])
+                    for key in (
+                        ("relative_growth", "point_change") if indicator.growth else ("value",)
+                    )
+                ),
+                *([r["excluded"]] if left_out else []),
             ]
             for r in rows
         ],
@@ -281,6 +291,10 @@ def target_records(request: HttpRequest, pk: int) -> HttpResponse:
             "totals": [_cell(v) for v in summed] if summed else None,
         },
     )  # fmt: skip
+
+
+def _float(value):
+    return float(value) if value is not None else None
 
 
 def _cell(value):

@@ -261,10 +261,21 @@ class DossierMonthly(models.Model):
     finished = models.PositiveIntegerField(_("đã giải quyết"), default=0)
     finished_on_time = models.PositiveIntegerField(_("giải quyết đúng hạn"), default=0)
     finished_late = models.PositiveIntegerField(_("giải quyết quá hạn"), default=0)
+    # Finished without an appointment date or a maximum duration to judge them by: neither on
+    # time nor late, and left out of the on-time rate.
+    finished_unknown_deadline = models.PositiveIntegerField(
+        _("đã giải quyết, không xác định được hạn"), default=0
+    )
     open_on_time = models.PositiveIntegerField(_("đang giải quyết, trong hạn"), default=0)
     open_overdue = models.PositiveIntegerField(_("đang giải quyết, quá hạn"), default=0)
+    # Open with no appointment date (and no maximum duration): neither within nor past it.
+    open_unknown_deadline = models.PositiveIntegerField(
+        _("đang giải quyết, không xác định được hạn"), default=0
+    )
     with_fee = models.PositiveIntegerField(_("hồ sơ có phí"), default=0)
     paid_online = models.PositiveIntegerField(_("thanh toán trực tuyến"), default=0)
+    # A result is what a granted dossier gives (done); a rejection gives none (target 4).
+    results_granted = models.PositiveIntegerField(_("kết quả giải quyết"), default=0)
     results_digitized = models.PositiveIntegerField(_("kết quả được số hóa"), default=0)
     import_run = models.ForeignKey(
         ImportRun, on_delete=models.PROTECT, related_name="+", db_index=False,

@@ -6,7 +6,7 @@ database's own on SQLite and PostgreSQL alike.
 Counts by month of receipt (received, online, with fee, paid online), by month of end of
 processing (finished, on time, late, results digitised) and, for each month end up to the
 horizon (the month of the latest receipt or end of processing: no month end after the data
-is written), the dossiers still open then (on time / overdue). Only rows that come from dossiers are replaced;
+is written), the dossiers still open then (on time / overdue / without a deadline). Only rows that come from dossiers are replaced;
 statistics loaded directly by a province without a dossier export are left alone.
 
 Two ways to the same rows (ADR 0006): an import applies a *delta* — the contributions of the
@@ -35,7 +35,8 @@ logger = logging.getLogger(__name__)
 FINISHED = [DossierStatus.DONE, DossierStatus.REJECTED]
 COUNTERS = (
     "received", "received_online", "with_fee", "paid_online", "finished", "finished_on_time",
-    "finished_late", "results_digitized", "open_on_time", "open_overdue",
+    "finished_late", "finished_unknown_deadline", "results_granted", "results_digitized",
+    "open_on_time", "open_overdue", "open_unknown_deadline",
 )  # fmt: skip
 
 
@@ -114,8 +115,26 @@ COUNTED = {
                                 Q(finished_on_time=True)),
     "finished_late": Counted("hồ sơ giải quyết quá hạn", "finished_at", _FINISHED,
                              Q(finished_on_time=False)),
-    "results_digitized": Counted("hồ sơ đã giải quyết có kết quả được số hóa", "finished_at",
-                                 _FINISHED, Q(result_digitized=True)),
+    "finished_unknown_deadline": Counted("hồ sơ đã giải quyết không xác định được hạn",
+                                         "finished_at", _FINISHED,
+                                         Q(finished_on_time__isnull=True)),
+    # Target 4 counts results: a rejected dossier ends with a refusal, not a result.
+    "results_granted": Counted("kết quả giải quyết (hồ sơ được giải quyết, không gồm từ chối)",
+                               "finished_at", _FINISHED, Q(status=DossierStatus.DONE)),
+    "results_digitized": Counted("kết quả giải quyết được số hóa", "finished_at", _FINISHED,
+                                 Q(status=DossierStatus.DONE, result_digitized=True)),
+}  # fmt: skip
+
+# Selections that are sums of stored counters, not counters of their own: the records behind a
+# number are selected with them like with COUNTED (the on-time rate's denominator).
+SUMMED = {
+    "finished_with_deadline": ("finished_on_time", "finished_late"),
+    "open_with_deadline": ("open_on_time", "open_overdue"),
+}
+SELECTIONS = {
+    **COUNTED,
+    "finished_with_deadline": Counted("hồ sơ đã giải quyết xác định được hạn", "finished_at",
+                                      _FINISHED, Q(finished_on_time__isnull=False)),
 }  # fmt: skip
 
 
@@ -266,8 +285,8 @@ def _open_counts(
     )
     counts = {
         "open_overdue": "SUM(CASE WHEN d.due_at < m.month_end THEN 1 ELSE 0 END)",
-        "open_on_time": "SUM(CASE WHEN d.due_at IS NULL OR d.due_at >= m.month_end "
-                        "THEN 1 ELSE 0 END)",
+        "open_on_time": "SUM(CASE WHEN d.due_at >= m.month_end THEN 1 ELSE 0 END)",
+        "open_unknown_deadline": "SUM(CASE WHEN d.due_at IS NULL THEN 1 ELSE 0 END)",
     }  # fmt: skip
     counts = {name: _signed(expression, sign) for name, expression in counts.items()}
     values = ", ".join(f"{counts.get(c, '0')} AS {c}" for c in COUNTERS)

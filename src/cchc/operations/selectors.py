@@ -7,7 +7,7 @@ from django.db.models.functions import ExtractYear
 
 from cchc.core.formatting import months_words
 from cchc.operations.models import Dossier, ImportRun, ImportStatus, ProcedureSnapshot
-from cchc.operations.rollups import COUNTED, month_bounds
+from cchc.operations.rollups import SELECTIONS, month_bounds
 from cchc.organizations.scope import AgencyScope
 
 
@@ -47,15 +47,15 @@ def dossiers(
     online_payment_only: bool = False,
 ) -> QuerySet[Dossier]:
     """Dossiers behind a number: those a roll-up counter (`counted`, a key of
-    `rollups.COUNTED`) counts in `year` (the months `months`, first and last, both included;
+    `rollups.SELECTIONS`) counts in `year` (the months `months`, first and last, both included;
     the whole year by default), by the counter's own date (receipt or end of processing).
     Without a counter: the dossiers received in the period. `online_payment_only`: only
     procedures offering online payment in the year of that date (target 5b's records)."""
     qs = Dossier.objects.visible_to(scope).select_related("agency", "procedure")
     if agency_id is not None:
         qs = qs.filter(agency_id=agency_id)
-    count = COUNTED.get(counted or "", COUNTED["received"])
-    if counted in COUNTED:
+    count = SELECTIONS.get(counted or "", SELECTIONS["received"])
+    if counted in SELECTIONS:
         qs = qs.filter(count.condition)
     if year is not None:
         first, last = months or (1, 12)
@@ -79,8 +79,8 @@ def dossiers_description(
 ) -> str:
     """What `dossiers` selected, in words, after its count: "hồ sơ giải quyết đúng hạn
     (kết thúc xử lý trong quý II năm 2022)"."""
-    count = COUNTED.get(counted or "")
-    by = (count or COUNTED["received"]).by
+    count = SELECTIONS.get(counted or "")
+    by = (count or SELECTIONS["received"]).by
     text = count.label if count else "hồ sơ"
     if year is not None:
         date_name = "kết thúc xử lý" if by == "finished_at" else "tiếp nhận"

@@ -14,7 +14,7 @@ from cchc.operations import selectors, services
 from cchc.operations.forms import ImportForm
 from cchc.operations.imports import IMPORTERS
 from cchc.operations.models import Channel, DossierStatus, ImportStatus
-from cchc.operations.rollups import COUNTED
+from cchc.operations.rollups import SELECTIONS
 from cchc.organizations.models import Agency
 from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
 
@@ -146,14 +146,17 @@ def _dossier_rows(dossiers) -> list[list]:
     channels = {c.value: str(c.label) for c in Channel}
     statuses = {s.value: str(s.label) for s in DossierStatus}
     on_time = {True: "Có", False: "Không", None: ""}
+    finished = {DossierStatus.DONE, DossierStatus.REJECTED}
     fields = ("code", "procedure__code", "agency__name", "channel", "received_at", "due_at",
               "finished_at", "status", "finished_on_time", "result_digitized",
               "import_run__synthetic")  # fmt: skip
     return [
         [code, procedure, agency, channels.get(channel, channel), _fmt(received), _fmt(due),
-         _fmt(finished), statuses.get(status, status), on_time[punctual],
+         _fmt(end), statuses.get(status, status),
+         "Không xác định được hạn" if punctual is None and end and status in finished
+         else on_time[punctual],
          "Có" if digitised else "Không", "Có" if synthetic else ""]
-        for (code, procedure, agency, channel, received, due, finished, status, punctual,
+        for (code, procedure, agency, channel, received, due, end, status, punctual,
              digitised, synthetic) in dossiers.values_list(*fields)
     ]  # fmt: skip
 
@@ -188,7 +191,7 @@ def _dossier_selection(request: HttpRequest) -> dict:
     return {
         "year": year,
         "months": months,
-        "counted": counted if counted in COUNTED else None,
+        "counted": counted if counted in SELECTIONS else None,
         "online_payment_only": request.GET.get("thanh_toan_tt") == "1",
     }
 

@@ -10,6 +10,7 @@ from cchc.organizations.forms import AgencyChoiceField, AgencyMultipleChoiceFiel
 from cchc.organizations.models import Agency, AgencyLevel, Tier
 from cchc.plans.models import (
     Comparator,
+    GrowthMeasure,
     Plan,
     ProgressStatus,
     ReformArea,
@@ -125,6 +126,14 @@ class TargetForm(EditForm, BootstrapFormMixin, forms.Form):
         required=False,
         help_text=_("Bắt buộc với chỉ tiêu tăng trưởng, ví dụ “so với năm 2021”."),
     )
+    growth_measure = forms.ChoiceField(
+        label=_("Cách tính mức tăng"),
+        choices=GrowthMeasure.choices,
+        initial=GrowthMeasure.RELATIVE,
+        required=False,
+        help_text=_("Chỉ tiêu tăng trưởng: “tăng 10% số thủ tục” là tăng tương đối; “tỷ lệ tăng "
+                    "thêm 10 điểm” là điểm phần trăm. Đánh giá đạt theo cách này."),
+    )  # fmt: skip
     scope_levels = forms.MultipleChoiceField(
         label=_("Đối tượng áp dụng"),
         choices=[c for c in AgencyLevel.choices if c[0] != AgencyLevel.PROVINCE],
@@ -174,6 +183,9 @@ class TargetForm(EditForm, BootstrapFormMixin, forms.Form):
             (label, self[f"value_{key}"], self[f"upper_{key}"]) for _t, key, label in TIER_FIELDS
         ]
 
+    def clean_growth_measure(self) -> str:
+        return self.cleaned_data["growth_measure"] or GrowthMeasure.RELATIVE
+
     def clean_part(self) -> str:
         return self.cleaned_data["part"].strip().lower()
 
@@ -205,7 +217,7 @@ class TargetForm(EditForm, BootstrapFormMixin, forms.Form):
             name: getattr(target, name)
             for name in (
                 "number", "part", "source_text", "quantity", "comparator", "unit", "kind",
-                "baseline_year", "scope_levels", "scope_note", "indicator_code",
+                "baseline_year", "growth_measure", "scope_levels", "scope_note", "indicator_code",
             )
         }  # fmt: skip
         keys = {tier: key for tier, key, _label in TIER_FIELDS}

@@ -117,6 +117,7 @@ class DraftTarget:
     indicator_code: str
     thresholds: list[ThresholdInput]
     scope_levels: list[str] = field(default_factory=list)
+    growth_measure: str = "relative"
 
 
 @dataclass

@@ -114,6 +114,13 @@ class TargetKind(models.TextChoices):
     GROWTH = "growth", _("tăng so với năm gốc")
 
 
+class GrowthMeasure(models.TextChoices):
+    """What "tăng x%" of a growth target means; the verdict uses it, the pages show both."""
+
+    RELATIVE = "relative", _("tăng tương đối của số lượng (%)")
+    POINTS = "points", _("tăng của tỷ lệ, tính bằng điểm phần trăm")
+
+
 COMPARATOR_SYMBOLS = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<", "between": ""}
 TIER_ORDER = {"": -1, **{tier: i for i, tier in enumerate(Tier.values)}}
 
@@ -137,6 +144,13 @@ class Target(TimeStampedModel):
         _("loại"), max_length=8, choices=TargetKind.choices, default=TargetKind.SHARE
     )
     baseline_year = models.PositiveSmallIntegerField(_("năm gốc"), null=True, blank=True)
+    # "Tăng tối thiểu 10% thủ tục …" (plan 4345, target 6) grows a count by 10 % of itself.
+    growth_measure = models.CharField(
+        _("cách tính mức tăng"), max_length=8, choices=GrowthMeasure.choices,
+        default=GrowthMeasure.RELATIVE,
+        help_text=_("Chỉ tiêu tăng trưởng: mức tăng mà chỉ tiêu nói tới, dùng để đánh giá đạt "
+                    "hay chưa; trang số liệu nêu cả hai cách tính."),
+    )  # fmt: skip
     scope_levels = models.JSONField(
         _("đối tượng áp dụng"),
         default=list,
@@ -185,6 +199,8 @@ class Target(TimeStampedModel):
         unit = "%" if self.unit == TargetUnit.PERCENT else ""
         lines = []
         for t in sorted(self.thresholds.all(), key=lambda t: TIER_ORDER.get(t.tier, -1)):
+            if self.kind == TargetKind.GROWTH and self.growth_measure == GrowthMeasure.POINTS:
+                unit = " điểm phần trăm"
             if self.comparator == Comparator.BETWEEN:
                 text = f"{format_number(t.value, 2)}{unit} – {format_number(t.upper, 2)}{unit}"
             else:

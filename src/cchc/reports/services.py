@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from cchc.core.concurrency import claim
 from cchc.core.services import ServiceError, audited_save, deny
 from cchc.core.xlsx import build_xlsx
-from cchc.indicators.dashboard import target_status
+from cchc.indicators.dashboard import synthetic_words, target_status
 from cchc.organizations.access import DataKind
 from cchc.organizations.access import may_write as access_may_write
 from cchc.organizations.models import Agency, AgencyLevel
@@ -156,13 +156,13 @@ def report_content(report: PeriodicReport) -> tuple[ReportDocument, dict]:
     agency = report.agency
     scope = agency_scope(agency)
     plan = Plan.objects.filter(year=report.year).first()
-    target_rows, task_rows, synthetic = [], [], False
+    target_rows, task_rows, statuses = [], [], []
     through = _through(period.end, report.year)
     if plan is not None:
         for target in plan.targets.prefetch_related("thresholds").order_by("number", "part"):
             status = target_status(target, scope=scope, year=plan.year, through=through)
             value = status.overall.value if status.overall else None
-            synthetic |= status.synthetic
+            statuses.append(status)
             threshold = "; ".join(f"{t}: {x}" if t else x for t, x in target.threshold_lines())
             target_rows.append(
                 [
@@ -236,11 +236,8 @@ def report_content(report: PeriodicReport) -> tuple[ReportDocument, dict]:
         recipients=recipients,
         signing_authority=report.signing_authority,
         signer_name=report.signer_name,
-        synthetic_notice=(
-            "Số liệu trong báo cáo tính từ dữ liệu mô phỏng, không phải số liệu thật."
-            if synthetic
-            else ""
-        ),
+        # Names the targets whose own figures are synthetic, not the whole report.
+        synthetic_notice=synthetic_words(statuses),
     )
     annex = {
         "title": f"Phụ lục: {period.title} — {agency.name}",

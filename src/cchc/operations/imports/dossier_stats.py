@@ -26,14 +26,16 @@ def future_month_errors(rows: list[dict], key: str, title: str) -> list[RowError
 
 COUNTERS = (
     "received", "received_online", "finished", "finished_on_time", "finished_late",
-    "open_on_time", "open_overdue", "with_fee", "paid_online", "results_digitized",
+    "finished_unknown_deadline", "open_on_time", "open_overdue", "open_unknown_deadline",
+    "with_fee", "paid_online", "results_granted", "results_digitized",
 )  # fmt: skip
 # (part, whole): a part may not exceed its whole.
 LIMITS = (
     ("received_online", "received"),
     ("with_fee", "received"),
     ("paid_online", "with_fee"),
-    ("results_digitized", "finished"),
+    ("results_granted", "finished"),
+    ("results_digitized", "results_granted"),
 )
 
 
@@ -61,17 +63,29 @@ class DossierStatsImporter(Importer):
                example="105"),
         Column("finished_late", "Giải quyết quá hạn", f.non_negative_integer, required=False,
                aliases=("QuaHan", "Quá hạn"), help="Trống: 0", example="5"),
+        Column("finished_unknown_deadline", "Không xác định được hạn", f.non_negative_integer,
+               required=False, aliases=("KhongXacDinhHan", "Đã giải quyết, không xác định được hạn"),
+               help="Đã giải quyết nhưng không có ngày hẹn trả, thủ tục không có thời hạn; "
+                    "không tính vào tỷ lệ đúng hạn. Trống: số đã giải quyết trừ đúng hạn và "
+                    "quá hạn", example="0"),
         Column("open_on_time", "Đang giải quyết trong hạn", f.non_negative_integer,
                required=False, aliases=("DangGiaiQuyetTrongHan", "Đang giải quyết, trong hạn"),
                help="Còn mở vào cuối tháng, chưa đến hạn; trống: 0", example="8"),
         Column("open_overdue", "Đang giải quyết quá hạn", f.non_negative_integer, required=False,
                aliases=("DangGiaiQuyetQuaHan", "Đang giải quyết, quá hạn"),
                help="Còn mở vào cuối tháng, đã quá hạn; trống: 0", example="2"),
+        Column("open_unknown_deadline", "Đang giải quyết, không xác định được hạn",
+               f.non_negative_integer, required=False, aliases=("DangGiaiQuyetKhongXacDinhHan",),
+               help="Còn mở vào cuối tháng, không có ngày hẹn trả; trống: 0", example="0"),
         Column("with_fee", "Hồ sơ có phí, lệ phí", f.non_negative_integer, required=False,
                aliases=("CoPhi", "Hồ sơ có phí"), help="Trống: 0", example="60"),
         Column("paid_online", "Thanh toán trực tuyến", f.non_negative_integer, required=False,
                aliases=("ThanhToanTrucTuyen",), help="Hồ sơ có phí đã nộp trực tuyến; trống: 0",
                example="12"),
+        Column("results_granted", "Kết quả giải quyết", f.non_negative_integer, required=False,
+               aliases=("KetQuaGiaiQuyet", "Hồ sơ được giải quyết"),
+               help="Hồ sơ đã giải quyết có kết quả (không gồm hồ sơ từ chối); trống: bằng số "
+                    "đã giải quyết", example="100"),
         Column("results_digitized", "Kết quả được số hóa", f.non_negative_integer,
                required=False, aliases=("SoHoaKetQua", "Số hóa kết quả"), help="Trống: 0",
                example="40"),
@@ -92,22 +106,38 @@ class DossierStatsImporter(Importer):
                              "trong danh mục; hãy nạp danh mục thủ tục trước")
                 )  # fmt: skip
             row["procedure"] = procedure
-            for name in COUNTERS:
-                row[name] = row.get(name) or 0
+            self._fill_blanks(row)
             for part, whole in LIMITS:
                 if row[part] > row[whole]:
                     errors.append(
                         RowError(line, titles[part], f"{row[part]} lớn hơn “{titles[whole]}” "
                                  f"({row[whole]})")
                     )  # fmt: skip
-            judged = row["finished_on_time"] + row["finished_late"]
+            judged = (row["finished_on_time"] + row["finished_late"]
+                      + row["finished_unknown_deadline"])  # fmt: skip
             if judged > row["finished"]:
                 errors.append(
-                    RowError(line, titles["finished"], f"đúng hạn và quá hạn cộng lại ({judged}) "
-                             f"lớn hơn số đã giải quyết ({row['finished']})")
+                    RowError(line, titles["finished"], "đúng hạn, quá hạn và không xác định được "
+                             f"hạn cộng lại ({judged}) lớn hơn số đã giải quyết "
+                             f"({row['finished']})")
                 )  # fmt: skip
         errors += self._rolled_up(rows, titles["month"])
         return errors
+
+    @staticmethod
+    def _fill_blanks(row: dict) -> None:
+        """A blank counter is 0, except two a province's statistics often leave out: the
+        results (blank: every finished dossier, the statistics not telling rejections apart)
+        and the finished dossiers whose deadline is unknown (blank: those neither on time nor
+        late)."""
+        blanks = {name for name in COUNTERS if row.get(name) is None}
+        for name in COUNTERS:
+            row[name] = row.get(name) or 0
+        if "results_granted" in blanks:
+            row["results_granted"] = row["finished"]
+        if "finished_unknown_deadline" in blanks:
+            rest = row["finished"] - row["finished_on_time"] - row["finished_late"]
+            row["finished_unknown_deadline"] = max(rest, 0)
 
     def _rolled_up(self, rows: list[dict], title: str) -> list[RowError]:
         """Cells already computed from this agency's dossiers stay theirs."""

@@ -53,11 +53,15 @@ def on_time(
 ) -> bool | None:
     """Decree 61/2018 as amended: on time when the end of processing, less the working days
     spent waiting for supplements, is not after the appointment date; more than one request
-    for supplements counts as late. None while the dossier is open or has no due date."""
-    if finished_at is None or due_at is None:
+    for supplements counts as late, whether or not the deadline is known. None while the
+    dossier is open, and for a finished one whose deadline cannot be known (no appointment
+    date, no maximum duration of its procedure): "không xác định được hạn", counted apart."""
+    if finished_at is None:
         return None
     if supplement_count > 1:
         return False
+    if due_at is None:
+        return None
     deadline = due_at.date()
     if supplement_days:
         deadline = calendar.add_working_days(deadline, supplement_days)
