@@ -329,6 +329,12 @@ def parse_criteria(
         default_step = defaults.get("step") if scoring_type == ScoringType.SELF_ASSESSED else None
         if step is None and default_step and is_leaf:
             step = Decimal(str(default_step))
+            if row["max_points"] is not None and row["max_points"] % step != 0:
+                errors.append(RowError(
+                    row["_row"], "step",
+                    f"điểm tối đa {scoring.shown(row['max_points'])} không phải bội số của "
+                    f"bước điểm chung {scoring.shown(step)}",
+                ))  # fmt: skip
         errors += _check_computed(row, scoring_type)
         required, note = _evidence(evidence_cell, scoring_type)
         result.append(
