@@ -131,6 +131,32 @@ def test_survey_points_keep_a_survey_criterions_step(reform_office):
                                file_name="dtxhh.csv")  # fmt: skip
 
 
+@pytest.mark.parametrize("typed", ["1,978", "1.978"])
+def test_a_three_decimal_score_typed_on_the_sheet_is_saved(client, dept_officer, stp_sheet, typed):
+    score = score_of(stp_sheet, "1.1")
+    client.force_login(dept_officer)
+    response = client.post(
+        reverse("parindex:score_update", args=[score.pk]),
+        {"thao_tac": "tu_cham", "self_score": typed, "explanation": "", "version": score.version},
+    )
+    assert response.status_code in (200, 302)
+    assert score_of(stp_sheet, "1.1").self_score == D("1.978")
+
+
+@pytest.mark.parametrize("typed", ["0,125", "0.125"])
+def test_a_bonus_typed_with_three_decimals_is_not_read_as_thousands(
+    client, reform_office, kat, stp_sheet, typed
+):
+    client.force_login(reform_office)
+    response = client.post(
+        reverse("parindex:adjustments", args=[kat.pk]),
+        {"thao_tac": "them", "assessment": stp_sheet.pk, "kind": "bonus", "points": typed,
+         "reason": "Sáng kiến"}, follow=True,
+    )  # fmt: skip
+    assert stp_sheet.adjustments.get().points == D("0.125")
+    assert "Đã ghi điểm thưởng 0,125 điểm cho Sở Tư pháp" in response.content.decode()
+
+
 # --- the import form ----------------------------------------------------------------------
 
 
@@ -278,3 +304,18 @@ def test_stored_scores_hold_three_decimals(stp_sheet):
     score = score_of(stp_sheet, "1.1")
     assert (score.self_score, score.appraised_score) == (D("1.978"), D("1.977"))
     assert Result._meta.get_field("total").decimal_places == 3
+
+
+def test_the_migration_keeps_the_old_rounding_as_display_decimals(kat):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module(
+        "cchc.parindex.migrations.0003_scores_three_decimals_and_display_places"
+    )
+    # before the migration `precision` was what totals were rounded to and shown with
+    Framework.objects.filter(pk=kat.pk).update(precision=1, display_places=2)
+    migration.split_precision(apps, None)
+    kat.refresh_from_db()
+    assert (kat.precision, kat.display_places) == (1, 1)

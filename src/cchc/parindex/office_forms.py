@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from cchc.core.forms import BootstrapFormMixin, DateInput
 from cchc.organizations.models import Agency, AgencyLevel, Role
 from cchc.parindex import scoring
+from cchc.parindex.assessment_forms import PointsField
 from cchc.parindex.frameworks import FrameworkSpec
 from cchc.parindex.models import AdjustmentKind, Assessment, BandBasis, Framework, FrameworkGroup
 
@@ -258,8 +259,8 @@ class AssessmentChoiceField(forms.ModelChoiceField):
 class AdjustmentForm(BootstrapFormMixin, forms.Form):
     assessment = AssessmentChoiceField(label=_("Cơ quan"), queryset=Assessment.objects.none())
     kind = forms.ChoiceField(label=_("Loại"), choices=AdjustmentKind.choices)
-    points = forms.DecimalField(
-        label=_("Số điểm"), localize=True, min_value=Decimal("0.001"), max_digits=8,
+    points = PointsField(
+        label=_("Số điểm"), required=True, min_value=Decimal("0.001"), max_digits=8,
         decimal_places=3, help_text=_("Số dương, ví dụ 0,5 hoặc 0,125. Điểm trừ cũng ghi số dương."),
     )  # fmt: skip
     reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
