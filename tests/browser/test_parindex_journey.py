@@ -214,7 +214,7 @@ def test_par_index_from_opening_to_published_results(reference_data, page, live_
     # 3,5 (kept) + 2,5 (appraised) + 5 (kept); no survey points nor indicator data: 11 of 20.
     result = page.get_by_role("row", name=re.compile("Sở Tư pháp"))
     expect(result.get_by_role("cell")).to_have_text(
-        ["1", "Sở Tư pháp", "11,25", "11,00", "0,00", "0,00", "0,00", "11,00", "20,00", "55%", "Khá"]
+        ["1", "Sở Tư pháp", "11,25", "11,00", "0,00", "0,00", "0,00", "11,00", "20,00", "55,00%", "Khá"]
     )  # fmt: skip
     shot(page, "09-results")
     if SHOTS is not None:

@@ -208,7 +208,8 @@ def test_not_applicable_counts_as_done(client, dept_officer, stp):
     ("value", "message"),
     [
         ("4,5", "Tiêu chí 1.1: Điểm 4,5 vượt điểm tối đa 4 của tiêu chí."),
-        ("1,25", "Tiêu chí 1.1: Điểm 1,25 không hợp lệ: tiêu chí này chấm theo bước 0,5"),
+        ("1,25", "Tiêu chí 1.1: Điểm phải là bội số của 0,5 (0; 0,5; 1; …), nhận 1,25."),
+        ("1,978", "Tiêu chí 1.1: Điểm 1,978 có 3 chữ số thập phân"),
         ("abc", "Điểm phải là một số, ví dụ 2,5."),
         ("-1", "Điểm không được âm"),
     ],

@@ -273,16 +273,45 @@ def test_load_frameworks_for_another_year_without_examples(db):
     }  # fmt: skip
 
 
-def test_bands_cannot_change_once_results_are_finalised(reform_office, opened):
+def test_bands_and_a_coarser_precision_cannot_change_once_results_are_finalised(
+    reform_office, opened
+):
     import_csv(reform_office, SMALL_CSV, title="Bộ tiêu chí thử (sửa tên)")  # allowed
     Assessment.objects.filter(pk=opened["12-STP"].pk).update(status="finalised")
-    with pytest.raises(ValidationError, match="không đổi được số chữ số thập phân"):
-        import_csv(reform_office, SMALL_CSV, precision=1)
+    # Neither changes a stored result: display decimals, and accepting finer scores.
+    framework = import_csv(reform_office, SMALL_CSV, display_places=3, precision=3).framework
+    assert (framework.display_places, framework.precision) == (3, 3)
+    with pytest.raises(ValidationError, match="không giảm được số chữ số thập phân của điểm"):
+        import_csv(reform_office, SMALL_CSV, display_places=3, precision=2)
+    with pytest.raises(ValidationError, match="hay đổi ngưỡng xếp loại"):
+        import_csv(reform_office, SMALL_CSV, display_places=3, precision=3, bands=())
 
 
-def test_results_are_not_rounded_coarser_than_the_maxima(reform_office):
+def test_maxima_and_steps_finer_than_the_precision_are_refused_by_line(reform_office):
     halves = SMALL_CSV.replace("1.2,1,Báo cáo định kỳ,3,", "1.2,1,Báo cáo định kỳ,2.5,")
-    with pytest.raises(ValidationError, match="ít nhất 1 chữ số"):
+    with pytest.raises(ValidationError) as info:
         import_csv(reform_office, halves, precision=0)
+    assert info.value.messages == [
+        "Dòng 4, cột step: 0,5 có 1 chữ số thập phân, nhiều hơn số chữ số thập phân của điểm "
+        "của bộ tiêu chí (0)",
+        "Dòng 5, cột max_points: 2,5 có 1 chữ số thập phân, nhiều hơn số chữ số thập phân của "
+        "điểm của bộ tiêu chí (0)",
+        "Dòng 5, cột step: 0,25 có 2 chữ số thập phân, nhiều hơn số chữ số thập phân của điểm "
+        "của bộ tiêu chí (0)",
+    ]
+    with pytest.raises(ValidationError, match="Dòng 5, cột step: 0,25 có 2 chữ số"):
+        import_csv(reform_office, halves, precision=1)
     assert not Framework.objects.filter(code=small_spec().code).exists()
-    import_csv(reform_office, halves, precision=1)
+    import_csv(reform_office, halves, precision=2)
+
+
+def test_points_and_steps_to_three_decimals(reform_office):
+    fine = SMALL_CSV.replace("2.1,2,Kỷ luật hành chính,6,,,,self_assessed,,",
+                             "2.1,2,Kỷ luật hành chính,5.998,,,,self_assessed,0.001,")  # fmt: skip
+    by_code = {
+        c.code: c for c in import_csv(reform_office, fine, precision=3).framework.criteria.all()
+    }
+    assert (by_code["2.1"].max_points, by_code["2.1"].step) == (D("5.998"), D("0.001"))
+    four = fine.replace("5.998", "5.9985")
+    with pytest.raises(ValidationError, match="cột max_points: điểm chỉ ghi tối đa 3 chữ số"):
+        import_csv(reform_office, four, precision=3)

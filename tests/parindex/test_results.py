@@ -88,7 +88,7 @@ def test_results_with_survey_bonus_penalty_not_applicable_and_a_tie(
     # Sở Tài chính: 4 + 3 + 4.5 (appraised) + 1.75 + 2.5 = 15.75, the same total: same rank
     assert (stc.total, stc.rank, stp.rank) == (D("15.75"), 1, 1)
     # Sở KH&ĐT: 1.2 does not apply, so 13 of 17 points
-    assert (skhdt.total, skhdt.maximum, skhdt.index) == (D(13), D(17), D("76.47"))
+    assert (skhdt.total, skhdt.maximum, skhdt.index) == (D(13), D(17), D("76.4706"))
     assert (skhdt.rank, skhdt.classification, skhdt.rank_group) == (3, "Khá", "department")
     table = selectors.results_table(framework=framework, scope=AgencyScope.everything())
     assert [r.assessment.agency.code for r in table] == ["12-STC", "12-STP", "12-SKHDT"]
@@ -109,12 +109,14 @@ def test_results_agree_with_the_pure_scoring(reform_office, framework, scored):
     )  # fmt: skip
 
 
-def test_rounding_to_the_framework_precision(reform_office, framework, scored):
-    framework.precision = 1
+def test_results_are_exact_and_rounded_only_when_shown(reform_office, framework, scored):
+    framework.display_places = 1
     framework.save()
     results = by_agency(services.results_compute(actor=reform_office, framework=framework))
-    assert results["12-STP"].total == D("15.8")  # 15.75 half up
-    assert results["12-SKHDT"].index == D("76.5")  # 13 / 17 = 76.47…
+    assert results["12-STP"].total == D("15.75")  # stored exactly
+    assert format_number(results["12-STP"].total, 1, fixed=True) == "15,8"  # shown half up
+    assert results["12-SKHDT"].index == D("76.4706")  # 13 / 17 = 76.470588…, 4 decimals kept
+    assert format_number(results["12-SKHDT"].index, 1, fixed=True) == "76,5"
 
 
 def test_recomputing_changes_nothing(reform_office, framework, scored):

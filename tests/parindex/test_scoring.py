@@ -38,25 +38,35 @@ PERCENT_BANDS = [
         (D("0.75"), D("3"), D("0.25"), D("0.75")),
         (D("1.37"), D("2"), None, D("1.37")),
         (1, D("2"), None, D("1")),
+        # three decimals, as provinces publish them (1,978 of 2 points)
+        (D("1.978"), D("2"), None, D("1.978")),
+        (D("1.978"), D("2"), D("0.001"), D("1.978")),
+        (D("1.750"), D("2"), D("0.25"), D("1.750")),  # trailing zeros are not decimals
     ],
 )
 def test_validate_score_accepts(value, max_points, step, expected):
-    assert scoring.validate_score(value, max_points=max_points, step=step) == expected
+    assert scoring.validate_score(value, max_points=max_points, step=step, places=3) == expected
 
 
 @pytest.mark.parametrize(
-    ("value", "max_points", "step", "message"),
+    ("value", "max_points", "step", "places", "message"),
     [
-        (D("2.25"), D("2"), None, "Điểm 2,25 vượt điểm tối đa 2 của tiêu chí."),
-        (D("-0.5"), D("2"), None, "Điểm không được âm (nhận -0,5)."),
-        (D("0.3"), D("2"), D("0.25"), "tiêu chí này chấm theo bước 0,25 (0; 0,25; 0,5; …)"),
-        (D("1.25"), D("2"), D("0.5"), "Điểm 1,25 không hợp lệ"),
-        (D("1.333"), D("2"), None, "tối đa 2 chữ số thập phân"),
+        (D("2.25"), D("2"), None, 3, "Điểm 2,25 vượt điểm tối đa 2 của tiêu chí."),
+        (D("-0.5"), D("2"), None, 3, "Điểm không được âm (nhận -0,5)."),
+        (D("0.3"), D("2"), D("0.25"), 3, "Điểm phải là bội số của 0,25 (0; 0,25; 0,5; …), nhận 0,3."),
+        (D("1.25"), D("2"), D("0.5"), 3, "Điểm phải là bội số của 0,5"),
+        (D("1.5"), D("2"), D(1), 3, "Điểm phải là bội số của 1 (0; 1; 2; …), nhận 1,5."),
+        (D("1.9785"), D("2"), None, 3, "Điểm 1,9785 có 4 chữ số thập phân; bộ tiêu chí này chỉ "
+                                        "chấm đến 3 chữ số thập phân."),
+        (D("1.978"), D("2"), None, 2, "Điểm 1,978 có 3 chữ số thập phân; bộ tiêu chí này chỉ "
+                                      "chấm đến 2 chữ số thập phân."),
+        (D("1.978"), D("2"), D("0.1"), 1, "chỉ chấm đến 1 chữ số thập phân"),
+        (D("0.5"), D("2"), None, 0, "bộ tiêu chí này chỉ chấm số nguyên"),
     ],
-)
-def test_validate_score_refuses_in_vietnamese(value, max_points, step, message):
+)  # fmt: skip
+def test_validate_score_refuses_in_vietnamese(value, max_points, step, places, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        scoring.validate_score(value, max_points=max_points, step=step)
+        scoring.validate_score(value, max_points=max_points, step=step, places=places)
 
 
 def test_validate_score_refuses_floats():
@@ -103,43 +113,54 @@ def lines(*specs):
 
 
 @pytest.mark.parametrize(
-    ("specs", "bonus", "penalty", "precision", "total", "maximum", "index"),
+    ("specs", "bonus", "penalty", "total", "maximum", "index"),
     [
         # appraised counts; a missing appraisal falls back to the self-score
-        ([("a", 4, "3", "2.5"), ("b", 6, "5", None)], 0, 0, 2, "7.50", "10", "75.00"),
+        ([("a", 4, "3", "2.5"), ("b", 6, "5", None)], 0, 0, "7.5", "10", "75"),
         # nothing scored: 0, not "no data"
-        ([("a", 4, None, None), ("b", 6, None, None)], 0, 0, 2, "0.00", "10", "0.00"),
+        ([("a", 4, None, None), ("b", 6, None, None)], 0, 0, "0", "10", "0"),
         # a not-applicable criterion leaves numerator and denominator
-        ([("a", 4, "4", None), ("b", 6, "6", None, "na")], 0, 0, 2, "4.00", "4", "100.00"),
-        ([("a", 5, "2", None), ("b", 5, "5", "4", "na")], 0, 0, 2, "2.00", "5", "40.00"),
+        ([("a", 4, "4", None), ("b", 6, "6", None, "na")], 0, 0, "4", "4", "100"),
+        ([("a", 5, "2", None), ("b", 5, "5", "4", "na")], 0, 0, "2", "5", "40"),
         # survey points are added; a survey criterion without points counts 0 out of its max
-        ([("a", 7, "7", None), ("s", 3, "survey", "1.5")], 0, 0, 2, "8.50", "10", "85.00"),
-        ([("a", 7, "7", None), ("s", 3, "survey", None)], 0, 0, 2, "7.00", "10", "70.00"),
+        ([("a", 7, "7", None), ("s", 3, "survey", "1.5")], 0, 0, "8.5", "10", "85"),
+        ([("a", 7, "7", None), ("s", 3, "survey", None)], 0, 0, "7", "10", "70"),
         # bonus and penalty
-        ([("a", 10, "8", None)], 1, "0.5", 2, "8.50", "10", "85.00"),
-        ([("a", 10, "9.5", None)], 2, 0, 2, "11.50", "10", "115.00"),  # not capped
-        # rounding half up to the framework's precision, index from the rounded total
-        ([("a", 3, "1", None), ("b", 3, "1.05", None)], 0, 0, 1, "2.1", "6", "35.0"),
-        ([("a", 3, "2", None)], 0, 0, 2, "2.00", "3", "66.67"),
-        ([("a", 3, "1", None)], 0, 0, 0, "1", "3", "33"),
+        ([("a", 10, "8", None)], 1, "0.5", "8.5", "10", "85"),
+        ([("a", 10, "9.5", None)], 2, 0, "11.5", "10", "115"),  # not capped
+        # three-decimal scores add up exactly: nothing is rounded on the way
+        ([("a", 2, "1.978", None), ("b", 2, "1.5", "1.499")], 0, 0, "3.477", "4", "86.925"),
+        ([("a", 3, "1", None), ("b", 3, "1.05", None)], "0.125", "0.001", "2.174", "6",
+         "36.2333"),
+        # the stored index keeps 4 decimals, half up, from the exact quotient 200 / 3
+        ([("a", 3, "2", None)], 0, 0, "2", "3", "66.6667"),
+        ([("a", 3, "1", None)], 0, 0, "1", "3", "33.3333"),
         # everything not applicable: no index
-        ([("a", 3, "1", None, "na")], 0, 0, 2, "0.00", "0", None),
+        ([("a", 3, "1", None, "na")], 0, 0, "0", "0", None),
     ],
-)
-def test_total_table(specs, bonus, penalty, precision, total, maximum, index):
-    result = scoring.total(lines(*specs), bonus=D(bonus), penalty=D(penalty), precision=precision)
+)  # fmt: skip
+def test_total_table(specs, bonus, penalty, total, maximum, index):
+    result = scoring.total(lines(*specs), bonus=D(bonus), penalty=D(penalty))
     assert result.total == D(total)
-    assert str(result.total) == total  # shown with exactly `precision` decimals
     assert result.maximum == D(maximum)
     assert result.index == (None if index is None else D(index))
 
 
+def test_the_exact_index_is_what_classes_are_decided_on():
+    # 17,999 of 20 is 89,995 %: shown as 90,00 with two decimals, but below 90 %
+    result = scoring.total(lines(("a", 20, "17.999", None)))
+    assert result.exact_index == Fraction(89995, 1000)
+    assert result.ratio == Fraction(17999, 20000)
+    assert scoring.round_points(result.index, 2) == D("90.00")
+    assert scoring.classify(result.exact_index, PERCENT_BANDS, "percent") == "Tốt"
+
+
 def test_total_keeps_self_and_appraised_apart():
     result = scoring.total(lines(("a", 4, "4", "3"), ("b", 4, "2", None), ("s", 2, "survey", "1")))
-    assert result.self_total == D("7.00")  # 4 + 2 + survey 1
-    assert result.appraised_total == D("5.00")  # 3 + 2
-    assert result.survey_total == D("1.00")
-    assert result.total == D("6.00")
+    assert result.self_total == D(7)  # 4 + 2 + survey 1
+    assert result.appraised_total == D(5)  # 3 + 2
+    assert result.survey_total == D(1)
+    assert result.total == D(6)
     assert result.applicable == 3
 
 
@@ -227,10 +248,33 @@ def test_bad_bands_are_refused(bands, basis, message):
         ({"A": 5, "B": None, "C": 7}, {"A": 2, "B": None, "C": 1}),
         ({}, {}),
         ({"A": D("9.5"), "B": Fraction(19, 2), "C": 9}, {"A": 1, "B": 1, "C": 3}),
+        # a difference in the third decimal separates; an exact tie does not
+        ({"A": D("17.967"), "B": D("17.966"), "C": D("17.967"), "D": D("17.999")},
+         {"D": 1, "A": 2, "C": 2, "B": 4}),
     ],
-)
+)  # fmt: skip
 def test_rank_is_competition_ranking(values, ranks):
     assert scoring.rank(values) == ranks
+
+
+def test_a_group_is_ranked_and_classified_on_exact_totals():
+    # Rounded to 2 decimals, 17,967 / 17,966 / 17,97 would all be 17,97 and share a rank,
+    # and 14,996 would reach 15 ("Xuất sắc"); exactly they do not.
+    results = scoring.evaluate(
+        {
+            "A": AgencyInput(lines=tuple(lines(("a", 9, "8.989", None), ("b", 9, "8.978", None)))),
+            "B": AgencyInput(lines=tuple(lines(("a", 9, "8.988", None), ("b", 9, "8.978", None)))),
+            "C": AgencyInput(lines=tuple(lines(("a", 9, "8.99", None), ("b", 9, "8.977", None)))),
+            "D": AgencyInput(lines=tuple(lines(("a", 9, "8", None), ("b", 9, "6.996", None)))),
+        },
+        bands=TT01_BANDS,
+    )  # fmt: skip
+    # A: 8,989 + 8,978 = 17,967; B: 17,966; C: 8,99 + 8,977 = 17,967; D: 14,996
+    assert {k: r.totals.total for k, r in results.items()} == {
+        "A": D("17.967"), "B": D("17.966"), "C": D("17.967"), "D": D("14.996")
+    }  # fmt: skip
+    assert {k: r.rank for k, r in results.items()} == {"A": 1, "C": 1, "B": 3, "D": 4}
+    assert results["D"].classification == "Tốt"  # 14,996 < 15
 
 
 def test_agencies_with_different_maxima_are_ranked_by_total_over_maximum():
@@ -243,7 +287,6 @@ def test_agencies_with_different_maxima_are_ranked_by_total_over_maximum():
             ),
             "low": AgencyInput(lines=tuple(lines(("a", 10, "9", None), ("b", 10, "6", None)))),
         },
-        precision=2,
     )
     assert {k: r.rank for k, r in results.items()} == {"full": 1, "partial": 1, "low": 3}
 
@@ -265,39 +308,37 @@ def tt01(*scores, not_applicable=()):
 
 KNOWN = {
     # agency: (nine indicator scores, total, rank, class)
-    "Sở A": ((2, 2, 1, 2, 2, 1, 2, 2, 1), "15.0", 1, "Xuất sắc"),
-    "Sở B": ((2, 1, 1, 2, 1, 1, 2, 2, 2), "14.0", 2, "Tốt"),
-    "Sở G": ((1, 2, 2, 1, 2, 2, 1, 1, 2), "14.0", 2, "Tốt"),  # tie with B: both 2nd
+    "Sở A": ((2, 2, 1, 2, 2, 1, 2, 2, 1), "15", 1, "Xuất sắc"),
+    "Sở B": ((2, 1, 1, 2, 1, 1, 2, 2, 2), "14", 2, "Tốt"),
+    "Sở G": ((1, 2, 2, 1, 2, 2, 1, 1, 2), "14", 2, "Tốt"),  # tie with B: both 2nd
     "Sở D": (("1.5", "1.5", "1.5", "1.5", 2, 1, "1.5", "1.5", "1.9"), "13.9", 4, "Tốt"),
-    "Sở C": ((1, 1, 1, 1, 2, 1, 1, 1, 1), "10.0", 5, "Khá"),
-    "Sở E": ((1, 1, 0, 1, 1, 0, 1, 1, 0), "6.0", 6, "Trung bình"),
+    "Sở C": ((1, 1, 1, 1, 2, 1, 1, 1, 1), "10", 5, "Khá"),
+    "Sở E": ((1, 1, 0, 1, 1, 0, 1, 1, 0), "6", 6, "Trung bình"),
     "Sở F": ((1, 0, 0, 1, 1, 0, 1, 1, "0.9"), "5.9", 7, "Yếu"),
 }
 
 
 def test_known_answer_on_the_bands_of_circular_01_2018():
     results = scoring.evaluate(
-        {name: tt01(*row[0]) for name, row in KNOWN.items()},
-        precision=1, bands=TT01_BANDS, basis="points",
-    )  # fmt: skip
+        {name: tt01(*row[0]) for name, row in KNOWN.items()}, bands=TT01_BANDS, basis="points"
+    )
     for name, (_, total, rank, label) in KNOWN.items():
         result = results[name]
-        assert str(result.totals.total) == total, name
+        assert result.totals.total == D(total), name
         assert result.totals.maximum == D(18)
         assert result.rank == rank, name
         assert result.classification == label, name
-    assert results["Sở A"].totals.index == D("83.3")
+    assert results["Sở A"].totals.index == D("83.3333")  # 15 / 18, shown as 83,3 (1 decimal)
 
 
 def test_known_answer_an_indicator_without_data_is_not_counted():
     # Circular 01/2018: an indicator lacking information is left out of the sum. CS9 does not
     # apply: 15 of 16 points is still 15 points, "Xuất sắc" on the points bands.
     result = scoring.evaluate(
-        {"Sở H": tt01(2, 2, 2, 2, 2, 2, 2, 1, 0, not_applicable={"CS9"})},
-        precision=1, bands=TT01_BANDS,
-    )["Sở H"]  # fmt: skip
-    assert (result.totals.total, result.totals.maximum) == (D("15.0"), D(16))
-    assert result.totals.index == D("93.8")
+        {"Sở H": tt01(2, 2, 2, 2, 2, 2, 2, 1, 0, not_applicable={"CS9"})}, bands=TT01_BANDS
+    )["Sở H"]
+    assert (result.totals.total, result.totals.maximum) == (D(15), D(16))
+    assert result.totals.index == D("93.75")
     assert result.classification == "Xuất sắc"
 
 
@@ -312,7 +353,7 @@ def agency_lines(draw, *, same_maxima=None):
     built = []
     for i, top in enumerate(maxima):
         kind = draw(st.sampled_from(["self_assessed", "computed", "survey"]))
-        score = st.none() | st.decimals(min_value=0, max_value=top, places=2)
+        score = st.none() | st.decimals(min_value=0, max_value=top, places=3)
         built.append(
             Line(
                 f"c{i}", top, kind,
@@ -324,16 +365,17 @@ def agency_lines(draw, *, same_maxima=None):
 
 
 @settings(max_examples=200, deadline=None)
-@given(agency_lines(), st.integers(min_value=0, max_value=4))
-def test_index_stays_within_0_and_100_when_scores_do_not_exceed_maxima(built, precision):
-    # Frameworks round no coarser than their maxima (frameworks._check_precision).
-    precision = max([precision] + [1 for line in built if line.max_points % 1])
-    result = scoring.total(built, precision=precision)
+@given(agency_lines())
+def test_index_stays_within_0_and_100_when_scores_do_not_exceed_maxima(built):
+    result = scoring.total(built)
     if result.index is None:
         assert all(line.not_applicable for line in built)
     else:
         assert D(0) <= result.index <= D(100)
         assert D(0) <= result.total <= result.maximum
+        # exactly the sum of the lines' points: nothing was rounded
+        assert result.total == sum((line.points() for line in built if not line.not_applicable),
+                                   D(0))  # fmt: skip
 
 
 SAME = [D(2)] * 9
@@ -343,7 +385,7 @@ SAME = [D(2)] * 9
 @given(st.lists(agency_lines(same_maxima=SAME), min_size=1, max_size=8))
 def test_ranking_order_follows_totals(agencies):
     inputs = {i: AgencyInput(lines=built) for i, built in enumerate(agencies)}
-    results = scoring.evaluate(inputs, precision=2, bands=TT01_BANDS)
+    results = scoring.evaluate(inputs, bands=TT01_BANDS)
     for a in results.values():
         for b in results.values():
             if a.totals.total > b.totals.total:
@@ -364,8 +406,8 @@ def test_recomputing_gives_the_same_results_in_any_order(agencies, groups, rnd: 
         i: AgencyInput(lines=built, bonus=D(i % 2), group=groups[i])
         for i, built in enumerate(agencies)
     }
-    first = scoring.evaluate(inputs, precision=2, bands=TT01_BANDS)
+    first = scoring.evaluate(inputs, bands=TT01_BANDS)
     keys = list(inputs)
     rnd.shuffle(keys)
-    again = scoring.evaluate({k: inputs[k] for k in keys}, precision=2, bands=TT01_BANDS)
+    again = scoring.evaluate({k: inputs[k] for k in keys}, bands=TT01_BANDS)
     assert first == again

@@ -129,7 +129,13 @@ def test_agency_scores_its_own_assessment_only(dept_officer, district_officer, o
     ("code", "value", "message"),
     [
         ("1.1", "4.5", "Tiêu chí 1.1: Điểm 4,5 vượt điểm tối đa 4 của tiêu chí."),
-        ("1.1", "1.25", "Tiêu chí 1.1: Điểm 1,25 không hợp lệ: tiêu chí này chấm theo bước 0,5"),
+        ("1.1", "1.25", "Tiêu chí 1.1: Điểm phải là bội số của 0,5 (0; 0,5; 1; …), nhận 1,25."),
+        (
+            "2.1",
+            "1.978",
+            "Tiêu chí 2.1: Điểm 1,978 có 3 chữ số thập phân; bộ tiêu chí này chỉ "
+            "chấm đến 2 chữ số thập phân.",
+        ),
         ("1.3", "2", "Tiêu chí 1.3 lấy điểm từ điều tra xã hội học; cơ quan không tự chấm."),
         ("2.2", "3", "Điểm tiêu chí 2.2 tính tự động từ số liệu"),
     ],

@@ -12,13 +12,21 @@ from cchc.parindex.models import ScoringType
 
 
 class PointsField(forms.DecimalField):
-    """Points typed as people type them: "2,5" (or "2.5"); empty means no score."""
+    """Points typed as people type them: "2,5" or "1,978" (or "2.5", "1.978"); empty means
+    no score."""
 
     default_error_messages = {"invalid": _("Điểm phải là một số, ví dụ 2,5.")}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(localize=True, **kwargs)
+
+    def to_python(self, value):
+        # A score is never in the thousands: a lone dot is a decimal point ("1.978" typed on
+        # an English keypad is 1,978), where the vi-VN reading would make it 1978.
+        if isinstance(value, str) and "," not in value and value.strip().count(".") == 1:
+            value = value.strip().replace(".", ",")
+        return super().to_python(value)
 
     def widget_attrs(self, widget):
         return {

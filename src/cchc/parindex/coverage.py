@@ -89,7 +89,8 @@ def _result(assessment: Assessment, field: str):
 LISTING = Listing(
     "kết quả đã công bố",
     (("Bộ tiêu chí", lambda o: o.framework.title), ("Năm đánh giá", lambda o: str(o.framework.year)),
-     ("Chỉ số (%)", lambda o: format_number(_result(o, "index"), 2)),
+     ("Chỉ số (%)", lambda o: format_number(_result(o, "index"), o.framework.display_places,
+                                            fixed=True)),
      ("Xếp hạng", lambda o: _result(o, "rank")), ("Xếp loại", lambda o: _result(o, "classification")),
      ("Công bố ngày", _published_on)),
     ("framework__year", "framework__code"),

@@ -13,7 +13,9 @@ is written. Rules:
 - codes are unique; a parent code must be a code of the same file; no cycles;
 - max_points ≥ 0; the children's max_points add up to at most their parent's (when the
   parent has one); a leaf without max_points is kept but not scored;
-- step > 0 and max_points a multiple of it;
+- points have at most 3 decimals, and no more than the framework's precision (the
+  decimals a score may have): otherwise full marks could not be entered;
+- step > 0, with no more decimals than the precision, and max_points a multiple of it;
 - indicator_code names an indicator of the registry measured per agency, only on a
   computed criterion, and needs full_at (zero_at defaults to 0, and must differ);
 - without a scoring_type, a criterion whose evidence cell starts with "Tự động" is computed
@@ -76,8 +78,8 @@ def _points(value: Any) -> Decimal:
     number = decimal(value)
     if number < 0:
         raise CellError("điểm không được âm")
-    if number != number.quantize(Decimal("0.01")):
-        raise CellError("điểm chỉ ghi tối đa 2 chữ số thập phân")
+    if scoring.decimals(number) > scoring.MAX_PLACES:
+        raise CellError(f"điểm chỉ ghi tối đa {scoring.MAX_PLACES} chữ số thập phân")
     return number
 
 
@@ -327,6 +329,12 @@ def parse_criteria(
         default_step = defaults.get("step") if scoring_type == ScoringType.SELF_ASSESSED else None
         if step is None and default_step and is_leaf:
             step = Decimal(str(default_step))
+            if row["max_points"] is not None and row["max_points"] % step != 0:
+                errors.append(RowError(
+                    row["_row"], "step",
+                    f"điểm tối đa {scoring.shown(row['max_points'])} không phải bội số của "
+                    f"bước điểm chung {scoring.shown(step)}",
+                ))  # fmt: skip
         errors += _check_computed(row, scoring_type)
         required, note = _evidence(evidence_cell, scoring_type)
         result.append(
@@ -370,7 +378,8 @@ class FrameworkSpec:
     source_url: str = ""
     illustrative: bool = False
     par_index: bool = True  # counts for target 2 (PAR_INDEX_COVERAGE)
-    precision: int = 2
+    precision: int = scoring.MAX_PLACES  # decimals a score may have
+    display_places: int = 2  # decimals totals and the index are shown with
     bands: tuple[Mapping[str, Any], ...] | list = ()
     band_basis: str = BandBasis.POINTS
     defaults: Mapping[str, Any] = field(default_factory=dict)
@@ -380,8 +389,11 @@ class FrameworkSpec:
             raise ServiceError("Bộ tiêu chí cần mã và tên.")
         if self.group not in FrameworkGroup.values:
             raise ServiceError(f"Đối tượng đánh giá không hợp lệ: {self.group!r}.")
-        if not 0 <= self.precision <= 4:
-            raise ServiceError("Số chữ số thập phân của điểm phải từ 0 đến 4.")
+        top = scoring.MAX_PLACES
+        if not 0 <= self.precision <= top:
+            raise ServiceError(f"Số chữ số thập phân của điểm phải từ 0 đến {top}.")
+        if not 0 <= self.display_places <= top:
+            raise ServiceError(f"Số chữ số thập phân khi hiển thị phải từ 0 đến {top}.")
         try:
             scoring.parse_bands(list(self.bands), self.band_basis)
         except ValueError as exc:
@@ -391,7 +403,7 @@ class FrameworkSpec:
         return {
             "title": self.title, "source": self.source, "source_url": self.source_url,
             "illustrative": self.illustrative, "par_index": self.par_index,
-            "precision": self.precision,
+            "precision": self.precision, "display_places": self.display_places,
             "bands": [dict(b) for b in self.bands], "band_basis": self.band_basis,
         }  # fmt: skip
 
@@ -430,19 +442,20 @@ def _depth(row: CriterionRow, by_code: Mapping[str, CriterionRow]) -> int:
     return depth
 
 
-def _places(value: Decimal) -> int:
-    exponent = value.normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
-
-
 def _check_precision(spec: FrameworkSpec, rows: list[CriterionRow]) -> None:
-    """A total rounded coarser than the maxima could exceed them (2,5 rounds to 3 of 2,5)."""
-    finest = max((_places(r.max_points) for r in rows if r.max_points is not None), default=0)
-    if spec.precision < finest:
-        raise ServiceError(
-            f"Điểm tối đa có {finest} chữ số thập phân nên kết quả phải làm tròn "
-            f"đến ít nhất {finest} chữ số (bộ tiêu chí đặt {spec.precision})."
-        )
+    """A maximum or a step finer than the framework's precision could never be scored
+    (2,5 points when scores are whole numbers); ImportRejected naming the lines."""
+    errors = []
+    for row in rows:
+        for column, value in (("max_points", row.max_points), ("step", row.step)):
+            if value is not None and scoring.decimals(value) > spec.precision:
+                errors.append(RowError(
+                    row.line, column,
+                    f"{scoring.shown(value)} có {scoring.decimals(value)} chữ số thập phân, "
+                    f"nhiều hơn số chữ số thập phân của điểm của bộ tiêu chí ({spec.precision})",
+                ))  # fmt: skip
+    if errors:
+        raise ImportRejected(errors)
 
 
 @transaction.atomic
@@ -458,12 +471,14 @@ def write_framework(spec: FrameworkSpec, rows: list[CriterionRow], *, actor=None
         framework = Framework(code=spec.code, year=spec.year, group=spec.group, **wanted)
         audited_save(framework, actor=actor, reason="Nạp bộ tiêu chí")
     elif not _same(framework, wanted):
-        scoring_fields = ("precision", "bands", "band_basis")
+        # Display decimals and a finer precision change no result; the rest would.
+        classes = ("bands", "band_basis")
+        coarser = spec.precision < framework.precision
         closed = framework.assessments.filter(status__in=("finalised", "published"))
-        if not _same(framework, {k: wanted[k] for k in scoring_fields}) and closed.exists():
+        if (coarser or not _same(framework, {k: wanted[k] for k in classes})) and closed.exists():
             raise ServiceError(
                 f"Bộ tiêu chí “{framework.title}” năm {framework.year} đã có kết quả được chốt; "
-                "không đổi được số chữ số thập phân hay ngưỡng xếp loại."
+                "không giảm được số chữ số thập phân của điểm hay đổi ngưỡng xếp loại."
             )
         for name, value in wanted.items():
             setattr(framework, name, value)

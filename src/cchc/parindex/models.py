@@ -63,7 +63,18 @@ class Framework(TimeStampedModel):
         help_text=_("Kết quả được tính cho chỉ tiêu “100% cơ quan được đánh giá, xếp loại Chỉ số "
                     "CCHC”. Bỏ chọn với các bộ chỉ số khác (chất lượng giải quyết TTHC…)."),
     )  # fmt: skip
-    precision = models.PositiveSmallIntegerField(_("số chữ số thập phân của điểm"), default=2)
+    precision = models.PositiveSmallIntegerField(
+        _("số chữ số thập phân của điểm"),
+        default=3,
+        help_text=_("Điểm tự chấm, thẩm định, điều tra xã hội học, thưởng, trừ ghi tối đa bấy "
+                    "nhiêu chữ số thập phân (0–3)."),
+    )  # fmt: skip
+    display_places = models.PositiveSmallIntegerField(
+        _("số chữ số thập phân khi hiển thị"),
+        default=2,
+        help_text=_("Tổng điểm và chỉ số được tính đúng, chỉ làm tròn (nửa lên) đến bấy nhiêu "
+                    "chữ số thập phân khi hiển thị, xuất Excel, Word (0–3)."),
+    )  # fmt: skip
     bands = models.JSONField(
         _("ngưỡng xếp loại"),
         default=list,
@@ -85,7 +96,10 @@ class Framework(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["code", "year", "group"], name="framework_code_year_group_unique"
             ),
-            models.CheckConstraint(condition=Q(precision__lte=4), name="framework_precision_le_4"),
+            models.CheckConstraint(condition=Q(precision__lte=3), name="framework_precision_le_3"),
+            models.CheckConstraint(
+                condition=Q(display_places__lte=3), name="framework_display_places_le_3"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -123,7 +137,7 @@ class Criterion(TimeStampedModel):
     )
     title = models.TextField(_("nội dung"))
     max_points = models.DecimalField(
-        _("điểm tối đa"), max_digits=7, decimal_places=2, null=True, blank=True
+        _("điểm tối đa"), max_digits=8, decimal_places=3, null=True, blank=True
     )
     scoring_type = models.CharField(
         _("cách chấm"), max_length=16, choices=ScoringType.choices,
@@ -131,8 +145,8 @@ class Criterion(TimeStampedModel):
     )  # fmt: skip
     step = models.DecimalField(
         _("bước điểm"),
-        max_digits=5,
-        decimal_places=2,
+        max_digits=6,
+        decimal_places=3,
         null=True,
         blank=True,
         help_text=_("Điểm chấm phải là bội số của bước này; trống: không giới hạn."),
@@ -265,7 +279,7 @@ class CriterionScore(TimeStampedModel):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
     self_score = models.DecimalField(
-        _("điểm tự chấm"), max_digits=7, decimal_places=2, null=True, blank=True
+        _("điểm tự chấm"), max_digits=8, decimal_places=3, null=True, blank=True
     )
     explanation = models.TextField(_("giải trình"), blank=True)
     not_applicable = models.BooleanField(_("không áp dụng"), default=False)
@@ -273,7 +287,7 @@ class CriterionScore(TimeStampedModel):
         _("giá trị chỉ số"), max_digits=9, decimal_places=2, null=True, blank=True
     )
     appraised_score = models.DecimalField(
-        _("điểm thẩm định"), max_digits=7, decimal_places=2, null=True, blank=True
+        _("điểm thẩm định"), max_digits=8, decimal_places=3, null=True, blank=True
     )
     appraisal_reason = models.TextField(_("lý do điều chỉnh"), blank=True)
     appraised_by = models.ForeignKey(
@@ -429,7 +443,7 @@ class SurveyScore(TimeStampedModel):
         Criterion, verbose_name=_("tiêu chí"), on_delete=models.PROTECT,
         related_name="survey_scores",
     )  # fmt: skip
-    points = models.DecimalField(_("điểm"), max_digits=7, decimal_places=2)
+    points = models.DecimalField(_("điểm"), max_digits=8, decimal_places=3)
     note = models.CharField(_("ghi chú lần nạp"), max_length=500, blank=True)
 
     objects = SurveyQuerySet.as_manager()
@@ -462,7 +476,7 @@ class Adjustment(TimeStampedModel):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="adjustments")
     kind = models.CharField(_("loại"), max_length=8, choices=AdjustmentKind.choices)
-    points = models.DecimalField(_("điểm"), max_digits=7, decimal_places=2)
+    points = models.DecimalField(_("điểm"), max_digits=8, decimal_places=3)
     reason = models.TextField(_("lý do"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người ghi"), on_delete=models.PROTECT,
@@ -494,15 +508,15 @@ class Result(models.Model):
     read again as it was. Recomputing from unchanged scores writes nothing."""
 
     assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="result")
-    self_total = models.DecimalField(_("tổng điểm tự chấm"), max_digits=9, decimal_places=4)
-    appraised_total = models.DecimalField(_("điểm thẩm định"), max_digits=9, decimal_places=4)
+    self_total = models.DecimalField(_("tổng điểm tự chấm"), max_digits=9, decimal_places=3)
+    appraised_total = models.DecimalField(_("điểm thẩm định"), max_digits=9, decimal_places=3)
     survey_total = models.DecimalField(
-        _("điểm điều tra xã hội học"), max_digits=9, decimal_places=4
+        _("điểm điều tra xã hội học"), max_digits=9, decimal_places=3
     )
-    bonus = models.DecimalField(_("điểm thưởng"), max_digits=9, decimal_places=4)
-    penalty = models.DecimalField(_("điểm trừ"), max_digits=9, decimal_places=4)
-    total = models.DecimalField(_("tổng điểm"), max_digits=9, decimal_places=4)
-    maximum = models.DecimalField(_("điểm tối đa áp dụng"), max_digits=9, decimal_places=4)
+    bonus = models.DecimalField(_("điểm thưởng"), max_digits=9, decimal_places=3)
+    penalty = models.DecimalField(_("điểm trừ"), max_digits=9, decimal_places=3)
+    total = models.DecimalField(_("tổng điểm"), max_digits=9, decimal_places=3)
+    maximum = models.DecimalField(_("điểm tối đa áp dụng"), max_digits=9, decimal_places=3)
     index = models.DecimalField(
         _("chỉ số (%)"), max_digits=9, decimal_places=4, null=True, blank=True
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from cchc.core.forms import BootstrapFormMixin, DateInput
 from cchc.organizations.models import Agency, AgencyLevel, Role
 from cchc.parindex import scoring
+from cchc.parindex.assessment_forms import PointsField
 from cchc.parindex.frameworks import FrameworkSpec
 from cchc.parindex.models import AdjustmentKind, Assessment, BandBasis, Framework, FrameworkGroup
 
@@ -102,8 +103,22 @@ class FrameworkImportForm(BootstrapFormMixin, forms.Form):
         label=_("Là Chỉ số CCHC (tính cho chỉ tiêu “100% cơ quan được đánh giá, xếp loại”)"),
         required=False, initial=True,
     )  # fmt: skip
-    precision = forms.IntegerField(label=_("Số chữ số thập phân của điểm"), min_value=0,
-                                   max_value=4, initial=2)  # fmt: skip
+    precision = forms.IntegerField(
+        label=_("Số chữ số thập phân của điểm"), min_value=0, max_value=3, initial=3,
+        help_text=_("Điểm chấm, điểm điều tra, thưởng, trừ ghi tối đa bấy nhiêu chữ số thập "
+                    "phân, ví dụ 3 cho 1,978."),
+    )  # fmt: skip
+    step = forms.DecimalField(
+        label=_("Bước điểm chung"), required=False, localize=True, min_value=Decimal("0.001"),
+        max_digits=6, decimal_places=3,
+        help_text=_("Tùy chọn, ví dụ 0,25: áp dụng cho tiêu chí tự chấm không ghi bước điểm "
+                    "trong tệp. Để trống: chấm theo số chữ số thập phân."),
+    )  # fmt: skip
+    display_places = forms.IntegerField(
+        label=_("Số chữ số thập phân khi hiển thị"), min_value=0, max_value=3, initial=2,
+        required=False,
+        help_text=_("Tổng điểm, chỉ số tính đúng; chỉ làm tròn khi hiển thị, xuất Excel, Word."),
+    )  # fmt: skip
     bands = forms.CharField(
         label=_("Ngưỡng xếp loại"),
         required=False,
@@ -139,7 +154,10 @@ class FrameworkImportForm(BootstrapFormMixin, forms.Form):
             code=data["code"].strip(), title=data["title"].strip(), group=data["group"],
             year=data["year"], source=data["source"].strip(), source_url=data["source_url"],
             illustrative=data["illustrative"], par_index=data["par_index"],
-            precision=data["precision"], bands=data["bands"], band_basis=data["band_basis"],
+            precision=data["precision"],
+            display_places=2 if data["display_places"] is None else data["display_places"],
+            bands=data["bands"], band_basis=data["band_basis"],
+            defaults={"step": str(data["step"])} if data.get("step") else {},
         )  # fmt: skip
 
 
@@ -241,9 +259,9 @@ class AssessmentChoiceField(forms.ModelChoiceField):
 class AdjustmentForm(BootstrapFormMixin, forms.Form):
     assessment = AssessmentChoiceField(label=_("Cơ quan"), queryset=Assessment.objects.none())
     kind = forms.ChoiceField(label=_("Loại"), choices=AdjustmentKind.choices)
-    points = forms.DecimalField(
-        label=_("Số điểm"), localize=True, min_value=Decimal("0.01"), max_digits=7,
-        decimal_places=2, help_text=_("Số dương, ví dụ 0,5. Điểm trừ cũng ghi số dương."),
+    points = PointsField(
+        label=_("Số điểm"), required=True, min_value=Decimal("0.001"), max_digits=8,
+        decimal_places=3, help_text=_("Số dương, ví dụ 0,5 hoặc 0,125. Điểm trừ cũng ghi số dương."),
     )  # fmt: skip
     reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -8,14 +8,21 @@ Definitions (docs/parindex.md explains them with examples):
   neither exists; survey criteria count their survey points (0 when none were imported).
 - A criterion marked not applicable (không áp dụng) counts in neither the total nor the
   maximum.
-- total = Σ points + bonus − penalty, rounded half up to the framework's precision.
+- A score has at most the framework's number of decimals (`places`, at most 3) and is a
+  multiple of the criterion's step when it has one.
+- total = Σ points + bonus − penalty, exactly: every term has at most 3 decimals, so the
+  sum is exact and nothing is rounded.
 - maximum = Σ max_points of the criteria that apply to the agency.
-- index (%) = 100 × total / maximum, rounded the same way; None when nothing applies.
-- Rank within a group: by total / maximum (exactly, from the rounded total), highest first;
-  equal values share a rank and the next rank skips (competition ranking 1, 2, 2, 4). When
-  every agency has the same maximum this is ranking by total.
-- Classification: the first band, from the top, whose minimum the rounded value reaches;
+- index (%) = 100 × total / maximum. Ranks and classes use its exact value (`Totals.ratio`);
+  `Totals.index` is that value to INDEX_PLACES decimals, for storing. None when nothing
+  applies.
+- Rank within a group: by total / maximum, exactly, highest first; equal values share a
+  rank and the next rank skips (competition ranking 1, 2, 2, 4). When every agency has
+  the same maximum this is ranking by total.
+- Classification: the first band, from the top, whose minimum the exact value reaches;
   the value is the total or the index, as the framework says (`basis`).
+- Rounding happens only when a figure is shown, to the framework's display decimals
+  (`round_points`, half up like Excel's ROUND).
 
 Numbers are Decimal (int accepted); floats are refused like in `indicators.formulas`.
 Impossible data raises ValueError with a Vietnamese message.
@@ -34,7 +41,8 @@ from cchc.indicators import formulas
 SELF_ASSESSED, SURVEY, COMPUTED = "self_assessed", "survey", "computed"
 SCORING_TYPES = (SELF_ASSESSED, SURVEY, COMPUTED)
 BASES = ("points", "percent")
-STORED_PLACES = 2  # scores are stored with 2 decimals
+MAX_PLACES = 3  # scores, bonus and penalty are stored with at most 3 decimals
+INDEX_PLACES = 4  # the index is stored with 4 decimals (shown with fewer)
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 
@@ -59,35 +67,56 @@ def shown(value: Decimal) -> str:
     return str(normalized).replace(".", ",")
 
 
-def round_points(value: Number, precision: int) -> Decimal:
-    """Half up (ties away from zero, like Excel's ROUND) to `precision` decimals."""
-    if not 0 <= precision <= 4:
-        raise ValueError(f"Số chữ số thập phân phải từ 0 đến 4 (nhận {precision}).")
-    return _decimal(value, "Điểm").quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
+def round_points(value: Number, places: int) -> Decimal:
+    """Half up (ties away from zero, like Excel's ROUND) to `places` decimals: for showing a
+    figure, never for computing one."""
+    if not 0 <= places <= INDEX_PLACES:
+        raise ValueError(f"Số chữ số thập phân phải từ 0 đến {INDEX_PLACES} (nhận {places}).")
+    return _decimal(value, "Điểm").quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def decimals(value: Decimal) -> int:
+    """How many decimals a number needs: 1.978 → 3, 1.50 → 1, 2 → 0."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 # --- one criterion ------------------------------------------------------------------------
 
 
-def validate_score(value: Number, *, max_points: Number, step: Number | None = None) -> Decimal:
-    """The score as a Decimal if 0 ≤ score ≤ max_points and a multiple of `step` (when set);
-    ValueError in Vietnamese otherwise."""
+def check_places(value: Decimal, places: int) -> None:
+    """ValueError when `value` has more decimals than `places` (the framework's)."""
+    if not 0 <= places <= MAX_PLACES:
+        raise ValueError(
+            f"Số chữ số thập phân của điểm phải từ 0 đến {MAX_PLACES} (nhận {places})."
+        )
+    if decimals(value) > places:
+        allowed = f"đến {places} chữ số thập phân" if places else "số nguyên"
+        raise ValueError(f"Điểm {shown(value)} có {decimals(value)} chữ số thập phân; bộ tiêu "
+                         f"chí này chỉ chấm {allowed}.")  # fmt: skip
+
+
+def validate_score(
+    value: Number, *, max_points: Number, step: Number | None = None, places: int = MAX_PLACES
+) -> Decimal:
+    """The score as a Decimal if 0 ≤ score ≤ max_points, with at most `places` decimals (the
+    framework's precision) and a multiple of `step` (when set); ValueError in Vietnamese
+    otherwise."""
     score = _decimal(value, "Điểm")
     top = _decimal(max_points, "Điểm tối đa")
     if score < 0:
         raise ValueError(f"Điểm không được âm (nhận {shown(score)}).")
     if score > top:
         raise ValueError(f"Điểm {shown(score)} vượt điểm tối đa {shown(top)} của tiêu chí.")
-    if score != score.quantize(Decimal(1).scaleb(-STORED_PLACES), rounding=ROUND_HALF_UP):
-        raise ValueError(f"Điểm chỉ ghi tối đa {STORED_PLACES} chữ số thập phân.")
+    check_places(score, places)
     if step is not None:
         unit = _decimal(step, "Bước điểm")
         if unit <= 0:
             raise ValueError(f"Bước điểm phải lớn hơn 0 (nhận {shown(unit)}).")
         if score % unit != 0:
             raise ValueError(
-                f"Điểm {shown(score)} không hợp lệ: tiêu chí này chấm theo bước {shown(unit)} "
-                f"(0; {shown(unit)}; {shown(unit * 2)}; …)."
+                f"Điểm phải là bội số của {shown(unit)} (0; {shown(unit)}; {shown(unit * 2)}; …), "
+                f"nhận {shown(score)}."
             )
     return score
 
@@ -138,8 +167,20 @@ class Totals:
     penalty: Decimal
     total: Decimal
     maximum: Decimal
-    index: Decimal | None
+    index: Decimal | None  # 100 × ratio to INDEX_PLACES decimals, for storing
     applicable: int  # number of criteria that apply
+
+    @property
+    def ratio(self) -> Fraction | None:
+        """total / maximum, exactly; None when nothing applies."""
+        if self.maximum <= 0:
+            return None
+        return Fraction(self.total) / Fraction(self.maximum)
+
+    @property
+    def exact_index(self) -> Fraction | None:
+        """The index (%) exactly, what classes are decided on."""
+        return None if self.ratio is None else 100 * self.ratio
 
 
 def _check_line(line: Line) -> None:
@@ -163,11 +204,9 @@ def _check_line(line: Line) -> None:
             )
 
 
-def total(
-    lines: Iterable[Line], *, bonus: Number = 0, penalty: Number = 0, precision: int = 2
-) -> Totals:
-    """Totals of one agency; see the module's definitions. Bonus and penalty are the sums
-    of the agency's adjustments, both given as positive numbers."""
+def total(lines: Iterable[Line], *, bonus: Number = 0, penalty: Number = 0) -> Totals:
+    """Totals of one agency, exact; see the module's definitions. Bonus and penalty are the
+    sums of the agency's adjustments, both given as positive numbers."""
     plus = _decimal(bonus, "Điểm thưởng")
     minus = _decimal(penalty, "Điểm trừ")
     if plus < 0 or minus < 0:
@@ -185,21 +224,31 @@ def total(
         else:
             appraised += line.points()
             self_sum += line.self_score or ZERO
-    total_ = round_points(appraised + survey + plus - minus, precision)
+    total_ = appraised + survey + plus - minus
     index = None
     if maximum > 0:
-        index = round_points(HUNDRED * total_ / maximum, precision)
+        exact = Fraction(HUNDRED * total_) / Fraction(maximum)
+        index = _fraction_places(exact, INDEX_PLACES)
     return Totals(
-        self_total=round_points(self_sum + survey, precision),
-        appraised_total=round_points(appraised, precision),
-        survey_total=round_points(survey, precision),
-        bonus=round_points(plus, precision),
-        penalty=round_points(minus, precision),
+        self_total=self_sum + survey,
+        appraised_total=appraised,
+        survey_total=survey,
+        bonus=plus,
+        penalty=minus,
         total=total_,
         maximum=maximum,
         index=index,
         applicable=applicable,
     )
+
+
+def _fraction_places(value: Fraction, places: int) -> Decimal:
+    """An exact fraction to `places` decimals, half up (the quotient, not a float)."""
+    scaled = value * 10**places
+    whole, rest = divmod(abs(scaled.numerator), scaled.denominator)
+    if 2 * rest >= scaled.denominator:
+        whole += 1
+    return Decimal(-whole if scaled < 0 else whole).scaleb(-places)
 
 
 # --- classification -----------------------------------------------------------------------
@@ -246,18 +295,18 @@ def parse_bands(bands: Sequence[Mapping[str, Any]], basis: str = "points") -> li
 
 
 def classify(
-    value: Number | None, bands: Sequence[Mapping[str, Any]], basis: str = "points"
+    value: Number | Fraction | None, bands: Sequence[Mapping[str, Any]], basis: str = "points"
 ) -> str:
     """The band label for `value` (a total when basis is "points", an index in % when
-    "percent"): the first band from the top whose minimum the value reaches, "" when the
-    value is None, no band is defined or the value is below every band.
+    "percent"), compared exactly: the first band from the top whose minimum the value
+    reaches, "" when the value is None, no band is defined or the value is below every band.
     Circular 01/2018: 15 → Xuất sắc, 14.99 → Tốt, 6 → Trung bình, 5.99 → Yếu."""
     table = parse_bands(bands, basis)
     if value is None:
         return ""
-    number = _decimal(value, "Giá trị xếp loại")
+    number = value if isinstance(value, Fraction) else Fraction(_decimal(value, "Giá trị xếp loại"))
     for band in table:
-        if band.minimum is None or number >= band.minimum:
+        if band.minimum is None or number >= Fraction(band.minimum):
             return band.label
     return ""
 
@@ -267,9 +316,7 @@ def classify(
 
 def rank_key(totals: Totals) -> Fraction | None:
     """What a group is ranked by: total / maximum, exactly. None when nothing applies."""
-    if totals.maximum <= 0:
-        return None
-    return Fraction(totals.total) / Fraction(totals.maximum)
+    return totals.ratio
 
 
 def rank(values: Mapping[K, Fraction | Decimal | int | None]) -> dict[K, int | None]:
@@ -304,14 +351,14 @@ class AgencyResult:
 def evaluate(
     agencies: Mapping[K, AgencyInput],
     *,
-    precision: int,
     bands: Sequence[Mapping[str, Any]] = (),
     basis: str = "points",
 ) -> dict[K, AgencyResult]:
-    """Totals, rank within each group and classification for every agency."""
+    """Totals, rank within each group and classification for every agency, from the exact
+    values."""
     parse_bands(bands, basis)  # a bad band list fails before anything is computed
     totals = {
-        key: total(item.lines, bonus=item.bonus, penalty=item.penalty, precision=precision)
+        key: total(item.lines, bonus=item.bonus, penalty=item.penalty)
         for key, item in agencies.items()
     }
     ranks: dict[K, int | None] = {}
@@ -321,7 +368,7 @@ def evaluate(
     results = {}
     for key, item in agencies.items():
         t = totals[key]
-        value = t.total if basis == "points" else t.index
+        value = Fraction(t.total) if basis == "points" else t.exact_index
         label = classify(value if t.maximum > 0 else None, bands, basis)
         results[key] = AgencyResult(totals=t, rank=ranks[key], classification=label,
                                     group=item.group)  # fmt: skip

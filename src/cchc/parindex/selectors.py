@@ -282,7 +282,7 @@ def _shown(value: object) -> str:
     if isinstance(value, bool):
         return "có" if value else "không"
     if isinstance(value, Decimal):
-        return format_number(value, 2)
+        return format_number(value, scoring.MAX_PLACES)  # a score as entered: 1,978
     return str(value)
 
 

@@ -152,9 +152,9 @@ def _claim(score: CriterionScore, version: int | None) -> CriterionScore:
         claimed = CriterionScore.objects.filter(pk=score.pk, version=version).update(
             version=F("version") + 1
         )
-    fresh = CriterionScore.objects.select_related("criterion", "assessment__agency").get(
-        pk=score.pk
-    )
+    fresh = CriterionScore.objects.select_related(
+        "criterion", "assessment__agency", "assessment__framework"
+    ).get(pk=score.pk)
     if not claimed:
         raise ServiceError(_stale_message(fresh))
     return fresh
@@ -163,7 +163,10 @@ def _claim(score: CriterionScore, version: int | None) -> CriterionScore:
 def _validate(value: Decimal, score: CriterionScore) -> Decimal:
     criterion = score.criterion
     try:
-        return scoring.validate_score(value, max_points=criterion.max_points, step=criterion.step)
+        return scoring.validate_score(
+            value, max_points=criterion.max_points, step=criterion.step,
+            places=score.assessment.framework.precision,
+        )  # fmt: skip
     except (ValueError, TypeError) as exc:
         raise ServiceError(
             _("Tiêu chí %(code)s: %(error)s") % {"code": criterion.code, "error": exc}
@@ -922,8 +925,12 @@ def adjustment_add(
     reason = reason.strip()
     if not reason:
         raise ServiceError(_("Điểm thưởng, điểm trừ phải có lý do."))
-    if points <= 0 or points != points.quantize(Decimal("0.01")):
-        raise ServiceError(_("Điểm thưởng, điểm trừ là số dương, tối đa 2 chữ số thập phân."))
+    if points <= 0:
+        raise ServiceError(_("Điểm thưởng, điểm trừ ghi bằng số dương."))
+    try:
+        scoring.check_places(points, assessment.framework.precision)
+    except ValueError as exc:
+        raise ServiceError(str(exc)) from exc
     adjustment = Adjustment(assessment=assessment, kind=kind, points=points, reason=reason,
                             created_by=actor)  # fmt: skip
     audited_save(adjustment, actor=actor, reason=reason)
@@ -1006,8 +1013,7 @@ def results_compute(*, actor: AbstractBaseUser, framework: Framework) -> list[Re
 def _compute(framework: Framework, *, actor) -> list[Result]:
     inputs = selectors.scoring_inputs(framework)
     try:
-        computed = scoring.evaluate(inputs, precision=framework.precision, bands=framework.bands,
-                                    basis=framework.band_basis)  # fmt: skip
+        computed = scoring.evaluate(inputs, bands=framework.bands, basis=framework.band_basis)
     except ValueError as exc:
         raise ServiceError(str(exc)) from exc
     existing = {r.assessment_id: r for r in Result.objects.filter(assessment__framework=framework)}

@@ -4,7 +4,8 @@
 
 All or nothing, with line and column for every error: the agency must be one the framework
 assesses, the criterion a survey criterion of the framework, the points between 0 and its
-maximum, and each (agency, criterion) pair appears once."""
+maximum, with no more decimals than the framework's precision and a multiple of the
+criterion's step (when it has one), and each (agency, criterion) pair appears once."""
 
 from __future__ import annotations
 
@@ -101,7 +102,10 @@ def parse_survey(content: bytes, file_name: str, *, framework: Framework) -> lis
         points = cells["points"]
         if points is not None and criterion is not None:
             try:
-                points = scoring.validate_score(points, max_points=criterion.max_points)
+                points = scoring.validate_score(
+                    points, max_points=criterion.max_points, step=criterion.step,
+                    places=framework.precision,
+                )  # fmt: skip
             except ValueError as exc:
                 errors.append(RowError(number, "points", str(exc)))
                 points = None

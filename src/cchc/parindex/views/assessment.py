@@ -263,9 +263,7 @@ def _totals(assessment: Assessment, scores, survey: dict[int, Decimal]):
     bonus = sum((a.points for a in adjustments if a.kind == AdjustmentKind.BONUS), Decimal(0))
     penalty = sum((a.points for a in adjustments if a.kind == AdjustmentKind.PENALTY), Decimal(0))
     try:
-        return scoring.total(
-            lines, bonus=bonus, penalty=penalty, precision=assessment.framework.precision
-        )
+        return scoring.total(lines, bonus=bonus, penalty=penalty)
     except ValueError:
         return None
 

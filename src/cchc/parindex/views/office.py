@@ -74,7 +74,6 @@ from cchc.parindex.office_forms import (
     assessed_agencies,
 )
 from cchc.reports.docx_builder import (
-    Percent,
     ReportDocument,
     ReportSection,
     ReportTable,
@@ -244,7 +243,7 @@ def framework_import(request: HttpRequest) -> HttpResponse:
     _office_required(request)
     if request.method == "GET" and request.GET.get("mau") == "csv":
         return _csv_response([TEMPLATE_HEADER, *TEMPLATE_EXAMPLE], "mau-bo-tieu-chi.csv")
-    initial = {"year": timezone.localdate().year, "precision": 2, "par_index": True}
+    initial = {"year": timezone.localdate().year, "par_index": True}
     form = FrameworkImportForm(request.POST or None, request.FILES or None, initial=initial)
     errors: list[RowError] = []
     if request.method == "POST" and form.is_valid():
@@ -628,7 +627,7 @@ def adjustments(request: HttpRequest, pk: int) -> HttpResponse:
                     _("Đã ghi %(kind)s %(points)s điểm cho %(a)s.")
                     % {
                         "kind": dict(form.fields["kind"].choices)[data["kind"]].lower(),
-                        "points": format_number(data["points"], 2),
+                        "points": format_number(data["points"], 3),
                         "a": data["assessment"].agency.name,
                     },
                 )
@@ -737,7 +736,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             "synthetic": any(r.assessment.synthetic for r in rows),
             "state": state,
             "sees_all": scope_for(request.user).sees_all,
-            "places": framework.precision,
+            "places": framework.display_places,
             "today": timezone.localdate(),
         },
     )
@@ -819,12 +818,18 @@ def _annex(framework: Framework, rows: list[Result], request: HttpRequest) -> by
     return build_report_docx(document)
 
 
-def _adjustment(result: Result) -> str:
+def _shown(value, framework: Framework) -> str:
+    """A total as the framework shows it: exact value, rounded half up to its display
+    decimals only here, vi-VN ("17,967" → "17,97" with 2)."""
+    return format_number(value, framework.display_places, fixed=True)
+
+
+def _adjustment(result: Result, framework: Framework) -> str:
     parts = []
     if result.bonus:
-        parts.append("+" + format_number(result.bonus, 2))
+        parts.append("+" + _shown(result.bonus, framework))
     if result.penalty:
-        parts.append("−" + format_number(result.penalty, 2))
+        parts.append("−" + _shown(result.penalty, framework))
     return "; ".join(parts) or "0"
 
 
@@ -840,15 +845,17 @@ def _annex_section(heading: str, items: list[Result], framework: Framework) -> R
               "Chỉ số (%)", "Xếp loại"]  # fmt: skip
     rows = [
         [
-            r.rank, r.assessment.agency.name, r.appraised_total, r.survey_total,
-            _adjustment(r), r.total, *([] if same else [r.maximum]),
-            Percent(r.index, framework.precision), r.classification or "—",
+            r.rank, r.assessment.agency.name, _shown(r.appraised_total, framework),
+            _shown(r.survey_total, framework), _adjustment(r, framework),
+            _shown(r.total, framework), *([] if same else [_shown(r.maximum, framework)]),
+            "—" if r.index is None else _shown(r.index, framework) + "%",
+            r.classification or "—",
         ]
         for r in items
     ]  # fmt: skip
     numbers = len(header) - 4
     note = (
-        f"Điểm tối đa của mỗi cơ quan: {format_number(next(iter(maxima)), 2)} điểm."
+        f"Điểm tối đa của mỗi cơ quan: {format_number(next(iter(maxima)), 3)} điểm."
         if same
         else "Điểm tối đa của từng cơ quan không tính các tiêu chí không áp dụng."
     )
@@ -882,10 +889,9 @@ def results_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     rows = _visible_results(request, framework)
     name = f"ket-qua-{slugify(framework.code)}-{framework.year}"
     if fmt == "xlsx":
-
-        def number(value):
-            return None if value is None else float(value)
-
+        # Exact values in the cells; Excel shows them to the framework's display decimals.
+        places = framework.display_places
+        shown = "0." + "0" * places if places else "0"
         return xlsx_response(
             filename=f"{name}.xlsx",
             title=_subject(framework),
@@ -897,20 +903,21 @@ def results_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
                     r.rank,
                     r.assessment.agency.code,
                     r.assessment.agency.name,
-                    number(r.self_total),
-                    number(r.appraised_total),
-                    number(r.survey_total),
-                    number(r.bonus),
-                    number(r.penalty),
-                    number(r.total),
-                    number(r.maximum),
-                    number(r.index),
+                    r.self_total,
+                    r.appraised_total,
+                    r.survey_total,
+                    r.bonus,
+                    r.penalty,
+                    r.total,
+                    r.maximum,
+                    r.index,
                     r.classification,
                 ]
                 for label, items in _result_groups(rows)
                 for r in items
             ],
             note=" ".join(_notices(framework, rows)),
+            number_formats=dict.fromkeys(range(4, 12), shown),
         )
     response = HttpResponse(_annex(framework, rows, request), content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="phu-luc-{name}.docx"'
