@@ -151,3 +151,32 @@ def test_target_1_verdict_is_the_same_on_opening_and_through_july(mid_july):
     assert (opening.overall.numerator, opening.overall.denominator) == (7, 28)
     assert opening.status == july.status == "pending"  # 25 % now, 35,71 % with the plan
     assert opening.overall.projection == july.overall.projection == Decimal("35.71")
+
+
+def test_a_year_with_december_data_is_judged_as_the_years_result(mid_july, client):
+    """Data through December: the value is the year's result. A target it misses is "Không
+    đạt (số liệu cả năm)", not "chưa đủ cơ sở dự báo" or a forecast; none is projected."""
+    stp = Agency.objects.get(code="12-STP")
+    procedure = Procedure.objects.get(code="P1")
+    run = ImportRun.objects.create(kind="dossier_stats", file_name="cuoi-nam.csv")
+    DossierMonthly.objects.filter(month__gt=JULY).delete()
+    for month in range(8, 13):  # 10 of 100 online each month: 6c stays below 20 %
+        DossierMonthly.objects.create(
+            agency=stp, procedure=procedure, month=date(2022, month, 1),
+            source=StatSource.IMPORTED, import_run=run, received=100, received_online=10,
+        )  # fmt: skip
+    snapshots_refresh(agency_ids=None, years=[2022])
+    december = date(2022, 12, 1)
+    share = evaluate("ONLINE_DOSSIER_SHARE", scope=ALL, year=2022)
+    online = sum(o for _r, o in RECEIVED) + 50
+    received = sum(r for r, _o in RECEIVED) + 500
+    assert (share.through, share.numerator, share.denominator) == (december, online, received)
+    assert share.forecast.value is None and "cả năm" in share.forecast.note
+    plan = Plan.objects.get(year=2022)
+    statuses = {s.target.label: s for s in plan_statuses(plan, scope=ALL, through=december)}
+    assert round(100 * online / received, 2) < 20
+    assert statuses["6c"].status == "missed"
+    assert statuses["6c"].verdict == ("Không đạt (số liệu cả năm)", "danger")
+    client.force_login(mid_july)
+    body = client.get(reverse("indicators:dashboard")).content.decode()
+    assert "Không đạt (số liệu cả năm)" in body

@@ -26,6 +26,7 @@ STATUS_LABELS = {
     "open": ("Chưa đạt, chưa đủ cơ sở dự báo", "light"),
     "no_data": ("Chưa có dữ liệu", "secondary"),
 }
+YEAR_MISSED = ("Không đạt (số liệu cả năm)", "danger")
 
 
 @dataclass
@@ -56,7 +57,11 @@ class TargetStatus:
 
     @property
     def verdict(self) -> tuple[str, str]:
-        """The status as the pages word and colour it."""
+        """The status as the pages word and colour it; a miss on the year's complete data is
+        said as the year's result, not as a forecast."""
+        judged = [e for _label, e in self.tiers] or ([self.overall] if self.overall else [])
+        if self.status == "missed" and all(e.year_complete for e in judged if e.value is not None):
+            return YEAR_MISSED
         return STATUS_LABELS[self.status]
 
     @property

@@ -51,9 +51,17 @@ class Evaluation:
     def projection(self) -> Decimal | None:
         return self.forecast.value if self.forecast else None
 
+    @property
+    def year_complete(self) -> bool:
+        """The value rests on December: it is the year's result, nothing is left to project."""
+        return self.through is not None and self.through.month == 12
+
 
 END_STATE = {"end_n": Sum("end_numerator"), "end_d": Sum("end_denominator"),
              "end_x": Sum("end_excluded")}  # fmt: skip
+
+
+YEAR_COMPLETE = "Đã có số liệu cả năm: giá trị là kết quả của năm, không còn gì để dự báo."
 
 
 def _monthly(qs) -> list[tuple[date, int, int, bool, int, tuple[int, int, int]]]:
@@ -145,11 +153,13 @@ def evaluate(
             for m in year_so_far
         ]
         result.forecast = formulas.Projection(None, note=indicator.projection_note)
-        return result
-    result.value = formulas.rate(n, d)
-    result.forecast = _forecast(
-        indicator, year_so_far, scope=scope, year=year, tier=tier, agency_id=agency_id
-    )
+    else:
+        result.value = formulas.rate(n, d)
+        result.forecast = _forecast(
+            indicator, year_so_far, scope=scope, year=year, tier=tier, agency_id=agency_id
+        )
+    if result.year_complete:
+        result.forecast = formulas.Projection(None, note=YEAR_COMPLETE)
     return result
 
 
@@ -209,6 +219,8 @@ def judge(
     evaluation.at_risk = formulas.at_risk(
         evaluation.forecast, comparator=comparator, threshold=threshold, upper=upper
     )
+    if evaluation.year_complete and evaluation.met is not None:
+        evaluation.at_risk = not evaluation.met  # the year's result: missed is missed
     return evaluation
 
 
