@@ -10,16 +10,19 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from cchc.inspections.models import Recommendation
 from cchc.operations.models import ImportRun, Inspection
 from cchc.organizations.models import Agency
+from cchc.parindex import frameworks
 from cchc.plans.models import Plan
 from cchc.reports.models import PeriodicReport
 from tests.factories import make_user
 from tests.html_forms import page_form
+from tests.parindex.conftest import SMALL_CSV, small_spec
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +153,48 @@ def test_deleting_a_row_someone_edited_since_is_refused(kind, reform_office):
     assert refused.status_code == 200
     assert "vừa được nguoi-a cập nhật lúc" in refused.content.decode()
     assert type(row).objects.filter(pk=row.pk).exists()
+
+
+# --- a framework is edited by reloading its file (parindex:framework_import?bo=<pk>) ------
+
+
+def _framework_file(title: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile("bo.csv", SMALL_CSV.replace("Báo cáo định kỳ", title).encode())
+
+
+def test_the_second_of_two_framework_reloads_is_refused_and_loads_nothing():
+    creator = make_user("nguoi-tao", *OFFICE)
+    framework = frameworks.import_framework(
+        small_spec(), SMALL_CSV.encode(), "thu.csv", actor=creator
+    ).framework
+    first, second = _session("nguoi-a", OFFICE), _session("nguoi-b", OFFICE)
+    reload_url = reverse("parindex:framework_import") + f"?bo={framework.pk}"
+    detail = first.get(reverse("parindex:framework_detail", args=[framework.pk]))
+    assert f'href="{reload_url}"' in detail.content.decode()
+    forms = [page_form(client.get(reload_url), having="version") for client in (first, second)]
+    assert forms[0].fields["title"] == [framework.title]
+    assert forms[0].fields["code"] == [framework.code]
+
+    saved = first.post(reload_url, {**forms[0].data(), "file": _framework_file("Bản A")})
+    assert saved.status_code == 302
+    # the file changed criteria only, yet the second page's version is now stale
+    refused = second.post(reload_url, {**forms[1].data(), "file": _framework_file("Bản B")})
+    assert refused.status_code == 200
+    body = refused.content.decode()
+    assert "vừa được nguoi-a cập nhật lúc" in body
+    assert "Thay đổi của bạn chưa được lưu" in body
+    assert "chọn lại tệp" in body
+    titles = set(framework.criteria.values_list("title", flat=True))
+    assert "Bản A" in titles and "Bản B" not in titles
+
+
+def test_a_framework_reload_without_the_version_loads_nothing(reform_office, client):
+    framework = frameworks.import_framework(small_spec(), SMALL_CSV.encode(), "thu.csv").framework
+    client.force_login(reform_office)
+    reload_url = reverse("parindex:framework_import") + f"?bo={framework.pk}"
+    data = page_form(client.get(reload_url), having="version").data()
+    del data["version"]
+    response = client.post(reload_url, {**data, "file": _framework_file("Không phiên bản")})
+    assert response.status_code == 200
+    assert "Trang đã cũ: hãy tải lại trang rồi nhập lại." in response.content.decode()
+    assert not framework.criteria.filter(title="Không phiên bản").exists()

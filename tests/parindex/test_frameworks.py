@@ -77,6 +77,55 @@ def test_reimport_updates_and_removes_criteria(reform_office):
     assert not Criterion.objects.filter(code="2.1", framework=result.framework).exists()
 
 
+def test_a_reload_that_changes_criteria_only_moves_the_frameworks_version(
+    reform_office, dept_officer
+):
+    """The next reader's page must carry a new version, and the framework's history must
+    name who reloaded (the stale message reads it), even when only criteria changed."""
+    framework = frameworks.import_framework(small_spec(), SMALL_CSV.encode(), "thu.csv").framework
+    version, history = framework.updated_at, framework.history.count()
+    changed = SMALL_CSV.replace("Báo cáo định kỳ", "Báo cáo CCHC định kỳ")
+    result = import_csv(reform_office, changed)
+    assert result.updated == 1
+    framework.refresh_from_db()
+    assert framework.updated_at > version
+    assert framework.history.count() == history + 1
+    assert framework.history.first().history_user == reform_office
+
+
+def test_a_reload_holding_an_old_version_is_refused_and_writes_nothing(reform_office):
+    framework = frameworks.import_framework(small_spec(), SMALL_CSV.encode(), "thu.csv").framework
+    version = framework.updated_at
+    changed = SMALL_CSV.replace("Báo cáo định kỳ", "Bản thứ nhất")
+    services.framework_import(actor=reform_office, spec=small_spec(), content=changed.encode(),
+                              file_name="a.csv", version=version)  # fmt: skip
+    with pytest.raises(ValidationError, match=r"vừa được .* cập nhật lúc"):
+        services.framework_import(
+            actor=reform_office, spec=small_spec(title="Tên khác"),
+            content=SMALL_CSV.replace("Báo cáo định kỳ", "Bản thứ hai").encode(),
+            file_name="b.csv", version=version,
+        )  # fmt: skip
+    framework.refresh_from_db()
+    assert framework.title == "Bộ tiêu chí thử"
+    assert framework.criteria.filter(title="Bản thứ nhất").exists()
+    assert not framework.criteria.filter(title="Bản thứ hai").exists()
+
+
+def test_a_new_only_import_refuses_an_existing_framework(reform_office):
+    framework = frameworks.import_framework(small_spec(), SMALL_CSV.encode(), "thu.csv").framework
+    with pytest.raises(ValidationError, match="đã có; để cập nhật"):
+        services.framework_import(
+            actor=reform_office, spec=small_spec(), file_name="b.csv", new_only=True,
+            content=SMALL_CSV.replace("Báo cáo định kỳ", "Bản khác").encode(),
+        )  # fmt: skip
+    assert not framework.criteria.filter(title="Bản khác").exists()
+    # another year is another framework
+    other = services.framework_import(actor=reform_office, spec=small_spec(year=2040),
+                                      content=SMALL_CSV.encode(), file_name="c.csv",
+                                      new_only=True)  # fmt: skip
+    assert other.framework.pk != framework.pk and other.created == 8
+
+
 def test_an_xlsx_file_with_vietnamese_headers_and_nfd_text(reform_office):
     book = openpyxl.Workbook()
     sheet = book.active

@@ -26,6 +26,7 @@ from cchc.parindex.models import (
 )
 from cchc.parindex.office_forms import parse_bands_text
 from tests.factories import UserFactory, make_user
+from tests.html_forms import page_form
 from tests.parindex.conftest import DEADLINE, SMALL_CSV, YEAR
 
 pytestmark = pytest.mark.django_db
@@ -153,6 +154,63 @@ def test_framework_import_refuses_bands_out_of_order(client, reform_office):
     assert response.status_code == 200
     assert "từ cao xuống thấp" in response.content.decode()
     assert not Framework.objects.filter(code="CCHC-SO").exists()
+
+
+def test_a_plain_import_of_an_existing_framework_is_refused_with_a_link_to_reload_it(
+    client, reform_office
+):
+    page(client, reform_office, reverse("parindex:framework_import"),
+         framework_form(SMALL_CSV.encode()))  # fmt: skip
+    framework = Framework.objects.get(code="CCHC-SO", year=2032, group="department")
+    before = (framework.updated_at, sorted(framework.criteria.values_list("code", "title")))
+    changed = SMALL_CSV.replace("Báo cáo định kỳ", "Báo cáo CCHC định kỳ")
+    response = page(client, reform_office, reverse("parindex:framework_import"),
+                    framework_form(changed.encode(), title="Tên khác"))  # fmt: skip
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Bộ tiêu chí CCHC-SO năm 2032 (Sở, ban, ngành) đã có" in body
+    assert "mở trang bộ tiêu chí và chọn “Nạp lại tệp”" in body
+    assert f'href="{reverse("parindex:framework_detail", args=[framework.pk])}"' in body
+    framework.refresh_from_db()
+    assert framework.title == "Bộ chỉ số CCHC sở, ban, ngành"
+    assert (framework.updated_at, sorted(framework.criteria.values_list("code", "title"))) == before
+
+
+def test_the_reload_page_is_filled_from_the_framework_and_keeps_its_identity(client, reform_office):
+    page(client, reform_office, reverse("parindex:framework_import"),
+         framework_form(SMALL_CSV.encode(), display_places="1"))  # fmt: skip
+    framework = Framework.objects.get(code="CCHC-SO", year=2032)
+    url = reverse("parindex:framework_import") + f"?bo={framework.pk}"
+    form = page_form(page(client, reform_office, url), having="version")
+    assert form.fields["code"] == ["CCHC-SO"] and form.fields["year"] == ["2032"]
+    assert form.fields["group"] == ["department"] and form.fields["precision"] == ["2"]
+    assert form.fields["display_places"] == ["1"]
+    assert form.fields["source"] == ["Quyết định số 01/QĐ-UBND"]
+    assert form.fields["bands"] == ["18 Xuất sắc\n15 Tốt\n10 Khá\nYếu"]
+    # a reload cannot move the framework to another code, year or group
+    changed = SMALL_CSV.replace("Báo cáo định kỳ", "Báo cáo CCHC định kỳ")
+    data = form.data(code="KHAC", year="2033", title="Tên mới")
+    response = client.post(url, {**data, "file": SimpleUploadedFile("b.csv", changed.encode())})
+    assert response.status_code == 302
+    assert list(Framework.objects.values_list("code", "year", "title")) == [
+        ("CCHC-SO", 2032, "Tên mới")
+    ]
+    assert framework.criteria.filter(title="Báo cáo CCHC định kỳ").exists()
+
+
+def test_only_the_reform_office_sees_the_reload_link(client, reform_office, leader):
+    page(client, reform_office, reverse("parindex:framework_import"),
+         framework_form(SMALL_CSV.encode()))  # fmt: skip
+    framework = Framework.objects.get(code="CCHC-SO", year=2032)
+    detail = reverse("parindex:framework_detail", args=[framework.pk])
+    assert "Nạp lại tệp" in page(client, reform_office, detail).content.decode()
+    assert "Nạp lại tệp" not in page(client, leader, detail).content.decode()
+    url = reverse("parindex:framework_import") + f"?bo={framework.pk}"
+    assert page(client, leader, url).status_code == 403
+    assert (
+        page(client, reform_office, reverse("parindex:framework_import") + "?bo=0").status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.concurrency import VersionedForm
 from cchc.core.forms import BootstrapFormMixin, DateInput
 from cchc.organizations.models import Agency, AgencyLevel, Role
 from cchc.parindex import scoring
@@ -72,8 +73,10 @@ def bands_text(bands: list[dict]) -> str:
     return "\n".join(lines)
 
 
-class FrameworkImportForm(BootstrapFormMixin, forms.Form):
-    """A framework file and what the file does not say (FrameworkSpec)."""
+class FrameworkImportForm(VersionedForm, BootstrapFormMixin, forms.Form):
+    """A framework file and what the file does not say (FrameworkSpec). With
+    `editing=<framework>` it reloads that framework: its code, year and group are fixed (they
+    are the framework) and the page carries its version (ADR 0013)."""
 
     file = TableFileField(
         label=_("Tệp bộ tiêu chí"),
@@ -85,7 +88,8 @@ class FrameworkImportForm(BootstrapFormMixin, forms.Form):
     )
     code = forms.CharField(label=_("Mã bộ tiêu chí"), max_length=32,
                            help_text=_("Ví dụ: CCHC-SO. Mã, năm và đối tượng xác định một bộ "
-                                       "tiêu chí; nạp lại cùng mã, năm, đối tượng là cập nhật."))  # fmt: skip
+                                       "tiêu chí; để cập nhật bộ đã có, dùng “Nạp lại tệp” "
+                                       "trên trang của nó."))  # fmt: skip
     title = forms.CharField(label=_("Tên bộ tiêu chí"), max_length=500)
     year = forms.IntegerField(label=_("Năm đánh giá"), min_value=2000, max_value=2100)
     group = forms.ChoiceField(label=_("Đối tượng đánh giá"), choices=FrameworkGroup.choices)
@@ -135,6 +139,19 @@ class FrameworkImportForm(BootstrapFormMixin, forms.Form):
         label=_("Xếp loại theo"), choices=BandBasis.choices, initial=BandBasis.POINTS
     )
 
+    IDENTITY = ("code", "year", "group")
+
+    def __init__(self, *args, editing: Framework | None = None, **kwargs):
+        if editing is not None:
+            kwargs["initial"] = {**framework_initial(editing), **kwargs.get("initial", {})}
+        super().__init__(*args, editing=editing, **kwargs)
+        if editing is not None:
+            for name in self.IDENTITY:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _(
+                    "Mã, năm và đối tượng là của bộ tiêu chí đang nạp lại, không đổi được."
+                )
+
     def clean_bands(self) -> list[dict[str, str | None]]:
         return parse_bands_text(self.cleaned_data.get("bands", ""))
 
@@ -159,6 +176,17 @@ class FrameworkImportForm(BootstrapFormMixin, forms.Form):
             bands=data["bands"], band_basis=data["band_basis"],
             defaults={"step": str(data["step"])} if data.get("step") else {},
         )  # fmt: skip
+
+
+def framework_initial(framework: Framework) -> dict:
+    """The reload page filled from the framework; the common step is not stored (it was
+    written into the criteria), so it starts empty."""
+    fields = ("code", "title", "year", "group", "source", "source_url", "illustrative",
+              "par_index", "precision", "display_places", "band_basis")  # fmt: skip
+    return {
+        **{name: getattr(framework, name) for name in fields},
+        "bands": bands_text(framework.bands),
+    }
 
 
 # --- opening assessments --------------------------------------------------------------------

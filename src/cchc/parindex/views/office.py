@@ -239,21 +239,33 @@ TEMPLATE_EXAMPLE = [
 @login_required
 def framework_import(request: HttpRequest) -> HttpResponse:
     """Upload a framework file (CSV/XLSX) with what the file does not say; all or nothing,
-    every error with its line and column. `?mau=csv` downloads a template."""
+    every error with its line and column. `?mau=csv` downloads a template. `?bo=<pk>`
+    reloads that framework ("Nạp lại tệp" on its page), carrying its version (ADR 0013);
+    the plain page only creates, so that no reload goes without a version."""
     _office_required(request)
     if request.method == "GET" and request.GET.get("mau") == "csv":
         return _csv_response([TEMPLATE_HEADER, *TEMPLATE_EXAMPLE], "mau-bo-tieu-chi.csv")
-    initial = {"year": timezone.localdate().year, "par_index": True}
-    form = FrameworkImportForm(request.POST or None, request.FILES or None, initial=initial)
+    reloading = _framework(_pk_param(request.GET.get("bo"))) if "bo" in request.GET else None
+    initial = {} if reloading else {"year": timezone.localdate().year, "par_index": True}
+    form = FrameworkImportForm(
+        request.POST or None, request.FILES or None, initial=initial, editing=reloading
+    )
     errors: list[RowError] = []
+    existing = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             load = services.framework_import(
-                actor=request.user, spec=form.spec(), content=upload.read(), file_name=upload.name
-            )
+                actor=request.user, spec=form.spec(), content=upload.read(),
+                file_name=upload.name, version=form.read_version(), new_only=reloading is None,
+            )  # fmt: skip
         except ServiceError as exc:
-            errors = _file_errors(exc)
+            if isinstance(exc.__cause__, ImportRejected):
+                errors = _file_errors(exc)
+            else:  # a refusal of the whole import, on top of the form as other pages do
+                form.add_error(None, exc)
+                if reloading is None:
+                    existing = _same_framework(form.spec())
         else:
             messages.success(
                 request,
@@ -270,12 +282,25 @@ def framework_import(request: HttpRequest) -> HttpResponse:
         "parindex/framework_import.html",
         {
             "form": form,
+            "reloading": reloading,
+            "existing": existing,
             "errors": errors,
             "columns": frameworks.COLUMNS,
             "required_headers": frameworks.HEADER_REQUIRED,
             "labels": _column_labels(frameworks.COLUMNS),
         },
     )
+
+
+def _pk_param(value: str | None) -> int:
+    if not (value or "").isdigit():
+        raise Http404
+    return int(value)
+
+
+def _same_framework(spec) -> Framework | None:
+    """The framework a refused plain import would have replaced, to link to its page."""
+    return Framework.objects.filter(code=spec.code, year=spec.year, group=spec.group).first()
 
 
 def _scale(criterion) -> str:
