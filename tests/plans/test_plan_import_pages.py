@@ -28,31 +28,9 @@ def upload(client, name, content):
 
 
 def post_data(response) -> dict:
-    """What the browser would send back: every field of every form with its shown value."""
-    data = {}
-    context = response.context
-    for form in [context["header"]]:
-        for field in form:
-            data[field.html_name] = _value(field)
-    for key in ("bases", "targets", "tasks"):
-        formset = context[key]
-        for field in formset.management_form:
-            data[field.html_name] = field.value()
-        for form in formset.forms:
-            for field in form:
-                value = _value(field)
-                if value not in (None, "", []):
-                    data[field.html_name] = value
-    return data
-
-
-def _value(field):
-    value = field.value()
-    if value is None:
-        return ""
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
-    return value
+    """What the browser sends back: every field the page renders, blank rows included (issue
+    17: a helper that left out the blank rows hid that they blocked every save)."""
+    return page_form(response, having="plan-year").data()
 
 
 def test_upload_shows_a_draft_and_saves_nothing(office):
