@@ -9,6 +9,7 @@ from docx import Document
 
 from cchc.core.reference import DATA_DIR
 from cchc.plans.models import Plan
+from tests.html_forms import page_form
 
 pytestmark = pytest.mark.django_db
 SEED = (DATA_DIR / "sources" / "kh-4345-kh-ubnd-2021.txt").read_bytes()
@@ -27,31 +28,9 @@ def upload(client, name, content):
 
 
 def post_data(response) -> dict:
-    """What the browser would send back: every field of every form with its shown value."""
-    data = {}
-    context = response.context
-    for form in [context["header"]]:
-        for field in form:
-            data[field.html_name] = _value(field)
-    for key in ("bases", "targets", "tasks"):
-        formset = context[key]
-        for field in formset.management_form:
-            data[field.html_name] = field.value()
-        for form in formset.forms:
-            for field in form:
-                value = _value(field)
-                if value not in (None, "", []):
-                    data[field.html_name] = value
-    return data
-
-
-def _value(field):
-    value = field.value()
-    if value is None:
-        return ""
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
-    return value
+    """What the browser sends back: every field the page renders, blank rows included (issue
+    17: a helper that left out the blank rows hid that they blocked every save)."""
+    return page_form(response, having="plan-year").data()
 
 
 def test_upload_shows_a_draft_and_saves_nothing(office):
@@ -184,3 +163,37 @@ def test_a_target_added_in_the_blank_row_is_saved(office):
     assert added.quantity == "hồ sơ được số hóa khi tiếp nhận"
     assert added.comparator == "gte" and added.unit == "percent" and added.kind == "share"
     assert [(t.tier, int(t.value)) for t in added.thresholds.all()] == [("", 60)]
+
+
+def test_the_review_page_saves_as_a_browser_posts_it_untouched_blank_rows_ignored(office):
+    # Posted back exactly as rendered: the blank "(dòng mới)" rows of every formset come with
+    # their select defaults and empty boxes, as a browser sends them. Only the year changes.
+    review = office.get(upload(office, "kh.txt", SEED).url)
+    form = page_form(review, having="plan-year")
+    saved = office.post(reverse("plans:plan_import_review"), form.data(**{"plan-year": "2023"}))
+    assert saved.status_code == 302, saved.context and [
+        (k, i, f.errors)
+        for k in ("bases", "targets", "tasks")
+        for i, f in enumerate(saved.context[k].forms)
+        if f.errors
+    ]
+    plan = Plan.objects.get(year=2023)
+    # The document's 11 targets, 3 legal bases and 5 tasks; no blank row became a row.
+    assert plan.targets.count() == 11
+    assert plan.legal_bases.count() == 3 and plan.tasks.count() == 5
+
+
+def test_a_blank_row_typed_into_is_checked_and_nothing_is_saved(office):
+    # Only an untouched blank row is skipped: one with a source text typed in must be completed.
+    review = office.get(upload(office, "kh.txt", SEED).url)
+    form = page_form(review, having="plan-year")
+    blank = review.context["targets"].initial_form_count()
+    data = form.data(**{
+        "plan-year": "2023", f"ct-{blank}-source_text": "Tối thiểu 60% hồ sơ được số hóa.",
+    })  # fmt: skip
+    refused = office.post(reverse("plans:plan_import_review"), data)
+    assert refused.status_code == 200
+    errors = refused.context["targets"].forms[blank].errors
+    assert set(errors) == {"number", "quantity"}
+    assert "Trường này là bắt buộc." in errors["quantity"]
+    assert not Plan.objects.filter(year=2023).exists()

@@ -116,9 +116,16 @@ class TargetForm(EditForm, BootstrapFormMixin, forms.Form):
         label=_("Nguyên văn chỉ tiêu"), widget=forms.Textarea(attrs={"rows": 3})
     )
     quantity = forms.CharField(label=_("Nội dung đo"), max_length=500)
-    comparator = forms.ChoiceField(label=_("So sánh"), choices=Comparator.choices)
-    unit = forms.ChoiceField(label=_("Đơn vị"), choices=TargetUnit.choices)
-    kind = forms.ChoiceField(label=_("Loại"), choices=TargetKind.choices)
+    # A select without a blank option shows, and a browser posts, its first choice: the initial
+    # says so, or an untouched blank row of the import review reads as changed and is
+    # validated (issue 17) instead of being skipped.
+    comparator = forms.ChoiceField(
+        label=_("So sánh"), choices=Comparator.choices, initial=Comparator.GTE
+    )
+    unit = forms.ChoiceField(
+        label=_("Đơn vị"), choices=TargetUnit.choices, initial=TargetUnit.PERCENT
+    )
+    kind = forms.ChoiceField(label=_("Loại"), choices=TargetKind.choices, initial=TargetKind.SHARE)
     baseline_year = forms.IntegerField(
         label=_("Năm gốc"),
         min_value=2000,
