@@ -58,7 +58,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -139,8 +138,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
+# Vietnamese only, whatever the browser asks for: no LocaleMiddleware, so an office computer
+# set to English neither reads 10/11/2022 as 11 October nor shows English messages (ADR 0015).
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+LANGUAGES = [("vi", _("Tiếng Việt"))]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.forms.renderers import TemplatesSetting
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,6 +18,22 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs={"placeholder": "dd/mm/yyyy", **(attrs or {})}, format="%d/%m/%Y")
+
+
+class DateField(forms.DateField):
+    """The date field of every form: dd/mm/yyyy (and ISO) read by the Vietnamese formats
+    whatever language is active, so a browser set to English never turns 10/11/2022 into
+    11 October (ADR 0015). Forms use it rather than Django's DateField (tests/core/
+    test_date_forms.py finds the forms and checks it)."""
+
+    widget = DateInput
+    default_error_messages = {
+        "invalid": _("Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm, ví dụ 28/12/2022.")
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", get_format("DATE_INPUT_FORMATS", lang="vi"))
+        super().__init__(**kwargs)
 
 
 class BootstrapFormMixin:

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.concurrency import VersionedForm
-from cchc.core.forms import BootstrapFormMixin, DateInput
+from cchc.core.forms import BootstrapFormMixin, DateField
 from cchc.organizations.models import Agency, AgencyLevel
 
 
@@ -27,7 +27,7 @@ class AgencyCreateForm(BootstrapFormMixin, forms.Form):
         ).order_by("code"),
         required=False,
     )
-    valid_from = forms.DateField(label=_("Hoạt động từ ngày"), widget=DateInput, required=False)
+    valid_from = DateField(label=_("Hoạt động từ ngày"), required=False)
     source = forms.CharField(
         label=_("Căn cứ / nguồn"),
         max_length=255,
@@ -41,7 +41,7 @@ class AgencyRenameForm(VersionedForm, BootstrapFormMixin, forms.Form):
 
 
 class AgencyEndForm(VersionedForm, BootstrapFormMixin, forms.Form):
-    valid_to = forms.DateField(label=_("Ngày cuối cùng hoạt động"), widget=DateInput)
+    valid_to = DateField(label=_("Ngày cuối cùng hoạt động"))
 
 
 class SuccessionForm(BootstrapFormMixin, forms.Form):
@@ -56,7 +56,7 @@ class SuccessionForm(BootstrapFormMixin, forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 10}),
         help_text=_("Thêm cơ quan mới trước nếu cơ quan kế thừa chưa có trong danh mục."),
     )
-    effective_on = forms.DateField(label=_("Có hiệu lực từ ngày"), widget=DateInput)
+    effective_on = DateField(label=_("Có hiệu lực từ ngày"))
     legal_basis = forms.CharField(
         label=_("Căn cứ"),
         max_length=255,

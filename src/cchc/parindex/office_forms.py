@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.concurrency import VersionedForm
-from cchc.core.forms import BootstrapFormMixin, DateInput
+from cchc.core.forms import BootstrapFormMixin, DateField
 from cchc.organizations.models import Agency, AgencyLevel, Role
 from cchc.parindex import scoring
 from cchc.parindex.assessment_forms import PointsField
@@ -210,8 +210,8 @@ class AgencyChoiceField(forms.ModelMultipleChoiceField):
 
 
 class OpenForm(BootstrapFormMixin, forms.Form):
-    deadline = forms.DateField(label=_("Hạn gửi tự chấm"), widget=DateInput,
-                               help_text=_("Cơ quan tự chấm và gửi đến hết ngày này."))  # fmt: skip
+    deadline = DateField(label=_("Hạn gửi tự chấm"),
+                         help_text=_("Cơ quan tự chấm và gửi đến hết ngày này."))  # fmt: skip
     agencies = AgencyChoiceField(
         label=_("Chỉ mở cho các cơ quan"),
         queryset=Agency.objects.none(),
@@ -230,7 +230,7 @@ class OpenForm(BootstrapFormMixin, forms.Form):
 
 class DeadlineForm(BootstrapFormMixin, forms.Form):
     assessment = forms.IntegerField(widget=forms.HiddenInput)
-    deadline = forms.DateField(label=_("Hạn mới"), widget=DateInput)
+    deadline = DateField(label=_("Hạn mới"))
 
 
 # --- appraisers -----------------------------------------------------------------------------
@@ -307,5 +307,5 @@ class AnnexForm(forms.Form):
     """Optional details of the publication decision printed on the annex."""
 
     so = forms.CharField(required=False, max_length=40)
-    ngay = forms.DateField(required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    ngay = DateField(required=False)
     ky = forms.CharField(required=False, max_length=120)

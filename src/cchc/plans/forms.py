@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.core.concurrency import VersionedForm
 from cchc.core.formatting import format_number
-from cchc.core.forms import BootstrapFormMixin, DateInput
+from cchc.core.forms import BootstrapFormMixin, DateField
 from cchc.organizations.forms import AgencyChoiceField, AgencyMultipleChoiceField
 from cchc.organizations.models import Agency, AgencyLevel, Tier
 from cchc.plans.models import (
@@ -76,8 +76,8 @@ class PlanForm(EditForm, BootstrapFormMixin, forms.Form):
     title = forms.CharField(label=_("Tên kế hoạch"), max_length=500)
     issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=255, required=False)
     place = forms.CharField(label=_("Địa danh"), max_length=100, required=False)
-    issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DateInput, required=False)
-    effective_on = forms.DateField(label=_("Ngày có hiệu lực"), widget=DateInput, required=False)
+    issued_on = DateField(label=_("Ngày ban hành"), required=False)
+    effective_on = DateField(label=_("Ngày có hiệu lực"), required=False)
     signer = forms.CharField(label=_("Người ký"), max_length=255, required=False)
     purposes = forms.CharField(
         label=_("Mục đích"), widget=forms.Textarea(attrs={"rows": 4}), required=False
@@ -242,7 +242,7 @@ class TaskForm(EditForm, BootstrapFormMixin, forms.Form):
     output = forms.CharField(
         label=_("Sản phẩm, kết quả"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    deadline = forms.DateField(label=_("Thời gian hoàn thành"), widget=DateInput, required=False)
+    deadline = DateField(label=_("Thời gian hoàn thành"), required=False)
     lead_agency = AgencyChoiceField(
         label=_("Cơ quan chủ trì"),
         queryset=Agency.objects.exclude(level=AgencyLevel.COMMUNE).order_by("level", "code"),
@@ -262,7 +262,7 @@ class LegalBasisForm(BootstrapFormMixin, forms.Form):
     text = forms.CharField(label=_("Nguyên văn"), widget=forms.Textarea(attrs={"rows": 2}))
     doc_type = forms.CharField(label=_("Loại văn bản"), max_length=64, required=False)
     number = forms.CharField(label=_("Số, ký hiệu"), max_length=64, required=False)
-    issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DateInput, required=False)
+    issued_on = DateField(label=_("Ngày ban hành"), required=False)
     issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=255, required=False)
     title = forms.CharField(label=_("Trích yếu"), required=False)
 
@@ -301,9 +301,8 @@ class ProgressForm(BootstrapFormMixin, forms.Form):
         label=_("Nội dung đã thực hiện, khó khăn, đề xuất"),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    completed_on = forms.DateField(
+    completed_on = DateField(
         label=_("Ngày hoàn thành"),
-        widget=DateInput,
         required=False,
         help_text=_("Bắt buộc khi chọn “Hoàn thành”."),
     )
