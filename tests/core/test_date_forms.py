@@ -127,10 +127,7 @@ CASES = {
     plan_forms.LegalBasisForm: Case(
         _import_review_url, "cc-0-issued_on",
         lambda r: Plan.objects.get(year=2023).legal_bases.order_by("pk").first().issued_on,
-        # The empty extra target row posts its selects' first options, which the review
-        # refuses as a half-filled target; ticking its "Xóa" leaves it out (a defect of the
-        # review page, reported, not of dates).
-        {"plan-year": "2023", "ct-11-DELETE": "on"},
+        {"plan-year": "2023"},  # the untouched blank target row is ignored
     ),
     plan_forms.ProgressForm: Case(
         _progress_url, "completed_on", lambda r: ProgressReport.objects.get().completed_on,
