@@ -1,0 +1,71 @@
+"""What every user sees on the everyday pages: years written as years, headings in their
+case, Vietnamese error pages, Vietnamese file names."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cchc.organizations.models import Agency
+from cchc.plans.models import Plan
+from cchc.reports.models import PeriodicReport
+from tests.parindex import tenancy_office as parindex_office
+
+pytestmark = pytest.mark.django_db
+
+# A year printed as a number with a thousands separator: "2.022", "2,022", "2 022".
+LOCALIZED_YEAR = re.compile(r"(?<![\d.,])20\d[.,\u00a0 ]\d{2}\b|(?<![\d.,])2[.,\u00a0 ]0\d{2}\b")
+YEAR_IN_LINK = re.compile(r"[?&](?:amp;)?nam=([^&\"'\s>]*)")
+
+
+def _sent_report() -> PeriodicReport:
+    return PeriodicReport.objects.create(
+        agency=Agency.objects.get(code="12-STP"), kind="quarter", year=2022, number=4,
+        status="submitted", submitted_at=timezone.now(),
+    )  # fmt: skip
+
+
+def _main_pages() -> list[str]:
+    report = _sent_report()
+    plan = Plan.objects.get(year=2022)
+    framework = parindex_office.framework_pk()
+    return [
+        reverse("home") + "?nam=2022",
+        reverse("indicators:dashboard") + "?nam=2022",
+        reverse("plans:plan_list"),
+        reverse("plans:plan_detail", args=[plan.pk]),
+        reverse("plans:task_board") + "?nam=2022",
+        reverse("plans:agency_plan", args=[plan.pk]),
+        reverse("reports:report_index") + "?nam=2022",
+        reverse("reports:report_tracker") + "?ky=quarter&nam=2022&so=4",
+        reverse("reports:report_detail", args=[report.pk]),
+        reverse("inspections:page") + "?nam=2022",
+        reverse("parindex:index"),
+        reverse("parindex:framework_detail", kwargs=framework),
+        reverse("parindex:results", kwargs=framework),
+    ]
+
+
+def _headings(html: str) -> list[str]:
+    found = re.findall(r"<(h[1-3]|title)\b[^>]*>(.*?)</\1>", html, flags=re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", text).split()) for _tag, text in found]
+
+
+def test_years_are_numbers_in_links_and_headings(client, reform_office):
+    client.force_login(reform_office)
+    for url in _main_pages():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        for year in YEAR_IN_LINK.findall(html):
+            assert re.fullmatch(r"\d{4}", year), (url, year)
+        for heading in _headings(html):
+            assert not LOCALIZED_YEAR.search(heading), (url, heading)
+
+
+def test_the_tracker_heading_keeps_its_case(client, reform_office):
+    client.force_login(reform_office)
+    html = client.get(reverse("reports:report_tracker") + "?ky=quarter&nam=2022&so=4")
+    headings = _headings(html.content.decode())
+    assert "Cơ quan đã gửi báo cáo CCHC quý IV năm 2022" in headings
