@@ -4,7 +4,8 @@ case, Vietnamese error pages, Vietnamese file names."""
 import re
 
 import pytest
-from django.urls import reverse
+from django.test import Client
+from django.urls import include, path, reverse
 from django.utils import timezone
 
 from cchc.organizations.models import Agency
@@ -69,3 +70,60 @@ def test_the_tracker_heading_keeps_its_case(client, reform_office):
     html = client.get(reverse("reports:report_tracker") + "?ky=quarter&nam=2022&so=4")
     headings = _headings(html.content.decode())
     assert "Cơ quan đã gửi báo cáo CCHC quý IV năm 2022" in headings
+
+
+def _boom(request):
+    raise RuntimeError("lỗi thử")
+
+
+# The product's routes plus one that fails, to see the 500 page (ROOT_URLCONF points here).
+urlpatterns = [
+    path("loi-thu/", _boom),
+    path("", include("config.urls")),
+]
+ENGLISH = ["Not Found", "Forbidden", "Server Error", "CSRF", "Page not found", "Traceback"]
+
+
+@pytest.fixture
+def production(settings):
+    settings.DEBUG = False
+    settings.ROOT_URLCONF = __name__
+    return settings
+
+
+def _vietnamese_page(response, status: int, words: str) -> str:
+    html = response.content.decode()
+    assert response.status_code == status
+    assert words in html and '<html lang="vi">' in html
+    for english in ENGLISH:
+        assert english not in html, english
+    return html
+
+
+def test_a_missing_page_says_so_in_vietnamese(client, production, reform_office):
+    client.force_login(reform_office)
+    _vietnamese_page(client.get("/khong-co-trang-nay/"), 404, "Không tìm thấy trang")
+    _vietnamese_page(client.get(reverse("reports:report_detail", args=[99999])), 404,
+                     "Không tìm thấy trang")  # fmt: skip
+
+
+def test_a_refusal_says_so_in_vietnamese(client, production, dept_officer):
+    client.force_login(dept_officer)
+    response = client.get(reverse("reports:report_tracker") + "?ky=quarter&nam=2022&so=1")
+    _vietnamese_page(response, 403, "Không có quyền thực hiện")
+
+
+def test_a_server_error_says_so_in_vietnamese(client, production):
+    client.raise_request_exception = False
+    _vietnamese_page(client.get("/loi-thu/"), 500, "Có lỗi xảy ra")
+
+
+def test_a_stale_form_says_so_in_vietnamese_and_changes_nothing(production, dept_officer):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(dept_officer)
+    response = client.post(
+        reverse("reports:report_open"), {"ky": "quarter", "nam": "2022", "so": "1"}
+    )
+    html = _vietnamese_page(response, 403, "Phiên làm việc đã hết hạn hoặc biểu mẫu đã cũ")
+    assert "tải lại trang" in html
+    assert not PeriodicReport.objects.exists()
