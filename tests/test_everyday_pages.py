@@ -127,3 +127,59 @@ def test_a_stale_form_says_so_in_vietnamese_and_changes_nothing(production, dept
     html = _vietnamese_page(response, 403, "Phiên làm việc đã hết hạn hoặc biểu mẫu đã cũ")
     assert "tải lại trang" in html
     assert not PeriodicReport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Sở Tư pháp", "so-tu-phap"),
+        ("Báo cáo CCHC quý I năm 2022", "bao-cao-cchc-quy-i-nam-2022"),
+        ("UBND huyện Tam Đường", "ubnd-huyen-tam-duong"),
+        ("Đắk Lắk", "dak-lak"),
+        ("Hồ sơ thủ tục hành chính (theo năm)", "ho-so-thu-tuc-hanh-chinh-theo-nam"),
+        ("  Nguyễn Thị Ánh / A&B  ", "nguyen-thi-anh-a-b"),
+        ("Văn bản QPPL và kết quả kiểm tra, rà soát", "van-ban-qppl-va-ket-qua-kiem-tra-ra-soat"),
+        ("", ""),
+    ],
+)
+def test_ascii_slug_of_vietnamese_text(text, slug):
+    from cchc.core.formatting import ascii_slug
+
+    assert ascii_slug(text) == slug
+
+
+def _attachment_name(response) -> str:
+    disposition = response["Content-Disposition"]
+    name = re.search(r'filename="([^"]+)"', disposition).group(1)
+    assert name.isascii()
+    return name
+
+
+def test_report_downloads_carry_vietnamese_names(client, dept_officer):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    report = PeriodicReport.objects.create(
+        agency=Agency.objects.get(code="12-STP"), kind="quarter", year=2022, number=1,
+        docx_path=default_storage.save("t/bc.docx", ContentFile(b"docx")),
+        xlsx_path=default_storage.save("t/bc.xlsx", ContentFile(b"xlsx")),
+    )  # fmt: skip
+    client.force_login(dept_officer)
+    docx = client.get(reverse("reports:report_download", args=[report.pk, "docx"]))
+    xlsx = client.get(reverse("reports:report_download", args=[report.pk, "xlsx"]))
+    assert _attachment_name(docx) == "bao-cao-cchc-quy-i-nam-2022-so-tu-phap.docx"
+    assert _attachment_name(xlsx) == "bao-cao-cchc-quy-i-nam-2022-so-tu-phap-phu-luc.xlsx"
+
+
+@pytest.mark.parametrize(
+    ("kind", "fmt", "name"),
+    [
+        ("dossiers", "xlsx", "mau-ho-so-thu-tuc-hanh-chinh.xlsx"),
+        ("work_records", "csv", "mau-ho-so-cong-viec-theo-thang.csv"),
+        ("procedures", "xlsx", "mau-danh-muc-thu-tuc-hanh-chinh-theo-nam.xlsx"),
+    ],
+)
+def test_import_templates_carry_vietnamese_names(client, dept_officer, kind, fmt, name):
+    client.force_login(dept_officer)
+    response = client.get(reverse("operations:import_template", kwargs={"kind": kind, "fmt": fmt}))
+    assert _attachment_name(response) == name

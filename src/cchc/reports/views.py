@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cchc.core.formatting import ascii_slug
 from cchc.core.views import call_service
 from cchc.organizations.models import Agency, AgencyLevel, Role
 from cchc.organizations.selectors import (
@@ -172,7 +173,7 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     path = {"docx": report.docx_path, "xlsx": report.xlsx_path}.get(fmt)
     if not path or not default_storage.exists(path):
         raise Http404
-    name = f"bao-cao-cchc-{report.agency.code}-{report.kind}-{report.year}-{report.number}"
+    name = ascii_slug(f"{report.period.title} {report.agency.name}")
     name += ".docx" if fmt == "docx" else "-phu-luc.xlsx"
     return FileResponse(default_storage.open(path, "rb"), as_attachment=True, filename=name,
                         content_type=CONTENT_TYPES[fmt])  # fmt: skip
