@@ -183,3 +183,44 @@ def test_import_templates_carry_vietnamese_names(client, dept_officer, kind, fmt
     client.force_login(dept_officer)
     response = client.get(reverse("operations:import_template", kwargs={"kind": kind, "fmt": fmt}))
     assert _attachment_name(response) == name
+
+
+def _visible_text(html: str) -> str:
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_pages_show_no_source_paths_or_indicator_codes(client, reform_office):
+    from cchc.indicators.registry import INDICATORS
+
+    plan = Plan.objects.get(year=2022)
+    pages = [
+        *_main_pages(),
+        reverse(
+            "indicators:target_detail", args=[plan.targets.exclude(indicator_code="").first().pk]
+        ),
+        reverse("organizations:agency_detail", args=[Agency.objects.get(code="12-STP").pk]),
+        reverse("organizations:agency_list"),
+    ]
+    client.force_login(reform_office)
+    codes = re.compile(r"\b(" + "|".join(map(re.escape, INDICATORS)) + r")\b")
+    for url in pages:
+        text = _visible_text(client.get(url).content.decode())
+        assert not re.search(r"\b(src|docs)/[\w/.-]+", text), (
+            url,
+            re.search(r"\b(src|docs)/[\w/.-]+", text),
+        )
+        assert not codes.search(text), (url, codes.search(text))
+
+
+def test_no_space_before_punctuation(client, reform_office):
+    client.force_login(reform_office)
+    for url in _main_pages():
+        html = re.sub(
+            r"<(script|style)\b.*?</\1>", " ", client.get(url).content.decode(), flags=re.S
+        )
+        # Inline tags (links, emphasis) are part of the sentence; block tags end it.
+        html = re.sub(r"</?(a|strong|em|span|code|b|i|small|abbr)\b[^>]*>", "", html)
+        text = " ".join(re.sub(r"<[^>]+>", "\n", html).split(" "))
+        stray = re.findall(r"[^\s\n][ \u00a0]+[,.;:!?](?=\s|$)", text, flags=re.M)
+        assert not stray, (url, stray)
