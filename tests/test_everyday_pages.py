@@ -224,3 +224,16 @@ def test_no_space_before_punctuation(client, reform_office):
         text = " ".join(re.sub(r"<[^>]+>", "\n", html).split(" "))
         stray = re.findall(r"[^\s\n][ \u00a0]+[,.;:!?](?=\s|$)", text, flags=re.M)
         assert not stray, (url, stray)
+
+
+def test_in_the_demo_refusals_and_stale_forms_are_vietnamese_too(settings, dept_officer):
+    # The demo runs with DEBUG on, where Django's own CSRF page is English (its 404 and 500
+    # debug pages are for developers and stay so).
+    settings.DEBUG = True
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(dept_officer)
+    url = reverse("reports:report_open")
+    response = client.post(url, {"ky": "quarter", "nam": "2022", "so": "1"})
+    _vietnamese_page(response, 403, "Phiên làm việc đã hết hạn hoặc biểu mẫu đã cũ")
+    tracker = client.get(reverse("reports:report_tracker") + "?ky=quarter&nam=2022&so=1")
+    _vietnamese_page(tracker, 403, "Không có quyền thực hiện")
