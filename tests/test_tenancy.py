@@ -17,6 +17,7 @@ classified fails `test_every_route_is_classified`, so isolation is decided, neve
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from cchc.organizations.models import Agency
 from cchc.plans.models import Plan
@@ -161,7 +162,6 @@ PROVINCE_SHARED_WRITE = {
     "plans:task_appendix_import": plan_parent,
     "plans:task_update": task_pk,
     "plans:task_delete": task_pk,
-    "reports:report_tracker": dict,
     # --- parindex, views.office ---
     "parindex:framework_import": dict,
     "parindex:assessment_open": parindex_office.framework_pk,
@@ -169,6 +169,9 @@ PROVINCE_SHARED_WRITE = {
     "parindex:survey_import": parindex_office.framework_pk,
     "parindex:adjustments": parindex_office.framework_pk,
 }
+# Pages read by the province-wide roles only (the reform office and the read-only leader):
+# agencies' sent reports. Agency officers and appraisers are refused.
+PROVINCE_WIDE_READ = {"reports:report_tracker": dict}
 # Actions on the user's own agency only: the agency comes from the account, never the request.
 OWN_AGENCY_ACTIONS = {"reports:report_open"}
 ACCOUNT = {"login", "logout", "password_change", "password_change_done"}
@@ -228,7 +231,7 @@ def test_every_route_is_classified():
     classified = (
         set(AGENCY_OWNED) | set(AGENCY_LISTS) | set(PROVINCE_SHARED_READ)
         | set(PROVINCE_SHARED_WRITE) | set(SCOPED_FIGURES) | set(DRILL_DOWNS)
-        | OWN_AGENCY_ACTIONS | ACCOUNT
+        | set(PROVINCE_WIDE_READ) | OWN_AGENCY_ACTIONS | ACCOUNT
     )  # fmt: skip
     assert all_route_names() - classified == set(), "unclassified routes: decide their tenancy"
     assert classified - all_route_names() == set(), "classified routes that no longer exist"
@@ -372,6 +375,7 @@ def test_writes_are_refused_to_everyone_but_the_reform_office(client, request, r
         | set(AGENCY_LISTS)
         | set(PROVINCE_SHARED_READ)
         | set(PROVINCE_SHARED_WRITE)
+        | set(PROVINCE_WIDE_READ)
         | set(SCOPED_FIGURES)
         | set(DRILL_DOWNS)
     ),
@@ -381,6 +385,7 @@ def test_anonymous_is_sent_to_login(client, route):
         **AGENCY_OWNED,
         **PROVINCE_SHARED_READ,
         **PROVINCE_SHARED_WRITE,
+        **PROVINCE_WIDE_READ,
         **SCOPED_FIGURES,
         **DRILL_DOWNS,
     }.get(route)
@@ -479,6 +484,73 @@ def test_task_page_hides_other_agencies_reports_and_refuses_their_posts(
     response = client.post(url, {"status": "in_progress", "percent": 50, "text": "x"})
     assert response.status_code == 403
     assert ProgressReport.objects.count() == before
+
+
+TRACKER_QUERY = "?ky=quarter&nam=2022&so=1"
+
+
+@pytest.mark.parametrize("route", sorted(PROVINCE_WIDE_READ))
+@pytest.mark.parametrize(
+    ("officer", "status"),
+    [("reform_office", 200), ("leader", 200), ("dept_officer", 403),
+     ("district_officer", 403), ("appraiser", 403)],
+)  # fmt: skip
+def test_province_wide_pages_are_read_by_the_office_and_the_leader_only(
+    client, request, route, officer, status
+):
+    client.force_login(request.getfixturevalue(officer))
+    url = reverse(route, kwargs=PROVINCE_WIDE_READ[route]()) + TRACKER_QUERY
+    assert client.get(url).status_code == status
+
+
+def _sent_report_of(code: str):
+    from cchc.reports.models import PeriodicReport
+
+    pk = report_of(code)()["pk"]
+    PeriodicReport.objects.filter(pk=pk).update(
+        status="submitted", overview="Bản đã gửi.", submitted_at=timezone.now()
+    )
+    return PeriodicReport.objects.get(pk=pk)
+
+
+def test_the_leader_finds_reads_and_downloads_an_agencys_sent_report(client, leader):
+    report = _sent_report_of("12-STP")
+    client.force_login(leader)
+    tracker = client.get(reverse("reports:report_tracker") + TRACKER_QUERY)
+    detail_url = reverse("reports:report_detail", args=[report.pk])
+    assert detail_url in tracker.content.decode()
+    index = client.get(reverse("reports:report_index") + "?nam=2022").content.decode()
+    assert reverse("reports:report_tracker") + TRACKER_QUERY in index
+    page = client.get(detail_url)
+    assert page.status_code == 200 and "Bản đã gửi." in page.content.decode()
+    download = client.get(reverse("reports:report_download", args=[report.pk, "docx"]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"docx"
+
+
+def test_the_leader_cannot_write_an_agencys_sent_report(client, leader):
+    report = _sent_report_of("12-STP")
+    client.force_login(leader)
+    url = reverse("reports:report_detail", args=[report.pk])
+    for action in ["luu", "tao", "gui"]:
+        response = client.post(url, {"overview": "Sửa bởi lãnh đạo", "thao_tac": action,
+                                     "signing_authority": "GIÁM ĐỐC"})  # fmt: skip
+        assert response.status_code == 403
+    report.refresh_from_db()
+    assert report.overview == "Bản đã gửi." and report.status == "submitted"
+    assert client.post(reverse("reports:report_open"),
+                       {"ky": "quarter", "nam": "2022", "so": "2"}).status_code == 403  # fmt: skip
+
+
+def test_the_leader_does_not_see_an_agencys_draft(client, leader):
+    from cchc.reports.models import PeriodicReport
+
+    pk = report_of("12-STP")()["pk"]
+    client.force_login(leader)
+    assert client.get(reverse("reports:report_detail", args=[pk])).status_code == 404
+    assert client.get(reverse("reports:report_download", args=[pk, "docx"])).status_code == 404
+    tracker = client.get(reverse("reports:report_tracker") + TRACKER_QUERY).content.decode()
+    assert reverse("reports:report_detail", args=[pk]) not in tracker
+    assert PeriodicReport.objects.get(pk=pk).status == "draft"
 
 
 def test_opening_a_report_is_always_for_the_own_agency(client, dept_officer):

@@ -416,3 +416,34 @@ def test_libreoffice_opens_it_and_the_pdf_carries_the_figures(docx_bytes, tmp_pa
         SIGNER,
     ]:
         assert expected in text, expected
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "KT. Giám đốc\nPhó Giám đốc",
+        "KT. Giám đốc\r\nPhó Giám đốc",  # a textarea posts CRLF
+        "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC",
+        "KT. giám đốc phó giám đốc",  # typed on one line: the deputy's title starts "Phó"
+        "  KT.  GIÁM ĐỐC  \n\n  PHÓ GIÁM ĐỐC ",
+    ],
+)
+def test_a_signature_on_behalf_is_two_lines_however_it_is_typed(typed):
+    document = Document(io.BytesIO(build_report_docx(sample_report(signing_authority=typed))))
+    authority = paragraph(document, "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC")
+    assert all(run.font.bold for run in authority.runs)
+    assert authority.alignment == WD_ALIGN_PARAGRAPH.CENTER
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Giám đốc", "GIÁM ĐỐC"),
+        ("Q. Giám đốc", "Q. GIÁM ĐỐC"),
+        ("TM. Ủy ban nhân dân / Chủ tịch", "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"),
+        ("TL. Giám đốc\nChánh Văn phòng", "TL. GIÁM ĐỐC\nCHÁNH VĂN PHÒNG"),
+    ],
+)
+def test_other_signing_authorities_keep_their_lines(typed, expected):
+    document = Document(io.BytesIO(build_report_docx(sample_report(signing_authority=typed))))
+    assert paragraph(document, expected).runs[0].font.bold

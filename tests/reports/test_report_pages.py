@@ -186,3 +186,20 @@ def test_generating_without_a_signer_says_what_is_missing(client, dept_officer):
     assert response.status_code == 200 and "người ký" in response.content.decode()
     report.refresh_from_db()
     assert not report.docx_path
+
+
+def test_the_signer_title_is_typed_on_two_lines_and_printed_on_two(client, dept_officer):
+    client.force_login(dept_officer)
+    client.post(reverse("reports:report_open"), {"ky": "quarter", "nam": "2022", "so": "1"})
+    report = PeriodicReport.objects.get()
+    url = reverse("reports:report_detail", args=[report.pk])
+    page = client.get(url).content.decode()
+    assert '<textarea name="signing_authority"' in page
+    response = submit(client, url, having="overview", number_symbol="05/BC-STP",
+                      signing_authority="KT. GIÁM ĐỐC\r\nPHÓ GIÁM ĐỐC",
+                      signer_name="Nguyễn Văn A", thao_tac="tao")  # fmt: skip
+    assert response.status_code == 302
+    docx = client.get(reverse("reports:report_download", args=[report.pk, "docx"]))
+    paragraphs = [p.text for t in Document(io.BytesIO(b"".join(docx.streaming_content))).tables
+                  for row in t.rows for cell in row.cells for p in cell.paragraphs]  # fmt: skip
+    assert "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC" in paragraphs

@@ -1,6 +1,8 @@
 """Vietnamese number formatting for places where template localisation does not reach
 (Word/Excel builders, messages): one definition of how a figure looks, 1.234,5."""
 
+import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import numberformat
@@ -56,3 +58,12 @@ def months_words(year: int, first: int = 1, last: int = 12) -> str:
     if first % 3 == 1 and last == first + 2:
         return f"trong quý {ROMAN_QUARTERS[first // 3]} năm {year}"
     return f"từ tháng {first:02d}/{year} đến hết tháng {last:02d}/{year}"
+
+
+def ascii_slug(text: str) -> str:
+    """Vietnamese text as a lower-case ASCII slug for file names ("Sở Tư pháp" →
+    "so-tu-phap"), so that Content-Disposition names stay plain ASCII. Django's slugify drops
+    "đ" (it does not decompose into d + a mark) and glues words around punctuation ("A&B")."""
+    text = str(text).replace("đ", "d").replace("Đ", "D")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))

@@ -1,4 +1,6 @@
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 
 def call_service(form, service, **kwargs):
@@ -10,3 +12,9 @@ def call_service(form, service, **kwargs):
     except ValidationError as exc:
         form.add_error(None, exc)
         return None
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form posted after the session ended (or from a page left open
+    too long) is refused with what to do, in Vietnamese — Django's page is English."""
+    return render(request, "403_csrf.html", status=403)

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cchc.core.formatting import format_number
+from cchc.core.formatting import ascii_slug, format_number
 from cchc.core.views import call_service
 from cchc.core.xlsx import xlsx_response
 from cchc.operations import selectors, services
@@ -212,5 +212,6 @@ def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         content_type="text/csv; charset=utf-8" if fmt == "csv" else
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )  # fmt: skip
-    response["Content-Disposition"] = f'attachment; filename="mau-{kind}.{fmt}"'
+    name = f"mau-{ascii_slug(IMPORTERS[kind].title)}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -646,6 +646,25 @@ def _sections(document, report: ReportDocument) -> None:
             _data_table(document, table)
 
 
+# "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC" typed on one line: the deputy's title starts the second line.
+_ON_BEHALF_ONE_LINE = re.compile(r"^(KT\.\s.*?)\s+(PHÓ\s.*)$")
+
+
+def signing_authority_lines(text: str) -> list[str]:
+    """The signing authority as Decree 30 (App. I, II.7) prints it: in capitals, the
+    authority ("KT. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN") on one line and the signer's title
+    under it. Officers type it on two lines, with " / ", or — for a deputy signing on
+    behalf (KT.) — on one line."""
+    text = unicodedata.normalize("NFC", text).upper()
+    lines = [" ".join(line.split()) for line in re.split(r"\r\n|\r|\n|\s/\s", text)]
+    lines = [line for line in lines if line]
+    if len(lines) == 1:
+        match = _ON_BEHALF_ONE_LINE.match(lines[0])
+        if match:
+            lines = list(match.groups())
+    return lines
+
+
 def _closing(document, report: ReportDocument) -> None:
     spacer = document.add_paragraph()
     spacer.paragraph_format.space_after = Pt(6)
@@ -662,7 +681,8 @@ def _closing(document, report: ReportDocument) -> None:
         _paragraph(recipients, line, size=RECIPIENTS_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT)
 
     signature = _clear_cell(table.cell(0, 1))
-    _paragraph(signature, report.signing_authority.strip().upper(), size=SIGNATURE_SIZE, bold=True)
+    authority = "\n".join(signing_authority_lines(report.signing_authority))
+    _paragraph(signature, authority, size=SIGNATURE_SIZE, bold=True)
     for _ in range(SIGNATURE_SPACE_LINES):
         _paragraph(signature, "", size=SIGNATURE_SIZE)
     _paragraph(signature, report.signer_name.strip(), size=SIGNATURE_SIZE, bold=True)

@@ -23,6 +23,9 @@ class NarrativeForm(VersionedForm, BootstrapFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
-    signing_authority = forms.CharField(label=_("Chức vụ người ký"), max_length=100,
-                                        help_text=_("Ví dụ: GIÁM ĐỐC; KT. GIÁM ĐỐC xuống dòng PHÓ GIÁM ĐỐC"))  # fmt: skip
+    # Two lines when a deputy signs on behalf (Decree 30/2020: "KT. GIÁM ĐỐC" over "PHÓ GIÁM ĐỐC").
+    signing_authority = forms.CharField(
+        label=_("Chức vụ người ký"), max_length=100, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Ví dụ: GIÁM ĐỐC; khi cấp phó ký thay: dòng 1 KT. GIÁM ĐỐC, dòng 2 PHÓ GIÁM ĐỐC."),
+    )  # fmt: skip
     signer_name = forms.CharField(label=_("Họ tên người ký"), max_length=100, required=False)

@@ -9,9 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cchc.core.formatting import ascii_slug
 from cchc.core.views import call_service
 from cchc.organizations.models import Agency, AgencyLevel, Role
-from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
+from cchc.organizations.selectors import (
+    PROVINCE_WIDE_ROLES,
+    membership_of,
+    scope_for,
+)
 from cchc.plans.selectors import year_asked, years_offered
 from cchc.reports import services
 from cchc.reports.forms import NarrativeForm
@@ -33,6 +38,21 @@ def _member(request: HttpRequest):
 
 def _year(request: HttpRequest) -> int:
     return year_asked(request.GET.get("nam"), today=timezone.localdate())
+
+
+def _reads_province(request: HttpRequest) -> bool:
+    """The reform office and the leader follow every agency's reports; only the office
+    writes (the province's report) — the leader reads."""
+    return _member(request).role in PROVINCE_WIDE_ROLES
+
+
+def _reports_readable(request: HttpRequest):
+    """Reports the user may open: those in scope; a leader, who reads and never writes,
+    sees an agency's report once it is sent, not its draft."""
+    reports = PeriodicReport.objects.visible_to(scope_for(request.user))
+    if _member(request).role == Role.LEADER:
+        reports = reports.filter(status=ReportStatus.SUBMITTED)
+    return reports
 
 
 def _own_agency(request: HttpRequest) -> Agency | None:
@@ -59,7 +79,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
         for p in periods_of_year(year, cutoff_day=settings.REPORT_CUTOFF_DAY)
     ]
     tracker = []
-    if is_reform_office(request.user):
+    if _reads_province(request):
         expected = Agency.objects.filter(
             level__in=[AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT]
         ).count()
@@ -103,9 +123,8 @@ def report_open(request: HttpRequest) -> HttpResponse:
 
 
 def _visible_report(request: HttpRequest, pk: int) -> PeriodicReport:
-    _member(request)
     report = (
-        PeriodicReport.objects.visible_to(scope_for(request.user))
+        _reports_readable(request)
         .select_related("agency__parent", "submitted_by")
         .filter(pk=pk)
         .first()
@@ -154,7 +173,7 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     path = {"docx": report.docx_path, "xlsx": report.xlsx_path}.get(fmt)
     if not path or not default_storage.exists(path):
         raise Http404
-    name = f"bao-cao-cchc-{report.agency.code}-{report.kind}-{report.year}-{report.number}"
+    name = ascii_slug(f"{report.period.title} {report.agency.name}")
     name += ".docx" if fmt == "docx" else "-phu-luc.xlsx"
     return FileResponse(default_storage.open(path, "rb"), as_attachment=True, filename=name,
                         content_type=CONTENT_TYPES[fmt])  # fmt: skip
@@ -162,8 +181,8 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
 
 @login_required
 def report_tracker(request: HttpRequest) -> HttpResponse:
-    if not is_reform_office(request.user):
-        raise PermissionDenied(_("Chỉ Văn phòng CCHC theo dõi việc gửi báo cáo."))
+    if not _reads_province(request):
+        raise PermissionDenied(_("Chỉ Văn phòng CCHC và lãnh đạo tỉnh theo dõi việc gửi báo cáo."))
     try:
         number = request.GET.get("so", "")
         period = report_period(request.GET.get("ky", ""), int(request.GET.get("nam", "")),
@@ -171,10 +190,12 @@ def report_tracker(request: HttpRequest) -> HttpResponse:
                                cutoff_day=settings.REPORT_CUTOFF_DAY)  # fmt: skip
     except ValueError as exc:
         raise Http404 from exc
-    reports = {r.agency_id: r for r in PeriodicReport.objects.filter(
+    reports = {r.agency_id: r for r in _reports_readable(request).filter(
         kind=period.kind, year=period.year, number=period.number or 0)}  # fmt: skip
     agencies = Agency.objects.filter(
         level__in=[AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT]
     ).order_by("level", "code")
     rows = [(a, reports.get(a.pk)) for a in agencies]
-    return render(request, "reports/tracker.html", {"period": period, "rows": rows})
+    return render(request, "reports/tracker.html", {
+        "period": period, "rows": rows, "sees_drafts": _member(request).role != Role.LEADER,
+    })  # fmt: skip
