@@ -39,10 +39,15 @@ class TargetStatus:
     variant: Evaluation | None = None
 
     @property
+    def _judged(self) -> list[Evaluation]:
+        """The figures the verdict rests on: each tier's where the plan sets tiers."""
+        return [e for _label, e in self.tiers] or ([self.overall] if self.overall else [])
+
+    @property
     def status(self) -> str:
         """ "met", "at_risk", "missed", "pending" (not met yet, projected to be), "open" (not
         met yet, and no projection supports a call) or "no_data"."""
-        judged = [e for _label, e in self.tiers] or ([self.overall] if self.overall else [])
+        judged = self._judged
         if not judged or all(e.value is None for e in judged):
             return "no_data"
         if any(e.met is False and e.at_risk for e in judged):
@@ -59,7 +64,7 @@ class TargetStatus:
     def verdict(self) -> tuple[str, str]:
         """The status as the pages word and colour it; a miss on the year's complete data is
         said as the year's result, not as a forecast."""
-        judged = [e for _label, e in self.tiers] or ([self.overall] if self.overall else [])
+        judged = self._judged
         if self.status == "missed" and all(e.year_complete for e in judged if e.value is not None):
             return YEAR_MISSED
         return STATUS_LABELS[self.status]

@@ -31,6 +31,7 @@ from cchc.operations.models import (
     SystemKind,
     WorkRecordStat,
 )
+from cchc.operations.rollups import COUNTERS as ROLLUP_COUNTERS
 from cchc.operations.rollups import SUMMED
 from cchc.organizations.models import TIER_OF_LEVEL, Agency, AgencyLevel
 
@@ -110,11 +111,8 @@ def _once(key: tuple, compute: Callable[[], list]) -> list:
 
 # The roll-up counters the dossier indicators divide; those of online payment are read apart,
 # over the procedures offering it that year only.
-MONTHLY_COUNTERS = ("received", "received_online", "finished", "finished_on_time",
-                    "finished_late", "finished_unknown_deadline", "results_granted",
-                    "results_digitized", "open_on_time", "open_overdue",
-                    "open_unknown_deadline")  # fmt: skip
 PAYMENT_COUNTERS = ("paid_online", "with_fee")
+MONTHLY_COUNTERS = tuple(c for c in ROLLUP_COUNTERS if c not in PAYMENT_COUNTERS)
 
 
 def _monthly_sums(window: Window, *, only_online_payment: bool) -> list[dict]:

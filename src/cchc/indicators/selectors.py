@@ -155,9 +155,10 @@ def evaluate(
         result.forecast = formulas.Projection(None, note=indicator.projection_note)
     else:
         result.value = formulas.rate(n, d)
-        result.forecast = _forecast(
-            indicator, year_so_far, scope=scope, year=year, tier=tier, agency_id=agency_id
-        )
+        if not result.year_complete:
+            result.forecast = _forecast(
+                indicator, year_so_far, scope=scope, year=year, tier=tier, agency_id=agency_id
+            )
     if result.year_complete:
         result.forecast = formulas.Projection(None, note=YEAR_COMPLETE)
     return result

@@ -346,12 +346,13 @@ def rollup_rebuild(*, run: ImportRun) -> None:
         return
     open_until = _horizon_of(bounds["received"], bounds["finished"])
     first = _local_month(bounds["first"])
-    last = open_until
     agency_ids = sorted(set(Dossier.objects.values_list("agency_id", flat=True).distinct()))
     with transaction.atomic():
-        stale.filter(Q(month__lt=first) | Q(month__gt=last) | ~Q(agency_id__in=agency_ids)).delete()
+        stale.filter(
+            Q(month__lt=first) | Q(month__gt=open_until) | ~Q(agency_id__in=agency_ids)
+        ).delete()
         rollup_months(
-            agency_ids=agency_ids, months=months_between(first, last), run=run,
+            agency_ids=agency_ids, months=months_between(first, open_until), run=run,
             open_until=open_until,
         )  # fmt: skip
 

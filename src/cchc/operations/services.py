@@ -16,13 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cchc.core.services import ServiceError, deny
+from cchc.core.services import ServiceError
 from cchc.operations.imports import IMPORTERS
 from cchc.operations.imports.base import ImportRejected, RowError, WriteResult
 from cchc.operations.imports.reading import FileError, read_table
 from cchc.operations.models import ImportRun, ImportStatus
 from cchc.operations.signals import operational_data_changed
-from cchc.organizations.access import may_write, refusal, write_scope
+from cchc.organizations.access import may_write, require_write, write_scope
 from cchc.organizations.models import Role
 from cchc.organizations.scope import AgencyScope
 from cchc.organizations.selectors import membership_of, scope_for
@@ -34,10 +34,6 @@ def importable_kinds(actor: AbstractBaseUser) -> list[str]:
     """The import kinds whose rows `actor` may author (organizations.access), in the upload
     form's order."""
     return [kind for kind, importer in IMPORTERS.items() if may_write(actor, importer.data_kind)]
-
-
-def can_import(actor: AbstractBaseUser) -> bool:
-    return bool(importable_kinds(actor))
 
 
 def _file_path(run: ImportRun) -> str:
@@ -53,8 +49,7 @@ def import_create(
     run's number; nothing is written to operational tables until the job validates it."""
     if kind not in IMPORTERS:
         raise ServiceError(_("Chưa hỗ trợ nạp loại dữ liệu này."))
-    if not may_write(actor, IMPORTERS[kind].data_kind):
-        raise deny(refusal(IMPORTERS[kind].data_kind))
+    require_write(actor, IMPORTERS[kind].data_kind)
     if not content:
         raise ServiceError(_("Tệp rỗng."))
     if len(content) > settings.IMPORT_MAX_BYTES:

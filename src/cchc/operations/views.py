@@ -14,7 +14,7 @@ from cchc.operations import selectors, services
 from cchc.operations.forms import ImportForm
 from cchc.operations.imports import IMPORTERS
 from cchc.operations.models import Channel, DossierStatus, ImportStatus
-from cchc.operations.rollups import SELECTIONS
+from cchc.operations.rollups import FINISHED, SELECTIONS
 from cchc.organizations.models import Agency
 from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
 
@@ -146,14 +146,13 @@ def _dossier_rows(dossiers) -> list[list]:
     channels = {c.value: str(c.label) for c in Channel}
     statuses = {s.value: str(s.label) for s in DossierStatus}
     on_time = {True: "Có", False: "Không", None: ""}
-    finished = {DossierStatus.DONE, DossierStatus.REJECTED}
     fields = ("code", "procedure__code", "agency__name", "channel", "received_at", "due_at",
               "finished_at", "status", "finished_on_time", "result_digitized",
               "import_run__synthetic")  # fmt: skip
     return [
         [code, procedure, agency, channels.get(channel, channel), _fmt(received), _fmt(due),
          _fmt(end), statuses.get(status, status),
-         "Không xác định được hạn" if punctual is None and end and status in finished
+         "Không xác định được hạn" if punctual is None and end and status in FINISHED
          else on_time[punctual],
          "Có" if digitised else "Không", "Có" if synthetic else ""]
         for (code, procedure, agency, channel, received, due, end, status, punctual,

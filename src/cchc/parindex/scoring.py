@@ -314,11 +314,6 @@ def classify(
 # --- ranking ------------------------------------------------------------------------------
 
 
-def rank_key(totals: Totals) -> Fraction | None:
-    """What a group is ranked by: total / maximum, exactly. None when nothing applies."""
-    return totals.ratio
-
-
 def rank(values: Mapping[K, Fraction | Decimal | int | None]) -> dict[K, int | None]:
     """Competition ranking, highest first: equal values share a rank and the next rank
     skips (1, 2, 2, 4). A None value is not ranked."""
@@ -363,7 +358,7 @@ def evaluate(
     }
     ranks: dict[K, int | None] = {}
     for group in {item.group for item in agencies.values()}:
-        members = {k: rank_key(totals[k]) for k, item in agencies.items() if item.group == group}
+        members = {k: totals[k].ratio for k, item in agencies.items() if item.group == group}
         ranks.update(rank(members))
     results = {}
     for key, item in agencies.items():

@@ -54,7 +54,7 @@ class EditForm(VersionedForm):
         return {"reason": self.cleaned_data["reason"], "version": self.read_version()}
 
     def row_fields(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k not in ("reason", "version")}
+        return {k: v for k, v in self.data_without_version().items() if k != "reason"}
 
 
 class DeleteForm(EditForm, forms.Form):

@@ -12,6 +12,7 @@ from cchc.core.bulk import insert_rows
 from cchc.operations.imports import fields as f
 from cchc.operations.imports.base import Column, Importer, RowError, WriteResult
 from cchc.operations.models import DossierMonthly, ImportKind, Procedure, StatSource
+from cchc.operations.rollups import COUNTERS
 
 
 def future_month_errors(rows: list[dict], key: str, title: str) -> list[RowError]:
@@ -24,11 +25,6 @@ def future_month_errors(rows: list[dict], key: str, title: str) -> list[RowError
     ]
 
 
-COUNTERS = (
-    "received", "received_online", "finished", "finished_on_time", "finished_late",
-    "finished_unknown_deadline", "open_on_time", "open_overdue", "open_unknown_deadline",
-    "with_fee", "paid_online", "results_granted", "results_digitized",
-)  # fmt: skip
 # (part, whole): a part may not exceed its whole.
 LIMITS = (
     ("received_online", "received"),

@@ -271,16 +271,23 @@ def _totals(assessment: Assessment, scores, survey: dict[int, Decimal]):
 # --- lookups ------------------------------------------------------------------------------
 
 
+def _scope(request: HttpRequest) -> AgencyScope:
+    """The user's scope, computed once per request (the lookup and the records links)."""
+    if not hasattr(request, "_cchc_scope"):
+        request._cchc_scope = scope_for(request.user)  # type: ignore[attr-defined]
+    return request._cchc_scope  # type: ignore[attr-defined]
+
+
 def _assessment(request: HttpRequest, pk: int) -> Assessment:
     try:
-        return selectors.assessment_sheet(scope=scope_for(request.user), pk=pk)
+        return selectors.assessment_sheet(scope=_scope(request), pk=pk)
     except Assessment.DoesNotExist as exc:
         raise Http404 from exc
 
 
 def _score(request: HttpRequest, pk: int) -> CriterionScore:
     try:
-        return selectors.score_in_scope(scope=scope_for(request.user), pk=pk)
+        return selectors.score_in_scope(scope=_scope(request), pk=pk)
     except CriterionScore.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -305,7 +312,7 @@ def _sheet_context(
     scores = list(assessment.scores.all())
     by_criterion = {s.criterion_id: s for s in scores}
     survey = selectors.survey_points(assessment)
-    links = _record_links(assessment, tree, scope_for(request.user))
+    links = _record_links(assessment, tree, _scope(request))
     # A single root is the framework itself (its title is the page's): the areas under it
     # become the top headings.
     roots = [c for c in tree if c.parent_id is None]
@@ -370,7 +377,7 @@ def _row_response(
     score = _score(request, score_pk)
     assessment = score.assessment
     can = _abilities(request.user, assessment)
-    links = _record_links(assessment, [score.criterion], scope_for(request.user))
+    links = _record_links(assessment, [score.criterion], _scope(request))
     survey = selectors.survey_points(assessment)
     row = _row(score, can, survey=survey, links=links, bound=bound)
     row.errors, row.saved = errors or [], saved
