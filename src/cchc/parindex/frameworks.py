@@ -418,6 +418,7 @@ class FrameworkLoad:
     unchanged: int = 0
     deleted: int = 0
     notes: list[str] = field(default_factory=list)
+    framework_saved: bool = False  # the framework row itself was written (created or changed)
 
     @property
     def changed(self) -> bool:
@@ -467,6 +468,7 @@ def write_framework(spec: FrameworkSpec, rows: list[CriterionRow], *, actor=None
     _check_precision(spec, rows)
     framework = Framework.objects.filter(code=spec.code, year=spec.year, group=spec.group).first()
     wanted = spec.framework_fields()
+    saved = True
     if framework is None:
         framework = Framework(code=spec.code, year=spec.year, group=spec.group, **wanted)
         audited_save(framework, actor=actor, reason="Nạp bộ tiêu chí")
@@ -483,7 +485,9 @@ def write_framework(spec: FrameworkSpec, rows: list[CriterionRow], *, actor=None
         for name, value in wanted.items():
             setattr(framework, name, value)
         audited_save(framework, actor=actor, reason="Nạp lại bộ tiêu chí")
-    result = FrameworkLoad(framework=framework)
+    else:
+        saved = False
+    result = FrameworkLoad(framework=framework, framework_saved=saved)
     existing = {c.code: c for c in framework.criteria.all()}
     by_code = {row.code: row for row in rows}
     changes: list[CriterionRow] = []

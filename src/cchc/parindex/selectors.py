@@ -9,7 +9,10 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.utils.text import capfirst
 
+from cchc.core.formatting import format_number
+from cchc.core.history import Change, shown
 from cchc.organizations.scope import AgencyScope
 from cchc.parindex import scoring
 from cchc.parindex.models import (
@@ -242,13 +245,6 @@ def survey_points(assessment: Assessment) -> dict[int, Decimal]:
     )
 
 
-@dataclass(frozen=True)
-class Change:
-    label: str
-    before: str
-    after: str
-
-
 @dataclass
 class HistoryEntry:
     """One line of a criterion's history: who, when, why (the service's reason), and what
@@ -275,15 +271,9 @@ HISTORY_FIELDS = (
 
 
 def _shown(value: object) -> str:
-    from cchc.core.formatting import format_number
-
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "có" if value else "không"
     if isinstance(value, Decimal):
         return format_number(value, scoring.MAX_PLACES)  # a score as entered: 1,978
-    return str(value)
+    return shown(value)
 
 
 def _score_changes(previous: object | None, record: object) -> list[Change]:
@@ -295,7 +285,7 @@ def _score_changes(previous: object | None, record: object) -> list[Change]:
             continue
         if before != after:
             label = str(CriterionScore._meta.get_field(name).verbose_name)
-            changes.append(Change(label[:1].upper() + label[1:], _shown(before), _shown(after)))
+            changes.append(Change(capfirst(label), _shown(before), _shown(after)))
     return changes
 
 

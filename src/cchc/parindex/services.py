@@ -261,12 +261,11 @@ def framework_import(
     spec.check()
     existing = Framework.objects.filter(code=spec.code, year=spec.year, group=spec.group).first()
     _claim_framework(existing, spec, version=version, new_only=new_only)
-    history = existing.history.count() if existing is not None else 0
     try:
         load = frameworks.import_framework(spec, content, file_name, actor=actor)
     except ImportRejected as exc:
         raise ServiceError(frameworks.format_errors(exc.errors)) from exc
-    if existing is not None and load.framework.history.count() == history:
+    if existing is not None and not load.framework_saved:
         # The file changed criteria only (or nothing): record the reload on the framework
         # too, so that its version moves for the next reader and its history names who
         # reloaded (the stale message reads it).

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from cchc.core.history import Edit, Event, edits, shown
 from cchc.organizations.models import AgencyLevel, Tier
 from cchc.plans.models import Plan, Target, TargetThreshold, Task
+from cchc.plans.selectors import tasks_in_scope
 from cchc.plans.services import PLAN_FIELDS
 
 TARGET_FIELDS = ("number", "part", "source_text", "quantity", "comparator", "unit", "kind",
@@ -21,8 +22,7 @@ TASK_FIELDS = ("area", "text", "output", "deadline", "lead_agency")
 
 
 def _label(model, name: str) -> str:
-    text = str(model._meta.get_field(name).verbose_name)
-    return text[:1].upper() + text[1:]
+    return capfirst(str(model._meta.get_field(name).verbose_name))
 
 
 def _value(record, name: str) -> str:
@@ -108,7 +108,7 @@ def deleted_rows(plan: Plan, scope) -> list[tuple[str, Edit]]:
         rows.append((f"{_('Chỉ tiêu')} {r.number}{r.part}. {r.quantity}", _deleted(r)))
     tasks = Task.history.filter(plan_id=plan.pk, history_type="-")
     if not scope.sees_all:
-        tasks = tasks.filter(Q(owner_id__isnull=True) | Q(owner_id__in=scope.agency_ids))
+        tasks = tasks.filter(tasks_in_scope(scope))
     for r in tasks.select_related("history_user"):
         rows.append((f"{_('Nhiệm vụ')}: {r.text[:200]}", _deleted(r)))
     return sorted(rows, key=lambda row: row[1].at, reverse=True)

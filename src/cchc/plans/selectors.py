@@ -10,7 +10,7 @@ from datetime import date
 from itertools import groupby
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from cchc.organizations.models import Agency
 from cchc.plans.models import Plan, ReformArea, Target, TargetThreshold, Task
@@ -122,14 +122,18 @@ def task_detail(*, pk: int) -> Task:
     return _tasks().select_related("plan").get(pk=pk)
 
 
-def task_for(*, pk: int, scope) -> Task:
-    """A task as a user may open it: the province plan's tasks are shared (ADR 0001); an
-    agency's own task only within that agency's scope. Raises Task.DoesNotExist otherwise."""
-    from django.db.models import Q
+def tasks_in_scope(scope) -> Q:
+    """The tasks a scope may open: the province plan's (shared, ADR 0001) and an agency's own
+    tasks within that agency's scope — on tasks and on their history rows alike. For a scope
+    that sees all, no filter is needed."""
+    return Q(owner_id__isnull=True) | Q(owner_id__in=scope.agency_ids)
 
+
+def task_for(*, pk: int, scope) -> Task:
+    """A task as a user may open it (`tasks_in_scope`). Raises Task.DoesNotExist otherwise."""
     tasks = _tasks().select_related("plan")
     if not scope.sees_all:
-        tasks = tasks.filter(Q(owner__isnull=True) | Q(owner_id__in=scope.agency_ids))
+        tasks = tasks.filter(tasks_in_scope(scope))
     return tasks.get(pk=pk)
 
 
