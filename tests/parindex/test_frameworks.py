@@ -364,3 +364,18 @@ def test_points_and_steps_to_three_decimals(reform_office):
     four = fine.replace("5.998", "5.9985")
     with pytest.raises(ValidationError, match="cột max_points: điểm chỉ ghi tối đa 3 chữ số"):
         import_csv(reform_office, four, precision=3)
+
+
+# --- a file as people save it (issue 20: one header reader for every import) ---------------
+
+
+def test_a_framework_file_with_a_title_above_its_header_is_read(reform_office):
+    text = "BỘ TIÊU CHÍ CHỈ SỐ CCHC\nÁp dụng cho các sở; ban hành kèm Quyết định …\n\n" + SMALL_CSV
+    assert import_csv(reform_office, text).created == 8
+
+
+def test_an_error_under_a_title_names_the_files_line(reform_office):
+    lines = SMALL_CSV.splitlines()
+    lines[2] = lines[2].replace(lines[2].split(",")[0] + ",", "1 1,", 1)  # a code with a space
+    messages = rejected(reform_office, "Bộ tiêu chí\n\n" + "\n".join(lines))
+    assert any(m.startswith("Dòng 5, cột code:") for m in messages), messages

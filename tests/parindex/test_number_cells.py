@@ -103,3 +103,17 @@ def test_a_survey_point_that_is_not_a_number_rejects_the_sheet(reform_office, fr
     [error] = rejected.value.errors
     assert (error.row, error.column) == (3, "points") and "không đọc được" in error.message
     assert not SurveyScore.objects.exists()
+
+
+def test_a_survey_sheet_with_a_column_given_twice_is_refused(reform_office, framework, opened):
+    """The survey reader now checks its header as every other import does (it used to keep
+    the first of two "points" columns and read the file)."""
+    book = openpyxl.Workbook()
+    book.active.append(["agency", "criterion", "points", "Điểm"])
+    book.active.append(["12-STP", "1.3", 2, 3])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(ImportRejected) as rejected:
+        surveys.parse_survey(buffer.getvalue(), "s.xlsx", framework=framework)
+    assert [(e.row, e.message) for e in rejected.value.errors] == [(1, "cột bị lặp lại")]
+    assert not SurveyScore.objects.exists()

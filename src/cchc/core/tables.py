@@ -2,16 +2,30 @@
 Shared by every import (operational data, task lists of plans, frameworks).
 
 CSV: UTF-8 (with or without BOM), separator `,` `;` or tab, detected from the header line.
-XLSX: the first sheet, read with python-calamine; dates come back as date/datetime objects."""
+XLSX: the first sheet, read with python-calamine; dates come back as date/datetime objects.
+
+A Vietnamese export rarely starts with its header: a title ("BÁO CÁO TÌNH HÌNH …"), the
+agency and the period come first, and a header may take two rows under merged cells
+("Thời gian" over "Tiếp nhận | Hẹn trả"). Given the column names it understands, the
+reader finds the header row itself (`locate_header`). Every row keeps its line in the file,
+so that an error names the line the user sees, blank lines and title rows included."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
+
+from cchc.core.formatting import format_number
+
+# How far down a header is looked for: title, agency, period, blank lines, a two-row header.
+HEADER_SEARCH_ROWS = 30
+# A value quoted in a message is cut to this many characters.
+QUOTE_LIMIT = 60
 
 
 class FileError(Exception):
@@ -22,6 +36,33 @@ class FileError(Exception):
 class Table:
     header: list[str]
     rows: list[list[Any]]  # values: str (CSV) or str/int/float/date/datetime/bool (XLSX)
+    # The file's line (1 = the first) of each row and of the header; empty: header on line 1
+    # and the rows right under it (a table built in code).
+    lines: list[int] = field(default_factory=list)
+    header_line: int = 1
+
+    def line(self, index: int) -> int:
+        """The file line of `rows[index]`, as the user's spreadsheet numbers it."""
+        return self.lines[index] if self.lines else self.header_line + 1 + index
+
+    @property
+    def first_data_line(self) -> int:
+        return self.header_line + 1
+
+
+def header_key(title: Any) -> str:
+    """Compare headers loosely: case, spaces, underscores and accents do not matter."""
+    text = unicodedata.normalize("NFD", str(title)).replace("đ", "d").replace("Đ", "D")
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    return re.sub(r"[\s_\-./()]+", "", text.lower())
+
+
+def quoted(value: Any, limit: int = QUOTE_LIMIT) -> str:
+    """A cell's value as a message quotes it: “…”, cut after `limit` characters."""
+    text = str(value)
+    if len(text) > limit:
+        text = f"{text[:limit]}… ({format_number(len(text), 0)} ký tự)"
+    return f"“{text}”"
 
 
 def _nfc(text: str) -> str:
@@ -45,7 +86,10 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def read_table(content: bytes, file_name: str) -> Table:
+def read_table(content: bytes, file_name: str, *, header_names: Collection[str] = ()) -> Table:
+    """The file's first sheet as a Table. With `header_names` (every title, key and alias the
+    caller understands), the header is the row among the first ones that names most of them
+    (`locate_header`); without, the first non-blank row."""
     if not content.strip():
         raise FileError("Tệp rỗng: không có dòng tiêu đề và dữ liệu.")
     lower = file_name.lower()
@@ -56,12 +100,75 @@ def read_table(content: bytes, file_name: str) -> Table:
     else:
         raise FileError("Chỉ nhận tệp CSV (.csv) hoặc Excel (.xlsx).")
     # any(row) settles nearly every row at once; the rest are looked at cell by cell (a 0 is
-    # a value, not an empty cell).
-    rows = [row for row in rows if any(row) or any(v not in (None, "") for v in row)]
-    if not rows:
+    # a value, not an empty cell). Lines are counted before blank rows are dropped.
+    kept = [
+        (line, row)
+        for line, row in enumerate(rows, start=1)
+        if any(row) or any(v not in (None, "") for v in row)
+    ]
+    if not kept:
         raise FileError("Tệp rỗng: không có dòng tiêu đề và dữ liệu.")
-    header = [str(h) if h is not None else "" for h in rows[0]]
-    return Table(header=header, rows=rows[1:])
+    lines = [line for line, _ in kept]
+    rows = [row for _, row in kept]
+    start, header = (0, _titles(rows[0]))
+    if header_names:
+        start, header = locate_header(rows, header_names)
+    return Table(header=header, rows=rows[start + 1 :], lines=lines[start + 1 :],
+                 header_line=lines[start])  # fmt: skip
+
+
+def _titles(row: list[Any]) -> list[str]:
+    return [normalize_text(str(h)) if h is not None else "" for h in row]
+
+
+def _score(titles: list[str], wanted: set[str]) -> int:
+    return len({key for key in map(header_key, titles) if key in wanted})
+
+
+def locate_header(rows: list[list[Any]], header_names: Collection[str]) -> tuple[int, list[str]]:
+    """(index of the header's last row, its titles): the row among the first
+    HEADER_SEARCH_ROWS naming most of `header_names`, the earliest on a tie. A header of two
+    rows under merged cells is read as one: a blank cell of the lower row takes the title
+    above it ("STT" merged down), so "Thời gian" over "Tiếp nhận | Hẹn trả" gives
+    "Tiếp nhận | Hẹn trả" and keeps "STT". None named: the first row, as before (the caller
+    then reports the missing columns)."""
+    wanted = {header_key(name) for name in header_names}
+    best, best_score = (0, _titles(rows[0])), 0
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        titles = _titles(row)
+        candidates = [(index, titles)]
+        if index + 1 < len(rows):
+            lower = _titles(rows[index + 1])
+            width = max(len(titles), len(lower))
+            titles += [""] * (width - len(titles))
+            lower += [""] * (width - len(lower))
+            candidates.append(
+                (index + 1, [low or up for up, low in zip(titles, lower, strict=True)])
+            )
+        for candidate in candidates:
+            score = _score(candidate[1], wanted)
+            if score > best_score:
+                best, best_score = candidate, score
+    return best
+
+
+def map_header(
+    header: list[str], names: Mapping[str, Collection[str]]
+) -> tuple[dict[str, int], list[str]]:
+    """Where each column is: `names` maps a column's key to the titles it is known by.
+    Returns (key → position, the titles of the columns given twice); unknown titles are
+    ignored."""
+    known = {header_key(title): key for key, titles in names.items() for title in titles}
+    positions: dict[str, int] = {}
+    repeated: list[str] = []
+    for index, title in enumerate(header):
+        key = known.get(header_key(title))
+        if key is None:
+            continue
+        if key in positions:
+            repeated.append(title)
+        positions[key] = index
+    return positions, repeated
 
 
 def _read_csv(content: bytes) -> Iterator[list[Any]]:
@@ -77,8 +184,18 @@ def _read_csv(content: bytes) -> Iterator[list[Any]]:
         text = _nfc(text)
     first_line = text.split("\n", 1)[0]
     delimiter = max([",", ";", "\t"], key=first_line.count)
-    for row in csv.reader(io.StringIO(text), delimiter=delimiter):
-        yield list(map(str.strip, row))
+    # A cell as long as the file: the importer's column then refuses it with its row and
+    # column (the csv module's default limit, 128 KiB, would end in a system error).
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        for row in reader:
+            yield list(map(str.strip, row))
+    except csv.Error as exc:
+        raise FileError(
+            f"Dòng {reader.line_num} của tệp CSV sai định dạng (dấu ngoặc kép không đóng, "
+            "hoặc ký tự lạ); hãy lưu lại tệp từ Excel dạng CSV UTF-8 rồi nạp lại."
+        ) from exc
 
 
 def _read_xlsx(content: bytes) -> Iterator[list[Any]]:
@@ -88,7 +205,10 @@ def _read_xlsx(content: bytes) -> Iterator[list[Any]]:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
         sheet = workbook.get_sheet_by_index(0)
         data = sheet.to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises its own error types for damaged files
-        raise FileError(f"Không đọc được tệp Excel (tệp hỏng hoặc sai định dạng): {exc}") from exc
+    except Exception as exc:  # calamine raises its own (English) error types for damaged files
+        raise FileError(
+            "Không đọc được tệp Excel: tệp hỏng hoặc không phải tệp .xlsx. Hãy mở tệp bằng Excel "
+            "hoặc LibreOffice, lưu lại dạng .xlsx rồi nạp lại."
+        ) from exc
     for row in data:
         yield [_cell(v) for v in row]

@@ -1,7 +1,10 @@
-"""Excel exports of tables: a title, a subtitle, a header row, data, an optional note."""
+"""Excel (and CSV) exports of tables: a title, a subtitle, a header row, data, an optional
+note. Text is written as text: a cell that starts like a formula ("=HYPERLINK(…)" imported as
+a dossier code, "=1+1" as a task) is never a live formula in the file a user opens."""
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -15,6 +18,34 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What a spreadsheet reads as the start of a formula in a CSV cell (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(cell: Any) -> Any:
+    """`cell` (openpyxl) with a text that starts like a formula stored as text, not formula."""
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
+def csv_safe(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not evaluate: a text starting like a formula gets a
+    leading apostrophe, which Excel and LibreOffice show as a text marker."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_response(rows: Sequence[Sequence[Any]], filename: str) -> HttpResponse:
+    """A UTF-8 CSV download with a BOM (so that Excel reads the Vietnamese), formula-safe."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([csv_safe(v) for v in row] for row in rows)
+    response = HttpResponse(
+        ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _cell(value: Any) -> Any:
@@ -40,7 +71,7 @@ def build_xlsx(
     sheet = workbook.create_sheet("Số liệu")
 
     def styled(value: Any, **style) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = as_text(WriteOnlyCell(sheet, value=_cell(value)))
         for name, setting in style.items():
             setattr(cell, name, setting)
         return cell
@@ -68,6 +99,8 @@ def build_xlsx(
             return styled(value, number_format=formats[index])
         if value.__class__ is float:
             return styled(value, number_format="0.00")
+        if isinstance(value, str) and value.startswith("="):
+            return styled(value)
         return _cell(value)
 
     for row in rows:

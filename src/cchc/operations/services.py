@@ -123,7 +123,8 @@ def import_execute(run: ImportRun, *, progress: Progress | None = None) -> Impor
     try:
         report(5, "Đọc tệp")
         with default_storage.open(run.stored_name, "rb") as handle:
-            table = read_table(handle.read(), run.file_name)
+            table = read_table(handle.read(), run.file_name,
+                               header_names=importer.header_titles())  # fmt: skip
         _set(run, rows_total=len(table.rows))
         report(15, "Kiểm tra dữ liệu")
         rows = importer.parse(

@@ -38,8 +38,15 @@ from django.db import transaction
 
 from cchc.core.reference import DATA_DIR
 from cchc.core.services import ServiceError, audited_save
+from cchc.core.tables import quoted
 from cchc.indicators.registry import INDICATORS
-from cchc.operations.imports.base import Column, ImportRejected, RowError, header_key
+from cchc.operations.imports.base import (
+    Column,
+    ImportRejected,
+    RowError,
+    check_header,
+    column_names,
+)
 from cchc.operations.imports.fields import CellError, boolean, decimal, is_blank, text
 from cchc.operations.imports.reading import FileError, read_table
 from cchc.parindex import scoring
@@ -70,7 +77,7 @@ def _code(value: Any) -> str:
     if len(code) > 32:
         raise CellError("mã dài quá 32 ký tự")
     if re.search(r"\s", code):
-        raise CellError(f"mã “{code}” không được chứa dấu cách")
+        raise CellError(f"mã {quoted(code)} không được chứa dấu cách")
     return code
 
 
@@ -94,7 +101,7 @@ def _scoring_type(value: Any) -> str:
     word = text(value).lower()
     if word not in SCORING_WORDS:
         raise CellError(
-            f"“{value}” không phải cách chấm hợp lệ (self_assessed, survey hoặc computed)"
+            f"{quoted(value)} không phải cách chấm hợp lệ (self_assessed, survey hoặc computed)"
         )
     return SCORING_WORDS[word]
 
@@ -117,6 +124,7 @@ COLUMNS = [
     Column("full_at", "full_at", decimal, required=False, aliases=("mức đạt điểm tối đa",)),
     Column("zero_at", "zero_at", decimal, required=False, aliases=("mức 0 điểm",)),
 ]  # fmt: skip
+_HEADER_TITLES = [title for titles in column_names(COLUMNS).values() for title in titles]
 TITLES = {c.key: c.title for c in COLUMNS}
 
 
@@ -163,29 +171,18 @@ def format_errors(errors: list[RowError]) -> list[str]:
 
 def _read_cells(content: bytes, file_name: str) -> list[dict[str, Any]]:
     try:
-        table = read_table(content, file_name)
+        table = read_table(content, file_name, header_names=_HEADER_TITLES)
     except FileError as exc:
         raise ImportRejected([RowError(1, "", str(exc))]) from exc
-    known = {}
-    for column in COLUMNS:
-        for name in (column.title, column.key, *column.aliases):
-            known[header_key(name)] = column
-    positions: dict[str, int] = {}
-    errors: list[RowError] = []
-    for index, title in enumerate(table.header):
-        column = known.get(header_key(title))
-        if column is None:
-            continue
-        if column.key in positions:
-            errors.append(RowError(1, title, "cột bị lặp lại"))
-        positions[column.key] = index
-    errors += [RowError(1, k, "thiếu cột bắt buộc") for k in HEADER_REQUIRED if k not in positions]
+    positions, errors = check_header(table, COLUMNS, HEADER_REQUIRED)
     if errors:
         raise ImportRejected(errors)
     if not table.rows:
-        raise ImportRejected([RowError(2, "", "tệp chỉ có dòng tiêu đề, chưa có tiêu chí nào")])
+        raise ImportRejected([RowError(table.first_data_line, "",
+                                       "tệp chỉ có dòng tiêu đề, chưa có tiêu chí nào")])  # fmt: skip
     rows = []
-    for number, raw in enumerate(table.rows, start=2):
+    for index, raw in enumerate(table.rows):
+        number = table.line(index)
         row: dict[str, Any] = {"_row": number}
         for column in COLUMNS:
             index = positions.get(column.key)
@@ -232,7 +229,9 @@ def _check_tree(rows: list[dict[str, Any]]) -> list[RowError]:
             continue
         if parent not in by_code:
             errors.append(
-                RowError(row["_row"], "parent_code", f"không có tiêu chí “{parent}” trong tệp")
+                RowError(
+                    row["_row"], "parent_code", f"không có tiêu chí {quoted(parent)} trong tệp"
+                )
             )
             continue
         seen, current = {row["code"]}, parent
@@ -288,11 +287,13 @@ def _check_computed(row: dict[str, Any], scoring_type: str) -> list[RowError]:
     errors = []
     indicator = INDICATORS.get(code)
     if indicator is None:
-        errors.append(RowError(line, "indicator_code", f"không có chỉ số “{code}” trong hệ thống"))
+        errors.append(
+            RowError(line, "indicator_code", f"không có chỉ số {quoted(code)} trong hệ thống")
+        )
     elif not indicator.per_agency:
         errors.append(
             RowError(line, "indicator_code",
-                     f"chỉ số “{code}” chỉ tính cho toàn tỉnh, không chấm được cho từng cơ quan")
+                     f"chỉ số {quoted(code)} chỉ tính cho toàn tỉnh, không chấm được cho từng cơ quan")
         )  # fmt: skip
     if scoring_type != ScoringType.COMPUTED:
         errors.append(
@@ -384,6 +385,10 @@ class FrameworkSpec:
     band_basis: str = BandBasis.POINTS
     defaults: Mapping[str, Any] = field(default_factory=dict)
 
+    def existing(self) -> Framework | None:
+        """The framework this spec names (code, year, group), if it is loaded already."""
+        return Framework.objects.filter(code=self.code, year=self.year, group=self.group).first()
+
     def check(self) -> None:
         if not self.code.strip() or not self.title.strip():
             raise ServiceError("Bộ tiêu chí cần mã và tên.")
@@ -466,7 +471,7 @@ def write_framework(spec: FrameworkSpec, rows: list[CriterionRow], *, actor=None
     use the framework its criteria can no longer change (start a new framework instead)."""
     spec.check()
     _check_precision(spec, rows)
-    framework = Framework.objects.filter(code=spec.code, year=spec.year, group=spec.group).first()
+    framework = spec.existing()
     wanted = spec.framework_fields()
     saved = True
     if framework is None:

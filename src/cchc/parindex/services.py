@@ -259,7 +259,7 @@ def framework_import(
     so that every reload from a page carries a version. Commands call with neither."""
     _require_reform_office(actor, _("nạp bộ tiêu chí"))
     spec.check()
-    existing = Framework.objects.filter(code=spec.code, year=spec.year, group=spec.group).first()
+    existing = spec.existing()
     _claim_framework(existing, spec, version=version, new_only=new_only)
     try:
         load = frameworks.import_framework(spec, content, file_name, actor=actor)

@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from cchc.operations.imports.base import Column, ImportRejected, RowError, header_key
+from cchc.core.tables import quoted
+from cchc.operations.imports.base import (
+    Column,
+    ImportRejected,
+    RowError,
+    check_header,
+    column_names,
+)
 from cchc.operations.imports.fields import CellError, decimal, is_blank, text
 from cchc.operations.imports.reading import FileError, read_table
 from cchc.organizations.models import Agency
@@ -40,24 +47,16 @@ class SurveyRow:
 
 def parse_survey(content: bytes, file_name: str, *, framework: Framework) -> list[SurveyRow]:
     try:
-        table = read_table(content, file_name)
+        titles = [title for names in column_names(COLUMNS).values() for title in names]
+        table = read_table(content, file_name, header_names=titles)
     except FileError as exc:
         raise ImportRejected([RowError(1, "", str(exc))]) from exc
-    known = {header_key(n): c for c in COLUMNS for n in (c.title, c.key, *c.aliases)}
-    positions: dict[str, int] = {}
-    for index, title in enumerate(table.header):
-        column = known.get(header_key(title))
-        if column is not None and column.key not in positions:
-            positions[column.key] = index
-    errors = [
-        RowError(1, c.title, "thiếu cột bắt buộc")
-        for c in COLUMNS
-        if c.required and c.key not in positions
-    ]
+    positions, errors = check_header(table, COLUMNS)
     if errors:
         raise ImportRejected(errors)
     if not table.rows:
-        raise ImportRejected([RowError(2, "", "tệp chỉ có dòng tiêu đề, không có dữ liệu")])
+        raise ImportRejected([RowError(table.first_data_line, "",
+                                       "tệp chỉ có dòng tiêu đề, không có dữ liệu")])  # fmt: skip
     agencies = list(Agency.objects.filter(level__in=framework.levels))
     by_code = {a.code.lower(): a for a in agencies}
     by_name = {a.name.casefold(): a for a in agencies}
@@ -66,7 +65,8 @@ def parse_survey(content: bytes, file_name: str, *, framework: Framework) -> lis
     }
     rows: list[SurveyRow] = []
     seen: dict[tuple[int, int], int] = {}
-    for number, raw in enumerate(table.rows, start=2):
+    for index, raw in enumerate(table.rows):
+        number = table.line(index)
         cells: dict[str, Any] = {}
         for column in COLUMNS:
             index = positions.get(column.key)
@@ -87,7 +87,9 @@ def parse_survey(content: bytes, file_name: str, *, framework: Framework) -> lis
             agency = by_code.get(key.lower()) or by_name.get(key.casefold())
             if agency is None:
                 errors.append(
-                    RowError(number, "agency", f"không có cơ quan “{key}” thuộc đối tượng đánh giá")
+                    RowError(
+                        number, "agency", f"không có cơ quan {quoted(key)} thuộc đối tượng đánh giá"
+                    )
                 )
         if cells["criterion"] is not None:
             criterion = criteria.get(cells["criterion"])
@@ -96,7 +98,7 @@ def parse_survey(content: bytes, file_name: str, *, framework: Framework) -> lis
                     RowError(
                         number,
                         "criterion",
-                        f"“{cells['criterion']}” không phải tiêu chí điều tra xã hội học của bộ tiêu chí",
+                        f"{quoted(cells['criterion'])} không phải tiêu chí điều tra xã hội học của bộ tiêu chí",
                     )
                 )
         points = cells["points"]

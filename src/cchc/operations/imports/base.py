@@ -8,8 +8,6 @@ upserting on the natural key so that loading the same file twice changes nothing
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,8 +15,8 @@ from typing import Any, ClassVar
 
 from django.db.models import Model
 
+from cchc.core.tables import HEADER_SEARCH_ROWS, Table, map_header, quoted
 from cchc.operations.imports.fields import CellError, is_blank
-from cchc.operations.imports.reading import Table
 from cchc.organizations.access import DataKind
 from cchc.organizations.models import Agency
 from cchc.organizations.scope import AgencyScope
@@ -70,11 +68,31 @@ class ImportRejected(Exception):
         self.errors = errors
 
 
-def header_key(title: str) -> str:
-    """Compare headers loosely: case, spaces, underscores and accents do not matter."""
-    text = unicodedata.normalize("NFD", str(title)).replace("đ", "d").replace("Đ", "D")
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    return re.sub(r"[\s_\-./()]+", "", text.lower())
+def column_names(columns: Iterable[Column]) -> dict[str, tuple[str, ...]]:
+    return {c.key: (c.title, c.key, *c.aliases) for c in columns}
+
+
+def check_header(
+    table: Table, columns: list[Column], required: Iterable[str] | None = None
+) -> tuple[dict[str, int], list[RowError]]:
+    """Each column's position in `table`'s header, and the header's errors: a column given
+    twice, a required one missing (`required`: the keys that must be there; by default the
+    columns marked required). When no row of the file names any column, each missing
+    column's message also says that no header row was found."""
+    positions, repeated = map_header(table.header, column_names(columns))
+    line = table.header_line
+    errors = [RowError(line, title, "cột bị lặp lại") for title in repeated]
+    needed = set(required) if required is not None else {c.key for c in columns if c.required}
+    missing = "thiếu cột bắt buộc"
+    if not positions:
+        missing += (f" (không tìm thấy dòng tiêu đề: trong {HEADER_SEARCH_ROWS} dòng đầu của tệp "
+                    "không dòng nào có tên cột như tệp mẫu)")  # fmt: skip
+    errors += [
+        RowError(line, c.title, missing)
+        for c in columns
+        if c.key in needed and c.key not in positions
+    ]
+    return positions, errors
 
 
 def first_of_month(day: date) -> date:
@@ -110,35 +128,26 @@ class Importer:
         self.stage = stage or (lambda name: None)
 
     # --- reading and checking ---------------------------------------------------------
+    @classmethod
+    def header_titles(cls) -> list[str]:
+        """Every title a file's header may give a column (its title, key and aliases)."""
+        return [title for titles in column_names(cls.columns).values() for title in titles]
+
     def map_header(self, header: list[str]) -> tuple[dict[str, int], list[RowError]]:
-        positions: dict[str, int] = {}
-        known = {}
-        for column in self.columns:
-            for name in (column.title, column.key, *column.aliases):
-                known[header_key(name)] = column
-        errors = []
-        for index, title in enumerate(header):
-            column = known.get(header_key(title))
-            if column is None:
-                continue
-            if column.key in positions:
-                errors.append(RowError(1, title, "cột bị lặp lại"))
-            positions[column.key] = index
-        for column in self.columns:
-            if column.required and column.key not in positions:
-                errors.append(RowError(1, column.title, "thiếu cột bắt buộc"))
-        return positions, errors
+        """Each column's position in a header row on line 1, and the header's errors."""
+        return check_header(Table(header=header, rows=[]), self.columns)
 
     def parse(self, table: Table, progress: Callable[[int], None] | None = None) -> list[dict]:
         """Every row as a dict of parsed values with its line number under "_row".
         Raises ImportRejected with all errors found (header, cells, references, duplicates)."""
-        positions, errors = self.map_header(table.header)
+        positions, errors = check_header(table, self.columns)
         if errors:
             raise ImportRejected(errors)
         if not table.rows:
-            raise ImportRejected([RowError(2, "", "tệp chỉ có dòng tiêu đề, không có dữ liệu")])
+            raise ImportRejected([RowError(table.first_data_line, "",
+                                           "tệp chỉ có dòng tiêu đề, không có dữ liệu")])  # fmt: skip
         titles = {c.key: c.title for c in self.columns}
-        rows: list[dict] = [{"_row": number} for number in range(2, len(table.rows) + 2)]
+        rows: list[dict] = [{"_row": table.line(index)} for index in range(len(table.rows))]
         for done, column in enumerate(self.columns):
             errors.extend(self._parse_column(column, positions.get(column.key), table.rows, rows))
             if progress:
@@ -238,7 +247,7 @@ class Importer:
                 continue
             agency = by_code.get(str(value).lower()) or by_name.get(str(value).casefold())
             if agency is None:
-                message = f"không có cơ quan “{value}” trong phạm vi của bạn"
+                message = f"không có cơ quan {quoted(value)} trong phạm vi của bạn"
             elif not self.scope.contains(agency.pk):
                 message = (
                     "bạn chỉ được nạp dữ liệu của chính cơ quan mình; dữ liệu của "
@@ -278,7 +287,7 @@ class Importer:
             RowError(
                 row["_row"],
                 column,
-                f"“{row[key[0]]}” đã có trong dữ liệu của một cơ quan ngoài phạm vi của bạn; "
+                f"{quoted(row[key[0]])} đã có trong dữ liệu của một cơ quan ngoài phạm vi của bạn; "
                 "không ghi đè được",
             )
             for row in rows

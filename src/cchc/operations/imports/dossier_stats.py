@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cchc.core.bulk import insert_rows
+from cchc.core.tables import quoted
 from cchc.operations.imports import fields as f
 from cchc.operations.imports.base import Column, Importer, RowError, WriteResult
 from cchc.operations.models import DossierMonthly, ImportKind, Procedure, StatSource
@@ -98,7 +99,7 @@ class DossierStatsImporter(Importer):
             procedure = procedures.get(row["procedure"])
             if procedure is None:
                 errors.append(
-                    RowError(line, titles["procedure"], f"không có thủ tục “{row['procedure']}” "
+                    RowError(line, titles["procedure"], f"không có thủ tục {quoted(row['procedure'])} "
                              "trong danh mục; hãy nạp danh mục thủ tục trước")
                 )  # fmt: skip
             row["procedure"] = procedure

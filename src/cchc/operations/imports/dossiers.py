@@ -14,6 +14,7 @@ from django.db.models.expressions import RawSQL
 from cchc.core.bulk import insert_rows
 from cchc.core.calendar import WorkingCalendar
 from cchc.core.selectors import working_calendar
+from cchc.core.tables import quoted
 from cchc.operations.imports import fields as f
 from cchc.operations.imports.base import Column, Importer, RowError, WriteResult
 from cchc.operations.models import Channel, Dossier, DossierStatus, ImportKind, Procedure
@@ -73,7 +74,7 @@ class DossierImporter(Importer):
     title = "Hồ sơ thủ tục hành chính"
     natural_key = ("code",)
     columns = [
-        Column("code", "Mã hồ sơ", f.text, aliases=("MaHoSo",), example="000.00.12.H33-220105-0001"),
+        Column("code", "Mã hồ sơ", f.text_up_to(64), aliases=("MaHoSo",), example="000.00.12.H33-220105-0001"),
         Column("procedure", "Mã thủ tục", f.text, aliases=("MaTTHC",), example="1.001234"),
         Column("agency", "Mã cơ quan", f.text, aliases=("MaDonVi", "MaCoQuan", "Cơ quan giải quyết"),
                example="12-STP"),
@@ -119,7 +120,7 @@ class DossierImporter(Importer):
             procedure = procedures.get(row.get("procedure"))
             if procedure is None:
                 errors.append(
-                    RowError(line, "Mã thủ tục", f"không có thủ tục “{row.get('procedure')}” "
+                    RowError(line, "Mã thủ tục", f"không có thủ tục {quoted(row.get('procedure'))} "
                              "trong danh mục; hãy nạp danh mục thủ tục trước")
                 )  # fmt: skip
                 continue

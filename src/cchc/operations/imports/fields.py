@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from cchc.core.formatting import format_number
 from cchc.core.numbers import Kind, NumberError, parse_number
+from cchc.core.tables import quoted
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -26,8 +27,18 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
+# The longest text a cell may hold where its column names no width (a finding, a title):
+# about three printed pages. Longer is a damaged or wrong file, not a note.
+TEXT_LIMIT = 10_000
+
+
 def text(value: Any) -> str:
-    return str(value).strip()
+    content = str(value).strip()
+    if len(content) > TEXT_LIMIT:
+        raise CellError(
+            f"dài {format_number(len(content), 0)} ký tự, tối đa {format_number(TEXT_LIMIT, 0)} ký tự"
+        )
+    return content
 
 
 def _number(value: Any, kind: Kind) -> Decimal:
@@ -108,7 +119,7 @@ def boolean(value: Any) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise CellError(f"“{value}” không phải Có/Không (1/0)")
+    raise CellError(f"{quoted(value)} không phải Có/Không (1/0)")
 
 
 DATETIME_FORMATS = (
@@ -146,7 +157,7 @@ def _parse_datetime(value: Any, zone: ZoneInfo | None = None) -> datetime:
         except ValueError:
             continue
         return parsed.replace(tzinfo=zone)
-    raise CellError(f"“{value}” không phải ngày hợp lệ (dd/mm/yyyy hoặc dd/mm/yyyy hh:mm)")
+    raise CellError(f"{quoted(value)} không phải ngày hợp lệ (dd/mm/yyyy hoặc dd/mm/yyyy hh:mm)")
 
 
 def aware_datetime(value: Any) -> datetime:
@@ -167,7 +178,7 @@ def choice(mapping: Mapping[str, Any], label: str) -> Callable[[Any], Any]:
         if isinstance(value, float) and value.is_integer():
             key = str(int(value))
         if key not in lowered:
-            raise CellError(f"“{value}” không phải {label} hợp lệ")
+            raise CellError(f"{quoted(value)} không phải {label} hợp lệ")
         return lowered[key]
 
     return parse
@@ -177,9 +188,11 @@ def text_up_to(limit: int) -> Callable[[Any], str]:
     """A text cell of at most `limit` characters (the database column's width)."""
 
     def parse(value: Any) -> str:
-        content = text(value)
+        content = str(value).strip()
         if len(content) > limit:
-            raise CellError(f"dài {len(content)} ký tự, tối đa {limit} ký tự")
+            raise CellError(
+                f"dài {format_number(len(content), 0)} ký tự, tối đa {format_number(limit, 0)} ký tự"
+            )
         return content
 
     parse.text_cell = True  # type: ignore[attr-defined]  # the XLSX template formats it as text
@@ -190,9 +203,9 @@ def year(value: Any) -> int:
     try:
         number = integer(value)
     except CellError:
-        raise CellError(f"“{value}” không phải năm hợp lệ (ví dụ 2022)") from None
+        raise CellError(f"{quoted(value)} không phải năm hợp lệ (ví dụ 2022)") from None
     if not 2000 <= number <= 2100:
-        raise CellError(f"“{value}” không phải năm hợp lệ (ví dụ 2022)")
+        raise CellError(f"{quoted(value)} không phải năm hợp lệ (ví dụ 2022)")
     return number
 
 
@@ -217,7 +230,9 @@ def month_start(value: Any) -> date:
         try:
             return day(value).replace(day=1)
         except CellError:
-            raise CellError(f"“{value}” không phải tháng hợp lệ (mm/yyyy, ví dụ 01/2022)") from None
+            raise CellError(
+                f"{quoted(value)} không phải tháng hợp lệ (mm/yyyy, ví dụ 01/2022)"
+            ) from None
     if not 1 <= month <= 12 or not 2000 <= number <= 2100:
-        raise CellError(f"“{value}” không phải tháng hợp lệ (mm/yyyy, ví dụ 01/2022)")
+        raise CellError(f"{quoted(value)} không phải tháng hợp lệ (mm/yyyy, ví dụ 01/2022)")
     return date(number, month, 1)

@@ -9,6 +9,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.core.tables import quoted
 from cchc.operations.imports import fields as f
 from cchc.operations.imports.base import Column, Importer, RowError, WriteResult, first_of_month
 from cchc.operations.models import (
@@ -91,7 +92,7 @@ class SystemImporter(Importer):
                 ):
                     errors.append(
                         RowError(row["_row"], titles[key],
-                                 f"khác với dòng {first['_row']} của cùng hệ thống “{row['code']}”")
+                                 f"khác với dòng {first['_row']} của cùng hệ thống {quoted(row['code'])}")
                     )  # fmt: skip
         return errors
 

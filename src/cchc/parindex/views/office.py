@@ -13,7 +13,6 @@ Tenancy:
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from datetime import date
@@ -40,7 +39,7 @@ from django.utils.translation import gettext as _
 from cchc.core.formatting import format_number
 from cchc.core.services import ServiceError
 from cchc.core.views import call_service
-from cchc.core.xlsx import XLSX_TYPE, xlsx_response
+from cchc.core.xlsx import XLSX_TYPE, as_text, csv_response, xlsx_response
 from cchc.indicators.registry import INDICATORS
 from cchc.operations.imports.base import ImportRejected, RowError
 from cchc.organizations.models import Agency, AgencyLevel, Role
@@ -145,16 +144,6 @@ def _header(framework: Framework, tab: str, request: HttpRequest) -> dict:
     }
 
 
-def _csv_response(rows: list[list[str]], filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    response = HttpResponse(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 # --- landing page -------------------------------------------------------------------------
 
 
@@ -244,7 +233,7 @@ def framework_import(request: HttpRequest) -> HttpResponse:
     the plain page only creates, so that no reload goes without a version."""
     _office_required(request)
     if request.method == "GET" and request.GET.get("mau") == "csv":
-        return _csv_response([TEMPLATE_HEADER, *TEMPLATE_EXAMPLE], "mau-bo-tieu-chi.csv")
+        return csv_response([TEMPLATE_HEADER, *TEMPLATE_EXAMPLE], "mau-bo-tieu-chi.csv")
     reloading = _framework(_pk_param(request.GET.get("bo"))) if "bo" in request.GET else None
     initial = {} if reloading else {"year": timezone.localdate().year, "par_index": True}
     form = FrameworkImportForm(
@@ -265,7 +254,7 @@ def framework_import(request: HttpRequest) -> HttpResponse:
             else:  # a refusal of the whole import, on top of the form as other pages do
                 form.add_error(None, exc)
                 if reloading is None:
-                    existing = _same_framework(form.spec())
+                    existing = form.spec().existing()
         else:
             messages.success(
                 request,
@@ -296,11 +285,6 @@ def _pk_param(value: str | None) -> int:
     if not (value or "").isdigit():
         raise Http404
     return int(value)
-
-
-def _same_framework(spec) -> Framework | None:
-    """The framework a refused plain import would have replaced, to link to its page."""
-    return Framework.objects.filter(code=spec.code, year=spec.year, group=spec.group).first()
 
 
 def _scale(criterion) -> str:
@@ -550,7 +534,7 @@ def _survey_template(framework: Framework, fmt: str) -> HttpResponse:
     ]
     name = f"mau-dieu-tra-{slugify(framework.code)}-{framework.year}"
     if fmt == "csv":
-        return _csv_response([header, *rows], f"{name}.csv")
+        return csv_response([header, *rows], f"{name}.csv")
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
@@ -563,6 +547,9 @@ def _survey_template(framework: Framework, fmt: str) -> HttpResponse:
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for row in rows:
         sheet.append(row)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            as_text(cell)
     for letter, width in zip("ABCDEF", (14, 12, 10, 24, 70, 14), strict=True):
         sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows(min_row=2, max_col=2):

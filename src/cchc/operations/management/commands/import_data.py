@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from cchc.core.progress import progress_bar
+from cchc.core.services import ServiceError
 from cchc.operations.imports import IMPORTERS
 from cchc.operations.models import ImportRun, ImportStatus
 from cchc.operations.services import import_create, import_execute
@@ -29,7 +30,12 @@ class Command(BaseCommand):
             raise CommandError(f"Không có tài khoản “{user}”.") from exc
         if not path.exists():
             raise CommandError(f"Không có tệp {path}.")
-        run = import_create(actor=actor, kind=kind, file_name=path.name, content=path.read_bytes())
+        try:
+            run = import_create(
+                actor=actor, kind=kind, file_name=path.name, content=path.read_bytes()
+            )
+        except ServiceError as exc:  # refused before anything is read: empty, too large, …
+            raise CommandError(" ".join(exc.messages)) from exc
         run = import_execute(ImportRun.objects.get(pk=run.pk), progress=progress_bar(self.stderr))
         self.stderr.write("")  # end the progress line
         if run.status != ImportStatus.DONE:
