@@ -3,7 +3,7 @@
 # stopped together with Ctrl+C.
 set -eu
 python="$1"; address="$2"
-"$python" manage.py db_worker --interval 1 >var/worker.log 2>&1 &
+"$python" manage.py worker --interval 1 >var/worker.log 2>&1 &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM
 echo "Tiến trình xử lý nền đang chạy (nhật ký: var/worker.log)."

@@ -67,6 +67,17 @@ class ImportRun(TimeStampedModel):
     errors = models.JSONField(_("lỗi"), default=list, blank=True)
     started_at = models.DateTimeField(_("bắt đầu"), null=True, blank=True)
     finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    # The run's state comes from the work itself (ADR 0016): the process doing it writes
+    # `heartbeat_at` at every step; a running run whose heartbeat is older than the lease is
+    # dead (its write, one transaction, did not commit) and is re-queued or failed.
+    heartbeat_at = models.DateTimeField(_("còn chạy lúc"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("số lần chạy"), default=0)
+    # Run by the background worker (an upload) or by the process that created it (a command):
+    # only the worker's runs are picked up, and re-queued when their process dies.
+    by_worker = models.BooleanField(_("chạy nền"), default=True)
+    # What the committed write changed and whose figures are still to be recomputed; set in
+    # the write's transaction, cleared once the figures are refreshed ("đang tính lại").
+    figures_pending = models.JSONField(_("số liệu chờ tính lại"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 

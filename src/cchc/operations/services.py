@@ -4,7 +4,11 @@ success refresh the roll-ups and tell the indicator engine what changed."""
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
+import zlib
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import PurePath
 
 from django.conf import settings
@@ -12,13 +16,15 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cchc.core.failpoints import failpoint
 from cchc.core.services import ServiceError
 from cchc.operations.imports import IMPORTERS
-from cchc.operations.imports.base import ImportRejected, RowError, WriteResult
+from cchc.operations.imports.base import Affected, ImportRejected, RowError, WriteResult
 from cchc.operations.imports.reading import FileError, read_table
 from cchc.operations.models import ImportRun, ImportStatus
 from cchc.operations.signals import operational_data_changed
@@ -28,6 +34,7 @@ from cchc.organizations.scope import AgencyScope
 from cchc.organizations.selectors import membership_of, scope_for
 
 Progress = Callable[[int, str], None]
+logger = logging.getLogger(__name__)
 
 
 def importable_kinds(actor: AbstractBaseUser) -> list[str]:
@@ -43,10 +50,11 @@ def _file_path(run: ImportRun) -> str:
 
 @transaction.atomic
 def import_create(
-    *, actor: AbstractBaseUser, kind: str, file_name: str, content: bytes
+    *, actor: AbstractBaseUser, kind: str, file_name: str, content: bytes, queue: bool = True
 ) -> ImportRun:
     """Record an upload and queue its processing. The file is kept privately under the
-    run's number; nothing is written to operational tables until the job validates it."""
+    run's number; nothing is written to operational tables until the job validates it.
+    `queue=False` (a command that runs the import itself): the worker never picks it up."""
     if kind not in IMPORTERS:
         raise ServiceError(_("Chưa hỗ trợ nạp loại dữ liệu này."))
     require_write(actor, IMPORTERS[kind].data_kind)
@@ -64,13 +72,15 @@ def import_create(
         file_size=len(content),
         uploaded_by=actor,
         agency=None if membership.role == Role.REFORM_OFFICE else membership.agency,
+        by_worker=queue,
     )
     # The storage may pick another name when one is taken: keep the name it chose.
     run.stored_name = default_storage.save(_file_path(run), ContentFile(content))
     run.save(update_fields=["stored_name"])
-    from cchc.operations.tasks import run_import
+    if queue:
+        from cchc.operations.tasks import run_import
 
-    transaction.on_commit(lambda: run_import.enqueue(run.pk))
+        transaction.on_commit(lambda: run_import.enqueue(run.pk))
     return run
 
 
@@ -97,10 +107,19 @@ def _set(run: ImportRun, **fields) -> None:
 
 def import_execute(run: ImportRun, *, progress: Progress | None = None) -> ImportRun:
     """Read, validate and (only when every row is valid) write the run's file in one
-    transaction, then refresh what depends on it. Returns the run with its final status."""
+    transaction, then refresh what depends on it. Returns the run with its final status.
+
+    The run is claimed first (queued → running, in one UPDATE): a run already taken by
+    another process, or finished, is returned as it is, so that no file is run twice. The
+    write and the run's "done" with the figures it leaves to recompute commit together;
+    the figures are then refreshed and, should that fail or the process die, stay marked
+    "đang tính lại" until the worker recomputes them (ADR 0016)."""
+    if not _claim(run):
+        run.refresh_from_db()
+        return run
 
     def report(percent: int, stage: str) -> None:
-        _set(run, progress=percent, stage=stage)
+        _set(run, progress=percent, stage=stage, heartbeat_at=timezone.now())
         if progress:
             progress(percent, stage)
 
@@ -119,7 +138,6 @@ def import_execute(run: ImportRun, *, progress: Progress | None = None) -> Impor
             progress(70, name)
 
     importer = IMPORTERS[run.kind](scope=scope, visible=visible, stage=step)
-    _set(run, status=ImportStatus.RUNNING, started_at=timezone.now())
     try:
         report(5, "Đọc tệp")
         with default_storage.open(run.stored_name, "rb") as handle:
@@ -131,7 +149,8 @@ def import_execute(run: ImportRun, *, progress: Progress | None = None) -> Impor
             table, progress=lambda p: report(15 + p * 45 // 100, "Kiểm tra dữ liệu")
         )
         report(60, "Ghi dữ liệu")
-        result = importer.write(rows, run=run)
+        failpoint("import:validated")
+        _write(run, importer, rows)
     except FileError as exc:
         return _reject(run, [RowError(0, "", str(exc))])
     except ImportRejected as exc:
@@ -142,19 +161,137 @@ def import_execute(run: ImportRun, *, progress: Progress | None = None) -> Impor
         raise
     finally:
         caches["progress"].delete(_step_key(run))
-    report(85, "Tính lại số liệu")
-    data_changed(run=run, result=result)
-    _set(
-        run,
-        status=ImportStatus.DONE,
-        progress=100,
-        stage="Hoàn tất",
-        rows_created=result.created,
-        rows_updated=result.updated,
-        rows_unchanged=result.unchanged,
-        finished_at=timezone.now(),
-    )
+    if progress:
+        progress(85, FIGURES_STAGE)
+    failpoint("import:committed")
+    figures_refresh(run, retry=True)
     return run
+
+
+# A run's process is dead when its heartbeat is older than this: longer than the longest
+# write (one transaction, during which the heartbeat cannot be seen; 1M dossiers ≈ 40 s).
+LEASE = timedelta(minutes=10)
+WRITE_ATTEMPTS = 3  # a write that found the database busy (SQLite) is tried again
+MAX_ATTEMPTS = 3  # a run whose process died this many times is failed, not re-queued
+FIGURES_STAGE = "Tính lại số liệu"
+# Imports that write the same tables take the same lock: dossiers and monthly statistics
+# both bring the dossier roll-up along.
+LOCK_GROUP = {"dossier_stats": "dossiers"}
+
+
+def _claim(run: ImportRun) -> bool:
+    now = timezone.now()
+    claimed = ImportRun.objects.filter(pk=run.pk, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING, started_at=now, heartbeat_at=now,
+        attempts=F("attempts") + 1,
+    )  # fmt: skip
+    run.refresh_from_db()
+    return bool(claimed)
+
+
+def _lock(name: str) -> None:
+    """Serialise writers of `name` until the transaction ends. PostgreSQL: an advisory
+    lock (a second import of the same data waits for the first, instead of failing on a
+    unique key); SQLite takes its one write lock when the transaction begins."""
+    if connection.vendor == "postgresql":
+        key = zlib.crc32(f"cchc:{name}".encode()) - 2**31  # a signed 32-bit key
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _write(run: ImportRun, importer, rows: list[dict]) -> None:
+    """The rows, and the run's "done" with what it changed, in one transaction."""
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                _lock(f"import:{LOCK_GROUP.get(run.kind, run.kind)}")
+                result = importer.write(rows, run=run)
+                _set(
+                    run, status=ImportStatus.DONE, progress=85, stage=FIGURES_STAGE,
+                    rows_created=result.created, rows_updated=result.updated,
+                    rows_unchanged=result.unchanged, finished_at=timezone.now(),
+                    heartbeat_at=timezone.now(), figures_pending=_pending(result.affected),
+                )  # fmt: skip
+                failpoint("import:writing")  # written, not yet committed
+            return
+        except OperationalError as exc:  # SQLite: another writer held the database too long
+            if "locked" not in str(exc) or attempt == WRITE_ATTEMPTS:
+                raise
+            time.sleep(attempt * 2)
+
+
+def _pending(affected) -> dict | None:
+    if not (affected.agency_ids or affected.months or affected.years):
+        return None
+    return {
+        "agency_ids": sorted(affected.agency_ids),
+        "months": sorted(m.isoformat() for m in affected.months),
+        "years": sorted(affected.years),
+    }
+
+
+def figures_refresh(run: ImportRun, *, retry: bool = False) -> bool:
+    """Recompute the figures a committed run changed and clear its mark. On failure the
+    mark stays (the pages say "đang tính lại"); with `retry`, the worker is asked to try
+    again. Returns whether the figures are up to date."""
+    pending = run.figures_pending
+    if pending is not None:
+        _set(run, heartbeat_at=timezone.now())
+        try:
+            data_changed(run=run, result=WriteResult(affected=Affected(
+                agency_ids=set(pending["agency_ids"]), years=set(pending["years"]),
+                months={date.fromisoformat(m) for m in pending["months"]},
+            )))  # fmt: skip
+            failpoint("import:refreshed")  # figures written, the mark not yet cleared
+        except Exception:
+            logger.exception("Tính lại số liệu sau lần nạp #%s không thành công", run.pk)
+            if retry:
+                from cchc.operations.tasks import refresh_figures
+
+                refresh_figures.enqueue(run.pk)
+            return False
+    _set(run, figures_pending=None, progress=100, stage="Hoàn tất")
+    return True
+
+
+def imports_recover(*, now=None) -> dict[str, int]:
+    """What a dead process left (called when the worker starts; `manage.py worker`):
+    a running run whose heartbeat is older than the lease wrote nothing (its write is one
+    transaction) — the worker's are queued again (failed after MAX_ATTEMPTS), a command's
+    failed with the reason; the figures of committed runs still marked pending are
+    recomputed; queued runs whose task was lost are queued again (the claim keeps any run
+    from running twice). Returns what was done, by kind."""
+    from cchc.operations.tasks import run_import
+
+    now = now or timezone.now()
+    dead = ImportRun.objects.filter(status=ImportStatus.RUNNING, heartbeat_at__lt=now - LEASE)
+    done = {"requeued": 0, "failed": 0, "figures": 0}
+    for run in dead:
+        if run.by_worker and run.attempts < MAX_ATTEMPTS:
+            _set(run, status=ImportStatus.QUEUED, progress=0,
+                 stage="Chờ chạy lại (tiến trình xử lý đã bị dừng giữa chừng)")  # fmt: skip
+            done["requeued"] += 1
+        else:
+            reason = (
+                "Tiến trình nạp bị dừng giữa chừng; chưa ghi gì. Hãy nạp lại tệp."
+                if not run.by_worker
+                else f"Tiến trình xử lý bị dừng {run.attempts} lần khi nạp tệp này; chưa ghi gì. "
+                "Hãy báo quản trị viên."
+            )
+            _set(run, status=ImportStatus.FAILED, finished_at=now, stage="Bị dừng",
+                 errors=[RowError(0, "", reason).as_dict()])  # fmt: skip
+            done["failed"] += 1
+    stale = ImportRun.objects.filter(figures_pending__isnull=False, heartbeat_at__lt=now - LEASE)
+    for run in stale.order_by("pk"):
+        done["figures"] += figures_refresh(run)
+    for run in ImportRun.objects.filter(status=ImportStatus.QUEUED, by_worker=True):
+        run_import.enqueue(run.pk)
+    return done
+
+
+def figures_pending() -> bool:
+    """Whether some committed import's figures are still being recomputed."""
+    return ImportRun.objects.filter(figures_pending__isnull=False).exists()
 
 
 def data_changed(*, run: ImportRun, result: WriteResult) -> None:

@@ -80,7 +80,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         template,
         {
             "run": run,
-            "running": run.status in {ImportStatus.QUEUED, ImportStatus.RUNNING},
+            "running": run.status in {ImportStatus.QUEUED, ImportStatus.RUNNING}
+            or run.figures_pending is not None,
             "step": services.write_step(run),
             "same_file": selectors.same_file_before(run, runs),
         },

@@ -32,7 +32,7 @@ class Command(BaseCommand):
             raise CommandError(f"Không có tệp {path}.")
         try:
             run = import_create(
-                actor=actor, kind=kind, file_name=path.name, content=path.read_bytes()
+                actor=actor, kind=kind, file_name=path.name, content=path.read_bytes(), queue=False
             )
         except ServiceError as exc:  # refused before anything is read: empty, too large, …
             raise CommandError(" ".join(exc.messages)) from exc
