@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from datetime import timedelta
 
 import pytest
@@ -264,3 +265,42 @@ def test_a_command_killed_at_each_step_leaves_nothing_that_recovery_does_not_rep
     else:
         assert done["failed"] == 1 and run.status == "failed"
     assert snapshot_rows() == recomputed(expect_figures=written)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_the_same_dossiers_at_once_both_end_well(
+    reference, reform_office, catalogue, monkeypatch
+):
+    """Both files validated at the same moment, then both written: the second waits for the
+    first (PostgreSQL: the advisory lock; SQLite: its write lock) and finds its rows there,
+    instead of failing on the dossier code's unique index ("Lỗi hệ thống")."""
+    importer = IMPORTERS["dossiers"]
+    parse = importer.parse
+    together = threading.Barrier(2, timeout=60)
+
+    def parse_then_wait(self, *args, **kwargs):
+        rows = parse(self, *args, **kwargs)
+        together.wait()
+        return rows
+
+    monkeypatch.setattr(importer, "parse", parse_then_wait)
+    # Not queued: in a transactional test the commit would run them at once, one by one.
+    runs = [import_create(actor=reform_office, kind="dossiers", file_name="hs.csv",
+                          content=dossier_file(), queue=False) for _ in range(2)]  # fmt: skip
+    results = {}
+
+    def execute(pk):
+        try:
+            results[pk] = import_execute(ImportRun.objects.get(pk=pk)).status
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=execute, args=(run.pk,)) for run in runs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert results == {run.pk: "done" for run in runs}
+    counts = sorted(ImportRun.objects.values_list("rows_created", "rows_unchanged"))
+    assert counts == [(0, 6), (6, 0)] and Dossier.objects.count() == 6
+    assert snapshot_rows() == recomputed()
