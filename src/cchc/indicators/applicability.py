@@ -22,17 +22,12 @@ from collections.abc import Collection, Iterable
 
 from django.db.models import Q
 
-from cchc.organizations.models import TIER_OF_LEVEL, AgencyLevel
+from cchc.organizations.models import TIER_OF_LEVEL, Agency, AgencyLevel, level_words
 
 # The levels a target can name, in the order the pages list them.
 LEVELS: tuple[str, ...] = (AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT, AgencyLevel.COMMUNE)
 ALL: frozenset[str] = frozenset(LEVELS)
 
-_AGENCY_WORDS = {
-    AgencyLevel.DEPARTMENT: "sở, ban, ngành",
-    AgencyLevel.DISTRICT: "UBND cấp huyện",
-    AgencyLevel.COMMUNE: "UBND cấp xã",
-}
 _TIER_WORDS = {
     AgencyLevel.DEPARTMENT: "cấp tỉnh",
     AgencyLevel.DISTRICT: "cấp huyện",
@@ -65,13 +60,16 @@ def _tiers(levels: Collection[str]) -> list[str]:
 
 
 def snapshot_q(indicator, levels: Collection[str]) -> Q:
-    """The snapshots of `indicator` a figure over `levels` reads; Q() when it reads them all
-    (no join to the agency table is made for a target that counts every level)."""
+    """The snapshots of `indicator` a figure over `levels` reads; Q() when it reads them all.
+    Rows stored per agency are kept by their agencies' ids, read first from the small agency
+    table: a join to it let PostgreSQL loop over the agencies for every snapshot row while
+    the tables' statistics were stale (measured in docs/benchmarks.md, 06/12/2026)."""
     if frozenset(levels) >= ALL:
         return Q()
     if not indicator.per_agency:
         return Q(tier__in=_tiers(levels))
-    return Q(agency__level__in=_agency_levels(levels))
+    ids = Agency.objects.filter(level__in=_agency_levels(levels)).values_list("pk", flat=True)
+    return Q(agency_id__in=list(ids))
 
 
 def agency_q(levels: Collection[str], field: str = "level") -> Q:
@@ -97,4 +95,4 @@ def words(indicator, levels: Collection[str]) -> str:
     ordered = [level for level in LEVELS if level in levels]
     if not indicator.per_agency:
         return "thủ tục thuộc thẩm quyền " + "; ".join(_TIER_WORDS[lv] for lv in ordered)
-    return "; ".join(_AGENCY_WORDS[level] for level in ordered)
+    return level_words(ordered)

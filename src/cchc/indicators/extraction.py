@@ -20,6 +20,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from cchc.inspections.models import InspectionPlanItem
+from cchc.inspections.planning import INSPECTED_LEVELS
 from cchc.operations.models import (
     ONLINE_LEVELS_3_4,
     DossierMonthly,
@@ -177,16 +178,12 @@ def work_records(window: Window) -> Iterable[Row]:
         )
 
 
-# The agencies an inspection can be of: departments, district and commune UBND.
-INSPECTED_LEVELS = (AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT, AgencyLevel.COMMUNE)
-
-
 def inspection_coverage(window: Window) -> Iterable[Row]:
     """Stock: for each department, district and commune UBND active in the year, 1/1 if
     inspected between 1 January and the month's end, 0/1 if not yet. Which of them a figure
     counts is its target's applicability (target 1 of plan 4345: no communes; the registry's
     default), read with the snapshots (indicators.applicability)."""
-    agencies = Agency.objects.filter(window.agency_q("pk"), level__in=INSPECTED_LEVELS)
+    agencies = Agency.objects.filter(window.agency_q("pk"), level__in=sorted(INSPECTED_LEVELS))
     for year in window.years:
         active = list(agencies.active_on(date(year, 12, 31)).values_list("pk", "level"))
         first = dict(
@@ -443,6 +440,6 @@ def inspections_planned(agencies, year: int, end: date) -> int | None:
     plan = InspectionPlanItem.objects.filter(year=year)
     if not plan.exists():
         return None
-    counted = agencies.filter(level__in=INSPECTED_LEVELS).active_on(date(year, 12, 31))
+    counted = agencies.filter(level__in=sorted(INSPECTED_LEVELS)).active_on(date(year, 12, 31))
     done = inspections_by(end).values("agency_id")
     return counted.filter(Q(pk__in=done) | Q(pk__in=plan.values("agency_id"))).count()

@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from cchc.indicators import extraction as x
 from cchc.indicators.applicability import ALL as ALL_LEVELS
-from cchc.organizations.models import AgencyLevel
+from cchc.inspections.planning import TARGET_LEVELS
 
 Aggregation = Literal["flow", "stock"]
 
@@ -125,7 +125,7 @@ INDICATORS: dict[str, Indicator] = {
             records=x.inspection_records, data_through=x.inspections_through,
             planned=x.inspections_planned,
             # Target 1 of plan 4345 counts no communes (task III.1 inspects them apart).
-            applies_to=frozenset({AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT}),
+            applies_to=TARGET_LEVELS,
         ),
         Indicator(
             "PAR_INDEX_COVERAGE", "Tỷ lệ cơ quan được đánh giá, xếp loại Chỉ số CCHC",
