@@ -31,6 +31,7 @@ demo: $(VENV)/.base-installed
 	$(BIN)/python manage.py load_frameworks
 	$(BIN)/python manage.py generate_demo_parindex
 	$(BIN)/python manage.py generate_demo_data --dossiers $(DOSSIERS)
+	$(BIN)/python manage.py generate_demo_tasks
 	@echo "Mở trình duyệt tại http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
 	@sh scripts/serve-demo.sh $(BIN)/python $(HOST):$(PORT)
 

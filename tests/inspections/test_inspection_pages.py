@@ -74,3 +74,22 @@ def test_the_page_opens_on_the_current_plans_year_and_offers_the_others(client, 
     assert '<option value="2022" selected>Năm 2022</option>' in body
     assert '<option value="2021" >Năm 2021</option>' in body
     assert client.get(reverse("inspections:page") + "?nam=2021").context["year"] == 2021
+
+
+def test_the_proposal_follows_target_ones_applicability(client, reform_office):
+    """Target 1 naming communes too: the proposal's share is of departments, districts and
+    communes, and the page says so; the bundled target (no communes) stays at 28."""
+    client.force_login(reform_office)
+    url = reverse("inspections:page") + "?nam=2022"
+    page = client.get(url)
+    assert "tính trên: sở, ban, ngành; UBND cấp huyện." in page.content.decode()
+    target = Plan.objects.get(year=2022).targets.get(indicator_code="INSPECTION_COVERAGE")
+    target.scope_levels = ["department", "district", "commune"]
+    target.save()
+    counted = Agency.objects.filter(level__in=["department", "district", "commune"]).count()
+    page = client.get(url)
+    assert page.context["needed"] == -(-counted * 30 // 100)  # 30 %, rounded up
+    assert "UBND cấp xã" in page.content.decode()
+    levels = [Agency.objects.get(pk=p.candidate.agency_id).level for p in page.context["proposals"]]
+    # More are needed than there are departments and districts (28): communes are proposed.
+    assert levels.count("commune") >= page.context["needed"] - 28 > 0

@@ -9,7 +9,7 @@ from functools import partial
 
 from django.db.models import Max
 
-from cchc.indicators import figures_cache
+from cchc.indicators import applicability, figures_cache
 from cchc.indicators.models import IndicatorSnapshot
 from cchc.indicators.registry import INDICATORS
 from cchc.indicators.selectors import Evaluation, evaluate, judge
@@ -37,6 +37,15 @@ class TargetStatus:
     # The same thing by another definition (the on-time rate of Decision 766 beside that of
     # Decree 61/107), shown beside the overall figure; not judged.
     variant: Evaluation | None = None
+    # The agency levels the figures count: the target's own, else the indicator's default.
+    levels: frozenset[str] = frozenset()
+
+    @property
+    def levels_words(self) -> str:
+        """ "sở, ban, ngành; UBND cấp huyện": what the page says is counted."""
+        if not self.levels or self.target.indicator_code not in INDICATORS:
+            return ""
+        return applicability.words(INDICATORS[self.target.indicator_code], self.levels)
 
     @property
     def _judged(self) -> list[Evaluation]:
@@ -108,20 +117,23 @@ def target_status(
     through: date | None,
     first: date | None = None,
 ) -> TargetStatus:
-    """The target judged over the months `first` (January by default) to `through`."""
+    """The target judged over the months `first` (January by default) to `through`, on the
+    agencies of its applicability (`applicability.of_target`)."""
     code = target.indicator_code
     if code not in INDICATORS:
         return TargetStatus(target=target, overall=None)
+    levels = applicability.of_target(target, INDICATORS[code])
     thresholds = list(target.thresholds.all())
     overall = evaluate(
         code, scope=scope, year=year, through=through, baseline_year=target.baseline_year,
-        first=first, growth_measure=target.growth_measure,
+        first=first, growth_measure=target.growth_measure, levels=levels,
     )  # fmt: skip
-    status = TargetStatus(target=target, overall=overall)
+    status = TargetStatus(target=target, overall=overall, levels=levels)
     if INDICATORS[code].variant:
         status.variant = evaluate(
-            INDICATORS[code].variant, scope=scope, year=year, through=through, first=first
-        )
+            INDICATORS[code].variant, scope=scope, year=year, through=through, first=first,
+            levels=levels,
+        )  # fmt: skip
     general = [t for t in thresholds if not t.tier]
     if general:
         judge(
@@ -136,7 +148,7 @@ def target_status(
         evaluation = evaluate(
             code, scope=scope, year=year, through=through, tier=threshold.tier,
             baseline_year=target.baseline_year, first=first,
-            growth_measure=target.growth_measure,
+            growth_measure=target.growth_measure, levels=levels,
         )  # fmt: skip
         judge(
             evaluation,

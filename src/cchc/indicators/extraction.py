@@ -20,6 +20,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from cchc.inspections.models import InspectionPlanItem
+from cchc.inspections.planning import INSPECTED_LEVELS
 from cchc.operations.models import (
     ONLINE_LEVELS_3_4,
     DossierMonthly,
@@ -178,11 +179,11 @@ def work_records(window: Window) -> Iterable[Row]:
 
 
 def inspection_coverage(window: Window) -> Iterable[Row]:
-    """Stock: for each department and district UBND active in the year, 1/1 if inspected
-    between 1 January and the month's end, 0/1 if not yet (target 1 counts no communes)."""
-    agencies = Agency.objects.filter(
-        window.agency_q("pk"), level__in=[AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT]
-    )
+    """Stock: for each department, district and commune UBND active in the year, 1/1 if
+    inspected between 1 January and the month's end, 0/1 if not yet. Which of them a figure
+    counts is its target's applicability (target 1 of plan 4345: no communes; the registry's
+    default), read with the snapshots (indicators.applicability)."""
+    agencies = Agency.objects.filter(window.agency_q("pk"), level__in=sorted(INSPECTED_LEVELS))
     for year in window.years:
         active = list(agencies.active_on(date(year, 12, 31)).values_list("pk", "level"))
         first = dict(
@@ -433,14 +434,12 @@ Planned = Callable[[Any, int, date], int | None]
 
 
 def inspections_planned(agencies, year: int, end: date) -> int | None:
-    """Of `agencies` (a reader's, possibly of one tier), the departments and district UBND
-    that target 1 counts and that will have been inspected in `year` if its inspection plan
-    is carried out: inspected by `end`, or in the plan. None when `year` has no plan."""
+    """Of `agencies` (those a target counts in a reader's scope, possibly of one tier), how
+    many will have been inspected in `year` if its inspection plan is carried out: inspected
+    by `end`, or in the plan. None when `year` has no plan."""
     plan = InspectionPlanItem.objects.filter(year=year)
     if not plan.exists():
         return None
-    counted = agencies.filter(level__in=[AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT]).active_on(
-        date(year, 12, 31)
-    )
+    counted = agencies.filter(level__in=sorted(INSPECTED_LEVELS)).active_on(date(year, 12, 31))
     done = inspections_by(end).values("agency_id")
     return counted.filter(Q(pk__in=done) | Q(pk__in=plan.values("agency_id"))).count()

@@ -11,6 +11,8 @@ from typing import Literal
 from django.db.models import Q
 
 from cchc.indicators import extraction as x
+from cchc.indicators.applicability import ALL as ALL_LEVELS
+from cchc.inspections.planning import TARGET_LEVELS
 
 Aggregation = Literal["flow", "stock"]
 
@@ -60,6 +62,10 @@ class Indicator:
     # For other records: the numerator's and the denominator's records of an agency (and
     # tier) over a period, selected as the extractor counts them (indicators.records).
     records: x.Records | None = None
+    # The agency levels a figure counts when its target names none (`Target.scope_levels`
+    # narrows or sets them; indicators.applicability). The extractor stores rows for every
+    # level it can measure; the figure reads those of its levels.
+    applies_to: frozenset[str] = ALL_LEVELS
 
     @property
     def doc_path(self) -> str:
@@ -113,11 +119,13 @@ INDICATORS: dict[str, Indicator] = {
     i.code: i
     for i in [
         Indicator(
-            "INSPECTION_COVERAGE", "Tỷ lệ sở, ban, ngành, UBND cấp huyện được kiểm tra CCHC",
-            "cơ quan đã được kiểm tra", "sở, ban, ngành và UBND cấp huyện", "stock",
+            "INSPECTION_COVERAGE", "Tỷ lệ cơ quan, đơn vị được kiểm tra CCHC",
+            "cơ quan đã được kiểm tra", "cơ quan thuộc đối tượng kiểm tra", "stock",
             x.inspection_coverage, drill="inspections", projection="planned",
             records=x.inspection_records, data_through=x.inspections_through,
             planned=x.inspections_planned,
+            # Target 1 of plan 4345 counts no communes (task III.1 inspects them apart).
+            applies_to=TARGET_LEVELS,
         ),
         Indicator(
             "PAR_INDEX_COVERAGE", "Tỷ lệ cơ quan được đánh giá, xếp loại Chỉ số CCHC",

@@ -6,13 +6,14 @@ monthly trend, a year-end projection and, when a target is given, met / at risk.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q, Subquery, Sum
 
-from cchc.indicators import formulas
+from cchc.indicators import applicability, formulas
 from cchc.indicators.extraction import month_end
 from cchc.indicators.models import IndicatorSnapshot
 from cchc.indicators.periods import comparison_year
@@ -28,6 +29,8 @@ class Evaluation:
     denominator: int | None
     value: Decimal | None
     trend: list[tuple[date, Decimal | None]] = field(default_factory=list)
+    # The agency levels counted (indicators.applicability).
+    levels: frozenset[str] = frozenset()
     forecast: formulas.Projection | None = None
     through: date | None = None  # the last month with data the value rests on
     baseline_value: int | None = None  # growth: the baseline year's count
@@ -79,13 +82,24 @@ def _monthly(qs) -> list[tuple[date, int, int, bool, int, tuple[int, int, int]]]
 
 
 def snapshots(
-    code: str, *, scope: AgencyScope, tier: str | None = None, agency_id: int | None = None
+    code: str,
+    *,
+    scope: AgencyScope,
+    tier: str | None = None,
+    agency_id: int | None = None,
+    levels: Collection[str] | None = None,
 ):
-    """The snapshots of `code` the scope may read. An indicator of the procedure catalogue
-    (`per_agency=False`: 5a, 6a, 6b) is the province's shared, published data, stored on the
-    province alone: every scope reads it, as every role reads the plan (ADR 0010)."""
-    qs = IndicatorSnapshot.objects.filter(indicator=code)
-    if INDICATORS[code].per_agency:
+    """The snapshots of `code` the scope may read, of the agency levels a figure counts
+    (`levels`: a target's, `applicability.of_target`; None: the indicator's default). An
+    indicator of the procedure catalogue (`per_agency=False`: 5a, 6a, 6b) is the province's
+    shared, published data, stored on the province alone: every scope reads it, as every role
+    reads the plan (ADR 0010)."""
+    indicator = INDICATORS[code]
+    counted = indicator.applies_to if levels is None else levels
+    qs = IndicatorSnapshot.objects.filter(indicator=code).filter(
+        applicability.snapshot_q(indicator, counted)
+    )
+    if indicator.per_agency:
         qs = qs.visible_to(scope)
     if tier:
         qs = qs.filter(tier=tier)
@@ -114,17 +128,22 @@ def evaluate(
     baseline_year: int | None = None,
     first: date | None = None,
     growth_measure: str = "relative",
+    levels: Collection[str] | None = None,
 ) -> Evaluation:
     """The value over the months `first` (January by default) to `through` (December) of
     `year`: a flow sums them, a stock takes the last. The trend and the year-end projection
     always read the year from January to `through`. A growth indicator's value is the measure
-    `growth_measure` ("relative" or "points", `plans.GrowthMeasure`)."""
+    `growth_measure` ("relative" or "points", `plans.GrowthMeasure`). `levels`: the agency
+    levels counted (a target's applicability; None: the indicator's default)."""
     indicator = INDICATORS[code]
+    levels = indicator.applies_to if levels is None else frozenset(levels)
     through = through or date(year, 12, 1)
-    qs = snapshots(code, scope=scope, tier=tier, agency_id=agency_id)
+    qs = snapshots(code, scope=scope, tier=tier, agency_id=agency_id, levels=levels)
     year_so_far = _monthly(qs.filter(month__year=year, month__lte=through))
     months = [m for m in year_so_far if first is None or m[0] >= first]
-    result = Evaluation(indicator=indicator, numerator=None, denominator=None, value=None)
+    result = Evaluation(
+        indicator=indicator, numerator=None, denominator=None, value=None, levels=levels
+    )
     result.trend = [(m[0], _month_rate(indicator, m)) for m in year_so_far]
     if not months:
         return result
@@ -157,15 +176,16 @@ def evaluate(
         result.value = formulas.rate(n, d)
         if not result.year_complete:
             result.forecast = _forecast(
-                indicator, year_so_far, scope=scope, year=year, tier=tier, agency_id=agency_id
-            )
+                indicator, year_so_far, scope=scope, year=year, tier=tier, agency_id=agency_id,
+                levels=levels,
+            )  # fmt: skip
     if result.year_complete:
         result.forecast = formulas.Projection(None, note=YEAR_COMPLETE)
     return result
 
 
 def _forecast(
-    indicator: Indicator, year_so_far, *, scope: AgencyScope, year: int, tier, agency_id
+    indicator: Indicator, year_so_far, *, scope: AgencyScope, year: int, tier, agency_id, levels
 ) -> formulas.Projection:
     """The year-end projection of the indicator's kind, from the months January to the last
     month with data (docs/kpi/projections.md)."""
@@ -175,7 +195,7 @@ def _forecast(
         series = [by_month.get(i, (0, 0)) for i in range(1, last[0].month + 1)]
         return formulas.project_running_rate(series)
     if indicator.projection == "planned" and indicator.planned is not None:
-        agencies = Agency.objects.visible_to(scope)
+        agencies = Agency.objects.visible_to(scope).filter(applicability.agency_q(levels))
         if tier:
             agencies = agencies.filter(
                 level__in=[lv for lv, t in TIER_OF_LEVEL.items() if t == tier]
@@ -234,16 +254,18 @@ def per_agency(
     baseline_year: int | None = None,
     first: date | None = None,
     growth_measure: str = "relative",
+    levels: Collection[str] | None = None,
 ) -> list[dict]:
     """Numerator, denominator and value per agency (and tier) in scope over the months
     `first` (January by default) to `through`.
 
     `value` is what `evaluate` gives for the row alone: the share n/d or, for a growth
     indicator, the growth of n on `baseline`, the row's numerator at the last month with a
-    snapshot in `baseline_year` (by default the year before). A fixed number of queries."""
+    snapshot in `baseline_year` (by default the year before). `levels` as in `evaluate`. A
+    fixed number of queries."""
     indicator = INDICATORS[code]
     through = through or date(year, 12, 1)
-    qs = snapshots(code, scope=scope).filter(month__year=year, month__lte=through)
+    qs = snapshots(code, scope=scope, levels=levels).filter(month__year=year, month__lte=through)
     if first is not None:
         qs = qs.filter(month__gte=first)
     if indicator.aggregation == "stock":
@@ -270,7 +292,9 @@ def per_agency(
         for row in result:
             row["value"] = formulas.rate(row["n"], row["d"])
         return result
-    baselines = _baselines(code, scope=scope, year=comparison_year(year, baseline_year))
+    baselines = _baselines(
+        code, scope=scope, year=comparison_year(year, baseline_year), levels=levels
+    )
     for row in result:
         baseline = baselines.get((row["agency_id"], row["tier"]))
         row["baseline"] = baseline[0] if baseline else None
@@ -299,12 +323,12 @@ def _add_end_state(rows: list[dict], qs) -> None:
 
 
 def _baselines(
-    code: str, *, scope: AgencyScope, year: int
+    code: str, *, scope: AgencyScope, year: int, levels: Collection[str] | None
 ) -> dict[tuple[int, str], tuple[int, int]]:
     """(numerator, denominator) per (agency, tier) at the last month of `year` with a snapshot
     in scope, in one query. The month is the scope's, as in `evaluate`, so the rows add up to
     its baseline."""
-    qs = snapshots(code, scope=scope).filter(month__year=year)
+    qs = snapshots(code, scope=scope, levels=levels).filter(month__year=year)
     last = qs.order_by("-month").values("month")[:1]
     grouped = (
         qs.filter(month=Subquery(last))

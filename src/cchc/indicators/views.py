@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 
 from cchc.core.formatting import format_number
 from cchc.core.xlsx import xlsx_response
-from cchc.indicators import dashboard, figures_cache, periods, records
+from cchc.indicators import applicability, dashboard, figures_cache, periods, records
 from cchc.indicators.registry import INDICATORS
 from cchc.indicators.selectors import per_agency, readable_agencies
 from cchc.organizations.models import Tier
@@ -127,6 +127,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             baseline_year=baseline_year,
             first=period.first_month,
             growth_measure=target.growth_measure,
+            levels=status.levels,
         )
         records.link_rows(target, INDICATORS[target.indicator_code], agencies, period)
         if sort == "ty_le":
@@ -189,6 +190,7 @@ def target_agencies_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         baseline_year=baseline_year,
         first=period.first_month,
         growth_measure=target.growth_measure,
+        levels=applicability.of_target(target, indicator),
     )
     if indicator.growth:
         figures = [
@@ -251,6 +253,11 @@ def target_records(request: HttpRequest, pk: int) -> HttpResponse:
     tier = request.GET.get("cap", "")
     part = request.GET.get("phan", "tu")
     if agency is None or tier not in Tier.values or part not in records.PARTS:
+        raise Http404
+    # Only the records behind a row the target counts: an agency outside its applicability
+    # has no number on the target's page to open.
+    levels = applicability.of_target(target, indicator)
+    if not applicability.counts(indicator, levels, agency_level=agency.level, tier=tier):
         raise Http404
     through = _through(request, target.plan, gen)
     period = periods.span(request.GET.get("ky"), target.plan.year, through)

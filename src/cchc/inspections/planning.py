@@ -18,6 +18,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from cchc.core.formatting import format_percent
+from cchc.organizations.models import AgencyLevel
+
+# The agencies target 1 counts when the target names no level (`Target.scope_levels`): its
+# wording in plan 4345 — departments and district UBND, no communes. The indicator registry
+# declares it as INSPECTION_COVERAGE's default; the proposal below uses the same.
+TARGET_LEVELS = frozenset({AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT})
+INSPECTED_LEVELS = frozenset({AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT, AgencyLevel.COMMUNE})
+
+
+def target_levels(scope_levels) -> frozenset[str]:
+    """The levels a target on inspections counts: its own, else `TARGET_LEVELS`."""
+    return frozenset(scope_levels or ()) & INSPECTED_LEVELS or TARGET_LEVELS
 
 
 @dataclass(frozen=True)

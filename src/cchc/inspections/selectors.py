@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 
-from cchc.inspections.planning import Candidate, propose
+from cchc.inspections.planning import TARGET_LEVELS, Candidate, propose
 from cchc.operations.models import Inspection
-from cchc.organizations.models import Agency, AgencyLevel
+from cchc.organizations.models import Agency
 from cchc.organizations.scope import AgencyScope
 from cchc.plans.models import Plan
 from cchc.plans.selectors import task_board
@@ -18,12 +18,12 @@ from cchc.plans.selectors import task_board
 par_index_source: Callable[[int], dict[int, Decimal]] | None = None
 
 
-def proposal(*, year: int, share: Decimal, today: date):
-    """The proposal for target 1 (departments and district UBND), from the facts in the
-    database: overdue tasks of the year's plan, inspections last year and this year, and last
-    year's published PAR INDEX."""
+def proposal(*, year: int, share: Decimal, today: date, levels=TARGET_LEVELS):
+    """The proposal for target 1 among the agencies of `levels` (the target's, by default
+    departments and district UBND), from the facts in the database: overdue tasks of the
+    year's plan, inspections last year and this year, and last year's published PAR INDEX."""
     agencies = list(
-        Agency.objects.filter(level__in=[AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT])
+        Agency.objects.filter(level__in=sorted(levels))
         .active_on(date(year, 12, 31))
         .order_by("code")
     )

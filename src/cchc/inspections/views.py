@@ -13,8 +13,9 @@ from cchc.core.views import call_service
 from cchc.inspections import selectors, services
 from cchc.inspections.forms import CloseForm, InspectionForm
 from cchc.inspections.models import InspectionPlanItem, Recommendation
+from cchc.inspections.planning import target_levels
 from cchc.operations.models import Inspection
-from cchc.organizations.models import Agency
+from cchc.organizations.models import Agency, level_words
 from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
 from cchc.plans.models import Plan
 from cchc.plans.selectors import year_asked, years_offered
@@ -22,12 +23,14 @@ from cchc.plans.selectors import year_asked, years_offered
 DEFAULT_SHARE = Decimal(30)
 
 
-def _target_share(year: int) -> Decimal:
-    """The share target 1 of that year's plan asks for (30% in plan 4345/KH-UBND)."""
+def _target(year: int) -> tuple[Decimal, frozenset[str]]:
+    """The share target 1 of that year's plan asks for (30% in plan 4345/KH-UBND) and the
+    agency levels it counts (its applicability: departments and district UBND)."""
     plan = Plan.objects.filter(year=year).first()
     target = plan.targets.filter(indicator_code="INSPECTION_COVERAGE").first() if plan else None
     threshold = target.thresholds.first() if target else None
-    return threshold.value if threshold else DEFAULT_SHARE
+    share = threshold.value if threshold else DEFAULT_SHARE
+    return share, target_levels(target.scope_levels if target else None)
 
 
 def _close_refused(request: HttpRequest, close: CloseForm) -> None:
@@ -49,6 +52,7 @@ def inspections_page(request: HttpRequest) -> HttpResponse:
     year = year_asked(request.GET.get("nam"), today=today)
     office = is_reform_office(request.user)
     scope = scope_for(request.user)
+    share, levels = _target(year)
     form = InspectionForm(request.POST or None) if office else None
     if request.method == "POST":
         if not office:
@@ -57,7 +61,7 @@ def inspections_page(request: HttpRequest) -> HttpResponse:
         here = f"{reverse('inspections:page')}?nam={year}"
         if action == "de_xuat":
             proposals, _needed, _done = selectors.proposal(
-                year=year, share=_target_share(year), today=today
+                year=year, share=share, today=today, levels=levels
             )
             for p in proposals:
                 services.plan_add(actor=request.user, year=year, agency=Agency.objects.get(pk=p.candidate.agency_id),
@@ -87,7 +91,7 @@ def inspections_page(request: HttpRequest) -> HttpResponse:
     proposals, needed, done = ([], 0, 0)
     if office:
         proposals, needed, done = selectors.proposal(
-            year=year, share=_target_share(year), today=today
+            year=year, share=share, today=today, levels=levels
         )
     inspections = (
         Inspection.objects.visible_to(scope)
@@ -98,7 +102,8 @@ def inspections_page(request: HttpRequest) -> HttpResponse:
     )
     return render(request, "inspections/page.html", {
         "year": year, "office": office, "form": form, "proposals": proposals, "needed": needed,
-        "done": done, "share": _target_share(year), "inspections": inspections,
+        "done": done, "share": share, "levels_words": level_words(levels),
+        "inspections": inspections,
         "plan_items": InspectionPlanItem.objects.visible_to(scope).filter(year=year).select_related("agency"),
         "close_form": CloseForm(), "today": today, "years": years_offered(year),
     })  # fmt: skip

@@ -34,6 +34,19 @@ class Tier(models.TextChoices):
     COMMUNE = "commune", _("Cấp xã")
 
 
+# How a sentence names the agencies of a level ("Tính trên: sở, ban, ngành; UBND cấp huyện").
+LEVEL_WORDS = {
+    AgencyLevel.DEPARTMENT: "sở, ban, ngành",
+    AgencyLevel.DISTRICT: "UBND cấp huyện",
+    AgencyLevel.COMMUNE: "UBND cấp xã",
+}
+
+
+def level_words(levels) -> str:
+    """ "sở, ban, ngành; UBND cấp huyện": `levels` in the tree's order."""
+    return "; ".join(words for level, words in LEVEL_WORDS.items() if level in levels)
+
+
 TIER_OF_LEVEL = {
     AgencyLevel.PROVINCE: Tier.PROVINCE,
     AgencyLevel.DEPARTMENT: Tier.PROVINCE,

@@ -146,7 +146,10 @@ class TargetForm(EditForm, BootstrapFormMixin, forms.Form):
         choices=[c for c in AgencyLevel.choices if c[0] != AgencyLevel.PROVINCE],
         widget=forms.CheckboxSelectMultiple,
         required=False,
-    )
+        help_text=_("Số liệu của chỉ tiêu chỉ tính các cơ quan thuộc các cấp đã chọn (UBND tỉnh "
+                    "tính cùng sở, ban, ngành). Không chọn cấp nào: tính theo mặc định của chỉ "
+                    "số đo."),
+    )  # fmt: skip
     scope_note = forms.CharField(
         label=_("Ghi chú phạm vi"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

@@ -277,6 +277,15 @@ class Task(TimeStampedModel):
             "hoạch triển khai của mình; chỉ cơ quan đó và cấp tỉnh thấy."
         ),
     )
+    # The demo's plan in motion (plans.demo): a lead, coordinators and a deadline the plan's
+    # document does not give, set to show the tracker at work. Shown as "minh họa" wherever
+    # the task is; cleared when the reform office assigns the task itself.
+    illustrative = models.BooleanField(
+        _("phân công minh họa"),
+        default=False,
+        help_text=_("Cơ quan chủ trì, phối hợp và thời hạn do bản dùng thử đặt để minh họa, "
+                    "không có trong văn bản kế hoạch."),
+    )  # fmt: skip
 
     history = HistoricalRecords(m2m_fields=[coordinating_agencies])
 
@@ -329,6 +338,8 @@ class ProgressReport(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Written by the demo's generator (plans.demo), not by an agency: marked wherever shown.
+    synthetic = models.BooleanField(_("dữ liệu mô phỏng"), default=False)
 
     objects = ProgressReportQuerySet.as_manager()
     history = HistoricalRecords()

@@ -165,6 +165,7 @@ class TaskRow:
     last_report_at: object | None
     role: str  # "lead", "coordinating" or "" (province-wide reader)
     at_risk: bool = False
+    synthetic: bool = False  # the status rests on a report the demo generated (plans.demo)
 
 
 def _latest_lead(field: str):
@@ -198,6 +199,7 @@ def task_board(*, plan: Plan, scope, today: date) -> list[TaskRow]:
         r_percent=_latest_lead("percent"),
         r_completed=_latest_lead("completed_on"),
         r_at=_latest_lead("created_at"),
+        r_synthetic=_latest_lead("synthetic"),
     ).order_by("area__order", "order", "pk")
     calendar = working_calendar()
     rows = []
@@ -228,7 +230,7 @@ def task_board(*, plan: Plan, scope, today: date) -> list[TaskRow]:
         )  # fmt: skip
         rows.append(
             TaskRow(task=task, status=status, percent=task.r_percent, last_report_at=task.r_at,
-                    role=role, at_risk=risky)
+                    role=role, at_risk=risky, synthetic=bool(task.r_synthetic))
         )  # fmt: skip
     return rows
 

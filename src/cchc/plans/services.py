@@ -239,6 +239,7 @@ def task_save(
         task.order = (last or 0) + 1
     task.area, task.text, task.output = area, text, output
     task.deadline, task.lead_agency = deadline, lead_agency
+    task.illustrative = False  # the reform office's own assignment, no longer the demo's
     audited_save(task, actor=actor, reason=reason)
     task.coordinating_agencies.set(coordinating_agencies)
     return task

@@ -500,6 +500,7 @@ def task_board(request: HttpRequest) -> HttpResponse:
             "silent": silent,
             "since": since,
             "plans": Plan.objects.order_by("-year"),
+            "illustrative": any(r.task.illustrative or r.synthetic for r in rows),
         },
     )
 

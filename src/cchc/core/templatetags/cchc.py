@@ -46,6 +46,20 @@ def synthetic_badge(title: str = "") -> str:
     return format_html('<span class="badge text-bg-warning">{}</span>', SYNTHETIC)
 
 
+ILLUSTRATIVE = "minh họa"
+
+
+@register.simple_tag
+def illustrative_badge() -> str:
+    """The mark of what the demo set on real records the document leaves empty (a task's
+    lead, coordinators and deadline): not a fact of the plan."""
+    return format_html(
+        '<span class="badge text-bg-warning" title="{}">{}</span>',
+        "Do bản dùng thử đặt để minh họa, không có trong văn bản kế hoạch",
+        ILLUSTRATIVE,
+    )
+
+
 @register.simple_tag
 def synthetic_note(text: str) -> str:
     """The badge with a sentence saying what on the page is generated."""
