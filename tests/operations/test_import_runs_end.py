@@ -23,7 +23,7 @@ from cchc.core.failpoints import ENV, KILLED
 from cchc.indicators.models import IndicatorSnapshot
 from cchc.indicators.receivers import INDICATORS_OF_KIND
 from cchc.indicators.services import snapshots_refresh
-from cchc.operations import services
+from cchc.operations import selectors, services
 from cchc.operations.imports import IMPORTERS
 from cchc.operations.models import Dossier, ImportKind, ImportRun
 from cchc.operations.services import LEASE, MAX_ATTEMPTS, import_create, import_execute
@@ -154,11 +154,11 @@ def test_figures_left_stale_by_a_kill_after_the_commit_are_repaired(
     assert run.status == "done" and Dossier.objects.count() == 6
     assert run.figures_pending == {"agency_ids": [run_agency()], "months": ["2022-03-01"],
                                    "years": []}  # fmt: skip
-    assert services.figures_pending()
+    assert selectors.figures_pending()
     stale = snapshot_rows()
     assert stale != recomputed()  # the figures were wrong …
     assert services.imports_recover(now=later())["figures"] == 1
-    assert not services.figures_pending()
+    assert not selectors.figures_pending()
     assert snapshot_rows() == recomputed()  # … and are right after the worker's restart
 
 
@@ -304,3 +304,17 @@ def test_two_imports_of_the_same_dossiers_at_once_both_end_well(
     counts = sorted(ImportRun.objects.values_list("rows_created", "rows_unchanged"))
     assert counts == [(0, 6), (6, 0)] and Dossier.objects.count() == 6
     assert snapshot_rows() == recomputed()
+
+
+def test_the_figures_pages_say_figures_are_being_recomputed(client, reform_office, catalogue):
+    from cchc.plans.models import Plan
+
+    client.force_login(reform_office)
+    target = Plan.objects.get(year=2022).targets.first()
+    pages = [reverse("indicators:dashboard"), reverse("indicators:target_detail", args=[target.pk])]
+    for url in pages:
+        assert "đang được tính lại" not in client.get(url).content.decode()
+    run = queued(reform_office)
+    ImportRun.objects.filter(pk=run.pk).update(status="done", figures_pending={"years": [2022]})
+    for url in pages:
+        assert "đang được tính lại" in client.get(url).content.decode()

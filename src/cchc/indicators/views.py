@@ -14,6 +14,7 @@ from cchc.core.xlsx import xlsx_response
 from cchc.indicators import applicability, dashboard, figures_cache, periods, records
 from cchc.indicators.registry import INDICATORS
 from cchc.indicators.selectors import per_agency, readable_agencies
+from cchc.operations.selectors import figures_pending
 from cchc.organizations.models import Tier
 from cchc.organizations.selectors import membership_of, scope_for
 from cchc.plans import selectors as plan_selectors
@@ -85,7 +86,11 @@ def targets_dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "indicators/dashboard.html",
-        {"plan": plan, "figures": mark_safe(figures_cache.cached(parts, scope, figures, gen=gen))},  # noqa: S308 — our own rendered template
+        {
+            "plan": plan,
+            "figures": mark_safe(figures_cache.cached(parts, scope, figures, gen=gen)),  # noqa: S308 — our own rendered template
+            "figures_pending": figures_pending(),
+        },
     )
 
 
@@ -170,7 +175,12 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "indicators/target_detail.html",
-        {"target": target, "plan": target.plan, "figures": mark_safe(html)},  # noqa: S308 — our own rendered template
+        {
+            "target": target,
+            "plan": target.plan,
+            "figures": mark_safe(html),  # noqa: S308 — our own rendered template
+            "figures_pending": figures_pending(),
+        },
     )
 
 

@@ -88,3 +88,8 @@ def dossiers_description(
     if online_payment_only:
         text += ", chỉ thủ tục đã triển khai thanh toán trực tuyến"
     return text
+
+
+def figures_pending() -> bool:
+    """Whether some committed import's figures are still being recomputed (ADR 0016)."""
+    return ImportRun.objects.filter(figures_pending__isnull=False).exists()

@@ -289,11 +289,6 @@ def imports_recover(*, now=None) -> dict[str, int]:
     return done
 
 
-def figures_pending() -> bool:
-    """Whether some committed import's figures are still being recomputed."""
-    return ImportRun.objects.filter(figures_pending__isnull=False).exists()
-
-
 def data_changed(*, run: ImportRun, result: WriteResult) -> None:
     """Notify the indicator engine of what changed (the dossier importer has already brought
     the monthly roll-up along, in its own transaction)."""
