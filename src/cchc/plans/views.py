@@ -17,6 +17,7 @@ from cchc.core.xlsx import xlsx_response
 from cchc.organizations.models import Agency, AgencyLevel
 from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
 from cchc.plans import appendix, history, importing, selectors, services
+from cchc.plans.agency_names import AgencyNames
 from cchc.plans.document_parser import PlanParseError
 from cchc.plans.forms import (
     AppendixUploadForm,
@@ -375,11 +376,14 @@ def _draft_initial(draft: dict) -> dict:
         row.update(importing.thresholds_from_draft(item))
         targets.append(row)
     tasks = []
+    names = AgencyNames(exclude=(AgencyLevel.COMMUNE,))
     for item in draft.get("tasks", []):
         area = importing.match_area(item.get("area_title", ""))
-        agencies = importing.match_task_agencies(item)
+        agencies = importing.match_task_agencies(item, names)
         tasks.append({
             "area": area.pk if area else None, "text": item["text"],
+            "output": item.get("output") or "",
+            "deadline": item.get("deadline") and date.fromisoformat(item["deadline"]),
             "lead_agency": agencies.lead.pk if agencies.lead else None,
             "coordinating_agencies": [a.pk for a in agencies.coordinating],
             # Not form fields: names the catalogue lacks, shown as warnings beside the task.
@@ -556,7 +560,10 @@ def task_appendix_import(request: HttpRequest, plan_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         rows, errors = appendix.parse_appendix(
-            upload.read(), upload.name, default_area=form.cleaned_data["default_area"]
+            upload.read(),
+            upload.name,
+            default_area=form.cleaned_data["default_area"],
+            year=plan.year,
         )
         if not errors:
             count = appendix.appendix_save(actor=request.user, plan=plan, rows=rows)
