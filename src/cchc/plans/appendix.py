@@ -132,9 +132,7 @@ def parse_appendix(
             )
             deadline = None
         rows.append(
-            AppendixRow(
-                item.line, area, item.text, lead, coordinating, item.output, deadline
-            )
+            AppendixRow(item.line, area, item.text, lead, coordinating, item.output, deadline)
         )
     if not rows and not errors:
         errors.append(AppendixError(2, "", _("tệp không có nhiệm vụ nào")))

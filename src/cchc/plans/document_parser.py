@@ -299,7 +299,7 @@ _LETTERED = re.compile(r"^[a-zđ]\)\s+(?=\S)")
 # The signature block ends the body: "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", or
 # a bare "CHỦ TỊCH" / "PHÓ CHỦ TỊCH" line.
 _SIGNATURE = re.compile(
-    r"^(?:Nơi nhận\b|(?:TM|KT|TL|TUQ|Q)\.\s*[A-ZĐ]|(?:PHÓ\s+)?CHỦ\s+TỊCH\s*$)"
+    r"^(?:Nơi nhận\b|(?:TM|KT|TL|TUQ|Q)\.\s*[^\W\d_]|(?:PHÓ\s+)?CHỦ\s+TỊCH\s*$)"
 )
 
 
@@ -1165,7 +1165,7 @@ _NAMES_END = re.compile(
 
 
 def _cut_at_verb(name: str) -> str:
-    """"Sở Nội vụ hướng dẫn các cơ quan" → "Sở Nội vụ"."""
+    """The name without the task written after it: "Sở Nội vụ hướng dẫn …" → "Sở Nội vụ"."""
     cut = _NAMES_END.search(name)
     return (name[: cut.start()] if cut else name).strip(" .,;")
 
@@ -1322,9 +1322,7 @@ def _table_tasks(
                 for name in _split_agency_names(chunk)
             ]
             lead = row.lead.replace("\n", " ").strip(" .,;") or None
-            tasks.append(
-                ParsedTask(*area, row.text, lead, partners, row.output, deadline)
-            )
+            tasks.append(ParsedTask(*area, row.text, lead, partners, row.output, deadline))
             found += 1
         if not found:
             warnings.append(
@@ -1340,19 +1338,21 @@ _SIGNING_TITLE = re.compile(
     r"(?<!\w)(?:TM|KT|TL|TUQ|Q)\.|CHỦ\s+TỊCH|ỦY\s+BAN|UỶ\s+BAN|NHÂN\s+DÂN|UBND|GIÁM\s+ĐỐC"
     r"|TRƯỞNG|VĂN\s+PHÒNG"
 )
+# All-caps lines after a signature that are headings, not a name ("PHỤ LỤC" of the appendix).
+_NOT_A_NAME = re.compile(r"PHỤ\s+LỤC|KẾ\s+HOẠCH|NHIỆM\s+VỤ|DANH\s+MỤC|BIỂU|CỘNG\s+HÒA|ĐỘC\s+LẬP")
 _SIGNED_MARK = re.compile(
     r"^[(\[]?\s*(?:đã\s+ký|ký\s+tên|chữ\s+ký|ký)(?:[^)\]]*)[)\]]?$", re.IGNORECASE
 )
 
 
 def _person_name(line: str) -> str | None:
-    """"Trần Tiến Dũng" (or "TRẦN TIẾN DŨNG") when the line is a person's name, else None."""
+    """The person's name a line holds ("Trần Tiến Dũng", or "TRẦN TIẾN DŨNG"), else None."""
     words = line.split()
     if not 2 <= len(words) <= 6 or not all(w.isalpha() for w in words):
         return None
     if all(w[0].isupper() and (w[1:].islower() or len(w) == 1) for w in words):
         return line
-    if _is_all_caps(line) and not _SIGNING_TITLE.search(line):
+    if _is_all_caps(line) and not _SIGNING_TITLE.search(line) and not _NOT_A_NAME.search(line):
         return " ".join(w.capitalize() for w in words)
     return None
 
@@ -1362,9 +1362,7 @@ def _signer(lines: list[str]) -> str | None:
     body_end = next((i for i, line in enumerate(lines) if _SIGNATURE.match(line)), None)
     if body_end is None:
         return None
-    start = next(
-        (i for i in range(body_end, len(lines)) if _SIGNING_START.match(lines[i])), None
-    )
+    start = next((i for i in range(body_end, len(lines)) if _SIGNING_START.match(lines[i])), None)
     if start is None:
         return None
     for line in lines[start : start + 8]:

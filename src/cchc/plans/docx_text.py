@@ -66,7 +66,7 @@ def _unreadable() -> DocumentError:
     return DocumentError("Không đọc được tệp Word: tệp bị hỏng hoặc không phải định dạng .docx.")
 
 
-def _open(data: bytes):  # noqa: ANN202 - python-docx's Document type is private
+def _open(data: bytes):  # python-docx's Document type is private
     if not data:
         raise DocumentError("Tệp rỗng: không có nội dung để đọc.")
     if data.startswith(_OLE2_SIGNATURE):
@@ -96,7 +96,7 @@ def _lines(container: object, tables: list[TaskTable] | None) -> Iterator[str]:
                 yield from _table_lines(block, tables)
 
 
-def _row_cells(row) -> Iterator:  # noqa: ANN001
+def _row_cells(row) -> Iterator:
     """A row's cells, each once: a merged cell is returned once per grid column it spans."""
     seen = set()
     for cell in row.cells:

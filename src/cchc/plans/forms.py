@@ -271,8 +271,8 @@ class PlanUploadForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(
         label=_("Văn bản kế hoạch"),
         help_text=_(
-            "Tệp Word (.docx) hoặc văn bản (.txt, mã UTF-8). Chưa lưu gì cho đến khi "
-            "bạn xem lại và xác nhận."
+            "Tệp Word (.docx) hoặc văn bản (.txt, mã UTF-8); nhiệm vụ có thể nằm trong bảng "
+            "(STT, Nhiệm vụ, Cơ quan chủ trì, …). Chưa lưu gì cho đến khi bạn xem lại và xác nhận."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".docx,.txt"}),
     )

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from cchc.core.services import ServiceError, audited_save
 from cchc.organizations.models import Agency, AgencyLevel
-from cchc.plans.document_parser import PlanParseError, parse_plan_text, plan_to_dict
 from cchc.plans.agency_names import AgencyNames
 from cchc.plans.appendix import match_reform_area
+from cchc.plans.document_parser import PlanParseError, parse_plan_text, plan_to_dict
 from cchc.plans.docx_text import read_docx
 from cchc.plans.models import LegalBasis, Plan, ReformArea, Task
 from cchc.plans.services import ThresholdInput, _require_reform_office, plan_create, target_save

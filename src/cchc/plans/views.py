@@ -351,8 +351,11 @@ def plan_import_upload(request: HttpRequest) -> HttpResponse:
             request.session[DRAFT_KEY] = draft
             return redirect("plans:plan_import_review")
     return render(
-        request, "plans/form.html", {"form": form, "title": _("Nhập kế hoạch từ văn bản"),
-                                     "multipart": True},
+        request,
+        "plans/form.html",
+        # The page only reads the file into a draft: its button says so, not "Lưu".
+        {"form": form, "title": _("Nhập kế hoạch từ văn bản"), "multipart": True,
+         "submit_label": _("Đọc văn bản")},
     )  # fmt: skip
 
 
