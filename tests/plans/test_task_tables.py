@@ -37,6 +37,7 @@ BODY = [
 ]
 SIGNATURE = ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "(Đã ký)", "Trần Tiến Dũng"]
 ROWS = [
+    ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)"],  # column numbers under the header
     ["I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH"],
     ["1", "Ban hành kế hoạch kiểm tra cải cách hành chính", "Sở Nội vụ", "Các sở, ban, ngành",
      "Quý I/2023", "Kế hoạch"],
@@ -274,3 +275,23 @@ def test_the_signer_is_read_from_the_signature_block(block, signer):
 def test_the_metadata_line_wins_over_the_signature_block():
     text = "Người ký Nguyễn Văn An\n" + SIGNED_BODY + "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nTrần Tiến Dũng"
     assert parse_plan_text(text).signer == "Nguyễn Văn An"
+
+
+def test_a_lead_cell_merged_down_several_rows_counts_for_each_of_them():
+    document = Document()
+    document.add_paragraph("KẾ HOẠCH")
+    document.add_paragraph("CẢI CÁCH HÀNH CHÍNH NĂM 2023")
+    table = document.add_table(rows=4, cols=4)
+    titles = ["STT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Thời hạn hoàn thành"]
+    for cell, title in zip(table.rows[0].cells, titles, strict=True):
+        cell.text = title
+    for number, row in enumerate(table.rows[1:], start=1):
+        row.cells[0].text, row.cells[1].text = str(number), f"Nhiệm vụ {number}"
+        row.cells[3].text = "Quý II"
+    table.cell(1, 2).merge(table.cell(3, 2)).text = "Sở Nội vụ"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    plan = parse_docx(buffer.getvalue())
+    assert [(t.text, t.lead_agency_name, t.deadline) for t in plan.tasks] == [
+        (f"Nhiệm vụ {n}", "Sở Nội vụ", date(2023, 6, 30)) for n in (1, 2, 3)
+    ]

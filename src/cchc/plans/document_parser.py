@@ -17,15 +17,17 @@ How it works
 3. **Header.** The number comes from "Số: …", the place and date from
    "Lai Châu, ngày 23 tháng 12 năm 2021", the issuer from "ỦY BAN NHÂN DÂN / TỈNH …",
    the title from the "KẾ HOẠCH" heading and the line after it. The signer comes from a
-   "Người ký …" metadata line. Metadata lines ("Số hiệu", "Ngày ban hành", …) are
-   only a fallback.
+   "Người ký …" metadata line, else from the name closing the signature block ("TM. ỦY BAN
+   NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / (Đã ký) / Trần Tiến Dũng"). Other metadata
+   lines ("Số hiệu", "Ngày ban hành", …) are only a fallback.
 4. **Targets.** The section whose heading contains "CHỈ TIÊU". Each numbered item
    is cut into sentences and then into clauses (at ";" and ", trong số đó,"). A
    clause with no number is glued back onto its neighbour. In each clause, the
    percentages (or counts after words such as "tối thiểu") are found. Their wording
    gives the comparator, and the surrounding words give the measured quantity.
 5. **Tasks.** The section whose heading contains "NHIỆM VỤ". Each bullet is a task.
-   An agency is recorded only when the text names it explicitly.
+   An agency is recorded only when the text names it explicitly. Then the rows of the
+   document's task tables (``tables``), read by ``task_table`` as the XLSX appendix is.
 
 What counts as a target (the rule for result-reporting sentences)
 ----------------------------------------------------------------------------

@@ -280,7 +280,7 @@ def read_rows(
         stt, text, lead = _cell(cell(raw, "stt")), cell(raw, "text"), _cell(cell(raw, "lead"))
         if not stt and not text and not any(_cell(c) for c in raw):
             continue
-        if all(_COLUMN_NUMBER.match(_cell(c)) for c in raw if _cell(c)) and not lead:
+        if all(_COLUMN_NUMBER.match(_cell(c)) for c in raw if _cell(c)):
             continue
         roman = _ROMAN.match(stt)
         if roman:
