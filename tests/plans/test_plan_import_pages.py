@@ -289,3 +289,20 @@ def test_an_unmatched_agency_is_warned_about_once_per_task():
     })  # fmt: skip
     assert matched.unmatched_coordinating == ["Hội Thiên văn"]
     assert [a.code for a in matched.coordinating] == ["12-STP"]  # the lead is not a partner too
+
+
+def test_the_review_page_makes_as_many_queries_for_eight_tasks_as_for_two(office):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.plans.test_task_tables import table_plan
+
+    def queries(count: int) -> int:
+        rows = [[str(n), f"Nhiệm vụ {n}", "Sở Nội vụ", "Sở Tư pháp; UBND các huyện, thành phố",
+                 "Quý II/2023", ""] for n in range(1, count + 1)]  # fmt: skip
+        url = upload(office, "kh.docx", table_plan(task_rows=[["I. CẢI CÁCH THỂ CHẾ"], *rows])).url
+        with CaptureQueriesContext(connection) as captured:
+            assert office.get(url).status_code == 200
+        return len(captured)
+
+    assert queries(8) == queries(2)

@@ -47,10 +47,10 @@ def read_plan_file(*, file_name: str, content: bytes) -> dict:
     return plan_to_dict(parse_plan_text(text, tables=tables))
 
 
-def match_area(title: str) -> ReformArea | None:
+def match_area(title: str, areas: list[ReformArea] | None = None) -> ReformArea | None:
     """The reform area a section heading or group row names ("Công tác chỉ đạo, điều hành");
     compared by ``task_table.area_key``, as the appendix import does."""
-    return match_reform_area(title, list(ReformArea.objects.all()))
+    return match_reform_area(title, list(ReformArea.objects.all()) if areas is None else areas)
 
 
 @dataclass

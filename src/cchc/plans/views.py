@@ -32,7 +32,7 @@ from cchc.plans.forms import (
     TaskForm,
     TaskFormSet,
 )
-from cchc.plans.models import Plan, Target, Task
+from cchc.plans.models import Plan, ReformArea, Target, Task
 from cchc.plans.services import PLAN_FIELDS
 
 
@@ -380,8 +380,9 @@ def _draft_initial(draft: dict) -> dict:
         targets.append(row)
     tasks = []
     names = AgencyNames(exclude=(AgencyLevel.COMMUNE,))
+    areas = list(ReformArea.objects.all())
     for item in draft.get("tasks", []):
-        area = importing.match_area(item.get("area_title", ""))
+        area = importing.match_area(item.get("area_title", ""), areas)
         agencies = importing.match_task_agencies(item, names)
         tasks.append({
             "area": area.pk if area else None, "text": item["text"],
