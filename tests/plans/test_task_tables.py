@@ -295,3 +295,16 @@ def test_a_lead_cell_merged_down_several_rows_counts_for_each_of_them():
     assert [(t.text, t.lead_agency_name, t.deadline) for t in plan.tasks] == [
         (f"Nhiệm vụ {n}", "Sở Nội vụ", date(2023, 6, 30)) for n in (1, 2, 3)
     ]
+
+
+def test_a_two_level_header_is_read_as_one():
+    header = ["STT", "Nhiệm vụ", "Cơ quan thực hiện", "", "Thời gian hoàn thành", "Sản phẩm"]
+    rows = [
+        ["", "", "Chủ trì", "Phối hợp", "", ""],
+        ["1", "Rà soát quy chế làm việc", "Sở Nội vụ", "Sở Tư pháp", "Tháng 3/2023", "Quy chế"],
+    ]
+    plan = parse_docx(table_plan(header=header, task_rows=rows))
+    assert [(t.text, t.lead_agency_name, t.coordinating_agency_names, t.deadline, t.output)
+            for t in plan.tasks] == [
+        ("Rà soát quy chế làm việc", "Sở Nội vụ", ["Sở Tư pháp"], date(2023, 3, 31), "Quy chế"),
+    ]  # fmt: skip

@@ -70,8 +70,7 @@ from typing import Any
 from cchc.plans.task_table import (
     AreaRow,
     TaskTable,
-    find_header,
-    match_columns,
+    locate_header,
     parse_deadline,
     read_rows,
 )
@@ -1296,15 +1295,15 @@ def _table_tasks(
     just before the table ("1. Công tác chỉ đạo điều hành"), if any."""
     tasks: list[ParsedTask] = []
     for number, table in enumerate(tables, start=1):
-        header = find_header(table.rows)
-        if header is None:
+        rows = [[normalise_text(cell) for cell in row] for row in table.rows]
+        located = locate_header(rows)
+        if located is None:
             continue
+        positions, body = located
         heading = _NUMBERED.match(normalise_text(table.heading))
         area = (int(heading["num"]), heading["rest"].rstrip(" :.")) if heading else (0, "")
         found = 0
-        rows = [[normalise_text(cell) for cell in row] for row in table.rows]
-        positions = match_columns(rows[header])
-        for row in read_rows(positions, rows[header + 1 :], first_line=header + 2):
+        for row in read_rows(positions, rows[body:], first_line=body + 1):
             if isinstance(row, AreaRow):
                 area = (row.number, row.title.rstrip(" :."))
                 continue

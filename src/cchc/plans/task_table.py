@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import zip_longest
 
 __all__ = [
     "COLUMNS",
@@ -28,6 +29,7 @@ __all__ = [
     "area_key",
     "find_header",
     "fold",
+    "locate_header",
     "match_columns",
     "parse_deadline",
     "read_rows",
@@ -106,6 +108,27 @@ class TaskTable:
 
     rows: list[list[str]]
     heading: str = ""
+
+
+def locate_header(
+    rows: Sequence[Sequence[object]], *, within: int = 3
+) -> tuple[dict[str, int | None], int] | None:
+    """(column positions, index of the first body row) of a task table, or None. A two-level
+    header — "Cơ quan thực hiện" over "Chủ trì" | "Phối hợp" — is read as one: the lower
+    row's titles win where it has them."""
+    index = find_header(rows, within=within)
+    if index is None:
+        return None
+    header, body = [str(h or "") for h in rows[index]], index + 1
+    if body < len(rows):
+        below = match_columns(rows[body])
+        if below["text"] is None and (
+            below["lead"] is not None or below["coordinating"] is not None
+        ):
+            lower = [str(h or "") for h in rows[body]]
+            header = [low or top for top, low in zip_longest(header, lower, fillvalue="")]
+            body += 1
+    return match_columns(header), body
 
 
 # ------------------------------------------------------------------------ agency names
