@@ -3,15 +3,18 @@ draft, change what needs changing, press "Lưu kế hoạch" — with every fiel
 (the blank "(dòng mới)" rows included) posted by the browser, not by a test helper."""
 
 import re
+from datetime import date
 
 import pytest
 from docx import Document
 from playwright.sync_api import expect
 
 from cchc.core.reference import DATA_DIR
+from cchc.organizations.models import Agency, AgencyLevel
 from cchc.plans.models import Plan
 from tests.browser.steps import login
 from tests.factories import make_user
+from tests.plan_docx import plan_docx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,7 +61,7 @@ def upload(page, path):
     page.get_by_role("link", name="Kế hoạch", exact=True).click()
     page.get_by_role("link", name="Nhập từ văn bản").click()
     page.get_by_label("Văn bản kế hoạch").set_input_files(path)
-    page.get_by_role("button", name="Lưu", exact=True).click()
+    page.get_by_role("button", name="Đọc văn bản", exact=True).click()
     expect(page).to_have_url(re.compile(r"/nhap-van-ban/xem-lai/$"))
 
 
@@ -113,3 +116,91 @@ def test_a_second_plan_docx_with_two_targets_and_two_tasks(
         "Ban hành kế hoạch kiểm tra cải cách hành chính năm 2024.",
         "Rà soát, đơn giản hóa thủ tục hành chính thuộc thẩm quyền của tỉnh.",
     ]
+
+
+# A third plan, the way most provinces write it: the tasks in a Word table of the "Phụ lục",
+# a group row per reform area. Each task row: STT, task, lead, partners, deadline, output —
+# and, last, the deadline the phrase means, worked out by hand.
+TABLE_ROWS = [
+    ["I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH"],
+    ["1", "Ban hành kế hoạch kiểm tra cải cách hành chính năm 2025", "Sở Nội vụ",
+     "Văn phòng UBND tỉnh", "Quý I/2025", "Kế hoạch kiểm tra", date(2025, 3, 31)],
+    ["2", "Tuyên truyền cải cách hành chính trên Cổng thông tin điện tử tỉnh",
+     "Sở Thông tin và Truyền thông", "Sở Nội vụ", "Thường xuyên", "Tin, bài",
+     date(2025, 12, 31)],
+    ["II. CẢI CÁCH TỔ CHỨC BỘ MÁY HÀNH CHÍNH NHÀ NƯỚC"],
+    ["3", "Rà soát, sắp xếp các phòng chuyên môn thuộc UBND cấp huyện",
+     "Sở Nội vụ", "UBND các huyện, thành phố", "Trước 30/6/2025", "Đề án sắp xếp",
+     date(2025, 6, 30)],
+    ["III. CẢI CÁCH THỦ TỤC HÀNH CHÍNH"],
+    ["4", "Công bố danh mục thủ tục hành chính được sửa đổi, bổ sung", "Văn phòng Ủy ban nhân dân tỉnh",
+     "Sở Tư pháp", "Tháng 9/2025", "Quyết định công bố", date(2025, 9, 30)],
+]  # fmt: skip
+TABLE_AREAS = {"1": "direction", "2": "direction", "3": "organization", "4": "procedures"}
+TABLE_LEADS = {"1": "12-SNV", "2": "12-STTTT", "3": "12-SNV", "4": "12-VPUB"}
+
+
+def table_plan(path):
+    path.write_bytes(plan_docx(
+        header_left=["ỦY BAN NHÂN DÂN", "TỈNH LAI CHÂU", "Số: 77/KH-UBND"],
+        header_right=["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                      "Lai Châu, ngày 25 tháng 12 năm 2024"],
+        body=["KẾ HOẠCH", "CẢI CÁCH HÀNH CHÍNH TỈNH LAI CHÂU NĂM 2025",
+              "I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích", "Phục vụ người dân, doanh nghiệp tốt hơn.",
+              "II. CHỈ TIÊU CHỦ YẾU NĂM 2025",
+              "1. Tối thiểu 85% hồ sơ thủ tục hành chính được tiếp nhận trực tuyến.",
+              "III. NHIỆM VỤ TRỌNG TÂM", "IV. TỔ CHỨC THỰC HIỆN",
+              "Các sở, ban, ngành triển khai Kế hoạch này."],
+        signature=["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "(Đã ký)",
+                   "Hà Trọng Hải"],
+        appendix_heading=["PHỤ LỤC", "NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH NĂM 2025",
+                          "(Kèm theo Kế hoạch số 77/KH-UBND ngày 25/12/2024)"],
+        task_rows=[row[:6] for row in TABLE_ROWS],
+    ))  # fmt: skip
+    return path
+
+
+def test_a_plan_whose_tasks_are_in_a_word_table(reference_data, page, live_server, tmp_path):
+    make_user("vp", "12-SNV", "reform_office")
+    login(page, live_server, "vp")
+    upload(page, table_plan(tmp_path / "kh-77.docx"))
+    tasks = [row for row in TABLE_ROWS if len(row) > 1]
+    expect(page.get_by_text(f"Nhiệm vụ ({len(tasks)})")).to_be_visible()
+    expect(page.get_by_label("Người ký")).to_have_value("Hà Trọng Hải")
+    for index, (stt, text, _lead, _partners, _phrase, output, deadline) in enumerate(tasks):
+        expect(page.locator(f"#id_nv-{index}-text")).to_have_value(text)
+        lead = Agency.objects.get(code=TABLE_LEADS[stt]).name  # as the catalogue spells it
+        expect(page.locator(f"#id_nv-{index}-lead_agency option:checked")).to_have_text(
+            re.compile(re.escape(lead))
+        )
+        expect(page.locator(f"#id_nv-{index}-output")).to_have_value(output)
+        expect(page.locator(f"#id_nv-{index}-deadline")).to_have_value(
+            deadline.strftime("%d/%m/%Y")
+        )
+    expect(page.locator("#id_nv-2-area option:checked")).to_have_text(
+        "Cải cách tổ chức bộ máy hành chính nhà nước"
+    )
+    expect(page.get_by_text("Không tìm thấy cơ quan")).to_have_count(0)
+    # The officer moves the first task's deadline to April.
+    page.locator("#id_nv-0-deadline").fill("15/04/2025")
+    save_review(page, 2025)
+
+    plan = Plan.objects.get(year=2025)
+    assert plan.signer == "Hà Trọng Hải"
+    saved = {
+        t.text: (t.area.code, t.lead_agency.code, t.deadline, t.output,
+                 sorted(a.code for a in t.coordinating_agencies.all()))
+        for t in plan.tasks.select_related("area", "lead_agency")
+    }  # fmt: skip
+    expected = {}
+    for stt, text, _lead, _partners, _phrase, output, deadline in tasks:
+        if stt == "1":
+            deadline = date(2025, 4, 15)  # changed on the review page
+        expected[text] = (TABLE_AREAS[stt], TABLE_LEADS[stt], deadline, output)
+    assert {text: row[:4] for text, row in saved.items()} == expected
+    partners = {text: row[4] for text, row in saved.items()}
+    assert partners[tasks[0][1]] == ["12-VPUB"]
+    assert partners[tasks[1][1]] == ["12-SNV"]
+    assert partners[tasks[3][1]] == ["12-STP"]
+    districts = plan.tasks.get(text=tasks[2][1]).coordinating_agencies
+    assert districts.count() == 8 and not districts.exclude(level=AgencyLevel.DISTRICT).exists()

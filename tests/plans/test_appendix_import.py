@@ -99,3 +99,31 @@ def test_missing_columns_and_empty_files(client, reform_office):
     plan = Plan.objects.get(year=2022)
     response = upload(client, plan, b"A,B\n1,2\n", name="x.csv")
     assert {e.column for e in response.context["errors"]} == {"Nhiệm vụ", "Cơ quan chủ trì"}
+
+
+def test_appendix_reads_headers_deadline_phrases_and_area_headings_like_the_word_import(
+    client, reform_office
+):
+    # The same reader as Word tables: other header wordings, "Thường xuyên" (the plan's year),
+    # "Trước …", a group row with a comma, and "Ủy ban nhân dân" spelled out.
+    client.force_login(reform_office)
+    plan = Plan.objects.get(year=2022)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["TT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp",
+                  "Thời gian thực hiện", "Kết quả/Sản phẩm"])  # fmt: skip
+    sheet.append(["IV", "Cải cách chế độ công vụ, công chức", None, None, None, None])
+    sheet.append([1, "Tuyển dụng công chức", "Sở Nội vụ", "VP UBND tỉnh", "Thường xuyên", "Kỳ thi"])
+    sheet.append([2, "Đánh giá công chức", "Văn phòng Ủy ban nhân dân tỉnh", None,
+                  "Trước 15/11/2022", None])  # fmt: skip
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = upload(client, plan, buffer.getvalue())
+    assert response.status_code == 302, response.context and response.context["errors"]
+    first = plan.tasks.get(text="Tuyển dụng công chức")
+    assert (first.area.code, first.deadline, first.output) == (
+        "civil_service", date(2022, 12, 31), "Kỳ thi",
+    )  # fmt: skip
+    assert [a.code for a in first.coordinating_agencies.all()] == ["12-VPUB"]
+    second = plan.tasks.get(text="Đánh giá công chức")
+    assert (second.lead_agency.code, second.deadline) == ("12-VPUB", date(2022, 11, 15))

@@ -785,7 +785,7 @@ def test_other_layout_plan() -> None:
         date(2023, 1, 10),
     )
     assert plan.title == "Kế hoạch cải cách hành chính nhà nước năm 2023"
-    assert (plan.year, plan.signer) == (2023, None)
+    assert (plan.year, plan.signer) == (2023, "Nguyễn Văn A")  # from the signature block
     assert plan.purposes == "Nâng cao hiệu quả công tác cải cách hành chính."
     assert plan.requirements == ["Bám sát chỉ đạo của Trung ương."]
     assert [(b.number, b.issuer, b.title) for b in plan.legal_bases] == [

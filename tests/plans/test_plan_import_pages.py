@@ -1,6 +1,7 @@
 """Uploading a plan document, reviewing the draft, and saving it — nothing before confirm."""
 
 import io
+from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,7 +9,10 @@ from django.urls import reverse
 from docx import Document
 
 from cchc.core.reference import DATA_DIR
-from cchc.plans.models import Plan
+from cchc.organizations.models import Agency, AgencyLevel
+from cchc.plans import importing
+from cchc.plans.agency_names import AgencyNames
+from cchc.plans.models import Plan, ReformArea
 from tests.html_forms import page_form
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +201,108 @@ def test_a_blank_row_typed_into_is_checked_and_nothing_is_saved(office):
     assert set(errors) == {"number", "quantity"}
     assert "Trường này là bắt buộc." in errors["quantity"]
     assert not Plan.objects.filter(year=2023).exists()
+
+
+def test_the_upload_button_says_it_reads_the_document(office):
+    html = office.get(reverse("plans:plan_import_upload")).content.decode()
+    assert ">Đọc văn bản</button>" in html
+    assert ">Lưu</button>" not in html  # nothing is saved on this page
+
+
+def test_a_word_plan_with_a_task_table_prefills_areas_agencies_deadlines_and_outputs(office):
+    from tests.plans.test_task_tables import table_plan
+
+    review = office.get(upload(office, "kh-88.docx", table_plan()).url)
+    forms = review.context["tasks"].forms[: review.context["tasks"].initial_form_count()]
+    codes = {a.pk: a.code for a in Agency.objects.all()}
+    areas = dict(ReformArea.objects.values_list("pk", "code"))
+    got = [
+        (areas[f.initial["area"]], codes[f.initial["lead_agency"]], f.initial["deadline"],
+         f.initial["output"])
+        for f in forms
+    ]  # fmt: skip
+    assert got == [
+        ("direction", "12-SNV", date(2023, 3, 31), "Kế hoạch"),
+        ("direction", "12-STTTT", date(2023, 12, 31), "Tin, bài"),
+        ("institutions", "12-STP", date(2023, 6, 30), "Báo cáo rà soát"),
+        ("institutions", "12-STP", date(2023, 10, 31), ""),
+    ]
+    departments = Agency.objects.filter(level=AgencyLevel.DEPARTMENT).exclude(code="12-SNV")
+    assert set(forms[0].initial["coordinating_agencies"]) == set(
+        departments.values_list("pk", flat=True)
+    )
+    assert sorted(codes[pk] for pk in forms[1].initial["coordinating_agencies"]) == [
+        "12-SVHTTDL", "12-VPUB",
+    ]  # fmt: skip
+    assert len(forms[3].initial["coordinating_agencies"]) == 8  # UBND các huyện, thành phố
+    html = review.content.decode()
+    assert "Không tìm thấy cơ quan" not in html
+    assert review.context["header"].initial["signer"] == "Trần Tiến Dũng"
+    # Saved as rendered: the tasks of the table, with their deadlines and outputs.
+    saved = office.post(reverse("plans:plan_import_review"), post_data(review))
+    assert saved.status_code == 302
+    plan = Plan.objects.get(year=2023)
+    assert sorted(plan.tasks.values_list("text", "deadline", "output", "lead_agency__code")) == [
+        ("Ban hành kế hoạch kiểm tra cải cách hành chính", date(2023, 3, 31), "Kế hoạch", "12-SNV"),
+        ("Kiểm tra việc thi hành pháp luật", date(2023, 10, 31), "", "12-STP"),
+        ("Rà soát văn bản quy phạm pháp luật", date(2023, 6, 30), "Báo cáo rà soát", "12-STP"),
+        ("Tuyên truyền cải cách hành chính", date(2023, 12, 31), "Tin, bài", "12-STTTT"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("heading", "code"),
+    [
+        ("Công tác chỉ đạo, điều hành", "direction"),
+        ("CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CẢI CÁCH HÀNH CHÍNH", "direction"),
+        ("Cải cách tổ chức bộ máy hành chính nhà nước", "organization"),
+        ("IV. Cải cách tổ chức bộ máy hành chính nhà nước", "organization"),
+        ("Cải cách chế độ công vụ, công chức", "civil_service"),
+        ("Xây dựng, phát triển Chính quyền điện tử, Chính quyền số", "digital_government"),
+        ("Cải cách thủ tục hành chính", "procedures"),
+    ],
+)
+def test_area_headings_match_their_reform_area(heading, code):
+    assert importing.match_area(heading).code == code
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Văn phòng Ủy ban nhân dân tỉnh", "12-VPUB"),
+        ("Văn phòng UBND tỉnh", "12-VPUB"),
+        ("Sở KH&ĐT", "12-SKHDT"),
+        ("UBND huyện Tam Đường", "106"),
+        ("Ủy ban nhân dân thành phố Lai Châu", "105"),
+    ],
+)
+def test_the_review_matches_agency_names_as_the_appendix_does(name, code):
+    matched = importing.match_task_agencies({"lead_agency_name": name})
+    assert matched.lead.code == code and not matched.unmatched_lead
+    assert [a.code for a in AgencyNames().one(name)] == [code]
+
+
+def test_an_unmatched_agency_is_warned_about_once_per_task():
+    matched = importing.match_task_agencies({
+        "lead_agency_name": "Sở Nội vụ",
+        "coordinating_agency_names": ["Hội Thiên văn", "Sở Nội vụ", "Hội Thiên văn", "Sở Tư pháp"],
+    })  # fmt: skip
+    assert matched.unmatched_coordinating == ["Hội Thiên văn"]
+    assert [a.code for a in matched.coordinating] == ["12-STP"]  # the lead is not a partner too
+
+
+def test_the_review_page_makes_as_many_queries_for_eight_tasks_as_for_two(office):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.plans.test_task_tables import table_plan
+
+    def queries(count: int) -> int:
+        rows = [[str(n), f"Nhiệm vụ {n}", "Sở Nội vụ", "Sở Tư pháp; UBND các huyện, thành phố",
+                 "Quý II/2023", ""] for n in range(1, count + 1)]  # fmt: skip
+        url = upload(office, "kh.docx", table_plan(task_rows=[["I. CẢI CÁCH THỂ CHẾ"], *rows])).url
+        with CaptureQueriesContext(connection) as captured:
+            assert office.get(url).status_code == 200
+        return len(captured)
+
+    assert queries(8) == queries(2)

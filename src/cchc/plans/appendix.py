@@ -5,94 +5,39 @@ rows below it. Any unknown name or bad cell rejects the whole file, with row and
 
 from __future__ import annotations
 
-import calendar
-import re
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cchc.core.tables import FileError, read_table
-from cchc.organizations.models import Agency, AgencyLevel
+from cchc.organizations.models import Agency
+from cchc.plans.agency_names import AgencyNames
 from cchc.plans.models import Plan, ReformArea
 from cchc.plans.services import task_save
+from cchc.plans.task_table import (
+    COLUMNS,
+    AreaRow,
+    area_key,
+    match_columns,
+    parse_deadline,
+    read_rows,
+)
 
-COLUMNS = {
-    "stt": "STT",
-    "text": "Nhiệm vụ",
-    "lead": "Cơ quan chủ trì",
-    "coordinating": "Cơ quan phối hợp",
-    "output": "Sản phẩm",
-    "deadline": "Thời gian hoàn thành",
-}
-ROMAN = re.compile(r"^(?=[IVXLC]+\.?$)[IVXLC]+\.?$")
-# Collective names a plan uses for a whole level of agencies.
-GROUPS = {
-    "cac so ban nganh": AgencyLevel.DEPARTMENT,
-    "cac so ban nganh tinh": AgencyLevel.DEPARTMENT,
-    "cac co quan chuyen mon thuoc ubnd tinh": AgencyLevel.DEPARTMENT,
-    "ubnd cac huyen thanh pho": AgencyLevel.DISTRICT,
-    "cac huyen thanh pho": AgencyLevel.DISTRICT,
-    "ubnd cap huyen": AgencyLevel.DISTRICT,
-    "ubnd cac xa phuong thi tran": AgencyLevel.COMMUNE,
-    "ubnd cap xa": AgencyLevel.COMMUNE,
-}
+__all__ = ["AgencyNames", "AppendixError", "AppendixRow", "appendix_save", "parse_appendix"]
 
 
-def fold(text: str) -> str:
-    """Compare names without accents, case, punctuation or the words "Ủy ban nhân dân"."""
-    text = unicodedata.normalize("NFD", str(text).casefold()).replace("đ", "d")
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    text = re.sub(r"[^a-z0-9 ]+", " ", text)
-    text = re.sub(r"\buy ban nhan dan\b", "ubnd", text)
-    return " ".join(text.split())
-
-
-class AgencyNames:
-    """Resolves the names a plan writes to agencies."""
-
-    def __init__(self) -> None:
-        self.by_name: dict[str, Agency] = {}
-        for agency in Agency.objects.exclude(level=AgencyLevel.PROVINCE):
-            name = fold(agency.name)
-            self.by_name[name] = agency
-            self.by_name[f"ubnd {name}"] = agency
-            self.by_name[name.removeprefix("ubnd ")] = agency
-        self.levels = {
-            level: list(Agency.objects.filter(level=level).order_by("code"))
-            for level in set(GROUPS.values())
-        }
-
-    def one(self, text: str) -> list[Agency] | None:
-        key = fold(text)
-        if key in GROUPS:
-            return self.levels[GROUPS[key]]
-        agency = self.by_name.get(key)
-        return [agency] if agency else None
-
-    def many(self, text: str) -> tuple[list[Agency], list[str]]:
-        """Agencies named in a cell ("Sở Tư pháp; Sở Nội vụ", "Sở Văn hóa, Thể thao và Du lịch,
-        UBND các huyện, thành phố"): split on ";" and new lines, then join comma-separated
-        pieces greedily into the longest known names. Returns (agencies, unknown names)."""
-        found: list[Agency] = []
-        unknown: list[str] = []
-        for chunk in re.split(r"[;\n]+", text):
-            pieces = [p.strip() for p in chunk.split(",") if p.strip()]
-            start = 0
-            while start < len(pieces):
-                for end in range(len(pieces), start, -1):
-                    match = self.one(", ".join(pieces[start:end]))
-                    if match:
-                        found.extend(a for a in match if a not in found)
-                        start = end
-                        break
-                else:
-                    unknown.append(pieces[start])
-                    start += 1
-        return found, unknown
+def match_reform_area(title: str, areas: list[ReformArea]) -> ReformArea | None:
+    """The area a group row or section heading names ("Công tác chỉ đạo, điều hành")."""
+    wanted = area_key(title)
+    if not wanted:
+        return None
+    keys = [(area, area_key(area.name)) for area in areas]
+    return next((a for a, k in keys if k == wanted), None) or next(
+        (a for a, k in keys if k in wanted or wanted in k), None
+    )
 
 
 @dataclass
@@ -113,43 +58,16 @@ class AppendixError:
     message: str
 
 
-def _deadline(value) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    raw = str(value).strip()
-    for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(raw, pattern).date()
-        except ValueError:
-            pass
-    match = re.search(
-        r"(?:tháng|thang)\s*(\d{1,2})\s*(?:/|năm|nam)\s*(\d{4})", raw, re.I
-    ) or re.fullmatch(r"(\d{1,2})/(\d{4})", raw)
-    if match:
-        month, year = int(match.group(1)), int(match.group(2))
-        if 1 <= month <= 12:
-            return date(year, month, calendar.monthrange(year, month)[1])
-    quarter = re.search(r"(?:quý|quy)\s*([IV]+|\d)\s*(?:/|năm|nam)?\s*(\d{4})", raw, re.I)
-    if quarter:
-        number = {"I": 1, "II": 2, "III": 3, "IV": 4}.get(quarter.group(1).upper()) or int(
-            quarter.group(1)
-        )
-        year, month = int(quarter.group(2)), number * 3
-        return date(year, month, calendar.monthrange(year, month)[1])
-    raise ValueError(raw)
-
-
 def parse_appendix(
-    content: bytes, file_name: str, *, default_area: ReformArea
+    content: bytes, file_name: str, *, default_area: ReformArea, year: int | None = None
 ) -> tuple[list[AppendixRow], list[AppendixError]]:
+    """Rows of an appendix file, or the errors that reject it. ``year`` is the plan's year:
+    "Thường xuyên" and a month or quarter without a year fall in it."""
     try:
         table = read_table(content, file_name)
     except FileError as exc:
         return [], [AppendixError(0, "", str(exc))]
-    header = {fold(h): i for i, h in enumerate(table.header)}
-    positions = {key: header.get(fold(title)) for key, title in COLUMNS.items()}
+    positions = match_columns(table.header)
     errors = [
         AppendixError(1, COLUMNS[k], _("thiếu cột"))
         for k in ("text", "lead")
@@ -161,73 +79,60 @@ def parse_appendix(
     areas = list(ReformArea.objects.all())
     area = default_area
     rows: list[AppendixRow] = []
-
-    def cell(raw, key):
-        index = positions[key]
-        return raw[index] if index is not None and index < len(raw) else None
-
-    for line, raw in enumerate(table.rows, start=2):
-        stt, text = str(cell(raw, "stt") or "").strip(), str(cell(raw, "text") or "").strip()
-        lead_text = str(cell(raw, "lead") or "").strip()
-        if ROMAN.match(stt) or (not lead_text and text and not stt.isdigit()):
-            title = fold(re.sub(r"^[IVXLC]+\.\s*", "", text))
-            matched = next(
-                (a for a in areas if fold(a.name) in title or title in fold(a.name)), None
-            )
+    for item in read_rows(positions, table.rows):
+        if isinstance(item, AreaRow):
+            matched = match_reform_area(item.title, areas)
             if matched is None:
                 errors.append(
                     AppendixError(
-                        line, COLUMNS["text"], _("không nhận ra lĩnh vực “%(t)s”") % {"t": text}
+                        item.line,
+                        COLUMNS["text"],
+                        _("không nhận ra lĩnh vực “%(t)s”") % {"t": item.title},
                     )
                 )
             else:
                 area = matched
             continue
-        if not text:
-            errors.append(AppendixError(line, COLUMNS["text"], _("không được để trống")))
+        if not item.text:
+            errors.append(AppendixError(item.line, COLUMNS["text"], _("không được để trống")))
             continue
         lead = None
-        if lead_text:
-            match = names.one(lead_text)
+        if item.lead:
+            match = names.one(item.lead)
             if not match or len(match) != 1:
                 errors.append(
                     AppendixError(
-                        line, COLUMNS["lead"], _("không có cơ quan “%(n)s”") % {"n": lead_text}
+                        item.line, COLUMNS["lead"], _("không có cơ quan “%(n)s”") % {"n": item.lead}
                     )
                 )
             else:
                 lead = match[0]
-        coordinating, unknown = names.many(str(cell(raw, "coordinating") or ""))
+        coordinating, unknown = names.many(item.coordinating)
         for name in unknown:
             errors.append(
                 AppendixError(
-                    line, COLUMNS["coordinating"], _("không có cơ quan “%(n)s”") % {"n": name}
+                    item.line, COLUMNS["coordinating"], _("không có cơ quan “%(n)s”") % {"n": name}
                 )
             )
         if lead is not None:
             coordinating = [a for a in coordinating if a != lead]
         try:
-            deadline = _deadline(cell(raw, "deadline"))
+            deadline = parse_deadline(item.deadline, year=year)
         except ValueError as exc:
             errors.append(
                 AppendixError(
-                    line,
+                    item.line,
                     COLUMNS["deadline"],
-                    _("“%(v)s” không phải thời hạn hợp lệ (dd/mm/yyyy, tháng mm/yyyy, quý I/yyyy)")
+                    _(
+                        "“%(v)s” không phải thời hạn hợp lệ (dd/mm/yyyy, trước dd/mm/yyyy, "
+                        "tháng mm/yyyy, quý I/yyyy, thường xuyên)"
+                    )
                     % {"v": exc},
                 )
             )
             deadline = None
         rows.append(
-            AppendixRow(
-                line,
-                area,
-                text,
-                lead,
-                coordinating,
-                str(cell(raw, "output") or "").strip(),
-                deadline,
-            )
+            AppendixRow(item.line, area, item.text, lead, coordinating, item.output, deadline)
         )
     if not rows and not errors:
         errors.append(AppendixError(2, "", _("tệp không có nhiệm vụ nào")))

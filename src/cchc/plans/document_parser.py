@@ -17,15 +17,17 @@ How it works
 3. **Header.** The number comes from "Số: …", the place and date from
    "Lai Châu, ngày 23 tháng 12 năm 2021", the issuer from "ỦY BAN NHÂN DÂN / TỈNH …",
    the title from the "KẾ HOẠCH" heading and the line after it. The signer comes from a
-   "Người ký …" metadata line. Metadata lines ("Số hiệu", "Ngày ban hành", …) are
-   only a fallback.
+   "Người ký …" metadata line, else from the name closing the signature block ("TM. ỦY BAN
+   NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / (Đã ký) / Trần Tiến Dũng"). Other metadata
+   lines ("Số hiệu", "Ngày ban hành", …) are only a fallback.
 4. **Targets.** The section whose heading contains "CHỈ TIÊU". Each numbered item
    is cut into sentences and then into clauses (at ";" and ", trong số đó,"). A
    clause with no number is glued back onto its neighbour. In each clause, the
    percentages (or counts after words such as "tối thiểu") are found. Their wording
    gives the comparator, and the surrounding words give the measured quantity.
 5. **Tasks.** The section whose heading contains "NHIỆM VỤ". Each bullet is a task.
-   An agency is recorded only when the text names it explicitly.
+   An agency is recorded only when the text names it explicitly. Then the rows of the
+   document's task tables (``tables``), read by ``task_table`` as the XLSX appendix is.
 
 What counts as a target (the rule for result-reporting sentences)
 ----------------------------------------------------------------------------
@@ -64,6 +66,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from cchc.plans.task_table import (
+    AreaRow,
+    TaskTable,
+    locate_header,
+    parse_deadline,
+    read_rows,
+)
 
 __all__ = [
     "DEFAULT_INDICATOR_CATALOGUE",
@@ -129,6 +139,8 @@ class ParsedTask:
     text: str
     lead_agency_name: str | None
     coordinating_agency_names: list[str] = field(default_factory=list)
+    output: str = ""  # "Sản phẩm" of a task table; "" for a task written as a bullet
+    deadline: date | None = None  # "Thời gian hoàn thành" of a task table, read as a date
 
 
 @dataclass
@@ -285,8 +297,11 @@ _SECTION = re.compile(r"^(?P<num>[IVX]{1,5})[.)]\s+(?P<title>\S.*)$")
 _NUMBERED = re.compile(r"^(?P<num>\d{1,2})[.)]\s+(?P<rest>\S.*)$")
 _BULLET = re.compile(r"^[-–—+•*·▪◦●]\s*(?=\S)")
 _LETTERED = re.compile(r"^[a-zđ]\)\s+(?=\S)")
-# The signature block ends the body: "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH".
-_SIGNATURE = re.compile(r"^(?:Nơi nhận\b|(?:TM|KT|TL|Q)\.\s*[A-ZĐ])")
+# The signature block ends the body: "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", or
+# a bare "CHỦ TỊCH" / "PHÓ CHỦ TỊCH" line.
+_SIGNATURE = re.compile(
+    r"^(?:Nơi nhận\b|(?:TM|KT|TL|TUQ|Q)\.\s*[^\W\d_]|(?:PHÓ\s+)?CHỦ\s+TỊCH\s*$)"
+)
 
 
 @dataclass
@@ -1130,13 +1145,30 @@ _LABELLED_PARTNERS = re.compile(
 )
 _FREE_LEAD = re.compile(r"\s+chủ trì(?!\w)(?!\s*:)")
 _FREE_PARTNERS = re.compile(r"[\s,]*(?:và\s+)?phối hợp\s+(?:với|cùng)\s+(?P<names>[^.;\n()]+)")
-# A list of partner agencies ends where the task's verb starts (lower case, so "Ban Tổ chức"
-# is not cut).
+# An agency name ends where the task's verb starts: "Sở Nội vụ hướng dẫn …", "phối hợp với
+# Sở Tư pháp rà soát …". Lower case only, so "Ban Tổ chức" and "Sở Xây dựng" are not cut.
+# The verbs are those the plans of Lai Châu and other provinces use after an agency.
+_TASK_VERBS = (
+    "tổ chức", "thực hiện", "triển khai", "xây dựng", "tham mưu", "rà soát", "kiểm tra",
+    "hướng dẫn", "đánh giá", "theo dõi", "ban hành", "trình", "báo cáo", "tuyên truyền",
+    "cập nhật", "nghiên cứu", "hoàn thành", "đôn đốc", "kiểm soát", "giám sát", "chỉ đạo",
+    "vận hành", "tổng hợp", "đề xuất", "thẩm định", "công khai", "công bố", "duy trì",
+    "nâng cao", "tăng cường", "đẩy mạnh", "tiếp tục", "sửa đổi", "bổ sung", "hoàn thiện",
+    "kiện toàn", "sắp xếp", "thống kê", "tiếp nhận", "giải quyết", "cung cấp", "ứng dụng",
+    "số hóa", "số hoá", "đào tạo", "bồi dưỡng", "tập huấn", "khảo sát", "đo lường",
+    "bố trí", "quán triệt", "phổ biến", "lựa chọn", "trực tiếp", "chịu trách nhiệm",
+    "có trách nhiệm", "là đầu mối", "làm đầu mối", "tiến hành", "thường xuyên",
+    "định kỳ", "để", "nhằm", "trong", "về việc",
+)  # fmt: skip
 _NAMES_END = re.compile(
-    r"\s(?=(?:tổ chức|thực hiện|triển khai|xây dựng|tham mưu|rà soát|kiểm tra|hướng dẫn"
-    r"|đánh giá|theo dõi|ban hành|trình|báo cáo|tuyên truyền|cập nhật|nghiên cứu|hoàn thành"
-    r"|đôn đốc|để|nhằm|trong|có trách nhiệm|thường xuyên|định kỳ)(?!\w))"
+    r"\s(?=(?:" + "|".join(sorted(set(_TASK_VERBS), key=len, reverse=True)) + r")(?!\w))"
 )
+
+
+def _cut_at_verb(name: str) -> str:
+    """The name without the task written after it: "Sở Nội vụ hướng dẫn …" → "Sở Nội vụ"."""
+    cut = _NAMES_END.search(name)
+    return (name[: cut.start()] if cut else name).strip(" .,;")
 
 
 def _split_agency_names(text: str) -> list[str]:
@@ -1176,19 +1208,20 @@ def extract_agencies(text: str) -> tuple[str | None, list[str]]:
     lead = None
     partners: list[str] = []
     if found := _LABELLED_LEAD.search(text):
-        lead = found["names"].strip(" .,")
+        lead = _cut_at_verb(found["names"]) or None
     if found := _LABELLED_PARTNERS.search(text):
         partners = [
-            name for chunk in found["names"].split(";") for name in _split_agency_names(chunk)
+            name
+            for chunk in found["names"].split(";")
+            for name in _split_agency_names(_cut_at_verb(chunk))
         ]
     if lead is None:
         for found in _FREE_LEAD.finditer(text):
             lead = _free_lead(text, found.start())
+            lead = lead and (_cut_at_verb(lead) or None)
             if lead:
                 if not partners and (more := _FREE_PARTNERS.match(text, found.end())):
-                    names = more["names"]
-                    cut = _NAMES_END.search(names)
-                    partners = _split_agency_names(names[: cut.start()] if cut else names)
+                    partners = _split_agency_names(_cut_at_verb(more["names"]))
                 break
     return lead, partners
 
@@ -1254,6 +1287,92 @@ def _tasks(section: _Section) -> list[ParsedTask]:
     return tasks
 
 
+def _table_tasks(
+    tables: Sequence[TaskTable], year: int | None, warnings: list[str]
+) -> list[ParsedTask]:
+    """Tasks of the task tables (see ``task_table``). A group row ("I. Cải cách thể chế") sets
+    the area of the rows below it; rows before any group row take the numbered heading written
+    just before the table ("1. Công tác chỉ đạo điều hành"), if any."""
+    tasks: list[ParsedTask] = []
+    for number, table in enumerate(tables, start=1):
+        rows = [[normalise_text(cell) for cell in row] for row in table.rows]
+        located = locate_header(rows)
+        if located is None:
+            continue
+        positions, body = located
+        heading = _NUMBERED.match(normalise_text(table.heading))
+        area = (int(heading["num"]), heading["rest"].rstrip(" :.")) if heading else (0, "")
+        found = 0
+        for row in read_rows(positions, rows[body:], first_line=body + 1):
+            if isinstance(row, AreaRow):
+                area = (row.number, row.title.rstrip(" :."))
+                continue
+            if not row.text:
+                continue
+            deadline = None
+            try:
+                deadline = parse_deadline(row.deadline, year=year)
+            except ValueError:
+                warnings.append(
+                    f"Bảng nhiệm vụ {number}, dòng {row.line}: không hiểu thời hạn "
+                    f"“{row.deadline}”; hãy nhập thời hạn ở trang xem lại."
+                )
+            partners = [
+                name
+                for chunk in re.split(r"[;\n]+", row.coordinating)
+                for name in _split_agency_names(chunk)
+            ]
+            lead = row.lead.replace("\n", " ").strip(" .,;") or None
+            tasks.append(ParsedTask(*area, row.text, lead, partners, row.output, deadline))
+            found += 1
+        if not found:
+            warnings.append(
+                f"Bảng nhiệm vụ {number} (có cột “Nhiệm vụ”) không có dòng nhiệm vụ nào đọc được."
+            )
+    return tasks
+
+
+# The signature block: "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / (Đã ký) / Trần
+# Tiến Dũng". Its title lines are all caps and name an office; the signer's name follows.
+_SIGNING_START = re.compile(r"^(?:(?:TM|KT|TL|TUQ|Q)\.\s*\S|(?:PHÓ\s+)?CHỦ\s+TỊCH\s*$)")
+_SIGNING_TITLE = re.compile(
+    r"(?<!\w)(?:TM|KT|TL|TUQ|Q)\.|CHỦ\s+TỊCH|ỦY\s+BAN|UỶ\s+BAN|NHÂN\s+DÂN|UBND|GIÁM\s+ĐỐC"
+    r"|TRƯỞNG|VĂN\s+PHÒNG"
+)
+# All-caps lines after a signature that are headings, not a name ("PHỤ LỤC" of the appendix).
+_NOT_A_NAME = re.compile(r"PHỤ\s+LỤC|KẾ\s+HOẠCH|NHIỆM\s+VỤ|DANH\s+MỤC|BIỂU|CỘNG\s+HÒA|ĐỘC\s+LẬP")
+_SIGNED_MARK = re.compile(
+    r"^[(\[]?\s*(?:đã\s+ký|ký\s+tên|chữ\s+ký|ký)(?:[^)\]]*)[)\]]?$", re.IGNORECASE
+)
+
+
+def _person_name(line: str) -> str | None:
+    """The person's name a line holds ("Trần Tiến Dũng", or "TRẦN TIẾN DŨNG"), else None."""
+    words = line.split()
+    if not 2 <= len(words) <= 6 or not all(w.isalpha() for w in words):
+        return None
+    if all(w[0].isupper() and (w[1:].islower() or len(w) == 1) for w in words):
+        return line
+    if _is_all_caps(line) and not _SIGNING_TITLE.search(line) and not _NOT_A_NAME.search(line):
+        return " ".join(w.capitalize() for w in words)
+    return None
+
+
+def _signer(lines: list[str]) -> str | None:
+    """The signer's name from the signature block after the body, or None."""
+    body_end = next((i for i, line in enumerate(lines) if _SIGNATURE.match(line)), None)
+    if body_end is None:
+        return None
+    start = next((i for i in range(body_end, len(lines)) if _SIGNING_START.match(lines[i])), None)
+    if start is None:
+        return None
+    for line in lines[start : start + 8]:
+        if _SIGNED_MARK.match(line) or (_is_all_caps(line) and _SIGNING_TITLE.search(line)):
+            continue
+        return _person_name(line)
+    return None
+
+
 # ------------------------------------------------------------------------ entry point
 
 
@@ -1268,9 +1387,13 @@ def _looks_like_plan(preamble: list[str], meta: dict[str, str], number: str | No
 def parse_plan_text(
     text: str,
     *,
+    tables: Sequence[TaskTable] = (),
     indicator_catalogue: Mapping[str, Sequence[str]] | None = None,
 ) -> ParsedPlan:
     """Parse the plain text of a plan into a :class:`ParsedPlan` draft.
+
+    ``tables`` are the document's task tables (``docx_text.read_docx``); their rows become
+    tasks after those written in the "NHIỆM VỤ" section.
 
     Raises :class:`PlanParseError` (Vietnamese message) for empty text, or for text that
     has neither a plan header nor a targets section. Anything else that cannot be read
@@ -1346,8 +1469,18 @@ def parse_plan_text(
         None,
     )
     tasks = _tasks(tasks_section) if tasks_section else []
-    if tasks_section is None:
-        warnings.append("Không tìm thấy mục “NHIỆM VỤ” (ví dụ “III. NHIỆM VỤ, GIẢI PHÁP”).")
+    task_warnings: list[str] = []
+    tasks += _table_tasks(tables, year, task_warnings)
+    if tasks_section is None and not tasks:
+        task_warnings.append(
+            "Không tìm thấy mục “NHIỆM VỤ” (ví dụ “III. NHIỆM VỤ, GIẢI PHÁP”) hay bảng nhiệm vụ."
+        )
+    elif not tasks:
+        task_warnings.append(
+            "Không đọc được nhiệm vụ nào: mục “NHIỆM VỤ” không có gạch đầu dòng hay đoạn văn, "
+            "và văn bản không có bảng nhiệm vụ (STT, Nhiệm vụ, Cơ quan chủ trì, …)."
+        )
+    warnings.extend(dict.fromkeys(task_warnings))  # each once
     if elided:
         warnings.append(
             "Văn bản có đoạn bị lược bỏ (“[...]”): có thể còn thiếu nhiệm vụ hoặc chỉ tiêu."
@@ -1361,7 +1494,7 @@ def parse_plan_text(
         issued_on=issued_on,
         title=title,
         year=year,
-        signer=meta.get("Người ký"),
+        signer=meta.get("Người ký") or _signer(lines),
         legal_bases=legal_bases,
         purposes=purposes,
         requirements=requirements,

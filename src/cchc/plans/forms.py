@@ -274,8 +274,8 @@ class PlanUploadForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(
         label=_("Văn bản kế hoạch"),
         help_text=_(
-            "Tệp Word (.docx) hoặc văn bản (.txt, mã UTF-8). Chưa lưu gì cho đến khi "
-            "bạn xem lại và xác nhận."
+            "Tệp Word (.docx) hoặc văn bản (.txt, mã UTF-8); nhiệm vụ có thể nằm trong bảng "
+            "(STT, Nhiệm vụ, Cơ quan chủ trì, …). Chưa lưu gì cho đến khi bạn xem lại và xác nhận."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".docx,.txt"}),
     )
@@ -283,7 +283,28 @@ class PlanUploadForm(BootstrapFormMixin, forms.Form):
 
 LegalBasisFormSet = forms.formset_factory(LegalBasisForm, extra=1, can_delete=True)
 TargetFormSet = forms.formset_factory(TargetForm, extra=1, can_delete=True)
-TaskFormSet = forms.formset_factory(TaskForm, extra=1, can_delete=True)
+
+
+class _SharedChoicesFormSet(forms.BaseFormSet):
+    """Every task row lists the same areas and agencies: read them once for the whole page
+    rather than three queries per row (the review page of a plan with 80 tasks)."""
+
+    shared_fields = ("area", "lead_agency", "coordinating_agencies")
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        shared = self.__dict__.setdefault("_shared_choices", {})
+        for name in self.shared_fields:
+            field = form.fields[name]
+            if name not in shared:
+                shared[name] = list(field.choices)
+            field.choices = shared[name]
+        return form
+
+
+TaskFormSet = forms.formset_factory(
+    TaskForm, formset=_SharedChoicesFormSet, extra=1, can_delete=True
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

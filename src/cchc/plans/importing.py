@@ -3,7 +3,6 @@ reform office reviews, then save the reviewed draft in one transaction."""
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -14,8 +13,10 @@ from django.utils.translation import gettext as _
 
 from cchc.core.services import ServiceError, audited_save
 from cchc.organizations.models import Agency, AgencyLevel
+from cchc.plans.agency_names import AgencyNames
+from cchc.plans.appendix import match_reform_area
 from cchc.plans.document_parser import PlanParseError, parse_plan_text, plan_to_dict
-from cchc.plans.docx_text import extract_docx_text
+from cchc.plans.docx_text import read_docx
 from cchc.plans.models import LegalBasis, Plan, ReformArea, Task
 from cchc.plans.services import ThresholdInput, _require_reform_office, plan_create, target_save
 
@@ -30,8 +31,10 @@ def read_plan_file(*, file_name: str, content: bytes) -> dict:
     if len(content) > MAX_BYTES:
         raise PlanParseError(_("Tệp quá lớn (tối đa 10 MB)."))
     name = file_name.lower()
+    tables = []
     if name.endswith(".docx"):
-        text = extract_docx_text(content)
+        document = read_docx(content)
+        text, tables = document.text, document.tables
     elif name.endswith((".txt", ".text")):
         try:
             text = content.decode("utf-8-sig")
@@ -41,34 +44,13 @@ def read_plan_file(*, file_name: str, content: bytes) -> dict:
             ) from exc
     else:
         raise PlanParseError(_("Chỉ nhận tệp Word (.docx) hoặc văn bản (.txt)."))
-    return plan_to_dict(parse_plan_text(text))
+    return plan_to_dict(parse_plan_text(text, tables=tables))
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.casefold()).replace("đ", "d")
-    return " ".join("".join(c for c in text if unicodedata.category(c) != "Mn").split())
-
-
-def match_area(title: str) -> ReformArea | None:
-    """The reform area whose name the plan's section heading names (accents and case aside)."""
-    folded = _fold(title)
-    for area in ReformArea.objects.all():
-        name = _fold(area.name)
-        if name == folded or name in folded or folded in name:
-            return area
-    return None
-
-
-def match_agency(name: str | None) -> Agency | None:
-    """An agency by its name as a plan writes it ("Sở Nội vụ", "UBND huyện Tam Đường")."""
-    if not name:
-        return None
-    wanted = _fold(name).replace("ubnd ", "").replace("uy ban nhan dan ", "")
-    for agency in Agency.objects.exclude(level=AgencyLevel.COMMUNE):
-        candidate = _fold(agency.name)
-        if candidate == wanted or candidate.endswith(wanted) or wanted.endswith(candidate):
-            return agency
-    return None
+def match_area(title: str, areas: list[ReformArea] | None = None) -> ReformArea | None:
+    """The reform area a section heading or group row names ("Công tác chỉ đạo, điều hành");
+    compared by ``task_table.area_key``, as the appendix import does."""
+    return match_reform_area(title, list(ReformArea.objects.all()) if areas is None else areas)
 
 
 @dataclass
@@ -83,23 +65,33 @@ class TaskAgencies:
     unmatched_coordinating: list[str] = field(default_factory=list)
 
 
-def match_task_agencies(item: dict) -> TaskAgencies:
-    """Match a parsed task's lead and coordinating agency names (see plan_to_dict)."""
+def match_task_agencies(item: dict, names: AgencyNames | None = None) -> TaskAgencies:
+    """Match a parsed task's lead and coordinating agency names (see plan_to_dict) the way the
+    appendix import does (``AgencyNames``; communes aside, the review page cannot list them).
+    A collective name ("Các sở, ban, ngành") as a coordinating agency means every agency of
+    its level. Each unmatched name is kept once."""
+    names = names or AgencyNames(exclude=(AgencyLevel.COMMUNE,))
     result = TaskAgencies()
     lead_name = (item.get("lead_agency_name") or "").strip()
     if lead_name:
-        result.lead = match_agency(lead_name)
-        if result.lead is None:
+        found = names.one(lead_name)
+        if found and len(found) == 1:
+            result.lead = found[0]
+        else:
             result.unmatched_lead = lead_name
     for name in item.get("coordinating_agency_names") or []:
         name = (name or "").strip()
         if not name:
             continue
-        agency = match_agency(name)
-        if agency is None:
-            result.unmatched_coordinating.append(name)
-        elif agency not in result.coordinating:
-            result.coordinating.append(agency)
+        found = names.one(name)
+        if not found:
+            found, unknown = names.many(name)
+            for missing in unknown:
+                if missing not in result.unmatched_coordinating and missing != lead_name:
+                    result.unmatched_coordinating.append(missing)
+        result.coordinating.extend(
+            a for a in found if a not in result.coordinating and a != result.lead
+        )
     return result
 
 

@@ -17,6 +17,7 @@ from cchc.core.xlsx import xlsx_response
 from cchc.organizations.models import Agency, AgencyLevel
 from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
 from cchc.plans import appendix, history, importing, selectors, services
+from cchc.plans.agency_names import AgencyNames
 from cchc.plans.document_parser import PlanParseError
 from cchc.plans.forms import (
     AppendixUploadForm,
@@ -31,7 +32,7 @@ from cchc.plans.forms import (
     TaskForm,
     TaskFormSet,
 )
-from cchc.plans.models import Plan, Target, Task
+from cchc.plans.models import Plan, ReformArea, Target, Task
 from cchc.plans.services import PLAN_FIELDS
 
 
@@ -350,8 +351,11 @@ def plan_import_upload(request: HttpRequest) -> HttpResponse:
             request.session[DRAFT_KEY] = draft
             return redirect("plans:plan_import_review")
     return render(
-        request, "plans/form.html", {"form": form, "title": _("Nhập kế hoạch từ văn bản"),
-                                     "multipart": True},
+        request,
+        "plans/form.html",
+        # The page only reads the file into a draft: its button says so, not "Lưu".
+        {"form": form, "title": _("Nhập kế hoạch từ văn bản"), "multipart": True,
+         "submit_label": _("Đọc văn bản")},
     )  # fmt: skip
 
 
@@ -375,11 +379,15 @@ def _draft_initial(draft: dict) -> dict:
         row.update(importing.thresholds_from_draft(item))
         targets.append(row)
     tasks = []
+    names = AgencyNames(exclude=(AgencyLevel.COMMUNE,))
+    areas = list(ReformArea.objects.all())
     for item in draft.get("tasks", []):
-        area = importing.match_area(item.get("area_title", ""))
-        agencies = importing.match_task_agencies(item)
+        area = importing.match_area(item.get("area_title", ""), areas)
+        agencies = importing.match_task_agencies(item, names)
         tasks.append({
             "area": area.pk if area else None, "text": item["text"],
+            "output": item.get("output") or "",
+            "deadline": item.get("deadline") and date.fromisoformat(item["deadline"]),
             "lead_agency": agencies.lead.pk if agencies.lead else None,
             "coordinating_agencies": [a.pk for a in agencies.coordinating],
             # Not form fields: names the catalogue lacks, shown as warnings beside the task.
@@ -557,7 +565,10 @@ def task_appendix_import(request: HttpRequest, plan_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         rows, errors = appendix.parse_appendix(
-            upload.read(), upload.name, default_area=form.cleaned_data["default_area"]
+            upload.read(),
+            upload.name,
+            default_area=form.cleaned_data["default_area"],
+            year=plan.year,
         )
         if not errors:
             count = appendix.appendix_save(actor=request.user, plan=plan, rows=rows)
