@@ -127,3 +127,80 @@ def test_appendix_reads_headers_deadline_phrases_and_area_headings_like_the_word
     assert [a.code for a in first.coordinating_agencies.all()] == ["12-VPUB"]
     second = plan.tasks.get(text="Đánh giá công chức")
     assert (second.lead_agency.code, second.deadline) == ("12-VPUB", date(2022, 11, 15))
+
+
+# --- issue 20: the appendix as people load it ------------------------------------------------
+
+THREE = [
+    ["I", "Cải cách thủ tục hành chính", None, None, None, None],
+    [1, "Rà soát thủ tục hành chính", "Sở Tư pháp", "Sở Nội vụ", "Báo cáo", "30/06/2022"],
+    [2, "Công khai thủ tục hành chính", "Văn phòng UBND tỉnh", None, None, "31/12/2022"],
+    [3, "Số hóa kết quả giải quyết", "Sở Nội vụ", None, "Kho dữ liệu", "quý III/2022"],
+]  # fmt: skip
+
+
+def test_loading_the_same_appendix_again_adds_nothing(client, reform_office):
+    """Thirteen uploads of the same three tasks used to leave 44 tasks (issue 20)."""
+    client.force_login(reform_office)
+    plan = Plan.objects.get(year=2022)
+    before = plan.tasks.count()
+    for _ in range(3):
+        response = upload(client, plan, xlsx(THREE))
+        assert response.status_code == 302
+    assert plan.tasks.count() == before + 3
+    last = [str(m) for m in response.wsgi_request._messages][-1]  # not shown yet: they pile up
+    assert last == "Đã nạp phụ lục: thêm 0, cập nhật 0, giữ nguyên 3 nhiệm vụ."
+
+
+def test_a_changed_deadline_updates_the_task_with_a_history_reason(client, reform_office):
+    client.force_login(reform_office)
+    plan = Plan.objects.get(year=2022)
+    upload(client, plan, xlsx(THREE))
+    changed = [row[:] for row in THREE]
+    changed[1][5] = "31/07/2022"
+    response = upload(client, plan, xlsx(changed))
+    last = [str(m) for m in response.wsgi_request._messages][-1]
+    assert last == "Đã nạp phụ lục: thêm 0, cập nhật 1, giữ nguyên 2 nhiệm vụ."
+    task = plan.tasks.get(text="Rà soát thủ tục hành chính")
+    assert task.deadline == date(2022, 7, 31)
+    assert task.history.first().history_change_reason == "Nạp lại phụ lục"
+
+
+def test_a_task_given_twice_in_the_file_is_refused(client, reform_office):
+    client.force_login(reform_office)
+    plan = Plan.objects.get(year=2022)
+    before = plan.tasks.count()
+    response = upload(client, plan, xlsx([*THREE, [4, "rà soát thủ tục hành chính", "Sở Nội vụ",
+                                                   None, None, None]]))  # fmt: skip
+    assert [(e.row, e.message) for e in response.context["errors"]] == [(6, "trùng với dòng 3")]
+    assert plan.tasks.count() == before
+
+
+def test_a_roman_numbered_row_with_an_agency_is_not_dropped_silently(client, reform_office):
+    client.force_login(reform_office)
+    plan = Plan.objects.get(year=2022)
+    before = plan.tasks.count()
+    rows = [*THREE, ["II", "Tuyên truyền cải cách hành chính", "Sở Thông tin và Truyền thông",
+                     None, None, "31/12/2022"]]  # fmt: skip
+    response = upload(client, plan, xlsx(rows))
+    [error] = response.context["errors"]
+    assert (error.row, error.column) == (6, "Cơ quan chủ trì")
+    assert "cơ quan chủ trì, thời gian hoàn thành" in error.message
+    assert plan.tasks.count() == before
+
+
+def test_an_appendix_with_a_title_above_its_header_names_the_sheets_lines(client, reform_office):
+    client.force_login(reform_office)
+    plan = Plan.objects.get(year=2022)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["PHỤ LỤC: NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH NĂM 2022"])
+    sheet.append(["(Kèm theo Kế hoạch số 4345/KH-UBND)"])
+    sheet.append(HEADER)
+    for row in THREE:
+        sheet.append(row)
+    sheet.append([4, "Nhiệm vụ của một cơ quan lạ", "Sở Không Tồn Tại", None, None, None])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = upload(client, plan, buffer.getvalue())
+    assert [(e.row, e.column) for e in response.context["errors"]] == [(8, "Cơ quan chủ trì")]

@@ -19,8 +19,10 @@ from cchc.plans.models import Plan, ReformArea
 from cchc.plans.services import task_save
 from cchc.plans.task_table import (
     COLUMNS,
+    HEADER_TITLES,
     AreaRow,
     area_key,
+    fold,
     match_columns,
     parse_deadline,
     read_rows,
@@ -64,12 +66,12 @@ def parse_appendix(
     """Rows of an appendix file, or the errors that reject it. ``year`` is the plan's year:
     "Thường xuyên" and a month or quarter without a year fall in it."""
     try:
-        table = read_table(content, file_name)
+        table = read_table(content, file_name, header_names=HEADER_TITLES)
     except FileError as exc:
         return [], [AppendixError(0, "", str(exc))]
     positions = match_columns(table.header)
     errors = [
-        AppendixError(1, COLUMNS[k], _("thiếu cột"))
+        AppendixError(table.header_line, COLUMNS[k], _("thiếu cột"))
         for k in ("text", "lead")
         if positions[k] is None
     ]
@@ -79,7 +81,16 @@ def parse_appendix(
     areas = list(ReformArea.objects.all())
     area = default_area
     rows: list[AppendixRow] = []
-    for item in read_rows(positions, table.rows):
+    seen: dict[tuple[int, str], int] = {}
+    for item in read_rows(
+        positions, table.rows, lines=[table.line(i) for i in range(len(table.rows))]
+    ):
+        if isinstance(item, AreaRow) and item.filled:
+            errors.append(AppendixError(item.line, item.filled[0], _(
+                "dòng đánh số La Mã là dòng nhóm (lĩnh vực) nên không có %(c)s; nếu đây là "
+                "một nhiệm vụ, hãy đánh số thứ tự bằng số (1, 2, 3…)"
+            ) % {"c": ", ".join(c.lower() for c in item.filled)}))  # fmt: skip
+            continue
         if isinstance(item, AreaRow):
             matched = match_reform_area(item.title, areas)
             if matched is None:
@@ -96,6 +107,12 @@ def parse_appendix(
         if not item.text:
             errors.append(AppendixError(item.line, COLUMNS["text"], _("không được để trống")))
             continue
+        key = (area.pk, fold(item.text))
+        if key in seen:
+            errors.append(AppendixError(item.line, COLUMNS["text"],
+                                        _("trùng với dòng %(n)s") % {"n": seen[key]}))  # fmt: skip
+            continue
+        seen[key] = item.line
         lead = None
         if item.lead:
             match = names.one(item.lead)
@@ -135,15 +152,44 @@ def parse_appendix(
             AppendixRow(item.line, area, item.text, lead, coordinating, item.output, deadline)
         )
     if not rows and not errors:
-        errors.append(AppendixError(2, "", _("tệp không có nhiệm vụ nào")))
+        errors.append(AppendixError(table.first_data_line, "", _("tệp không có nhiệm vụ nào")))
     return rows, errors
 
 
+@dataclass
+class AppendixSaved:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
 @transaction.atomic
-def appendix_save(*, actor: AbstractBaseUser, plan: Plan, rows: list[AppendixRow]) -> int:
+def appendix_save(*, actor: AbstractBaseUser, plan: Plan, rows: list[AppendixRow]) -> AppendixSaved:
+    """Add the appendix's tasks to the plan. A task already in the plan (same area, same
+    text, accents and case aside) is the same task: updated where the file changes it, left
+    alone otherwise, so that loading the same appendix twice adds nothing."""
+    existing = {
+        (task.area_id, fold(task.text)): task
+        for task in plan.tasks.prefetch_related("coordinating_agencies")
+    }
+    saved = AppendixSaved()
     for row in rows:
+        task = existing.get((row.area.pk, fold(row.text)))
+        wanted = (row.output, row.deadline, row.lead.pk if row.lead else None,
+                  {a.pk for a in row.coordinating})  # fmt: skip
+        if task is not None:
+            current = (task.output, task.deadline, task.lead_agency_id,
+                       {a.pk for a in task.coordinating_agencies.all()})  # fmt: skip
+            if current == wanted:
+                saved.unchanged += 1
+                continue
         task_save(
-            actor=actor, plan=plan, area=row.area, text=row.text, output=row.output,
+            actor=actor, plan=plan, task=task, area=row.area, text=row.text, output=row.output,
             deadline=row.deadline, lead_agency=row.lead, coordinating_agencies=row.coordinating,
+            reason=_("Nạp lại phụ lục") if task is not None else "",
         )  # fmt: skip
-    return len(rows)
+        if task is None:
+            saved.created += 1
+        else:
+            saved.updated += 1
+    return saved

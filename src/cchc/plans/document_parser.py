@@ -1306,6 +1306,12 @@ def _table_tasks(
         for row in read_rows(positions, rows[body:], first_line=body + 1):
             if isinstance(row, AreaRow):
                 area = (row.number, row.title.rstrip(" :."))
+                if row.filled:
+                    warnings.append(
+                        f"Bảng nhiệm vụ {number}, dòng {row.line}: dòng đánh số La Mã được đọc là "
+                        f"tên lĩnh vực, nên {', '.join(c.lower() for c in row.filled)} ghi ở dòng "
+                        "này không được dùng; nếu đó là một nhiệm vụ, hãy thêm nó ở trang xem lại."
+                    )
                 continue
             if not row.text:
                 continue

@@ -22,6 +22,7 @@ from itertools import zip_longest
 
 __all__ = [
     "COLUMNS",
+    "HEADER_TITLES",
     "AreaRow",
     "TaskRow",
     "TaskTable",
@@ -74,6 +75,11 @@ _HEADER_ALIASES = {
         "thoi gian", "tien do hoan thanh", "thoi gian hoan thanh du kien",
     ),
 }  # fmt: skip
+
+
+# Every title a header may give a column, for a reader that looks for the header row
+# (`core.tables.read_table`, whose comparison ignores accents, case and spacing).
+HEADER_TITLES = [title for aliases in _HEADER_ALIASES.values() for title in aliases]
 
 
 def match_columns(header: Sequence[object]) -> dict[str, int | None]:
@@ -264,6 +270,9 @@ class AreaRow:
     line: int
     number: int  # the Roman numeral's value; 0 when the row has none
     title: str  # as written, without the numeral
+    # Columns a task would fill (lead, deadline, …) that hold something on this group row:
+    # never dropped silently — the appendix refuses the row, the document reader warns.
+    filled: tuple[str, ...] = ()
 
 
 @dataclass
@@ -283,10 +292,15 @@ def _cell(text: object) -> str:
 
 
 def read_rows(
-    positions: dict[str, int | None], rows: Sequence[Sequence[object]], *, first_line: int = 2
+    positions: dict[str, int | None],
+    rows: Sequence[Sequence[object]],
+    *,
+    first_line: int = 2,
+    lines: Sequence[int] | None = None,
 ) -> Iterator[AreaRow | TaskRow]:
-    """Group rows and task rows of a table body, in order. ``first_line`` is the line number
-    of the first body row (for messages). Empty rows and a row of column numbers are skipped."""
+    """Group rows and task rows of a table body, in order. ``lines`` are the rows' line
+    numbers in the file (for messages); without, they count from ``first_line``. Empty rows
+    and a row of column numbers are skipped."""
 
     def cell(raw: Sequence[object], key: str) -> str:
         index = positions[key]
@@ -299,7 +313,8 @@ def read_rows(
             return value.isoformat()
         return str(value).strip()
 
-    for line, raw in enumerate(rows, start=first_line):
+    numbers = lines if lines is not None else range(first_line, first_line + len(rows))
+    for line, raw in zip(numbers, rows, strict=True):
         stt, text, lead = _cell(cell(raw, "stt")), cell(raw, "text"), _cell(cell(raw, "lead"))
         if not stt and not text and not any(_cell(c) for c in raw):
             continue
@@ -308,7 +323,11 @@ def read_rows(
         roman = _ROMAN.match(stt)
         if roman:
             title = text or roman["title"] or ""
-            yield AreaRow(line, _roman_value(roman["num"]), _cell(title))
+            filled = tuple(
+                COLUMNS[key] for key in ("lead", "coordinating", "output", "deadline")
+                if _cell(cell(raw, key))
+            )  # fmt: skip
+            yield AreaRow(line, _roman_value(roman["num"]), _cell(title), filled)
             continue
         if not lead and text and not stt.rstrip(".").isdigit():
             numbered = _ROMAN.match(_cell(text))

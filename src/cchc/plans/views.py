@@ -571,8 +571,10 @@ def task_appendix_import(request: HttpRequest, plan_pk: int) -> HttpResponse:
             year=plan.year,
         )
         if not errors:
-            count = appendix.appendix_save(actor=request.user, plan=plan, rows=rows)
-            messages.success(request, _("Đã thêm %(n)s nhiệm vụ từ phụ lục.") % {"n": count})
+            saved = appendix.appendix_save(actor=request.user, plan=plan, rows=rows)
+            messages.success(request, _(
+                "Đã nạp phụ lục: thêm %(c)s, cập nhật %(u)s, giữ nguyên %(n)s nhiệm vụ."
+            ) % {"c": saved.created, "u": saved.updated, "n": saved.unchanged})  # fmt: skip
             return redirect(f"{plan_url(plan)}#nhiem-vu")
     return render(
         request,
