@@ -45,8 +45,10 @@ Limits
 ------
 * The text must carry its own numbering. If Word's automatic numbering was used,
   the "1." and "-" markers are not part of the text, so items are not found.
-* Only tỉnh / huyện / xã levels are recognised. A per-level list must name as many
+* Per-level thresholds use the tiers tỉnh / huyện / xã. A per-level list must name as many
   levels as it has values. Otherwise the levels are left empty and a warning is added.
+* Applicability (``scope_levels``) and the target year are read from a fixed set of words
+  (docs/plan-import.md); anything else is left empty for the reviewer.
 * A reduction ("giảm tối thiểu 10%") is returned as kind "growth" with a negative
   value and a flipped comparator (change ≤ -10%).
 * Count targets cover a single number after a comparator word ("tối thiểu 02 cuộc").
