@@ -146,8 +146,8 @@ class TargetForm(EditForm, BootstrapFormMixin, forms.Form):
         min_value=2000,
         max_value=2100,
         required=False,
-        help_text=_("Khi chỉ tiêu nêu mốc, ví dụ “đến hết năm 2025”; để trống nếu là năm của "
-                    "kế hoạch. Khác với năm gốc “so với năm 2021”."),
+        help_text=_("Khi chỉ tiêu nêu mốc, ví dụ “đến hết năm 2025”; khác năm gốc “so với "
+                    "năm 2021”."),
     )  # fmt: skip
     scope_levels = forms.MultipleChoiceField(
         label=_("Đối tượng áp dụng"),
