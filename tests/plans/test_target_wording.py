@@ -59,6 +59,10 @@ def one(text: str):
             [],
         ),
         ("100% văn bản quy phạm pháp luật đã ban hành được kiểm tra, rà soát.", []),
+        # An index "of the departments" still names the departments.
+        ("Chỉ số cải cách hành chính của các sở, ban, ngành đạt trên 80%.", ["department"]),
+        # "xã hội" (society) is not a commune.
+        ("100% các tổ chức xã hội được lấy ý kiến về thủ tục hành chính.", []),
         # "các cấp ủy" are Party committees, not levels of administration.
         ("100% các cấp ủy được quán triệt kế hoạch cải cách hành chính.", []),
         # An inclusion note widens the scope; an exclusion does not.
@@ -197,6 +201,18 @@ def test_wording_that_sets_a_level_to_reach_is_a_target(text: str) -> None:
     target = one(text)
     assert (target.comparator, target.thresholds[0].value) == ("gte", D(55))
     assert target.quantity == "tỷ lệ hồ sơ trực tuyến"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Năm 2023, tỉnh nâng cao chất lượng phục vụ, tỷ lệ hồ sơ đúng hạn đạt 98%.",
+        "Tỷ lệ hồ sơ phải yêu cầu bổ sung là 5%.",
+    ],
+)
+def test_words_near_those_markers_still_report_a_result(text: str) -> None:
+    targets, warnings = parse_target_item(text, 7)
+    assert targets == [] and warnings
 
 
 def test_a_problem_is_warned_once_even_when_several_numbers_share_it() -> None:

@@ -727,9 +727,11 @@ _LEADING_FILLER = re.compile(
     r"(?!\w)[\s,:]*",
     re.IGNORECASE,
 )
-# "cần đưa tỷ lệ … đạt 55%", "phải đạt", "nâng tỷ lệ … lên 60%" set a level to reach, too.
+# "cần đưa tỷ lệ … đạt 55%", "phải đạt", "nâng tỷ lệ … lên 60%" set a level to reach, too;
+# "nâng cao chất lượng" and "hồ sơ phải bổ sung" do not.
 _TARGET_MARKER = re.compile(
-    r"(?<!\w)(?:phấn\s+đấu|đảm\s+bảo|bảo\s+đảm|cần|phải|đưa|nâng)(?!\w)", re.IGNORECASE
+    r"(?<!\w)(?:phấn\s+đấu|đảm\s+bảo|bảo\s+đảm|cần|phải\s+đạt|(?:đưa|nâng)\s+tỷ\s+lệ)(?!\w)",
+    re.IGNORECASE,
 )
 # "đã đạt", "đã tăng" … report a result; "đã ban hành" (a relative clause) does not.
 _REPORTED = re.compile(
@@ -886,9 +888,8 @@ def _levels_of_groups(core: str, groups: list[_Group]) -> tuple[list[str], str] 
                 gap = found.start() - group.end if found else 0
             else:
                 start = groups[index - 1].end if index else 0
-                found = None
-                for found in _LEVEL.finditer(core, start, group.start):  # noqa: B007 (last one)
-                    pass
+                before = list(_LEVEL.finditer(core, start, group.start))
+                found = before[-1] if before else None  # the nearest one
                 gap = group.start - found.end() if found else 0
             if found is None:
                 break
@@ -981,7 +982,7 @@ _SCOPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("district",),
     ),
     (
-        r"cấp\s+xã|(?:tại|ở)\s+xã(?!\w)|các\s+xã|xã,\s*phường|(?:ubnd|ủy\s+ban\s+nhân\s+dân)\s+xã",
+        r"(?:cấp|tại|ở|các|(?:ubnd|ủy\s+ban\s+nhân\s+dân))\s+xã(?!\w)(?!\s+hội)|xã,\s*phường",
         ("commune",),
     ),
     # "các sở, ngành, địa phương", "cơ quan, đơn vị, địa phương": localities are districts
@@ -996,8 +997,8 @@ _SCOPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _SCOPE_PATTERN = re.compile(
     "|".join(f"(?P<s{i}>{pattern})" for i, (pattern, _) in enumerate(_SCOPE_WORDS))
 )
-# "Hệ thống thông tin một cửa điện tử cấp tỉnh", "Chỉ số năng lực cạnh tranh cấp tỉnh": the
-# level describes a system or an index, not the agencies the target applies to.
+# "Hệ thống thông tin một cửa điện tử cấp tỉnh", "Chỉ số năng lực cạnh tranh cấp tỉnh": a
+# "cấp …" after a system or an index describes it, not the agencies the target applies to.
 _NOT_AGENCY = re.compile(r"hệ\s+thống|cổng|chỉ\s+số|năng\s+lực\s+cạnh\s+tranh|phần\s+mềm")
 _LEVEL_ORDER = ("department", "district", "commune")
 
@@ -1009,7 +1010,7 @@ def _scope_levels(text: str) -> list[str]:
     found: set[str] = set()
     for match in _SCOPE_PATTERN.finditer(key):
         piece_start = max(key.rfind(ch, 0, match.start()) for ch in ",;()") + 1
-        if _NOT_AGENCY.search(key, piece_start, match.start()):
+        if match.group().startswith("cấp") and _NOT_AGENCY.search(key, piece_start, match.start()):
             continue
         index = next(i for i in range(len(_SCOPE_WORDS)) if match[f"s{i}"])
         found.update(_SCOPE_WORDS[index][1])
