@@ -88,7 +88,7 @@ def test_target_year_is_edited_kept_in_history_and_shown_on_the_plan(office):
     assert "Năm đạt chỉ tiêu: — 2025" in history
     assert "Cách tính mức tăng:" in history
     page = _text(office.get(reverse("plans:plan_detail", args=[target.plan_id])).content.decode())
-    assert "Đạt chỉ tiêu vào năm 2025" in page  # not "2.025"
+    assert "Năm đạt chỉ tiêu: 2025" in page  # not "2.025"
 
 
 def test_a_target_year_outside_the_years_is_refused_with_a_vietnamese_message(office):

@@ -23,7 +23,9 @@ How it works
    is cut into sentences and then into clauses (at ";" and ", trong số đó,"). A
    clause with no number is glued back onto its neighbour. In each clause, the
    percentages (or counts after words such as "tối thiểu") are found. Their wording
-   gives the comparator, and the surrounding words give the measured quantity.
+   gives the comparator, and the surrounding words give the measured quantity, the
+   agencies it applies to ("sở, ban, ngành tỉnh, UBND các huyện" → department, district),
+   the year it is due ("đến hết năm 2025") and a suggested indicator code.
 5. **Tasks.** The section whose heading contains "NHIỆM VỤ". Each bullet is a task.
    An agency is recorded only when the text names it explicitly.
 
