@@ -238,6 +238,10 @@ def test_a_problem_is_warned_once_even_when_several_numbers_share_it() -> None:
         ("Tỷ lệ hồ sơ giải quyết đúng hạn đạt từ 98% trở lên.", "ON_TIME_RATE"),
         ("Tối thiểu 50% hồ sơ được tiếp nhận trực tuyến.", "ONLINE_DOSSIER_SHARE"),
         (
+            "Tối thiểu 80% hồ sơ thủ tục hành chính được tiếp nhận trực tuyến.",
+            "ONLINE_DOSSIER_SHARE",
+        ),
+        (
             "Tối thiểu 30% cơ quan được kiểm tra công tác cải cách hành chính.",
             "INSPECTION_COVERAGE",
         ),

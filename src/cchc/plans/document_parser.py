@@ -198,8 +198,9 @@ DEFAULT_INDICATOR_CATALOGUE: dict[str, tuple[str, ...]] = {
     "ONLINE_SERVICE_GROWTH": ("dịch vụ công trực tuyến mức độ 3", "tăng"),
     "PORTAL_INTEGRATION_GROWTH": ("tích hợp", "cổng dịch vụ công quốc gia"),
     "ONLINE_DOSSIER_SHARE": (
-        "hồ sơ giải quyết trực tuyến|hồ sơ trực tuyến|hồ sơ nộp trực tuyến"
-        "|hồ sơ tiếp nhận trực tuyến|hồ sơ được tiếp nhận trực tuyến|tiếp nhận hồ sơ trực tuyến",
+        "hồ sơ",
+        "giải quyết trực tuyến|tiếp nhận trực tuyến|nộp trực tuyến|hồ sơ trực tuyến"
+        "|tiếp nhận hồ sơ trực tuyến",
     ),
     "SYSTEMS_CONNECTED": (
         "kết nối",
