@@ -82,11 +82,19 @@ def test_the_bundled_plan_is_imported_and_saved_from_the_review_page(
     # rewords one measured quantity.
     page.get_by_label("Năm kế hoạch").fill("2023")
     page.locator("#id_ct-0-quantity").fill("sở, ban, ngành, huyện được kiểm tra CCHC")
+    # Target 1 applies to departments and districts as written; the officer narrows it.
+    expect(page.locator("#id_ct-0-scope_levels_0")).to_be_checked()
+    expect(page.locator("#id_ct-0-scope_levels_1")).to_be_checked()
+    expect(page.locator("#id_ct-0-scope_levels_2")).not_to_be_checked()
+    page.locator("#id_ct-0-scope_levels_1").uncheck()
+    expect(page.locator(".indicator-suggested").first).to_contain_text("gợi ý")
     save_review(page, 2023)
 
     plan = Plan.objects.get(year=2023)
     assert plan.targets.count() == sum(SEED_PARTS.values()) == 11
     assert plan.targets.get(number=1).quantity == "sở, ban, ngành, huyện được kiểm tra CCHC"
+    assert plan.targets.get(number=1).scope_levels == ["department"]
+    assert plan.targets.get(number=2).scope_levels == ["department", "district", "commune"]
     # Item 4 of the document: "… tương ứng 30%, 20%, 15% đối với … cấp tỉnh, cấp huyện, cấp xã".
     assert "đạt tối thiểu tương ứng 30%, 20%, 15%" in SEED.read_text(encoding="utf-8")
     four = plan.targets.get(number=4)

@@ -539,7 +539,7 @@ def test_indicator_matching_rules() -> None:
     targets, _ = parse_target_item("100% hồ sơ được số hóa.", indicator_catalogue={"X": ["số hóa"]})
     assert targets[0].indicator_code == "X"
     assert next(iter(DEFAULT_INDICATOR_CATALOGUE)) == "INSPECTION_COVERAGE"
-    assert len(DEFAULT_INDICATOR_CATALOGUE) == 11
+    assert len(DEFAULT_INDICATOR_CATALOGUE) == 12  # the 11 targets of plan 4345 + ON_TIME_RATE
 
 
 # ----------------------------------------------------------------------- legal bases

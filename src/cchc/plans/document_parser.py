@@ -24,7 +24,9 @@ How it works
    is cut into sentences and then into clauses (at ";" and ", trong số đó,"). A
    clause with no number is glued back onto its neighbour. In each clause, the
    percentages (or counts after words such as "tối thiểu") are found. Their wording
-   gives the comparator, and the surrounding words give the measured quantity.
+   gives the comparator, and the surrounding words give the measured quantity, the
+   agencies it applies to ("sở, ban, ngành tỉnh, UBND các huyện" → department, district),
+   the year it is due ("đến hết năm 2025") and a suggested indicator code.
 5. **Tasks.** The section whose heading contains "NHIỆM VỤ". Each bullet is a task.
    An agency is recorded only when the text names it explicitly. Then the rows of the
    document's task tables (``tables``), read by ``task_table`` as the XLSX appendix is.
@@ -47,8 +49,10 @@ Limits
 ------
 * The text must carry its own numbering. If Word's automatic numbering was used,
   the "1." and "-" markers are not part of the text, so items are not found.
-* Only tỉnh / huyện / xã levels are recognised. A per-level list must name as many
+* Per-level thresholds use the tiers tỉnh / huyện / xã. A per-level list must name as many
   levels as it has values. Otherwise the levels are left empty and a warning is added.
+* Applicability (``scope_levels``) and the target year are read from a fixed set of words
+  (docs/plan-import.md); anything else is left empty for the reviewer.
 * A reduction ("giảm tối thiểu 10%") is returned as kind "growth" with a negative
   value and a flipped comparator (change ≤ -10%).
 * Count targets cover a single number after a comparator word ("tối thiểu 02 cuộc").
@@ -129,7 +133,12 @@ class ParsedTarget:
     kind: str  # "share" (a level to reach) | "growth" (a change vs baseline_year)
     baseline_year: int | None
     scope_note: str  # "bao gồm cả …", "không bao gồm …", "trừ …"; "" if none
-    indicator_code: str | None
+    indicator_code: str | None  # a suggestion from the wording; the reviewer confirms it
+    # Agencies the target applies to (đối tượng áp dụng), AgencyLevel values in the order
+    # "department", "district", "commune"; [] when the wording names none.
+    scope_levels: list[str] = field(default_factory=list)
+    # The year the target is to be met by ("đến hết năm 2025"); None when not written.
+    target_year: int | None = None
 
 
 @dataclass
@@ -183,20 +192,39 @@ def plan_to_dict(plan: ParsedPlan) -> dict[str, Any]:
 # Order matters: the first code whose phrases all match wins (see match_indicator).
 # A phrase may offer alternatives separated by "|".
 DEFAULT_INDICATOR_CATALOGUE: dict[str, tuple[str, ...]] = {
-    "INSPECTION_COVERAGE": ("kiểm tra cải cách hành chính",),
-    "PAR_INDEX_COVERAGE": ("chỉ số cải cách hành chính", "đánh giá|xếp loại|xếp hạng"),
-    "LEGAL_REVIEW_COVERAGE": ("văn bản quy phạm pháp luật", "kiểm tra|rà soát"),
-    "RESULT_DIGITISATION": ("số hóa kết quả giải quyết thủ tục hành chính",),
+    "INSPECTION_COVERAGE": (
+        "kiểm tra cải cách hành chính|kiểm tra công tác cải cách hành chính|kiểm tra cchc",
+    ),
+    "PAR_INDEX_COVERAGE": (
+        "chỉ số cải cách hành chính|chỉ số cchc",
+        "đánh giá|xếp loại|xếp hạng",
+    ),
+    "LEGAL_REVIEW_COVERAGE": ("văn bản quy phạm pháp luật|văn bản qppl", "kiểm tra|rà soát"),
+    "RESULT_DIGITISATION": (
+        "số hóa kết quả giải quyết thủ tục hành chính|số hóa kết quả giải quyết tthc"
+        "|kết quả giải quyết thủ tục hành chính còn hiệu lực được số hóa"
+        "|kết quả giải quyết thủ tục hành chính được số hóa",
+    ),
     "ONLINE_PAYMENT_PROCEDURES": ("thủ tục", "nghĩa vụ tài chính", "thanh toán trực tuyến"),
     "ONLINE_PAYMENT_SHARE": ("giao dịch thanh toán trực tuyến",),
     "ONLINE_SERVICE_GROWTH": ("dịch vụ công trực tuyến mức độ 3", "tăng"),
     "PORTAL_INTEGRATION_GROWTH": ("tích hợp", "cổng dịch vụ công quốc gia"),
-    "ONLINE_DOSSIER_SHARE": ("hồ sơ giải quyết trực tuyến",),
+    "ONLINE_DOSSIER_SHARE": (
+        "hồ sơ",
+        "giải quyết trực tuyến|tiếp nhận trực tuyến|nộp trực tuyến|hồ sơ trực tuyến"
+        "|tiếp nhận hồ sơ trực tuyến",
+    ),
     "SYSTEMS_CONNECTED": (
         "kết nối",
         "cổng dịch vụ công quốc gia|hệ thống thông tin báo cáo quốc gia",
     ),
     "WORK_RECORDS_ONLINE": ("hồ sơ công việc", "môi trường mạng"),
+    # Last: "đúng hạn" is also written of other things ("báo cáo đúng hạn").
+    "ON_TIME_RATE": (
+        "hồ sơ|thủ tục hành chính|tthc",
+        "giải quyết đúng hạn|giải quyết trước hạn, đúng hạn|giải quyết đúng và trước hạn"
+        "|giải quyết trước và đúng hạn|trả kết quả đúng hạn",
+    ),
 }
 
 
@@ -622,7 +650,10 @@ def _sentences(text: str) -> list[str]:
     for match in re.finditer(r"\n|(?<=[.!?])\s+(?=\S)", text):
         if depths[match.start()] != 0:
             continue
-        if match.group() != "\n" and not text[match.end()].isupper():
+        following = text[match.end() :]
+        if match.group() != "\n" and not (
+            following[0].isupper() or re.match(rf"{_NUM}\s*%", following)
+        ):
             continue
         sentences.append(text[start : match.start()])
         start = match.end()
@@ -706,14 +737,20 @@ _MODIFIER_TAIL = re.compile(rf"(?<!\w)(?:{_MODIFIER_WORDS}){_FILLER}\s*$", re.IG
 _GROWTH_TAIL = re.compile(
     r"(?<!\w)(?<!cắt )(?P<verb>tăng|giảm)(?:\s+thêm)?(?:\s+(?:được|đạt))?\s*$", re.IGNORECASE
 )
-_VERB_TAIL = re.compile(r"(?:(?<!\w)(?:đạt|là|ở\s+mức|bằng|chiếm)|[:,])\s*$", re.IGNORECASE)
+_VERB_TAIL = re.compile(r"(?:(?<!\w)(?:đạt|là|ở\s+mức|mức|bằng|chiếm|lên)|[:,])\s*$", re.IGNORECASE)
 _LEADING_FILLER = re.compile(
-    r"^(?:và|hoặc|trong\s+(?:số\s+)?đó|phấn\s+đấu|đảm\s+bảo|bảo\s+đảm|hoàn\s+thành\s+việc"
+    r"^(?:và|hoặc|trong\s+(?:số\s+)?đó|phấn\s+đấu|đảm\s+bảo|bảo\s+đảm|cần|phải|đưa|nâng|đạt"
+    r"|hoàn\s+thành\s+việc"
     r"|hoàn\s+thành|có|(?:đến|trong|vào)\s+(?:hết\s+|cuối\s+)?năm\s+\d{4}|năm\s+\d{4})"
     r"(?!\w)[\s,:]*",
     re.IGNORECASE,
 )
-_TARGET_MARKER = re.compile(r"(?<!\w)(?:phấn\s+đấu|đảm\s+bảo|bảo\s+đảm)(?!\w)", re.IGNORECASE)
+# "cần đưa tỷ lệ … đạt 55%", "phải đạt", "nâng tỷ lệ … lên 60%" set a level to reach, too;
+# "nâng cao chất lượng" and "hồ sơ phải bổ sung" do not.
+_TARGET_MARKER = re.compile(
+    r"(?<!\w)(?:phấn\s+đấu|đảm\s+bảo|bảo\s+đảm|cần|phải\s+đạt|(?:đưa|nâng)\s+tỷ\s+lệ)(?!\w)",
+    re.IGNORECASE,
+)
 # "đã đạt", "đã tăng" … report a result; "đã ban hành" (a relative clause) does not.
 _REPORTED = re.compile(
     r"(?<!\w)đã\s+(?:đạt|tăng|giảm|vượt|hoàn\s+thành|thực\s+hiện\s+được)(?!\w)", re.IGNORECASE
@@ -772,6 +809,10 @@ class _Expr:
 class _Group:
     exprs: list[_Expr]
     style: str = "single"  # "single" | "list" (30%, 20%, 15%) | "levels" (50% X tại tỉnh, …)
+    # For "levels": the tier of each expression, and whether its level word comes "before"
+    # ("cấp huyện từ 20% đến 30%, cấp xã …") or "after" ("50% hồ sơ tại tỉnh, …") it.
+    levels: list[str] = field(default_factory=list)
+    level_side: str = ""
 
     @property
     def start(self) -> int:
@@ -793,6 +834,9 @@ class _Draft:
     scope_note: str
     clause: str
     sentence: int
+    scope_levels: list[str] = field(default_factory=list)
+    target_year: int | None = None
+    alone: bool = True  # the only target of its clause
 
 
 def _find_exprs(core: str) -> tuple[list[_Expr], str]:
@@ -830,24 +874,51 @@ def _group_exprs(core: str, exprs: list[_Expr]) -> list[_Group]:
         previous = groups[-1] if groups else None
         if (
             previous
-            and expr.upper is None
-            and previous.exprs[-1].upper is None
+            and (expr.upper is None) == (previous.exprs[-1].upper is None)
             and _LIST_GLUE.fullmatch(core[previous.end : expr.start])
         ):
             previous.exprs.append(expr)
             previous.style = "list"
         else:
             groups.append(_Group([expr]))
-    # "50% hồ sơ tại tỉnh, 40% hồ sơ tại cấp huyện và 30% … tại cấp xã": one target, 3 levels.
-    if len(groups) >= 2 and all(g.style == "single" and g.exprs[0].upper is None for g in groups):
-        levels = []
-        for index, group in enumerate(groups):
-            end = groups[index + 1].start if index + 1 < len(groups) else len(core)
-            found = _LEVEL.search(core, group.end, end)
-            levels.append(_level_of(found) if found else None)
-        if None not in levels and len(set(levels)) == len(levels):
-            return [_Group([g.exprs[0] for g in groups], style="levels")]
+    # "50% hồ sơ tại tỉnh, 40% hồ sơ tại cấp huyện và 30% … tại cấp xã" or "cấp huyện từ 20%
+    # đến 30%, cấp xã từ 10% đến 20%": one target with a threshold per level.
+    if (
+        len(groups) >= 2
+        and all(g.style == "single" for g in groups)
+        and len({g.exprs[0].upper is None for g in groups}) == 1
+        and (found := _levels_of_groups(core, groups))
+    ):
+        levels, side = found
+        return [_Group([g.exprs[0] for g in groups], "levels", levels, side)]
     return groups
+
+
+def _levels_of_groups(core: str, groups: list[_Group]) -> tuple[list[str], str] | None:
+    """The level word written next to each group, all on the same side, if each has one."""
+    sides: dict[str, tuple[list[str], int]] = {}
+    for side in ("after", "before"):
+        levels, distance = [], 0
+        for index, group in enumerate(groups):
+            if side == "after":
+                end = groups[index + 1].start if index + 1 < len(groups) else len(core)
+                found = _LEVEL.search(core, group.end, end)
+                gap = found.start() - group.end if found else 0
+            else:
+                start = groups[index - 1].end if index else 0
+                before = list(_LEVEL.finditer(core, start, group.start))
+                found = before[-1] if before else None  # the nearest one
+                gap = group.start - found.end() if found else 0
+            if found is None:
+                break
+            levels.append(_level_of(found))
+            distance += gap
+        if len(levels) == len(groups) and len(set(levels)) == len(levels):
+            sides[side] = (levels, distance)
+    if not sides:
+        return None
+    side = min(sides, key=lambda name: sides[name][1])
+    return sides[side][0], side
 
 
 def _level_of(match: re.Match[str]) -> str:
@@ -915,6 +986,75 @@ def _tidy(text: str) -> str:
     return re.sub(r"\s+([,;.)])", r"\1", text).strip()
 
 
+# Who a target applies to (đối tượng áp dụng), from the words naming agencies. Matched on
+# lower-case text; "department" covers the provincial tier ("cấp tỉnh", "tại tỉnh").
+_SCOPE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        r"sở,\s*(?:ban,\s*)?ngành|các\s+sở(?!\w)|cấp\s+sở|cấp\s+tỉnh|(?:tại|ở)\s+tỉnh(?!\w)"
+        r"|cơ\s+quan\s+chuyên\s+môn\s+(?:thuộc|của)\s+(?:ubnd|ủy\s+ban\s+nhân\s+dân)\s+tỉnh",
+        ("department",),
+    ),
+    (
+        r"cấp\s+huyện|(?:tại|ở)\s+huyện(?!\w)|các\s+huyện|quận,\s*huyện"
+        r"|(?:ubnd|ủy\s+ban\s+nhân\s+dân)\s+huyện",
+        ("district",),
+    ),
+    (
+        r"(?:cấp|tại|ở|các|(?:ubnd|ủy\s+ban\s+nhân\s+dân))\s+xã(?!\w)(?!\s+hội)|xã,\s*phường",
+        ("commune",),
+    ),
+    # "các sở, ngành, địa phương", "cơ quan, đơn vị, địa phương": localities are districts
+    # and communes.
+    (
+        r"(?:sở|ngành|đơn\s+vị|cơ\s+quan),\s*địa\s+phương|các\s+địa\s+phương",
+        ("district", "commune"),
+    ),
+    # "UBND các cấp", "các cấp, các ngành" (but not "các cấp ủy", the Party committees).
+    (r"các\s+cấp(?!\s*ủy)(?!\w)|(?:3|ba)\s+cấp(?!\w)", ("department", "district", "commune")),
+)
+_SCOPE_PATTERN = re.compile(
+    "|".join(f"(?P<s{i}>{pattern})" for i, (pattern, _) in enumerate(_SCOPE_WORDS))
+)
+# "Hệ thống thông tin một cửa điện tử cấp tỉnh", "Chỉ số năng lực cạnh tranh cấp tỉnh": a
+# "cấp …" after a system or an index describes it, not the agencies the target applies to.
+_NOT_AGENCY = re.compile(r"hệ\s+thống|cổng|chỉ\s+số|năng\s+lực\s+cạnh\s+tranh|phần\s+mềm")
+_LEVEL_ORDER = ("department", "district", "commune")
+
+
+def _scope_levels(text: str) -> list[str]:
+    """AgencyLevel values named in ``text`` ("sở, ban, ngành tỉnh, UBND các huyện" →
+    department, district), in canonical order; [] when it names none."""
+    key = _match_key(text)
+    found: set[str] = set()
+    for match in _SCOPE_PATTERN.finditer(key):
+        piece_start = max(key.rfind(ch, 0, match.start()) for ch in ",;()") + 1
+        if match.group().startswith("cấp") and _NOT_AGENCY.search(key, piece_start, match.start()):
+            continue
+        index = next(i for i in range(len(_SCOPE_WORDS)) if match[f"s{i}"])
+        found.update(_SCOPE_WORDS[index][1])
+    return [level for level in _LEVEL_ORDER if level in found]
+
+
+def _merge_levels(scope: list[str], tiers: list[str | None]) -> list[str]:
+    """Per-level thresholds name their levels too (the provincial tier is the departments)."""
+    wanted = set(scope) | {"department" if t == "province" else t for t in tiers if t}
+    return [level for level in _LEVEL_ORDER if level in wanted]
+
+
+# "đến hết năm 2025", "vào năm 2020", "trong năm 2022", "Năm 2025, …": the year the target
+# is to be met. "so với năm 2021" (a baseline) and "Chỉ số CCHC năm 2021" are not.
+_TARGET_YEAR = re.compile(
+    r"(?:(?<!\w)(?:(?:đến|tới)\s+(?:hết\s+|cuối\s+)?|vào\s+(?:cuối\s+)?|trong\s+|hết\s+|cuối\s+)"
+    r"|^\s*)năm\s+(?P<year>(?:19|20)\d{2})(?!\d)(?!\s*-)",
+    re.IGNORECASE,
+)
+
+
+def _target_year(clause: str) -> int | None:
+    years = {int(m["year"]) for m in _TARGET_YEAR.finditer(clause)}
+    return years.pop() if len(years) == 1 else None
+
+
 def _is_target_wording(group: _Group, comparator: str | None, at_start: bool, pre: str) -> bool:
     """Rule 2 of the module docstring: is this number worded as a target to reach?"""
     first, last = group.exprs[0], group.exprs[-1]
@@ -926,6 +1066,7 @@ def _is_target_wording(group: _Group, comparator: str | None, at_start: bool, pr
 def _analyse_clause(clause: str, sentence: int) -> tuple[list[_Draft], list[str]]:
     """Drafts for the targets in one clause, plus the problems found (Vietnamese)."""
     notes, core = _extract_scope(clause)
+    target_year = _target_year(clause)
     baseline_year = None
     if found := _BASELINE.search(core):
         # "so với cùng kỳ" names no year: baseline stays None and a warning follows.
@@ -964,11 +1105,16 @@ def _analyse_clause(clause: str, sentence: int) -> tuple[list[_Draft], list[str]
             quantity = _quantity_after(group, core, after)
         else:
             quantity = subject
+            if group.level_side == "before" and (level := _LEVEL.search(quantity)):
+                quantity = quantity[: level.start()]  # "tỷ lệ … cấp huyện từ 20% …"
+        included = [n for n in notes if not re.match(r"(?:không|chưa|trừ|ngoại|loại)", n)]
+        scope = _scope_levels(" ; ".join([core[pre_start:next_start], *included]))
+        scope = _merge_levels(scope, [t.level for t in thresholds])
         if growth == "giảm":
             comparator, thresholds = _as_reduction(comparator, thresholds)
         drafts.append(
             _Draft(
-                quantity=_clean_quantity(quantity),
+                quantity=quantity,
                 comparator=comparator,
                 thresholds=thresholds,
                 unit=unit,
@@ -977,6 +1123,9 @@ def _analyse_clause(clause: str, sentence: int) -> tuple[list[_Draft], list[str]
                 scope_note="; ".join(notes),
                 clause=clause,
                 sentence=sentence,
+                scope_levels=scope,
+                target_year=target_year,
+                alone=len(groups) == 1,
             )
         )
     return drafts, problems
@@ -996,10 +1145,7 @@ def _comparator(group: _Group, word: str | None, problems: list[str]) -> str:
 def _thresholds(group: _Group, core: str, problems: list[str]) -> list[Threshold]:
     levels: list[str | None] = [None] * len(group.exprs)
     if group.style == "levels":
-        levels = [
-            _level_of(_LEVEL.search(core, expr.end))
-            for expr in group.exprs  # type: ignore[arg-type]
-        ]
+        levels = list(group.levels)
     elif group.style == "list":
         found: list[str] = []
         for match in _LEVEL.finditer(core, group.end):
@@ -1080,6 +1226,28 @@ def parse_target_item(
                 None,
             )
 
+    # A year written once ("Đến hết năm 2025, 100% …; 80% …") holds for its sentence, and a
+    # lead-in without a number ("Đến năm 2025:" above the bullets) for the whole item.
+    for draft in drafts:
+        if draft.target_year is None:
+            draft.target_year = next(
+                (
+                    d.target_year
+                    for d in drafts
+                    if d.sentence == draft.sentence and d.target_year is not None
+                ),
+                None,
+            )
+    first_sentence = min((d.sentence for d in drafts), default=0)
+    lead_years = {
+        year
+        for index, sentence in enumerate(_sentences(text))
+        if index < first_sentence and (year := _target_year(sentence))
+    }
+    if len(lead_years) == 1:
+        for draft in drafts:
+            draft.target_year = draft.target_year or next(iter(lead_years))
+
     warnings = [f"Chỉ tiêu {number}: {problem}." for problem in problems]
     if not drafts and not problems:
         warnings.append(
@@ -1090,22 +1258,31 @@ def parse_target_item(
     for index, draft in enumerate(drafts):
         if draft.growth and draft.baseline_year is None:
             warnings.append(f"Chỉ tiêu {number}: chỉ tiêu tăng/giảm nhưng không rõ năm so sánh.")
+        quantity = _clean_quantity(draft.quantity)
+        # The indicator is read from the part's own words, so that "không quá 1% trễ hạn"
+        # does not inherit the on-time rate of the part before it in the same clause.
+        code = match_indicator(f"{draft.growth or ''} {quantity}", indicator_catalogue)
+        if code is None and draft.alone:
+            code = match_indicator(draft.clause, indicator_catalogue)
         targets.append(
             ParsedTarget(
                 number=number,
                 part="" if len(drafts) == 1 else chr(ord("a") + index),
                 source_text=text,
-                quantity=draft.quantity,
+                quantity=quantity,
                 comparator=draft.comparator,
                 thresholds=draft.thresholds,
                 unit=draft.unit,
                 kind="growth" if draft.growth else "share",
                 baseline_year=draft.baseline_year if draft.growth else None,
                 scope_note=draft.scope_note,
-                indicator_code=match_indicator(draft.clause, indicator_catalogue),
+                indicator_code=code,
+                scope_levels=draft.scope_levels,
+                target_year=draft.target_year,
             )
         )
-    return targets, warnings
+    # One warning per problem: two numbers of one sentence may hit the same one.
+    return targets, list(dict.fromkeys(warnings))
 
 
 def _targets(

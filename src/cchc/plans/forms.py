@@ -141,6 +141,14 @@ class TargetForm(EditForm, BootstrapFormMixin, forms.Form):
         help_text=_("Chỉ tiêu tăng trưởng: “tăng 10% số thủ tục” là tăng tương đối; “tỷ lệ tăng "
                     "thêm 10 điểm” là điểm phần trăm. Đánh giá đạt theo cách này."),
     )  # fmt: skip
+    target_year = forms.IntegerField(
+        label=_("Năm đạt chỉ tiêu"),
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        help_text=_("Khi chỉ tiêu nêu mốc, ví dụ “đến hết năm 2025”; khác năm gốc “so với "
+                    "năm 2021”."),
+    )  # fmt: skip
     scope_levels = forms.MultipleChoiceField(
         label=_("Đối tượng áp dụng"),
         choices=[c for c in AgencyLevel.choices if c[0] != AgencyLevel.PROVINCE],
@@ -227,7 +235,8 @@ class TargetForm(EditForm, BootstrapFormMixin, forms.Form):
             name: getattr(target, name)
             for name in (
                 "number", "part", "source_text", "quantity", "comparator", "unit", "kind",
-                "baseline_year", "growth_measure", "scope_levels", "scope_note", "indicator_code",
+                "baseline_year", "growth_measure", "target_year", "scope_levels", "scope_note",
+                "indicator_code",
             )
         }  # fmt: skip
         keys = {tier: key for tier, key, _label in TIER_FIELDS}

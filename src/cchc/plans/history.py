@@ -17,7 +17,8 @@ from cchc.plans.selectors import tasks_in_scope
 from cchc.plans.services import PLAN_FIELDS
 
 TARGET_FIELDS = ("number", "part", "source_text", "quantity", "comparator", "unit", "kind",
-                 "baseline_year", "scope_levels", "scope_note", "indicator_code")  # fmt: skip
+                 "baseline_year", "growth_measure", "target_year", "scope_levels", "scope_note",
+                 "indicator_code")  # fmt: skip
 TASK_FIELDS = ("area", "text", "output", "deadline", "lead_agency")
 
 

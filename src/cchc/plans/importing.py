@@ -110,6 +110,7 @@ class DraftTarget:
     thresholds: list[ThresholdInput]
     scope_levels: list[str] = field(default_factory=list)
     growth_measure: str = "relative"
+    target_year: int | None = None
 
 
 @dataclass

@@ -158,6 +158,14 @@ class Target(TimeStampedModel):
         help_text=_("Các cấp cơ quan thuộc phạm vi chỉ tiêu."),
     )
     scope_note = models.TextField(_("ghi chú phạm vi"), blank=True)
+    # "đến hết năm 2025": a target set for a later year than the plan's (not the baseline
+    # year of a growth target, "so với năm 2021").
+    target_year = models.PositiveSmallIntegerField(
+        _("năm đạt chỉ tiêu"),
+        null=True,
+        blank=True,
+        help_text=_("Khi chỉ tiêu nêu mốc thời gian, ví dụ “đến hết năm 2025”."),
+    )
     indicator_code = models.CharField(
         _("mã chỉ số đo"),
         max_length=64,

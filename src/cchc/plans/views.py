@@ -373,9 +373,10 @@ def _draft_initial(draft: dict) -> dict:
     for item in draft.get("targets", []):
         row = {k: item.get(k) for k in (
             "number", "part", "source_text", "quantity", "comparator", "unit", "kind",
-            "baseline_year", "scope_note", "indicator_code",
+            "baseline_year", "target_year", "scope_note", "indicator_code",
         )}  # fmt: skip
         row["indicator_code"] = row["indicator_code"] or ""
+        row["scope_levels"] = list(item.get("scope_levels") or [])
         row.update(importing.thresholds_from_draft(item))
         targets.append(row)
     tasks = []
