@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0006_target_growth_measure'),
+        ('plans', '0007_task_illustrative_and_report_synthetic'),
     ]
 
     operations = [
