@@ -281,8 +281,14 @@ def test_the_count_stops_at_its_limit(client, reform_office, many, monkeypatch):
         "10 hồ sơ, mã hồ sơ bắt đầu bằng “STP-01”."
         in client.get(URL, {"ma": "STP-01"}).content.decode()
     )  # exactly as many as the limit: counted, not "more"
+    # The Excel file's limit: past it, or perhaps past it when counting stopped short of it.
+    assert "nếu danh sách dài hơn" in client.get(URL).content.decode()
+    assert "Tệp Excel" not in client.get(URL, {"ma": "STP-01"}).content.decode()
     monkeypatch.setattr(views, "DOSSIER_LIMIT_XLSX", 10)
     assert "trong số hơn 10;" in client.get(URL).content.decode()
+    assert "Tệp Excel" not in client.get(URL, {"ma": "STP-01"}).content.decode()
+    monkeypatch.setattr(views, "DOSSIER_LIMIT_XLSX", 9)
+    assert "trong số 10;" in client.get(URL, {"ma": "STP-01"}).content.decode()
 
 
 def _sheet(response):
