@@ -68,9 +68,9 @@ class DossierSearchForm(BootstrapFormMixin, forms.Form):
         choices=ALL + [(key, deadline.label) for key, deadline in DEADLINES.items()],
     )  # fmt: skip
     tiep_nhan_tu = DateField(label=_("Tiếp nhận từ ngày"), required=False)
-    tiep_nhan_den = DateField(label=_("đến ngày"), required=False)
+    tiep_nhan_den = DateField(label=_("Tiếp nhận đến ngày"), required=False)
     ket_thuc_tu = DateField(label=_("Kết thúc xử lý từ ngày"), required=False)
-    ket_thuc_den = DateField(label=_("đến ngày"), required=False)
+    ket_thuc_den = DateField(label=_("Kết thúc xử lý đến ngày"), required=False)
 
     RANGES = (("tiep_nhan_tu", "tiep_nhan_den"), ("ket_thuc_tu", "ket_thuc_den"))
     DRILL_DOWN = ("nam", "tu_thang", "den_thang", "loc", "thanh_toan_tt")
@@ -83,6 +83,8 @@ class DossierSearchForm(BootstrapFormMixin, forms.Form):
             (a.pk, "\u00a0\u00a0" * (getattr(a, "depth", 0) or 0) + a.name) for a in agencies
         ]
         for field in self.fields.values():  # a compact form: small controls
+            if isinstance(field, forms.ChoiceField):
+                field.error_messages["invalid_choice"] = _("Chọn một mục trong danh sách.")
             css = field.widget.attrs["class"]
             field.widget.attrs["class"] = f"{css} {css.split()[-1]}-sm"
 
