@@ -170,17 +170,17 @@ def _code_prefix(prefix: str) -> Q:
 
 
 def procedures_matching(text: str) -> list[int]:
-    """Procedures whose code starts with `text`, or whose name holds every word of it,
-    without regard to case or accents ("ly lich tu phap" finds "Cấp Phiếu lý lịch tư pháp").
-    Read from the catalogue, a few thousand rows, rather than from the dossiers."""
-    words = ascii_slug(text).split("-")
-    code = text.strip().casefold()
-    return [
-        pk
-        for pk, procedure_code, name in Procedure.objects.values_list("pk", "code", "name")
-        if procedure_code.casefold().startswith(code)
-        or (words != [""] and all(word in ascii_slug(name) for word in words))
-    ]
+    """Procedures whose code starts with `text` (any case); when none does, those whose name
+    holds every word of it, without regard to case or accents ("ly lich tu phap" finds "Cấp
+    Phiếu lý lịch tư pháp"). Names are matched in Python over the catalogue (a few thousand
+    rows): accents cannot be ignored alike on SQLite and PostgreSQL."""
+    text = text.strip()
+    by_code = list(Procedure.objects.filter(code__istartswith=text).values_list("pk", flat=True))
+    words = [word for word in ascii_slug(text).split("-") if word]
+    if by_code or not words:
+        return by_code
+    names = ((pk, ascii_slug(name)) for pk, name in Procedure.objects.values_list("pk", "name"))
+    return [pk for pk, folded in names if all(word in folded for word in words)]
 
 
 def dossiers_description(
