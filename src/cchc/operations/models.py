@@ -168,8 +168,8 @@ class Dossier(models.Model):
     `finished_at` is the end of processing (NgayKetThucXuLy); `supplement_days` the working
     days spent waiting for the citizen's supplements, which do not count against the clock."""
 
-    # Looked up only by equality (its unique index); PostgreSQL's extra LIKE index for it is
-    # dropped by migration 0005, as nothing searches dossier codes by prefix.
+    # Looked up by equality (its unique index) and, in the dossier list, by its beginning:
+    # PostgreSQL's LIKE index for that, dropped by migration 0005, is back (migration 0009).
     code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True)
     # Indexed with the receipt date below (the dossier list's search by procedure), not alone.
     # No foreign-key constraint in the database either, here and on the roll-up (ADR 0007):

@@ -159,10 +159,11 @@ def _day_start(day: date) -> datetime:
 
 
 def _code_prefix(prefix: str) -> Q:
-    """Codes starting with `prefix` (the whole code among them), case as typed. The range
-    beside LIKE lets the unique index on the code serve it on SQLite, whose LIKE ignores case
-    and so no index; it holds every such code in a byte-wise order (SQLite's, and
-    PostgreSQL's C collation, where LIKE 'prefix%' uses the same index by itself)."""
+    """Codes starting with `prefix` (the whole code among them), case as typed. PostgreSQL
+    finds them with the code's LIKE index (migration 0009); on SQLite, whose LIKE ignores case
+    and so no index, the range beside it lets the unique index serve it (SQLite compares
+    text byte by byte, so the range holds every such code).
+    """
     condition = Q(code__startswith=prefix)
     if connection.vendor == "sqlite":
         condition &= Q(code__gte=prefix, code__lt=prefix + "\U0010ffff")
