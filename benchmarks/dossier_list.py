@@ -21,7 +21,7 @@ Usage:
   .venv/bin/python benchmarks/dossier_list.py --database postgres://postgres@127.0.0.1:5432/h1 --load 10000000
   .venv/bin/python benchmarks/dossier_list.py --database postgres://postgres@127.0.0.1:5432/h1
   .venv/bin/python benchmarks/dossier_list.py --sqlite var/bench/dossiers.sqlite3 \\
-      --copy-from postgres://postgres@127.0.0.1:5432/h1
+      --copy-from postgres://postgres@127.0.0.1:5432/h1 [--rows 1000000]
 Prints figures; asserts nothing.
 """
 
@@ -47,6 +47,7 @@ def parse_args():
     parser.add_argument("--load", type=int, help="first fill the (empty) database with N dossiers")
     parser.add_argument("--sqlite", help="path of the SQLite file to measure")
     parser.add_argument("--copy-from", help="PostgreSQL URL to copy the history from into --sqlite")
+    parser.add_argument("--rows", type=int, help="with --copy-from: copy only the first N dossiers")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument(
         "--only", help="measure only the cases whose label contains one of these (comma-separated)"
@@ -104,10 +105,10 @@ DOSSIER_COLUMNS = ("id", "code", "procedure_id", "agency_id", "channel", "receiv
                    "finished_on_time", "fee", "paid_online", "result_digitized")  # fmt: skip
 
 
-def copy_to_sqlite(source: str) -> None:
+def copy_to_sqlite(source: str, limit_rows: int | None = None) -> None:
     """The PostgreSQL history into this (new) SQLite database: the same procedures (same ids),
-    agencies matched by code, every dossier; the secondary indexes dropped during the copy and
-    built after it."""
+    agencies matched by code, every dossier (or the first `limit_rows`, by id); the secondary
+    indexes dropped during the copy and built after it."""
     from datetime import UTC
 
     import psycopg
@@ -149,7 +150,8 @@ def copy_to_sqlite(source: str) -> None:
         copied = 0
         with pg.cursor(name="history") as rows, transaction.atomic():
             rows.itersize = 100_000
-            rows.execute(f"SELECT {columns} FROM {table} ORDER BY id")
+            limit = f" LIMIT {int(limit_rows)}" if limit_rows else ""
+            rows.execute(f"SELECT {columns} FROM {table} ORDER BY id{limit}")
             batch = []
             for (pk, code, procedure, agency, channel, received, due, finished, status, count,
                  days, on_time, fee, paid, digitised) in rows:  # fmt: skip
@@ -319,7 +321,7 @@ def main() -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         setup(f"sqlite:///{path.resolve()}")
         if args.copy_from:
-            copy_to_sqlite(args.copy_from)
+            copy_to_sqlite(args.copy_from, args.rows)
     else:
         setup(args.database)
         if args.load:
