@@ -309,7 +309,8 @@ def test_lists_never_include_other_agencies(client, request, officer, other_code
     client.force_login(user)
     other = Agency.objects.get(code=other_code)
     for route, listed in AGENCY_LISTS.items():
-        for params in ({}, {"tat_ca": "1"}, {"q": other_code}, {"nam": "2022"}):
+        searches = ({"ma": f"{other_code}-2201"}, {"thu_tuc": "P-LIST"}, {"kenh": "2"})
+        for params in ({}, {"tat_ca": "1"}, {"q": other_code}, {"nam": "2022"}, *searches):
             response = client.get(reverse(route), params)
             assert response.status_code == 200
             shown = listed(response.context)
@@ -334,6 +335,32 @@ def test_drill_down_to_another_agency_answers_404(client, request, route, office
     assert client.get(url, {"co_quan": other.pk, **tier, "xuat": "xlsx"}).status_code == 404
     own = {"co_quan": user.membership.agency_id, **tier}
     assert client.get(url, own).status_code == 200
+
+
+@pytest.mark.parametrize(("officer", "other_code"), OUTSIDERS)
+def test_searching_another_agencys_dossiers_finds_nothing(client, request, officer, other_code):
+    """The dossier list's search reads through the user's scope: another agency's dossier
+    code, or its id as the agency filter with any search beside it, finds nothing / 404 —
+    on the page and in the Excel file."""
+    import io
+
+    from openpyxl import load_workbook
+
+    user = request.getfixturevalue(officer)
+    records_of(other_code)
+    client.force_login(user)
+    url = reverse("operations:dossier_list")
+    code = f"{other_code}-220105-0001"
+    for extra in ({}, {"xuat": "xlsx"}):
+        other = Agency.objects.get(code=other_code).pk
+        for query in ({"co_quan": other, "ma": code}, {"co_quan": other, "kenh": "2"}):
+            assert client.get(url, {**query, **extra}).status_code == 404
+    page = client.get(url, {"ma": code, "thu_tuc": "P-LIST", "kenh": "2"})
+    assert page.status_code == 200 and list(page.context["page"]) == []
+    assert f"<td>{code}</td>" not in page.content.decode()  # (the search box echoes it)
+    export = client.get(url, {"ma": code, "xuat": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert rows[-1][0] == "Mã hồ sơ"  # the header, and no dossier under it
 
 
 @pytest.mark.parametrize("route", sorted(PROVINCE_SHARED_READ))

@@ -25,6 +25,7 @@ from cchc.core import forms as core_forms
 from cchc.core.reference import DATA_DIR
 from cchc.inspections import forms as inspection_forms
 from cchc.inspections.models import Recommendation
+from cchc.operations import forms as operation_forms
 from cchc.operations.models import ImportRun, Inspection
 from cchc.organizations import forms as agency_forms
 from cchc.organizations.models import Agency, AgencySuccession
@@ -110,6 +111,12 @@ def _annex_date(response) -> date:
     return date(int(year), int(month), int(day))
 
 
+def _said_date(response, words: str) -> date:
+    day, month, year = re.search(words + r" (\d\d)/(\d\d)/(\d{4})",
+                                 response.content.decode()).groups()  # fmt: skip
+    return date(int(year), int(month), int(day))
+
+
 CASES = {
     plan_forms.PlanCreateForm: Case(
         lambda c: reverse("plans:plan_create"), "issued_on",
@@ -168,6 +175,11 @@ CASES = {
         pick={"thao_tac": ["han_tat_ca"]},
     ),
     parindex_forms.AnnexForm: Case(_framework_url("results"), "ngay", _annex_date),
+    # A search (GET): the date it searched from, as the list's sentence says it.
+    operation_forms.DossierSearchForm: Case(
+        lambda c: reverse("operations:dossier_list"), "tiep_nhan_tu",
+        lambda r: _said_date(r, "tiếp nhận từ ngày"),
+    ),
 }  # fmt: skip
 
 

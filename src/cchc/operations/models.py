@@ -179,10 +179,10 @@ class Dossier(models.Model):
     `finished_at` is the end of processing (NgayKetThucXuLy); `supplement_days` the working
     days spent waiting for the citizen's supplements, which do not count against the clock."""
 
-    # Looked up only by equality (its unique index); PostgreSQL's extra LIKE index for it is
-    # dropped by migration 0005, as nothing searches dossier codes by prefix.
+    # Looked up by equality (its unique index) and, in the dossier list, by its beginning:
+    # PostgreSQL's LIKE index for that, dropped by migration 0005, is back (migration 0009).
     code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True)
-    # No index: nothing lists dossiers by procedure, and procedures are never deleted.
+    # Indexed with the receipt date below (the dossier list's search by procedure), not alone.
     # No foreign-key constraint in the database either, here and on the roll-up (ADR 0007):
     # the importer resolves every reference in the write's own transaction, and deleting a
     # referenced row is refused by on_delete=PROTECT; the constraint's per-row check cost a
@@ -228,6 +228,10 @@ class Dossier(models.Model):
             # Month-end open counts and finished-by-month: the roll-up of one month reads
             # only the dossiers finished from then on (or still open), not the whole history.
             models.Index(fields=["finished_at"]),
+            # The dossier list searched by procedure, newest first: without it a procedure
+            # with few dossiers was looked for by reading the whole table backwards by date
+            # (over 60 s on 10M dossiers; docs/benchmarks.md, "The dossier list").
+            models.Index(fields=["procedure", "received_at"], name="dossier_procedure_received"),
         ]
         constraints = [
             models.CheckConstraint(
