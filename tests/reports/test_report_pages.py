@@ -203,3 +203,21 @@ def test_the_signer_title_is_typed_on_two_lines_and_printed_on_two(client, dept_
     paragraphs = [p.text for t in Document(io.BytesIO(b"".join(docx.streaming_content))).tables
                   for row in t.rows for cell in row.cells for p in cell.paragraphs]  # fmt: skip
     assert "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC" in paragraphs
+
+
+def test_a_report_names_its_own_province_never_a_constant(client, dept_officer):
+    """Issue 21's first step: the place and the letterhead come from the data. With the
+    province renamed, a department's report names it and nowhere says "Lai Châu"."""
+    from cchc.organizations.models import Agency
+
+    Agency.objects.filter(code="12").update(name="Tỉnh Điện Biên (UBND tỉnh)")
+    client.force_login(dept_officer)
+    client.post(reverse("reports:report_open"), {"ky": "quarter", "nam": "2022", "so": "2"})
+    report = PeriodicReport.objects.get()
+    submit(client, reverse("reports:report_detail", args=[report.pk]), having="overview",
+           signing_authority="GIÁM ĐỐC", signer_name="Lò Văn A", thao_tac="tao")  # fmt: skip
+    text = text_of(b"".join(
+        client.get(reverse("reports:report_download", args=[report.pk, "docx"])).streaming_content
+    ))  # fmt: skip
+    assert "UBND TỈNH ĐIỆN BIÊN" in text.upper() and "Điện Biên, ngày" in text
+    assert "Lai Châu" not in text

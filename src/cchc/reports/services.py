@@ -21,6 +21,7 @@ from cchc.organizations.access import DataKind
 from cchc.organizations.access import may_write as access_may_write
 from cchc.organizations.models import Agency, AgencyLevel
 from cchc.organizations.scope import AgencyScope
+from cchc.organizations.selectors import province_place
 from cchc.plans.models import Plan
 from cchc.plans.selectors import task_board
 from cchc.reports.docx_builder import (
@@ -199,10 +200,7 @@ def report_content(report: PeriodicReport) -> tuple[ReportDocument, dict]:
             paragraphs(report.proposals) or ["(Chưa nhập nội dung.)"],
         ),
     ]
-    province = agency if agency.level == AgencyLevel.PROVINCE else agency.parent
-    while province is not None and province.level != AgencyLevel.PROVINCE:
-        province = province.parent
-    province_name = province.name.split("(")[0].replace("Tỉnh ", "").strip() if province else ""
+    province_name = province_place(agency)
     if agency.level == AgencyLevel.PROVINCE:
         parent, body = "", f"ỦY BAN NHÂN DÂN\nTỈNH {province_name}"
         recipients = [
@@ -229,7 +227,7 @@ def report_content(report: PeriodicReport) -> tuple[ReportDocument, dict]:
         issuing_body_parent=parent,
         issuing_body=body,
         number_symbol=report.number_symbol or f"/BC-{_symbol(agency)}",
-        place=province_name or "Lai Châu",
+        place=province_name,
         date=min(period.end, timezone.localdate()),
         subtitle=f"Kết quả thực hiện công tác cải cách hành chính {period.label}",
         sections=sections,

@@ -48,6 +48,7 @@ from cchc.organizations.selectors import (
     PROVINCE_WIDE_ROLES,
     is_reform_office,
     membership_of,
+    province_place,
     scope_for,
 )
 from cchc.parindex import frameworks, selectors, services, surveys
@@ -787,13 +788,6 @@ def _notices(framework: Framework, rows: list[Result]) -> list[str]:
     return notices
 
 
-def _province_name() -> str:
-    province = Agency.objects.filter(level=AgencyLevel.PROVINCE, parent__isnull=True).first()
-    if province is None:
-        return "Lai Châu"
-    return province.name.split("(")[0].replace("Tỉnh ", "").replace("tỉnh ", "").strip()
-
-
 def _annex(framework: Framework, rows: list[Result], request: HttpRequest) -> bytes:
     form = AnnexForm(request.GET)
     form.is_valid()
@@ -804,7 +798,7 @@ def _annex(framework: Framework, rows: list[Result], request: HttpRequest) -> by
     except ValueError:
         number_symbol = "/QĐ-UBND"
     day: date = data.get("ngay") or timezone.localdate()
-    province = _province_name()
+    province = province_place()
     number = number_symbol if not number_symbol.startswith("/") else "\u00a0" * 6 + number_symbol
     groups = _result_groups(rows)
     sections = [
