@@ -23,7 +23,7 @@ asserts that Polars and pyarrow give today's values and today's (row, column) er
 
 Usage (the file is made once in var/bench/ with a scratch SQLite database, as
 benchmarks/import_dossiers.py makes it):
-  .venv-bench/bin/python benchmarks/columnar_read.py --rows 1000000 --xlsx-rows 100000
+  .venv-bench/bin/python benchmarks/columnar_read.py --rows 1000000 --xlsx-rows 100000 --repeat 3
 Needs `pip install -r requirements/bench.txt` (Polars, pyarrow, fastexcel).
 """
 
@@ -33,6 +33,7 @@ import argparse
 import csv
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -539,6 +540,7 @@ def main() -> None:
     )
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--xlsx-rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of every measurement")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -582,19 +584,30 @@ def main() -> None:
           ("fastexcel → Arrow + typed", "pyarrow")]),
     ]  # fmt: skip
     for heading, path, modes in plans:
-        print(f"\n{heading}")
-        print(f"{'':40}{'seconds':>9}{'× today':>9}{'peak MB':>9}{'start MB':>9}{'errors':>8}")
-        base = None
+        # Rounds, each measuring every path once, so that a change in the machine's load
+        # falls on all of them; the median and the range of the rounds are printed.
+        runs = {mode: [] for _, mode in modes}
+        for _ in range(args.repeat):
+            for _, mode in modes:
+                runs[mode].append(measure(mode, path))
+        print(f"\n{heading}, {args.repeat} round(s)")
+        print(f"{'':38}{'median s':>9}{'min–max':>13}{'× today':>8}{'peak MB':>8}{'start':>6}"
+              f"{'errors':>7}")  # fmt: skip
+        base = statistics.median(r["seconds"] for r in runs["today"])
         for label, mode in modes:
-            figures = measure(mode, path)
-            if mode == "today":
-                base = figures["seconds"]
-            ratio = f"{base / figures['seconds']:.1f}" if base else ""
-            print(f"{label:40}{figures['seconds']:9.2f}{ratio:>9}{figures['peak']:9.0f}"
-                  f"{figures['start']:9.0f}{figures['errors'] if figures['errors'] is not None else '':>8}")  # fmt: skip
-            if figures["stages"]:
-                print(" " * 42 + "typing by kind: " + ", ".join(
-                    f"{k} {v:.2f}" for k, v in figures["stages"].items()))  # fmt: skip
+            seconds = sorted(r["seconds"] for r in runs[mode])
+            median = statistics.median(seconds)
+            last = runs[mode][-1]
+            ratio = "" if mode == "calamine" else f"{base / median:.1f}"
+            errors = "" if last["errors"] is None else last["errors"]
+            print(f"{label:38}{median:9.2f}{f'{seconds[0]:.2f}–{seconds[-1]:.2f}':>13}"
+                  f"{ratio:>8}{max(r['peak'] for r in runs[mode]):8.0f}{last['start']:6.0f}"
+                  f"{errors:>7}")  # fmt: skip
+            if last["stages"]:
+                stages = {k: statistics.median(r["stages"][k] for r in runs[mode])
+                          for k in last["stages"]}  # fmt: skip
+                print(" " * 40 + "typing (median s): "
+                      + ", ".join(f"{k} {v:.2f}" for k, v in stages.items()))  # fmt: skip
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
