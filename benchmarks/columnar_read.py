@@ -19,7 +19,8 @@ read + type stage and the process's peak resident memory (/proc/self/status VmHW
 with the resident memory it had before the stage began (interpreter, Django, the library).
 Before timing, every path types a sample of the big file plus hand-made awkward rows
 (other date formats, "1.234", "1,5", NFD text, duplicates, bad values) and the script
-asserts that Polars and pyarrow give today's values and today's (row, column) errors.
+asserts that Polars and pyarrow give today's values and today's errors (row, column,
+message).
 
 Usage (the file is made once in var/bench/ with a scratch SQLite database, as
 benchmarks/import_dossiers.py makes it):
@@ -374,8 +375,7 @@ def arrow_type(table, header_line: int = 1):
                     fixed[n] = plain(result)
                 else:
                     errors.append((first_line + index, title, result))
-            mask = pc.and_(todo, pa.scalar(True))
-            value = pc.replace_with_mask(value, mask, pa.array(fixed, value.type))
+            value = pc.replace_with_mask(value, todo, pa.array(fixed, value.type))
         if required and pc.any(blank).as_py():
             errors += [(first_line + i, title, "không được để trống")
                        for i in pc.indices_nonzero(blank).to_pylist()]  # fmt: skip
@@ -412,7 +412,7 @@ def make_files(rows: int, xlsx_rows: int) -> tuple[Path, Path, Path]:
         with source.open(encoding="utf-8", newline="") as src, \
                 semicolon.open("w", encoding="utf-8-sig", newline="") as dst:  # fmt: skip
             csv.writer(dst, delimiter=";").writerows(csv.reader(src))
-    xlsx = BENCH / f"dossiers_{xlsx_rows}.xlsx"
+    xlsx = BENCH / f"dossiers_{rows}_first_{xlsx_rows}.xlsx"
     if not xlsx.exists():
         from openpyxl import Workbook
 
