@@ -17,8 +17,8 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear
-from django.utils import timezone
 
+from cchc.indicators.periods import month_within
 from cchc.inspections.models import InspectionPlanItem
 from cchc.inspections.planning import INSPECTED_LEVELS
 from cchc.operations.models import (
@@ -379,10 +379,7 @@ def _load_month(rows, year: int) -> date | None:
         finished=Max("import_run__finished_at"), started=Max("import_run__started_at")
     )
     moment = runs["finished"] or runs["started"]
-    if moment is None:
-        return None
-    day = timezone.localtime(moment).date()
-    return min(max(day, date(year, 1, 1)), date(year, 12, 31)).replace(day=1)
+    return None if moment is None else month_within(moment, year)
 
 
 def inspections_through(year: int) -> date | None:

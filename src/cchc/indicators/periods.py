@@ -7,9 +7,19 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+
+from django.utils import timezone
 
 from cchc.core.formatting import months_words
+
+
+def month_within(moment: datetime, year: int) -> date:
+    """The month of `moment` (local time) kept within `year`: a moment after the year is its
+    December, one before it its January. How far a year's data reach when they are known by
+    the date something was loaded or published."""
+    day = timezone.localtime(moment).date()
+    return min(max(day, date(year, 1, 1)), date(year, 12, 31)).replace(day=1)
 
 
 def comparison_year(year: int, named: int | None = None) -> int:

@@ -17,6 +17,10 @@ from cchc.inspections.planning import TARGET_LEVELS
 Aggregation = Literal["flow", "stock"]
 
 
+# What the on-time rates leave out (ADR 0014), as the pages name it.
+UNKNOWN_DEADLINE = "hồ sơ không xác định được hạn, không tính vào tỷ lệ"
+
+
 @dataclass(frozen=True)
 class Indicator:
     code: str
@@ -191,7 +195,7 @@ INDICATORS: dict[str, Indicator] = {
             "hồ sơ giải quyết đúng hạn", "hồ sơ đã giải quyết xác định được hạn", "flow",
             **_dossiers("finished_on_time", "finished_with_deadline",
                         excluded="finished_unknown_deadline"),
-            excluded_label="hồ sơ không xác định được hạn, không tính vào tỷ lệ",
+            excluded_label=UNKNOWN_DEADLINE,
             basis="Theo Nghị định 61/2018, 107/2021", variant="ON_TIME_RATE_766",
             note="Theo Nghị định 61/2018, 107/2021: hồ sơ đã giải quyết đúng hạn trên hồ sơ đã "
             "giải quyết; hồ sơ không có ngày hẹn trả và thủ tục không có thời hạn giải quyết "
@@ -208,7 +212,7 @@ INDICATORS: dict[str, Indicator] = {
             end_state=True, projection="current", data_through=x.dossiers_through,
             projection_note="Tỷ lệ tham khảo theo Quyết định 766: không dự báo (hồ sơ đang giải "
             "quyết cuối mỗi tháng không cộng dồn được).",
-            excluded_label="hồ sơ không xác định được hạn, không tính vào tỷ lệ",
+            excluded_label=UNKNOWN_DEADLINE,
             basis="Theo Quyết định 766/QĐ-TTg",
             note="Theo Quyết định 766/QĐ-TTg: hồ sơ giải quyết đúng hạn trong kỳ và hồ sơ còn "
             "đang giải quyết, trong hạn vào cuối kỳ, trên hồ sơ đã giải quyết trong kỳ và hồ sơ "

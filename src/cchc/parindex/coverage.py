@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cchc.core.formatting import format_number
 from cchc.indicators.extraction import Row, Window
+from cchc.indicators.periods import month_within
 from cchc.indicators.records import Listing
 from cchc.organizations.models import TIER_OF_LEVEL, Agency, AgencyLevel
 from cchc.parindex.models import Assessment
@@ -65,10 +66,7 @@ def par_index_through(year: int) -> date | None:
     publication of year N − 1's results, kept within `year` (published after it: December;
     before it: January). None while nothing is published."""
     latest = published_results(year - 1).aggregate(at=Max("published_at"))["at"]
-    if latest is None:
-        return None
-    day = timezone.localtime(latest).date()
-    return min(max(day, date(year, 1, 1)), date(year, 12, 31)).replace(day=1)
+    return None if latest is None else month_within(latest, year)
 
 
 def par_index_records(agency_id: int, tier: str, first: date, end: date) -> tuple[Any, None]:
