@@ -6,6 +6,8 @@ committed one stays. Every figure is then checked against a recompute from scrat
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import subprocess
 import sys
@@ -42,6 +44,19 @@ def dossier_file(n: int = 6) -> bytes:
         for i in range(n)
     ]  # fmt: skip
     return csv_bytes(HEADER, rows)
+
+
+def hand_counted_online_share() -> tuple[int, int]:
+    """Target 6c for March 2022 counted from the file as the test wrote it, not by the
+    product: the dossiers received online (channel "2") of all those received."""
+    rows = list(csv.reader(io.StringIO(dossier_file().decode())))[1:]
+    march = [row for row in rows if row[4][3:10] == "03/2022"]
+    return sum(row[3] == "2" for row in march), len(march)
+
+
+def stored_online_share() -> tuple[int, int]:
+    rows = IndicatorSnapshot.objects.filter(indicator="ONLINE_DOSSIER_SHARE", month="2022-03-01")
+    return (sum(r.numerator for r in rows), sum(r.denominator for r in rows))
 
 
 class Killed(BaseException):
@@ -160,6 +175,7 @@ def test_figures_left_stale_by_a_kill_after_the_commit_are_repaired(
     assert services.imports_recover(now=later())["figures"] == 1
     assert not selectors.figures_pending()
     assert snapshot_rows() == recomputed()  # … and are right after the worker's restart
+    assert stored_online_share() == hand_counted_online_share() == (3, 6)
 
 
 def run_agency() -> int:
@@ -265,6 +281,7 @@ def test_a_command_killed_at_each_step_leaves_nothing_that_recovery_does_not_rep
     else:
         assert done["failed"] == 1 and run.status == "failed"
     assert snapshot_rows() == recomputed(expect_figures=written)
+    assert stored_online_share() == (hand_counted_online_share() if written else (0, 0))
 
 
 @pytest.mark.django_db(transaction=True)
