@@ -99,9 +99,9 @@ def peak_mb() -> float:
 # --- the spec, shared by every path -------------------------------------------------------
 def spec():
     """[(key, title, required, kind, arg, cell parser)] and the header names."""
-    from cchc.operations.imports.base import column_names
+    from cchc.core.tabular.cells import DATETIME_FORMATS, FALSE_WORDS, TRUE_WORDS
+    from cchc.core.tabular.columns import column_names
     from cchc.operations.imports.dossiers import CHANNEL_WORDS, STATUS_WORDS, DossierImporter
-    from cchc.operations.imports.fields import DATETIME_FORMATS, FALSE_WORDS, TRUE_WORDS
 
     mappings = {
         "channel": {k.lower(): int(v) for k, v in CHANNEL_WORDS.items()},
@@ -143,8 +143,8 @@ def plain(value):
 # --- today's path -------------------------------------------------------------------------
 def today(content: bytes, name: str):
     """(rows as dicts with "_row", errors as (line, title, message)), before `resolve`."""
-    from cchc.core.tables import read_table
-    from cchc.operations.imports.base import check_header
+    from cchc.core.tabular.columns import check_header
+    from cchc.core.tabular.reading import read_table
     from cchc.operations.imports.dossiers import DossierImporter
 
     importer = DossierImporter(scope=None)
@@ -180,7 +180,7 @@ def polars_type(frame, header_line: int = 1):
     """(typed DataFrame in the spec's keys, errors, cells handed to the cell parser)."""
     import polars as pl
 
-    from cchc.core.tables import map_header
+    from cchc.core.tabular.reading import map_header
 
     columns, names, mappings, formats = spec()
     positions, repeated = map_header(list(frame.columns), names)
@@ -295,7 +295,7 @@ def arrow_type(table, header_line: int = 1):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from cchc.core.tables import map_header
+    from cchc.core.tabular.reading import map_header
 
     columns, names, mappings, formats = spec()
     positions, repeated = map_header(list(table.column_names), names)

@@ -62,8 +62,8 @@ def main() -> None:
     from django.core.management import call_command
     from python_calamine import CalamineWorkbook
 
+    from cchc.core.tabular.reading import read_table
     from cchc.operations.imports.dossiers import DossierImporter
-    from cchc.operations.imports.reading import read_table
     from cchc.operations.models import Procedure
     from cchc.organizations.models import Agency
     from cchc.organizations.scope import AgencyScope

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cchc.operations.imports import fields as f
+from cchc.core.tabular import cells as f
 
 
 def by_formats(raw: str):

@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
-from cchc.operations.imports.base import ImportRejected
-from cchc.operations.imports.fields import CellError, month_start
+from cchc.core.tabular.cells import CellError, month_start
+from cchc.core.tabular.columns import ImportRejected
+from cchc.core.tabular.reading import Table
 from cchc.operations.imports.legal_documents import LegalDocumentImporter
-from cchc.operations.imports.reading import Table
 from cchc.operations.imports.systems import SystemImporter
 from cchc.operations.imports.work_records import WorkRecordImporter
 from cchc.operations.models import (

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from cchc.core.tables import Table
+from cchc.core.tabular.cells import CellError
+from cchc.core.tabular.reading import Table
 from cchc.operations.imports import base
-from cchc.operations.imports.fields import CellError
 from cchc.organizations.scope import AgencyScope
 
 

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from cchc.core.tables import locate_header, quoted, read_table
+from cchc.core.tabular.reading import locate_header, quoted, read_table
 from cchc.core.xlsx import build_xlsx, csv_response
 from cchc.operations.models import Dossier
 from tests.operations.importing import csv_bytes, errors_at, fingerprint, load

@@ -80,7 +80,7 @@ def test_the_command_prints_a_summary_and_progress():
 
 
 def test_the_benchmark_file_holds_the_demo_year_and_imports_cleanly(tmp_path):
-    from cchc.core.tables import read_table
+    from cchc.core.tabular.reading import read_table
     from cchc.operations.imports.dossiers import DossierImporter
     from cchc.operations.synthetic import write_dossier_file
     from cchc.organizations.scope import AgencyScope

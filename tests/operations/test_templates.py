@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from cchc.core.tabular.reading import read_table
 from cchc.operations.imports import IMPORTERS
-from cchc.operations.imports.reading import read_table
 from cchc.operations.imports.templates import template_csv, template_xlsx
 from cchc.operations.models import Procedure, ProcedureSnapshot
 from cchc.organizations.scope import AgencyScope

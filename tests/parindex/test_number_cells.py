@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import openpyxl
 import pytest
 
-from cchc.operations.imports.base import ImportRejected
+from cchc.core.tabular.columns import ImportRejected
 from cchc.parindex import frameworks, surveys
 from cchc.parindex.models import SurveyScore
 from cchc.parindex.services import survey_import

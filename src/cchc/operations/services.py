@@ -23,9 +23,11 @@ from django.utils.translation import gettext as _
 
 from cchc.core.failpoints import failpoint
 from cchc.core.services import ServiceError
+from cchc.core.tabular.columns import ImportRejected, RowError
+from cchc.core.tabular.reading import FileError
+from cchc.core.tabular.sheet import read_sheet
 from cchc.operations.imports import IMPORTERS
-from cchc.operations.imports.base import Affected, ImportRejected, RowError, WriteResult
-from cchc.operations.imports.reading import FileError, read_table
+from cchc.operations.imports.base import Affected, WriteResult
 from cchc.operations.models import ImportRun, ImportStatus
 from cchc.operations.signals import operational_data_changed
 from cchc.organizations.access import may_write, require_write, write_scope
@@ -141,9 +143,9 @@ def import_execute(run: ImportRun, *, progress: Progress | None = None) -> Impor
     try:
         report(5, "Đọc tệp")
         with default_storage.open(run.stored_name, "rb") as handle:
-            table = read_table(handle.read(), run.file_name,
+            table = read_sheet(handle.read(), run.file_name,
                                header_names=importer.header_titles())  # fmt: skip
-        _set(run, rows_total=len(table.rows))
+        _set(run, rows_total=table.height)
         report(15, "Kiểm tra dữ liệu")
         rows = importer.parse(
             table, progress=lambda p: report(15 + p * 45 // 100, "Kiểm tra dữ liệu")
@@ -301,7 +303,7 @@ def data_changed(*, run: ImportRun, result: WriteResult) -> None:
 
 
 def _reject(run: ImportRun, errors: list[RowError]) -> ImportRun:
-    from cchc.operations.imports.base import MAX_REPORTED_ERRORS
+    from cchc.core.tabular.columns import MAX_REPORTED_ERRORS
 
     _set(
         run,

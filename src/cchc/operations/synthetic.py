@@ -35,13 +35,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from cchc.core.selectors import working_calendar
-from cchc.operations.imports.base import Importer, ImportRejected, WriteResult
+from cchc.core.tabular.cells import VN
+from cchc.core.tabular.columns import ImportRejected
+from cchc.core.tabular.reading import Table
+from cchc.operations.imports.base import Importer, WriteResult
 from cchc.operations.imports.dossiers import DossierImporter
-from cchc.operations.imports.fields import VN
 from cchc.operations.imports.inspections import InspectionImporter
 from cchc.operations.imports.legal_documents import LegalDocumentImporter
 from cchc.operations.imports.procedures import ProcedureImporter
-from cchc.operations.imports.reading import Table
 from cchc.operations.imports.systems import SystemImporter
 from cchc.operations.imports.work_records import WorkRecordImporter
 from cchc.operations.models import DossierStatus, ImportRun, ImportStatus

@@ -38,17 +38,10 @@ from django.db import transaction
 
 from cchc.core.reference import DATA_DIR
 from cchc.core.services import ServiceError, audited_save
-from cchc.core.tables import quoted
+from cchc.core.tabular.cells import CellError, boolean, decimal, is_blank, text
+from cchc.core.tabular.columns import Column, ImportRejected, RowError, check_header, column_names
+from cchc.core.tabular.reading import FileError, quoted, read_table
 from cchc.indicators.registry import INDICATORS
-from cchc.operations.imports.base import (
-    Column,
-    ImportRejected,
-    RowError,
-    check_header,
-    column_names,
-)
-from cchc.operations.imports.fields import CellError, boolean, decimal, is_blank, text
-from cchc.operations.imports.reading import FileError, read_table
 from cchc.parindex import scoring
 from cchc.parindex.models import BandBasis, Criterion, Framework, FrameworkGroup, ScoringType
 

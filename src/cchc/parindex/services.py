@@ -42,11 +42,11 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from cchc.core.concurrency import claim, stale_message
 from cchc.core.services import ServiceError, audited_save, deny
+from cchc.core.tabular.columns import ImportRejected
 from cchc.core.uploads import store_evidence
 from cchc.indicators import formulas
 from cchc.indicators import selectors as indicator_selectors
 from cchc.indicators.registry import INDICATORS
-from cchc.operations.imports.base import ImportRejected
 from cchc.organizations.access import DataKind, require_write
 from cchc.organizations.models import Agency, Membership, Role
 from cchc.organizations.scope import AgencyScope

@@ -13,16 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from cchc.core.tables import quoted
-from cchc.operations.imports.base import (
-    Column,
-    ImportRejected,
-    RowError,
-    check_header,
-    column_names,
-)
-from cchc.operations.imports.fields import CellError, decimal, is_blank, text
-from cchc.operations.imports.reading import FileError, read_table
+from cchc.core.tabular.cells import CellError, decimal, is_blank, text
+from cchc.core.tabular.columns import Column, ImportRejected, RowError, check_header, column_names
+from cchc.core.tabular.reading import FileError, quoted, read_table
 from cchc.organizations.models import Agency
 from cchc.parindex import scoring
 from cchc.parindex.models import Criterion, Framework, ScoringType

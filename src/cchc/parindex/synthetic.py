@@ -51,7 +51,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cchc.core.selectors import working_calendar
-from cchc.operations.imports.fields import VN
+from cchc.core.tabular.cells import VN
 from cchc.organizations.models import Agency, AgencyLevel, Membership, Role
 from cchc.parindex import frameworks, selectors, services
 from cchc.parindex.models import (

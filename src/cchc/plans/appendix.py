@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cchc.core.tables import FileError, read_table
+from cchc.core.tabular.reading import FileError, read_table
 from cchc.organizations.models import Agency
 from cchc.plans.agency_names import AgencyNames
 from cchc.plans.models import Plan, ReformArea

@@ -78,7 +78,7 @@ _HEADER_ALIASES = {
 
 
 # Every title a header may give a column, for a reader that looks for the header row
-# (`core.tables.read_table`, whose comparison ignores accents, case and spacing).
+# (`core.tabular.reading.read_table`, whose comparison ignores accents, case and spacing).
 HEADER_TITLES = [title for aliases in _HEADER_ALIASES.values() for title in aliases]
 
 

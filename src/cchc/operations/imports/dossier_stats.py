@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from cchc.core.bulk import insert_rows
-from cchc.core.tables import quoted
-from cchc.operations.imports import fields as f
-from cchc.operations.imports.base import Column, Importer, RowError, WriteResult
+from cchc.core.tabular import cells as f
+from cchc.core.tabular.columns import Column, RowError
+from cchc.core.tabular.reading import quoted
+from cchc.operations.imports.base import Importer, WriteResult
 from cchc.operations.models import DossierMonthly, ImportKind, Procedure, StatSource
 from cchc.operations.rollups import COUNTERS
 

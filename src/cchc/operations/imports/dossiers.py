@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, time
-from decimal import Decimal
 from operator import itemgetter
 
+import polars as pl
 from django.db import connection, transaction
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 
 from cchc.core.bulk import insert_rows
-from cchc.core.calendar import WorkingCalendar
 from cchc.core.selectors import working_calendar
-from cchc.core.tables import quoted
-from cchc.operations.imports import fields as f
-from cchc.operations.imports.base import Column, Importer, RowError, WriteResult
+from cchc.core.tabular import cells as f
+from cchc.core.tabular.columns import Column, ImportRejected, RowError
+from cchc.core.tabular.parse import ZONE, parse_sheet
+from cchc.core.tabular.reading import Table, quoted
+from cchc.core.tabular.sheet import Sheet
+from cchc.operations.imports.base import Importer, WriteResult
 from cchc.operations.models import Channel, Dossier, DossierStatus, ImportKind, Procedure
 from cchc.operations.rollups import RollupDelta
 
 FINISHED = {DossierStatus.DONE, DossierStatus.REJECTED}
 STATUS_WORDS = {
-    **{s.value: s.value for s in DossierStatus},
-    **{str(s.label).lower(): s.value for s in DossierStatus},
+    **{s.value: s for s in DossierStatus},
+    **{str(s.label).lower(): s for s in DossierStatus},
     "đã trả kết quả": DossierStatus.DONE,
     "đã xử lý xong": DossierStatus.DONE,
     "hoàn thành": DossierStatus.DONE,
@@ -42,31 +43,6 @@ WRITE_FIELDS = (
     "supplement_count", "supplement_days", "finished_on_time", "fee", "paid_online",
     "result_digitized",
 )  # fmt: skip
-
-
-def on_time(
-    calendar: WorkingCalendar,
-    *,
-    due_at: datetime | None,
-    finished_at: datetime | None,
-    supplement_count: int,
-    supplement_days: int,
-) -> bool | None:
-    """Decree 61/2018 as amended: on time when the end of processing, less the working days
-    spent waiting for supplements, is not after the appointment date; more than one request
-    for supplements counts as late, whether or not the deadline is known. None while the
-    dossier is open, and for a finished one whose deadline cannot be known (no appointment
-    date, no maximum duration of its procedure): "không xác định được hạn", counted apart."""
-    if finished_at is None:
-        return None
-    if supplement_count > 1:
-        return False
-    if due_at is None:
-        return None
-    deadline = due_at.date()
-    if supplement_days:
-        deadline = calendar.add_working_days(deadline, supplement_days)
-    return finished_at.date() <= deadline
 
 
 class DossierImporter(Importer):
@@ -102,63 +78,137 @@ class DossierImporter(Importer):
                aliases=("DaSoHoaKetQua",), example="1"),
     ]  # fmt: skip
 
-    def resolve(self, rows: list[dict]) -> list[RowError]:
-        errors = self.resolve_agencies(rows)
-        errors += self.foreign_records(rows, Dossier, key=("code",), column="Mã hồ sơ")
-        codes = {row["procedure"] for row in rows if row.get("procedure")}
-        procedures = {p.code: p for p in Procedure.objects.filter(code__in=codes)}
+    def parse(self, table: Table | Sheet, progress=None) -> pl.DataFrame:
+        """The file's dossiers as typed columns, ready to write (`write`), every check of the
+        per-row path made by column: cells, agencies, the uploader's scope, procedures,
+        dates against each other, due dates in working days, duplicate codes. Raises
+        ImportRejected with every error, in the per-row path's words and order."""
+        sheet = table if isinstance(table, Sheet) else Sheet.of_table(table)
+        parsed = parse_sheet(sheet, self.columns)
+        if progress:
+            progress(50)
+        frame, errors = parsed.frame, list(parsed.errors)
+        errors += self._duplicate_codes(frame)
+        refused = pl.Series([e.row for e in parsed.errors], dtype=pl.Int64)
+        frame, found = self._resolve(frame.filter(~pl.col("_row").is_in(refused.implode())))
+        errors += found
+        if progress:
+            progress(100)
+        if errors:
+            errors.sort(key=lambda e: (e.row, e.column))
+            raise ImportRejected(errors)
+        return frame
+
+    def _duplicate_codes(self, frame: pl.DataFrame) -> list[RowError]:
+        """A code given again (every row, its cells right or not), naming its first line."""
+        title = self.columns[0].title
+        firsts = frame.select(
+            "_row",
+            first=pl.col("_row").min().over("code"),
+            repeated=~pl.col("code").is_first_distinct(),
+        ).filter(pl.col("repeated") & frame.get_column("code").is_not_null())
+        return [RowError(line, title, f"trùng với dòng {first}")
+                for line, first, _ in firsts.iter_rows()]  # fmt: skip
+
+    def _errors(self, frame: pl.DataFrame, where: pl.Expr, column: str, message) -> list[RowError]:
+        """An error on each row of `frame` matching `where`; `message` a text, or a function
+        of the row's (line, value of the column's key)."""
+        hits = frame.filter(where)
+        if callable(message):
+            key = next(c.key for c in self.columns if c.title == column)
+            return [RowError(line, column, message(value))
+                    for line, value in hits.select("_row", key).iter_rows()]  # fmt: skip
+        return [RowError(line, column, message) for line in hits.get_column("_row").to_list()]
+
+    def _resolve(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[RowError]]:
+        """References and cross-field rules for the rows whose cells all parsed, by column,
+        and the frame in the writer's columns (`WRITE_FIELDS` with the code)."""
+        errors: list[RowError] = []
+        found = self.agency_lookup(frame.get_column("agency").unique().to_list())
+        ids = {value: agency.pk for value, (agency, _) in found.items() if agency is not None}
+        refused = [value for value, (agency, _) in found.items() if agency is None]
+        errors += self._errors(frame, pl.col("agency").is_in(refused), "Mã cơ quan",
+                               lambda value: found[value][1])  # fmt: skip
+        if not self.scope.sees_all:
+            codes = frame.get_column("code").to_list()
+            foreign = [code for (code,) in self.foreign_keys(codes, Dossier, key=("code",))]
+            errors += self._errors(frame, pl.col("code").is_in(foreign), "Mã hồ sơ", lambda code:
+                                   f"{quoted(code)} đã có trong dữ liệu của một cơ quan ngoài "
+                                   "phạm vi của bạn; không ghi đè được")  # fmt: skip
+        codes = frame.get_column("procedure").unique().to_list()
+        procedures = dict(Procedure.objects.filter(code__in=codes).values_list("code", "pk"))
+        frame = frame.with_columns(
+            agency_id=pl.col("agency").replace_strict(ids, default=None, return_dtype=pl.Int64),
+            procedure_id=pl.col("procedure").replace_strict(
+                procedures, default=None, return_dtype=pl.Int64
+            ),
+        )
+        unknown = pl.col("procedure_id").is_null()
+        errors += self._errors(frame, unknown, "Mã thủ tục", lambda code:
+                               f"không có thủ tục {quoted(code)} trong danh mục; hãy nạp danh mục "
+                               "thủ tục trước")  # fmt: skip
+        frame = frame.filter(~unknown)
+        finished = pl.col("status").is_in([s.value for s in FINISHED])
+        errors += self._errors(frame, pl.col("finished_at") < pl.col("received_at"),
+                               "Ngày kết thúc xử lý", "trước ngày tiếp nhận")  # fmt: skip
+        errors += self._errors(frame, finished & pl.col("finished_at").is_null(),
+                               "Ngày kết thúc xử lý", "hồ sơ đã giải quyết phải có ngày kết thúc")  # fmt: skip
+        if errors:
+            return frame, errors
+        return self._clock(frame, codes), errors
+
+    def _clock(self, frame: pl.DataFrame, codes: list[str]) -> pl.DataFrame:
+        """Due dates where the file has none (the procedure's duration that year, in working
+        days; the 15:00 cut-off for paper dossiers, an online one counting from the day it
+        arrived) and on-time (`on_time`), for the whole file at once."""
         calendar = working_calendar()
-        years = {row["received_at"].year for row in rows if row.get("received_at")}
-        durations = {
-            (code, year): days
-            for code, year, days in Procedure.objects.filter(
-                code__in=codes, snapshots__year__in=years
-            ).values_list("code", "snapshots__year", "snapshots__processing_days")
-        }
-        for row in rows:
-            line = row["_row"]
-            procedure = procedures.get(row.get("procedure"))
-            if procedure is None:
-                errors.append(
-                    RowError(line, "Mã thủ tục", f"không có thủ tục {quoted(row.get('procedure'))} "
-                             "trong danh mục; hãy nạp danh mục thủ tục trước")
-                )  # fmt: skip
-                continue
-            row["procedure"] = procedure
-            received, finished = row["received_at"], row.get("finished_at")
-            if finished is not None and finished < received:
-                errors.append(RowError(line, "Ngày kết thúc xử lý", "trước ngày tiếp nhận"))
-            if row["status"] in FINISHED and finished is None:
-                errors.append(
-                    RowError(
-                        line, "Ngày kết thúc xử lý", "hồ sơ đã giải quyết phải có ngày kết thúc"
-                    )
-                )
-            if row.get("due_at") is None:
-                days = durations.get((procedure.code, received.year))
-                if days is not None:
-                    # The 15:00 cut-off is for paper dossiers; an online one counts from the
-                    # day it arrived (add_working_days skips that day and any day off).
-                    paper = row["channel"] != Channel.ONLINE
-                    start = calendar.receipt_day(received) if paper else received
-                    due = calendar.add_working_days(start, days)
-                    row["due_at"] = datetime.combine(due, time(17, 0), tzinfo=received.tzinfo)
-            row["supplement_count"] = row.get("supplement_count") or 0
-            row["supplement_days"] = row.get("supplement_days") or 0
-            row["fee"] = row.get("fee") or Decimal(0)
-            row["paid_online"] = bool(row.get("paid_online"))
-            row["result_digitized"] = bool(row.get("result_digitized"))
-            row["finished_on_time"] = on_time(
-                calendar,
-                due_at=row["due_at"],
-                finished_at=finished if row["status"] in FINISHED else None,
-                supplement_count=row["supplement_count"],
-                supplement_days=row["supplement_days"],
-            )
-        return errors
+        years = frame.get_column("received_at").dt.year().unique().to_list()
+        durations = pl.DataFrame(
+            list(Procedure.objects.filter(code__in=codes, snapshots__year__in=years)
+                 .values_list("code", "snapshots__year", "snapshots__processing_days")),
+            schema={"procedure": pl.String, "year": pl.Int32, "days": pl.Int64}, orient="row",
+        )  # fmt: skip
+        frame = frame.with_columns(year=pl.col("received_at").dt.year()).join(
+            durations, on=["procedure", "year"], how="left", maintain_order="left"
+        )
+        received = frame.get_column("received_at")
+        paper = frame.get_column("channel") != int(Channel.ONLINE)
+        start = pl.select(
+            pl.when(paper).then(calendar.receipt_days(received)).otherwise(received.dt.date())
+        ).to_series()
+        due = calendar.add_working_days_many(start, frame.get_column("days"))
+        due_at = (due.cast(pl.Datetime("us")) + pl.duration(hours=17)).dt.replace_time_zone(ZONE)
+        frame = frame.with_columns(
+            due_at=pl.coalesce(pl.col("due_at"), due_at),
+            supplement_count=pl.col("supplement_count").fill_null(0),
+            supplement_days=pl.col("supplement_days").fill_null(0),
+            fee=pl.col("fee").fill_null(0),
+            paid_online=pl.col("paid_online").fill_null(False),
+            result_digitized=pl.col("result_digitized").fill_null(False),
+        )
+        # Decree 61/2018 as amended (`on_time`): a deadline moved by the working days spent
+        # waiting for supplements; more than one request is late, known deadline or not.
+        deadline = frame.get_column("due_at").dt.date()
+        waited = frame.get_column("supplement_days")
+        moved = calendar.add_working_days_many(deadline, waited)
+        finished = (
+            pl.col("status").is_in([s.value for s in FINISHED])
+            & pl.col("finished_at").is_not_null()
+        )
+        frame = frame.with_columns(
+            finished_on_time=pl.when(~finished).then(None)
+            .when(pl.col("supplement_count") > 1).then(False)
+            .when(pl.col("due_at").is_null()).then(None)
+            .otherwise(pl.col("finished_at").dt.date() <= moved)
+        )  # fmt: skip
+        return frame.select("code", *WRITE_FIELDS)
+
+    def write(self, frame: pl.DataFrame, *, run) -> WriteResult:
+        rows = frame.with_columns(pl.col("fee").cast(pl.Decimal(14, 0))).to_dicts()
+        return self.write_rows(rows, run=run)
 
     @transaction.atomic
-    def write(self, rows: list[dict], *, run) -> WriteResult:
+    def write_rows(self, rows: list[dict], *, run) -> WriteResult:
         """Upsert on the dossier code and, in the same transaction, bring the monthly roll-up
         along by the difference the file makes (`RollupDelta`): its cost follows the file,
         not the history."""
@@ -214,8 +264,8 @@ class DossierImporter(Importer):
     @staticmethod
     def _values(row: dict) -> dict:
         return {
-            "procedure_id": row["procedure"].pk,
-            "agency_id": row["agency"].pk,
+            "procedure_id": row["procedure_id"],
+            "agency_id": row["agency_id"],
             "channel": int(row["channel"]),
             "received_at": row["received_at"],
             "due_at": row.get("due_at"),

@@ -6,8 +6,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from cchc.operations.imports import fields as f
-from cchc.operations.imports.base import Column, Importer, RowError, WriteResult, first_of_month
+from cchc.core.tabular import cells as f
+from cchc.core.tabular.columns import Column, RowError
+from cchc.operations.imports.base import Importer, WriteResult, first_of_month
 from cchc.operations.models import ImportKind, Inspection
 from cchc.organizations.access import DataKind
 

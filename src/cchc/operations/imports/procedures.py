@@ -12,15 +12,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from cchc.operations.imports import fields as f
-from cchc.operations.imports.base import (
-    Column,
-    Importer,
-    ImportRejected,
-    RowError,
-    WriteResult,
-)
-from cchc.operations.imports.reading import Table
+from cchc.core.tabular import cells as f
+from cchc.core.tabular.columns import Column, ImportRejected, RowError
+from cchc.core.tabular.reading import Table
+from cchc.operations.imports.base import Importer, WriteResult
 from cchc.operations.models import ONLINE_LEVELS_3_4, ImportKind, OnlineLevel, Procedure
 from cchc.operations.models import ProcedureSnapshot as Snapshot
 from cchc.organizations.access import DataKind

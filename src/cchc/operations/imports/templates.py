@@ -18,9 +18,9 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from cchc.core.tabular import cells as f
+from cchc.core.tabular.columns import Column
 from cchc.operations.imports import IMPORTERS
-from cchc.operations.imports import fields as f
-from cchc.operations.imports.base import Column
 
 DATA_SHEET = "Dữ liệu"
 GUIDE_SHEET = "Hướng dẫn"

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from cchc.operations.imports import fields as f
-from cchc.operations.imports.base import Column, Importer, RowError, WriteResult
+from cchc.core.tabular import cells as f
+from cchc.core.tabular.columns import Column, RowError
+from cchc.operations.imports.base import Importer, WriteResult
 from cchc.operations.imports.dossier_stats import future_month_errors
 from cchc.operations.models import ImportKind, WorkRecordStat
 

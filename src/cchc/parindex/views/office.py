@@ -38,10 +38,10 @@ from django.utils.translation import gettext as _
 
 from cchc.core.formatting import format_number
 from cchc.core.services import ServiceError
+from cchc.core.tabular.columns import ImportRejected, RowError
 from cchc.core.views import call_service
 from cchc.core.xlsx import XLSX_TYPE, as_text, csv_response, xlsx_response
 from cchc.indicators.registry import INDICATORS
-from cchc.operations.imports.base import ImportRejected, RowError
 from cchc.organizations.models import Agency, AgencyLevel, Role
 from cchc.organizations.scope import AgencyScope
 from cchc.organizations.selectors import (

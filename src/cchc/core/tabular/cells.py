@@ -14,13 +14,28 @@ from zoneinfo import ZoneInfo
 
 from cchc.core.formatting import format_number
 from cchc.core.numbers import Kind, NumberError, parse_number
-from cchc.core.tables import quoted
+from cchc.core.tabular.reading import quoted
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 class CellError(ValueError):
     pass
+
+
+def vector(kind: str, arg: Any = None) -> Callable[[Callable], Callable]:
+    """Declare what a parser accepts in a form the engine checks for a whole column at once
+    (`columns.parse_sheet`): "text" (arg: the longest), "integer" (arg: the largest, not
+    negative; None: any whole number), "money", "boolean", "datetime" (aware, local time),
+    "date", "choice" (arg: lower-cased text → value). The engine accepts by column only the
+    commonest shapes, each giving what the parser gives; every other cell goes to the parser
+    itself, which accepts a rarer shape or words the error."""
+
+    def mark(parse: Callable) -> Callable:
+        parse.vector = (kind, arg)  # type: ignore[attr-defined]
+        return parse
+
+    return mark
 
 
 def is_blank(value: Any) -> bool:
@@ -32,6 +47,7 @@ def is_blank(value: Any) -> bool:
 TEXT_LIMIT = 10_000
 
 
+@vector("text", TEXT_LIMIT)
 def text(value: Any) -> str:
     content = str(value).strip()
     if len(content) > TEXT_LIMIT:
@@ -48,6 +64,7 @@ def _number(value: Any, kind: Kind) -> Decimal:
         raise CellError(str(exc)) from None
 
 
+@vector("integer")
 def integer(value: Any) -> int:
     """A whole number: "1.234", "1234", "1 234" (cchc.core.numbers, docs/imports.md)."""
     if value.__class__ is int:  # an Excel number; the commonest cell of an XLSX count column
@@ -63,6 +80,7 @@ SMALL_INTEGER_MAX = 32_767  # PositiveSmallIntegerField
 def non_negative_integer_up_to(limit: int) -> Callable[[Any], int]:
     """A count of at most `limit`."""
 
+    @vector("integer", limit)
     def parse(value: Any) -> int:
         number = integer(value)
         if number < 0:
@@ -92,6 +110,7 @@ MONEY_DIGITS = 14  # the width of the fee column
 MONEY_LIMIT = 10**MONEY_DIGITS
 
 
+@vector("money", MONEY_LIMIT)
 def money(value: Any) -> Decimal:
     """An amount of whole đồng, not negative: "50.000", "50000", "1.500.000 đ"; "50.000" is
     fifty thousand."""
@@ -109,6 +128,7 @@ TRUE_WORDS = {"1", "x", "có", "co", "true", "yes", "đúng", "c"}
 FALSE_WORDS = {"0", "", "không", "khong", "false", "no", "sai", "k"}
 
 
+@vector("boolean")
 def boolean(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -160,11 +180,13 @@ def _parse_datetime(value: Any, zone: ZoneInfo | None = None) -> datetime:
     raise CellError(f"{quoted(value)} không phải ngày hợp lệ (dd/mm/yyyy hoặc dd/mm/yyyy hh:mm)")
 
 
+@vector("datetime")
 def aware_datetime(value: Any) -> datetime:
     """A local (Asia/Ho_Chi_Minh) time as an aware datetime."""
     return _parse_datetime(value, VN)
 
 
+@vector("date")
 def day(value: Any) -> date:
     return _parse_datetime(value).date()
 
@@ -173,6 +195,7 @@ def choice(mapping: Mapping[str, Any], label: str) -> Callable[[Any], Any]:
     """A cell whose text (case-insensitive) must be one of `mapping`'s keys."""
     lowered = {str(k).lower(): v for k, v in mapping.items()}
 
+    @vector("choice", lowered)
     def parse(value: Any) -> Any:
         key = str(value).strip().lower()
         if isinstance(value, float) and value.is_integer():
@@ -187,6 +210,7 @@ def choice(mapping: Mapping[str, Any], label: str) -> Callable[[Any], Any]:
 def text_up_to(limit: int) -> Callable[[Any], str]:
     """A text cell of at most `limit` characters (the database column's width)."""
 
+    @vector("text", limit)
     def parse(value: Any) -> str:
         content = str(value).strip()
         if len(content) > limit:

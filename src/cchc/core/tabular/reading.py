@@ -90,22 +90,38 @@ def read_table(content: bytes, file_name: str, *, header_names: Collection[str] 
     """The file's first sheet as a Table. With `header_names` (every title, key and alias the
     caller understands), the header is the row among the first ones that names most of them
     (`locate_header`); without, the first non-blank row."""
+    return table_of_rows(file_rows(content, file_name), header_names)
+
+
+def file_kind(content: bytes, file_name: str) -> str:
+    """ "xlsx" or "csv", or a FileError for an empty file or another kind."""
     if not content.strip():
         raise FileError("Tệp rỗng: không có dòng tiêu đề và dữ liệu.")
     lower = file_name.lower()
     if lower.endswith((".xlsx", ".xlsm", ".xls", ".ods")) or content[:2] == b"PK":
-        rows = list(_read_xlsx(content))
-    elif lower.endswith((".csv", ".txt", ".tsv")):
-        rows = list(_read_csv(content))
-    else:
-        raise FileError("Chỉ nhận tệp CSV (.csv) hoặc Excel (.xlsx).")
+        return "xlsx"
+    if lower.endswith((".csv", ".txt", ".tsv")):
+        return "csv"
+    raise FileError("Chỉ nhận tệp CSV (.csv) hoặc Excel (.xlsx).")
+
+
+def file_rows(content: bytes, file_name: str) -> list[list[Any]]:
+    """Every row of the file's first sheet, blank ones included (they count as lines)."""
+    if file_kind(content, file_name) == "xlsx":
+        return list(_read_xlsx(content))
+    text = csv_text(content)
+    return list(_read_csv(text, csv_separator(text)))
+
+
+def is_blank_row(row: list[Any]) -> bool:
     # any(row) settles nearly every row at once; the rest are looked at cell by cell (a 0 is
-    # a value, not an empty cell). Lines are counted before blank rows are dropped.
-    kept = [
-        (line, row)
-        for line, row in enumerate(rows, start=1)
-        if any(row) or any(v not in (None, "") for v in row)
-    ]
+    # a value, not an empty cell).
+    return not any(row) and all(v in (None, "") for v in row)
+
+
+def table_of_rows(rows: list[list[Any]], header_names: Collection[str] = ()) -> Table:
+    """The rows after the header, with their lines (counted before blank rows are dropped)."""
+    kept = [(line, row) for line, row in enumerate(rows, start=1) if not is_blank_row(row)]
     if not kept:
         raise FileError("Tệp rỗng: không có dòng tiêu đề và dữ liệu.")
     lines = [line for line, _ in kept]
@@ -171,9 +187,14 @@ def map_header(
     return positions, repeated
 
 
-def _read_csv(content: bytes) -> Iterator[list[Any]]:
+def csv_text(content: bytes) -> str:
+    """The CSV file's text: UTF-8 with or without BOM (UTF-16 with its BOM, as Excel's
+    "Unicode Text" saves it, too), NFC, non-breaking spaces as spaces."""
     try:
-        text = content.decode("utf-8-sig")
+        if content[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            text = content.decode("utf-16")
+        else:
+            text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FileError(
             "Tệp CSV không ở mã UTF-8. Hãy lưu lại với mã UTF-8 (Excel: Lưu thành → CSV UTF-8)."
@@ -182,8 +203,16 @@ def _read_csv(content: bytes) -> Iterator[list[Any]]:
         # The whole text at once, as normalize_text does cell by cell: no delimiter, quote or
         # line break composes with what follows it, so the cells come out the same.
         text = _nfc(text)
+    return text
+
+
+def csv_separator(text: str) -> str:
+    """`,` `;` or tab: the one the first line holds most of."""
     first_line = text.split("\n", 1)[0]
-    delimiter = max([",", ";", "\t"], key=first_line.count)
+    return max([",", ";", "\t"], key=first_line.count)
+
+
+def _read_csv(text: str, delimiter: str) -> Iterator[list[Any]]:
     # A cell as long as the file: the importer's column then refuses it with its row and
     # column (the csv module's default limit, 128 KiB, would end in a system error).
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))

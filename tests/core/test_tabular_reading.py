@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from cchc.core.tables import FileError, read_table
+from cchc.core.tabular.reading import FileError, read_table
 
 
 def test_csv_cells_come_out_nfc_trimmed_and_without_non_breaking_spaces():
