@@ -182,8 +182,9 @@ LOGGING = {
 
 FORM_RENDERER = "cchc.core.forms.FormRenderer"
 
-# Background jobs (imports, indicator refresh) run in `manage.py db_worker`; `make demo`
-# starts one beside the web server. Tests run jobs immediately in the calling thread.
+# Background jobs (imports, indicator refresh) run in `manage.py worker` (django-tasks'
+# `db_worker` plus the repairs of ADR 0016); `make demo` starts one beside the web server.
+# Tests run jobs immediately in the calling thread.
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # The steps of an import's write, told by the worker to the page while the write's transaction
 # is open (the run's own row is only seen at commit): files that the web and worker processes

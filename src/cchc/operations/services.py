@@ -173,6 +173,9 @@ def import_execute(run: ImportRun, *, progress: Progress | None = None) -> Impor
 # A run's process is dead when its heartbeat is older than this: longer than the longest
 # write (one transaction, during which the heartbeat cannot be seen; 1M dossiers ≈ 40 s).
 LEASE = timedelta(minutes=10)
+# How often a running worker looks for dead runs (`manage.py worker`): a run whose process
+# died is taken up again between LEASE and LEASE + RECOVER_EVERY after its last heartbeat.
+RECOVER_EVERY = LEASE / 2
 WRITE_ATTEMPTS = 3  # a write that found the database busy (SQLite) is tried again
 MAX_ATTEMPTS = 3  # a run whose process died this many times is failed, not re-queued
 FIGURES_STAGE = "Tính lại số liệu"
@@ -256,23 +259,28 @@ def figures_refresh(run: ImportRun, *, retry: bool = False) -> bool:
     return True
 
 
-def imports_recover(*, now=None) -> dict[str, int]:
-    """What a dead process left (called when the worker starts; `manage.py worker`):
-    a running run whose heartbeat is older than the lease wrote nothing (its write is one
-    transaction) — the worker's are queued again (failed after MAX_ATTEMPTS), a command's
-    failed with the reason; the figures of committed runs still marked pending are
-    recomputed; queued runs whose task was lost are queued again (the claim keeps any run
-    from running twice). Returns what was done, by kind."""
+def imports_recover(*, now=None, starting: bool = True) -> dict[str, int]:
+    """What a dead process left (`manage.py worker` calls it when it starts, `starting`,
+    and every RECOVER_EVERY while it runs): a running run whose heartbeat is older than the
+    lease wrote nothing (its write is one transaction) — the worker's are queued again
+    (failed after MAX_ATTEMPTS), a command's failed with the reason; the figures of
+    committed runs still marked pending are recomputed; queued runs whose task was lost are
+    queued again. At the start that is every queued run; while the worker runs, those
+    queued more than the lease ago, since a run waiting its turn still has its task (the
+    claim keeps any run from running twice, so a task sent twice costs a task that does
+    nothing, not a second import). Returns what was done, by kind."""
     from cchc.operations.tasks import run_import
 
     now = now or timezone.now()
     dead = ImportRun.objects.filter(status=ImportStatus.RUNNING, heartbeat_at__lt=now - LEASE)
     done = {"requeued": 0, "failed": 0, "figures": 0}
-    for run in dead:
+    for run in list(dead):
+        # Changed only if still dead when written: every worker makes this pass, and another
+        # one may have queued the run again, and a worker claimed it, since this one read it.
+        still_dead = dead.filter(pk=run.pk)
         if run.by_worker and run.attempts < MAX_ATTEMPTS:
-            _set(run, status=ImportStatus.QUEUED, progress=0,
-                 stage="Chờ chạy lại (tiến trình xử lý đã bị dừng giữa chừng)")  # fmt: skip
-            done["requeued"] += 1
+            done["requeued"] += still_dead.update(status=ImportStatus.QUEUED, progress=0,
+                stage="Chờ chạy lại (tiến trình xử lý đã bị dừng giữa chừng)")  # fmt: skip
         else:
             reason = (
                 "Tiến trình nạp bị dừng giữa chừng; chưa ghi gì. Hãy nạp lại tệp."
@@ -280,13 +288,15 @@ def imports_recover(*, now=None) -> dict[str, int]:
                 else f"Tiến trình xử lý bị dừng {run.attempts} lần khi nạp tệp này; chưa ghi gì. "
                 "Hãy báo quản trị viên."
             )
-            _set(run, status=ImportStatus.FAILED, finished_at=now, stage="Bị dừng",
-                 errors=[RowError(0, "", reason).as_dict()])  # fmt: skip
-            done["failed"] += 1
+            done["failed"] += still_dead.update(status=ImportStatus.FAILED, finished_at=now,
+                stage="Bị dừng", errors=[RowError(0, "", reason).as_dict()])  # fmt: skip
     stale = ImportRun.objects.filter(figures_pending__isnull=False, heartbeat_at__lt=now - LEASE)
     for run in stale.order_by("pk"):
         done["figures"] += figures_refresh(run)
-    for run in ImportRun.objects.filter(status=ImportStatus.QUEUED, by_worker=True):
+    waiting = ImportRun.objects.filter(status=ImportStatus.QUEUED, by_worker=True)
+    if not starting:  # the runs queued again above are among them: created before they died
+        waiting = waiting.filter(created_at__lt=now - LEASE)
+    for run in waiting.order_by("pk"):
         run_import.enqueue(run.pk)
     return done
 

@@ -1,11 +1,56 @@
 """The background worker: first repair what a stopped process left (imports stuck "đang xử
 lý", figures left to recompute, queued runs whose task was lost; ADR 0016), then run
-django-tasks' database worker with the options given."""
+django-tasks' database worker with the options given — and, beside it, repair again every
+RECOVER_EVERY, so that a run whose process died while this worker kept running (another
+worker, a command) is taken up without restarting the worker."""
 
+import logging
+import os
+import threading
+
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connections
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 
-from cchc.operations.services import imports_recover
+from cchc.operations.services import RECOVER_EVERY, imports_recover
+
+logger = logging.getLogger(__name__)
+
+
+def summary(done: dict[str, int]) -> str:
+    return (
+        f"Khôi phục: {done['requeued']} lần nạp chạy lại, {done['failed']} lần nạp dừng hẳn, "
+        f"{done['figures']} lần nạp được tính lại số liệu."
+    )
+
+
+def recover_once(now=None) -> dict[str, int] | None:
+    """One repair while the worker runs. A failure (SQLite still busy after its timeout
+    while an import writes, a lost connection) is logged and left to the next pass: the
+    worker itself keeps running."""
+    try:
+        done = imports_recover(now=now, starting=False)
+    except Exception:
+        logger.exception("Khôi phục các lần nạp bị dừng không thành công; sẽ thử lại sau.")
+        return None
+    if any(done.values()):
+        logger.warning(summary(done))
+    return done
+
+
+def recover_while_running(
+    stop: threading.Event, *, every: float = RECOVER_EVERY.total_seconds(), recover=recover_once
+) -> None:
+    """The repair thread: a pass every `every` seconds until `stop` is set. Its database
+    connections are its own (Django's are per thread) and are closed after each pass, so
+    none stays open, or goes stale, in the minutes between."""
+    while not stop.wait(every):
+        try:
+            recover()
+        finally:
+            connections.close_all()
 
 
 class Command(BaseCommand):
@@ -18,10 +63,20 @@ class Command(BaseCommand):
         parser.add_argument("--recover-only", action="store_true", help="Chỉ khôi phục rồi dừng")
 
     def handle(self, *args, interval, recover_only, **options):
-        done = imports_recover()
-        self.stdout.write(
-            f"Khôi phục: {done['requeued']} lần nạp chạy lại, {done['failed']} lần nạp dừng hẳn, "
-            f"{done['figures']} lần nạp được tính lại số liệu."
+        self.stdout.write(summary(imports_recover()))
+        if recover_only:
+            return
+        stop = threading.Event()
+        repair = threading.Thread(
+            target=recover_while_running, args=(stop,), name="cchc-recover", daemon=True
         )
-        if not recover_only:
+        # With DEBUG, db_worker reloads on code changes: this process only watches the code
+        # and runs `manage.py worker` again as a child, which does the work and the repairs.
+        if not settings.DEBUG or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
+            repair.start()
+        try:
             call_command("db_worker", interval=interval)
+        finally:  # db_worker ends on SIGTERM/SIGINT (SystemExit) or with an error
+            stop.set()
+            if repair.is_alive():
+                repair.join()
