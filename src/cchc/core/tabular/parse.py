@@ -331,14 +331,37 @@ def _build(moments: pl.DataFrame, *, zone: str | None, as_date: bool) -> pl.Seri
     return moments.select(pl.when(valid).then(built).alias("v")).get_column("v")
 
 
+# The shape of nearly every cell of a Vietnamese export, parsed by Polars' own strptime on
+# the whole column (several times faster than taking the parts apart); the cells it leaves
+# go through `_moments`, then the parser.
+COMMON = r"^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4} [0-9]{1,2}:[0-9]{1,2}$"
+COMMON_FORMAT = "%d/%m/%Y %H:%M"
+
+
+def _moment_column(text: pl.Series, *, zone: str | None, as_date: bool):
+    common = text.str.contains(COMMON)
+    value = text.str.strptime(pl.Datetime("us"), COMMON_FORMAT, strict=False)
+    value = pl.select(pl.when(common & (value.dt.year() >= 1)).then(value)).to_series()
+    if as_date:
+        value = value.dt.date()
+    elif zone:
+        value = value.dt.replace_time_zone(zone)
+    ok = value.is_not_null()
+    rest = ~ok & (text != "")
+    if rest.any():
+        indices = rest.arg_true()
+        moments = _moments(text.gather(indices))
+        value = value.scatter(indices, _build(moments, zone=zone, as_date=as_date))
+        ok = value.is_not_null()
+    return value, ok
+
+
 def _datetime(text: pl.Series, arg, dtype) -> tuple[pl.Series, pl.Series]:
-    moments = _moments(text)
-    return _build(moments, zone=ZONE, as_date=False), moments.get_column("valid")
+    return _moment_column(text, zone=ZONE, as_date=False)
 
 
 def _date(text: pl.Series, arg, dtype) -> tuple[pl.Series, pl.Series]:
-    moments = _moments(text)
-    return _build(moments, zone=None, as_date=True), moments.get_column("valid")
+    return _moment_column(text, zone=None, as_date=True)
 
 
 VECTOR: dict[str, Callable[[pl.Series, Any, Any], tuple[pl.Series, pl.Series]]] = {
