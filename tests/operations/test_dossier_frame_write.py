@@ -106,8 +106,11 @@ def undone(write) -> dict:
             result = write(stages.append)
             state = {
                 "counts": (result.created, result.updated, result.unchanged),
-                "affected": (sorted(result.affected.agency_ids), sorted(result.affected.months),
-                             sorted(result.affected.years)),  # fmt: skip
+                "affected": (
+                    sorted(result.affected.agency_ids),
+                    sorted(result.affected.months),
+                    sorted(result.affected.years),
+                ),
                 "stages": stages,
                 "dossiers": raw_dossiers(before),
                 "rollup": raw_rollup(),

@@ -436,7 +436,7 @@ class RollupDelta:
         passing through Python (a writer that compares a staged file with the stored rows in
         the database). Returns how many there were."""
         with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {PKS} (id) {select}", params)  # noqa: S608
+            cursor.execute(f"INSERT INTO {PKS} (id) {select}", params)
             count = cursor.rowcount
         if count:
             self._take_away_replaced()

@@ -57,7 +57,8 @@ def write_dossier_frame(
     # The temporary tables are created inside the savepoint: should anything fail, its
     # rollback takes them away with the rest.
     with transaction.atomic():
-        _stage(frame.select(COLUMNS))
+        # In code order: new rows are inserted in the staged order (see `_insert_new`).
+        _stage(frame.select(COLUMNS).sort("code"))
         delta = RollupDelta(run)
         created = frame.height - _matched()
         # The stored versions about to be replaced leave the roll-up before they change.
@@ -217,9 +218,10 @@ def _insert_new(run: ImportRun) -> None:
     table, code = _table(), _column("code")
     names = ", ".join(_column(name) for name in COLUMNS)
     staged = ", ".join(f"s.{_column(name)}" for name in COLUMNS)
-    # SQLite sorts text by its bytes (BINARY), PostgreSQL by the database's collation: "C"
-    # sorts as Python does, by code point, which is UTF-8's byte order.
-    order = f's.{code} COLLATE "C"' if connection.vendor == "postgresql" else f"s.{code}"
+    # Staged in code order (Polars sorts text by its UTF-8 bytes, the order of code points,
+    # as Python does): SQLite reads them back in that order by its rowid, without sorting.
+    # PostgreSQL sorts, in the "C" collation (bytes), not the database's.
+    order = f's.{code} COLLATE "C"' if connection.vendor == "postgresql" else "s.rowid"
     _execute(
         f"INSERT INTO {table} ({names}, {_column('import_run_id')}) "  # noqa: S608
         f"SELECT {staged}, %s FROM {STAGE} s WHERE NOT EXISTS "
