@@ -282,8 +282,14 @@ def floor_input(vendor: str, frame=None, run_id: int | None = None):
             for block in copy:
                 buffer.write(block)
         return buffer.getvalue()
+    # Expressions, not columns: no declared type, so Django's converters (datetimes, booleans,
+    # decimals) leave the values as stored and executemany binds them as they are, as the
+    # frame writer's `sqlite_values` gives them.
+    raw = ", ".join(f"{c} || ''" if c.endswith("_at") else f"{c} + 0"
+                    if c in ("finished_on_time", "fee", "paid_online", "result_digitized")
+                    else c for c in FLOOR_COLUMNS)  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM operations_dossier ORDER BY code")
+        cursor.execute(f"SELECT {raw} FROM operations_dossier ORDER BY code")
         return cursor.fetchall()
 
 

@@ -169,6 +169,7 @@ def varied(world) -> list[dict]:
         dossier("A-005", world, agency=2, received=datetime(2022, 3, 1, 0, 0, 0, 5, tzinfo=VN),
                 status="withdrawn", fee=1),
         dossier("Mã-đặc-biệt 'x\",y'", world, agency=2, status="received", paid=True),
+        dossier(" \\N,\r\n\t ", world, channel=2, status="received"),  # CSV's awkward bytes
         dossier("A-000", world, procedure=1, received=datetime(2021, 12, 31, 17, tzinfo=VN),
                 status="paused"),
     ]  # fmt: skip
@@ -176,7 +177,7 @@ def varied(world) -> list[dict]:
 
 def test_a_new_file_into_an_empty_database(world):
     state = compare(varied(world))
-    assert state["counts"] == (7, 0, 0)
+    assert state["counts"] == (8, 0, 0)
     assert state["stages"] == ["Ghi hồ sơ", "Cộng số liệu theo tháng"]
     assert state["rollup"], "the file makes roll-up rows"
 
@@ -186,7 +187,7 @@ def test_the_same_file_again_changes_nothing(world):
     load(rows)
     first_run = set(Dossier.objects.values_list("import_run_id", flat=True))
     state = compare(rows)
-    assert state["counts"] == (0, 0, 7)
+    assert state["counts"] == (0, 0, 8)
     assert state["stages"] == [] and state["affected"] == ([], [], [])
     # Unchanged rows keep the run that wrote them.
     assert {dict(row)["import_run_id"] for row in state["dossiers"]} == {
@@ -206,7 +207,7 @@ def test_a_file_changing_some_adding_some_and_leaving_others(world):
     del again[5]  # left out of the file: stays as it is
     again += [dossier("B-001", world, fee=LARGEST_FEE), dossier("0-first", world, agency=1)]
     state = compare(again)
-    assert state["counts"] == (2, 4, 2)
+    assert state["counts"] == (2, 4, 3)
 
 
 def test_a_file_moving_dossiers_between_months_and_agencies(world):
@@ -217,12 +218,12 @@ def test_a_file_moving_dossiers_between_months_and_agencies(world):
     moved[1]["received_at"] = datetime(2022, 4, 2, 9, tzinfo=VN)  # finished before received?
     moved[1]["finished_at"] = datetime(2022, 4, 20, 9, tzinfo=VN)
     moved[4]["received_at"] = datetime(2023, 1, 2, 9, tzinfo=VN)  # the horizon moves on
-    moved[6]["procedure"] = world["procedures"][0]
+    moved[7]["procedure"] = world["procedures"][0]
     state = compare(moved)
-    assert state["counts"] == (0, 4, 3)
+    assert state["counts"] == (0, 4, 4)
     # …and back: the horizon moves back to where it was.
     load(moved)
-    assert compare(rows)["counts"] == (0, 4, 3)
+    assert compare(rows)["counts"] == (0, 4, 4)
 
 
 def test_values_are_stored_as_the_orm_stores_them(world):
@@ -253,7 +254,7 @@ def test_a_refused_row_leaves_nothing_written(world):
         write_dossier_frame(frame_of_rows(bad), run=new_run(), stage=lambda name: None)
     assert (raw_dossiers(set()), raw_rollup()) == before
     # Nothing of the failed write is left in the way of the next one.
-    assert compare(rows)["counts"] == (4, 0, 3)
+    assert compare(rows)["counts"] == (5, 0, 3)
 
 
 def test_an_empty_frame_writes_nothing(world):
