@@ -5,11 +5,23 @@ same generated file:
            agency × procedure × month, refresh the indicator snapshots;
   bare   — the same CSV loaded into an unindexed table with no checks
            (SQLite: executemany in one transaction; PostgreSQL: COPY);
-  duckdb — DuckDB reading the same CSV and computing the same per-agency monthly counts.
+  duckdb — DuckDB reading the same CSV and computing the same per-agency monthly counts;
+  indexed floor — the rows "ours" stored (already validated and typed), written into a fresh
+           table with the dossier table's indexes and constraints by a bulk load into a
+           temporary staging table and one INSERT … SELECT … ON CONFLICT (code) DO UPDATE …
+           WHERE the row differs (PostgreSQL: COPY of CSV; SQLite: executemany of the values
+           as stored), in one transaction: what storing them indexed costs at the least.
+
+With --write-only, the write alone on the file's validated rows (parsed and resolved by today's
+importer first, untimed): today's `DossierImporter.write` against the frame writer
+(`write_dossier_frame`, issue 20) and the indexed floor, each from the same empty database
+(each write rolled back), then again with the file already stored (every row unchanged);
+and the frame writer's staging load by blocks of CSV against one `write_row` per row (PG).
 
 Usage (a scratch database is created; the product's own database is not touched):
   .venv/bin/python benchmarks/import_dossiers.py --rows 100000
   .venv/bin/python benchmarks/import_dossiers.py --rows 1000000 --postgres postgres://postgres@127.0.0.1:5432/postgres
+  .venv/bin/python benchmarks/import_dossiers.py --rows 1000000 --write-only
 Needs `pip install -r requirements/bench.txt` (DuckDB). Prints figures; asserts nothing.
 """
 
@@ -19,6 +31,7 @@ import argparse
 import csv
 import os
 import random
+import re
 import sys
 import time
 from datetime import datetime, timedelta
@@ -45,6 +58,13 @@ def parse_args():
         "its agency and procedure uniformly (the worst case for the roll-up: nearly every "
         "agency × procedure × month is a row of its own)",
     )
+    parser.add_argument(
+        "--write-only",
+        action="store_true",
+        help="time the write alone: today's DossierImporter.write, the frame writer and the "
+        "indexed floor on the same validated rows",
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of --write-only")
     return parser.parse_args()
 
 
@@ -201,6 +221,250 @@ def duckdb_load(path: Path, names: list[str]) -> float:
     return time.perf_counter() - started
 
 
+# --- the indexed floor ---------------------------------------------------------------------
+FLOOR = "bench_floor"  # a fresh table with the dossier table's columns, indexes, constraints
+FLOOR_STAGE = "bench_floor_stage"
+FLOOR_COLUMNS = ["code", "procedure_id", "agency_id", "channel", "received_at", "due_at",
+                 "finished_at", "status", "supplement_count", "supplement_days",
+                 "finished_on_time", "fee", "paid_online", "result_digitized", "import_run_id"]  # fmt: skip
+
+
+def floor_table(vendor: str) -> None:
+    """(Re)create FLOOR empty, as the dossier table is: every index, the CHECK constraints."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {FLOOR}")
+        if vendor == "postgresql":
+            cursor.execute(f"CREATE TABLE {FLOOR} (LIKE operations_dossier INCLUDING ALL)")
+            return
+        cursor.execute(
+            "SELECT type, sql FROM sqlite_master WHERE tbl_name = 'operations_dossier' "
+            "AND sql IS NOT NULL ORDER BY type DESC"  # the table, then its indexes
+        )
+        for _kind, sql in cursor.fetchall():
+            sql = re.sub(r'(INDEX\s+)"(\w+)"', r'\1"floor_\2"', sql)  # index names: the database's
+            cursor.execute(sql.replace('"operations_dossier"', FLOOR))
+
+
+def floor_input(vendor: str, frame=None, run_id: int | None = None):
+    """The validated rows as the floor takes them, in code order (as both writers write):
+    PostgreSQL CSV bytes, SQLite tuples of the values as stored. From `frame` (the typed
+    rows) when given, else from the dossier table (what "ours" stored)."""
+    from django.db import connection
+
+    columns = ", ".join(FLOOR_COLUMNS)
+    if frame is not None:
+        import io
+
+        import polars as pl
+
+        from cchc.operations.imports.dossier_write import sqlite_values
+
+        frame = frame.sort("code").with_columns(pl.lit(run_id).alias("import_run_id"))
+        if vendor == "postgresql":
+            buffer = io.BytesIO()
+            frame.write_csv(buffer, include_header=False,
+                            datetime_format="%Y-%m-%d %H:%M:%S%.6f%:z")  # fmt: skip
+            return buffer.getvalue()
+        return sqlite_values(frame).rows()
+    if vendor == "postgresql":
+        import io
+
+        buffer = io.BytesIO()
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(
+                f'COPY (SELECT {columns} FROM operations_dossier ORDER BY code COLLATE "C") '
+                "TO STDOUT WITH (FORMAT csv)"
+            ) as copy,
+        ):
+            for block in copy:
+                buffer.write(block)
+        return buffer.getvalue()
+    # Expressions, not columns: no declared type, so Django's converters (datetimes, booleans,
+    # decimals) leave the values as stored and executemany binds them as they are, as the
+    # frame writer's `sqlite_values` gives them.
+    raw = ", ".join(f"{c} || ''" if c.endswith("_at") else f"{c} + 0"
+                    if c in ("finished_on_time", "fee", "paid_online", "result_digitized")
+                    else c for c in FLOOR_COLUMNS)  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {raw} FROM operations_dossier ORDER BY code")
+        return cursor.fetchall()
+
+
+def floor_write(vendor: str, data) -> float:
+    """Seconds to put `data` (floor_input) into FLOOR as described in the module's docstring,
+    committed."""
+    from django.db import connection, transaction
+
+    columns = ", ".join(FLOOR_COLUMNS)
+    compared = FLOOR_COLUMNS[1:-1]
+    sets = ", ".join(f"{c} = excluded.{c}" for c in FLOOR_COLUMNS[1:])
+    if vendor == "postgresql":
+        differs = (f"({', '.join(f'{FLOOR}.{c}' for c in compared)}) IS DISTINCT FROM "
+                   f"({', '.join(f'excluded.{c}' for c in compared)})")  # fmt: skip
+    else:
+        differs = " OR ".join(f"{FLOOR}.{c} IS NOT excluded.{c}" for c in compared)
+    upsert = (f"INSERT INTO {FLOOR} ({columns}) SELECT {columns} FROM {FLOOR_STAGE} WHERE true "
+              f"ON CONFLICT (code) DO UPDATE SET {sets} WHERE {differs}")  # fmt: skip
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {FLOOR_STAGE}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {FLOOR_STAGE} AS SELECT {columns} FROM {FLOOR} "
+                       "WHERE 1 = 0")  # fmt: skip
+        if vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {FLOOR_STAGE} FROM STDIN WITH (FORMAT csv)") as copy:
+                view = memoryview(data)
+                for start in range(0, len(view), 1 << 20):
+                    copy.write(view[start : start + (1 << 20)])
+        else:
+            cursor.executemany(
+                f"INSERT INTO {FLOOR_STAGE} VALUES ({', '.join(['%s'] * len(FLOOR_COLUMNS))})",
+                data,
+            )
+        cursor.execute(upsert)
+        cursor.execute(f"DROP TABLE {FLOOR_STAGE}")
+    return time.perf_counter() - started
+
+
+def vacuum(vendor: str) -> None:
+    """After a rolled-back write on PostgreSQL: the dead rows and their index entries out of
+    the way of the next measurement."""
+    if vendor != "postgresql":
+        return
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in ("operations_dossier", "operations_dossiermonthly", FLOOR):
+            cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+# --- --write-only ---------------------------------------------------------------------------
+class _Undo(Exception):
+    pass
+
+
+def timed_undone(write) -> tuple[float, dict[str, float]]:
+    """Seconds of `write(stage)` inside a transaction that is then rolled back, and the
+    seconds from its start at which each stage began."""
+    from django.db import transaction
+
+    marks: dict[str, float] = {}
+    started = time.perf_counter()
+    seconds = 0.0
+    try:
+        with transaction.atomic():
+            write(lambda name: marks.setdefault(name, time.perf_counter() - started))
+            seconds = time.perf_counter() - started
+            raise _Undo
+    except _Undo:
+        pass
+    return seconds, marks
+
+
+def copy_by_row(frame) -> None:
+    """The frame writer's staging load with one `write_row` per row instead of CSV blocks."""
+    from django.db import connection
+
+    from cchc.operations.imports import dossier_write as w
+
+    names = ", ".join(w.COLUMNS)
+    types = ", ".join(f"{c} {w.Dossier._meta.get_field(c).db_type(connection)}"
+                      for c in w.COLUMNS)  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {w.STAGE}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {w.STAGE} ({types})")
+        with cursor.cursor.copy(f"COPY {w.STAGE} ({names}) FROM STDIN") as copy:
+            for row in frame.select(w.COLUMNS).iter_rows():
+                copy.write_row(row)
+
+
+def write_only(args, path: Path, vendor: str) -> None:
+    from cchc.core.tables import read_table
+    from cchc.operations.imports import dossier_write as w
+    from cchc.operations.imports.dossiers import DossierImporter
+    from cchc.operations.models import ImportRun
+    from cchc.organizations.scope import AgencyScope
+
+    clock = time.perf_counter()
+    importer = DossierImporter(scope=AgencyScope.everything())
+    table = read_table(path.read_bytes(), path.name, header_names=importer.header_titles())
+    rows = importer.parse(table)
+    frame = w.frame_of_rows(rows)
+    print(f"validated rows and frame ready in {time.perf_counter() - clock:.1f} s (untimed)")
+    run = ImportRun.objects.create(kind="dossiers", file_name=path.name)
+    floor_table(vendor)
+    data = floor_input(vendor, frame, run.pk)
+    vacuum(vendor)
+
+    def old(stage):
+        DossierImporter(scope=AgencyScope.everything(), stage=stage).write(rows, run=run)
+
+    def new(stage):
+        w.write_dossier_frame(frame, run=run, stage=stage)
+
+    results: dict[str, list[tuple[float, dict]]] = {}
+
+    def measure(label: str, write) -> None:
+        results.setdefault(label, []).append(timed_undone(write))
+        vacuum(vendor)
+
+    def measure_floor(label: str) -> None:
+        results.setdefault(label, []).append((floor_write(vendor, data), {}))
+        if label.startswith("empty"):
+            floor_table(vendor)
+        vacuum(vendor)
+
+    def staging(label: str, load) -> None:
+        results.setdefault(label, []).append(timed_undone(lambda stage: load()))
+
+    for _ in range(args.repeat):
+        measure("empty: today's write", old)
+        measure("empty: frame writer", new)
+        measure_floor("empty: indexed floor")
+        if vendor == "postgresql":
+            staging("staging load: CSV blocks", lambda: w._stage(frame.select(w.COLUMNS)))
+            staging("staging load: write_row", lambda: copy_by_row(frame))
+        else:
+            staging("staging load: executemany", lambda: w._stage(frame.select(w.COLUMNS)))
+    # The same file again, every row stored already and unchanged.
+    old(lambda name: None)
+    floor_write(vendor, data)
+    vacuum(vendor)
+    for _ in range(args.repeat):
+        measure("again: today's write", old)
+        measure("again: frame writer", new)
+        measure_floor("again: indexed floor")
+
+    import statistics
+
+    count = f"{args.rows:,}".replace(",", ".")
+    print(f"\n{count} dossiers ({args.distribution}), the write alone, database {vendor}, "
+          f"median of {args.repeat}")  # fmt: skip
+    # "before roll-up": until the roll-up stage began (the dossiers written, the delta's
+    # take-away done), comparable with the floor, which has no roll-up.
+    print(
+        f"{'':30}{'seconds':>9}{'÷ floor':>9}{'before roll-up':>16}{'÷ floor':>9}   "
+        "stages (s from start)  [every round]"
+    )
+    floors = {}
+    for label, runs in results.items():
+        seconds = statistics.median(s for s, _m in runs)
+        if label.endswith("floor"):
+            floors[label.split(":")[0]] = seconds
+    for label, runs in results.items():
+        seconds = statistics.median(s for s, _m in runs)
+        floor = floors.get(label.split(":")[0])
+        ratio = f"{seconds / floor:8.2f}×" if floor and not label.startswith("staging") else ""
+        before = [m.get("Cộng số liệu theo tháng") for _s, m in runs]
+        before = statistics.median(before) if None not in before else None
+        before_text = f"{before:16.2f}{before / floor:8.2f}×" if before and floor else " " * 25
+        marks = ", ".join(f"{k} {v:.2f}" for k, v in runs[len(runs) // 2][1].items())
+        every = "/".join(f"{s:.2f}" for s, _m in runs)
+        print(f"{label:30}{seconds:9.2f}{ratio:>9}{before_text}   {marks}  [{every}]")
+
+
 def main() -> None:
     args = parse_args()
     os.environ["CCHC_DATABASE_URL"] = scratch_database(args)
@@ -232,6 +496,9 @@ def main() -> None:
         names = UNIFORM_NAMES
     size_mb = path.stat().st_size / 2**20
     vendor = connection.vendor
+    if args.write_only:
+        write_only(args, path, vendor)
+        return
 
     stages: list[tuple[str, float]] = []
     started = time.perf_counter()
@@ -244,6 +511,8 @@ def main() -> None:
     )
     ours = time.perf_counter() - started
     assert run.status == "done", run.errors[:5]
+    floor_table(vendor)
+    floor = floor_write(vendor, floor_input(vendor))
     bare = bare_load(path, vendor)
     duck = duckdb_load(path, names)
 
@@ -255,11 +524,13 @@ def main() -> None:
     print(f"{'':34}{'seconds':>10}{'rows/s':>12}")
     for label, seconds in [
         ("ours: upload → dashboard", ours),
+        ("indexed floor (typed rows)", floor),
         ("bare load (no checks)", bare),
         ("DuckDB load + indicators", duck),
     ]:
         print(f"{label:34}{seconds:10.1f}{args.rows / seconds:12,.0f}")
-    print(f"ratio ours / bare: {ours / bare:.1f}×   ours / DuckDB: {ours / duck:.1f}×")
+    print(f"ratio ours / indexed floor: {ours / floor:.1f}×   ours / bare: {ours / bare:.1f}×   "
+          f"ours / DuckDB: {ours / duck:.1f}×")  # fmt: skip
     print("stages (s since start):", ", ".join(f"{k} {v:.1f}" for k, v in marks.items()))
 
 

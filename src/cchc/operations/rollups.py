@@ -428,6 +428,21 @@ class RollupDelta:
                     f"INSERT INTO {PKS} (id) VALUES (%s)",  # noqa: S608
                     [(pk,) for pk in pks[start : start + 10_000]],
                 )
+        self._take_away_replaced()
+
+    def take_away_selected(self, select: str, params: list) -> int:
+        """`take_away` for the dossiers whose pks `select` (SQL, one column, distinct pks of
+        stored dossiers) returns: they go into the replaced set by one INSERT … SELECT, without
+        passing through Python (a writer that compares a staged file with the stored rows in
+        the database). Returns how many there were."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {PKS} (id) {select}", params)
+            count = cursor.rowcount
+        if count:
+            self._take_away_replaced()
+        return count
+
+    def _take_away_replaced(self) -> None:
         replaced = Dossier.objects.filter(pk__in=RawSQL(f"SELECT id FROM {PKS}", []))  # noqa: S608, S611
         self._add(self._contributions(replaced, until=self.horizon_before, sign=-1))
 

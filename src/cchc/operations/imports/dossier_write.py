@@ -1,0 +1,230 @@
+"""Writing a validated dossier frame (Polars) set-based: the rows staged in a temporary table
+in one bulk load, compared with the stored dossiers and written by a few statements inside
+the database, the monthly roll-up brought along by `RollupDelta` (issue 20).
+
+It gives what `DossierImporter.write` gives for the same rows — the same stored values to the
+byte, the same counts, roll-up and affected agencies and months — without a Python object per
+row: PostgreSQL takes the frame as CSV through `COPY`, SQLite through one prepared INSERT over
+values Polars has already put in the form Django stores (aware datetimes as naive UTC text,
+`str()` form). Stored rows are compared with the staged ones in SQL (`IS DISTINCT FROM`,
+SQLite `IS NOT`); the changed ones are updated, the new ones inserted in code order, so that
+they take the same primary keys as `DossierImporter.write` gives them and no key is spent on
+a row that was already there (an `INSERT … ON CONFLICT` draws one for every row it sees)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+import polars as pl
+from django.db import connection, transaction
+
+from cchc.operations.imports.base import WriteResult
+from cchc.operations.models import Dossier, ImportRun
+from cchc.operations.rollups import RollupDelta
+
+STAGE = "cchc_dossier_stage"  # temporary: the frame's rows, typed as the dossier table
+# The frame's columns, which are the dossier table's (attnames) less the key and the run.
+COLUMNS = (
+    "code", "procedure_id", "agency_id", "channel", "received_at", "due_at", "finished_at",
+    "status", "supplement_count", "supplement_days", "finished_on_time", "fee", "paid_online",
+    "result_digitized",
+)  # fmt: skip
+DATETIMES = ("received_at", "due_at", "finished_at")
+COMPARED = COLUMNS[1:]  # what makes a stored dossier "changed" (DossierImporter's WRITE_FIELDS)
+ZONE = "Asia/Ho_Chi_Minh"
+MOMENT = pl.Datetime("us", ZONE)
+# The frame's contract (what the parser hands over, validated).
+SCHEMA = {
+    "code": pl.String, "procedure_id": pl.Int64, "agency_id": pl.Int64, "channel": pl.Int64,
+    "received_at": MOMENT, "due_at": MOMENT, "finished_at": MOMENT, "status": pl.String,
+    "supplement_count": pl.Int64, "supplement_days": pl.Int64, "finished_on_time": pl.Boolean,
+    "fee": pl.Int64, "paid_online": pl.Boolean, "result_digitized": pl.Boolean,
+}  # fmt: skip
+COPY_BLOCK = 1 << 20  # bytes handed to COPY at a time
+SQLITE_BATCH = 50_000  # rows converted to Python tuples at a time (bounded memory)
+
+
+def write_dossier_frame(
+    frame: pl.DataFrame, *, run: ImportRun, stage: Callable[[str], None]
+) -> WriteResult:
+    """Upsert `frame` (validated, one row per distinct code; the columns of COLUMNS) on the
+    dossier code, new and changed rows marked with `run`, and bring the monthly roll-up along,
+    inside the caller's transaction (a savepoint of its own: all or nothing)."""
+    result = WriteResult()
+    if frame.is_empty():
+        return result
+    # The temporary tables are created inside the savepoint: should anything fail, its
+    # rollback takes them away with the rest.
+    with transaction.atomic():
+        # In code order: new rows are inserted in the staged order (see `_insert_new`).
+        _stage(frame.select(COLUMNS).sort("code"))
+        delta = RollupDelta(run)
+        created = frame.height - _matched()
+        # The stored versions about to be replaced leave the roll-up before they change.
+        updated = delta.take_away_selected(_changed_pks(), [])
+        if created or updated:
+            stage("Ghi hồ sơ")
+            if updated:
+                _update_changed(run)
+            if created:
+                _insert_new(run)
+            stage("Cộng số liệu theo tháng")
+        # With nothing written this only drops the delta's temporary tables.
+        agency_ids, months = delta.apply()
+        _execute(f"DROP TABLE {STAGE}")
+    result.created, result.updated = created, updated
+    result.unchanged = frame.height - created - updated
+    result.affected.agency_ids.update(agency_ids)
+    result.affected.months.update(months)
+    return result
+
+
+def frame_of_rows(rows: list[dict]) -> pl.DataFrame:
+    """The frame of rows resolved the way `DossierImporter.resolve` leaves them (procedure and
+    agency as objects, fee a whole Decimal): to compare this writer with `DossierImporter.write`
+    on the same rows, in tests and benchmarks."""
+    keys = {"procedure_id": "procedure", "agency_id": "agency"}
+    data = {name: [row.get(keys.get(name, name)) for row in rows] for name in COLUMNS}
+    data["procedure_id"] = [p.pk for p in data["procedure_id"]]
+    data["agency_id"] = [a.pk for a in data["agency_id"]]
+    data["channel"] = [int(c) for c in data["channel"]]
+    data["status"] = [str(s) for s in data["status"]]
+    data["fee"] = [int(fee) for fee in data["fee"]]
+    return pl.DataFrame(data, schema=SCHEMA)
+
+
+def _table() -> str:
+    return connection.ops.quote_name(Dossier._meta.db_table)
+
+
+def _column(name: str) -> str:
+    return connection.ops.quote_name(Dossier._meta.get_field(name).column)
+
+
+def _execute(sql: str, params: list | None = None) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or [])
+        return cursor.rowcount
+
+
+def _stage(frame: pl.DataFrame) -> None:
+    """The frame in the temporary table STAGE, whose columns have the dossier table's types
+    (on SQLite: its affinities), so that comparing and copying need no cast."""
+    fields = [Dossier._meta.get_field(name) for name in COLUMNS]
+    columns = ", ".join(f"{_column(f.attname)} {f.db_type(connection)}" for f in fields)
+    _execute(f"DROP TABLE IF EXISTS {STAGE}")
+    _execute(f"CREATE TEMPORARY TABLE {STAGE} ({columns})")
+    if connection.vendor == "postgresql":
+        _copy(frame)
+        # A temporary table has no statistics until analysed: the joins below need them.
+        _execute(f"ANALYZE {STAGE}")
+    else:
+        _insert_sqlite(frame)
+
+
+def _copy(frame: pl.DataFrame) -> None:
+    """COPY in CSV written by Polars: a block of a megabyte at a time, not a call per row.
+    Date-times carry their offset; NULL is the unquoted empty field, "" an empty text."""
+    names = ", ".join(_column(name) for name in COLUMNS)
+    buffer = io.BytesIO()
+    frame.write_csv(
+        buffer, include_header=False, datetime_format="%Y-%m-%d %H:%M:%S%.6f%:z",
+        null_value="", quote_style="necessary",
+    )  # fmt: skip
+    data = buffer.getbuffer()
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {STAGE} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
+            for start in range(0, len(data), COPY_BLOCK):
+                copy.write(data[start : start + COPY_BLOCK])
+        del data
+
+
+def sqlite_values(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame's values as Django stores them on SQLite: aware date-times as naive text in
+    the connection's zone (UTC), `str(datetime)`'s form — no fraction when the microseconds
+    are 0, six digits otherwise (core.bulk's `sqlite_datetime`). Booleans and whole numbers
+    are stored as integers by the columns' affinity, as the ORM's booleans and decimals are."""
+    zone = connection.timezone_name
+    texts = []
+    for name in DATETIMES:
+        moment = pl.col(name).dt.convert_time_zone(zone)
+        texts.append(
+            pl.when(moment.dt.microsecond() == 0)
+            .then(moment.dt.strftime("%Y-%m-%d %H:%M:%S"))
+            .otherwise(moment.dt.strftime("%Y-%m-%d %H:%M:%S%.6f"))
+            .alias(name)
+        )
+    return frame.with_columns(texts)
+
+
+def _insert_sqlite(frame: pl.DataFrame) -> None:
+    names = ", ".join(_column(name) for name in COLUMNS)
+    placeholders = ", ".join(["%s"] * len(COLUMNS))
+    sql = f"INSERT INTO {STAGE} ({names}) VALUES ({placeholders})"  # noqa: S608
+    values = sqlite_values(frame)
+    with connection.cursor() as cursor:
+        for part in values.iter_slices(SQLITE_BATCH):
+            cursor.executemany(sql, part.rows())
+
+
+def _distinct(stored: str, staged: str) -> str:
+    """SQL true when the stored row differs from the staged one in any compared column
+    (NULL equal to NULL)."""
+    op = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    return " OR ".join(
+        f"{stored}.{_column(name)} {op} {staged}.{_column(name)}" for name in COMPARED
+    )
+
+
+def _matched() -> int:
+    """How many staged codes are stored already."""
+    code = _column("code")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {STAGE} s JOIN {_table()} d ON d.{code} = s.{code}"  # noqa: S608
+        )
+        return cursor.fetchone()[0]
+
+
+def _changed_pks() -> str:
+    """The stored dossiers whose staged row differs: a SELECT of their pks."""
+    code = _column("code")
+    return (
+        f"SELECT d.{_column('id')} FROM {STAGE} s JOIN {_table()} d "  # noqa: S608
+        f"ON d.{code} = s.{code} WHERE {_distinct('d', 's')}"
+    )
+
+
+def _update_changed(run: ImportRun) -> None:
+    """The changed dossiers (those `take_away_selected` put in the replaced set) take the
+    staged values and `run`."""
+    from cchc.operations.rollups import PKS
+
+    table, code, pk = _table(), _column("code"), _column("id")
+    assignments = ", ".join(f"{_column(name)} = s.{_column(name)}" for name in COMPARED)
+    _execute(
+        f"UPDATE {table} SET {assignments}, {_column('import_run_id')} = %s "  # noqa: S608
+        f"FROM {STAGE} s WHERE s.{code} = {table}.{code} "
+        f"AND {table}.{pk} IN (SELECT id FROM {PKS})",
+        [run.pk],
+    )
+
+
+def _insert_new(run: ImportRun) -> None:
+    """The staged rows whose code is not stored, in code order: the same keys, in the same
+    order, as `DossierImporter.write` gives them, and the unique index of the code filled
+    from one end instead of all over."""
+    table, code = _table(), _column("code")
+    names = ", ".join(_column(name) for name in COLUMNS)
+    staged = ", ".join(f"s.{_column(name)}" for name in COLUMNS)
+    # Staged in code order (Polars sorts text by its UTF-8 bytes, the order of code points,
+    # as Python does): SQLite reads them back in that order by its rowid, without sorting.
+    # PostgreSQL sorts, in the "C" collation (bytes), not the database's.
+    order = f's.{code} COLLATE "C"' if connection.vendor == "postgresql" else "s.rowid"
+    _execute(
+        f"INSERT INTO {table} ({names}, {_column('import_run_id')}) "  # noqa: S608
+        f"SELECT {staged}, %s FROM {STAGE} s WHERE NOT EXISTS "
+        f"(SELECT 1 FROM {table} d WHERE d.{code} = s.{code}) ORDER BY {order}",
+        [run.pk],
+    )
