@@ -13,7 +13,7 @@ same generated file:
            as stored), in one transaction: what storing them indexed costs at the least.
 
 With --write-only, the write alone on the file's validated rows (parsed and resolved by today's
-importer first, untimed): today's `DossierImporter.write` against the frame writer
+importer first, untimed): the former per-row write (`tests/tabular_reference.write_by_row`) against the frame writer
 (`write_dossier_frame`, issue 20) and the indexed floor, each from the same empty database
 (each write rolled back), then again with the file already stored (every row unchanged);
 and the frame writer's staging load by blocks of CSV against one `write_row` per row (PG).
@@ -61,7 +61,7 @@ def parse_args():
     parser.add_argument(
         "--write-only",
         action="store_true",
-        help="time the write alone: today's DossierImporter.write, the frame writer and the "
+        help="time the write alone: the former per-row write, the frame writer and the "
         "indexed floor on the same validated rows",
     )
     parser.add_argument("--repeat", type=int, default=1, help="rounds of --write-only")
@@ -381,25 +381,26 @@ def copy_by_row(frame) -> None:
 
 
 def write_only(args, path: Path, vendor: str) -> None:
-    from cchc.core.tables import read_table
+    from cchc.core.tabular.sheet import read_sheet
     from cchc.operations.imports import dossier_write as w
     from cchc.operations.imports.dossiers import DossierImporter
     from cchc.operations.models import ImportRun
     from cchc.organizations.scope import AgencyScope
+    from tests.tabular_reference import rows_of_frame, write_by_row
 
     clock = time.perf_counter()
     importer = DossierImporter(scope=AgencyScope.everything())
-    table = read_table(path.read_bytes(), path.name, header_names=importer.header_titles())
-    rows = importer.parse(table)
-    frame = w.frame_of_rows(rows)
+    sheet = read_sheet(path.read_bytes(), path.name, header_names=importer.header_titles())
+    frame = importer.parse(sheet)
+    rows = rows_of_frame(frame)
     print(f"validated rows and frame ready in {time.perf_counter() - clock:.1f} s (untimed)")
     run = ImportRun.objects.create(kind="dossiers", file_name=path.name)
     floor_table(vendor)
     data = floor_input(vendor, frame, run.pk)
     vacuum(vendor)
 
-    def old(stage):
-        DossierImporter(scope=AgencyScope.everything(), stage=stage).write(rows, run=run)
+    def old(stage):  # the former per-row write, kept as the tests' reference
+        write_by_row(rows, run=run, stage=stage)
 
     def new(stage):
         w.write_dossier_frame(frame, run=run, stage=stage)

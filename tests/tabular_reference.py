@@ -1,19 +1,33 @@
 """The per-row import path that the column engine (`core.tabular.parse`, the dossier import
 by column) replaced, kept as the reference the property tests compare the engine with
 (issue 20): every cell through its column's parser, then the dossiers' checks row by row
-(the former `DossierImporter.resolve` and `on_time`, unchanged)."""
+(the former `DossierImporter.resolve` and `on_time`, unchanged), and the former dossier
+write (`write_by_row`: stored rows looked up and compared in Python)."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, time
 from decimal import Decimal
+from operator import itemgetter
+from types import SimpleNamespace
 
+import polars as pl
+from django.db import connection, transaction
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
+
+from cchc.core.bulk import insert_rows
 from cchc.core.calendar import WorkingCalendar
 from cchc.core.selectors import working_calendar
 from cchc.core.tabular import cells as f
 from cchc.core.tabular.columns import Column, RowError
 from cchc.core.tabular.reading import Table, quoted
+from cchc.operations.imports import dossier_write
+from cchc.operations.imports.base import WriteResult
+from cchc.operations.imports.dossiers import WRITE_FIELDS
 from cchc.operations.models import Channel, Dossier, DossierStatus, Procedure
+from cchc.operations.rollups import RollupDelta
 
 FINISHED = {DossierStatus.DONE, DossierStatus.REJECTED}
 
@@ -114,3 +128,103 @@ def dossiers_by_row(importer, table: Table) -> tuple[list[dict], list[tuple]]:
         else:
             seen[code] = row["_row"]
     return good, sorted((e.row, e.column, e.message) for e in errors)
+
+
+# --- the former dossier write: looked up, compared and written row by row ---------------------
+@transaction.atomic
+def write_by_row(rows: list[dict], *, run, stage=lambda name: None) -> WriteResult:
+    """Upsert on the dossier code and, in the same transaction, bring the monthly roll-up
+    along by the difference the file makes (`RollupDelta`): its cost follows the file,
+    not the history."""
+    result = WriteResult()
+    # Sorted, so that each chunk of the lookup, and the new rows' insertion into the
+    # code's unique index, walk one stretch of the index rather than all of it.
+    rows = sorted(rows, key=itemgetter("code"))
+    existing = _stored([row["code"] for row in rows])
+    creates, updates = [], []
+    for row in rows:
+        values = _values(row)
+        old = existing.get(row["code"])
+        if old is None:
+            creates.append({"code": row["code"], "import_run_id": run.pk, **values})
+        elif tuple(old[2:]) != tuple(values.values()):
+            updates.append(Dossier(pk=old[0], code=row["code"], import_run=run, **values))
+        else:
+            result.unchanged += 1
+    if creates or updates:
+        delta = RollupDelta(run)
+        delta.take_away([dossier.pk for dossier in updates])
+        stage("Ghi hồ sơ")
+        insert_rows(Dossier, ["code", "import_run_id", *WRITE_FIELDS], creates)
+        Dossier.objects.bulk_update(updates, [*WRITE_FIELDS, "import_run"], batch_size=1000)
+        stage("Cộng số liệu theo tháng")
+        agency_ids, months = delta.apply()
+        result.affected.agency_ids.update(agency_ids)
+        result.affected.months.update(months)
+    result.created, result.updated = len(creates), len(updates)
+    return result
+
+
+def _stored(codes: list[str]) -> dict[str, tuple]:
+    """The stored dossiers among `codes`: code → (pk, code, *WRITE_FIELDS)."""
+    fields = ("pk", "code", *WRITE_FIELDS)
+    column = f"{connection.ops.quote_name(Dossier._meta.db_table)}.code"
+    stored: dict[str, tuple] = {}
+    for start in range(0, len(codes), 2000):
+        chunk = codes[start : start + 2000]
+        # One parameter, an array: binding thousands of separate parameters (Django
+        # prepares each) costs the client several times what the index lookups cost.
+        if connection.vendor == "postgresql":
+            among = RawSQL(f"{column} = ANY(%s)", [chunk], output_field=BooleanField())  # noqa: S611
+        else:
+            among = RawSQL(  # noqa: S611
+                f"{column} IN (SELECT value FROM json_each(%s))",  # noqa: S608
+                [json.dumps(chunk)],
+                output_field=BooleanField(),
+            )
+        stored.update((v[1], v) for v in Dossier.objects.filter(among).values_list(*fields))
+    return stored
+
+
+def _values(row: dict) -> dict:
+    return {
+        "procedure_id": row["procedure"].pk,
+        "agency_id": row["agency"].pk,
+        "channel": int(row["channel"]),
+        "received_at": row["received_at"],
+        "due_at": row.get("due_at"),
+        "finished_at": row.get("finished_at"),
+        "status": row["status"],
+        "supplement_count": row["supplement_count"],
+        "supplement_days": row["supplement_days"],
+        "finished_on_time": row["finished_on_time"],
+        "fee": row["fee"],
+        "paid_online": row["paid_online"],
+        "result_digitized": row["result_digitized"],
+    }
+
+
+def frame_of_rows(rows: list[dict]) -> pl.DataFrame:
+    """The frame of rows resolved the way `dossiers_by_row` leaves them (procedure and
+    agency as objects, fee a whole Decimal): to compare this writer with `write_by_row`
+    on the same rows, in tests and benchmarks."""
+    keys = {"procedure_id": "procedure", "agency_id": "agency"}
+    data = {name: [row.get(keys.get(name, name)) for row in rows] for name in dossier_write.COLUMNS}
+    data["procedure_id"] = [p.pk for p in data["procedure_id"]]
+    data["agency_id"] = [a.pk for a in data["agency_id"]]
+    data["channel"] = [int(c) for c in data["channel"]]
+    data["status"] = [str(s) for s in data["status"]]
+    data["fee"] = [int(fee) for fee in data["fee"]]
+    return pl.DataFrame(data, schema=dossier_write.SCHEMA)
+
+
+def rows_of_frame(frame: pl.DataFrame) -> list[dict]:
+    """The frame's rows in the shape `write_by_row` takes (procedure and agency as objects with
+    their key, the fee a Decimal)."""
+    rows = []
+    for row in frame.to_dicts():
+        row["procedure"] = SimpleNamespace(pk=row.pop("procedure_id"))
+        row["agency"] = SimpleNamespace(pk=row.pop("agency_id"))
+        row["fee"] = Decimal(row["fee"])
+        rows.append(row)
+    return rows

@@ -16,12 +16,11 @@ from django.db import IntegrityError, connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cchc.operations.imports.dossier_write import frame_of_rows, write_dossier_frame
-from cchc.operations.imports.dossiers import DossierImporter
+from cchc.operations.imports.dossier_write import write_dossier_frame
 from cchc.operations.models import Dossier, DossierMonthly, ImportRun, Procedure
 from cchc.operations.rollups import rollup_rebuild
 from cchc.organizations.models import Agency
-from cchc.organizations.scope import AgencyScope
+from tests.tabular_reference import frame_of_rows, write_by_row
 
 pytestmark = pytest.mark.django_db
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -125,9 +124,7 @@ def undone(write) -> dict:
 
 
 def old_write(rows, run):
-    return lambda stage: DossierImporter(scope=AgencyScope.everything(), stage=stage).write(
-        rows, run=run
-    )
+    return lambda stage: write_by_row(rows, run=run, stage=stage)
 
 
 def new_write(rows, run):
@@ -146,7 +143,7 @@ def compare(rows: list[dict]) -> dict:
 
 def load(rows: list[dict]) -> None:
     """Rows stored by today's writer (the state the next file meets)."""
-    DossierImporter(scope=AgencyScope.everything()).write(rows, run=new_run())
+    write_by_row(rows, run=new_run())
 
 
 def varied(world) -> list[dict]:

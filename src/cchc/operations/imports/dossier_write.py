@@ -80,20 +80,6 @@ def write_dossier_frame(
     return result
 
 
-def frame_of_rows(rows: list[dict]) -> pl.DataFrame:
-    """The frame of rows resolved the way `DossierImporter.resolve` leaves them (procedure and
-    agency as objects, fee a whole Decimal): to compare this writer with `DossierImporter.write`
-    on the same rows, in tests and benchmarks."""
-    keys = {"procedure_id": "procedure", "agency_id": "agency"}
-    data = {name: [row.get(keys.get(name, name)) for row in rows] for name in COLUMNS}
-    data["procedure_id"] = [p.pk for p in data["procedure_id"]]
-    data["agency_id"] = [a.pk for a in data["agency_id"]]
-    data["channel"] = [int(c) for c in data["channel"]]
-    data["status"] = [str(s) for s in data["status"]]
-    data["fee"] = [int(fee) for fee in data["fee"]]
-    return pl.DataFrame(data, schema=SCHEMA)
-
-
 def _table() -> str:
     return connection.ops.quote_name(Dossier._meta.db_table)
 

@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import json
-from operator import itemgetter
-
 import polars as pl
-from django.db import connection, transaction
-from django.db.models import BooleanField
-from django.db.models.expressions import RawSQL
 
-from cchc.core.bulk import insert_rows
 from cchc.core.selectors import working_calendar
 from cchc.core.tabular import cells as f
 from cchc.core.tabular.columns import Column, ImportRejected, RowError
@@ -18,8 +11,8 @@ from cchc.core.tabular.parse import ZONE, parse_sheet
 from cchc.core.tabular.reading import Table, quoted
 from cchc.core.tabular.sheet import Sheet
 from cchc.operations.imports.base import Importer, WriteResult
+from cchc.operations.imports.dossier_write import write_dossier_frame
 from cchc.operations.models import Channel, Dossier, DossierStatus, ImportKind, Procedure
-from cchc.operations.rollups import RollupDelta
 
 FINISHED = {DossierStatus.DONE, DossierStatus.REJECTED}
 STATUS_WORDS = {
@@ -204,77 +197,6 @@ class DossierImporter(Importer):
         return frame.select("code", *WRITE_FIELDS)
 
     def write(self, frame: pl.DataFrame, *, run) -> WriteResult:
-        rows = frame.with_columns(pl.col("fee").cast(pl.Decimal(14, 0))).to_dicts()
-        return self.write_rows(rows, run=run)
-
-    @transaction.atomic
-    def write_rows(self, rows: list[dict], *, run) -> WriteResult:
-        """Upsert on the dossier code and, in the same transaction, bring the monthly roll-up
-        along by the difference the file makes (`RollupDelta`): its cost follows the file,
-        not the history."""
-        result = WriteResult()
-        # Sorted, so that each chunk of the lookup, and the new rows' insertion into the
-        # code's unique index, walk one stretch of the index rather than all of it.
-        rows = sorted(rows, key=itemgetter("code"))
-        existing = self._stored([row["code"] for row in rows])
-        creates, updates = [], []
-        for row in rows:
-            values = self._values(row)
-            old = existing.get(row["code"])
-            if old is None:
-                creates.append({"code": row["code"], "import_run_id": run.pk, **values})
-            elif tuple(old[2:]) != tuple(values.values()):
-                updates.append(Dossier(pk=old[0], code=row["code"], import_run=run, **values))
-            else:
-                result.unchanged += 1
-        if creates or updates:
-            delta = RollupDelta(run)
-            delta.take_away([dossier.pk for dossier in updates])
-            self.stage("Ghi hồ sơ")
-            insert_rows(Dossier, ["code", "import_run_id", *WRITE_FIELDS], creates)
-            Dossier.objects.bulk_update(updates, [*WRITE_FIELDS, "import_run"], batch_size=1000)
-            self.stage("Cộng số liệu theo tháng")
-            agency_ids, months = delta.apply()
-            result.affected.agency_ids.update(agency_ids)
-            result.affected.months.update(months)
-        result.created, result.updated = len(creates), len(updates)
-        return result
-
-    @staticmethod
-    def _stored(codes: list[str]) -> dict[str, tuple]:
-        """The stored dossiers among `codes`: code → (pk, code, *WRITE_FIELDS)."""
-        fields = ("pk", "code", *WRITE_FIELDS)
-        column = f"{connection.ops.quote_name(Dossier._meta.db_table)}.code"
-        stored: dict[str, tuple] = {}
-        for start in range(0, len(codes), 2000):
-            chunk = codes[start : start + 2000]
-            # One parameter, an array: binding thousands of separate parameters (Django
-            # prepares each) costs the client several times what the index lookups cost.
-            if connection.vendor == "postgresql":
-                among = RawSQL(f"{column} = ANY(%s)", [chunk], output_field=BooleanField())  # noqa: S611
-            else:
-                among = RawSQL(  # noqa: S611
-                    f"{column} IN (SELECT value FROM json_each(%s))",  # noqa: S608
-                    [json.dumps(chunk)],
-                    output_field=BooleanField(),
-                )
-            stored.update((v[1], v) for v in Dossier.objects.filter(among).values_list(*fields))
-        return stored
-
-    @staticmethod
-    def _values(row: dict) -> dict:
-        return {
-            "procedure_id": row["procedure_id"],
-            "agency_id": row["agency_id"],
-            "channel": int(row["channel"]),
-            "received_at": row["received_at"],
-            "due_at": row.get("due_at"),
-            "finished_at": row.get("finished_at"),
-            "status": row["status"],
-            "supplement_count": row["supplement_count"],
-            "supplement_days": row["supplement_days"],
-            "finished_on_time": row["finished_on_time"],
-            "fee": row["fee"],
-            "paid_online": row["paid_online"],
-            "result_digitized": row["result_digitized"],
-        }
+        """Upsert on the dossier code, set-based (`dossier_write`), and bring the monthly
+        roll-up along by the difference the file makes, in the caller's transaction."""
+        return write_dossier_frame(frame, run=run, stage=self.stage)
