@@ -168,6 +168,16 @@ def csv_bytes(lines: list[str], *, bom=False, separator=",") -> bytes:
         "Mã,Ngày\nA,05/01/2022\n".encode("utf-16"),
         "Mã,Ngày,Ghi chú\nA,05/01/2022,Hồ sơ trễ\u00a0hạn\n".encode(),
         csv_bytes(["Mã,Ngày", "A,05/01/2022,extra,cells", "B"]),
+        # Quotes Polars reads otherwise than the csv module, and without an error: a quote
+        # left open to the end of the file after a doubled one; a quote in an unquoted cell.
+        'Mã,Ngày\nA,"ghi chú\n""""'.encode(),
+        'Mã,Ngày\nA,05/01/2022\n", \r""'.encode(),
+        csv_bytes(["Mã,Ngày", 'A,"x,"q", y"', "B,06/01/2022"]),
+        # A row blank under the header with a note further right is a row (its empty cells
+        # are reported); a quoted empty cell there is not a note.
+        csv_bytes(["Mã,Ngày", "A,05/01/2022", ",,ghi chú bên cạnh", "B,06/01/2022"]),
+        csv_bytes(["Mã,Ngày", '"A\nB",05/01/2022', ",,ghi chú", ",", "B,x"]),
+        csv_bytes(["Mã,Ngày", "A,05/01/2022", ',,""', ',"",,', "B,x"]),
     ],
 )
 def test_reading_by_column_finds_the_rows_and_lines_the_row_reader_finds(content):
@@ -186,6 +196,20 @@ def test_reading_by_column_finds_the_rows_and_lines_the_row_reader_finds(content
         expected = [row[position] if position < len(row) else "" for row in table.rows]
         got = column.to_list() if isinstance(column, pl.Series) else column
         assert got == expected
+
+
+# The characters a damaged or hand-edited CSV is made of: separators, quotes (doubled or
+# not), line breaks of every kind, blank cells, title rows, a second header.
+CSV_PIECES = ["Mã,Ngày\n", "TIÊU ĐỀ\n", "A", "x", "Đ", " ", "\u00a0", ",", ",", ";", "\t", '"',
+              '"', '""', "\n", "\n", "\r\n", "\r", "05/01/2022"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(CSV_PIECES), max_size=40).map("".join))
+def test_any_csv_text_reads_the_same_by_column_and_by_row(text):
+    test_reading_by_column_finds_the_rows_and_lines_the_row_reader_finds(
+        ("Mã,Ngày\n" + text).encode()
+    )
 
 
 def test_nfd_text_arrives_composed():

@@ -204,3 +204,71 @@ def test_an_appendix_with_a_title_above_its_header_names_the_sheets_lines(client
     workbook.save(buffer)
     response = upload(client, plan, buffer.getvalue())
     assert [(e.row, e.column) for e in response.context["errors"]] == [(8, "Cơ quan chủ trì")]
+
+
+# --- issue 20: damaged appendix files ------------------------------------------------------
+
+
+def appendix_errors(content: bytes, name: str) -> list[tuple[int, str, str]]:
+    from cchc.plans.appendix import parse_appendix
+
+    area = ReformArea.objects.get(code="direction")
+    rows, errors = parse_appendix(content, name, default_area=area, year=2022)
+    assert errors or rows
+    return [(e.row, e.column, e.message) for e in errors]
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "expected"),
+    [
+        (b"", "phu-luc.csv", [(0, "", "Tệp rỗng: không có dòng tiêu đề và dữ liệu.")]),
+        (b"\n \n", "phu-luc.csv", [(0, "", "Tệp rỗng: không có dòng tiêu đề và dữ liệu.")]),
+        (",".join(HEADER).encode() + b"\n", "phu-luc.csv",
+         [(2, "", "tệp không có nhiệm vụ nào")]),
+        (b"PK\x03\x04" + b"\x00" * 64, "phu-luc.xlsx",
+         [(0, "", "Không đọc được tệp Excel: tệp hỏng hoặc không phải tệp .xlsx. Hãy mở tệp "
+                  "bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx rồi nạp lại.")]),
+        ("Nhiệm vụ,Sản phẩm\nRà soát,Báo cáo\n".encode(), "phu-luc.csv",
+         [(1, "Cơ quan chủ trì", "thiếu cột")]),
+    ],
+)  # fmt: skip
+def test_an_empty_header_only_corrupt_or_wrong_appendix_is_refused(content, name, expected):
+    assert appendix_errors(content, name) == expected
+
+
+def test_a_corrupt_appendix_upload_adds_no_task(client, reform_office):
+    client.force_login(reform_office)
+    plan = Plan.objects.get(year=2022)
+    before = plan.tasks.count()
+    response = upload(client, plan, b"PK\x03\x04" + b"\x00" * 64)
+    [error] = response.context["errors"]
+    assert error.message.startswith("Không đọc được tệp Excel")
+    assert plan.tasks.count() == before
+
+
+def test_an_appendix_whose_only_bad_cell_is_the_last_deadline_adds_nothing(client, reform_office):
+    client.force_login(reform_office)
+    plan = Plan.objects.get(year=2022)
+    before = plan.tasks.count()
+    rows = [*THREE, [4, "Báo cáo cải cách hành chính", "Sở Nội vụ", None, None, "sau Tết"]]
+    response = upload(client, plan, xlsx(rows))
+    assert [(e.row, e.column) for e in response.context["errors"]] == [(6, "Thời gian hoàn thành")]
+    assert plan.tasks.count() == before
+
+
+def test_an_appendix_in_decomposed_unicode_is_read(client, reform_office):
+    """Headers, task texts and agency names written as base letters plus combining accents
+    (NFD, as macOS tools save them) are the same words."""
+    import unicodedata
+
+    client.force_login(reform_office)
+    plan = Plan.objects.get(year=2022)
+    text = (",".join(HEADER) + "\n"
+            "1,Rà soát quy chế làm việc,Sở Nội vụ,Sở Tư pháp,Quy chế,30/06/2022\n")  # fmt: skip
+    content = unicodedata.normalize("NFD", text).encode()
+    assert content != text.encode()
+    response = upload(client, plan, content, name="phu-luc.csv")
+    assert response.status_code == 302, response.context and response.context["errors"]
+    task = plan.tasks.get(text="Rà soát quy chế làm việc")
+    assert (task.lead_agency.code, task.deadline) == ("12-SNV", date(2022, 6, 30))
+    assert [a.code for a in task.coordinating_agencies.all()] == ["12-STP"]

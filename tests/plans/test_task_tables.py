@@ -297,6 +297,35 @@ def test_a_lead_cell_merged_down_several_rows_counts_for_each_of_them():
     ]
 
 
+def test_a_two_level_header_with_cells_merged_down_is_read_as_one():
+    """As Word makes it: "STT", "Nhiệm vụ" and the deadline merged down over both header
+    rows, which python-docx gives again in the lower row. The task-table reader used to take
+    the upper row alone and read the lower one as a task ("Nhiệm vụ", led by "Chủ trì"),
+    losing the partners; it now finds the header as every import does."""
+    document = Document()
+    document.add_paragraph("KẾ HOẠCH")
+    document.add_paragraph("CẢI CÁCH HÀNH CHÍNH NĂM 2023")
+    table = document.add_table(rows=4, cols=5)
+    for column, title in ((0, "STT"), (1, "Nhiệm vụ"), (4, "Thời gian hoàn thành")):
+        table.cell(0, column).merge(table.cell(1, column)).text = title
+    table.cell(0, 2).merge(table.cell(0, 3)).text = "Cơ quan thực hiện"
+    table.cell(1, 2).text, table.cell(1, 3).text = "Chủ trì", "Phối hợp"
+    rows = [["1", "Rà soát quy chế làm việc", "Sở Nội vụ", "Sở Tư pháp", "Tháng 3/2023"],
+            ["2", "Công khai thủ tục", "Văn phòng UBND tỉnh", "", "Quý II/2023"]]  # fmt: skip
+    for index, values in enumerate(rows, start=2):
+        for column, value in enumerate(values):
+            table.cell(index, column).text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    plan = parse_docx(buffer.getvalue())
+    assert [(t.text, t.lead_agency_name, t.coordinating_agency_names, t.deadline)
+            for t in plan.tasks] == [
+        ("Rà soát quy chế làm việc", "Sở Nội vụ", ["Sở Tư pháp"], date(2023, 3, 31)),
+        ("Công khai thủ tục", "Văn phòng UBND tỉnh", [], date(2023, 6, 30)),
+    ]  # fmt: skip
+    assert not [w for w in plan.warnings if "Bảng nhiệm vụ" in w]
+
+
 def test_a_two_level_header_is_read_as_one():
     header = ["STT", "Nhiệm vụ", "Cơ quan thực hiện", "", "Thời gian hoàn thành", "Sản phẩm"]
     rows = [

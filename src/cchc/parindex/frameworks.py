@@ -38,9 +38,11 @@ from django.db import transaction
 
 from cchc.core.reference import DATA_DIR
 from cchc.core.services import ServiceError, audited_save
-from cchc.core.tabular.cells import CellError, boolean, decimal, is_blank, text
-from cchc.core.tabular.columns import Column, ImportRejected, RowError, check_header, column_names
-from cchc.core.tabular.reading import FileError, quoted, read_table
+from cchc.core.tabular.cells import CellError, boolean, decimal, text
+from cchc.core.tabular.columns import Column, ImportRejected, RowError, column_names
+from cchc.core.tabular.parse import parse_sheet
+from cchc.core.tabular.reading import FileError, quoted
+from cchc.core.tabular.sheet import read_sheet
 from cchc.indicators.registry import INDICATORS
 from cchc.parindex import scoring
 from cchc.parindex.models import BandBasis, Criterion, Framework, FrameworkGroup, ScoringType
@@ -119,6 +121,7 @@ COLUMNS = [
 ]  # fmt: skip
 _HEADER_TITLES = [title for titles in column_names(COLUMNS).values() for title in titles]
 TITLES = {c.key: c.title for c in COLUMNS}
+_ORDER = {c.title: index for index, c in enumerate(COLUMNS)}
 
 
 @dataclass
@@ -163,37 +166,18 @@ def format_errors(errors: list[RowError]) -> list[str]:
 
 
 def _read_cells(content: bytes, file_name: str) -> list[dict[str, Any]]:
+    """Every row's cells, read by the import engine (`core.tabular.parse`); ImportRejected
+    with every header or cell error, in the order of the file's lines and, on a line, of
+    the columns. The tree and point rules run only on a file whose cells all read."""
     try:
-        table = read_table(content, file_name, header_names=_HEADER_TITLES)
+        sheet = read_sheet(content, file_name, header_names=_HEADER_TITLES)
     except FileError as exc:
         raise ImportRejected([RowError(1, "", str(exc))]) from exc
-    positions, errors = check_header(table, COLUMNS, HEADER_REQUIRED)
-    if errors:
-        raise ImportRejected(errors)
-    if not table.rows:
-        raise ImportRejected([RowError(table.first_data_line, "",
-                                       "tệp chỉ có dòng tiêu đề, chưa có tiêu chí nào")])  # fmt: skip
-    rows = []
-    for index, raw in enumerate(table.rows):
-        number = table.line(index)
-        row: dict[str, Any] = {"_row": number}
-        for column in COLUMNS:
-            index = positions.get(column.key)
-            value = raw[index] if index is not None and index < len(raw) else None
-            if is_blank(value):
-                if column.required:
-                    errors.append(RowError(number, column.title, "không được để trống"))
-                row[column.key] = None
-                continue
-            try:
-                row[column.key] = column.parse(value)
-            except CellError as exc:
-                errors.append(RowError(number, column.title, str(exc)))
-                row[column.key] = None
-        rows.append(row)
-    if errors:
-        raise ImportRejected(errors)
-    return rows
+    parsed = parse_sheet(sheet, COLUMNS, required=HEADER_REQUIRED,
+                         empty="tệp chỉ có dòng tiêu đề, chưa có tiêu chí nào")  # fmt: skip
+    if parsed.errors:
+        raise ImportRejected(sorted(parsed.errors, key=lambda e: (e.row, _ORDER[e.column])))
+    return parsed.rows()
 
 
 def _evidence(cell: str | None, scoring_type: str) -> tuple[bool, str]:

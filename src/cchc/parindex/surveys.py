@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
-from cchc.core.tabular.cells import CellError, decimal, is_blank, text
-from cchc.core.tabular.columns import Column, ImportRejected, RowError, check_header, column_names
-from cchc.core.tabular.reading import FileError, quoted, read_table
+from cchc.core.tabular.cells import decimal, text
+from cchc.core.tabular.columns import Column, ImportRejected, RowError, column_names
+from cchc.core.tabular.parse import parse_sheet
+from cchc.core.tabular.reading import FileError, quoted
+from cchc.core.tabular.sheet import read_sheet
 from cchc.organizations.models import Agency
 from cchc.parindex import scoring
 from cchc.parindex.models import Criterion, Framework, ScoringType
@@ -39,17 +40,16 @@ class SurveyRow:
 
 
 def parse_survey(content: bytes, file_name: str, *, framework: Framework) -> list[SurveyRow]:
+    """The sheet's rows, checked; ImportRejected with every error, by line and column. Cells
+    are read by the import engine (`core.tabular.parse`); the framework's rules run on each
+    row beside them, so one report holds both kinds of error."""
     try:
         titles = [title for names in column_names(COLUMNS).values() for title in names]
-        table = read_table(content, file_name, header_names=titles)
+        sheet = read_sheet(content, file_name, header_names=titles)
     except FileError as exc:
         raise ImportRejected([RowError(1, "", str(exc))]) from exc
-    positions, errors = check_header(table, COLUMNS)
-    if errors:
-        raise ImportRejected(errors)
-    if not table.rows:
-        raise ImportRejected([RowError(table.first_data_line, "",
-                                       "tệp chỉ có dòng tiêu đề, không có dữ liệu")])  # fmt: skip
+    parsed = parse_sheet(sheet, COLUMNS)
+    errors = parsed.errors
     agencies = list(Agency.objects.filter(level__in=framework.levels))
     by_code = {a.code.lower(): a for a in agencies}
     by_name = {a.name.casefold(): a for a in agencies}
@@ -58,43 +58,31 @@ def parse_survey(content: bytes, file_name: str, *, framework: Framework) -> lis
     }
     rows: list[SurveyRow] = []
     seen: dict[tuple[int, int], int] = {}
-    for index, raw in enumerate(table.rows):
-        number = table.line(index)
-        cells: dict[str, Any] = {}
-        for column in COLUMNS:
-            index = positions.get(column.key)
-            value = raw[index] if index is not None and index < len(raw) else None
-            if is_blank(value):
-                if column.required:
-                    errors.append(RowError(number, column.title, "không được để trống"))
-                cells[column.key] = None
-                continue
-            try:
-                cells[column.key] = column.parse(value)
-            except CellError as exc:
-                errors.append(RowError(number, column.title, str(exc)))
-                cells[column.key] = None
+    for cells in parsed.rows():
+        # A refused cell is left out of its row (its error is already counted): no value.
+        number = cells["_row"]
         agency = criterion = None
-        if cells["agency"] is not None:
-            key = cells["agency"]
-            agency = by_code.get(key.lower()) or by_name.get(key.casefold())
+        if (name := cells.get("agency")) is not None:
+            agency = by_code.get(name.lower()) or by_name.get(name.casefold())
             if agency is None:
                 errors.append(
                     RowError(
-                        number, "agency", f"không có cơ quan {quoted(key)} thuộc đối tượng đánh giá"
+                        number,
+                        "agency",
+                        f"không có cơ quan {quoted(name)} thuộc đối tượng đánh giá",
                     )
                 )
-        if cells["criterion"] is not None:
-            criterion = criteria.get(cells["criterion"])
+        if (code := cells.get("criterion")) is not None:
+            criterion = criteria.get(code)
             if criterion is None:
                 errors.append(
                     RowError(
                         number,
                         "criterion",
-                        f"{quoted(cells['criterion'])} không phải tiêu chí điều tra xã hội học của bộ tiêu chí",
+                        f"{quoted(code)} không phải tiêu chí điều tra xã hội học của bộ tiêu chí",
                     )
                 )
-        points = cells["points"]
+        points = cells.get("points")
         if points is not None and criterion is not None:
             try:
                 points = scoring.validate_score(
@@ -110,7 +98,7 @@ def parse_survey(content: bytes, file_name: str, *, framework: Framework) -> lis
                 errors.append(RowError(number, "criterion", f"trùng với dòng {seen[key2]}"))
             seen.setdefault(key2, number)
         if agency is not None and criterion is not None and points is not None:
-            rows.append(SurveyRow(number, agency, criterion, points, cells["note"] or ""))
+            rows.append(SurveyRow(number, agency, criterion, points, cells.get("note") or ""))
     if errors:
         errors.sort(key=lambda e: (e.row, e.column))
         raise ImportRejected(errors)

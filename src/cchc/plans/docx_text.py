@@ -21,7 +21,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from cchc.plans.document_parser import PlanParseError
-from cchc.plans.task_table import TaskTable, find_header
+from cchc.plans.task_table import TaskTable, locate_header
 
 __all__ = ["DocumentError", "DocxContent", "extract_docx_text", "read_docx"]
 
@@ -90,7 +90,7 @@ def _lines(container: object, tables: list[TaskTable] | None) -> Iterator[str]:
             heading = block.text.strip() or heading
         elif isinstance(block, Table):
             rows = _cell_rows(block) if tables is not None else []
-            if rows and find_header(rows) is not None:
+            if rows and locate_header(rows) is not None:
                 tables.append(TaskTable(rows, heading))  # type: ignore[union-attr]
             else:
                 yield from _table_lines(block, tables)

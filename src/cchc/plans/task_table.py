@@ -2,12 +2,13 @@
 hoàn thành, Sản phẩm — the way provinces lay out a plan's appendix ("Phụ lục").
 
 One reader for both imports: the Word plan import (``document_parser``, from the tables
-``docx_text`` finds) and the XLSX/CSV appendix import (``appendix``). It matches the header
-row, tells group rows ("I. Cải cách thể chế", which set the reform area of the rows below)
-from task rows, and reads deadline phrases ("Quý III/2023", "Tháng 6/2023", "Trước
-30/6/2023", "Thường xuyên"). It also holds the one name normaliser both sides use to compare
-agency and reform-area names. No Django, no database: resolving names to agencies and areas
-is the caller's job.
+``docx_text`` finds) and the XLSX/CSV appendix import (``appendix``). Both find the header
+row with the locator of every import (``core.tabular.reading.locate_header``, given the
+column titles below); this module says which columns it names, tells group rows ("I. Cải
+cách thể chế", which set the reform area of the rows below) from task rows, and reads
+deadline phrases ("Quý III/2023", "Tháng 6/2023", "Trước 30/6/2023", "Thường xuyên"). It
+also holds the one name normaliser both sides use to compare agency and reform-area names.
+No database: resolving names to agencies and areas is the caller's job.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import zip_longest
+
+from cchc.core.tabular import reading as tabular
 
 __all__ = [
     "COLUMNS",
@@ -28,7 +30,6 @@ __all__ = [
     "TaskTable",
     "agency_key",
     "area_key",
-    "find_header",
     "fold",
     "locate_header",
     "match_columns",
@@ -99,14 +100,6 @@ def looks_like_task_header(header: Sequence[object]) -> bool:
     )
 
 
-def find_header(rows: Sequence[Sequence[object]], *, within: int = 3) -> int | None:
-    """Index of the task-table header among the first rows (a title row may come first)."""
-    return next(
-        (i for i, row in enumerate(rows[:within]) if looks_like_task_header(row)),
-        None,
-    )
-
-
 @dataclass
 class TaskTable:
     """A task table found in a document: its rows of cell texts, header row included, and the
@@ -119,22 +112,19 @@ class TaskTable:
 def locate_header(
     rows: Sequence[Sequence[object]], *, within: int = 3
 ) -> tuple[dict[str, int | None], int] | None:
-    """(column positions, index of the first body row) of a task table, or None. A two-level
-    header — "Cơ quan thực hiện" over "Chủ trì" | "Phối hợp" — is read as one: the lower
-    row's titles win where it has them."""
-    index = find_header(rows, within=within)
-    if index is None:
+    """(column positions, index of the first body row) of a task table, or None when the
+    table is not one. The header is found as in every import (`core.tabular.reading.
+    locate_header`, which the XLSX/CSV appendix reads with too): the row among the first
+    `within` naming most task columns (titles compared as `match_columns` compares them),
+    a two-level header — "Cơ quan thực hiện" over
+    "Chủ trì" | "Phối hợp" — read as one. It makes a task table when it names the tasks
+    and one of lead agency, deadline or output."""
+    if not rows:
         return None
-    header, body = [str(h or "") for h in rows[index]], index + 1
-    if body < len(rows):
-        below = match_columns(rows[body])
-        if below["text"] is None and (
-            below["lead"] is not None or below["coordinating"] is not None
-        ):
-            lower = [str(h or "") for h in rows[body]]
-            header = [low or top for top, low in zip_longest(header, lower, fillvalue="")]
-            body += 1
-    return match_columns(header), body
+    index, header = tabular.locate_header(rows, HEADER_TITLES, within=within, key=fold)
+    if not looks_like_task_header(header):
+        return None
+    return match_columns(header), index + 1
 
 
 # ------------------------------------------------------------------------ agency names

@@ -27,6 +27,7 @@ from cchc.core.tabular.sheet import Sheet
 
 ZONE = "Asia/Ho_Chi_Minh"
 BLANK_REQUIRED = "không được để trống"
+NO_ROWS = "tệp chỉ có dòng tiêu đề, không có dữ liệu"
 # Digits, or vi-VN thousands ("1.234.567"); at most 18 digits so that Int64 holds them.
 WHOLE = r"^(?:[0-9]{1,18}|[1-9][0-9]{0,2}(?:\.[0-9]{3}){1,5})$"
 DMY = r"^([0-9]{1,2}){sep}([0-9]{1,2}){sep}([0-9]{4})(?: ([0-9]{1,2}):([0-9]{1,2})(?::([0-9]{1,2}))?)?$"
@@ -108,16 +109,19 @@ def _dtype(column: Column) -> Any:
     return DTYPES.get(kind, pl.Object)
 
 
-def parse_sheet(sheet: Sheet, columns: list[Column], required=None) -> Parsed:
+def parse_sheet(
+    sheet: Sheet, columns: list[Column], required=None, *, empty: str = NO_ROWS
+) -> Parsed:
     """Every column of `columns` typed; raises ImportRejected for the header's errors (a
-    column missing or given twice) and for a sheet without rows. Cell errors are returned,
-    not raised: the caller adds its own checks (references, duplicates) to one report."""
+    column missing or given twice; `required`: as `check_header` takes it) and, after them,
+    for a sheet without rows (`empty`: what that error says, in the import's own words).
+    Cell errors are returned, not raised: the caller adds its own checks (references,
+    duplicates) to one report."""
     positions, errors = check_header(sheet, columns, required)
     if errors:
         raise ImportRejected(errors)
     if not sheet.height:
-        raise ImportRejected([RowError(sheet.first_data_line, "",
-                                       "tệp chỉ có dòng tiêu đề, không có dữ liệu")])  # fmt: skip
+        raise ImportRejected([RowError(sheet.first_data_line, "", empty)])
     lines = sheet.lines.alias("_row")
     out: list[pl.Series] = [lines]
     refused: dict[str, pl.Series] = {}

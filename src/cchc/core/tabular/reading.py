@@ -16,7 +16,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,24 +133,33 @@ def table_of_rows(rows: list[list[Any]], header_names: Collection[str] = ()) -> 
                  header_line=lines[start])  # fmt: skip
 
 
-def _titles(row: list[Any]) -> list[str]:
+def _titles(row: Sequence[Any]) -> list[str]:
     return [normalize_text(str(h)) if h is not None else "" for h in row]
 
 
-def _score(titles: list[str], wanted: set[str]) -> int:
-    return len({key for key in map(header_key, titles) if key in wanted})
+def _score(titles: list[str], wanted: set[str], key: Callable[[Any], str]) -> int:
+    return len({name for name in map(key, titles) if name in wanted})
 
 
-def locate_header(rows: list[list[Any]], header_names: Collection[str]) -> tuple[int, list[str]]:
-    """(index of the header's last row, its titles): the row among the first
-    HEADER_SEARCH_ROWS naming most of `header_names`, the earliest on a tie. A header of two
+def locate_header(
+    rows: Sequence[Sequence[Any]],
+    header_names: Collection[str],
+    *,
+    within: int = HEADER_SEARCH_ROWS,
+    key: Callable[[Any], str] = header_key,
+) -> tuple[int, list[str]]:
+    """(index of the header's last row, its titles): the row among the first `within`
+    naming most of `header_names` (compared by `key`: the caller's own comparison of
+    titles, where it maps its columns with one), the earliest on a tie. A header of two
     rows under merged cells is read as one: a blank cell of the lower row takes the title
-    above it ("STT" merged down), so "Thời gian" over "Tiếp nhận | Hẹn trả" gives
-    "Tiếp nhận | Hẹn trả" and keeps "STT". None named: the first row, as before (the caller
-    then reports the missing columns)."""
-    wanted = {header_key(name) for name in header_names}
+    above it ("STT" merged down), so "Thời gian" over "Tiếp nhận | Hẹn trả" gives "Tiếp
+    nhận | Hẹn trả" and keeps "STT". None named: the first row, as before (the caller then
+    reports the missing columns, or, reading a Word table, takes it for a layout table).
+    Every table the product reads finds its header here: uploads (CSV, XLSX) and the task
+    tables of a Word plan (`plans.task_table`)."""
+    wanted = {key(name) for name in header_names}
     best, best_score = (0, _titles(rows[0])), 0
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+    for index, row in enumerate(rows[:within]):
         titles = _titles(row)
         candidates = [(index, titles)]
         if index + 1 < len(rows):
@@ -162,7 +171,7 @@ def locate_header(rows: list[list[Any]], header_names: Collection[str]) -> tuple
                 (index + 1, [low or up for up, low in zip(titles, lower, strict=True)])
             )
         for candidate in candidates:
-            score = _score(candidate[1], wanted)
+            score = _score(candidate[1], wanted, key)
             if score > best_score:
                 best, best_score = candidate, score
     return best

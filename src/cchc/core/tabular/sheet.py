@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,13 +96,30 @@ def read_sheet(content: bytes, file_name: str, *, header_names: Collection[str] 
         return Sheet.of_table(table_of_rows(file_rows(content, file_name), header_names))
     text = csv_text(content)
     separator = csv_separator(text)
-    try:
-        return _polars_csv(text, separator, header_names)
-    except pl.exceptions.PolarsError:
-        # A record Polars reads otherwise than the csv module (a quote left open, text after
-        # a closing quote): the csv module's reading, and its message for a broken file.
-        rows = list(_read_csv(text, separator))
-        return Sheet.of_table(table_of_rows(rows, header_names))
+    if well_quoted(text, separator):
+        try:
+            return _polars_csv(text, separator, header_names)
+        except pl.exceptions.PolarsError:
+            pass
+    # A record Polars reads otherwise than the csv module (a quote left open, text after a
+    # closing quote): the csv module's reading, and its message for a broken file.
+    rows = list(_read_csv(text, separator))
+    return Sheet.of_table(table_of_rows(rows, header_names))
+
+
+def well_quoted(text: str, separator: str) -> bool:
+    """Whether every quote of `text` is part of a quoted cell that fills its cell ("…",
+    doubled quotes inside). Polars reads other quotes otherwise than the csv module, and
+    silently: "x,"q", y" is one cell for Polars, two for the csv module (`x,q"` and ` y"`),
+    and a quote left open at the end of the file is dropped. Such a file goes the csv
+    module's way; a file without quotes, or quoted as Excel quotes, is read by Polars."""
+    if '"' not in text:
+        return True
+    sep = re.escape(separator)
+    # A quoted cell: its opening quote starts the text, a line or a cell, its closing quote
+    # ends one; the pattern opens with the quote so that the search skips to the next one.
+    cells = re.compile(rf'"(?<![^{sep}\r\n]")[^"]*(?:""[^"]*)*"(?![^{sep}\r\n])')
+    return '"' not in cells.sub("", text)
 
 
 def _head(text: str, separator: str) -> list[tuple[int, list[str]]]:
@@ -142,8 +160,33 @@ def _polars_csv(text: str, separator: str, header_names: Collection[str]) -> She
     )
     # Row i is record i + 1 of the file: keep those after the header, cells stripped as the
     # csv path strips them, then drop the blank ones (their lines stay counted).
+    records = frame.height
     frame = frame.with_row_index("line", offset=1).slice(header_line)
     frame = frame.with_columns(pl.col(names).fill_null("").str.strip_chars(WHITESPACE))
-    frame = frame.filter(pl.any_horizontal(pl.col(names) != ""))
+    filled = pl.any_horizontal(pl.col(names) != "")
+    blank = frame.filter(~filled).get_column("line").to_list()
+    if blank:
+        further = _filled_further(text, separator, blank, records)
+        filled = filled | pl.col("line").is_in(further)
+    frame = frame.filter(filled)
     lines = frame.get_column("line").cast(pl.Int64)
     return Sheet(header, header_line, lines, frame.drop("line"))
+
+
+def _filled_further(text: str, separator: str, numbers: list[int], records: int) -> list[int]:
+    """Which of the records `numbers`, blank under the header, hold a cell further right (a
+    note beside the table): the csv path keeps such a row, so that its empty required cells
+    are reported, and so does this one. Polars reads only the header's width, so those
+    records are read again from their lines; a file whose quoted cells span lines (a record
+    is then not a line) goes the csv module's way."""
+    physical = text.split("\n")
+    if physical[-1] == "":
+        physical.pop()
+    if len(physical) != records:
+        raise pl.exceptions.ComputeError("a record spans lines")
+    return [
+        number
+        for number in numbers
+        if any(cell.strip() for row in csv.reader([physical[number - 1]], delimiter=separator)
+               for cell in row)
+    ]  # fmt: skip
