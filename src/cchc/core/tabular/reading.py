@@ -95,7 +95,7 @@ def read_table(content: bytes, file_name: str, *, header_names: Collection[str] 
 
 def file_kind(content: bytes, file_name: str) -> str:
     """ "xlsx" or "csv", or a FileError for an empty file or another kind."""
-    if not content.strip():
+    if not content or content.isspace():  # isspace() stops at the first other byte: no copy
         raise FileError("Tệp rỗng: không có dòng tiêu đề và dữ liệu.")
     lower = file_name.lower()
     if lower.endswith((".xlsx", ".xlsm", ".xls", ".ods")) or content[:2] == b"PK":
@@ -199,25 +199,33 @@ def map_header(
 def csv_text(content: bytes) -> str:
     """The CSV file's text: UTF-8 with or without BOM (UTF-16 with its BOM, as Excel's
     "Unicode Text" saves it, too), NFC, non-breaking spaces as spaces."""
+    return csv_text_and_bytes(content)[0]
+
+
+def csv_text_and_bytes(content: bytes) -> tuple[str, bytes]:
+    """`csv_text`, and the same text as UTF-8 without BOM: the file's own bytes when the
+    text is theirs unchanged (no copy of a large file), else the text encoded."""
     try:
         if content[:2] in (b"\xff\xfe", b"\xfe\xff"):
             text = content.decode("utf-16")
-        else:
-            text = content.decode("utf-8-sig")
+            return _nfc(text), _nfc(text).encode()
+        decoded = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FileError(
             "Tệp CSV không ở mã UTF-8. Hãy lưu lại với mã UTF-8 (Excel: Lưu thành → CSV UTF-8)."
         ) from exc
-    if not text.isascii():
-        # The whole text at once, as normalize_text does cell by cell: no delimiter, quote or
-        # line break composes with what follows it, so the cells come out the same.
-        text = _nfc(text)
-    return text
+    # The whole text at once, as normalize_text does cell by cell: no delimiter, quote or
+    # line break composes with what follows it, so the cells come out the same.
+    text = decoded if decoded.isascii() else _nfc(decoded)
+    if text is decoded:  # _nfc gives the same object back when there is nothing to change
+        return text, content[3:] if content.startswith(b"\xef\xbb\xbf") else content
+    return text, text.encode()
 
 
 def csv_separator(text: str) -> str:
     """`,` `;` or tab: the one the first line holds most of."""
-    first_line = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first_line = text if end < 0 else text[:end]
     return max([",", ";", "\t"], key=first_line.count)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +29,7 @@ from cchc.core.tabular.reading import (
     _read_csv,
     _titles,
     csv_separator,
-    csv_text,
+    csv_text_and_bytes,
     file_kind,
     file_rows,
     is_blank_row,
@@ -40,6 +40,7 @@ from cchc.core.tabular.reading import (
 # What Python's str.strip() strips (the csv path strips cells with it): Polars' own
 # whitespace set lacks the four information separators \x1c–\x1f.
 WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+SEPARATORS = "\x1c\x1d\x1e\x1f"
 
 
 @dataclass
@@ -94,11 +95,11 @@ def read_sheet(content: bytes, file_name: str, *, header_names: Collection[str] 
     """The file's first sheet as columns; header and lines as `read_table` finds them."""
     if file_kind(content, file_name) == "xlsx":
         return Sheet.of_table(table_of_rows(file_rows(content, file_name), header_names))
-    text = csv_text(content)
+    text, data = csv_text_and_bytes(content)
     separator = csv_separator(text)
     if well_quoted(text, separator):
         try:
-            return _polars_csv(text, separator, header_names)
+            return _polars_csv(text, data, separator, header_names)
         except pl.exceptions.PolarsError:
             pass
     # A record Polars reads otherwise than the csv module (a quote left open, text after a
@@ -113,20 +114,29 @@ def well_quoted(text: str, separator: str) -> bool:
     silently: "x,"q", y" is one cell for Polars, two for the csv module (`x,q"` and ` y"`),
     and a quote left open at the end of the file is dropped. Such a file goes the csv
     module's way; a file without quotes, or quoted as Excel quotes, is read by Polars."""
-    if '"' not in text:
+    total = text.count('"')
+    if not total:
         return True
-    sep = re.escape(separator)
-    # A quoted cell: its opening quote starts the text, a line or a cell, its closing quote
-    # ends one; the pattern opens with the quote so that the search skips to the next one.
-    cells = re.compile(rf'"(?<![^{sep}\r\n]")[^"]*(?:""[^"]*)*"(?![^{sep}\r\n])')
-    return '"' not in cells.sub("", text)
+    ends = (separator, "\n", "\r")
+    seen = 0
+    # Each quoted cell ("…", doubled quotes inside) must open at the start of the text, a
+    # line or a cell, and close at the end of one; every quote must be in one of them.
+    for match in QUOTED.finditer(text):
+        start, end = match.span()
+        if (start and text[start - 1] not in ends) or (end < len(text) and text[end] not in ends):
+            return False
+        seen += match.group().count('"')
+    return seen == total
+
+
+QUOTED = re.compile(r'"[^"]*(?:""[^"]*)*"')
 
 
 def _head(text: str, separator: str) -> list[tuple[int, list[str]]]:
     """The first non-blank records with their lines, enough to find the header in."""
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     kept: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text), delimiter=separator)
+    reader = csv.reader(_lines(text), delimiter=separator)
     try:
         for line, record in enumerate(reader, start=1):
             row = [cell.strip() for cell in record]
@@ -139,7 +149,17 @@ def _head(text: str, separator: str) -> list[tuple[int, list[str]]]:
     return kept
 
 
-def _polars_csv(text: str, separator: str, header_names: Collection[str]) -> Sheet:
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines, line breaks kept, one at a time (no copy of a large file)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end
+
+
+def _polars_csv(text: str, data: bytes, separator: str, header_names: Collection[str]) -> Sheet:
     kept = _head(text, separator)
     if not kept:
         raise FileError("Tệp rỗng: không có dòng tiêu đề và dữ liệu.")
@@ -151,7 +171,7 @@ def _polars_csv(text: str, separator: str, header_names: Collection[str]) -> She
     width = max(len(header), 1)
     names = [str(i) for i in range(width)]
     frame = pl.read_csv(
-        io.BytesIO(text.encode()),
+        io.BytesIO(data),
         has_header=False,
         separator=separator,
         schema=dict.fromkeys(names, pl.String),
@@ -162,7 +182,10 @@ def _polars_csv(text: str, separator: str, header_names: Collection[str]) -> She
     # csv path strips them, then drop the blank ones (their lines stay counted).
     records = frame.height
     frame = frame.with_row_index("line", offset=1).slice(header_line)
-    frame = frame.with_columns(pl.col(names).fill_null("").str.strip_chars(WHITESPACE))
+    # Python's whitespace has four characters Rust's lacks (\x1c–\x1f): the longer set, which
+    # costs more, only for a file that holds one.
+    strip = WHITESPACE if any(c in text for c in SEPARATORS) else None
+    frame = frame.with_columns(pl.col(names).fill_null("").str.strip_chars(strip))
     filled = pl.any_horizontal(pl.col(names) != "")
     blank = frame.filter(~filled).get_column("line").to_list()
     if blank:
