@@ -175,10 +175,10 @@ def test_the_page_shows_the_step_the_write_has_reached(
     client.force_login(reform_office)
     shown, apply = [], RollupDelta.apply
 
-    def apply_and_look(delta):
+    def apply_and_look(delta, *args, **kwargs):
         url = reverse("operations:import_detail", args=[delta.run.pk])
         shown.append(client.get(url, HTTP_HX_REQUEST="true").content.decode())
-        return apply(delta)
+        return apply(delta, *args, **kwargs)
 
     monkeypatch.setattr(RollupDelta, "apply", apply_and_look)
     run = run_file(

@@ -17,11 +17,13 @@ from all dossiers, for rebuilds, for checking, and as the fallback when stored s
 from __future__ import annotations
 
 import calendar
+import io
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+import polars as pl
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, DateField, Max, Min, Q
@@ -163,6 +165,90 @@ def _received(dossiers, sign: int = 1) -> tuple[str, list]:
 def _finished(dossiers, sign: int = 1) -> tuple[str, list]:
     """The finished ones of `dossiers` counted by month of end of processing."""
     return _counted(dossiers, "finished_at", sign)
+
+
+def frame_contributions(frame, *, until: date):
+    """What `frame`'s dossiers (Polars: agency_id, procedure_id, channel, received_at, due_at,
+    finished_at in Vietnam time, status, finished_on_time, fee, paid_online, result_digitized)
+    add to the roll-up, counted as the SQL parts count them (`COUNTED`, `_open_counts`): by
+    month of receipt, by month of end of processing, and open at each month end from the
+    month of the earliest receipt up to `until` (the horizon). One row per agency ×
+    procedure × month, every counter. `tests/operations/test_dossier_frame_write.py` checks
+    it against the SQL parts and `rollup_rebuild`."""
+    key = ["agency_id", "procedure_id", "month"]
+    if frame.is_empty():
+        return pl.DataFrame(schema={"agency_id": pl.Int64, "procedure_id": pl.Int64,
+                                    "month": pl.Date, **dict.fromkeys(COUNTERS, pl.Int64)})  # fmt: skip
+    local = frame.with_columns(
+        pl.col("received_at", "due_at", "finished_at").dt.convert_time_zone(VN.key)
+    )
+    month = {name: pl.col(name).dt.truncate("1mo").dt.date() for name in
+             ("received_at", "due_at", "finished_at")}  # fmt: skip
+    counted = lambda condition: condition.cast(pl.Int64).sum()  # noqa: E731
+    paid = pl.col("fee") > 0
+    received = local.group_by(
+        ["agency_id", "procedure_id", month["received_at"].alias("month")]
+    ).agg(
+        received=pl.len().cast(pl.Int64),
+        received_online=counted(pl.col("channel") == 2),
+        with_fee=counted(paid),
+        paid_online=counted(paid & pl.col("paid_online")),
+    )
+    done = pl.col("status") == DossierStatus.DONE.value
+    finished = local.filter(pl.col("status").is_in([s.value for s in FINISHED])
+                            & pl.col("finished_at").is_not_null())  # fmt: skip
+    finished = finished.group_by(
+        ["agency_id", "procedure_id", month["finished_at"].alias("month")]
+    ).agg(
+        finished=pl.len().cast(pl.Int64),
+        finished_on_time=counted(pl.col("finished_on_time").fill_null(False)),
+        finished_late=counted(~pl.col("finished_on_time").fill_null(True)),
+        finished_unknown_deadline=counted(pl.col("finished_on_time").is_null()),
+        results_granted=counted(done),
+        results_digitized=counted(done & pl.col("result_digitized")),
+    )
+    # Open at the end of month M: received by then (its month ≤ M), not finished by then
+    # (finished in a later month, or not at all), not withdrawn; overdue when due in M or
+    # before. Counted per group of dossiers alike, then spread over the months they span.
+    spans = (
+        local.filter(pl.col("status") != DossierStatus.WITHDRAWN.value)
+        .select(
+            "agency_id",
+            "procedure_id",
+            first=month["received_at"],
+            finished=month["finished_at"],
+            due=month["due_at"],
+        )
+        .group_by("agency_id", "procedure_id", "first", "finished", "due")
+        .agg(n=pl.len().cast(pl.Int64))
+        .with_columns(
+            last=pl.min_horizontal(
+                pl.col("finished").dt.offset_by("-1mo").fill_null(until), pl.lit(until)
+            )
+        )
+        .filter(pl.col("first") <= pl.col("last"))
+        .with_columns(month=pl.date_ranges("first", "last", "1mo"))
+        .explode("month")
+    )
+    known = pl.col("due").is_not_null()
+    open_ = spans.group_by(key).agg(
+        open_overdue=(
+            pl.when(known & (pl.col("due") <= pl.col("month"))).then("n").otherwise(0)
+        ).sum(),
+        open_on_time=(
+            pl.when(known & (pl.col("due") > pl.col("month"))).then("n").otherwise(0)
+        ).sum(),
+        open_unknown_deadline=(pl.when(~known).then("n").otherwise(0)).sum(),
+    )
+    parts = [
+        part.with_columns(pl.col("month").cast(pl.Date)) for part in (received, finished, open_)
+    ]
+    return (
+        pl.concat(parts, how="diagonal_relaxed")
+        .group_by(key)
+        .agg([pl.col(c).fill_null(0).sum().cast(pl.Int64) for c in COUNTERS])
+        .select(*key, *COUNTERS)
+    )
 
 
 def _runs(months: list[date]) -> list[list[date]]:
@@ -417,6 +503,30 @@ class RollupDelta:
             _open_counts(months, where=where, params=params, sign=sign),
         ]
 
+    def _add_frame(self, contributions) -> None:
+        """Contributions counted in Polars (agency_id, procedure_id, month, COUNTERS) into the
+        delta table: COPY on PostgreSQL, one prepared INSERT on SQLite."""
+        if contributions.is_empty():
+            return
+        columns = ["agency_id", "procedure_id", "month", *COUNTERS]
+        names = ", ".join(columns)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                buffer = io.BytesIO()
+                contributions.select(columns).write_csv(buffer, include_header=False)
+                with cursor.cursor.copy(
+                    f"COPY {DELTA} ({names}) FROM STDIN WITH (FORMAT csv)"
+                ) as copy:
+                    copy.write(buffer.getvalue())
+            else:
+                rows = contributions.select(columns).with_columns(
+                    pl.col("month").dt.strftime("%Y-%m-%d")
+                )
+                marks = ", ".join(["%s"] * len(columns))
+                sql = f"INSERT INTO {DELTA} ({names}) VALUES ({marks})"  # noqa: S608
+                for part in rows.iter_slices(50_000):
+                    cursor.executemany(sql, part.rows())
+
     def take_away(self, pks: list[int]) -> None:
         """Subtract the contributions of the stored dossiers `pks`, as they are now: call it
         before they are overwritten."""
@@ -446,9 +556,12 @@ class RollupDelta:
         replaced = Dossier.objects.filter(pk__in=RawSQL(f"SELECT id FROM {PKS}", []))  # noqa: S608, S611
         self._add(self._contributions(replaced, until=self.horizon_before, sign=-1))
 
-    def apply(self) -> tuple[set[int], set[date]]:
+    def apply(self, written_rows=None) -> tuple[set[int], set[date]]:
         """Add the run's dossiers, follow the horizon, write the sums. Returns the agencies and
-        months whose roll-up rows the import touched."""
+        months whose roll-up rows the import touched. `written_rows`: the rows this write
+        put there, as the writer holds them (a Polars frame of the dossier columns): their
+        contributions are counted from it (`frame_contributions`) instead of read back from
+        the table."""
         run, before, after = self.run, self.horizon_before, horizon()
         # What this write put there: the run's rows that are new since it began, or that it
         # replaced (a run may write in several parts).
@@ -456,7 +569,9 @@ class RollupDelta:
             Q(pk__gt=self.last_id) | Q(pk__in=RawSQL(f"SELECT id FROM {PKS}", []))  # noqa: S608, S611
         )
         parts = []
-        if after is not None:
+        if after is not None and written_rows is not None:
+            self._add_frame(frame_contributions(written_rows, until=after))
+        elif after is not None:
             parts += self._contributions(written, until=after, sign=1)
         if before is not None and after is not None and before != after:
             # Every other dossier now counts open at the month ends up to the new horizon

@@ -63,6 +63,11 @@ def write_dossier_frame(
         created = frame.height - _matched()
         # The stored versions about to be replaced leave the roll-up before they change.
         updated = delta.take_away_selected(_changed_pks(), [])
+        # What this write puts there, whose contributions the roll-up counts from the frame:
+        # all of it, or all but the rows stored already as they are.
+        written = frame
+        if created + updated < frame.height:
+            written = frame.filter(~pl.col("code").is_in(_unchanged_codes().implode()))
         if created or updated:
             stage("Ghi hồ sơ")
             if updated:
@@ -71,7 +76,7 @@ def write_dossier_frame(
                 _insert_new(run)
             stage("Cộng số liệu theo tháng")
         # With nothing written this only drops the delta's temporary tables.
-        agency_ids, months = delta.apply()
+        agency_ids, months = delta.apply(written)
         _execute(f"DROP TABLE {STAGE}")
     result.created, result.updated = created, updated
     result.unchanged = frame.height - created - updated
@@ -171,6 +176,17 @@ def _matched() -> int:
             f"SELECT COUNT(*) FROM {STAGE} s JOIN {_table()} d ON d.{code} = s.{code}"  # noqa: S608
         )
         return cursor.fetchone()[0]
+
+
+def _unchanged_codes() -> pl.Series:
+    """The staged codes stored already with the same values (before anything is written)."""
+    code = _column("code")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.{code} FROM {STAGE} s JOIN {_table()} d ON d.{code} = s.{code} "  # noqa: S608
+            f"WHERE NOT ({_distinct('d', 's')})"
+        )
+        return pl.Series([code for (code,) in cursor.fetchall()], dtype=pl.String)
 
 
 def _changed_pks() -> str:
