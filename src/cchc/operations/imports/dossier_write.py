@@ -60,15 +60,17 @@ def write_dossier_frame(
         # In code order: new rows are inserted in the staged order (see `_insert_new`).
         _stage(frame.select(COLUMNS).sort("code"))
         delta = RollupDelta(run)
-        created = frame.height - _matched()
         # The stored versions about to be replaced leave the roll-up before they change.
         updated = delta.take_away_selected(_changed_pks(), [])
-        if created or updated:
+        created = 0
+        # Whether there are new rows is asked only when none changed (the steps are told only
+        # when something is written, as DossierImporter.write tells them): on a new file the
+        # first staged row answers; on a file of changes the insertion finds them anyway.
+        if updated or _any_new():
             stage("Ghi hồ sơ")
             if updated:
                 _update_changed(run)
-            if created:
-                _insert_new(run)
+            created = _insert_new(run)
             stage("Cộng số liệu theo tháng")
         # With nothing written this only drops the delta's temporary tables.
         agency_ids, months = delta.apply()
@@ -176,14 +178,15 @@ def _distinct(stored: str, staged: str) -> str:
     )
 
 
-def _matched() -> int:
-    """How many staged codes are stored already."""
+def _any_new() -> bool:
+    """Whether a staged code is not stored yet."""
     code = _column("code")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*) FROM {STAGE} s JOIN {_table()} d ON d.{code} = s.{code}"  # noqa: S608
+            f"SELECT 1 FROM {STAGE} s WHERE NOT EXISTS "  # noqa: S608
+            f"(SELECT 1 FROM {_table()} d WHERE d.{code} = s.{code}) LIMIT 1"
         )
-        return cursor.fetchone()[0]
+        return cursor.fetchone() is not None
 
 
 def _changed_pks() -> str:
@@ -210,10 +213,10 @@ def _update_changed(run: ImportRun) -> None:
     )
 
 
-def _insert_new(run: ImportRun) -> None:
+def _insert_new(run: ImportRun) -> int:
     """The staged rows whose code is not stored, in code order: the same keys, in the same
     order, as `DossierImporter.write` gives them, and the unique index of the code filled
-    from one end instead of all over."""
+    from one end instead of all over. Returns how many."""
     table, code = _table(), _column("code")
     names = ", ".join(_column(name) for name in COLUMNS)
     staged = ", ".join(f"s.{_column(name)}" for name in COLUMNS)
@@ -221,7 +224,7 @@ def _insert_new(run: ImportRun) -> None:
     # as Python does): SQLite reads them back in that order by its rowid, without sorting.
     # PostgreSQL sorts, in the "C" collation (bytes), not the database's.
     order = f's.{code} COLLATE "C"' if connection.vendor == "postgresql" else "s.rowid"
-    _execute(
+    return _execute(
         f"INSERT INTO {table} ({names}, {_column('import_run_id')}) "  # noqa: S608
         f"SELECT {staged}, %s FROM {STAGE} s WHERE NOT EXISTS "
         f"(SELECT 1 FROM {table} d WHERE d.{code} = s.{code}) ORDER BY {order}",
