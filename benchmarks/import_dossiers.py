@@ -48,6 +48,12 @@ def parse_args():
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--procedures", type=int, default=2_000)
     parser.add_argument("--postgres", help="server URL; a database cchc_bench is (re)created there")
+    parser.add_argument(
+        "--scratch",
+        default="cchc_bench",
+        help="name of the scratch database on --postgres (another name lets two runs share "
+        "a server without dropping each other's)",
+    )
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument(
         "--distribution",
@@ -73,9 +79,9 @@ def scratch_database(args) -> str:
         import psycopg
 
         with psycopg.connect(args.postgres, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS cchc_bench")
-            conn.execute("CREATE DATABASE cchc_bench")
-        return args.postgres.rsplit("/", 1)[0] + "/cchc_bench"
+            conn.execute(f"DROP DATABASE IF EXISTS {args.scratch}")
+            conn.execute(f"CREATE DATABASE {args.scratch}")
+        return args.postgres.rsplit("/", 1)[0] + f"/{args.scratch}"
     path = ROOT / "var" / "bench" / "bench.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)

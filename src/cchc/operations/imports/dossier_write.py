@@ -41,7 +41,7 @@ SCHEMA = {
     "supplement_count": pl.Int64, "supplement_days": pl.Int64, "finished_on_time": pl.Boolean,
     "fee": pl.Int64, "paid_online": pl.Boolean, "result_digitized": pl.Boolean,
 }  # fmt: skip
-COPY_BLOCK = 1 << 20  # bytes handed to COPY at a time
+COPY_ROWS = 100_000  # rows written as CSV and handed to COPY at a time
 SQLITE_BATCH = 50_000  # rows converted to Python tuples at a time (bounded memory)
 
 
@@ -60,21 +60,24 @@ def write_dossier_frame(
         # In code order: new rows are inserted in the staged order (see `_insert_new`).
         _stage(frame.select(COLUMNS).sort("code"))
         delta = RollupDelta(run)
-        created = frame.height - _matched()
         # The stored versions about to be replaced leave the roll-up before they change.
         updated = delta.take_away_selected(_changed_pks(), [])
-        # What this write puts there, whose contributions the roll-up counts from the frame:
-        # all of it, or all but the rows stored already as they are.
-        written = frame
-        if created + updated < frame.height:
-            written = frame.filter(~pl.col("code").is_in(_unchanged_codes().implode()))
-        if created or updated:
+        created = 0
+        # Whether there are new rows is asked only when none changed (the steps are told only
+        # when something is written, as DossierImporter.write tells them): on a new file the
+        # first staged row answers; on a file of changes the insertion finds them anyway.
+        if updated or _any_new():
             stage("Ghi hồ sơ")
             if updated:
                 _update_changed(run)
-            if created:
-                _insert_new(run)
+            created = _insert_new(run)
             stage("Cộng số liệu theo tháng")
+        # What this write put there, whose contributions the roll-up counts from the frame:
+        # all of it, or all but the rows that were stored already as they are.
+        written = frame
+        if created + updated < frame.height:
+            kept = _kept_codes(delta.last_id)
+            written = frame.filter(~pl.col("code").is_in(kept.implode()))
         # With nothing written this only drops the delta's temporary tables.
         agency_ids, months = delta.apply(written)
         _execute(f"DROP TABLE {STAGE}")
@@ -115,20 +118,19 @@ def _stage(frame: pl.DataFrame) -> None:
 
 
 def _copy(frame: pl.DataFrame) -> None:
-    """COPY in CSV written by Polars: a block of a megabyte at a time, not a call per row.
+    """COPY in CSV written by Polars, a block of rows at a time: one call per block, not per
+    row (`write_row`: twice as long), and a block's text in memory, not the whole file's.
     Date-times carry their offset; NULL is the unquoted empty field, "" an empty text."""
     names = ", ".join(_column(name) for name in COLUMNS)
-    buffer = io.BytesIO()
-    frame.write_csv(
-        buffer, include_header=False, datetime_format="%Y-%m-%d %H:%M:%S%.6f%:z",
-        null_value="", quote_style="necessary",
-    )  # fmt: skip
-    data = buffer.getbuffer()
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {STAGE} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
-            for start in range(0, len(data), COPY_BLOCK):
-                copy.write(data[start : start + COPY_BLOCK])
-        del data
+    sql = f"COPY {STAGE} ({names}) FROM STDIN WITH (FORMAT csv)"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for part in frame.iter_slices(COPY_ROWS):
+            buffer = io.BytesIO()
+            part.write_csv(
+                buffer, include_header=False, datetime_format="%Y-%m-%d %H:%M:%S%.6f%:z",
+                null_value="", quote_style="necessary",
+            )  # fmt: skip
+            copy.write(buffer.getbuffer())
 
 
 def sqlite_values(frame: pl.DataFrame) -> pl.DataFrame:
@@ -168,25 +170,30 @@ def _distinct(stored: str, staged: str) -> str:
     )
 
 
-def _matched() -> int:
-    """How many staged codes are stored already."""
+def _any_new() -> bool:
+    """Whether a staged code is not stored yet."""
     code = _column("code")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*) FROM {STAGE} s JOIN {_table()} d ON d.{code} = s.{code}"  # noqa: S608
+            f"SELECT 1 FROM {STAGE} s WHERE NOT EXISTS "  # noqa: S608
+            f"(SELECT 1 FROM {_table()} d WHERE d.{code} = s.{code}) LIMIT 1"
         )
-        return cursor.fetchone()[0]
+        return cursor.fetchone() is not None
 
 
-def _unchanged_codes() -> pl.Series:
-    """The staged codes stored already with the same values (before anything is written)."""
-    code = _column("code")
+def _kept_codes(last_id: int) -> pl.Series:
+    """The staged codes this write left as they were: stored before it began (a key up to
+    `last_id`) and not among the replaced (RollupDelta's set)."""
+    from cchc.operations.rollups import PKS
+
+    code, pk = _column("code"), _column("id")
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT s.{code} FROM {STAGE} s JOIN {_table()} d ON d.{code} = s.{code} "  # noqa: S608
-            f"WHERE NOT ({_distinct('d', 's')})"
+            f"WHERE d.{pk} <= %s AND d.{pk} NOT IN (SELECT id FROM {PKS})",
+            [last_id],
         )
-        return pl.Series([code for (code,) in cursor.fetchall()], dtype=pl.String)
+        return pl.Series([value for (value,) in cursor.fetchall()], dtype=pl.String)
 
 
 def _changed_pks() -> str:
@@ -213,10 +220,10 @@ def _update_changed(run: ImportRun) -> None:
     )
 
 
-def _insert_new(run: ImportRun) -> None:
+def _insert_new(run: ImportRun) -> int:
     """The staged rows whose code is not stored, in code order: the same keys, in the same
     order, as `DossierImporter.write` gives them, and the unique index of the code filled
-    from one end instead of all over."""
+    from one end instead of all over. Returns how many."""
     table, code = _table(), _column("code")
     names = ", ".join(_column(name) for name in COLUMNS)
     staged = ", ".join(f"s.{_column(name)}" for name in COLUMNS)
@@ -224,7 +231,7 @@ def _insert_new(run: ImportRun) -> None:
     # as Python does): SQLite reads them back in that order by its rowid, without sorting.
     # PostgreSQL sorts, in the "C" collation (bytes), not the database's.
     order = f's.{code} COLLATE "C"' if connection.vendor == "postgresql" else "s.rowid"
-    _execute(
+    return _execute(
         f"INSERT INTO {table} ({names}, {_column('import_run_id')}) "  # noqa: S608
         f"SELECT {staged}, %s FROM {STAGE} s WHERE NOT EXISTS "
         f"(SELECT 1 FROM {table} d WHERE d.{code} = s.{code}) ORDER BY {order}",
