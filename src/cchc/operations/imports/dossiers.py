@@ -94,12 +94,14 @@ class DossierImporter(Importer):
 
     def _duplicate_codes(self, frame: pl.DataFrame) -> list[RowError]:
         """A code given again (every row, its cells right or not), naming its first line."""
+        codes = frame.get_column("code")
+        repeated = codes.is_not_null() & ~codes.is_first_distinct()
+        if not repeated.any():  # nearly every file: no grouping needed
+            return []
         title = self.columns[0].title
         firsts = frame.select(
-            "_row",
-            first=pl.col("_row").min().over("code"),
-            repeated=~pl.col("code").is_first_distinct(),
-        ).filter(pl.col("repeated") & frame.get_column("code").is_not_null())
+            "_row", first=pl.col("_row").min().over("code"), repeated=repeated
+        ).filter(pl.col("repeated"))
         return [RowError(line, title, f"trùng với dòng {first}")
                 for line, first, _ in firsts.iter_rows()]  # fmt: skip
 
