@@ -68,18 +68,14 @@ def raw_dossiers(before: set[str]) -> list[tuple]:
     take back the keys of a rolled-back savepoint."""
     columns, select = stored_text(Dossier)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {select} FROM operations_dossier ORDER BY code")  # noqa: S608
-        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-    new_ids = [int(r["id"]) for r in rows if unquoted(r["code"]) not in before]
-    first = min(new_ids, default=0)
-    for row in rows:
-        if unquoted(row["code"]) not in before:
+        cursor.execute(f"SELECT code, {select} FROM operations_dossier d ORDER BY d.code")  # noqa: S608
+        rows = [(code, dict(zip(columns, row, strict=True))) for code, *row in cursor.fetchall()]
+    first = min((int(row["id"]) for code, row in rows if code not in before), default=0)
+    for code, row in rows:
+        row["_code"] = code  # as stored, for the caller's lookups
+        if code not in before:
             row["id"] = f"new+{int(row['id']) - first}"
-    return [tuple(row.items()) for row in rows]
-
-
-def unquoted(code: str) -> str:
-    return code[1:-1].replace("''", "'") if connection.vendor == "sqlite" else code
+    return [tuple(row.items()) for _code, row in rows]
 
 
 def raw_rollup() -> list[tuple]:
@@ -233,11 +229,11 @@ def test_values_are_stored_as_the_orm_stores_them(world):
             code=f"ORM {row['code']}", import_run=run,
             **{k: v for k, v in row.items() if k != "code"},
         )  # fmt: skip
-    stored = {unquoted(dict(r)["code"]): dict(r) for r in raw_dossiers(set())}
+    stored = {dict(r)["_code"]: dict(r) for r in raw_dossiers(set())}
     for row in rows:
         ours, orm = stored[row["code"]], stored[f"ORM {row['code']}"]
-        assert {k: v for k, v in ours.items() if k not in ("id", "code")} == {
-            k: v for k, v in orm.items() if k not in ("id", "code")
+        assert {k: v for k, v in ours.items() if k not in ("id", "code", "_code")} == {
+            k: v for k, v in orm.items() if k not in ("id", "code", "_code")
         }
 
 
