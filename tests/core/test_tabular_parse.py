@@ -1,8 +1,8 @@
 """The column engine (`core.tabular.parse`) against the per-cell path it replaces: the same
 rows fed to both give the same values and the same errors, cell for cell (issue 20).
 
-`by_cell` below is the importers' former per-row parsing, kept here as the reference: every
-cell through its column's parser. Hypothesis draws cells from the shapes Vietnamese exports
+The reference is the importers' former per-row parsing (`tests/tabular_reference.by_cell`):
+every cell through its column's parser. Hypothesis draws cells from the shapes Vietnamese exports
 contain and from near misses (31/02, 24:00, "1,5", "1.23", words in other cases, spaces)."""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from cchc.core.tabular.parse import parse_sheet
 from cchc.core.tabular.reading import Table, read_table
 from cchc.core.tabular.sheet import Sheet, read_sheet
 from cchc.operations.imports.dossiers import CHANNEL_WORDS, STATUS_WORDS
+from tests.tabular_reference import by_cell as reference_by_cell
 
 COLUMNS = [
     Column("code", "Mã", f.text_up_to(12)),
@@ -40,26 +41,8 @@ COLUMNS = [
 
 
 def by_cell(table: Table, columns: list[Column]) -> tuple[list[dict], list[tuple]]:
-    """The reference: each cell through its parser (the former `Importer._parse_column`)."""
-    index = {c.key: table.header.index(c.title) for c in columns if c.title in table.header}
-    rows, errors = [], []
-    for n, raw in enumerate(table.rows):
-        row = {"_row": table.line(n)}
-        for column in columns:
-            position = index.get(column.key)
-            value = raw[position] if position is not None and position < len(raw) else None
-            if f.is_blank(value):
-                if column.required:
-                    errors.append((row["_row"], column.title, "không được để trống"))
-                else:
-                    row[column.key] = None
-                continue
-            try:
-                row[column.key] = column.parse(value)
-            except f.CellError as exc:
-                errors.append((row["_row"], column.title, str(exc)))
-        rows.append(row)
-    return rows, sorted(errors)
+    rows, errors = reference_by_cell(table, columns)
+    return rows, sorted((e.row, e.column, e.message) for e in errors)
 
 
 def by_column(table: Table, columns: list[Column]) -> tuple[list[dict], list[tuple]]:

@@ -39,7 +39,7 @@ from django.db import transaction
 from cchc.core.reference import DATA_DIR
 from cchc.core.services import ServiceError, audited_save
 from cchc.core.tabular.cells import CellError, boolean, decimal, text
-from cchc.core.tabular.columns import Column, ImportRejected, RowError, column_names
+from cchc.core.tabular.columns import Column, ImportRejected, RowError, column_names, reject_any
 from cchc.core.tabular.parse import parse_sheet
 from cchc.core.tabular.reading import FileError, quoted
 from cchc.core.tabular.sheet import read_sheet
@@ -335,9 +335,7 @@ def parse_criteria(
                 is_leaf=is_leaf,
             )
         )
-    if errors:
-        errors.sort(key=lambda e: (e.row, e.column))
-        raise ImportRejected(errors)
+    reject_any(errors)
     return result
 
 

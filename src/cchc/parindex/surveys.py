@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from cchc.core.tabular.cells import decimal, text
-from cchc.core.tabular.columns import Column, ImportRejected, RowError, column_names
+from cchc.core.tabular.columns import Column, ImportRejected, RowError, column_names, reject_any
 from cchc.core.tabular.parse import parse_sheet
 from cchc.core.tabular.reading import FileError, quoted
 from cchc.core.tabular.sheet import read_sheet
@@ -99,7 +99,5 @@ def parse_survey(content: bytes, file_name: str, *, framework: Framework) -> lis
             seen.setdefault(key2, number)
         if agency is not None and criterion is not None and points is not None:
             rows.append(SurveyRow(number, agency, criterion, points, cells.get("note") or ""))
-    if errors:
-        errors.sort(key=lambda e: (e.row, e.column))
-        raise ImportRejected(errors)
+    reject_any(errors)
     return rows

@@ -66,3 +66,10 @@ def check_header(
         if c.key in needed and c.key not in positions
     ]
     return positions, errors
+
+
+def reject_any(errors: list[RowError]) -> None:
+    """Refuse the file when there is any error: all of them, by row and column."""
+    if errors:
+        errors.sort(key=lambda e: (e.row, e.column))
+        raise ImportRejected(errors)

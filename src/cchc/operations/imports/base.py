@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from django.db.models import Model
 
-from cchc.core.tabular.columns import Column, ImportRejected, RowError, check_header, column_names
+from cchc.core.tabular.columns import Column, RowError, check_header, column_names, reject_any
 from cchc.core.tabular.parse import parse_sheet
 from cchc.core.tabular.reading import Table, quoted
 from cchc.core.tabular.sheet import Sheet
@@ -105,9 +105,7 @@ class Importer:
         errors.extend(self._duplicates(rows, titles))
         if progress:
             progress(100)
-        if errors:
-            errors.sort(key=lambda e: (e.row, e.column))
-            raise ImportRejected(errors)
+        reject_any(errors)
         return rows
 
     def _duplicates(self, rows: list[dict], titles: dict[str, str]) -> Iterable[RowError]:

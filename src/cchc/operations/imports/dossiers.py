@@ -6,7 +6,7 @@ import polars as pl
 
 from cchc.core.selectors import working_calendar
 from cchc.core.tabular import cells as f
-from cchc.core.tabular.columns import Column, ImportRejected, RowError
+from cchc.core.tabular.columns import Column, RowError, reject_any
 from cchc.core.tabular.parse import ZONE, parse_sheet
 from cchc.core.tabular.reading import Table, quoted
 from cchc.core.tabular.sheet import Sheet
@@ -87,9 +87,7 @@ class DossierImporter(Importer):
         errors += found
         if progress:
             progress(100)
-        if errors:
-            errors.sort(key=lambda e: (e.row, e.column))
-            raise ImportRejected(errors)
+        reject_any(errors)
         return frame
 
     def _duplicate_codes(self, frame: pl.DataFrame) -> list[RowError]:
