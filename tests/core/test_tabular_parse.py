@@ -229,3 +229,12 @@ def test_an_xlsx_with_a_title_row_reads_the_same_by_column(tmp_path):
     assert read.header_line == table.header_line == 3
     assert read.lines.to_list() == [4, 5]
     assert read.column(1) == ["05/01/2022 08:30", 3]
+
+
+@pytest.mark.parametrize("reader", [read_table, read_sheet])
+def test_a_title_without_separators_does_not_decide_the_separator(reader):
+    """Found in the browser: a report title above a ";" header made the file read with ","."""
+    content = ("\ufeffBÁO CÁO DANH SÁCH HỒ SƠ\nĐơn vị: Văn phòng UBND tỉnh, Lai Châu\n"
+               "Mã;Ngày\nA;05/01/2022 08:30\n").encode()  # fmt: skip
+    read = reader(content, "t.csv", header_names=["Mã", "Ngày"])
+    assert (read.header, read.header_line) == (["Mã", "Ngày"], 3)

@@ -14,7 +14,8 @@ class ImportForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(
         label=_("Tệp dữ liệu"),
         help_text=_(
-            "CSV (UTF-8) hoặc Excel .xlsx; dòng đầu là tiêu đề cột. Tải tệp mẫu ở bên phải."
+            "CSV (UTF-8) hoặc Excel .xlsx; dòng tiêu đề cột có thể nằm dưới tên báo cáo, đơn "
+            "vị, kỳ báo cáo. Tải tệp mẫu ở bên phải."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
     )

@@ -90,7 +90,7 @@ def read_table(content: bytes, file_name: str, *, header_names: Collection[str] 
     """The file's first sheet as a Table. With `header_names` (every title, key and alias the
     caller understands), the header is the row among the first ones that names most of them
     (`locate_header`); without, the first non-blank row."""
-    return table_of_rows(file_rows(content, file_name), header_names)
+    return table_of_rows(file_rows(content, file_name, header_names), header_names)
 
 
 def file_kind(content: bytes, file_name: str) -> str:
@@ -105,12 +105,14 @@ def file_kind(content: bytes, file_name: str) -> str:
     raise FileError("Chỉ nhận tệp CSV (.csv) hoặc Excel (.xlsx).")
 
 
-def file_rows(content: bytes, file_name: str) -> list[list[Any]]:
+def file_rows(
+    content: bytes, file_name: str, header_names: Collection[str] = ()
+) -> list[list[Any]]:
     """Every row of the file's first sheet, blank ones included (they count as lines)."""
     if file_kind(content, file_name) == "xlsx":
         return list(_read_xlsx(content))
     text = csv_text(content)
-    return list(_read_csv(text, csv_separator(text)))
+    return list(_read_csv(text, csv_separator(text, header_names)))
 
 
 def is_blank_row(row: list[Any]) -> bool:
@@ -222,11 +224,28 @@ def csv_text_and_bytes(content: bytes) -> tuple[str, bytes]:
     return text, text.encode()
 
 
-def csv_separator(text: str) -> str:
-    """`,` `;` or tab: the one the first line holds most of."""
-    end = text.find("\n")
-    first_line = text if end < 0 else text[:end]
-    return max([",", ";", "\t"], key=first_line.count)
+def csv_separator(text: str, header_names: Collection[str] = ()) -> str:
+    """`,` `;` or tab, judged on the file's head (HEADER_SEARCH_ROWS lines, where the header is
+    looked for), not on its first line alone — a title above the header ("BÁO CÁO …") may
+    hold none, or a comma of its own: the one under which a line names most of
+    `header_names` (the caller's columns), then the one dividing some line into most cells."""
+    lines, start = [], 0
+    while len(lines) < HEADER_SEARCH_ROWS and start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        lines.append(text[start:end])
+        start = end + 1
+    wanted = {header_key(name) for name in header_names}
+
+    def fit(separator: str) -> tuple[int, int]:
+        named = 0
+        if wanted:
+            csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))  # as _read_csv
+            rows = csv.reader(lines, delimiter=separator)
+            named = max((_score(_titles(row), wanted, header_key) for row in rows), default=0)
+        return named, max((line.count(separator) for line in lines), default=0)
+
+    return max([",", ";", "\t"], key=fit)
 
 
 def _read_csv(text: str, delimiter: str) -> Iterator[list[Any]]:

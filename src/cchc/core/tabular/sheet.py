@@ -94,9 +94,11 @@ class Sheet:
 def read_sheet(content: bytes, file_name: str, *, header_names: Collection[str] = ()) -> Sheet:
     """The file's first sheet as columns; header and lines as `read_table` finds them."""
     if file_kind(content, file_name) == "xlsx":
-        return Sheet.of_table(table_of_rows(file_rows(content, file_name), header_names))
+        return Sheet.of_table(
+            table_of_rows(file_rows(content, file_name, header_names), header_names)
+        )
     text, data = csv_text_and_bytes(content)
-    separator = csv_separator(text)
+    separator = csv_separator(text, header_names)
     if well_quoted(text, separator):
         try:
             return _polars_csv(text, data, separator, header_names)
