@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from cchc.core.tabular.cells import CellError
+from cchc.core.tabular.columns import Column, ImportRejected
 from cchc.core.tabular.reading import Table
 from cchc.operations.imports import base
 from cchc.organizations.scope import AgencyScope
@@ -22,7 +23,7 @@ def counting_importer(calls: list[str]):
         kind = "test"
         title = "Thử"
         natural_key = ("code",)
-        columns = [base.Column("code", "Mã", parse), base.Column("word", "Từ", parse)]
+        columns = [Column("code", "Mã", parse), Column("word", "Từ", parse)]
 
     return Counting(scope=AgencyScope.everything())
 
@@ -31,7 +32,7 @@ def test_a_repeated_text_is_parsed_once_its_error_reported_on_every_row():
     calls: list[str] = []
     rows = [["k1", "a"], ["k2", "b"], ["k3", "a"], ["k4", "x"], ["k5", "x"]]
     importer = counting_importer(calls)
-    with pytest.raises(base.ImportRejected) as rejected:
+    with pytest.raises(ImportRejected) as rejected:
         importer.parse(Table(header=["Mã", "Từ"], rows=rows))
     assert [(e.row, e.column) for e in rejected.value.errors] == [(5, "Từ"), (6, "Từ")]
     # Every key parsed (never remembered); "a" and "x" of the other column once each.
