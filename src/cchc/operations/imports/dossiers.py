@@ -104,8 +104,8 @@ class DossierImporter(Importer):
                 for line, first, _ in firsts.iter_rows()]  # fmt: skip
 
     def _errors(self, frame: pl.DataFrame, where: pl.Expr, column: str, message) -> list[RowError]:
-        """An error on each row of `frame` matching `where`; `message` a text, or a function
-        of the row's (line, value of the column's key)."""
+        """An error at `column` on each row of `frame` matching `where`; `message` a text, or
+        a function of the row's value in that column."""
         hits = frame.filter(where)
         if callable(message):
             key = next(c.key for c in self.columns if c.title == column)
