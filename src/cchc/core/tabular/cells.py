@@ -47,14 +47,19 @@ def is_blank(value: Any) -> bool:
 TEXT_LIMIT = 10_000
 
 
-@vector("text", TEXT_LIMIT)
-def text(value: Any) -> str:
+def _text_within(value: Any, limit: int) -> str:
+    """The cell's text, stripped; refused when longer than `limit` characters."""
     content = str(value).strip()
-    if len(content) > TEXT_LIMIT:
+    if len(content) > limit:
         raise CellError(
-            f"dài {format_number(len(content), 0)} ký tự, tối đa {format_number(TEXT_LIMIT, 0)} ký tự"
+            f"dài {format_number(len(content), 0)} ký tự, tối đa {format_number(limit, 0)} ký tự"
         )
     return content
+
+
+@vector("text", TEXT_LIMIT)
+def text(value: Any) -> str:
+    return _text_within(value, TEXT_LIMIT)
 
 
 def _number(value: Any, kind: Kind) -> Decimal:
@@ -212,12 +217,7 @@ def text_up_to(limit: int) -> Callable[[Any], str]:
 
     @vector("text", limit)
     def parse(value: Any) -> str:
-        content = str(value).strip()
-        if len(content) > limit:
-            raise CellError(
-                f"dài {format_number(len(content), 0)} ký tự, tối đa {format_number(limit, 0)} ký tự"
-            )
-        return content
+        return _text_within(value, limit)
 
     parse.text_cell = True  # type: ignore[attr-defined]  # the XLSX template formats it as text
     return parse

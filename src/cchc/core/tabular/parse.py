@@ -218,15 +218,13 @@ def _text_column(
             else:
                 bad_at.append(index)
                 errors.append(RowError(line, column.title, parsed))
-        if fixed:
-            patch = pl.Series(fixed, dtype=dtype)
-            if dtype is pl.Object:  # no scatter on objects: rebuilt as a list
-                merged = value.to_list()
-                for index, item in zip(fixed_at, fixed, strict=True):
-                    merged[index] = item
-                value = pl.Series(merged, dtype=pl.Object)
-            else:
-                value = value.scatter(fixed_at, patch)
+        if fixed and dtype is pl.Object:  # no scatter on objects: rebuilt as a list
+            merged = value.to_list()
+            for index, item in zip(fixed_at, fixed, strict=True):
+                merged[index] = item
+            value = pl.Series(merged, dtype=pl.Object)
+        elif fixed:
+            value = value.scatter(fixed_at, pl.Series(fixed, dtype=dtype))
         if bad_at:
             bad = bad.scatter(bad_at, True)
     if column.required and blank.any():

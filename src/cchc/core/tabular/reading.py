@@ -240,7 +240,7 @@ def csv_separator(text: str, header_names: Collection[str] = ()) -> str:
     def fit(separator: str) -> tuple[int, int]:
         named = 0
         if wanted:
-            csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))  # as _read_csv
+            allow_cells_of(text)
             rows = csv.reader(lines, delimiter=separator)
             named = max((_score(_titles(row), wanted, header_key) for row in rows), default=0)
         return named, max((line.count(separator) for line in lines), default=0)
@@ -248,10 +248,15 @@ def csv_separator(text: str, header_names: Collection[str] = ()) -> str:
     return max([",", ";", "\t"], key=fit)
 
 
-def _read_csv(text: str, delimiter: str) -> Iterator[list[Any]]:
-    # A cell as long as the file: the importer's column then refuses it with its row and
-    # column (the csv module's default limit, 128 KiB, would end in a system error).
+def allow_cells_of(text: str) -> None:
+    """Let the csv module read a cell as long as `text`: the importer's column then refuses it
+    with its row and column (the module's default limit, 128 KiB, would end in a system
+    error). The limit is the process's; it only grows."""
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+
+
+def _read_csv(text: str, delimiter: str) -> Iterator[list[Any]]:
+    allow_cells_of(text)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         for row in reader:

@@ -28,6 +28,7 @@ from cchc.core.tabular.reading import (
     Table,
     _read_csv,
     _titles,
+    allow_cells_of,
     csv_separator,
     csv_text_and_bytes,
     file_kind,
@@ -136,7 +137,7 @@ QUOTED = re.compile(r'"[^"]*(?:""[^"]*)*"')
 
 def _head(text: str, separator: str) -> list[tuple[int, list[str]]]:
     """The first non-blank records with their lines, enough to find the header in."""
-    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    allow_cells_of(text)
     kept: list[tuple[int, list[str]]] = []
     reader = csv.reader(_lines(text), delimiter=separator)
     try:
