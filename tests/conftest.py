@@ -7,9 +7,19 @@ from tests.factories import make_user
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every database test starts from the bundled reference data (135 agencies, the 2022
-    plan), loaded once per session; each test's changes are rolled back."""
+    plan), loaded once per session; each test's changes are rolled back. The 2025
+    reorganisation is left out: a test that needs it asks for the `reorganised` fixture."""
     with django_db_blocker.unblock():
-        call_command("load_reference_data", verbosity=0)
+        call_command("load_reference_data", without_reorganisation=True, verbosity=0)
+
+
+@pytest.fixture
+def reorganised(db):
+    """The bundled 2025 reorganisation loaded over the 2022 agencies (rolled back after)."""
+    from cchc.organizations.reorganisation import load_name_variants, load_reorganisation
+
+    load_name_variants()
+    return load_reorganisation()
 
 
 @pytest.fixture

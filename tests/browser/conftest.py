@@ -57,7 +57,8 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def reference_data(transactional_db):
-    """Transactional tests end with a flush, so each one loads what it needs (idempotent)."""
+    """Transactional tests end with a flush, so each one loads what it needs (idempotent):
+    the 2022 agencies and plan, as the other tests start (`tests/conftest.py`)."""
     from django.core.management import call_command
 
-    call_command("load_reference_data", verbosity=0)
+    call_command("load_reference_data", without_reorganisation=True, verbosity=0)

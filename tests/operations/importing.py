@@ -27,10 +27,11 @@ from cchc.operations.models import (
     WorkRecordStat,
 )
 from cchc.operations.services import import_create, import_execute
+from cchc.organizations.models import Agency, AgencySuccession
 
 OPERATIONAL_MODELS = (
     Procedure, ProcedureSnapshot, Dossier, DossierMonthly, WorkRecordStat, LegalDocument,
-    LegalReview, Inspection, InformationSystem, SystemConnection,
+    LegalReview, Inspection, InformationSystem, SystemConnection, Agency, AgencySuccession,
 )  # fmt: skip
 
 

@@ -26,6 +26,7 @@ from cchc.operations.models import (
     WorkRecordStat,
 )
 from cchc.organizations.access import DataKind
+from cchc.organizations.models import Agency, AgencySuccession
 from tests.operations.importing import (
     counts,
     csv_bytes,
@@ -139,11 +140,27 @@ CASES = {
         agency_at=3,
         nfd=(0, 1, "Cổng dịch vụ công tỉnh Lai Châu", lambda: InformationSystem.objects.get(code="LCU-DVC").name),
     ),
+    # Two departments merged into a new one, a third absorbed (all with complete rows, so that
+    # the last row alone can be broken).
+    "reorganisation": Case(
+        header=["Ngày hiệu lực", "Hình thức", "Cơ quan cũ", "Mã cơ quan kế thừa",
+                "Tên cơ quan kế thừa", "Cấp", "Ghi chú"],
+        rows=[
+            ["01/03/2025", "Sáp nhập", "12-SNNPTNT", "12-SNNMT", "Sở Nông nghiệp và Môi trường", "Sở, ban, ngành", ""],
+            ["01/03/2025", "Sáp nhập", "12-STNMT", "12-SNNMT", "Sở Nông nghiệp và Môi trường", "Sở, ban, ngành", ""],
+            ["01/03/2025", "Sáp nhập", "12-SKHDT", "12-STC", "", "", "Theo mô hình chung"],
+        ],
+        stored=lambda: (AgencySuccession.objects.count(), Agency.objects.filter(code="12-SNNMT").count()),
+        bad_date=(0, "29/02/2025", "không phải ngày hợp lệ"),
+        agency_at=2,
+        nfd=(2, 6, "Đã đối chiếu quyết định của tỉnh",
+             lambda: AgencySuccession.objects.get(predecessor__code="12-SKHDT").note),
+    ),
 }  # fmt: skip
 STORED = {  # what the valid file stores, by CASES[kind].stored
     "procedures": 3 + 1,  # + the catalogue fixture's snapshot
     "dossiers": 2, "dossier_stats": 2, "work_records": 2, "legal_documents": 3,
-    "inspections": 2, "systems": (2, 3),
+    "inspections": 2, "systems": (2, 3), "reorganisation": (3, 1),
 }  # fmt: skip
 KINDS = list(CASES)
 

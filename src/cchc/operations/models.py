@@ -24,6 +24,7 @@ class ImportKind(models.TextChoices):
     LEGAL_DOCUMENTS = "legal_documents", _("Văn bản quy phạm pháp luật và kết quả rà soát")
     INSPECTIONS = "inspections", _("Kiểm tra cải cách hành chính")
     SYSTEMS = "systems", _("Hệ thống thông tin và kết nối")
+    REORGANISATION = "reorganisation", _("Sắp xếp đơn vị, cơ quan")
 
 
 class ImportStatus(models.TextChoices):

@@ -85,6 +85,16 @@ class Agency(TimeStampedModel):
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     source = models.CharField(_("nguồn dữ liệu"), max_length=255, blank=True)
     source_url = models.URLField(_("địa chỉ nguồn"), max_length=500, blank=True)
+    other_names = models.CharField(
+        _("tên gọi khác"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Cách viết khác mà văn bản, tệp dữ liệu dùng cho cơ quan này (ví dụ “Xã Ma Li Pho” "
+            "và “Xã Ma Ly Pho”), cách nhau bằng dấu chấm phẩy. Khi nạp dữ liệu, tên khác "
+            "được nhận như tên chính."
+        ),
+    )
 
     objects = AgencyQuerySet.as_manager()
     history = HistoricalRecords()
@@ -118,6 +128,28 @@ class Agency(TimeStampedModel):
             self.valid_to is None or day <= self.valid_to
         )
 
+    @property
+    def other_name_list(self) -> list[str]:
+        return [name.strip() for name in self.other_names.split(";") if name.strip()]
+
+
+class SuccessionKind(models.TextChoices):
+    """How an agency passed to its successors. Descriptive: who inherits the records
+    follows from the links themselves (`organizations.succession`)."""
+
+    MERGER = "merger", _("Sáp nhập, hợp nhất")
+    SPLIT = "split", _("Chia tách")
+    DISSOLUTION = "dissolution", _("Giải thể, chuyển giao nhiệm vụ")
+    REORGANISATION = "reorganisation", _("Tổ chức lại, đổi tên")
+
+
+class Certainty(models.TextChoices):
+    """How sure the province is of a recorded change. An inferred one is a default the
+    reform office is expected to check against its own decisions and correct."""
+
+    CONFIRMED = "confirmed", _("Đã đối chiếu văn bản")
+    INFERRED = "inferred", _("Suy ra, cần đối chiếu")
+
 
 class AgencySuccession(TimeStampedModel):
     """Agency `predecessor` is succeeded by `successor` from `effective_on` (sáp nhập,
@@ -135,6 +167,32 @@ class AgencySuccession(TimeStampedModel):
     )
     effective_on = models.DateField(_("từ ngày"))
     legal_basis = models.CharField(_("căn cứ"), max_length=255, blank=True)
+    kind = models.CharField(
+        _("hình thức"),
+        max_length=16,
+        choices=SuccessionKind.choices,
+        default=SuccessionKind.MERGER,
+    )
+    weight = models.PositiveIntegerField(
+        _("tỷ trọng"),
+        default=1,
+        help_text=_(
+            "Khi cơ quan cũ có nhiều cơ quan kế thừa: phần số liệu của nó tính cho cơ quan kế "
+            "thừa này, theo tỷ lệ với tỷ trọng của các cơ quan kế thừa khác."
+        ),
+    )
+    certainty = models.CharField(
+        _("mức độ xác thực"),
+        max_length=16,
+        choices=Certainty.choices,
+        default=Certainty.CONFIRMED,
+    )
+    source_url = models.TextField(
+        _("nguồn"),
+        blank=True,
+        help_text=_("Địa chỉ văn bản, bài viết; nhiều địa chỉ cách nhau “ | ”."),
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
 
     history = HistoricalRecords()
 
@@ -149,6 +207,7 @@ class AgencySuccession(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(predecessor=models.F("successor")), name="agency_succession_not_self"
             ),
+            models.CheckConstraint(condition=Q(weight__gte=1), name="agency_succession_weight"),
         ]
 
     def __str__(self) -> str:

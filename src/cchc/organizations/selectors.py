@@ -3,10 +3,11 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 
 from cchc.organizations.models import Agency, AgencyLevel, AgencySuccession, Membership, Role
 from cchc.organizations.scope import AgencyScope
+from cchc.organizations.succession import inherited_ids
 
 # Roles that read the whole province. Only the reform office also writes.
 PROVINCE_WIDE_ROLES = {Role.REFORM_OFFICE, Role.LEADER}
@@ -33,7 +34,9 @@ def scope_for(user: AbstractBaseUser | AnonymousUser) -> AgencyScope:
     """Agencies whose data `user` may see (what each may write: `access`).
 
     - reform office and leaders: every agency;
-    - an agency officer: its agency, and for a district UBND also its communes;
+    - an agency officer: its agency, and for a district UBND also its communes; with the
+      agencies it succeeded as their only successor (`succession.inherited_ids`: a commune
+      formed in 2025 reads the records of the communes merged into it);
     - an appraiser: its own agency; and, in PAR INDEX querysets only, the assessments assigned
       to it in the rounds it appraises (`appraiser_id`) — not the rest of those agencies' data;
     - anyone without a membership (even a superuser): nothing — access comes from a role.
@@ -47,6 +50,8 @@ def scope_for(user: AbstractBaseUser | AnonymousUser) -> AgencyScope:
     ids = {agency.pk}
     if membership.role == Role.AGENCY_OFFICER and agency.level == AgencyLevel.DISTRICT:
         ids.update(Agency.objects.filter(parent=agency).values_list("pk", flat=True))
+    if membership.role == Role.AGENCY_OFFICER:
+        ids.update(inherited_ids(ids))
     if membership.role == Role.APPRAISER:
         return AgencyScope.of(ids, appraiser_id=user.pk)
     return AgencyScope.of(ids)
@@ -61,9 +66,17 @@ def agency_tree(*, scope: AgencyScope, on: date | None = None) -> list[Agency]:
     """Agencies in scope ordered as a tree (province, its departments and districts, each
     district's communes), with `depth` and `child_count` set. `on` keeps only those active
     that day; None keeps all, ended ones included."""
-    qs = Agency.objects.visible_to(scope).annotate(child_count=Count("children"))
-    if on is not None:
-        qs = qs.active_on(on)
+    if on is None:
+        qs = Agency.objects.visible_to(scope).annotate(child_count=Count("children"))
+    else:
+        active_child = (Q(children__valid_from__isnull=True) | Q(children__valid_from__lte=on)) & (
+            Q(children__valid_to__isnull=True) | Q(children__valid_to__gte=on)
+        )
+        qs = (
+            Agency.objects.visible_to(scope)
+            .active_on(on)
+            .annotate(child_count=Count("children", filter=active_child))
+        )
     agencies = list(qs.select_related("parent"))
     by_parent: dict[int | None, list[Agency]] = {}
     present = {a.pk for a in agencies}

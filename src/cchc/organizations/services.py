@@ -3,24 +3,22 @@ one transaction and leaves a history row (who, when, before/after)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.core.concurrency import claim
 from cchc.core.services import ServiceError, audited_save
 from cchc.organizations.access import DataKind, require_write
-from cchc.organizations.models import Agency, AgencyLevel, AgencySuccession
+from cchc.organizations.models import Agency, AgencyLevel, AgencySuccession, Membership
+from cchc.organizations.reorganisation import PARENT_LEVELS
 
-ALLOWED_PARENT_LEVELS = {
-    AgencyLevel.PROVINCE: set(),
-    AgencyLevel.DEPARTMENT: {AgencyLevel.PROVINCE},
-    AgencyLevel.DISTRICT: {AgencyLevel.PROVINCE},
-    AgencyLevel.COMMUNE: {AgencyLevel.DISTRICT},
-}
+# A commune hangs from its district, or from the province once districts are gone (2025).
+ALLOWED_PARENT_LEVELS = {AgencyLevel.PROVINCE: set(), **PARENT_LEVELS}
 
 
 def _require_reform_office(actor: AbstractBaseUser) -> None:
@@ -152,3 +150,100 @@ def agency_record_succession(
             audited_save(row, actor=actor, reason=_("Ghi nhận kế thừa"))
             rows.append(row)
     return rows
+
+
+@transaction.atomic
+def succession_correct(
+    *,
+    actor: AbstractBaseUser,
+    link: AgencySuccession,
+    effective_on: date,
+    kind: str,
+    weight: int,
+    legal_basis: str,
+    certainty: str,
+    note: str,
+    reason: str,
+    version: datetime | None = None,
+) -> AgencySuccession:
+    """Correct a recorded link (a date, a weight, an inferred default the province has now
+    checked), with the reason kept in its history. A new date is the predecessor's: every
+    link of the predecessor moves with it, the predecessor ends the day before, and a
+    successor that started on the old date starts on its links' earliest date."""
+    _require_reform_office(actor)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ServiceError(_("Hãy ghi lý do điều chỉnh."))
+    if weight < 1:
+        raise ServiceError(_("Tỷ trọng phải là số nguyên dương."))
+    subject = _("Việc kế thừa “%(link)s”") % {"link": link}
+    claim(link, version, subject=subject)
+    link = (
+        AgencySuccession.objects.select_for_update().select_related("predecessor").get(pk=link.pk)
+    )
+    predecessor = Agency.objects.select_for_update().get(pk=link.predecessor_id)
+    old_day = link.effective_on
+    if effective_on != old_day:
+        if predecessor.valid_from and predecessor.valid_from >= effective_on:
+            raise ServiceError(
+                _("“%(name)s” bắt đầu hoạt động ngày %(day)s, không trước ngày hiệu lực mới.")
+                % {"name": predecessor, "day": f"{predecessor.valid_from:%d/%m/%Y}"}
+            )
+        last_day = effective_on - timedelta(days=1)
+        open_children = Agency.objects.filter(parent=predecessor).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=last_day)
+        )
+        if count := open_children.count():
+            raise ServiceError(
+                _("Còn %(n)s đơn vị trực thuộc “%(name)s” hoạt động sau ngày %(day)s.")
+                % {"n": count, "name": predecessor, "day": f"{last_day:%d/%m/%Y}"}
+            )
+        siblings = AgencySuccession.objects.filter(predecessor=predecessor).exclude(pk=link.pk)
+        for sibling in siblings:
+            sibling.effective_on = effective_on
+            audited_save(sibling, actor=actor, reason=_("Điều chỉnh ngày: %(r)s") % {"r": reason})
+        predecessor.valid_to = last_day
+        audited_save(
+            predecessor, actor=actor, reason=_("Điều chỉnh ngày kết thúc: %(r)s") % {"r": reason}
+        )
+    link.effective_on, link.kind, link.weight = effective_on, kind, weight
+    link.legal_basis, link.certainty, link.note = legal_basis.strip(), certainty, note.strip()
+    audited_save(link, actor=actor, reason=_("Điều chỉnh: %(r)s") % {"r": reason})
+    if effective_on != old_day:
+        successors = Agency.objects.select_for_update().filter(
+            predecessions__predecessor=predecessor, valid_from=old_day
+        )
+        for successor in successors:
+            first = min(successor.predecessions.values_list("effective_on", flat=True))
+            successor.valid_from = first
+            audited_save(
+                successor, actor=actor, reason=_("Điều chỉnh ngày bắt đầu: %(r)s") % {"r": reason}
+            )
+    return link
+
+
+@transaction.atomic
+def membership_move(
+    *, actor: AbstractBaseUser, membership: Membership, agency: Agency, reason: str
+) -> Membership:
+    """Move an account to another agency (an officer of a dissolved district to the commune
+    or department that took over its work). The account and its history stay; the move and
+    its reason are recorded."""
+    _require_reform_office(actor)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ServiceError(_("Hãy ghi lý do chuyển tài khoản."))
+    today = timezone.localdate()
+    if not agency.is_active_on(today):
+        raise ServiceError(_("“%(name)s” không còn hoạt động.") % {"name": agency})
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.agency_id == agency.pk:
+        raise ServiceError(_("Tài khoản đã thuộc “%(name)s”.") % {"name": agency})
+    old = membership.agency
+    membership.agency = agency
+    audited_save(
+        membership,
+        actor=actor,
+        reason=_("Chuyển từ “%(old)s”: %(reason)s") % {"old": old, "reason": reason},
+    )
+    return membership

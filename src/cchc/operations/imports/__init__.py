@@ -8,6 +8,7 @@ from cchc.operations.imports.dossiers import DossierImporter
 from cchc.operations.imports.inspections import InspectionImporter
 from cchc.operations.imports.legal_documents import LegalDocumentImporter
 from cchc.operations.imports.procedures import ProcedureImporter
+from cchc.operations.imports.reorganisation import ReorganisationImporter
 from cchc.operations.imports.systems import SystemImporter
 from cchc.operations.imports.work_records import WorkRecordImporter
 
@@ -21,5 +22,6 @@ IMPORTERS: dict[str, type[Importer]] = {
         LegalDocumentImporter,
         InspectionImporter,
         SystemImporter,
+        ReorganisationImporter,
     )
 }

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 from django.db.models import Model
+from django.utils import timezone
 
 from cchc.core.tabular.columns import Column, RowError, check_header, column_names, reject_any
 from cchc.core.tabular.parse import parse_sheet
@@ -21,6 +22,7 @@ from cchc.core.tabular.reading import Table, quoted
 from cchc.core.tabular.sheet import Sheet
 from cchc.organizations.access import DataKind
 from cchc.organizations.models import Agency
+from cchc.organizations.reorganisation import AgencyNames
 from cchc.organizations.scope import AgencyScope
 
 
@@ -155,17 +157,23 @@ class Importer:
 
     def agency_lookup(self, values: Iterable[Any]) -> dict[Any, tuple[Agency | None, str | None]]:
         """Each value → (the agency it names, None) or (None, why it is refused). By code
-        (any case) or exact name. An agency whose data the uploader may not write rejects
+        (any case) or name, in any spelling the list knows (`reorganisation.AgencyNames`; a
+        name borne by an ended agency and its successor finds the one active today). An agency whose data the uploader may not write rejects
         the row: worded exactly like an unknown agency when the uploader cannot see it either
         (nothing about it is revealed), and as "not yours to write" when it can (a
         district's commune)."""
-        agencies = Agency.objects.visible_to(self.visible).only("pk", "code", "name", "level")
-        by_code = {a.code.lower(): a for a in agencies}
-        by_name = {a.name.casefold(): a for a in by_code.values()}
+        names = AgencyNames(
+            Agency.objects.visible_to(self.visible).only(
+                "pk", "code", "name", "level", "valid_from", "valid_to", "other_names"
+            )
+        )
+        today = timezone.localdate()
         found: dict[Any, tuple[Agency | None, str | None]] = {}
         for value in values:
-            agency = by_code.get(str(value).lower()) or by_name.get(str(value).casefold())
-            if agency is None:
+            agency, why = names.find(value, on=today)
+            if why is not None:  # a name several agencies bear
+                found[value] = (None, why)
+            elif agency is None:
                 found[value] = (None, f"không có cơ quan {quoted(value)} trong phạm vi của bạn")
             elif not self.scope.contains(agency.pk):
                 found[value] = (None, "bạn chỉ được nạp dữ liệu của chính cơ quan mình; dữ liệu "

@@ -13,6 +13,7 @@ from cchc.core.tabular.sheet import Sheet
 from cchc.operations.imports.base import Importer, WriteResult
 from cchc.operations.imports.dossier_write import write_dossier_frame
 from cchc.operations.models import Channel, Dossier, DossierStatus, ImportKind, Procedure
+from cchc.organizations.succession import successor_names
 
 FINISHED = {DossierStatus.DONE, DossierStatus.REJECTED}
 STATUS_WORDS = {
@@ -136,6 +137,7 @@ class DossierImporter(Importer):
                 procedures, default=None, return_dtype=pl.Int64
             ),
         )
+        errors += self._outside_validity(frame, found)
         unknown = pl.col("procedure_id").is_null()
         errors += self._errors(frame, unknown, "Mã thủ tục", lambda code:
                                f"không có thủ tục {quoted(code)} trong danh mục; hãy nạp danh mục "
@@ -149,6 +151,40 @@ class DossierImporter(Importer):
         if errors:
             return frame, errors
         return self._clock(frame, codes), errors
+
+    def _outside_validity(self, frame: pl.DataFrame, found: dict) -> list[RowError]:
+        """A dossier received when its agency did not exist (before it was set up, after it
+        ended in a reorganisation) belongs to another unit: refused, naming the successor."""
+        bounded = {agency.pk: agency for agency, _ in found.values()
+                   if agency is not None and (agency.valid_from or agency.valid_to)}  # fmt: skip
+        if not bounded:
+            return []
+        limits = pl.DataFrame(
+            [(pk, a.valid_from, a.valid_to) for pk, a in bounded.items()],
+            schema={"agency_id": pl.Int64, "valid_from": pl.Date, "valid_to": pl.Date},
+            orient="row",
+        )
+        day = pl.col("received_at").dt.date()
+        hits = (
+            frame.select("_row", "agency_id", "received_at")
+            .join(limits, on="agency_id", how="inner")
+            .filter((day < pl.col("valid_from")) | (day > pl.col("valid_to")))
+        )
+        if hits.is_empty():
+            return []
+        heirs = successor_names(hits.get_column("agency_id").unique().to_list())
+        errors = []
+        for line, pk, received in hits.select("_row", "agency_id", "received_at").iter_rows():
+            agency = bounded[pk]
+            if agency.valid_to is not None and received.date() > agency.valid_to:
+                message = (f"{agency.name} kết thúc hoạt động ngày {agency.valid_to:%d/%m/%Y}; "
+                           f"hồ sơ tiếp nhận ngày {received:%d/%m/%Y} thuộc đơn vị kế thừa"
+                           + (f" ({heirs[pk]})" if heirs.get(pk) else ""))  # fmt: skip
+            else:
+                message = (f"{agency.name} bắt đầu hoạt động ngày {agency.valid_from:%d/%m/%Y}, "
+                           f"sau ngày tiếp nhận {received:%d/%m/%Y}")  # fmt: skip
+            errors.append(RowError(line, "Mã cơ quan", message))
+        return errors
 
     def _clock(self, frame: pl.DataFrame, codes: list[str]) -> pl.DataFrame:
         """Due dates where the file has none (the procedure's duration that year, in working
