@@ -103,6 +103,15 @@ def _import_review_url(client) -> str:
     return reverse("plans:plan_import_review")
 
 
+def _succession_correct_url() -> str:
+    link = AgencySuccession.objects.create(
+        predecessor=Agency.objects.get(code="106-02"),
+        successor=Agency.objects.get(code="106-01"),
+        effective_on=date(2023, 1, 1),
+    )
+    return reverse("organizations:succession_correct", args=[link.pk])
+
+
 def _annex_date(response) -> date:
     from docx import Document
 
@@ -112,7 +121,7 @@ def _annex_date(response) -> date:
 
 
 def _said_date(response, words: str) -> date:
-    day, month, year = re.search(words + r" (\d\d)/(\d\d)/(\d{4})",
+    day, month, year = re.search(words + r" ?(\d\d)/(\d\d)/(\d{4})",
                                  response.content.decode()).groups()  # fmt: skip
     return date(int(year), int(month), int(day))
 
@@ -165,6 +174,15 @@ CASES = {
         lambda r: AgencySuccession.objects.get().effective_on,
         {"predecessors": lambda: [str(Agency.objects.get(code="106-02").pk)],
          "successors": lambda: [str(Agency.objects.get(code="106-01").pk)]},
+    ),
+    agency_forms.SuccessionCorrectForm: Case(
+        lambda c: _succession_correct_url(), "effective_on",
+        lambda r: AgencySuccession.objects.get().effective_on, REASON,
+    ),
+    # A view (GET): the day whose structure the tree shows, as the page's sentence says it.
+    agency_forms.AgencyTreeForm: Case(
+        lambda c: reverse("organizations:agency_list"), "ngay",
+        lambda r: _said_date(r, "cơ cấu ngày <strong>"),
     ),
     parindex_forms.OpenForm: Case(
         _framework_url("assessment_open"), "deadline",

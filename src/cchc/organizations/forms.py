@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.core.concurrency import VersionedForm
 from cchc.core.forms import BootstrapFormMixin, DateField
-from cchc.organizations.models import Agency, AgencyLevel
+from cchc.organizations.models import Agency, AgencyLevel, Certainty, SuccessionKind
 
 
 class AgencyChoiceField(forms.ModelChoiceField):
@@ -25,6 +25,7 @@ class AgencyCreateForm(BootstrapFormMixin, forms.Form):
         queryset=Agency.objects.filter(
             level__in=[AgencyLevel.PROVINCE, AgencyLevel.DISTRICT]
         ).order_by("code"),
+        help_text=_("Từ 01/07/2025 (chính quyền hai cấp) UBND cấp xã trực thuộc UBND tỉnh."),
         required=False,
     )
     valid_from = DateField(label=_("Hoạt động từ ngày"), required=False)
@@ -65,3 +66,39 @@ class SuccessionForm(BootstrapFormMixin, forms.Form):
             "Ví dụ: Nghị quyết của Ủy ban Thường vụ Quốc hội về sắp xếp đơn vị hành chính."
         ),
     )
+
+
+class AgencyTreeForm(BootstrapFormMixin, forms.Form):
+    """The tree page's filters: the structure on a chosen day (today when blank)."""
+
+    ngay = DateField(label=_("Cơ cấu ngày"), required=False)
+    q = forms.CharField(label=_("Tìm theo tên hoặc mã"), required=False)
+    tat_ca = forms.BooleanField(label=_("Cả cơ quan đã kết thúc hoạt động"), required=False)
+
+
+class SuccessionCorrectForm(VersionedForm, BootstrapFormMixin, forms.Form):
+    effective_on = DateField(
+        label=_("Có hiệu lực từ ngày"),
+        help_text=_("Ngày mới áp dụng cho mọi đơn vị kế thừa của cơ quan cũ."),
+    )
+    kind = forms.ChoiceField(label=_("Hình thức"), choices=SuccessionKind.choices)
+    weight = forms.IntegerField(label=_("Tỷ trọng"), min_value=1, max_value=32767)
+    legal_basis = forms.CharField(label=_("Căn cứ"), max_length=255, required=False)
+    certainty = forms.ChoiceField(label=_("Mức độ xác thực"), choices=Certainty.choices)
+    note = forms.CharField(
+        label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reason = forms.CharField(
+        label=_("Lý do điều chỉnh"),
+        max_length=500,
+        help_text=_("Ví dụ: đã đối chiếu Quyết định số … của UBND tỉnh."),
+    )
+
+
+class MembershipMoveForm(BootstrapFormMixin, forms.Form):
+    agency = AgencyChoiceField(label=_("Chuyển sang cơ quan"), queryset=Agency.objects.none())
+    reason = forms.CharField(label=_("Lý do"), max_length=500)
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.active_on(today).order_by("code")

@@ -14,9 +14,12 @@ from cchc.organizations.forms import (
     AgencyCreateForm,
     AgencyEndForm,
     AgencyRenameForm,
+    AgencyTreeForm,
+    MembershipMoveForm,
+    SuccessionCorrectForm,
     SuccessionForm,
 )
-from cchc.organizations.models import Agency, AgencyLevel
+from cchc.organizations.models import Agency, AgencyLevel, AgencySuccession, Membership
 from cchc.organizations.selectors import (
     agency_detail as select_agency_detail,
 )
@@ -43,13 +46,21 @@ def _require_reform_office(request: HttpRequest) -> None:
 
 @login_required
 def agency_list(request: HttpRequest) -> HttpResponse:
-    show_all = request.GET.get("tat_ca") == "1"
+    """The tree as it stood on a chosen day (today by default), or every agency ever."""
     today = timezone.localdate()
-    agencies = agency_tree(scope=scope_for(request.user), on=None if show_all else today)
-    query = " ".join(request.GET.get("q", "").split())
+    form = AgencyTreeForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    show_all = bool(data.get("tat_ca"))
+    day = data.get("ngay") or today
+    agencies = agency_tree(scope=scope_for(request.user), on=None if show_all else day)
+    query = " ".join((data.get("q") or "").split())
     if query:
         needle = query.casefold()
-        agencies = [a for a in agencies if needle in a.name.casefold() or needle in a.code]
+        agencies = [
+            a for a in agencies
+            if needle in a.name.casefold() or needle in a.code.casefold()
+            or needle in a.other_names.casefold()
+        ]  # fmt: skip
     counts = {level: 0 for level in AgencyLevel.values}
     for agency in agencies:
         counts[agency.level] += 1
@@ -57,10 +68,12 @@ def agency_list(request: HttpRequest) -> HttpResponse:
         request,
         "organizations/agency_list.html",
         {
+            "form": form,
             "agencies": agencies,
             "counts": [(AgencyLevel(k).label, v) for k, v in counts.items()],
             "query": query,
             "show_all": show_all,
+            "day": day,
             "today": today,
         },
     )
@@ -78,6 +91,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "visible_ids": scope.agency_ids,
             "is_active": agency.is_active_on(timezone.localdate()),
             "history": agency.history.select_related("history_user")[:20],
+            "links": _links_of(agency),
         },
     )
 
@@ -183,5 +197,81 @@ def agency_succession(request: HttpRequest) -> HttpResponse:
                 "Các cơ quan cũ kết thúc hoạt động vào ngày trước ngày hiệu lực; dữ liệu và "
                 "lịch sử của chúng được giữ nguyên."
             ),
+        },
+    )
+
+
+def _links_of(agency: Agency) -> dict:
+    """The agency's place in the reorganisations: whom it succeeded, who succeeded it, each
+    successor's share of its records when there are several, and each link's history."""
+    before = list(agency.predecessions.all())
+    after = list(agency.successions.all())
+    total = sum(link.weight for link in after)
+    for link in after:
+        link.share_percent = round(100 * link.weight / total) if len(after) > 1 else None
+    return {"before": before, "after": after}
+
+
+@login_required
+def succession_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reform_office(request)
+    try:
+        link = AgencySuccession.objects.select_related("predecessor", "successor").get(pk=pk)
+    except AgencySuccession.DoesNotExist as exc:
+        raise Http404 from exc
+    initial = {
+        "effective_on": link.effective_on, "kind": link.kind, "weight": link.weight,
+        "legal_basis": link.legal_basis, "certainty": link.certainty, "note": link.note,
+    }  # fmt: skip
+    form = SuccessionCorrectForm(request.POST or None, initial=initial, editing=link)
+    if request.method == "POST" and form.is_valid():
+        data = form.data_without_version()
+        if call_service(
+            form, services.succession_correct, actor=request.user, link=link,
+            version=form.read_version(), **data,
+        ):  # fmt: skip
+            messages.success(request, _("Đã điều chỉnh việc kế thừa."))
+            return redirect("organizations:agency_detail", pk=link.predecessor_id)
+    return render(
+        request,
+        "organizations/agency_form.html",
+        {
+            "form": form,
+            "agency": link.predecessor,
+            "title": _("Điều chỉnh: %(link)s") % {"link": link},
+            "intro": _("Nguồn: %(source)s. Mọi điều chỉnh được ghi vào lịch sử cùng lý do.")
+            % {"source": link.source_url or link.legal_basis or _("không ghi")},
+            "history": link.history.select_related("history_user")[:10],
+        },
+    )
+
+
+@login_required
+def membership_move(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reform_office(request)
+    try:
+        membership = Membership.objects.select_related("user", "agency").get(pk=pk)
+    except Membership.DoesNotExist as exc:
+        raise Http404 from exc
+    form = MembershipMoveForm(request.POST or None, today=timezone.localdate())
+    if request.method == "POST" and form.is_valid() and call_service(
+        form, services.membership_move, actor=request.user, membership=membership,
+        agency=form.cleaned_data["agency"], reason=form.cleaned_data["reason"],
+    ):  # fmt: skip
+        messages.success(request, _("Đã chuyển tài khoản."))
+        return redirect("organizations:agency_detail", pk=form.cleaned_data["agency"].pk)
+    return render(
+        request,
+        "organizations/agency_form.html",
+        {
+            "form": form,
+            "agency": membership.agency,
+            "title": _("Chuyển tài khoản %(user)s")
+            % {"user": membership.user.get_full_name() or membership.user.get_username()},
+            "intro": _(
+                "Tài khoản không bị xóa: lịch sử của nó ở “%(old)s” được giữ nguyên, việc "
+                "chuyển và lý do được ghi lại."
+            )
+            % {"old": membership.agency},
         },
     )
