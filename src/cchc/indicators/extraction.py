@@ -179,16 +179,22 @@ def work_records(window: Window) -> Iterable[Row]:
 
 
 def inspection_coverage(window: Window) -> Iterable[Row]:
-    """Stock: for each department, district and commune UBND active in the year, 1/1 if
-    inspected between 1 January and the month's end, 0/1 if not yet. Which of them a figure
-    counts is its target's applicability (target 1 of plan 4345: no communes; the registry's
-    default), read with the snapshots (indicators.applicability)."""
+    """Stock: for each department, district and commune UBND running at the month's end, 1/1
+    if inspected between 1 January and the month's end, 0/1 if not yet. A month counts the
+    units of its own end (a district dissolved on 30/06/2025 counts until June, the communes
+    formed on 01/07/2025 from July: no unit twice, none before it existed). Which of them a
+    figure counts is its target's applicability (target 1 of plan 4345: no communes; the
+    registry's default), read with the snapshots (indicators.applicability)."""
     agencies = Agency.objects.filter(window.agency_q("pk"), level__in=sorted(INSPECTED_LEVELS))
     for year in window.years:
-        active = list(agencies.active_on(date(year, 12, 31)).values_list("pk", "level"))
+        existed = agencies.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=date(year, 12, 31)),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=date(year, 1, 31)),
+        )
+        lives = list(existed.values_list("pk", "level", "valid_from", "valid_to"))
         first = dict(
             inspections_by(date(year, 12, 31))
-            .filter(agency_id__in=[a for a, _ in active])
+            .filter(agency_id__in=[a for a, *_ in lives])
             .values("agency_id")
             .annotate(first=Min("inspected_on"))
             .values_list("agency_id", "first")
@@ -199,7 +205,9 @@ def inspection_coverage(window: Window) -> Iterable[Row]:
         ).exists()
         for month in (m for m in window.months if m.year == year):
             end = month_end(month)
-            for agency_id, level in active:
+            for agency_id, level, valid_from, valid_to in lives:
+                if (valid_from and valid_from > end) or (valid_to and valid_to < end):
+                    continue
                 done = agency_id in first and first[agency_id] <= end
                 yield Row(agency_id, TIER_OF_LEVEL[level], month, int(done), 1, synthetic)
 

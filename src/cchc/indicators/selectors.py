@@ -10,8 +10,10 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 from django.db.models import Count, Q, Subquery, Sum
+from django.utils import timezone
 
 from cchc.indicators import applicability, formulas
 from cchc.indicators.extraction import month_end
@@ -20,6 +22,12 @@ from cchc.indicators.periods import comparison_year
 from cchc.indicators.registry import INDICATORS, Indicator
 from cchc.organizations.models import TIER_OF_LEVEL, Agency, AgencyLevel, Tier
 from cchc.organizations.scope import AgencyScope
+from cchc.organizations.succession import shares_on
+
+# How per-agency figures name their units: as the agencies were when the records were made,
+# or re-expressed in the units running today (`per_agency`, issue 19).
+AT_THE_TIME, TODAY = "thoi_do", "hien_nay"
+UNITS_WORDS = {AT_THE_TIME: "theo đơn vị thời đó", TODAY: "theo đơn vị hiện nay"}
 
 
 @dataclass
@@ -255,9 +263,13 @@ def per_agency(
     first: date | None = None,
     growth_measure: str = "relative",
     levels: Collection[str] | None = None,
+    units: str = AT_THE_TIME,
 ) -> list[dict]:
     """Numerator, denominator and value per agency (and tier) in scope over the months
-    `first` (January by default) to `through`.
+    `first` (January by default) to `through`. `units`: the agencies as they were when the
+    records were made (`AT_THE_TIME`), or the records re-expressed in today's units
+    (`TODAY`, `_in_units_of`): a merged unit's records counted to its successor, a dissolved
+    district's shared among its successors by the links' weights.
 
     `value` is what `evaluate` gives for the row alone: the share n/d or, for a growth
     indicator, the growth of n on `baseline`, the row's numerator at the last month with a
@@ -288,6 +300,8 @@ def per_agency(
     ]
     if indicator.end_state:
         _add_end_state(result, qs)
+    if units == TODAY:
+        result = _in_units_of(result, scope=scope, day=timezone.localdate())
     if not indicator.growth:
         for row in result:
             row["value"] = formulas.rate(row["n"], row["d"])
@@ -295,11 +309,64 @@ def per_agency(
     baselines = _baselines(
         code, scope=scope, year=comparison_year(year, baseline_year), levels=levels
     )
+    if units == TODAY:
+        again = [{"agency_id": a, "tier": t, "n": n, "d": d, "excluded": 0, "synthetic": False,
+                  "agency__name": "", "agency__level": ""}
+                 for (a, t), (n, d) in baselines.items()]  # fmt: skip
+        baselines = {
+            (r["agency_id"], r["tier"]): (r["n"], r["d"])
+            for r in _in_units_of(again, scope=scope, day=timezone.localdate())
+        }
     for row in result:
         baseline = baselines.get((row["agency_id"], row["tier"]))
         row["baseline"] = baseline[0] if baseline else None
         row["relative_growth"], row["point_change"] = _growths((row["n"], row["d"]), baseline)
         row["value"] = _declared(row["relative_growth"], row["point_change"], growth_measure)
+    return result
+
+
+def _exact(value: Fraction) -> int | Decimal:
+    if value.denominator == 1:
+        return value.numerator
+    return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+def _in_units_of(rows: list[dict], *, scope: AgencyScope, day: date) -> list[dict]:
+    """`rows` (per agency and tier) re-expressed in the units running on `day`
+    (`succession.shares_on`). Counts stay exact (a share of a count may be a fraction); a
+    re-expressed row lists what it took from whom (`sources`). A province-wide row keeps its
+    tier; any other takes its unit's. Only units in `scope` are kept: the rows themselves are
+    the scope's (the records an officer inherits whole are already in its scope)."""
+    shares = shares_on(day, {row["agency_id"] for row in rows})
+    unit_ids = {unit for parts in shares.values() for unit in parts}
+    units = {a.pk: a for a in Agency.objects.filter(pk__in=unit_ids)}
+    labels = {value: str(label) for value, label in Tier.choices}
+    merged: dict[tuple[int, str], dict] = {}
+    for row in rows:
+        for unit_id, part in shares[row["agency_id"]].items():
+            unit = units[unit_id]
+            if not scope.contains(unit_id):
+                continue
+            tier = row["tier"] if unit.level == AgencyLevel.PROVINCE else TIER_OF_LEVEL[unit.level]
+            into = merged.setdefault((unit_id, tier), {
+                "agency_id": unit_id, "agency__name": unit.name, "agency__code": unit.code,
+                "agency__level": unit.level, "tier": tier, "tier_label": labels.get(tier, tier),
+                "n": Fraction(0), "d": Fraction(0), "excluded": Fraction(0), "synthetic": False,
+                "sources": [],
+            })  # fmt: skip
+            for key in ("n", "d", "excluded"):
+                into[key] += part * (row.get(key) or 0)
+            into["synthetic"] = into["synthetic"] or row.get("synthetic", False)
+            if unit_id != row["agency_id"]:
+                into["sources"].append((row["agency__name"], part))
+    result = sorted(merged.values(), key=lambda r: r["agency__code"])
+    for row in result:
+        for key in ("n", "d", "excluded"):
+            row[key] = _exact(row[key])
+        row["sources"] = [
+            (name, None if part == 1 else f"{part.numerator}/{part.denominator}")
+            for name, part in row["sources"]
+        ]
     return result
 
 

@@ -13,9 +13,15 @@ from cchc.core.formatting import format_number
 from cchc.core.xlsx import xlsx_response
 from cchc.indicators import applicability, dashboard, figures_cache, periods, records
 from cchc.indicators.registry import INDICATORS
-from cchc.indicators.selectors import per_agency, readable_agencies
+from cchc.indicators.selectors import (
+    AT_THE_TIME,
+    TODAY,
+    UNITS_WORDS,
+    per_agency,
+    readable_agencies,
+)
 from cchc.operations.selectors import figures_pending
-from cchc.organizations.models import Tier
+from cchc.organizations.models import Agency, Tier
 from cchc.organizations.selectors import membership_of, scope_for
 from cchc.plans import selectors as plan_selectors
 from cchc.plans.models import Plan, Target
@@ -107,6 +113,11 @@ def _target(request: HttpRequest, pk: int, gen: int) -> Target:
     return target
 
 
+def _units(request: HttpRequest) -> str:
+    """Which units the per-agency figures are shown in (`?don_vi=`): as they were, or today's."""
+    return TODAY if request.GET.get("don_vi") == TODAY else AT_THE_TIME
+
+
 @login_required
 def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     gen = figures_cache.generation()
@@ -117,6 +128,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sort = request.GET.get("sap_xep", "ma")
     if sort not in {"ma", "ty_le", "ty_le_giam"}:
         sort = "ma"
+    units = _units(request)
 
     def figures() -> str:
         status = dashboard.target_status(
@@ -133,8 +145,19 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             first=period.first_month,
             growth_measure=target.growth_measure,
             levels=status.levels,
+            units=units,
         )
-        records.link_rows(target, INDICATORS[target.indicator_code], agencies, period)
+        reorganised = (
+            units == TODAY
+            or Agency.objects.filter(
+                pk__in=[r["agency_id"] for r in agencies], valid_to__isnull=False
+            ).exists()
+        )
+        if units == TODAY:  # a re-expressed row has no records of its own to list
+            for row in agencies:
+                row["urls"] = None
+        else:
+            records.link_rows(target, INDICATORS[target.indicator_code], agencies, period)
         if sort == "ty_le":
             agencies.sort(key=lambda r: (r["value"] is None, r["value"] or 0))
         elif sort == "ty_le_giam":
@@ -161,6 +184,9 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "baseline_year": baseline_year,
                 "agencies": agencies,
                 "sort": sort,
+                "units": units,
+                "units_words": UNITS_WORDS,
+                "reorganised": reorganised,
                 "through": through,
                 "period": period,
                 "period_kinds": periods.KINDS,
@@ -170,7 +196,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
 
-    parts = ("target", target.pk, through, period, sort)
+    parts = ("target", target.pk, through, period, sort, units)
     html = figures_cache.cached(parts, scope, figures, gen=gen)
     return render(
         request,
@@ -201,6 +227,7 @@ def target_agencies_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         first=period.first_month,
         growth_measure=target.growth_measure,
         levels=applicability.of_target(target, indicator),
+        units=_units(request),
     )
     if indicator.growth:
         figures = [
@@ -219,7 +246,8 @@ def target_agencies_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         filename=f"chi-tieu-{target.label}-{target.plan.year}.xlsx",
         title=f"Chỉ tiêu {target.label}: {indicator.title}",
         subtitle=(
-            f"Kế hoạch {target.plan.number or target.plan.year}; số liệu {period.words}"
+            f"Kế hoạch {target.plan.number or target.plan.year}; số liệu {period.words}, "
+            f"{UNITS_WORDS[_units(request)]}"
             if through
             else "Chưa có số liệu"
         ),

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
+from fractions import Fraction
 
-from cchc.organizations.models import AgencySuccession
+from cchc.organizations.models import Agency, AgencySuccession
 
 
 def succession_graph() -> tuple[dict[int, set[int]], dict[int, set[int]]]:
@@ -50,3 +52,39 @@ def successor_names(agency_ids: Iterable[int]) -> dict[int, str]:
     for link in links:
         names[link.predecessor_id].append(f"{link.successor.name}, mã {link.successor.code}")
     return {pk: "; ".join(found) for pk, found in names.items()}
+
+
+def shares_on(day: date, agency_ids: Iterable[int] | None = None) -> dict[int, dict[int, Fraction]]:
+    """Each agency's records, expressed in the units running on `day`: {unit: share}. A unit
+    running that day is itself (share 1); an ended one passes to its successors in proportion
+    to the links' weights, along chains of changes (a commune merged in 2020, then in 2025),
+    so the shares of an agency always add up to 1. An ended agency nobody succeeded stays
+    itself (its records are not lost, nor given to a unit that did not take them).
+    `agency_ids`: only these (None: every agency)."""
+    agencies = Agency.objects.all()
+    if agency_ids is not None:
+        agencies = agencies.filter(pk__in=list(agency_ids))
+    links: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for old, new, weight in AgencySuccession.objects.filter(effective_on__lte=day).values_list(
+        "predecessor_id", "successor_id", "weight"
+    ):
+        links[old].append((new, weight))
+    running = set(Agency.objects.active_on(day).values_list("pk", flat=True))
+    memo: dict[int, dict[int, Fraction]] = {}
+
+    def shares(pk: int, path: frozenset[int]) -> dict[int, Fraction]:
+        if pk in memo:
+            return memo[pk]
+        if pk in running or not links.get(pk) or pk in path:
+            found = {pk: Fraction(1)}
+        else:
+            total = sum(weight for _, weight in links[pk])
+            found: dict[int, Fraction] = defaultdict(Fraction)
+            for successor, weight in links[pk]:
+                for unit, part in shares(successor, path | {pk}).items():
+                    found[unit] += Fraction(weight, total) * part
+            found = dict(found)
+        memo[pk] = found
+        return found
+
+    return {pk: shares(pk, frozenset()) for pk in agencies.values_list("pk", flat=True)}
