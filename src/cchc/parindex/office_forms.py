@@ -4,12 +4,12 @@ the rules (roles, states, maxima, own agency) are the services'."""
 from __future__ import annotations
 
 import re
-from datetime import date
 from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.concurrency import VersionedForm
@@ -196,12 +196,10 @@ LEVEL_ORDER = {level: index for index, level in enumerate(AgencyLevel.values)}
 
 
 def assessed_agencies(framework: Framework):
-    """The agencies the framework assesses, active at the end of its year."""
-    return (
-        Agency.objects.filter(level__in=framework.levels)
-        .active_on(date(framework.year, 12, 31))
-        .order_by("level", "code")
-    )
+    """The agencies a round of the framework opened today may assess (`services.assessable`)."""
+    from cchc.parindex.services import assessable
+
+    return assessable(framework, on=timezone.localdate())
 
 
 class AgencyChoiceField(forms.ModelMultipleChoiceField):

@@ -309,6 +309,39 @@ def _claim_framework(
 # --- opening and self-assessment ----------------------------------------------------------
 
 
+def assessable(framework: Framework, *, on: date):
+    """The agencies a round of `framework` may assess when opened on `on`: of its levels,
+    running at the end of the assessed year and, when it opens later, still running then. A
+    unit that ended in a reorganisation is not assessed again (its earlier results stay
+    published); one formed after the year has no year to be assessed on, so a ranking never
+    mixes a dissolved unit with its successor."""
+    year_end = date(framework.year, 12, 31)
+    qs = Agency.objects.filter(level__in=framework.levels).active_on(year_end)
+    if on > year_end:
+        qs = qs.active_on(on)
+    return qs.order_by("level", "code")
+
+
+def _not_assessable(agencies: list[Agency], framework: Framework, on: date) -> str:
+    year_end = date(framework.year, 12, 31)
+    reasons = []
+    for agency in agencies:
+        if not agency.is_active_on(year_end):
+            reasons.append(
+                _("“%(name)s” không hoạt động ngày 31/12/%(year)s")
+                % {"name": agency.name, "year": framework.year}
+            )
+        else:
+            reasons.append(
+                _("“%(name)s” đã kết thúc hoạt động ngày %(day)s")
+                % {"name": agency.name, "day": f"{agency.valid_to:%d/%m/%Y}"}
+            )
+    return _(
+        "Không mở đợt tự chấm cho đơn vị không được đánh giá năm %(year)s: %(reasons)s. Kết quả "
+        "các năm trước của đơn vị đã sắp xếp vẫn được giữ và công bố."
+    ) % {"year": framework.year, "reasons": "; ".join(reasons)}
+
+
 @transaction.atomic
 def assessment_open(
     *,
@@ -316,17 +349,18 @@ def assessment_open(
     framework: Framework,
     deadline: date,
     agencies: list[Agency] | None = None,
+    on: date | None = None,
 ) -> list[Assessment]:
     """Open an assessment, with an empty score row per scored criterion, for every agency the
-    framework assesses that is active at the end of its year (or for `agencies`). Agencies
-    that already have one keep it as it is: opening twice changes nothing. Computed criteria
-    are pre-filled from the indicators. Returns the assessments created."""
+    framework assesses that is active at the end of its year and still running on the
+    opening day `on` (today by default; `assessable`), or for `agencies`. Agencies that
+    already have one keep it as it is: opening twice changes nothing. Computed criteria are
+    pre-filled from the indicators. Returns the assessments created."""
     _require_reform_office(actor, _("mở đợt tự chấm điểm"))
     levels = framework.levels
+    on = on or timezone.localdate()
     if agencies is None:
-        targets = list(
-            Agency.objects.filter(level__in=levels).active_on(date(framework.year, 12, 31))
-        )
+        targets = list(assessable(framework, on=on))
     else:
         wrong = [a.name for a in agencies if a.level not in levels]
         if wrong:
@@ -334,6 +368,10 @@ def assessment_open(
                 _("Bộ tiêu chí này không dùng để đánh giá: %(names)s.")
                 % {"names": ", ".join(wrong)}
             )
+        allowed = set(assessable(framework, on=on).values_list("pk", flat=True))
+        outside = [a for a in agencies if a.pk not in allowed]
+        if outside:
+            raise ServiceError(_not_assessable(outside, framework, on))
         targets = agencies
     criteria = list(selectors.scorable_criteria(framework))
     if not criteria:

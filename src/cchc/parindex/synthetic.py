@@ -301,7 +301,7 @@ class _Generator:
 
         created = services.assessment_open(
             actor=office, framework=framework, deadline=date(self.year + 1, 1, 31),
-            agencies=targets,
+            agencies=targets, on=date(self.year + 1, 1, 2),  # opened as the year's round is
         )  # fmt: skip
         Assessment.objects.filter(pk__in=[a.pk for a in created]).update(synthetic=True)
         streams = {
