@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cchc.core.services import ServiceError, audited_save
 from cchc.organizations.models import Agency, AgencyLevel
+from cchc.plans import tiers as plan_tiers
 from cchc.plans.agency_names import AgencyNames
 from cchc.plans.appendix import match_reform_area
 from cchc.plans.document_parser import PlanParseError, parse_plan_text, plan_to_dict
@@ -156,6 +157,19 @@ def plan_import_save(
         audited_save(task, actor=actor, reason=_("Nhập từ văn bản"))
         task.coordinating_agencies.set(draft.coordinating_agencies)
     return plan
+
+
+def draft_tiers(draft: dict) -> list[str]:
+    """The tiers the review page starts with: those in force in the draft's year, and any tier
+    a threshold of the document names (a 2026 plan written with a cấp huyện threshold shows
+    it, for the reform office to decide, rather than losing it)."""
+    named = {
+        threshold.get("level")
+        for item in draft.get("targets", [])
+        for threshold in item.get("thresholds", [])
+        if threshold.get("level")
+    }
+    return plan_tiers.ordered(set(plan_tiers.default_tiers(draft.get("year"))) | named)
 
 
 def thresholds_from_draft(item: dict) -> dict:
