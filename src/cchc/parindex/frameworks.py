@@ -558,10 +558,15 @@ def load_bundled(
     *, year: int = DEFAULT_YEAR, actor=None, only: Callable[[FrameworkSpec], bool] | None = None
 ) -> list[FrameworkLoad]:
     """Load every bundled framework for `year`, all or nothing; loading again changes
-    nothing. A bad file raises ServiceError naming the file, line and column."""
+    nothing. A bad file raises ServiceError naming the file, line and column. A framework
+    for a group the year does not have (the district UBND from 2026, plans.tiers) is left
+    out."""
     results = []
+    held = tiers_of_year(year)
     for spec, path in bundled_specs(year=year):
         if only is not None and not only(spec):
+            continue
+        if spec.group == FrameworkGroup.DISTRICT and Tier.DISTRICT not in held:
             continue
         try:
             results.append(import_framework(spec, path.read_bytes(), path.name, actor=actor))

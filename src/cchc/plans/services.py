@@ -65,6 +65,9 @@ class TargetCopy:
     dropped_thresholds: dict[str, int] = field(default_factory=dict)  # tier → count
     narrowed: dict[str, list[str]] = field(default_factory=dict)  # level → target labels
     skipped: list[str] = field(default_factory=list)  # target labels
+    # Copied targets whose wording still names a tier the new plan lacks ("UBND cấp huyện"):
+    # the text is the plan's own words, so the office rewrites it; the copy only says where.
+    wording: list[str] = field(default_factory=list)  # target labels
 
     @property
     def dropped_anything(self) -> bool:
@@ -92,7 +95,18 @@ class TargetCopy:
                 _("Không sao chép chỉ tiêu %(labels)s: chỉ tiêu chỉ đặt cho cấp không còn trong "
                   "kế hoạch năm %(year)s.") % {"labels": ", ".join(self.skipped), "year": self.year}
             )  # fmt: skip
+        if self.wording:
+            lines.append(
+                _("Lời văn của chỉ tiêu %(labels)s (chép từ kế hoạch năm %(source)s) còn nhắc "
+                  "%(missing)s: hãy sửa lại cho kế hoạch năm %(year)s.")
+                % {"labels": ", ".join(self.wording), "source": self.source_year,
+                   "missing": self.missing_words, "year": self.year}
+            )  # fmt: skip
         return lines
+
+    @property
+    def missing_words(self) -> str:
+        return plan_tiers.words(t for t in plan_tiers.ALL_TIERS if t not in self.tiers)
 
 
 def _tier_order(item: tuple[str, int]) -> int:
@@ -148,6 +162,7 @@ def _targets_copy(*, actor: AbstractBaseUser, source: Plan, plan: Plan) -> Targe
     not copied: keeping it would change what it measures."""
     report = TargetCopy(source_year=source.year, year=plan.year, tiers=plan.tier_list)
     kept_tiers, kept_levels = set(plan.tier_list), plan.agency_levels
+    missing = [plan_tiers.MENTIONS[t] for t in plan_tiers.ALL_TIERS if t not in kept_tiers]
     for target in source.targets.prefetch_related("thresholds").order_by("number", "part"):
         thresholds = [t for t in target.thresholds.all() if not t.tier or t.tier in kept_tiers]
         dropped = [t.tier for t in target.thresholds.all() if t.tier and t.tier not in kept_tiers]
@@ -160,6 +175,12 @@ def _targets_copy(*, actor: AbstractBaseUser, source: Plan, plan: Plan) -> Targe
             report.dropped_thresholds[tier] = report.dropped_thresholds.get(tier, 0) + 1
         for level in lost:
             report.narrowed.setdefault(level, []).append(target.label)
+        if missing and any(
+            pattern.search(text)
+            for pattern in missing
+            for text in (target.source_text, target.quantity, target.scope_note)
+        ):
+            report.wording.append(target.label)
         target.pk, target.plan, target.scope_levels = None, plan, levels
         target._state.adding = True
         audited_save(target, actor=actor, reason=_("Sao chép từ kế hoạch trước"))

@@ -17,6 +17,7 @@ here rather than testing the year:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 
@@ -35,6 +36,13 @@ LEVELS_OF_TIER: dict[str, tuple[str, ...]] = {
 }
 # "cấp tỉnh", "cấp huyện", "cấp xã": as a sentence names a tier.
 TIER_WORDS = {Tier.PROVINCE: "cấp tỉnh", Tier.DISTRICT: "cấp huyện", Tier.COMMUNE: "cấp xã"}
+# How a plan's wording names a tier's agencies ("UBND các huyện, thành phố", "cấp huyện"): a
+# copied target whose text still names a tier its new plan lacks is pointed out for rewording.
+MENTIONS = {
+    Tier.PROVINCE: re.compile(r"\b(cấp tỉnh|sở, ban, ngành)", re.IGNORECASE),
+    Tier.DISTRICT: re.compile(r"\bhuyện\b", re.IGNORECASE),
+    Tier.COMMUNE: re.compile(r"\b(cấp xã|xã, phường)", re.IGNORECASE),
+}
 
 
 def all_tiers() -> list[str]:
