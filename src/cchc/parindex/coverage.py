@@ -18,7 +18,6 @@ from cchc.indicators.periods import month_within
 from cchc.indicators.records import Listing
 from cchc.organizations.models import TIER_OF_LEVEL, Agency, AgencyLevel
 from cchc.parindex.models import Assessment
-from cchc.plans.tiers import levels_of_year
 
 CODE = "PAR_INDEX_COVERAGE"
 # Departments (the Ma Lù Thàng board among them), district and commune UBND.
@@ -38,21 +37,14 @@ def par_index_coverage(window: Window) -> Iterable[Row]:
     year's PAR INDEX is self-assessed, appraised and published in the first half of the next
     year, so the assessment organised during plan year N (the plan's own task: "tổ chức đánh
     giá, xếp hạng Chỉ số CCHC năm 2021" in the 2022 plan) is the one of N − 1 (ADR 0008).
-    For each agency of the assessed levels (those of N − 1's tiers, plans.tiers) active on
-    31 December of N − 1: 1/1 when a PAR
+    For each agency of the assessed levels active on 31 December of N − 1: 1/1 when a PAR
     INDEX framework of N − 1 has published its result, else 0/1; every month of N carries the
     same state (as known now). No rows at all while no result of N − 1 is published anywhere:
     the target has no data yet."""
     agencies = Agency.objects.filter(window.agency_q("pk"), level__in=ASSESSED_LEVELS)
     for year in window.years:
         assessed = year - 1
-        # The levels of the assessed year's tiers: no district UBND in a two-tier year.
-        held = levels_of_year(assessed)
-        active = list(
-            agencies.filter(level__in=[level for level in ASSESSED_LEVELS if level in held])
-            .active_on(date(assessed, 12, 31))
-            .values_list("pk", "level")
-        )
+        active = list(agencies.active_on(date(assessed, 12, 31)).values_list("pk", "level"))
         results = published_results(assessed)
         published = set(
             results.filter(agency_id__in=[pk for pk, _ in active]).values_list(
