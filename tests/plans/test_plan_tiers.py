@@ -208,7 +208,7 @@ def test_creating_2026_from_the_page_says_what_the_copy_dropped(client, reform_o
     assert plan.tiers == ["province", "commune"]
     assert "Đã sao chép 11 chỉ tiêu từ kế hoạch năm 2022." in html
     assert "Bỏ 2 ngưỡng cấp huyện vì kế hoạch năm 2026 chỉ có cấp tỉnh và cấp xã." in html
-    assert "cấp tỉnh và cấp xã (chính quyền địa phương hai cấp" in html
+    assert "Các cấp của kế hoạch: cấp tỉnh và cấp xã (chính quyền địa phương hai cấp)" in html
     # The plan page's targets name no district threshold.
     assert "Cấp huyện:" not in html
 
@@ -222,3 +222,48 @@ def test_the_plan_edit_form_keeps_and_changes_the_tiers(client, reform_office):
     client.post(url, form.data(reason="Thêm cấp huyện", tiers=["province", "district", "commune"]))
     plan.refresh_from_db()
     assert plan.tiers == ["province", "district", "commune"]
+
+
+def test_a_2026_document_with_district_thresholds_shows_them_and_saving_without_refuses(
+    client, reform_office
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.plans.test_plan_import_pages import SEED
+
+    client.force_login(reform_office)
+    text = SEED.replace("NĂM 2022".encode(), "NĂM 2026".encode()).replace(
+        "năm 2022".encode(), "năm 2026".encode()
+    )
+    client.post(reverse("plans:plan_import_upload"),
+                {"file": SimpleUploadedFile("kh-2026.txt", text)})  # fmt: skip
+    review = client.get(reverse("plans:plan_import_review"))
+    form = page_form(review, having="plan-year")
+    assert form.fields["plan-year"] == ["2026"]
+    # The document names cấp huyện thresholds: shown and ticked, for the office to decide.
+    assert form.fields["plan-tiers"] == ["province", "district", "commune"]
+    assert any(name.endswith("value_district") for name in form.fields)
+    response = client.post(reverse("plans:plan_import_review"),
+                           form.data(**{"plan-tiers": ["province", "commune"]}))  # fmt: skip
+    assert response.status_code == 200
+    # Refused, saying why (target 1 names UBND cấp huyện first; thresholds are checked after).
+    assert (
+        "Kế hoạch năm 2026 chỉ có cấp tỉnh và cấp xã: đối tượng áp dụng không gồm UBND cấp "
+        "huyện." in response.content.decode()
+    )
+    assert not Plan.objects.filter(year=2026).exists()
+
+
+def test_the_review_warns_of_applicability_a_two_tier_year_drops():
+    from cchc.plans.importing import draft_tier_warnings
+
+    draft = {"year": 2026, "targets": [
+        {"number": 1, "part": "", "scope_levels": ["department", "district"]},
+        {"number": 5, "part": "a", "scope_levels": ["district", "commune"]},
+        {"number": 7, "part": "", "scope_levels": []},
+    ]}  # fmt: skip
+    assert draft_tier_warnings(draft, ["province", "commune"]) == [
+        "Văn bản nêu UBND cấp huyện trong đối tượng áp dụng của chỉ tiêu 1, 5a, nhưng kế hoạch "
+        "năm 2026 có cấp tỉnh và cấp xã: phần đó không được lưu (đánh dấu thêm cấp nếu cần)."
+    ]
+    assert draft_tier_warnings(draft, ["province", "district", "commune"]) == []

@@ -470,7 +470,8 @@ def plan_import_review(request: HttpRequest) -> HttpResponse:
             "targets": targets,
             "tasks": tasks,
             "formsets": [bases, targets, tasks],
-            "warnings": draft.get("warnings", []),
+            "warnings": draft.get("warnings", [])
+            + importing.draft_tier_warnings(draft, initial["header"]["tiers"]),
             "unmatched_agency_count": sum(
                 bool(t["unmatched_lead"]) + len(t["unmatched_coordinating"])
                 for t in initial["tasks"]
