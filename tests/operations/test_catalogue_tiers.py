@@ -31,3 +31,11 @@ def test_the_catalogue_follows_the_tiers_the_years_plan_declares(reform_office):
     run = load(reform_office, "procedures", csv_bytes(CATALOGUE, rows))
     assert run.status == "done", run.errors
     assert Procedure.objects.filter(code="1.2").exists()
+
+
+def test_the_demo_catalogue_decides_district_procedures_at_the_commune_from_2026():
+    from cchc.operations.synthetic import catalogue_labels
+
+    assert catalogue_labels(2025)["district"] == "Cấp huyện"
+    assert catalogue_labels(2026)["district"] == "Cấp xã"
+    assert catalogue_labels(2026)["province"] == "Cấp tỉnh"

@@ -267,3 +267,16 @@ def test_the_review_warns_of_applicability_a_two_tier_year_drops():
         "năm 2026 có cấp tỉnh và cấp xã: phần đó không được lưu (đánh dấu thêm cấp nếu cần)."
     ]
     assert draft_tier_warnings(draft, ["province", "district", "commune"]) == []
+
+
+def test_a_form_posted_without_tiers_takes_the_years_or_keeps_the_plans(client, reform_office):
+    client.force_login(reform_office)
+    client.post(reverse("plans:plan_create"), {"year": "2026", "title": "Kế hoạch năm 2026"})
+    plan = Plan.objects.get(year=2026)
+    assert plan.tiers == ["province", "commune"]
+    url = reverse("plans:plan_update", args=[plan.pk])
+    data = page_form(client.get(url), having="title").data(reason="Sửa tên", title="Kế hoạch 2026")
+    del data["tiers"]  # nothing ticked
+    assert client.post(url, data).status_code == 302
+    plan.refresh_from_db()
+    assert (plan.title, plan.tiers) == ("Kế hoạch 2026", ["province", "commune"])

@@ -92,8 +92,10 @@ class PlanForm(EditForm, BootstrapFormMixin, forms.Form):
     tiers = forms.MultipleChoiceField(
         label=_("Các cấp của kế hoạch"),
         choices=Tier.choices,
-        widget=forms.CheckboxSelectMultiple(attrs={"data-tiers": "1"}),
-        error_messages={"required": _("Chọn ít nhất một cấp của kế hoạch.")},
+        widget=forms.CheckboxSelectMultiple,
+        # Not ticking any keeps what the plan has, or for a new plan takes its year's: a form
+        # posted without the field (a script, an older page) changes no tier.
+        required=False,
         help_text=_("Các cấp kế hoạch đặt ngưỡng chỉ tiêu, theo dõi và báo cáo. Từ ngày "
                     "01/07/2025 chính quyền địa phương có hai cấp: kế hoạch từ năm 2026 mặc định "
                     "có cấp tỉnh và cấp xã; kế hoạch đến năm 2025 có cả cấp huyện."),
@@ -104,8 +106,9 @@ class PlanForm(EditForm, BootstrapFormMixin, forms.Form):
         if "tiers" not in self.initial:
             self.initial["tiers"] = plan_tiers.default_tiers(self.initial.get("year"))
 
-    def clean_tiers(self) -> list[str]:
-        return plan_tiers.ordered(self.cleaned_data["tiers"])
+    def clean_tiers(self) -> list[str] | None:
+        """The ticked tiers in order; None when none is ticked (see the field)."""
+        return plan_tiers.ordered(self.cleaned_data["tiers"]) or None
 
 
 class PlanCreateForm(PlanForm):

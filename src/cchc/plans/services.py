@@ -210,7 +210,9 @@ def plan_update(
     year = fields.get("year", plan.year)
     if Plan.objects.filter(province=plan.province, year=year).exclude(pk=plan.pk).exists():
         raise ServiceError(_("Đã có kế hoạch CCHC năm %(year)s.") % {"year": year})
-    if "tiers" in fields:
+    if fields.get("tiers") is None:
+        fields.pop("tiers", None)  # not given: the plan keeps its tiers
+    else:
         fields["tiers"] = _checked_tiers(fields["tiers"])
         _check_tiers_unused(plan, fields["tiers"])
     for name in PLAN_FIELDS:
