@@ -280,3 +280,14 @@ def test_a_form_posted_without_tiers_takes_the_years_or_keeps_the_plans(client, 
     assert client.post(url, data).status_code == 302
     plan.refresh_from_db()
     assert (plan.title, plan.tiers) == ("Kế hoạch 2026", ["province", "commune"])
+
+
+def test_the_plan_history_shows_a_change_of_tiers_in_words(client, reform_office):
+    plan = create(reform_office, 2026)
+    services.plan_update(actor=reform_office, plan=plan, reason="Thêm cấp huyện",
+                         tiers=["province", "district", "commune"])  # fmt: skip
+    client.force_login(reform_office)
+    html = client.get(reverse("plans:plan_history", args=[plan.pk])).content.decode()
+    assert "Các cấp của kế hoạch" in html and "Thêm cấp huyện" in html
+    assert "Cấp tỉnh, Cấp xã" in html and "Cấp tỉnh, Cấp huyện, Cấp xã" in html
+    assert "&#x27;province&#x27;" not in html and "'province'" not in html
