@@ -77,6 +77,11 @@ def test_the_tracker_of_a_two_tier_year_expects_departments_and_communes(
     html = page.content.decode()
     assert Agency.objects.get(code="106-02").name in html
     assert Agency.objects.get(code="106").name not in html
+    # Departments first, then the communes.
+    names = [a.name for a, _r in page.context["rows"]]
+    departments = Agency.objects.filter(level="department").count()
+    assert {a.level for a, _r in page.context["rows"][:departments]} == {"department"}
+    assert len(names) == departments + Agency.objects.filter(level="commune").count()
     listed = Agency.objects.filter(level__in=["department", "commune"]).count()
     index = client.get(reverse("reports:report_index"), {"nam": "2026"}).content.decode()
     assert f"0/{listed}" in index

@@ -191,9 +191,11 @@ def report_tracker(request: HttpRequest) -> HttpResponse:
         raise Http404 from exc
     reports = {r.agency_id: r for r in _reports_readable(request).filter(
         kind=period.kind, year=period.year, number=period.number or 0)}  # fmt: skip
-    agencies = Agency.objects.filter(
-        level__in=reporting_levels(tiers_of_year(period.year))
-    ).order_by("level", "code")
+    levels = reporting_levels(tiers_of_year(period.year))
+    # Departments first, then the UBND below the province (district, or commune from 2026).
+    agencies = sorted(
+        Agency.objects.filter(level__in=levels), key=lambda a: (levels.index(a.level), a.code)
+    )
     rows = [(a, reports.get(a.pk)) for a in agencies]
     return render(request, "reports/tracker.html", {
         "period": period, "rows": rows, "sees_drafts": _member(request).role != Role.LEADER,
