@@ -2,7 +2,8 @@
 
 A target names agency levels in `Target.scope_levels` ("department", "district", "commune");
 an indicator declares in the registry what it counts when a target names none
-(`Indicator.applies_to`, today's behaviour). Snapshots are stored for every agency an
+(`Indicator.applies_to`, today's behaviour); both are kept within the tiers the target's plan
+declares (`Plan.tiers`, plans.tiers): a two-tier plan (2026 on) counts no district UBND. Snapshots are stored for every agency an
 indicator can measure, and the figure of a target reads only the rows of its levels: the
 filter is applied when snapshots are read (`indicators.selectors.snapshots`), so the
 dashboard, a target's page, its Excel, its records and the periodic reports agree, and a
@@ -35,16 +36,20 @@ _TIER_WORDS = {
 }
 
 
-def levels_of(indicator, scope_levels: Iterable[str] | None = None) -> frozenset[str]:
+def levels_of(
+    indicator, scope_levels: Iterable[str] | None = None, plan_levels: Collection[str] = ALL
+) -> frozenset[str]:
     """The levels a figure of `indicator` counts: the target's own (`scope_levels`) when it
-    names any, else the indicator's default. Values that are not a level a target can name
-    are ignored (the form offers only these three)."""
-    named = frozenset(scope_levels or ()) & ALL
-    return named or indicator.applies_to
+    names any, else the indicator's default — within the levels of its plan's tiers
+    (`plan_levels`, plans.tiers: a plan without cấp huyện counts no district UBND). Values
+    that are not a level a target can name are ignored (the form offers only these three)."""
+    within = frozenset(plan_levels) & ALL
+    named = frozenset(scope_levels or ()) & within
+    return named or indicator.applies_to & within or within
 
 
 def of_target(target, indicator) -> frozenset[str]:
-    return levels_of(indicator, target.scope_levels)
+    return levels_of(indicator, target.scope_levels, target.plan.agency_levels)
 
 
 def _agency_levels(levels: Collection[str]) -> list[str]:

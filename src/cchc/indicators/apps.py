@@ -17,3 +17,10 @@ class IndicatorsConfig(AppConfig):
         from cchc.plans import selectors as plan_selectors
 
         plan_selectors.target_values = target_values
+
+        # The catalogue of a year accepts the authority tiers of that year's plan (no cấp
+        # huyện from 2026): operations sits beside plans, so this app, above both, joins them.
+        from cchc.operations.imports import procedures
+        from cchc.plans.tiers import tiers_of_year
+
+        procedures.tiers_of_year = tiers_of_year

@@ -27,9 +27,11 @@ TARGET_LEVELS = frozenset({AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT})
 INSPECTED_LEVELS = frozenset({AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT, AgencyLevel.COMMUNE})
 
 
-def target_levels(scope_levels) -> frozenset[str]:
-    """The levels a target on inspections counts: its own, else `TARGET_LEVELS`."""
-    return frozenset(scope_levels or ()) & INSPECTED_LEVELS or TARGET_LEVELS
+def target_levels(scope_levels, within=INSPECTED_LEVELS) -> frozenset[str]:
+    """The levels a target on inspections counts: its own, else `TARGET_LEVELS` — within the
+    levels of its plan's tiers (`within`; a two-tier plan has no district UBND to inspect)."""
+    within = frozenset(within) & INSPECTED_LEVELS
+    return frozenset(scope_levels or ()) & within or TARGET_LEVELS & within or within
 
 
 @dataclass(frozen=True)

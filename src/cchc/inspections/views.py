@@ -19,18 +19,21 @@ from cchc.organizations.models import Agency, level_words
 from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
 from cchc.plans.models import Plan
 from cchc.plans.selectors import year_asked, years_offered
+from cchc.plans.tiers import levels_of_year
 
 DEFAULT_SHARE = Decimal(30)
 
 
 def _target(year: int) -> tuple[Decimal, frozenset[str]]:
     """The share target 1 of that year's plan asks for (30% in plan 4345/KH-UBND) and the
-    agency levels it counts (its applicability: departments and district UBND)."""
+    agency levels it counts (its applicability: departments and district UBND, within the
+    tiers of the year's plan — plans.tiers)."""
     plan = Plan.objects.filter(year=year).first()
     target = plan.targets.filter(indicator_code="INSPECTION_COVERAGE").first() if plan else None
     threshold = target.thresholds.first() if target else None
     share = threshold.value if threshold else DEFAULT_SHARE
-    return share, target_levels(target.scope_levels if target else None)
+    within = plan.agency_levels if plan else levels_of_year(year)
+    return share, target_levels(target.scope_levels if target else None, within)
 
 
 def _close_refused(request: HttpRequest, close: CloseForm) -> None:

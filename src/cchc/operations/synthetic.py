@@ -38,6 +38,7 @@ from cchc.core.selectors import working_calendar
 from cchc.core.tabular.cells import VN
 from cchc.core.tabular.columns import ImportRejected
 from cchc.core.tabular.reading import Table
+from cchc.operations.imports import procedures as procedures_import
 from cchc.operations.imports.base import Importer, WriteResult
 from cchc.operations.imports.dossiers import DossierImporter
 from cchc.operations.imports.inspections import InspectionImporter
@@ -86,6 +87,19 @@ ACTIONS = ("Cấp", "Cấp lại", "Cấp đổi", "Điều chỉnh", "Gia hạn
            "Thẩm định", "Xác nhận", "Phê duyệt", "Thu hồi", "Chấp thuận")  # fmt: skip
 OBJECTS = ("giấy phép", "giấy chứng nhận", "hồ sơ", "đề nghị", "quyết định", "văn bản")
 TIER_SHARES = (("province", 60), ("district", 25), ("commune", 15))
+
+
+def catalogue_labels(year: int) -> dict[str, str]:
+    """How the catalogue of `year` names each procedure's tier: a year without cấp huyện
+    (from 2026, `procedures.tiers_of_year`) decides a district procedure at the commune, as
+    the 2025 reorganisation moved most of them."""
+    labels = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}
+    held = procedures_import.tiers_of_year
+    if held is not None and "district" not in held(year):
+        labels["district"] = labels["commune"]
+    return labels
+
+
 PROCEDURE_COUNT = 2000
 # Online levels and how they improve: chance a level 2 (or none) becomes 3/4 in a year, and
 # the share of fee-bearing online services offering payment, and of online services on the
@@ -384,12 +398,12 @@ class _Generator:
                 procedure.online(1) and (portal_before or roll_portal < portal_now_share),
             )
             procedures.append(procedure)
-        tier_label = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}
+        labels = {which: catalogue_labels(self.year - 1 + which) for which in (0, 1)}
         keys = ["year", "code", "name", "field", "authority_tier", "online_level",
                 "eligible_online", "has_fee", "online_payment", "on_national_portal",
                 "processing_days"]  # fmt: skip
         records = [
-            [self.year - 1 + which, p.code, p.name, p.field, tier_label[p.tier],
+            [self.year - 1 + which, p.code, p.name, p.field, labels[which][p.tier],
              "" if p.levels[which] == "none" else p.levels[which],
              "Có" if p.eligible else "Không", "Có" if p.has_fee else "Không",
              "Có" if p.payment[which] else "Không", "Có" if p.portal[which] else "Không",

@@ -44,8 +44,11 @@ from cchc.core.tabular.parse import parse_sheet
 from cchc.core.tabular.reading import FileError, quoted
 from cchc.core.tabular.sheet import read_sheet
 from cchc.indicators.registry import INDICATORS
+from cchc.organizations.models import Tier
 from cchc.parindex import scoring
 from cchc.parindex.models import BandBasis, Criterion, Framework, FrameworkGroup, ScoringType
+from cchc.plans import tiers as plan_tiers
+from cchc.plans.tiers import tiers_of_year
 
 BUNDLED_DIR = DATA_DIR / "frameworks"
 MANIFEST = BUNDLED_DIR / "frameworks.json"
@@ -369,6 +372,12 @@ class FrameworkSpec:
             raise ServiceError("Bộ tiêu chí cần mã và tên.")
         if self.group not in FrameworkGroup.values:
             raise ServiceError(f"Đối tượng đánh giá không hợp lệ: {self.group!r}.")
+        tiers = tiers_of_year(self.year)
+        if self.group == FrameworkGroup.DISTRICT and Tier.DISTRICT not in tiers:
+            raise ServiceError(
+                f"Năm {self.year} không còn cấp huyện (kế hoạch năm {self.year} có "
+                f"{plan_tiers.words(tiers)}): chọn đối tượng đánh giá khác."
+            )
         top = scoring.MAX_PLACES
         if not 0 <= self.precision <= top:
             raise ServiceError(f"Số chữ số thập phân của điểm phải từ 0 đến {top}.")
@@ -549,10 +558,15 @@ def load_bundled(
     *, year: int = DEFAULT_YEAR, actor=None, only: Callable[[FrameworkSpec], bool] | None = None
 ) -> list[FrameworkLoad]:
     """Load every bundled framework for `year`, all or nothing; loading again changes
-    nothing. A bad file raises ServiceError naming the file, line and column."""
+    nothing. A bad file raises ServiceError naming the file, line and column. A framework
+    for a group the year does not have (the district UBND from 2026, plans.tiers) is left
+    out."""
     results = []
+    held = tiers_of_year(year)
     for spec, path in bundled_specs(year=year):
         if only is not None and not only(spec):
+            continue
+        if spec.group == FrameworkGroup.DISTRICT and Tier.DISTRICT not in held:
             continue
         try:
             results.append(import_framework(spec, path.read_bytes(), path.name, actor=actor))

@@ -8,12 +8,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cchc.core.models import TimeStampedModel
 from cchc.organizations.models import Agency, AgencyLevel
 from cchc.organizations.scope import ScopedQuerySet
+from cchc.plans.tiers import levels_of_year
 
 
 class FrameworkGroup(models.TextChoices):
@@ -23,6 +25,21 @@ class FrameworkGroup(models.TextChoices):
     DISTRICT = AgencyLevel.DISTRICT.value, _("UBND cấp huyện")
     COMMUNE = AgencyLevel.COMMUNE.value, _("UBND cấp xã")
     ALL = "all", _("Sở, ban, ngành, UBND cấp huyện và cấp xã")
+
+
+def group_words(levels, *, capital: bool = False) -> str:
+    """ "sở, ban, ngành, UBND cấp huyện và cấp xã" / "sở, ban, ngành và UBND cấp xã"."""
+    tiers = [w for level, w in ((AgencyLevel.DISTRICT, "cấp huyện"),
+                                (AgencyLevel.COMMUNE, "cấp xã")) if level in levels]  # fmt: skip
+    text = "sở, ban, ngành" if AgencyLevel.DEPARTMENT in levels else ""
+    if tiers:
+        local = "UBND " + " và ".join(tiers)
+        text = (
+            f"{text}, {local}"
+            if text and len(tiers) > 1
+            else (f"{text} và {local}" if text else local)
+        )
+    return text[:1].upper() + text[1:] if capital else text
 
 
 # The agency levels each group assesses.
@@ -105,9 +122,21 @@ class Framework(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.title} ({self.year})"
 
-    @property
+    @cached_property
     def levels(self) -> tuple[str, ...]:
-        return tuple(str(level) for level in GROUP_LEVELS[FrameworkGroup(self.group)])
+        """The agency levels the framework assesses: its group's, within the tiers of its
+        year (plans.tiers: from 2026 no district UBND, even in the group "all")."""
+        held = levels_of_year(self.year)
+        return tuple(
+            str(level) for level in GROUP_LEVELS[FrameworkGroup(self.group)] if level in held
+        )
+
+    @property
+    def group_label(self) -> str:
+        """ "Sở, ban, ngành và UBND cấp xã" for the group "all" of a two-tier year."""
+        if self.group == FrameworkGroup.ALL:
+            return group_words(self.levels, capital=True)
+        return str(FrameworkGroup(self.group).label)
 
 
 class ScoringType(models.TextChoices):

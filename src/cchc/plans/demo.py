@@ -108,7 +108,8 @@ def plan_in_motion(*, plan: Plan, seed: int, today: date) -> Summary:
     active = Agency.objects.active_on(year_start).order_by("code")
     departments = list(active.filter(level=AgencyLevel.DEPARTMENT))
     by_code = {a.code: a for a in active}
-    districts = list(active.filter(level=AgencyLevel.DISTRICT))
+    # A two-tier plan (2026 on, plans.tiers) has no district UBND to coordinate a task.
+    districts = list(active.filter(level=AgencyLevel.DISTRICT)) if plan.has_district_tier else []
     reporter = _reporter()
     tasks = list(
         Task.objects.filter(plan=plan, owner__isnull=True)

@@ -8,6 +8,7 @@ from cchc.core.formatting import format_number
 from cchc.core.forms import BootstrapFormMixin, DateField
 from cchc.organizations.forms import AgencyChoiceField, AgencyMultipleChoiceField
 from cchc.organizations.models import Agency, AgencyLevel, Tier
+from cchc.plans import tiers as plan_tiers
 from cchc.plans.models import (
     Comparator,
     GrowthMeasure,
@@ -88,6 +89,26 @@ class PlanForm(EditForm, BootstrapFormMixin, forms.Form):
         required=False,
         help_text=_("Mỗi dòng một yêu cầu."),
     )
+    tiers = forms.MultipleChoiceField(
+        label=_("Các cấp của kế hoạch"),
+        choices=Tier.choices,
+        widget=forms.CheckboxSelectMultiple,
+        # Not ticking any keeps what the plan has, or for a new plan takes its year's: a form
+        # posted without the field (a script, an older page) changes no tier.
+        required=False,
+        help_text=_("Các cấp kế hoạch đặt ngưỡng chỉ tiêu, theo dõi và báo cáo. Từ ngày "
+                    "01/07/2025 chính quyền địa phương có hai cấp: kế hoạch từ năm 2026 mặc định "
+                    "có cấp tỉnh và cấp xã; kế hoạch đến năm 2025 có cả cấp huyện."),
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "tiers" not in self.initial:
+            self.initial["tiers"] = plan_tiers.default_tiers(self.initial.get("year"))
+
+    def clean_tiers(self) -> list[str] | None:
+        """The ticked tiers in order; None when none is ticked (see the field)."""
+        return plan_tiers.ordered(self.cleaned_data["tiers"]) or None
 
 
 class PlanCreateForm(PlanForm):
@@ -102,6 +123,12 @@ class PlanCreateForm(PlanForm):
 TIER_FIELDS = [("", "all", _("Ngưỡng chung"))] + [
     (tier.value, tier.value, tier.label) for tier in Tier
 ]
+
+
+def tier_fields(tiers=plan_tiers.ALL_TIERS) -> list[tuple[str, str, str]]:
+    """The threshold inputs of a target of a plan with `tiers`: the general one, then one per
+    declared tier — a plan without cấp huyện has no input for it."""
+    return [row for row in TIER_FIELDS if not row[0] or row[0] in tiers]
 
 
 class TargetForm(EditForm, BootstrapFormMixin, forms.Form):
@@ -163,11 +190,16 @@ class TargetForm(EditForm, BootstrapFormMixin, forms.Form):
     )
     indicator_code = forms.CharField(label=_("Mã chỉ số đo"), max_length=64, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, tiers=plan_tiers.ALL_TIERS, **kwargs):
         super().__init__(*args, **kwargs)
+        self.tier_fields = tier_fields(plan_tiers.ordered(tiers))
+        levels = plan_tiers.levels_of(tiers)
+        self.fields["scope_levels"].choices = [
+            c for c in self.fields["scope_levels"].choices if c[0] in levels
+        ]
         if indicator_choices is not None:
             self._offer_indicators(indicator_choices())
-        for _tier, key, label in TIER_FIELDS:
+        for _tier, key, label in self.tier_fields:
             self.fields[f"value_{key}"] = forms.DecimalField(
                 label=label, max_digits=9, decimal_places=2, required=False, localize=True
             )
@@ -198,7 +230,8 @@ class TargetForm(EditForm, BootstrapFormMixin, forms.Form):
 
     def threshold_rows(self):
         return [
-            (label, self[f"value_{key}"], self[f"upper_{key}"]) for _t, key, label in TIER_FIELDS
+            (label, self[f"value_{key}"], self[f"upper_{key}"])
+            for _t, key, label in self.tier_fields
         ]
 
     def clean_growth_measure(self) -> str:
@@ -215,7 +248,7 @@ class TargetForm(EditForm, BootstrapFormMixin, forms.Form):
 
     def thresholds(self) -> list[ThresholdInput]:
         rows = []
-        for tier, key, _label in TIER_FIELDS:
+        for tier, key, _label in self.tier_fields:
             value = self.cleaned_data.get(f"value_{key}")
             if value is not None:
                 rows.append(

@@ -32,6 +32,8 @@ def _value(record, name: str) -> str:
         return shown(display())
     if name == "scope_levels":
         return shown([str(AgencyLevel(level).label) for level in record.scope_levels or []])
+    if name == "tiers":
+        return shown([str(Tier(tier).label) for tier in record.tiers or []])
     return shown(getattr(record, name))
 
 

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cchc.core.services import ServiceError, audited_save
-from cchc.organizations.models import Agency, AgencyLevel
+from cchc.organizations.models import LEVEL_WORDS, Agency, AgencyLevel
+from cchc.plans import tiers as plan_tiers
 from cchc.plans.agency_names import AgencyNames
 from cchc.plans.appendix import match_reform_area
 from cchc.plans.document_parser import PlanParseError, parse_plan_text, plan_to_dict
@@ -156,6 +157,38 @@ def plan_import_save(
         audited_save(task, actor=actor, reason=_("Nhập từ văn bản"))
         task.coordinating_agencies.set(draft.coordinating_agencies)
     return plan
+
+
+def draft_tiers(draft: dict) -> list[str]:
+    """The tiers the review page starts with: those in force in the draft's year, and any tier
+    a threshold of the document names (a 2026 plan written with a cấp huyện threshold shows
+    it, for the reform office to decide, rather than losing it)."""
+    named = {
+        threshold.get("level")
+        for item in draft.get("targets", [])
+        for threshold in item.get("thresholds", [])
+        if threshold.get("level")
+    }
+    return plan_tiers.ordered(set(plan_tiers.default_tiers(draft.get("year"))) | named)
+
+
+def draft_tier_warnings(draft: dict, tiers: list[str]) -> list[str]:
+    """What the document names of a tier the review page does not tick: the applicability of
+    a target ("UBND các huyện") in a two-tier year is dropped on saving, and says so here."""
+    levels = plan_tiers.levels_of(tiers)
+    named: dict[str, list[str]] = {}
+    for item in draft.get("targets", []):
+        for level in item.get("scope_levels") or []:
+            if level not in levels:
+                label = f"{item.get('number', '')}{item.get('part') or ''}"
+                named.setdefault(level, []).append(label)
+    return [
+        _("Văn bản nêu %(level)s trong đối tượng áp dụng của chỉ tiêu %(labels)s, nhưng kế hoạch "
+          "năm %(year)s có %(tiers)s: phần đó không được lưu (đánh dấu thêm cấp nếu cần).")
+        % {"level": LEVEL_WORDS.get(level, level), "labels": ", ".join(labels),
+           "year": draft.get("year"), "tiers": plan_tiers.words(tiers)}
+        for level, labels in named.items()
+    ]  # fmt: skip
 
 
 def thresholds_from_draft(item: dict) -> dict:

@@ -9,6 +9,8 @@ from simple_history.models import HistoricalRecords
 from cchc.core.formatting import format_number
 from cchc.core.models import TimeStampedModel
 from cchc.organizations.models import Agency, AgencyLevel, Tier
+from cchc.plans import tiers
+from cchc.plans.tiers import all_tiers
 
 
 class ReformArea(TimeStampedModel):
@@ -51,6 +53,14 @@ class Plan(TimeStampedModel):
     requirements = models.TextField(_("yêu cầu"), blank=True, help_text=_("Mỗi dòng một yêu cầu."))
     source = models.CharField(_("nguồn"), max_length=500, blank=True)
     source_note = models.TextField(_("ghi chú về nguồn"), blank=True)
+    # Since 01/07/2025 local government has two levels (no cấp huyện): a plan says which tiers
+    # its targets, pages and reports know (plans.tiers), in the order of `Tier`.
+    tiers = models.JSONField(
+        _("các cấp của kế hoạch"),
+        default=all_tiers,
+        help_text=_("Các cấp hành chính kế hoạch đặt chỉ tiêu, theo dõi và báo cáo: từ năm 2026 "
+                    "là cấp tỉnh và cấp xã (không còn cấp huyện)."),
+    )  # fmt: skip
 
     history = HistoricalRecords()
 
@@ -68,6 +78,25 @@ class Plan(TimeStampedModel):
     @property
     def requirement_list(self) -> list[str]:
         return [line.strip() for line in self.requirements.splitlines() if line.strip()]
+
+    @property
+    def tier_list(self) -> list[str]:
+        """The declared tiers in order (province, district, commune)."""
+        return tiers.ordered(self.tiers or tiers.ALL_TIERS)
+
+    @property
+    def has_district_tier(self) -> bool:
+        return Tier.DISTRICT in self.tier_list
+
+    @property
+    def tier_words(self) -> str:
+        """ "cấp tỉnh và cấp xã": how a sentence names the plan's tiers."""
+        return tiers.words(self.tier_list)
+
+    @property
+    def agency_levels(self) -> frozenset[str]:
+        """The agency levels a target of this plan can name (plans.tiers.levels_of)."""
+        return tiers.levels_of(self.tier_list)
 
 
 class LegalBasis(TimeStampedModel):

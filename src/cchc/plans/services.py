@@ -4,7 +4,7 @@ in one transaction and leaves history rows (who, when, before/after)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -18,8 +18,9 @@ from cchc.core.concurrency import claim
 from cchc.core.services import ServiceError, audited_save, deny
 from cchc.core.uploads import sniff, store_evidence
 from cchc.organizations.access import DataKind, require_write
-from cchc.organizations.models import Agency, AgencyLevel, Role, Tier
+from cchc.organizations.models import LEVEL_WORDS, Agency, AgencyLevel, Role, Tier
 from cchc.organizations.selectors import membership_of
+from cchc.plans import tiers as plan_tiers
 from cchc.plans.models import (
     Comparator,
     Plan,
@@ -35,7 +36,7 @@ from cchc.plans.models import (
 
 PLAN_FIELDS = (
     "year", "number", "title", "issuer", "place", "issued_on", "effective_on", "signer",
-    "purposes", "requirements",
+    "purposes", "requirements", "tiers",
 )  # fmt: skip
 
 
@@ -51,16 +52,91 @@ def _required_reason(reason: str) -> str:
     return reason
 
 
+@dataclass
+class TargetCopy:
+    """What copying last year's targets into a new plan did: the targets copied, the
+    thresholds and applicability levels of tiers the new plan does not declare (dropped), and
+    the targets left out because nothing of them remained in the new plan's tiers."""
+
+    source_year: int
+    year: int
+    tiers: list[str]
+    copied: int = 0
+    dropped_thresholds: dict[str, int] = field(default_factory=dict)  # tier → count
+    narrowed: dict[str, list[str]] = field(default_factory=dict)  # level → target labels
+    skipped: list[str] = field(default_factory=list)  # target labels
+    # Copied targets whose wording still names a tier the new plan lacks ("UBND cấp huyện"):
+    # the text is the plan's own words, so the office rewrites it; the copy only says where.
+    wording: list[str] = field(default_factory=list)  # target labels
+
+    @property
+    def dropped_anything(self) -> bool:
+        return bool(self.dropped_thresholds or self.narrowed or self.skipped)
+
+    def sentences(self) -> list[str]:
+        """What the page says, e.g. "Bỏ 5 ngưỡng cấp huyện vì kế hoạch năm 2026 chỉ có cấp
+        tỉnh và cấp xã."."""
+        why = _("vì kế hoạch năm %(year)s chỉ có %(tiers)s") % {
+            "year": self.year,
+            "tiers": plan_tiers.words(self.tiers),
+        }
+        lines = [
+            _("Bỏ %(n)s ngưỡng %(tier)s %(why)s.")
+            % {"n": n, "tier": plan_tiers.TIER_WORDS[tier], "why": why}
+            for tier, n in sorted(self.dropped_thresholds.items(), key=_tier_order)
+        ]
+        lines += [
+            _("Bỏ %(level)s khỏi đối tượng áp dụng của chỉ tiêu %(labels)s %(why)s.")
+            % {"level": LEVEL_WORDS[level], "labels": ", ".join(labels), "why": why}
+            for level, labels in self.narrowed.items()
+        ]
+        if self.skipped:
+            lines.append(
+                _("Không sao chép chỉ tiêu %(labels)s: chỉ tiêu chỉ đặt cho cấp không còn trong "
+                  "kế hoạch năm %(year)s.") % {"labels": ", ".join(self.skipped), "year": self.year}
+            )  # fmt: skip
+        if self.wording:
+            lines.append(
+                _("Lời văn của chỉ tiêu %(labels)s (chép từ kế hoạch năm %(source)s) còn nhắc "
+                  "%(missing)s: hãy sửa lại cho kế hoạch năm %(year)s.")
+                % {"labels": ", ".join(self.wording), "source": self.source_year,
+                   "missing": self.missing_words, "year": self.year}
+            )  # fmt: skip
+        return lines
+
+    @property
+    def missing_words(self) -> str:
+        return plan_tiers.words(t for t in plan_tiers.ALL_TIERS if t not in self.tiers)
+
+
+def _tier_order(item: tuple[str, int]) -> int:
+    return plan_tiers.ALL_TIERS.index(item[0])
+
+
+def _checked_tiers(tiers: list[str] | tuple[str, ...]) -> list[str]:
+    if plan_tiers.unknown(tiers):
+        raise ServiceError(
+            _("Cấp không hợp lệ: %(tier)s") % {"tier": ", ".join(plan_tiers.unknown(tiers))}
+        )
+    if not plan_tiers.ordered(tiers):
+        raise ServiceError(_("Kế hoạch cần ít nhất một cấp (cấp tỉnh, cấp huyện, cấp xã)."))
+    return plan_tiers.ordered(tiers)
+
+
 @transaction.atomic
 def plan_create(
     *,
     actor: AbstractBaseUser,
     province: Agency,
     copy_targets_from: Plan | None = None,
+    tiers: list[str] | tuple[str, ...] | None = None,
     **fields,
 ) -> Plan:
-    """Create a plan for a year. With `copy_targets_from`, the targets and thresholds of
-    that plan are copied as a starting point (their wording can then be edited)."""
+    """Create a plan for a year, with the tiers it declares (`tiers`; by default those in
+    force on 1 January of the year, plans.tiers.default_tiers). With `copy_targets_from`, the
+    targets and thresholds of that plan are copied as a starting point (their wording can then
+    be edited), mapped to the new plan's tiers: what the new plan's tiers lack is dropped, and
+    `plan.target_copy` (a `TargetCopy`) says what was copied and dropped."""
     _require_reform_office(actor)
     if province.level != AgencyLevel.PROVINCE:
         raise ServiceError(_("Kế hoạch phải thuộc một tỉnh."))
@@ -69,19 +145,51 @@ def plan_create(
             _("Đã có kế hoạch CCHC năm %(year)s của %(province)s.")
             % {"year": fields["year"], "province": province}
         )
-    plan = Plan(province=province, **{k: v for k, v in fields.items() if k in PLAN_FIELDS})
+    tiers = _checked_tiers(plan_tiers.default_tiers(fields["year"]) if tiers is None else tiers)
+    plan = Plan(
+        province=province, tiers=tiers, **{k: v for k, v in fields.items() if k in PLAN_FIELDS}
+    )
     audited_save(plan, actor=actor, reason=_("Tạo kế hoạch"))
+    plan.target_copy = None
     if copy_targets_from is not None:
-        for source in copy_targets_from.targets.prefetch_related("thresholds"):
-            thresholds = list(source.thresholds.all())
-            source.pk, source.plan = None, plan
-            source._state.adding = True
-            audited_save(source, actor=actor, reason=_("Sao chép từ kế hoạch trước"))
-            for threshold in thresholds:
-                threshold.pk, threshold.target = None, source
-                threshold._state.adding = True
-                audited_save(threshold, actor=actor)
+        plan.target_copy = _targets_copy(actor=actor, source=copy_targets_from, plan=plan)
     return plan
+
+
+def _targets_copy(*, actor: AbstractBaseUser, source: Plan, plan: Plan) -> TargetCopy:
+    """Copy `source`'s targets into `plan`, keeping only the tiers and levels `plan` declares.
+    A target left with no threshold, or whose applicability named only dropped levels, is
+    not copied: keeping it would change what it measures."""
+    report = TargetCopy(source_year=source.year, year=plan.year, tiers=plan.tier_list)
+    kept_tiers, kept_levels = set(plan.tier_list), plan.agency_levels
+    missing = [plan_tiers.MENTIONS[t] for t in plan_tiers.ALL_TIERS if t not in kept_tiers]
+    for target in source.targets.prefetch_related("thresholds").order_by("number", "part"):
+        thresholds = [t for t in target.thresholds.all() if not t.tier or t.tier in kept_tiers]
+        dropped = [t.tier for t in target.thresholds.all() if t.tier and t.tier not in kept_tiers]
+        levels = [level for level in target.scope_levels if level in kept_levels]
+        lost = [level for level in target.scope_levels if level not in kept_levels]
+        if not thresholds or (target.scope_levels and not levels):
+            report.skipped.append(target.label)
+            continue
+        for tier in dropped:
+            report.dropped_thresholds[tier] = report.dropped_thresholds.get(tier, 0) + 1
+        for level in lost:
+            report.narrowed.setdefault(level, []).append(target.label)
+        if missing and any(
+            pattern.search(text)
+            for pattern in missing
+            for text in (target.source_text, target.quantity, target.scope_note)
+        ):
+            report.wording.append(target.label)
+        target.pk, target.plan, target.scope_levels = None, plan, levels
+        target._state.adding = True
+        audited_save(target, actor=actor, reason=_("Sao chép từ kế hoạch trước"))
+        for threshold in thresholds:
+            threshold.pk, threshold.target = None, target
+            threshold._state.adding = True
+            audited_save(threshold, actor=actor)
+        report.copied += 1
+    return report
 
 
 @transaction.atomic
@@ -102,6 +210,11 @@ def plan_update(
     year = fields.get("year", plan.year)
     if Plan.objects.filter(province=plan.province, year=year).exclude(pk=plan.pk).exists():
         raise ServiceError(_("Đã có kế hoạch CCHC năm %(year)s.") % {"year": year})
+    if fields.get("tiers") is None:
+        fields.pop("tiers", None)  # not given: the plan keeps its tiers
+    else:
+        fields["tiers"] = _checked_tiers(fields["tiers"])
+        _check_tiers_unused(plan, fields["tiers"])
     for name in PLAN_FIELDS:
         if name in fields:
             setattr(plan, name, fields[name])
@@ -109,11 +222,49 @@ def plan_update(
     return plan
 
 
+def _check_tiers_unused(plan: Plan, tiers: list[str]) -> None:
+    """A tier leaves a plan only when no target uses it any more: its thresholds and levels
+    would otherwise be judged and counted on a tier the plan says it does not have."""
+    targets = list(plan.targets.prefetch_related("thresholds").order_by("number", "part"))
+    for tier in (t for t in plan.tier_list if t not in tiers):
+        levels = set(plan_tiers.LEVELS_OF_TIER[tier])
+        users = [
+            target.label
+            for target in targets
+            if any(t.tier == tier for t in target.thresholds.all())
+            or levels & set(target.scope_levels)
+        ]
+        if users:
+            raise ServiceError(
+                _("Chưa bỏ được %(tier)s: chỉ tiêu %(labels)s còn ngưỡng hoặc đối tượng áp dụng "
+                  "%(tier)s. Hãy sửa các chỉ tiêu đó trước.")
+                % {"tier": plan_tiers.TIER_WORDS[tier], "labels": ", ".join(users)}
+            )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class ThresholdInput:
     tier: str  # "" for the whole scope, else a Tier value
     value: Decimal
     upper: Decimal | None = None
+
+
+def _check_plan_tiers(plan: Plan, thresholds: list[ThresholdInput], scope_levels) -> None:
+    """A target sets thresholds and names levels only of the tiers its plan declares."""
+    for item in thresholds:
+        if item.tier and item.tier in Tier.values and item.tier not in plan.tier_list:
+            raise ServiceError(
+                _("Kế hoạch năm %(year)s chỉ có %(tiers)s: không đặt ngưỡng %(tier)s.")
+                % {"year": plan.year, "tiers": plan.tier_words,
+                   "tier": plan_tiers.TIER_WORDS[item.tier]}
+            )  # fmt: skip
+    for level in scope_levels or ():
+        if level not in plan.agency_levels:
+            raise ServiceError(
+                _("Kế hoạch năm %(year)s chỉ có %(tiers)s: đối tượng áp dụng không gồm %(level)s.")
+                % {"year": plan.year, "tiers": plan.tier_words,
+                   "level": LEVEL_WORDS.get(level, level)}
+            )  # fmt: skip
 
 
 def _check_thresholds(comparator: str, thresholds: list[ThresholdInput]) -> None:
@@ -157,6 +308,9 @@ def target_save(
     reason = reason or _("Thêm chỉ tiêu")
     comparator = fields.get("comparator", target.comparator if target else Comparator.GTE)
     _check_thresholds(comparator, thresholds)
+    _check_plan_tiers(
+        plan, thresholds, fields.get("scope_levels", target.scope_levels if target else ())
+    )
     if fields.get("kind") == TargetKind.GROWTH and not fields.get("baseline_year"):
         raise ServiceError(_("Chỉ tiêu tăng trưởng cần năm gốc để so sánh."))
     if target is None:

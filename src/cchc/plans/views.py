@@ -17,6 +17,7 @@ from cchc.core.xlsx import xlsx_response
 from cchc.organizations.models import Agency, AgencyLevel
 from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
 from cchc.plans import appendix, history, importing, selectors, services
+from cchc.plans import tiers as plan_tiers
 from cchc.plans.agency_names import AgencyNames
 from cchc.plans.document_parser import PlanParseError
 from cchc.plans.forms import (
@@ -130,8 +131,18 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         )
         if plan:
             messages.success(request, _("Đã tạo kế hoạch năm %(year)s.") % {"year": plan.year})
+            copy = plan.target_copy
+            if copy is not None:
+                messages.info(request, _(
+                    "Đã sao chép %(n)s chỉ tiêu từ kế hoạch năm %(year)s."
+                ) % {"n": copy.copied, "year": copy.source_year})  # fmt: skip
+                for sentence in copy.sentences():
+                    messages.warning(request, sentence)
             return redirect("plans:plan_detail", pk=plan.pk)
-    return render(request, "plans/form.html", {"form": form, "title": _("Tạo kế hoạch CCHC")})
+    return render(request, "plans/form.html", {
+        "form": form, "title": _("Tạo kế hoạch CCHC"),
+        "tiers_follow_year": plan_tiers.TWO_LEVEL_SINCE.year + 1,
+    })  # fmt: skip
 
 
 @login_required
@@ -165,7 +176,7 @@ def _target_form_page(
 ) -> HttpResponse:
     initial = TargetForm.initial_for(target) if target else {}
     data = request.POST if request.method == "POST" and delete_form is None else None
-    form = TargetForm(data, initial=initial, editing=target)
+    form = TargetForm(data, initial=initial, editing=target, tiers=plan.tier_list)
     if data is not None and form.is_valid():
         saved = call_service(
             form,
@@ -365,6 +376,7 @@ def _draft_initial(draft: dict) -> dict:
     header["effective_on"] = header["issued_on"]
     header["purposes"] = draft.get("purposes", "")
     header["requirements"] = "\n".join(draft.get("requirements", []))
+    header["tiers"] = importing.draft_tiers(draft)
     bases = [
         {**b, "issued_on": b.get("issued_on") and date.fromisoformat(b["issued_on"])}
         for b in draft.get("legal_bases", [])
@@ -414,7 +426,13 @@ def plan_import_review(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     header = PlanForm(data, initial=initial["header"], prefix="plan")
     bases = LegalBasisFormSet(data, initial=initial["bases"], prefix="cc")
-    targets = TargetFormSet(data, initial=initial["targets"], prefix="ct")
+    # The threshold inputs of the draft's tiers and of those ticked in the header: unticking a
+    # tier never hides a value typed for it (the service then refuses it, saying why).
+    tiers = set(initial["header"]["tiers"]) | set(data.getlist("plan-tiers") if data else ())
+    targets = TargetFormSet(
+        data, initial=initial["targets"], prefix="ct",
+        form_kwargs={"tiers": plan_tiers.ordered(tiers)},
+    )  # fmt: skip
     tasks = TaskFormSet(data, initial=initial["tasks"], prefix="nv")
     if request.method == "POST" and all(f.is_valid() for f in (header, bases, targets, tasks)):
         plan = call_service(
@@ -452,7 +470,8 @@ def plan_import_review(request: HttpRequest) -> HttpResponse:
             "targets": targets,
             "tasks": tasks,
             "formsets": [bases, targets, tasks],
-            "warnings": draft.get("warnings", []),
+            "warnings": draft.get("warnings", [])
+            + importing.draft_tier_warnings(draft, initial["header"]["tiers"]),
             "unmatched_agency_count": sum(
                 bool(t["unmatched_lead"]) + len(t["unmatched_coordinating"])
                 for t in initial["tasks"]

@@ -18,6 +18,7 @@ from cchc.organizations.selectors import (
     scope_for,
 )
 from cchc.plans.selectors import year_asked, years_offered
+from cchc.plans.tiers import reporting_levels, tiers_of_year
 from cchc.reports import services
 from cchc.reports.forms import NarrativeForm
 from cchc.reports.models import PeriodicReport, ReportStatus
@@ -80,9 +81,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
     ]
     tracker = []
     if _reads_province(request):
-        expected = Agency.objects.filter(
-            level__in=[AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT]
-        ).count()
+        expected = Agency.objects.filter(level__in=reporting_levels(tiers_of_year(year))).count()
         for period, _report in periods:
             submitted = (
                 PeriodicReport.objects.filter(
@@ -192,9 +191,11 @@ def report_tracker(request: HttpRequest) -> HttpResponse:
         raise Http404 from exc
     reports = {r.agency_id: r for r in _reports_readable(request).filter(
         kind=period.kind, year=period.year, number=period.number or 0)}  # fmt: skip
-    agencies = Agency.objects.filter(
-        level__in=[AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT]
-    ).order_by("level", "code")
+    levels = reporting_levels(tiers_of_year(period.year))
+    # Departments first, then the UBND below the province (district, or commune from 2026).
+    agencies = sorted(
+        Agency.objects.filter(level__in=levels), key=lambda a: (levels.index(a.level), a.code)
+    )
     rows = [(a, reports.get(a.pk)) for a in agencies]
     return render(request, "reports/tracker.html", {
         "period": period, "rows": rows, "sees_drafts": _member(request).role != Role.LEADER,

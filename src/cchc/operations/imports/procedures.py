@@ -8,6 +8,8 @@ baseline. Only the reform office loads the catalogue: it is the province's, not 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -41,6 +43,11 @@ LEVEL_WORDS = {
     "không": OnlineLevel.NONE, "chưa": OnlineLevel.NONE, "mức 1": OnlineLevel.NONE,
     "mức độ 1": OnlineLevel.NONE, "1": OnlineLevel.NONE,
 }  # fmt: skip
+# year → the authority tiers of that year's plan (plans.tiers.tiers_of_year): no cấp huyện from
+# 2026. Set by the indicators app (ADR 0004), which sits above both operations and plans;
+# unset (operations alone), every tier is accepted.
+tiers_of_year: Callable[[int], Collection[str]] | None = None
+TIER_NAMES = {Tier.PROVINCE: "cấp tỉnh", Tier.DISTRICT: "cấp huyện", Tier.COMMUNE: "cấp xã"}
 SNAPSHOT_FIELDS = (
     "authority_tier", "online_level", "eligible_online", "has_fee", "online_payment",
     "on_national_portal", "processing_days",
@@ -63,7 +70,7 @@ class ProcedureImporter(Importer):
                example="Lý lịch tư pháp"),
         Column("authority_tier", "Cấp giải quyết", f.choice(TIER_WORDS, "cấp (tỉnh, huyện, xã)"),
                aliases=("CapThucHien", "Cấp thực hiện", "Cấp"),
-               help="Cấp tỉnh, Cấp huyện hoặc Cấp xã", example="Cấp tỉnh"),
+               help="Cấp tỉnh, Cấp huyện (đến năm 2025) hoặc Cấp xã", example="Cấp tỉnh"),
         Column("online_level", "Mức độ trực tuyến", f.choice(LEVEL_WORDS, "mức độ trực tuyến"),
                required=False, aliases=("MucDo", "Mức độ", "Mức độ DVC trực tuyến"),
                help="2, 3, 4, Một phần hoặc Toàn trình; trống: chưa cung cấp trực tuyến",
@@ -105,8 +112,18 @@ class ProcedureImporter(Importer):
     def resolve(self, rows: list[dict]) -> list[RowError]:
         errors = []
         titles = {c.key: c.title for c in self.columns}
+        years: dict[int, list[str]] = {}
         for row in rows:
             line = row["_row"]
+            if tiers_of_year is not None:
+                held = years.setdefault(row["year"], list(tiers_of_year(row["year"])))
+                if row["authority_tier"] not in held:
+                    errors.append(
+                        RowError(line, titles["authority_tier"],
+                                 f"năm {row['year']} không có "
+                                 f"{TIER_NAMES[row['authority_tier']]} (kế hoạch năm "
+                                 f"{row['year']} có {', '.join(TIER_NAMES[t] for t in held)})")
+                    )  # fmt: skip
             row["field"] = row.get("field") or ""
             row["online_level"] = row.get("online_level") or OnlineLevel.NONE
             if row.get("eligible_online") is None:

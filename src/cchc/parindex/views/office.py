@@ -62,6 +62,7 @@ from cchc.parindex.models import (
     Result,
     ScoringType,
     SurveyScore,
+    group_words,
 )
 from cchc.parindex.office_forms import (
     AdjustmentForm,
@@ -86,6 +87,7 @@ STATUS_COLOURS = {
     S.DRAFT: "secondary", S.SUBMITTED: "info", S.UNDER_APPRAISAL: "primary",
     S.RETURNED: "warning", S.APPRAISED: "success", S.FINALISED: "dark", S.PUBLISHED: "success",
 }  # fmt: skip
+# Rankings never show a group the framework's year does not have (`Framework.levels`).
 GROUP_ORDER = (AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT, AgencyLevel.COMMUNE)
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -141,7 +143,7 @@ def _header(framework: Framework, tab: str, request: HttpRequest) -> dict:
         "framework": framework,
         "tab": tab,
         "office": is_reform_office(request.user),
-        "group_label": FrameworkGroup(framework.group).label,
+        "group_label": framework.group_label,
     }
 
 
@@ -175,7 +177,6 @@ def index(request: HttpRequest) -> HttpResponse:
         )
         for framework in items:
             framework.synthetic = framework.pk in synthetic
-            framework.group_label = FrameworkGroup(framework.group).label
             framework.statuses = [
                 (label, STATUS_COLOURS[status], counts[framework.pk][status])
                 for status, label in S.choices
@@ -763,12 +764,14 @@ GROUP_PHRASES = {
     FrameworkGroup.DEPARTMENT: "các sở, ban, ngành",
     FrameworkGroup.DISTRICT: "Ủy ban nhân dân các huyện, thành phố",
     FrameworkGroup.COMMUNE: "Ủy ban nhân dân các xã, phường, thị trấn",
-    FrameworkGroup.ALL: "các sở, ban, ngành, Ủy ban nhân dân cấp huyện và cấp xã",
 }
 
 
 def _subject(framework: Framework) -> str:
-    whom = GROUP_PHRASES[FrameworkGroup(framework.group)]
+    # The group "all" names the levels of its year: no cấp huyện from 2026 (plans.tiers).
+    whom = GROUP_PHRASES.get(FrameworkGroup(framework.group)) or group_words(
+        framework.levels
+    ).replace("UBND", "Ủy ban nhân dân")
     if framework.par_index:
         return f"Kết quả xác định Chỉ số cải cách hành chính năm {framework.year} của {whom}"
     return f"Kết quả đánh giá năm {framework.year} của {whom} theo {framework.title}"
