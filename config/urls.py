@@ -31,4 +31,5 @@ urlpatterns = [
     path("bao-cao/", include("cchc.reports.urls")),
     path("kiem-tra/", include("cchc.inspections.urls")),
     path("chi-so-cchc/", include("cchc.parindex.urls")),
+    path("api/", include("cchc.api.urls")),
 ]

@@ -169,7 +169,22 @@ def membership_pk():
     return {"pk": Membership.objects.get(user=make_user("bb-move", "106-02", "agency_officer")).pk}
 
 
+def token_pk():
+    from datetime import timedelta
+
+    from cchc.api.tokens import token_issue
+
+    token, _text = token_issue(
+        actor=make_user("vp-token", "12-SNV", "reform_office"),
+        agency=Agency.objects.get(code="12-STP"), purpose="read", name="Mã thử",
+        expires_at=timezone.now() + timedelta(days=30),
+    )  # fmt: skip
+    return {"pk": token.pk}
+
+
 PROVINCE_SHARED_WRITE = {
+    "api:token_list": dict,
+    "api:token_revoke": token_pk,
     "organizations:agency_create": dict,
     "organizations:agency_succession": dict,
     "organizations:succession_correct": succession_pk,
@@ -250,11 +265,26 @@ def all_route_names() -> set[str]:
     return names
 
 
+# The REST API (issue 18): read with a token (or the pages' session); every route below is
+# read with a token of each kind of agency in `test_api_reads_only_the_tokens_scope`.
+API_READ = {
+    "api:agency_list": dict,
+    "api:agency_detail": lambda: {"code": "12-STP"},
+    "api:plan_list": dict,
+    "api:target_list": lambda: {"year": 2022},
+    "api:target_figures": lambda: {"year": 2022, "label": "6c"},
+    "api:schema": dict,
+    "api:docs": dict,
+}
+# The API's description (OpenAPI schema and its documentation page) holds no data: public.
+API_PUBLIC = {"api:schema", "api:docs"}
+
+
 def test_every_route_is_classified():
     classified = (
         set(AGENCY_OWNED) | set(AGENCY_LISTS) | set(PROVINCE_SHARED_READ)
         | set(PROVINCE_SHARED_WRITE) | set(SCOPED_FIGURES) | set(DRILL_DOWNS)
-        | set(PROVINCE_WIDE_READ) | OWN_AGENCY_ACTIONS | ACCOUNT
+        | set(PROVINCE_WIDE_READ) | OWN_AGENCY_ACTIONS | ACCOUNT | set(API_READ)
     )  # fmt: skip
     assert all_route_names() - classified == set(), "unclassified routes: decide their tenancy"
     assert classified - all_route_names() == set(), "classified routes that no longer exist"
@@ -834,3 +864,60 @@ def test_the_upload_page_offers_an_officer_only_its_own_kinds(client, dept_offic
     body = client.get(reverse("operations:import_list")).content.decode()
     assert len(set(re.findall(r'<option value="(\w+)"', body))) == 8
     assert "do Văn phòng CCHC của tỉnh nạp" not in body
+
+
+def _api_token(code: str) -> dict:
+    from datetime import timedelta
+
+    from cchc.api.tokens import token_issue
+
+    _token, text = token_issue(
+        actor=make_user(f"vp-{code}", "12-SNV", "reform_office"),
+        agency=Agency.objects.get(code=code), purpose="read", name=f"Mã {code}",
+        expires_at=timezone.now() + timedelta(days=30),
+    )  # fmt: skip
+    return {"HTTP_AUTHORIZATION": f"Bearer {text}"}
+
+
+def _agency_codes(body) -> set[str]:
+    """Agency codes of the rows an API answer returns (list items and figure rows)."""
+    rows = body.get("results", []) if isinstance(body, dict) else []
+    codes = {r["code"] for r in rows if isinstance(r, dict) and "code" in r and "level" in r}
+    if isinstance(body, dict):
+        codes |= {r["agency"] for r in body.get("agencies", [])}
+    return codes
+
+
+@pytest.mark.parametrize("route", sorted(API_READ))
+@pytest.mark.parametrize("code", ["12-STP", "106", "106-02", "12"])
+def test_api_reads_only_the_tokens_scope(client, route, code):
+    """Each API route read with a token of a department, a district, a commune and the
+    province: the agencies in its answer are the scope's (`scope_for`), another agency's
+    detail is a 404, and without a token nothing is read."""
+    from cchc.indicators.models import IndicatorSnapshot
+    from cchc.organizations.selectors import scope_for
+
+    for agency in Agency.objects.filter(code__in=["12-STP", "106", "106-02", "12-SNV"]):
+        IndicatorSnapshot.objects.create(
+            indicator="ONLINE_DOSSIER_SHARE", agency=agency, tier="province",
+            month=date(2022, 3, 1), numerator=1, denominator=2,
+        )  # fmt: skip
+    header = _api_token(code)
+    url = reverse(route, kwargs=API_READ[route]())
+    anonymous = client.get(url)
+    if route in API_PUBLIC:
+        assert anonymous.status_code == 200 and "Sở Tư pháp" not in anonymous.content.decode()
+    else:
+        assert anonymous.status_code in {401, 403}
+    response = client.get(url, **header)
+    agency = Agency.objects.get(code=code)
+    scope = scope_for(
+        make_user(f"as-{code}", code, "agency_officer" if agency.parent_id else "leader")
+    )
+    if route == "api:agency_detail" and not scope.contains(Agency.objects.get(code="12-STP").pk):
+        assert response.status_code == 404
+        return
+    assert response.status_code == 200
+    if response["Content-Type"].startswith("application/json"):
+        visible = set(Agency.objects.visible_to(scope).values_list("code", flat=True))
+        assert _agency_codes(response.json()) <= visible

@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "cchc.parindex",
     "cchc.reports",
     "cchc.inspections",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "cchc.api",
 ]
 
 MIDDLEWARE = [
@@ -211,3 +215,27 @@ EVIDENCE_MAX_BYTES = int(env("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)) or 0)
 # Periodic reports: the day of the month on which a period's data is cut off (Decree 09/2019:
 # from the 15th of the month before the period to the 14th of its last month → 15).
 REPORT_CUTOFF_DAY = int(env("REPORT_CUTOFF_DAY", "15") or 15)
+
+# The REST API (/api/v1/, issue 18): tokens or the pages' session; every read through
+# scope_for; requests per caller and minute limited (a cache per process: LocMem by default).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "cchc.api.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["cchc.api.auth.HasRole"],
+    "DEFAULT_THROTTLE_CLASSES": ["cchc.api.auth.PerCaller"],
+    "DEFAULT_THROTTLE_RATES": {"caller": env("API_RATE", "120/min")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 500,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "cchc API",
+    "DESCRIPTION": "Dữ liệu cải cách hành chính của tỉnh: cơ quan, kế hoạch, chỉ tiêu, số liệu.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

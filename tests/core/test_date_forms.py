@@ -19,8 +19,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms.formsets import BaseFormSet
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 import cchc
+from cchc.api import forms as api_forms
+from cchc.api.models import ApiToken
 from cchc.core import forms as core_forms
 from cchc.core.reference import DATA_DIR
 from cchc.inspections import forms as inspection_forms
@@ -54,6 +57,7 @@ class Case:
     changes: dict = field(default_factory=dict)  # other fields a person fills in
     role: tuple[str, str] = OFFICE
     pick: dict = field(default_factory=dict)  # rendered values telling the form from others
+    typed: tuple[str, date] = (TYPED, STORED)  # a date the form accepts (a token's is ahead)
 
 
 def _stp() -> Agency:
@@ -184,6 +188,12 @@ CASES = {
         lambda c: reverse("organizations:agency_list"), "ngay",
         lambda r: _said_date(r, "cơ cấu ngày <strong>"),
     ),
+    api_forms.TokenIssueForm: Case(
+        lambda c: reverse("api:token_list"), "expires_on",
+        lambda r: timezone.localtime(ApiToken.objects.get().expires_at).date(),
+        {"agency": lambda: str(_stp().pk), "purpose": "read", "name": "Cổng của Sở"},
+        typed=("10/11/2032", date(2032, 11, 10)),
+    ),
     parindex_forms.OpenForm: Case(
         _framework_url("assessment_open"), "deadline",
         lambda r: Assessment.objects.get().deadline, {"agencies": lambda: [str(_stp().pk)]},
@@ -250,12 +260,15 @@ def test_a_date_typed_under_an_english_browser_is_stored_as_typed(client, form_c
     assert '<html lang="vi"' in page.content.decode()
     [form] = [f for f in page_forms(page.content.decode()) if case.date_field in f.fields
               and all(f.fields.get(k) == v for k, v in case.pick.items())]  # fmt: skip
-    data = form.data(**{case.date_field: TYPED}, **_typed(case.changes))
+    typed, stored = case.typed
+    data = form.data(**{case.date_field: typed}, **_typed(case.changes))
     send = client.post if form.method == "post" else client.get
     response = send(form.action or url, data, **EN_US)
     assert response.status_code in (200, 302)
     if response.status_code == 200 and form.method == "post":
-        shown = [response.context[key] for key in response.context]
+        shown = [response.context[key] for key in response.context.keys()]
         errors = [f.errors for f in shown if isinstance(f, forms.BaseForm | BaseFormSet)]
-        pytest.fail(f"refused: {[e for e in errors if any(e)]}")
-    assert case.read(response) == STORED
+        refused = [e for e in errors if any(e)]
+        if refused or not case.read(response):  # a page that shows its result (a token) is 200
+            pytest.fail(f"refused: {refused}")
+    assert case.read(response) == stored

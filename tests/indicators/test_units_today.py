@@ -148,3 +148,12 @@ def test_target_page_offers_both_units_and_states_the_rule(client, reorganised, 
     now = client.get(url, {"don_vi": "hien_nay"}).content.decode()
     assert "Xã Mường Kim" in now and "gồm số liệu của Xã Tà Hừa; Xã Tà Mung" in now
     assert ">50%<" in now.replace(" ", "")  # (1 + 3) / (4 + 4)
+
+
+def test_a_new_communes_dashboard_names_what_it_inherits(client, reorganised):
+    from tests.factories import make_user
+
+    client.force_login(make_user("bb25", "NQ1670-09", "agency_officer"))  # Xã Bản Bo (2025)
+    body = client.get("/chi-tieu/", {"nam": 2022}).content.decode()
+    assert "gồm cả số liệu của 2 đơn vị trước sắp xếp mà Xã Bản Bo kế thừa" in body
+    assert "Xã Nà Tăm, đến 30/06/2025" in body

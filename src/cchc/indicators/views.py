@@ -22,7 +22,7 @@ from cchc.indicators.selectors import (
 )
 from cchc.operations.selectors import figures_pending
 from cchc.organizations.models import Agency, Tier
-from cchc.organizations.selectors import membership_of, scope_for
+from cchc.organizations.selectors import inherited_agencies, membership_of, scope_for
 from cchc.plans import selectors as plan_selectors
 from cchc.plans.models import Plan, Target
 
@@ -85,6 +85,7 @@ def targets_dashboard(request: HttpRequest) -> HttpResponse:
             "synthetic_words": dashboard.synthetic_words(statuses),
             "months": _months(plan, gen),
             "membership": membership,
+            "inherited": inherited_agencies(request.user),
         }
         return render_to_string("indicators/_dashboard_figures.html", context, request=request)
 

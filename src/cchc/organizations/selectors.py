@@ -57,6 +57,16 @@ def scope_for(user: AbstractBaseUser | AnonymousUser) -> AgencyScope:
     return AgencyScope.of(ids)
 
 
+def inherited_agencies(user: AbstractBaseUser | AnonymousUser) -> list[Agency]:
+    """The agencies whose records an agency officer reads as their only successor (a new
+    commune's merged predecessors), so that a page can say its figures include them."""
+    membership = membership_of(user)
+    if membership is None or membership.role != Role.AGENCY_OFFICER:
+        return []
+    ids = inherited_ids({membership.agency_id})
+    return list(Agency.objects.filter(pk__in=ids).order_by("name")) if ids else []
+
+
 def is_reform_office(user: AbstractBaseUser | AnonymousUser) -> bool:
     membership = membership_of(user)
     return membership is not None and membership.role == Role.REFORM_OFFICE

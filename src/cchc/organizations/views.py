@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -215,10 +215,9 @@ def _links_of(agency: Agency) -> dict:
 @login_required
 def succession_correct(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reform_office(request)
-    try:
-        link = AgencySuccession.objects.select_related("predecessor", "successor").get(pk=pk)
-    except AgencySuccession.DoesNotExist as exc:
-        raise Http404 from exc
+    link = get_object_or_404(
+        AgencySuccession.objects.select_related("predecessor", "successor"), pk=pk
+    )
     initial = {
         "effective_on": link.effective_on, "kind": link.kind, "weight": link.weight,
         "legal_basis": link.legal_basis, "certainty": link.certainty, "note": link.note,
@@ -249,10 +248,7 @@ def succession_correct(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def membership_move(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reform_office(request)
-    try:
-        membership = Membership.objects.select_related("user", "agency").get(pk=pk)
-    except Membership.DoesNotExist as exc:
-        raise Http404 from exc
+    membership = get_object_or_404(Membership.objects.select_related("user", "agency"), pk=pk)
     form = MembershipMoveForm(request.POST or None, today=timezone.localdate())
     if request.method == "POST" and form.is_valid() and call_service(
         form, services.membership_move, actor=request.user, membership=membership,

@@ -1,0 +1,73 @@
+"""How the API knows who calls: a token in `Authorization: Bearer cchc_…`, or the signed-in
+session of the pages (the browsable API). Either way the reader's scope comes from
+`organizations.selectors.scope_for` — the one choke point of every page."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions, permissions, throttling
+
+from cchc.api.tokens import TokenUser, token_find
+from cchc.organizations.selectors import membership_of
+
+
+class TokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1").split()
+        if not header or header[0] != self.keyword:
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_("Tiêu đề Authorization không đúng dạng."))
+        token = token_find(header[1])
+        if token is None:
+            raise exceptions.AuthenticationFailed(
+                _("Mã truy cập không hợp lệ, đã hết hạn hoặc đã bị thu hồi.")
+            )
+        return TokenUser(token), token
+
+    def authenticate_header(self, request) -> str:
+        return self.keyword
+
+
+class HasRole(permissions.BasePermission):
+    """A caller with a role: a token, or an account with a membership (a superuser without
+    one reads nothing, as on the pages)."""
+
+    message = _("Tài khoản chưa được gán cơ quan và vai trò.")
+
+    def has_permission(self, request, view) -> bool:
+        return membership_of(request.user) is not None
+
+
+class PerCaller(throttling.SimpleRateThrottle):
+    """Requests per token (or per account) and minute: `REST_FRAMEWORK["DEFAULT_THROTTLE_
+    RATES"]["caller"]`."""
+
+    scope = "caller"
+
+    def get_cache_key(self, request, view):
+        user = request.user
+        if isinstance(user, TokenUser):
+            ident = f"token:{user.token.pk}"
+        elif user.is_authenticated:
+            ident = f"user:{user.pk}"
+        else:
+            ident = f"ip:{self.get_ident(request)}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI schema describes the token (its documentation page's "Authorize")."""
+
+    target_class = "cchc.api.auth.TokenAuthentication"
+    name = "maTruyCap"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "Mã truy cập do Văn phòng CCHC cấp: cchc_<tiền tố>_<bí mật>.",
+        }

@@ -1,0 +1,103 @@
+"""Issuing, checking and revoking API tokens, and the principal a token stands for."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cchc.api.models import ApiToken
+from cchc.core.services import ServiceError, audited_save
+from cchc.organizations.access import DataKind, require_write
+from cchc.organizations.models import Agency, AgencyLevel, Membership, Role
+from cchc.organizations.selectors import membership_remember
+
+PREFIX_BYTES = 6
+SECRET_BYTES = 32
+# A used token's "last used" is written at most this often (seconds): not a write per request.
+LAST_USED_EVERY = 60
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def token_issue(
+    *, actor: AbstractBaseUser, agency: Agency, purpose: str, name: str, expires_at: datetime
+) -> tuple[ApiToken, str]:
+    """A new token and its text, which is shown once and never stored."""
+    require_write(actor, DataKind.AGENCIES, action=_("cấp mã truy cập API"))
+    if expires_at <= timezone.now():
+        raise ServiceError(_("Ngày hết hạn phải sau hôm nay."))
+    if not agency.is_active_on(timezone.localdate()):
+        raise ServiceError(_("“%(name)s” không còn hoạt động.") % {"name": agency})
+    prefix = secrets.token_hex(PREFIX_BYTES)
+    text = f"cchc_{prefix}_{secrets.token_urlsafe(SECRET_BYTES)}"
+    token = ApiToken(
+        agency=agency, purpose=purpose, name=" ".join(name.split()), prefix=prefix,
+        key_hash=_hash(text), expires_at=expires_at, created_by=actor,
+    )  # fmt: skip
+    audited_save(token, actor=actor, reason=_("Cấp mã truy cập"))
+    return token, text
+
+
+@transaction.atomic
+def token_revoke(*, actor: AbstractBaseUser, token: ApiToken, reason: str) -> ApiToken:
+    require_write(actor, DataKind.AGENCIES, action=_("thu hồi mã truy cập API"))
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ServiceError(_("Hãy ghi lý do thu hồi."))
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is not None:
+        raise ServiceError(_("Mã này đã bị thu hồi."))
+    token.revoked_at, token.revoke_reason = timezone.now(), reason
+    audited_save(token, actor=actor, reason=_("Thu hồi: %(r)s") % {"r": reason})
+    return token
+
+
+def token_find(text: str) -> ApiToken | None:
+    """The usable token whose text this is, else None (unknown, wrong secret, revoked or
+    expired — one answer for all, so that nothing is learnt by trying)."""
+    parts = text.split("_", 2)  # the secret may hold "_" itself
+    if len(parts) != 3 or parts[0] != "cchc":
+        return None
+    token = ApiToken.objects.select_related("agency").filter(prefix=parts[1]).first()
+    if token is None or not hmac.compare_digest(token.key_hash, _hash(text)):
+        return None
+    if not token.is_usable():
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > LAST_USED_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+class TokenUser(AnonymousUser):
+    """Who a token's request is: authenticated, with no password or session, holding the
+    role an agency's token has — an officer of that agency, or, for the province's own
+    token, a read-only leader of the province. `scope_for` reads it like any account."""
+
+    def __init__(self, token: ApiToken):
+        super().__init__()
+        self.token = token
+        self.username = f"api:{token.prefix}"
+        role = Role.LEADER if token.agency.level == AgencyLevel.PROVINCE else Role.AGENCY_OFFICER
+        membership_remember(self, Membership(agency=token.agency, role=role))
+
+    @property
+    def is_anonymous(self) -> bool:  # type: ignore[override]
+        return False
+
+    @property
+    def is_authenticated(self) -> bool:  # type: ignore[override]
+        return True
+
+    def __str__(self) -> str:
+        return self.username

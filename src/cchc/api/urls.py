@@ -1,0 +1,22 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from cchc.api import pages, views
+
+app_name = "api"
+urlpatterns = [
+    path("v1/agencies/", views.AgencyList.as_view(), name="agency_list"),
+    path("v1/agencies/<str:code>/", views.AgencyDetail.as_view(), name="agency_detail"),
+    path("v1/plans/", views.PlanList.as_view(), name="plan_list"),
+    path("v1/plans/<int:year>/targets/", views.TargetList.as_view(), name="target_list"),
+    path(
+        "v1/plans/<int:year>/targets/<str:label>/figures/",
+        views.TargetFigures.as_view(),
+        name="target_figures",
+    ),
+    path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The reform office's pages for tokens.
+    path("ma-truy-cap/", pages.token_list, name="token_list"),
+    path("ma-truy-cap/<int:pk>/thu-hoi/", pages.token_revoke, name="token_revoke"),
+]
