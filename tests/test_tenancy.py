@@ -276,6 +276,9 @@ API_READ = {
     "api:schema": dict,
     "api:docs": dict,
 }
+# Writing through the API: the one-stop system's dossier push (`test_api_push_writes_only_
+# the_tokens_scope`).
+API_WRITE = {"api:dossier_push": dict}
 # The API's description (OpenAPI schema and its documentation page) holds no data: public.
 API_PUBLIC = {"api:schema", "api:docs"}
 
@@ -285,6 +288,7 @@ def test_every_route_is_classified():
         set(AGENCY_OWNED) | set(AGENCY_LISTS) | set(PROVINCE_SHARED_READ)
         | set(PROVINCE_SHARED_WRITE) | set(SCOPED_FIGURES) | set(DRILL_DOWNS)
         | set(PROVINCE_WIDE_READ) | OWN_AGENCY_ACTIONS | ACCOUNT | set(API_READ)
+        | set(API_WRITE)
     )  # fmt: skip
     assert all_route_names() - classified == set(), "unclassified routes: decide their tenancy"
     assert classified - all_route_names() == set(), "classified routes that no longer exist"
@@ -866,17 +870,21 @@ def test_the_upload_page_offers_an_officer_only_its_own_kinds(client, dept_offic
     assert "do Văn phòng CCHC của tỉnh nạp" not in body
 
 
-def _api_token(code: str) -> dict:
+def _api_token_for(code: str, purpose: str) -> dict:
     from datetime import timedelta
 
     from cchc.api.tokens import token_issue
 
     _token, text = token_issue(
         actor=make_user(f"vp-{code}", "12-SNV", "reform_office"),
-        agency=Agency.objects.get(code=code), purpose="read", name=f"Mã {code}",
+        agency=Agency.objects.get(code=code), purpose=purpose, name=f"Mã {code}",
         expires_at=timezone.now() + timedelta(days=30),
     )  # fmt: skip
     return {"HTTP_AUTHORIZATION": f"Bearer {text}"}
+
+
+def _api_token(code: str) -> dict:
+    return _api_token_for(code, "read")
 
 
 def _agency_codes(body) -> set[str]:
@@ -921,3 +929,28 @@ def test_api_reads_only_the_tokens_scope(client, route, code):
     if response["Content-Type"].startswith("application/json"):
         visible = set(Agency.objects.visible_to(scope).values_list("code", flat=True))
         assert _agency_codes(response.json()) <= visible
+
+
+@pytest.mark.parametrize("code", ["12-STP", "106", "106-02"])
+def test_api_push_writes_only_the_tokens_scope(client, catalogue, code):
+    """A push token of a department, a district or a commune writes its scope's dossiers and
+    no other agency's: a batch naming another agency is refused whole."""
+    from cchc.operations.models import Dossier
+    from cchc.organizations.selectors import scope_for
+
+    header = _api_token_for(code, "push_dossiers")
+    url = reverse("api:dossier_push")
+    assert client.get(url, **header).status_code == 405
+    scope = scope_for(make_user(f"push-{code}", code, "agency_officer"))
+    outside = Agency.objects.exclude(pk__in=scope.agency_ids).get(code="12-SNV")
+
+    def batch(agency):
+        return {"dossiers": [{"MaHoSo": f"HS-{agency}", "MaTTHC": "1.001", "MaDonVi": agency,
+                              "KenhThucHien": 1, "NgayTiepNhan": "01/03/2022 09:00",
+                              "TrangThaiHoSo": "Đang giải quyết"}]}  # fmt: skip
+
+    refused = client.post(url, batch(outside.code), content_type="application/json", **header)
+    assert refused.status_code == 400 and not Dossier.objects.exists()
+    own = client.post(url, batch(code), content_type="application/json", **header)
+    assert own.status_code == 200, own.json()
+    assert list(Dossier.objects.values_list("agency__code", flat=True)) == [code]

@@ -223,7 +223,7 @@ REST_FRAMEWORK = {
         "cchc.api.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["cchc.api.auth.HasRole"],
+    "DEFAULT_PERMISSION_CLASSES": ["cchc.api.auth.HasRole", "cchc.api.auth.PurposeMatches"],
     "DEFAULT_THROTTLE_CLASSES": ["cchc.api.auth.PerCaller"],
     "DEFAULT_THROTTLE_RATES": {"caller": env("API_RATE", "120/min")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
 
+from cchc.api.models import TokenPurpose
 from cchc.api.tokens import TokenUser, token_find
 from cchc.organizations.selectors import membership_of
 
@@ -40,6 +41,19 @@ class HasRole(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return membership_of(request.user) is not None
+
+
+class PurposeMatches(permissions.BasePermission):
+    """A token serves the purpose it was issued for only: a reading token reads, a pushing
+    token pushes (the view's `purpose`, reading by default). The pages' session reads."""
+
+    message = _("Mã truy cập này không được cấp cho thao tác này.")
+
+    def has_permission(self, request, view) -> bool:
+        wanted = getattr(view, "purpose", TokenPurpose.READ)
+        if isinstance(request.user, TokenUser):
+            return request.user.token.purpose == wanted
+        return wanted == TokenPurpose.READ
 
 
 class PerCaller(throttling.SimpleRateThrottle):

@@ -17,6 +17,7 @@ from cchc.organizations.models import Agency
 
 class TokenPurpose(models.TextChoices):
     READ = "read", _("Đọc dữ liệu")
+    PUSH_DOSSIERS = "push_dossiers", _("Đẩy hồ sơ (hệ thống một cửa)")
 
 
 class ApiToken(TimeStampedModel):

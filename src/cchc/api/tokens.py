@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cchc.api.models import ApiToken
+from cchc.api.models import ApiToken, TokenPurpose
 from cchc.core.services import ServiceError, audited_save
 from cchc.organizations.access import DataKind, require_write
 from cchc.organizations.models import Agency, AgencyLevel, Membership, Role
@@ -81,14 +81,22 @@ def token_find(text: str) -> ApiToken | None:
 
 class TokenUser(AnonymousUser):
     """Who a token's request is: authenticated, with no password or session, holding the
-    role an agency's token has — an officer of that agency, or, for the province's own
-    token, a read-only leader of the province. `scope_for` reads it like any account."""
+    role an agency's token has — an officer of that agency; for the province's own agency, a
+    read-only leader of the province (reading), or the province's one-stop system writing
+    every agency's dossiers (pushing: the reform office's authority, which `auth.
+    PurposeMatches` confines to the push endpoint). `scope_for` and `access.write_scope` read
+    it like any account."""
 
     def __init__(self, token: ApiToken):
         super().__init__()
         self.token = token
         self.username = f"api:{token.prefix}"
-        role = Role.LEADER if token.agency.level == AgencyLevel.PROVINCE else Role.AGENCY_OFFICER
+        if token.agency.level != AgencyLevel.PROVINCE:
+            role = Role.AGENCY_OFFICER
+        elif token.purpose == TokenPurpose.PUSH_DOSSIERS:
+            role = Role.REFORM_OFFICE
+        else:
+            role = Role.LEADER
         membership_remember(self, Membership(agency=token.agency, role=role))
 
     @property

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from cchc.api import pages, views
+from cchc.api import pages, push, views
 
 app_name = "api"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
         views.TargetFigures.as_view(),
         name="target_figures",
     ),
+    path("v1/dossiers/", push.DossierPush.as_view(), name="dossier_push"),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     # The reform office's pages for tokens.
