@@ -472,6 +472,9 @@ class RollupDelta:
             _execute(("SELECT pg_advisory_xact_lock(%s)", [LOCK]))
         self.horizon_before = horizon()
         self.last_id = Dossier.objects.aggregate(last=Max("pk"))["last"] or 0
+        # Whether the delta table holds SQL parts (take-aways, moved open counts) besides
+        # the frame's contributions, which are one row per key: summed already when alone.
+        self._parts = False
         counters = ", ".join(COUNTERS)
         _execute(
             (f"DROP TABLE IF EXISTS {DELTA}", []),
@@ -484,6 +487,7 @@ class RollupDelta:
     def _add(self, parts: list[tuple[str, list]]) -> None:
         if not parts:
             return
+        self._parts = True
         union = " UNION ALL ".join(sql for sql, _params in parts)
         counters = ", ".join(COUNTERS)
         _execute(
@@ -509,6 +513,8 @@ class RollupDelta:
         if contributions.is_empty():
             return
         columns = ["agency_id", "procedure_id", "month", *COUNTERS]
+        # In key order, as the sums are written (`_write`).
+        contributions = contributions.sort(columns[:3])
         names = ", ".join(columns)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
@@ -585,33 +591,41 @@ class RollupDelta:
                 )
             )  # fmt: skip
         self._add(parts)
+        # The frame's contributions alone are one row per key: they are the sums.
+        summed = written_rows is not None and not self._parts
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT DISTINCT agency_id, month FROM {DELTA}")  # noqa: S608
             touched = cursor.fetchall()
         agency_ids = {agency_id for agency_id, _month in touched}
         months = {_as_date(month) for _agency_id, month in touched}
         if touched:
-            self._write(agency_ids, months, after)
+            self._write(agency_ids, months, after, summed=summed)
         _execute((f"DROP TABLE {DELTA}", []), (f"DROP TABLE {PKS}", []))
         return agency_ids, months
 
-    def _write(self, agency_ids: set[int], months: set[date], after: date | None) -> None:
+    def _write(
+        self, agency_ids: set[int], months: set[date], after: date | None, *, summed: bool
+    ) -> None:
+        """`summed`: the delta table holds one row per key, in key order (the frame's
+        contributions alone): it is written as it is, not summed into another table first."""
         sums = ", ".join(f"SUM({c}) AS {c}" for c in COUNTERS)
-        _execute(
-            (f"DROP TABLE IF EXISTS {SUMS}", []),
-            # In key order, so that looking the keys up in the roll-up's unique index walks
-            # it from one end to the other instead of jumping about a large table.
-            (f"CREATE TEMPORARY TABLE {SUMS} AS SELECT agency_id, procedure_id, month, "  # noqa: S608
-             f"{sums} FROM {DELTA} GROUP BY agency_id, procedure_id, month "
-             f"ORDER BY agency_id, procedure_id, month", []),
-        )  # fmt: skip
+        table = DELTA if summed else SUMS
+        if not summed:
+            _execute(
+                (f"DROP TABLE IF EXISTS {SUMS}", []),
+                # In key order, so that looking the keys up in the roll-up's unique index
+                # walks it from one end to the other instead of jumping about a large table.
+                (f"CREATE TEMPORARY TABLE {SUMS} AS SELECT agency_id, procedure_id, month, "  # noqa: S608
+                 f"{sums} FROM {DELTA} GROUP BY agency_id, procedure_id, month "
+                 f"ORDER BY agency_id, procedure_id, month", []),
+            )  # fmt: skip
         if connection.vendor == "postgresql":
             # A temporary table has no statistics until analysed: without them the joins
             # below could scan the whole roll-up instead of looking each key up.
-            _execute((f"ANALYZE {SUMS}", []))
+            _execute((f"ANALYZE {table}", []))
         try:
             with transaction.atomic():  # a savepoint: a refused statement leaves nothing
-                self._add_sums()
+                self._add_sums(table)
         except (IntegrityError, _BelowZero) as exc:
             if isinstance(exc, IntegrityError) and not _below_zero(exc):
                 raise
@@ -623,19 +637,20 @@ class RollupDelta:
             # Months past the horizon keep their counts by month of end, without open counts.
             rollup_months(agency_ids=agency_ids, months=months, run=self.run, open_until=after)
         finally:
-            _execute((f"DROP TABLE {SUMS}", []))
+            if not summed:
+                _execute((f"DROP TABLE {SUMS}", []))
 
-    def _add_sums(self) -> None:
-        """Stored rows plus their sums, new keys inserted, rows left at zero deleted. A sum
-        that takes away more than is stored is refused: by the counters' CHECK constraints
-        (≥ 0) where the row is there, by `_BelowZero` where it is not."""
+    def _add_sums(self, sums: str) -> None:
+        """Stored rows plus the sums of the table `sums`, new keys inserted, rows left at zero
+        deleted. A sum that takes away more than is stored is refused: by the counters' CHECK
+        constraints (≥ 0) where the row is there, by `_BelowZero` where it is not."""
         key = ("t.agency_id = s.agency_id AND t.procedure_id = s.procedure_id "
                "AND t.month = s.month")  # fmt: skip
         counters = ", ".join(COUNTERS)
         nonzero = " OR ".join(f"s.{c} <> 0" for c in COUNTERS)
         negative = " OR ".join(f"s.{c} < 0" for c in COUNTERS)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT 1 FROM {SUMS} s WHERE {negative} LIMIT 1")  # noqa: S608
+            cursor.execute(f"SELECT 1 FROM {sums} s WHERE {negative} LIMIT 1")  # noqa: S608
             takes_away = cursor.fetchone() is not None
             # Sums that only add go in one statement: each key looked up once, inserted or
             # added to. (A negative change cannot: the proposed row of an upsert must pass
@@ -643,7 +658,7 @@ class RollupDelta:
             cursor.execute(
                 f"INSERT INTO {TABLE} (agency_id, procedure_id, month, source, import_run_id, "  # noqa: S608
                 f"{counters}) SELECT s.agency_id, s.procedure_id, s.month, %s, %s, "
-                f"{', '.join(f's.{c}' for c in COUNTERS)} FROM {SUMS} s "
+                f"{', '.join(f's.{c}' for c in COUNTERS)} FROM {sums} s "
                 f"WHERE ({nonzero}) AND NOT ({negative}) "
                 f"ON CONFLICT (agency_id, procedure_id, month) DO UPDATE SET "
                 f"{', '.join(f'{c} = {TABLE}.{c} + excluded.{c}' for c in COUNTERS)}, "
@@ -655,7 +670,7 @@ class RollupDelta:
             # A key that takes away must be stored already (from dossiers or as loaded
             # statistics, which are left alone).
             cursor.execute(
-                f"SELECT 1 FROM {SUMS} s WHERE ({negative}) AND NOT EXISTS "  # noqa: S608
+                f"SELECT 1 FROM {sums} s WHERE ({negative}) AND NOT EXISTS "  # noqa: S608
                 f"(SELECT 1 FROM {TABLE} t WHERE {key}) LIMIT 1"
             )
             if cursor.fetchone() is not None:
@@ -667,7 +682,7 @@ class RollupDelta:
             cursor.execute(
                 f"UPDATE {TABLE} AS t SET "  # noqa: S608
                 f"{', '.join(f'{c} = t.{c} + s.{c}' for c in COUNTERS)}, import_run_id = %s "
-                f"FROM {SUMS} s WHERE {key} AND t.source = %s AND ({negative}) "
+                f"FROM {sums} s WHERE {key} AND t.source = %s AND ({negative}) "
                 f"RETURNING CASE WHEN {zero} THEN {qualifier}id END",
                 [self.run.pk, StatSource.DOSSIERS],
             )
