@@ -403,9 +403,12 @@ def horizon() -> date | None:
     """The last month end at which open dossiers are counted: the month of the latest receipt
     or end of processing (local time), the last month the dossiers hold data for; None
     without dossiers. Past it, an open count would state what no data says yet (issue 16:
-    December's "still open" written in July). Two index lookups."""
-    bounds = Dossier.objects.aggregate(received=Max("received_at"), finished=Max("finished_at"))
-    return _horizon_of(bounds["received"], bounds["finished"])
+    December's "still open" written in July). Two index lookups: one query each, since
+    SQLite answers a MAX from its index only when it is the query's one aggregate (both in
+    one SELECT read the whole table: 0,35 s on a million dossiers, at every import)."""
+    received = Dossier.objects.aggregate(value=Max("received_at"))["value"]
+    finished = Dossier.objects.aggregate(value=Max("finished_at"))["value"]
+    return _horizon_of(received, finished)
 
 
 def _horizon_of(latest_receipt: datetime | None, latest_end: datetime | None) -> date | None:
