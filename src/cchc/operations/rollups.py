@@ -20,6 +20,7 @@ import calendar
 import io
 import logging
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -446,6 +447,8 @@ def rollup_rebuild(*, run: ImportRun) -> None:
         )  # fmt: skip
 
 
+# One thread counting a write's contributions while the database writes (`count_ahead`).
+_COUNTING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rollup-count")
 DELTA = "cchc_rollup_delta"  # temporary: one import's contributions, signed, not yet summed
 SUMS = "cchc_rollup_sums"  # temporary: the same summed per (agency, procedure, month)
 PKS = "cchc_rollup_pks"  # temporary: the dossiers an import is about to replace
@@ -478,6 +481,7 @@ class RollupDelta:
         # Whether the delta table holds SQL parts (take-aways, moved open counts) besides
         # the frame's contributions, which are one row per key: summed already when alone.
         self._parts = False
+        self._ahead = None  # (horizon, future) of `count_ahead`
         counters = ", ".join(COUNTERS)
         _execute(
             (f"DROP TABLE IF EXISTS {DELTA}", []),
@@ -536,6 +540,33 @@ class RollupDelta:
                 for part in rows.iter_slices(50_000):
                     cursor.executemany(sql, part.rows())
 
+    def count_ahead(self, written_rows) -> None:
+        """Start counting the contributions of `written_rows` (what `apply` will be given)
+        in a thread, while the database writes them: Polars works outside Python's lock, and
+        psycopg and sqlite3 wait for the database outside it too. Counted up to the horizon
+        the write will most likely leave — the later of the one before it and the latest
+        month of the rows — and counted again in `apply` should the horizon be another."""
+        if written_rows.is_empty():
+            return
+        latest = written_rows.select(
+            pl.max_horizontal(pl.col("received_at").max(), pl.col("finished_at").max())
+        ).item()
+        until = _local_month(latest)
+        if self.horizon_before is not None:
+            until = max(until, self.horizon_before)
+        self._ahead = (until, _COUNTING.submit(frame_contributions, written_rows, until=until))
+
+    def _counted(self, written_rows, *, until: date):
+        """`frame_contributions(written_rows, until=until)`, from `count_ahead` when it
+        counted these rows up to the same horizon."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            counted_until, future = ahead
+            counted = future.result()  # waited for even when unused: no thread left behind
+            if counted_until == until:
+                return counted
+        return frame_contributions(written_rows, until=until)
+
     def take_away(self, pks: list[int]) -> None:
         """Subtract the contributions of the stored dossiers `pks`, as they are now: call it
         before they are overwritten."""
@@ -579,7 +610,7 @@ class RollupDelta:
         )
         parts = []
         if after is not None and written_rows is not None:
-            self._add_frame(frame_contributions(written_rows, until=after))
+            self._add_frame(self._counted(written_rows, until=after))
         elif after is not None:
             parts += self._contributions(written, until=after, sign=1)
         if before is not None and after is not None and before != after:
@@ -622,9 +653,10 @@ class RollupDelta:
                  f"{sums} FROM {DELTA} GROUP BY agency_id, procedure_id, month "
                  f"ORDER BY agency_id, procedure_id, month", []),
             )  # fmt: skip
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not summed:
             # A temporary table has no statistics until analysed: without them the joins
-            # below could scan the whole roll-up instead of looking each key up.
+            # below could scan the whole roll-up instead of looking each key up. (The
+            # frame's contributions alone are never below zero: no join is made.)
             _execute((f"ANALYZE {table}", []))
         try:
             with transaction.atomic():  # a savepoint: a refused statement leaves nothing

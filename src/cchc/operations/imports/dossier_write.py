@@ -74,25 +74,27 @@ def write_dossier_frame(
         # Only the rows whose code is stored are staged and compared in SQL; the new ones
         # (a first import, a new month: all of them) are inserted without a comparison.
         updated = 0
+        # What this write puts there, whose contributions the roll-up counts from the frame:
+        # all of it, or all but the stored rows it leaves as they are.
+        written = frame
         if not known.is_empty():
             _stage(known)
             # The stored versions about to be replaced leave the roll-up before they change.
             updated = delta.take_away_selected(_changed_pks(), [])
+            if updated < known.height:
+                kept = _kept_codes(delta.last_id)
+                written = frame.filter(~pl.col("code").is_in(kept.implode()))
         created = 0
         # The steps are told only when something is written, as DossierImporter.write
         # tells them.
         if updated or not new.is_empty():
+            # Counted in Polars while the database writes.
+            delta.count_ahead(written)
             stage("Ghi hồ sơ")
             if updated:
                 _update_changed(run)
             created = _insert_new(new, run)
             stage("Cộng số liệu theo tháng")
-        # What this write put there, whose contributions the roll-up counts from the frame:
-        # all of it, or all but the rows that were stored already as they are.
-        written = frame
-        if created + updated < frame.height:
-            kept = _kept_codes(delta.last_id)
-            written = frame.filter(~pl.col("code").is_in(kept.implode()))
         _by_index(False)
         # With nothing written this only drops the delta's temporary tables.
         agency_ids, months = delta.apply(written)
@@ -241,7 +243,7 @@ def _distinct(stored: str, staged: str) -> str:
 
 
 def _kept_codes(last_id: int) -> pl.Series:
-    """The staged codes this write left as they were: stored before it began (a key up to
+    """The staged codes this write leaves as they are: stored before it began (a key up to
     `last_id`) and not among the replaced (RollupDelta's set)."""
     from cchc.operations.rollups import PKS
 
