@@ -568,8 +568,8 @@ def main() -> None:
         ("bare load (no checks)", bare),
         ("DuckDB load + indicators", duck),
     ]:
-        print(f"{label:34}{seconds:10.1f}{args.rows / seconds:12,.0f}")
-    print(f"ratio ours / indexed floor: {ours / floor:.1f}×   ours / bare: {ours / bare:.1f}×   "
+        print(f"{label:34}{seconds:10.2f}{args.rows / seconds:12,.0f}")
+    print(f"ratio ours / indexed floor: {ours / floor:.2f}×   ours / bare: {ours / bare:.1f}×   "
           f"ours / DuckDB: {ours / duck:.1f}×")  # fmt: skip
     print("stages (s since start):", ", ".join(f"{k} {v:.1f}" for k, v in marks.items()))
     if clock:
