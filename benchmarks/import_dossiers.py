@@ -71,7 +71,36 @@ def parse_args():
         "indexed floor on the same validated rows",
     )
     parser.add_argument("--repeat", type=int, default=1, help="rounds of --write-only")
+    parser.add_argument(
+        "--statements",
+        type=float,
+        metavar="SECONDS",
+        help="also print each statement of our import that took at least SECONDS (where the "
+        "time goes; the wrapper itself costs a little on every statement)",
+    )
     return parser.parse_args()
+
+
+class StatementClock:
+    """Django's execute wrapper timing each statement of the import (and executemany)."""
+
+    def __init__(self, least: float):
+        self.least, self.slow, self.total = least, [], 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            seconds = time.perf_counter() - started
+            self.total += seconds
+            if seconds >= self.least:
+                self.slow.append((seconds, ("many: " if many else "") + " ".join(sql.split())))
+
+    def report(self) -> None:
+        print(f"statements through Django's cursor: {self.total:.1f} s; the slow ones:")
+        for seconds, sql in self.slow:
+            print(f"  {seconds:6.2f}  {sql[:160]}")
 
 
 def scratch_database(args) -> str:
@@ -507,15 +536,19 @@ def main() -> None:
         write_only(args, path, vendor)
         return
 
+    import contextlib
+
+    clock = StatementClock(args.statements) if args.statements is not None else None
     stages: list[tuple[str, float]] = []
     started = time.perf_counter()
     run = import_create(
         actor=actor, kind=ImportKind.DOSSIERS, file_name=path.name, content=path.read_bytes()
     )
-    run = import_execute(
-        ImportRun.objects.get(pk=run.pk),
-        progress=lambda p, stage: stages.append((stage, time.perf_counter() - started)),
-    )
+    with connection.execute_wrapper(clock) if clock else contextlib.nullcontext():
+        run = import_execute(
+            ImportRun.objects.get(pk=run.pk),
+            progress=lambda p, stage: stages.append((stage, time.perf_counter() - started)),
+        )
     ours = time.perf_counter() - started
     assert run.status == "done", run.errors[:5]
     floor_table(vendor)
@@ -535,10 +568,12 @@ def main() -> None:
         ("bare load (no checks)", bare),
         ("DuckDB load + indicators", duck),
     ]:
-        print(f"{label:34}{seconds:10.1f}{args.rows / seconds:12,.0f}")
-    print(f"ratio ours / indexed floor: {ours / floor:.1f}×   ours / bare: {ours / bare:.1f}×   "
+        print(f"{label:34}{seconds:10.2f}{args.rows / seconds:12,.0f}")
+    print(f"ratio ours / indexed floor: {ours / floor:.2f}×   ours / bare: {ours / bare:.1f}×   "
           f"ours / DuckDB: {ours / duck:.1f}×")  # fmt: skip
     print("stages (s since start):", ", ".join(f"{k} {v:.1f}" for k, v in marks.items()))
+    if clock:
+        clock.report()
 
 
 if __name__ == "__main__":

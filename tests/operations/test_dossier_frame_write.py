@@ -237,17 +237,63 @@ def test_values_are_stored_as_the_orm_stores_them(world):
         }
 
 
-def test_a_refused_row_leaves_nothing_written(world):
+def test_a_new_month_on_stored_dossiers(world):
+    """No code of the file is stored, some dossiers are: the file is loaded straight into
+    the table after one lookup of its codes, with the keys and roll-up of the staged way."""
+    load(varied(world))
+    at = datetime(2022, 4, 1, 7, 0, tzinfo=VN)
+    month = [dossier(f"D-{i:03d}", world, agency=i % 3, procedure=i % 2, channel=1 + i % 3,
+                     received=at + timedelta(hours=i), finished=at + timedelta(days=2 + i),
+                     status="done", on_time=i % 2 == 0, fee=i * 1_000, paid=i % 2 == 1)
+             for i in range(6)]  # fmt: skip
+    # Codes that sort before, between and after the stored ones, and look like them.
+    month += [dossier("A-0005", world), dossier("0", world), dossier("A-001 ", world)]
+    state = compare(month)
+    assert state["counts"] == (9, 0, 0)
+    assert state["stages"] == ["Ghi hồ sơ", "Cộng số liệu theo tháng"]
+
+
+def test_every_code_of_the_file_is_found_stored(world):
+    """Codes with quotes, backslashes, line breaks and Vietnamese letters are looked up as
+    they are: found, so the file is compared, not inserted again."""
     rows = varied(world)
-    load(rows[:3])
+    load(rows)
+    changed = [{**row, "fee": Decimal(7)} for row in rows]
+    assert compare(changed)["counts"] == (0, 8, 0)
+
+
+def _refused(world, at: datetime) -> dict:
+    """A finished dossier finished before it was received: the table's CHECK refuses it."""
+    return dossier("C-001", world, received=at, finished=at - timedelta(days=1), status="done")
+
+
+@pytest.mark.parametrize(
+    "stored, case",
+    [
+        (0, "new rows into an empty table"),
+        (3, "new rows beside stored ones"),
+        (8, "a new month, no code of it stored"),
+        (3, "a stored row changed into a refused one"),
+    ],
+)
+def test_a_refused_row_leaves_nothing_written(world, stored, case):
+    """All or nothing on every path: the direct load into the table (empty or not) and the
+    staged update of stored rows."""
+    rows = varied(world)
+    load(rows[:stored])
     before = (raw_dossiers(set()), raw_rollup())
-    bad = [*rows, dossier("C-001", world, received=datetime(2022, 5, 2, tzinfo=VN),
-                          finished=datetime(2022, 5, 1, tzinfo=VN), status="done")]  # fmt: skip
+    at = datetime(2022, 5, 2, tzinfo=VN)
+    if case == "a new month, no code of it stored":
+        bad = [dossier("N-001", world, received=at), _refused(world, at)]
+    elif case == "a stored row changed into a refused one":
+        bad = [*rows[3:], {**rows[1], "finished_at": rows[1]["received_at"] - timedelta(days=1)}]
+    else:
+        bad = [*rows, _refused(world, at)]
     with pytest.raises(IntegrityError):
         write_dossier_frame(frame_of_rows(bad), run=new_run(), stage=lambda name: None)
     assert (raw_dossiers(set()), raw_rollup()) == before
     # Nothing of the failed write is left in the way of the next one.
-    assert compare(rows)["counts"] == (5, 0, 3)
+    assert compare(rows)["counts"] == (8 - stored, 0, stored)
 
 
 def test_an_empty_frame_writes_nothing(world):

@@ -8,7 +8,9 @@ from dataclasses import replace
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
+from cchc.core.bulk import insert_rows
 from cchc.indicators import extraction
 from cchc.indicators.extraction import Window
 from cchc.indicators.figures_cache import generation_bump
@@ -68,25 +70,37 @@ def _refresh(
         window = _with_data(indicator, window)
         if not window.months:
             continue
+        # One bulk load of plain values (COPY / one prepared INSERT), not a model instance
+        # and a field preparation per value: after a province's year of dossiers this was
+        # most of the figures' time (0,8 s of 1,2 s for 7.885 rows). Extracted first: the
+        # extraction's queries cannot run on the connection while its COPY is open.
+        now = timezone.now()
         rows = [
-            IndicatorSnapshot(
-                indicator=code,
-                agency_id=r.agency_id,
-                tier=r.tier,
-                month=r.month,
-                numerator=r.numerator,
-                denominator=r.denominator,
-                synthetic=r.synthetic,
-                excluded=r.excluded,
-                end_numerator=r.end_numerator,
-                end_denominator=r.end_denominator,
-                end_excluded=r.end_excluded,
-            )
+            {
+                "indicator": code,
+                "agency_id": r.agency_id,
+                "tier": r.tier,
+                "month": r.month,
+                # As the fields prepare them (int(), bool()): an aggregate may be a Decimal.
+                "numerator": int(r.numerator),
+                "denominator": int(r.denominator),
+                "synthetic": bool(r.synthetic),
+                "excluded": int(r.excluded),
+                "end_numerator": int(r.end_numerator),
+                "end_denominator": int(r.end_denominator),
+                "end_excluded": int(r.end_excluded),
+                "computed_at": now,  # auto_now: the time of this refresh
+            }
             for r in indicator.extract(window)
         ]
-        IndicatorSnapshot.objects.bulk_create(rows, batch_size=2000)
-        written += len(rows)
+        written += insert_rows(IndicatorSnapshot, SNAPSHOT_FIELDS, rows)
     return written
+
+
+SNAPSHOT_FIELDS = (
+    "indicator", "agency_id", "tier", "month", "numerator", "denominator", "synthetic",
+    "excluded", "end_numerator", "end_denominator", "end_excluded", "computed_at",
+)  # fmt: skip
 
 
 def _with_data(indicator, window: Window) -> Window:

@@ -1,6 +1,8 @@
-"""Writing a validated dossier frame (Polars) set-based: the rows staged in a temporary table
-in one bulk load, compared with the stored dossiers and written by a few statements inside
-the database, the monthly roll-up brought along by `RollupDelta` (issue 20).
+"""Writing a validated dossier frame (Polars) set-based: the file's codes looked up among the
+stored dossiers in one statement; the rows whose code is stored staged in a temporary table
+in one bulk load, compared with the stored dossiers and updated by a few statements inside
+the database; the new rows inserted without a comparison (PostgreSQL: loaded straight into
+the dossier table); the monthly roll-up brought along by `RollupDelta` (issue 20).
 
 It gives what `DossierImporter.write` gives for the same rows — the same stored values to the
 byte, the same counts, roll-up and affected agencies and months — without a Python object per
@@ -9,11 +11,14 @@ values Polars has already put in the form Django stores (aware datetimes as naiv
 `str()` form). Stored rows are compared with the staged ones in SQL (`IS DISTINCT FROM`,
 SQLite `IS NOT`); the changed ones are updated, the new ones inserted in code order, so that
 they take the same primary keys as `DossierImporter.write` gives them and no key is spent on
-a row that was already there (an `INSERT … ON CONFLICT` draws one for every row it sees)."""
+a row that was already there (an `INSERT … ON CONFLICT` draws one for every row it sees).
+A file of new dossiers only (a first import, a new month) is neither staged for comparison
+nor compared (ADR "new dossiers are not compared")."""
 
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 
 import polars as pl
@@ -23,7 +28,8 @@ from cchc.operations.imports.base import WriteResult
 from cchc.operations.models import Dossier, ImportRun
 from cchc.operations.rollups import RollupDelta
 
-STAGE = "cchc_dossier_stage"  # temporary: the frame's rows, typed as the dossier table
+STAGE = "cchc_dossier_stage"  # temporary: the rows whose code is stored, typed as the table
+NEW = "cchc_dossier_new"  # temporary (SQLite): the new rows, on their way into the table
 # The frame's columns, which are the dossier table's (attnames) less the key and the run.
 COLUMNS = (
     "code", "procedure_id", "agency_id", "channel", "received_at", "due_at", "finished_at",
@@ -57,32 +63,43 @@ def write_dossier_frame(
     # The temporary tables are created inside the savepoint: should anything fail, its
     # rollback takes them away with the rest.
     with transaction.atomic():
-        # In code order: new rows are inserted in the staged order (see `_insert_new`).
-        _stage(frame.select(COLUMNS).sort("code"))
+        # First, as it takes the lock of dossier writes: the codes found stored next stay
+        # the only ones stored until this write commits.
         delta = RollupDelta(run)
         _by_index(True)
-        # The stored versions about to be replaced leave the roll-up before they change.
-        updated = delta.take_away_selected(_changed_pks(), [])
+        # In code order: new rows are inserted in that order (see `_insert_new`).
+        frame = frame.select(COLUMNS).sort("code")
+        stored = frame.get_column("code").is_in(_stored_codes(frame).implode())
+        known, new = frame.filter(stored), frame.filter(~stored)
+        # Only the rows whose code is stored are staged and compared in SQL; the new ones
+        # (a first import, a new month: all of them) are inserted without a comparison.
+        updated = 0
+        # What this write puts there, whose contributions the roll-up counts from the frame:
+        # all of it, or all but the stored rows it leaves as they are.
+        written = frame
+        if not known.is_empty():
+            _stage(known)
+            # The stored versions about to be replaced leave the roll-up before they change.
+            updated = delta.take_away_selected(_changed_pks(), [])
+            if updated < known.height:
+                kept = _kept_codes(delta.last_id)
+                written = frame.filter(~pl.col("code").is_in(kept.implode()))
         created = 0
-        # Whether there are new rows is asked only when none changed (the steps are told only
-        # when something is written, as DossierImporter.write tells them): on a new file the
-        # first staged row answers; on a file of changes the insertion finds them anyway.
-        if updated or _any_new():
+        # The steps are told only when something is written, as DossierImporter.write
+        # tells them.
+        if updated or not new.is_empty():
+            # Counted in Polars while the database writes.
+            delta.count_ahead(written)
             stage("Ghi hồ sơ")
             if updated:
                 _update_changed(run)
-            created = _insert_new(run)
+            created = _insert_new(new, run)
             stage("Cộng số liệu theo tháng")
-        # What this write put there, whose contributions the roll-up counts from the frame:
-        # all of it, or all but the rows that were stored already as they are.
-        written = frame
-        if created + updated < frame.height:
-            kept = _kept_codes(delta.last_id)
-            written = frame.filter(~pl.col("code").is_in(kept.implode()))
         _by_index(False)
         # With nothing written this only drops the delta's temporary tables.
         agency_ids, months = delta.apply(written)
-        _execute(f"DROP TABLE {STAGE}")
+        if not known.is_empty():
+            _execute(f"DROP TABLE {STAGE}")
     result.created, result.updated = created, updated
     result.unchanged = frame.height - created - updated
     result.affected.agency_ids.update(agency_ids)
@@ -129,21 +146,34 @@ def _stage(frame: pl.DataFrame) -> None:
     columns = ", ".join(f"{_column(f.attname)} {f.db_type(connection)}" for f in fields)
     _execute(f"DROP TABLE IF EXISTS {STAGE}")
     _execute(f"CREATE TEMPORARY TABLE {STAGE} ({columns})")
+    _load(STAGE, frame)
     if connection.vendor == "postgresql":
-        _copy(frame)
         # A temporary table has no statistics until analysed: the joins below need them.
         _execute(f"ANALYZE {STAGE}")
+
+
+def _load(table: str, frame: pl.DataFrame) -> None:
+    """The frame's rows into `table` (columns named as the frame's, which are the dossier
+    table's attnames), in the frame's order, in one bulk load."""
+    if connection.vendor == "postgresql":
+        _copy(table, frame)
     else:
-        _insert_sqlite(frame)
+        _insert_sqlite(table, frame)
 
 
-def _copy(frame: pl.DataFrame) -> None:
+def _copy(table: str, frame: pl.DataFrame) -> None:
     """COPY in CSV written by Polars, a block of rows at a time: one call per block, not per
     row (`write_row`: twice as long), and a block's text in memory, not the whole file's.
-    Date-times carry their offset; NULL is the unquoted empty field, "" an empty text."""
-    names = ", ".join(_column(name) for name in COLUMNS)
-    sql = f"COPY {STAGE} ({names}) FROM STDIN WITH (FORMAT csv)"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+    Date-times carry their offset; NULL is the unquoted empty field, "" an empty text.
+    A refused row (a CHECK constraint of the dossier table) raises Django's IntegrityError,
+    as a statement run through Django's cursor does."""
+    names = ", ".join(_column(name) for name in frame.columns)
+    sql = f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)"
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.cursor.copy(sql) as copy,
+    ):
         for part in frame.iter_slices(COPY_ROWS):
             buffer = io.BytesIO()
             part.write_csv(
@@ -171,14 +201,36 @@ def sqlite_values(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(texts)
 
 
-def _insert_sqlite(frame: pl.DataFrame) -> None:
-    names = ", ".join(_column(name) for name in COLUMNS)
-    placeholders = ", ".join(["%s"] * len(COLUMNS))
-    sql = f"INSERT INTO {STAGE} ({names}) VALUES ({placeholders})"  # noqa: S608
+def _insert_sqlite(table: str, frame: pl.DataFrame) -> None:
+    names = ", ".join(_column(name) for name in frame.columns)
+    placeholders = ", ".join(["%s"] * frame.width)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608
     values = sqlite_values(frame)
     with connection.cursor() as cursor:
         for part in values.iter_slices(SQLITE_BATCH):
             cursor.executemany(sql, part.rows())
+
+
+def _stored_codes(frame: pl.DataFrame) -> pl.Series:
+    """The frame's codes that are stored already: none when no dossier is (a first import),
+    else found by the code's unique index, one lookup per code of the file (a new month on
+    a large history: 100.000 lookups, not a read of the history). The codes go to the
+    database as one JSON array (`json_each`, `json_array_elements_text`): one parameter,
+    no table to fill."""
+    code = _column("code")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {_table()} LIMIT 1")  # noqa: S608
+        if cursor.fetchone() is None:
+            return pl.Series([], dtype=pl.String)
+        if connection.vendor == "postgresql":
+            codes = "json_array_elements_text(%s::json) AS j(value)"
+        else:
+            codes = "json_each(%s) AS j"
+        cursor.execute(
+            f"SELECT d.{code} FROM {codes} JOIN {_table()} d ON d.{code} = j.value",  # noqa: S608
+            [json.dumps(frame.get_column("code").to_list())],
+        )
+        return pl.Series([value for (value,) in cursor.fetchall()], dtype=pl.String)
 
 
 def _distinct(stored: str, staged: str) -> str:
@@ -190,19 +242,8 @@ def _distinct(stored: str, staged: str) -> str:
     )
 
 
-def _any_new() -> bool:
-    """Whether a staged code is not stored yet."""
-    code = _column("code")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 1 FROM {STAGE} s WHERE NOT EXISTS "  # noqa: S608
-            f"(SELECT 1 FROM {_table()} d WHERE d.{code} = s.{code}) LIMIT 1"
-        )
-        return cursor.fetchone() is not None
-
-
 def _kept_codes(last_id: int) -> pl.Series:
-    """The staged codes this write left as they were: stored before it began (a key up to
+    """The staged codes this write leaves as they are: stored before it began (a key up to
     `last_id`) and not among the replaced (RollupDelta's set)."""
     from cchc.operations.rollups import PKS
 
@@ -240,20 +281,32 @@ def _update_changed(run: ImportRun) -> None:
     )
 
 
-def _insert_new(run: ImportRun) -> int:
-    """The staged rows whose code is not stored, in code order: the same keys, in the same
-    order, as `DossierImporter.write` gives them, and the unique index of the code filled
-    from one end instead of all over. Returns how many."""
-    table, code = _table(), _column("code")
+def _insert_new(frame: pl.DataFrame, run: ImportRun) -> int:
+    """The new rows (`frame`, no code of them stored), in code order, into the dossier table:
+    the same keys, in the same order, as `DossierImporter.write` gives them (the key's
+    default is drawn row by row in that order), and the unique index of the code filled from
+    one end instead of all over. Returns how many.
+
+    PostgreSQL: straight in by `COPY`. SQLite: through a temporary table and one
+    `INSERT … SELECT`, which is faster there than the same prepared INSERT run once per row
+    into the dossier table (measured on a million rows: 7,3 s against 9,8 s; each run of a
+    statement finds its place in the table and in each of its indexes anew, and reads and
+    writes the AUTOINCREMENT counter)."""
+    if frame.is_empty():
+        return 0
+    if connection.vendor == "postgresql":
+        _copy(_table(), frame.with_columns(import_run_id=pl.lit(run.pk, dtype=pl.Int64)))
+        return frame.height
+    fields = [Dossier._meta.get_field(name) for name in COLUMNS]
+    columns = ", ".join(f"{_column(f.attname)} {f.db_type(connection)}" for f in fields)
+    _execute(f"DROP TABLE IF EXISTS {NEW}")
+    _execute(f"CREATE TEMPORARY TABLE {NEW} ({columns})")
+    _insert_sqlite(NEW, frame)
     names = ", ".join(_column(name) for name in COLUMNS)
-    staged = ", ".join(f"s.{_column(name)}" for name in COLUMNS)
-    # Staged in code order (Polars sorts text by its UTF-8 bytes, the order of code points,
-    # as Python does): SQLite reads them back in that order by its rowid, without sorting.
-    # PostgreSQL sorts, in the "C" collation (bytes), not the database's.
-    order = f's.{code} COLLATE "C"' if connection.vendor == "postgresql" else "s.rowid"
-    return _execute(
-        f"INSERT INTO {table} ({names}, {_column('import_run_id')}) "  # noqa: S608
-        f"SELECT {staged}, %s FROM {STAGE} s WHERE NOT EXISTS "
-        f"(SELECT 1 FROM {table} d WHERE d.{code} = s.{code}) ORDER BY {order}",
+    count = _execute(
+        f"INSERT INTO {_table()} ({names}, {_column('import_run_id')}) "  # noqa: S608
+        f"SELECT {names}, %s FROM {NEW} ORDER BY rowid",
         [run.pk],
     )
+    _execute(f"DROP TABLE {NEW}")
+    return count
