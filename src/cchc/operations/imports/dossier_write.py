@@ -13,7 +13,7 @@ SQLite `IS NOT`); the changed ones are updated, the new ones inserted in code or
 they take the same primary keys as `DossierImporter.write` gives them and no key is spent on
 a row that was already there (an `INSERT … ON CONFLICT` draws one for every row it sees).
 A file of new dossiers only (a first import, a new month) is neither staged for comparison
-nor compared (ADR "new dossiers are not compared")."""
+nor compared (ADR 0023)."""
 
 from __future__ import annotations
 
