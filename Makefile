@@ -33,7 +33,8 @@ demo: $(VENV)/.base-installed
 	$(BIN)/python manage.py generate_demo_parindex
 	$(BIN)/python manage.py generate_demo_data --dossiers $(DOSSIERS)
 	$(BIN)/python manage.py generate_demo_data --year 2025 --dossiers $(DOSSIERS_2025)
-	$(BIN)/python manage.py create_illustrative_plan
+	$(BIN)/python manage.py create_illustrative_plan --year 2025
+	$(BIN)/python manage.py create_illustrative_plan --year 2026
 	$(BIN)/python manage.py generate_demo_tasks
 	@echo "Mở trình duyệt tại http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
 	@sh scripts/serve-demo.sh $(BIN)/python $(HOST):$(PORT)

@@ -121,3 +121,17 @@ def test_seed_demo_makes_the_new_commune_account_which_reads_its_predecessors(re
     assert {"NQ1670-09", "106-02", "106-09"} <= seen  # Bản Bo and Nà Tăm, merged into it
     assert "106" not in seen  # not the dissolved district's records (shared by several)
     assert "[đã có]" in run("seed_demo")  # again: nothing new
+
+
+def test_the_2025_plan_keeps_three_tiers_and_every_target(reform_office):
+    """2025 began with three levels: its illustrative plan (so the synthetic 2025 has a plan
+    to be read against) copies every 2022 target, dropping nothing."""
+    out = run("create_illustrative_plan", year=2025)
+    plan = Plan.objects.get(year=2025)
+    assert plan.illustrative and plan.tiers == ["province", "district", "commune"]
+    source = Plan.objects.get(year=2022)
+    assert plan.targets.count() == source.targets.count()
+    assert TargetThreshold.objects.filter(target__plan=plan).count() == (
+        TargetThreshold.objects.filter(target__plan=source).count()
+    )
+    assert "Bỏ" not in out

@@ -58,7 +58,7 @@ from cchc.operations.imports.systems import SystemImporter
 from cchc.operations.imports.work_records import WorkRecordImporter
 from cchc.operations.models import DossierStatus, ImportRun, ImportStatus, InformationSystem
 from cchc.operations.services import data_changed
-from cchc.organizations.models import Agency, AgencyLevel
+from cchc.organizations.models import Agency, AgencyLevel, AgencySuccession
 from cchc.organizations.scope import AgencyScope
 
 Progress = Callable[[int, str], None]
@@ -508,6 +508,7 @@ class _Generator:
                 rng.uniform(*paid), rng.uniform(0.0, 0.012),
             )  # fmt: skip
         weights_of = [LEVEL_VOLUME[AgencyLevel(a.level)] * rng.uniform(0.5, 1.6) for a in agencies]
+        weights_of = self.inherited_volume(weights_of)
         last_month = self.as_of.month
         month_counts = [0] * 12
         weights = [
@@ -535,6 +536,33 @@ class _Generator:
                 )  # fmt: skip
 
         return month_counts[:last_month], parts()
+
+    def inherited_volume(self, weights: list[float]) -> list[float]:
+        """A unit formed during the year takes over its predecessors' volume (a new commune
+        the dossiers of the communes it merged and its share of a dissolved district's, by the
+        links' weights), so the province's dossiers do not pile onto the departments when the
+        districts end. Nothing changes in a year without a change."""
+        index = {agency.pk: i for i, agency in enumerate(self.agencies)}
+        formed = {
+            agency.pk
+            for agency in self.agencies
+            if agency.valid_from is not None and agency.valid_from > self.first_day
+        }
+        if not formed:
+            return weights
+        links = AgencySuccession.objects.filter(
+            successor_id__in=formed, predecessor_id__in=list(index)
+        ).values_list("predecessor_id", "successor_id", "weight")
+        links = list(links)
+        totals: dict[int, int] = {}
+        for old, _new, weight in AgencySuccession.objects.filter(
+            predecessor_id__in={old for old, _, _ in links}
+        ).values_list("predecessor_id", "successor_id", "weight"):
+            totals[old] = totals.get(old, 0) + (weight or 1)
+        weights = weights[:]
+        for old, new, weight in sorted(links):
+            weights[index[new]] += weights[index[old]] * (weight or 1) / totals[old]
+        return weights
 
     def month_bounds(self, month: int) -> tuple[date, date]:
         """The first and last day of `month` of the year (the last not after `as_of`)."""

@@ -28,8 +28,7 @@ def illustrative_plan_note(plan_or_year) -> str:
         '<div class="alert alert-warning py-2 small" role="note" id="ke-hoach-minh-hoa">'
         '<span class="badge text-bg-warning">{}</span> Kế hoạch năm {} là <strong>kế hoạch '
         "minh họa</strong> do bản dùng thử tạo, không phải kế hoạch UBND tỉnh ban hành: chỉ tiêu, "
-        "ngưỡng và số liệu theo kế hoạch này chỉ để xem thử cách hệ thống làm việc với chính "
-        "quyền địa phương hai cấp.{}</div>",
+        "ngưỡng và đánh giá theo kế hoạch này chỉ để xem thử.{}</div>",
         ILLUSTRATIVE_PLAN,
         plan.year,
         format_html(" {}", plan.source) if plan.source else "",

@@ -1,5 +1,7 @@
 """`manage.py create_illustrative_plan [--year 2026] [--from-year 2022]`: the demo's plan of a
-year under two-level local government, marked illustrative (`Plan.illustrative`), its targets
+year the province has not planned — 2026, under two-level local government; 2025, the year
+that changed in the middle, so its synthetic figures have a plan to be read against — marked
+illustrative (`Plan.illustrative`), its targets
 copied from the bundled plan through the same service as "Sao chép chỉ tiêu từ kế hoạch"
 (`plans.services.plan_create(copy_targets_from=…)`), which drops the district thresholds and
 says so. Running it again changes nothing; a real plan of that year is never touched."""
@@ -59,8 +61,8 @@ class Command(BaseCommand):
             issuer="",
             place=source.place,
             purposes=(
-                "Minh họa một kế hoạch của chính quyền địa phương hai cấp (từ 01/07/2025) để "
-                "xem thử các trang, biểu mẫu và báo cáo theo hai cấp tỉnh và xã."
+                f"Minh họa để xem thử các trang, biểu mẫu và báo cáo của năm {year} theo các cấp "
+                "của năm đó (từ 01/07/2025 chính quyền địa phương hai cấp: tỉnh và xã)."
             ),
             source=(
                 f"Do bản dùng thử tạo: chỉ tiêu sao chép từ kế hoạch {basis} bằng chức năng "
