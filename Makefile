@@ -9,6 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 DOSSIERS ?= 300000
+DOSSIERS_2025 ?= 100000
 
 .PHONY: demo test lint format serve clean
 
@@ -31,6 +32,9 @@ demo: $(VENV)/.base-installed
 	$(BIN)/python manage.py load_frameworks
 	$(BIN)/python manage.py generate_demo_parindex
 	$(BIN)/python manage.py generate_demo_data --dossiers $(DOSSIERS)
+	$(BIN)/python manage.py generate_demo_data --year 2025 --dossiers $(DOSSIERS_2025)
+	$(BIN)/python manage.py create_illustrative_plan --year 2025
+	$(BIN)/python manage.py create_illustrative_plan --year 2026
 	$(BIN)/python manage.py generate_demo_tasks
 	@echo "Mở trình duyệt tại http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
 	@sh scripts/serve-demo.sh $(BIN)/python $(HOST):$(PORT)

@@ -116,3 +116,76 @@ def test_the_benchmark_file_can_hold_chosen_months_only(tmp_path):
     assert all(line.split(",")[4][2:10] == "/12/2022" for line in lines)
     with pytest.raises(ValueError, match="tháng không hợp lệ hoặc chưa đến"):
         write_dossier_file(path, seed=7, year=2022, dossiers=10, months={13})
+
+
+def test_a_year_that_changed_in_the_middle_follows_the_tree_on_each_record_date(reorganised):
+    """2025 with the reorganisation: every agency that ran in the year has records, each
+    dated inside its agency's life (checked here by one query per kind, outside the
+    generator): the old communes and districts up to 30/06, the new communes from 01/07."""
+    from datetime import timedelta
+
+    from django.db.models import F, Q
+
+    from cchc.core.tabular.cells import VN
+    from cchc.organizations.models import Agency
+
+    summary = generate(seed=2022, year=2025, dossiers=SIZE)
+    assert summary.dossiers == SIZE
+
+    def outside(model, day):
+        """Rows whose `day` lies outside their agency's life."""
+        return model.objects.filter(
+            Q(agency__valid_to__isnull=False, **{f"{day}__gt": F("agency__valid_to")})
+            | Q(agency__valid_from__isnull=False, **{f"{day}__lt": F("agency__valid_from")})
+        )
+
+    # Dossiers: the local day of receipt (stored in UTC; VN is UTC+7, never shifted).
+    days = {
+        (code, (received.astimezone(VN)).date())
+        for code, received in Dossier.objects.values_list("agency__code", "received_at")
+    }
+    lives = {a.code: (a.valid_from, a.valid_to) for a in Agency.objects.all()}
+    wrong = [
+        (code, day)
+        for code, day in days
+        if (lives[code][0] and day < lives[code][0]) or (lives[code][1] and day > lives[code][1])
+    ]
+    assert wrong == []
+    assert not outside(LegalDocument, "issued_on").exists()
+    assert not outside(Inspection, "inspected_on").exists()
+    # A month's work record belongs to the unit running at the month's end.
+    for code, month in WorkRecordStat.objects.values_list("agency__code", "month"):
+        end = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        start, stop = lives[code]
+        assert (start is None or start <= end) and (stop is None or stop >= end), (code, month)
+
+    # Old and new units both have records, on their side of 1 July.
+    received = Dossier.objects.values_list("agency__code", flat=True)
+    assert any(code.startswith("NQ1670-") for code in received)
+    assert any(code.startswith("110-") for code in received)  # former communes of Tân Uyên
+    assert Dossier.objects.filter(agency__level="district").exists()
+    tamung = WorkRecordStat.objects.filter(agency__code="110-12")
+    assert sorted(m.month for m in tamung.values_list("month", flat=True)) == [1, 2, 3, 4, 5, 6]
+    muongkim = WorkRecordStat.objects.filter(agency__code="NQ1670-01")
+    assert sorted(m.month for m in muongkim.values_list("month", flat=True)) == list(range(7, 13))
+    # A department merged on 01/03/2025 (ended 28/02) has January and February only.
+    assert set(
+        WorkRecordStat.objects.filter(agency__code="12-SGTVT").values_list(
+            "month__month", flat=True
+        )
+    ) == {1, 2}
+
+    # Again: nothing new.
+    assert generate(seed=2022, year=2025, dossiers=SIZE).written == 0
+
+
+def test_a_later_year_keeps_the_systems_the_first_one_set():
+    generate(seed=2022, year=2022, dossiers=100)
+    before = list(SystemConnection.objects.order_by("pk").values_list("connected_on", flat=True))
+    later = generate(seed=2022, year=2024, dossiers=100)  # (2023 would rewrite 2022's catalogue)
+    assert [k.rows for k in later.kinds if k.kind == "systems"] == [0]
+    assert (
+        list(SystemConnection.objects.order_by("pk").values_list("connected_on", flat=True))
+        == before
+    )
+    assert generate(seed=2022, year=2022, dossiers=100).written == 0

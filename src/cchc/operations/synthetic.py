@@ -17,7 +17,17 @@ row comes back "unchanged" (the runs themselves are recorded again, with zero ro
 The random stream depends only on the seed, the year, the number of dossiers and the agencies
 in the database (taken in code order); the dates also follow the working-day calendar (with the
 reform office's day swaps). Not on the clock — except that nothing is generated after today
-when the year is the current one."""
+when the year is the current one.
+
+The generator follows the agency tree on each record's date (issue 19): it takes every agency
+that ran at some time in the year (`valid_from`/`valid_to`), and dates each record inside its
+agency's life — a dossier is received while its agency runs (it may finish after the agency
+ended: the successor closes it), a month's work records exist for the months the agency ran
+at the month's end, a legal document is issued and an inspection made while the agency runs.
+So a year that changed in the middle (2025: the communes and districts end on 30/06, the
+new communes start on 01/07) has the old units' records up to June and the new ones' after.
+An agency running the whole year draws exactly what it drew before this rule: a year without
+a change gives the same data as before."""
 
 from __future__ import annotations
 
@@ -46,9 +56,9 @@ from cchc.operations.imports.legal_documents import LegalDocumentImporter
 from cchc.operations.imports.procedures import ProcedureImporter
 from cchc.operations.imports.systems import SystemImporter
 from cchc.operations.imports.work_records import WorkRecordImporter
-from cchc.operations.models import DossierStatus, ImportRun, ImportStatus
+from cchc.operations.models import DossierStatus, ImportRun, ImportStatus, InformationSystem
 from cchc.operations.services import data_changed
-from cchc.organizations.models import Agency, AgencyLevel
+from cchc.organizations.models import Agency, AgencyLevel, AgencySuccession
 from cchc.organizations.scope import AgencyScope
 
 Progress = Callable[[int, str], None]
@@ -259,8 +269,43 @@ class _Generator:
             end_of_year, timezone.now().astimezone(VN).replace(second=0, microsecond=0)
         )
         self.calendar = working_calendar()
+        self.first_day, self.last_day = date(year, 1, 1), date(year, 12, 31)
         agencies = Agency.objects.exclude(level=AgencyLevel.PROVINCE).order_by("code")
-        self.agencies = list(agencies.active_on(date(year, 1, 1)).active_on(date(year, 12, 31)))
+        self.agencies = [  # every agency that ran at some time in the year
+            agency for agency in agencies
+            if (agency.valid_from is None or agency.valid_from <= self.last_day)
+            and (agency.valid_to is None or agency.valid_to >= self.first_day)
+        ]  # fmt: skip
+
+    # --- the agencies' lives ----------------------------------------------------------------
+    @staticmethod
+    def runs_on(agency: Agency, day: date) -> bool:
+        return (agency.valid_from is None or agency.valid_from <= day) and (
+            agency.valid_to is None or agency.valid_to >= day
+        )
+
+    @staticmethod
+    def life_within(agency: Agency, first: date, last: date) -> tuple[date, date] | None:
+        """The days from `first` to `last` the agency ran, as (start, end); None if none."""
+        start = max(first, agency.valid_from or first)
+        end = min(last, agency.valid_to or last)
+        return (start, end) if start <= end else None
+
+    def day_in_life(self, agency: Agency, first: date, last: date) -> date | None:
+        """A random day from `first` to `last` when the agency ran (a working day when there
+        is one), for a record first drawn outside its agency's life."""
+        life = self.life_within(agency, first, last)
+        if life is None:
+            return None
+        start, end = life
+        day = start + timedelta(days=self.rng.randint(0, (end - start).days))
+        for candidate in (day + timedelta(days=step) for step in range(0, 8)):
+            if candidate <= end and self.calendar.is_working_day(candidate):
+                return candidate
+        for candidate in (day - timedelta(days=step) for step in range(1, 8)):
+            if candidate >= start and self.calendar.is_working_day(candidate):
+                return candidate
+        return day
 
     # --- plumbing ---------------------------------------------------------------------------
     def load(self, importer_class: type[Importer], keys: list[str], records: list[list]) -> None:
@@ -462,9 +507,8 @@ class _Generator:
                 rng.uniform(*online), rng.uniform(0.82, 0.995), rng.uniform(*digitised),
                 rng.uniform(*paid), rng.uniform(0.0, 0.012),
             )  # fmt: skip
-        volume = list(
-            accumulate(LEVEL_VOLUME[AgencyLevel(a.level)] * rng.uniform(0.5, 1.6) for a in agencies)
-        )
+        weights_of = [LEVEL_VOLUME[AgencyLevel(a.level)] * rng.uniform(0.5, 1.6) for a in agencies]
+        weights_of = self.inherited_volume(weights_of)
         last_month = self.as_of.month
         month_counts = [0] * 12
         weights = [
@@ -481,20 +525,65 @@ class _Generator:
 
         def parts():
             for month in range(1, last_month + 1):
+                # The agencies that ran in the month, each with its volume (the whole list,
+                # in code order, for a month without a change).
+                first, last = self.month_bounds(month)
+                running = [i for i, a in enumerate(agencies) if self.life_within(a, first, last)]
+                volume = list(accumulate(weights_of[i] for i in running))
                 yield self._month_of_dossiers(
-                    month, month_counts[month - 1], volume, pools, fallback, habits
-                )
+                    month, month_counts[month - 1], [agencies[i] for i in running], volume,
+                    pools, fallback, habits,
+                )  # fmt: skip
 
         return month_counts[:last_month], parts()
 
-    def _month_of_dossiers(self, month, count, volume, pools, fallback, habits) -> list[list]:
-        rng, calendar, year, as_of = self.rng, self.calendar, self.year, self.as_of
-        agencies = self.agencies
-        first = date(year, month, 1)
-        last = (date(year + (month == 12), month % 12 + 1, 1)) - timedelta(days=1)
-        last = min(last, as_of.date())
+    def inherited_volume(self, weights: list[float]) -> list[float]:
+        """A unit formed during the year takes over its predecessors' volume (a new commune
+        the dossiers of the communes it merged and its share of a dissolved district's, by the
+        links' weights), so the province's dossiers do not pile onto the departments when the
+        districts end. Nothing changes in a year without a change."""
+        index = {agency.pk: i for i, agency in enumerate(self.agencies)}
+        formed = {
+            agency.pk
+            for agency in self.agencies
+            if agency.valid_from is not None and agency.valid_from > self.first_day
+        }
+        if not formed:
+            return weights
+        links = AgencySuccession.objects.filter(
+            successor_id__in=formed, predecessor_id__in=list(index)
+        ).values_list("predecessor_id", "successor_id", "weight")
+        links = list(links)
+        totals: dict[int, int] = {}
+        for old, _new, weight in AgencySuccession.objects.filter(
+            predecessor_id__in={old for old, _, _ in links}
+        ).values_list("predecessor_id", "successor_id", "weight"):
+            totals[old] = totals.get(old, 0) + (weight or 1)
+        weights = weights[:]
+        for old, new, weight in sorted(links):
+            weights[index[new]] += weights[index[old]] * (weight or 1) / totals[old]
+        return weights
+
+    def month_bounds(self, month: int) -> tuple[date, date]:
+        """The first and last day of `month` of the year (the last not after `as_of`)."""
+        first = date(self.year, month, 1)
+        last = (date(self.year + (month == 12), month % 12 + 1, 1)) - timedelta(days=1)
+        return first, min(last, self.as_of.date())
+
+    def _month_of_dossiers(
+        self, month, count, agencies, volume, pools, fallback, habits
+    ) -> list[list]:
+        rng, calendar, as_of = self.rng, self.calendar, self.as_of
+        first, last = self.month_bounds(month)
         all_days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
         working_days = [d for d in all_days if calendar.is_working_day(d)] or all_days
+        # An agency that ran part of the month receives dossiers on its days only.
+        partial: dict[int, tuple[list[date], list[date]]] = {}
+        for agency in agencies:
+            start, end = self.life_within(agency, first, last)
+            if (start, end) != (first, last):
+                days = [d for d in all_days if start <= d <= end]
+                partial[agency.pk] = (days, [d for d in days if d in working_days] or days)
         growth = 0.015 * (month - 1)  # online use and digitisation improve through the year
         top = volume[-1]
         generated = []
@@ -509,14 +598,15 @@ class _Generator:
                 members, weights = pools[TIER_OF[agency.level]]
             procedure = members[bisect_right(weights, rng.random() * weights[-1])]
             online = procedure.online(1) and rng.random() < min(0.95, online_habit + growth)
+            any_day, work_day = partial.get(agency.pk, (all_days, working_days))
             if online:
                 channel = 2
-                day = rng.choice(all_days)
+                day = rng.choice(any_day)
                 received = datetime(day.year, day.month, day.day, rng.randint(6, 22),
                                     rng.randrange(60), tzinfo=VN)  # fmt: skip
             else:
                 channel = 3 if rng.random() < 0.05 else 1
-                day = rng.choice(working_days)
+                day = rng.choice(work_day)
                 received = datetime(day.year, day.month, day.day, rng.randint(7, 16),
                                     rng.randrange(0, 60, 5), tzinfo=VN)  # fmt: skip
             if received > as_of:
@@ -592,6 +682,8 @@ class _Generator:
             (low, high), share_range = ranges[AgencyLevel(agency.level)]
             share = rng.uniform(*share_range)
             for month in range(1, self.as_of.month + 1):
+                if not self.runs_on(agency, self.month_bounds(month)[1]):
+                    continue  # the month's record is the unit's that runs at its end
                 total = rng.randint(low, high)
                 monthly = max(0.0, min(0.98, share + 0.015 * month + rng.uniform(-0.04, 0.04)))
                 records.append(
@@ -611,6 +703,8 @@ class _Generator:
             issuer = rng.choice(districts) if rng.random() < 0.12 else rng.choice(departments)
             kind = rng.choices(list(numbers), [75, 20, 5])[0]
             issued = date(year, rng.randint(1, 12), rng.randint(1, 28))
+            if not self.runs_on(issuer, issued):  # issued while the issuer ran
+                issued = self.day_in_life(issuer, self.first_day, self.last_day)
             drafts.append((issued, issuer, kind))
         drafts.sort(key=lambda d: (d[0], d[1].code))
         records = []
@@ -652,6 +746,10 @@ class _Generator:
             day = date(year, rng.randint(3, 11), rng.randint(1, 28))
             while not self.calendar.is_working_day(day):
                 day += timedelta(days=1)
+            if not self.runs_on(agency, day):  # inspected while it ran
+                day = self.day_in_life(agency, date(year, 3, 1), date(year, 11, 30))
+                if day is None:
+                    continue
             if day > today:
                 continue
             team = (
@@ -671,8 +769,24 @@ class _Generator:
         """The three systems target 7 counts and their four required connections: the
         portal was connected before the year, two connections come mid-year, one is missing."""
         rng, year, today = self.rng, self.year, self.as_of.date()
-        office = "12-VPUB" if any(a.code == "12-VPUB" for a in self.agencies) else None
-        technical = "12-STTTT" if any(a.code == "12-STTTT" for a in self.agencies) else office
+        codes = ("MP-CONG-DVC", "MP-MOT-CUA", "MP-BAO-CAO")
+        set_by = set(
+            InformationSystem.objects.filter(
+                code__in=codes, import_run__synthetic=True
+            ).values_list("import_run__file_name", flat=True)
+        )
+        if set_by - {run_name(self.seed, year)}:
+            # Another synthetic year set the systems (the demo's 2022): they are the
+            # province's, connected once; a later year keeps them as they are, so its figures
+            # and the first year's stay what each generated.
+            self.summary.kinds.append(
+                KindResult(SystemImporter.kind, SystemImporter.title, 0, 0, 0, 0)
+            )
+            return
+        running = {a.code for a in self.agencies if self.runs_on(a, today)}
+        office = "12-VPUB" if "12-VPUB" in running else None
+        # Sở TT&TT ran the systems until it merged into Sở KH&CN (01/03/2025).
+        technical = next((c for c in ("12-STTTT", "12-SKHCN") if c in running), office)
         office = office or self.agencies[0].code
         technical = technical or office
 

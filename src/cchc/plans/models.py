@@ -61,6 +61,14 @@ class Plan(TimeStampedModel):
         help_text=_("Các cấp hành chính kế hoạch đặt chỉ tiêu, theo dõi và báo cáo: từ năm 2026 "
                     "là cấp tỉnh và cấp xã (không còn cấp huyện)."),
     )  # fmt: skip
+    # The demo's plan of a year the province has not planned (`create_illustrative_plan`): its
+    # targets modelled on another plan's. Every page that shows the plan or its figures says
+    # so; it is never presented as a plan the province issued.
+    illustrative = models.BooleanField(
+        _("kế hoạch minh họa"),
+        default=False,
+        help_text=_("Kế hoạch do bản dùng thử tạo để minh họa, không phải văn bản tỉnh ban hành."),
+    )
 
     history = HistoricalRecords()
 

@@ -38,9 +38,19 @@ def _current_year(years: Iterable[int], today: date) -> int | None:
     return max(past) if past else min(years, default=None)
 
 
+def _default_years() -> dict[int, int]:
+    """The plans a page may open by default, {year: pk}: the province's own; an illustrative
+    plan (the demo's, `Plan.illustrative`) only when there is no other, so the demo opens on
+    the bundled plan and shows an illustrative one when asked for its year. One query."""
+    plans = list(Plan.objects.values_list("year", "pk", "illustrative"))
+    real = {year: pk for year, pk, illustrative in plans if not illustrative}
+    return real or {year: pk for year, pk, _ in plans}
+
+
 def current_plan_id(*, today: date) -> int | None:
-    """The plan of this year, else the most recent earlier one, else the next one."""
-    years = dict(Plan.objects.values_list("year", "pk"))
+    """The plan of this year, else the most recent earlier one, else the next one (a real plan
+    before an illustrative one)."""
+    years = _default_years()
     year = _current_year(years, today)
     return years[year] if year is not None else None
 
@@ -50,7 +60,7 @@ def year_asked(value: str | None, *, today: date) -> int:
     home page shows), else this calendar year."""
     if value and value.isdigit() and 1900 <= int(value) <= 2999:
         return int(value)
-    year = _current_year(Plan.objects.values_list("year", flat=True), today)
+    year = _current_year(_default_years(), today)
     return today.year if year is None else year
 
 

@@ -36,7 +36,7 @@ from cchc.plans.models import (
 
 PLAN_FIELDS = (
     "year", "number", "title", "issuer", "place", "issued_on", "effective_on", "signer",
-    "purposes", "requirements", "tiers",
+    "purposes", "requirements", "tiers", "illustrative",
 )  # fmt: skip
 
 

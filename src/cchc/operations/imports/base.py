@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, ClassVar
 
 from django.db.models import Model
@@ -24,6 +24,7 @@ from cchc.organizations.access import DataKind
 from cchc.organizations.models import Agency
 from cchc.organizations.reorganisation import AgencyNames
 from cchc.organizations.scope import AgencyScope
+from cchc.organizations.succession import successor_names
 
 
 @dataclass
@@ -45,6 +46,23 @@ class WriteResult:
 
 def first_of_month(day: date) -> date:
     return day.replace(day=1)
+
+
+def last_of_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def life_message(agency: Agency, day: date, *, what: str, month: bool, heirs: str) -> str:
+    """Why a record dated `day` is not `agency`'s: it had ended (the record is its
+    successor's, named in `heirs`) or had not begun. `what` names the date: "hồ sơ tiếp nhận
+    ngày", "văn bản ban hành ngày", "số liệu tháng" (with `month`, `day` is the month's)."""
+    when = f"{what} {day:%m/%Y}" if month else f"{what} {day:%d/%m/%Y}"
+    if agency.valid_to is not None and day > agency.valid_to:
+        return (f"{agency.name} kết thúc hoạt động ngày {agency.valid_to:%d/%m/%Y}; {when} "
+                "thuộc đơn vị kế thừa" + (f" ({heirs})" if heirs else ""))  # fmt: skip
+    return (
+        f"{agency.name} bắt đầu hoạt động ngày {agency.valid_from:%d/%m/%Y}: {when} trước ngày đó"
+    )
 
 
 class Importer:
@@ -181,6 +199,35 @@ class Importer:
             else:
                 found[value] = (agency, None)
         return found
+
+    def outside_life(
+        self, rows: list[dict], key: str, *, what: str, month: bool = False, agency: str = "agency"
+    ) -> list[RowError]:
+        """Rows dated (`key`) when their agency did not run — before it was set up, after it
+        ended in a reorganisation: the record belongs to another unit, so the row is an error
+        at the agency column, naming the successor (`succession.successor_names`). With
+        `month`, `key` is the first day of a month and the row is refused only when the
+        agency ran on no day of that month (a unit merged on the 16th reports its first
+        half-month). `what` names the date in the message ("hồ sơ tiếp nhận ngày")."""
+        title = next(c.title for c in self.columns if c.key == agency)
+        hits = []
+        for row in rows:
+            unit, day = row.get(agency), row.get(key)
+            if not isinstance(unit, Agency) or day is None:
+                continue
+            first, last = (day, last_of_month(day)) if month else (day, day)
+            if (unit.valid_to is not None and first > unit.valid_to) or (
+                unit.valid_from is not None and last < unit.valid_from
+            ):
+                hits.append((row["_row"], unit, day))
+        if not hits:
+            return []
+        heirs = successor_names({unit.pk for _, unit, _ in hits})
+        return [
+            RowError(line, title, life_message(unit, day, what=what, month=month,
+                                               heirs=heirs.get(unit.pk, "")))
+            for line, unit, day in hits
+        ]  # fmt: skip
 
     def foreign_records(
         self,

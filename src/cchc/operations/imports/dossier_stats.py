@@ -93,6 +93,7 @@ class DossierStatsImporter(Importer):
         titles = {c.key: c.title for c in self.columns}
         errors = self.resolve_agencies(rows)
         errors += future_month_errors(rows, "month", titles["month"])
+        errors += self.outside_life(rows, "month", what="số liệu tháng", month=True)
         codes = {row["procedure"] for row in rows}
         procedures = {p.code: p for p in Procedure.objects.filter(code__in=codes)}
         for row in rows:

@@ -10,7 +10,7 @@ from cchc.core.tabular.columns import Column, RowError, reject_any
 from cchc.core.tabular.parse import ZONE, parse_sheet
 from cchc.core.tabular.reading import Table, quoted
 from cchc.core.tabular.sheet import Sheet
-from cchc.operations.imports.base import Importer, WriteResult
+from cchc.operations.imports.base import Importer, WriteResult, life_message
 from cchc.operations.imports.dossier_write import write_dossier_frame
 from cchc.operations.models import Channel, Dossier, DossierStatus, ImportKind, Procedure
 from cchc.organizations.succession import successor_names
@@ -173,18 +173,12 @@ class DossierImporter(Importer):
         if hits.is_empty():
             return []
         heirs = successor_names(hits.get_column("agency_id").unique().to_list())
-        errors = []
-        for line, pk, received in hits.select("_row", "agency_id", "received_at").iter_rows():
-            agency = bounded[pk]
-            if agency.valid_to is not None and received.date() > agency.valid_to:
-                message = (f"{agency.name} kết thúc hoạt động ngày {agency.valid_to:%d/%m/%Y}; "
-                           f"hồ sơ tiếp nhận ngày {received:%d/%m/%Y} thuộc đơn vị kế thừa"
-                           + (f" ({heirs[pk]})" if heirs.get(pk) else ""))  # fmt: skip
-            else:
-                message = (f"{agency.name} bắt đầu hoạt động ngày {agency.valid_from:%d/%m/%Y}, "
-                           f"sau ngày tiếp nhận {received:%d/%m/%Y}")  # fmt: skip
-            errors.append(RowError(line, "Mã cơ quan", message))
-        return errors
+        return [
+            RowError(line, "Mã cơ quan", life_message(bounded[pk], received.date(), month=False,
+                                                      what="hồ sơ tiếp nhận ngày",
+                                                      heirs=heirs.get(pk, "")))
+            for line, pk, received in hits.select("_row", "agency_id", "received_at").iter_rows()
+        ]  # fmt: skip
 
     def _clock(self, frame: pl.DataFrame, codes: list[str]) -> pl.DataFrame:
         """Due dates where the file has none (the procedure's duration that year, in working

@@ -42,6 +42,7 @@ class InspectionImporter(Importer):
     def resolve(self, rows: list[dict]) -> list[RowError]:
         title = next(c.title for c in self.columns if c.key == "inspected_on")
         errors = self.resolve_agencies(rows)
+        errors += self.outside_life(rows, "inspected_on", what="cuộc kiểm tra ngày")
         today = timezone.localdate()
         for row in rows:
             row["team"] = row.get("team") or ""

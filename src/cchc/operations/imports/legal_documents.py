@@ -57,6 +57,7 @@ class LegalDocumentImporter(Importer):
     def resolve(self, rows: list[dict]) -> list[RowError]:
         titles = {c.key: c.title for c in self.columns}
         errors = self.resolve_agencies(rows)
+        errors += self.outside_life(rows, "issued_on", what="văn bản ban hành ngày")
         errors += self.foreign_records(
             rows, LegalDocument, key=("number", "issued_on"), column=titles["number"]
         )

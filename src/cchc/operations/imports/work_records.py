@@ -33,6 +33,7 @@ class WorkRecordImporter(Importer):
         titles = {c.key: c.title for c in self.columns}
         errors = self.resolve_agencies(rows)
         errors += future_month_errors(rows, "month", titles["month"])
+        errors += self.outside_life(rows, "month", what="số liệu tháng", month=True)
         errors += [
             RowError(row["_row"], titles["online"],
                      f"{row['online']} lớn hơn tổng số hồ sơ công việc ({row['total']})")
