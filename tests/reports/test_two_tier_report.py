@@ -88,3 +88,15 @@ def test_the_tracker_of_a_two_tier_year_expects_departments_and_communes(
     # 2022 as before: departments and districts report to the province.
     index = client.get(reverse("reports:report_index"), {"nam": "2022"}).content.decode()
     assert f"0/{Agency.objects.filter(level__in=['department', 'district']).count()}" in index
+
+
+def test_an_illustrative_plans_report_says_so_in_word_and_excel(client, reform_office, plan_2026):
+    """The demo's illustrative plan (`Plan.illustrative`) is never presented as the province's:
+    its report says so under the subject, and its Excel annex in its note."""
+    client.force_login(reform_office)
+    Plan.objects.filter(pk=plan_2026.pk).update(illustrative=True)
+    text, cells = province_report(client, 2026)
+    assert "Kế hoạch năm 2026 là kế hoạch minh họa do bản dùng thử tạo" in text
+    assert any("kế hoạch minh họa" in c for c in cells)
+    plain, _cells = province_report(client, 2022)
+    assert "minh họa" not in plain

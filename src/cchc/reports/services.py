@@ -234,8 +234,21 @@ def report_content(report: PeriodicReport) -> tuple[ReportDocument, dict]:
         recipients=recipients,
         signing_authority=report.signing_authority,
         signer_name=report.signer_name,
-        # Names the targets whose own figures are synthetic, not the whole report.
-        synthetic_notice=synthetic_words(statuses),
+        # Names the targets whose own figures are synthetic, not the whole report; and says
+        # when the year's plan is the demo's illustration, not one the province issued.
+        synthetic_notice=" ".join(
+            part
+            for part in (
+                (
+                    f"Kế hoạch năm {plan.year} là kế hoạch minh họa do bản dùng thử tạo, không "
+                    "phải kế hoạch UBND tỉnh ban hành."
+                )
+                if plan is not None and plan.illustrative
+                else "",
+                synthetic_words(statuses),
+            )
+            if part
+        ),
     )
     annex = {
         "title": f"Phụ lục: {period.title} — {agency.name}",
