@@ -3,6 +3,7 @@ reform office expects reports from the departments and the communes, not from di
 2022 report keeps its three tiers. Files are read back as a reader opens them."""
 
 import io
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -100,3 +101,22 @@ def test_an_illustrative_plans_report_says_so_in_word_and_excel(client, reform_o
     assert any("kế hoạch minh họa" in c for c in cells)
     plain, _cells = province_report(client, 2022)
     assert "minh họa" not in plain
+
+
+def test_after_the_reorganisation_the_tracker_expects_todays_units(
+    client, reform_office, reorganised
+):
+    """2026: the 38 communes formed on 01/07/2025 and the departments running, not the 106
+    communes they replaced nor the merged departments."""
+    services.plan_create(actor=reform_office, province=Agency.objects.get(code="12"), year=2026,
+                         title="Kế hoạch CCHC năm 2026")  # fmt: skip
+    client.force_login(reform_office)
+    page = client.get(reverse("reports:report_tracker"), {"ky": "year", "nam": "2026"})
+    codes = {a.code for a, _r in page.context["rows"]}
+    communes = {c for c in codes if c.startswith("NQ1670-")}
+    assert len(communes) == 38
+    assert "106-02" not in codes and "12-SKHDT" not in codes and "12-SNNMT" in codes
+    running = Agency.objects.filter(level__in=["department", "commune"]).active_on(
+        date(2026, 12, 31)
+    )
+    assert codes == set(running.values_list("code", flat=True))

@@ -81,8 +81,11 @@ def report_index(request: HttpRequest) -> HttpResponse:
     ]
     tracker = []
     if _reads_province(request):
-        expected = Agency.objects.filter(level__in=reporting_levels(tiers_of_year(year))).count()
+        reporting = Agency.objects.filter(level__in=reporting_levels(tiers_of_year(year)))
         for period, _report in periods:
+            # The agencies running at the period's end report for it (after a reorganisation
+            # the new units, not the ones they replaced).
+            expected = reporting.active_on(period.end).count()
             submitted = (
                 PeriodicReport.objects.filter(
                     kind=period.kind,
@@ -194,7 +197,8 @@ def report_tracker(request: HttpRequest) -> HttpResponse:
     levels = reporting_levels(tiers_of_year(period.year))
     # Departments first, then the UBND below the province (district, or commune from 2026).
     agencies = sorted(
-        Agency.objects.filter(level__in=levels), key=lambda a: (levels.index(a.level), a.code)
+        Agency.objects.filter(level__in=levels).active_on(period.end),
+        key=lambda a: (levels.index(a.level), a.code),
     )
     rows = [(a, reports.get(a.pk)) for a in agencies]
     return render(request, "reports/tracker.html", {
