@@ -8,7 +8,7 @@ from cchc.plans.models import Plan, Target, TargetThreshold
 
 
 class AgencySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     other_names = serializers.ListField(source="other_name_list", child=serializers.CharField())
 
     class Meta:
