@@ -129,7 +129,7 @@ def test_token_pages_issue_and_revoke(client, reform_office, dept_officer):
     assert client.get("/api/ma-truy-cap/").status_code == 403
     client.force_login(reform_office)
     agency = Agency.objects.get(code="12-STP")
-    page = client.post("/api/ma-truy-cap/", {"agency": agency.pk, "purpose": "read",
+    page = client.post("/api/ma-truy-cap/", follow=True, data={"agency": agency.pk, "purpose": "read",
                                              "name": "Cổng của Sở", "expires_on": "31/12/2030"})  # fmt: skip
     body = page.content.decode()
     assert "hãy sao chép ngay" in body

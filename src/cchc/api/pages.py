@@ -18,6 +18,8 @@ from cchc.api.models import ApiToken
 from cchc.core.views import call_service
 from cchc.organizations.selectors import is_reform_office
 
+ISSUED_KEY = "cchc_api_token_issued"
+
 
 def _require_reform_office(request: HttpRequest) -> None:
     if not is_reform_office(request.user):
@@ -28,7 +30,9 @@ def _require_reform_office(request: HttpRequest) -> None:
 def token_list(request: HttpRequest) -> HttpResponse:
     _require_reform_office(request)
     form = TokenIssueForm(request.POST or None)
-    issued = None
+    # A new token is shown once, on the page the issue redirects to (so that reloading it
+    # issues nothing): it waits in the server-side session for that one page, then is gone.
+    issued = request.session.pop(ISSUED_KEY, None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         expires = timezone.make_aware(datetime.combine(data["expires_on"], time(23, 59, 59)))
@@ -37,8 +41,8 @@ def token_list(request: HttpRequest) -> HttpResponse:
             purpose=data["purpose"], name=data["name"], expires_at=expires,
         )  # fmt: skip
         if result:
-            issued = result[1]
-            form = TokenIssueForm()
+            request.session[ISSUED_KEY] = result[1]
+            return redirect("api:token_list")
     return render(
         request,
         "api/token_list.html",
