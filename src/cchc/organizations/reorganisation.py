@@ -403,9 +403,15 @@ def apply_events(rows: list[dict], *, actor=None, reason: str = REFERENCE_REASON
             created[successor.code.casefold()] = successor
             result.agencies_created += 1
         row["successor"] = successor
+    stored = {
+        (link.predecessor_id, link.successor_id): link
+        for link in AgencySuccession.objects.filter(
+            predecessor__in={row["predecessor"].pk for row in rows}
+        )
+    }
     for row in rows:
         predecessor, successor = row["predecessor"], row["successor"]
-        link = AgencySuccession.objects.filter(predecessor=predecessor, successor=successor).first()
+        link = stored.get((predecessor.pk, successor.pk))
         values = {
             "effective_on": row["effective_on"], "kind": row["kind"], "weight": row["weight"],
             "legal_basis": row.get("legal_basis") or "", "certainty": row["certainty"],

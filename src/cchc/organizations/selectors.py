@@ -41,30 +41,42 @@ def scope_for(user: AbstractBaseUser | AnonymousUser) -> AgencyScope:
       to it in the rounds it appraises (`appraiser_id`) — not the rest of those agencies' data;
     - anyone without a membership (even a superuser): nothing — access comes from a role.
     """
+    return _scope_and_inherited(user)[0]
+
+
+def _scope_and_inherited(user) -> tuple[AgencyScope, frozenset[int]]:
+    """`scope_for(user)` and the agencies it includes by succession, worked out once per
+    membership (remembered on `user` for the request, like the membership itself): a page
+    asks for the scope several times, and an officer's takes a query or two."""
     membership = membership_of(user)
     if membership is None:
-        return AgencyScope.nothing()
+        return AgencyScope.nothing(), frozenset()
     if membership.role in PROVINCE_WIDE_ROLES:
-        return AgencyScope.everything()
+        return AgencyScope.everything(), frozenset()
+    remembered = getattr(user, "_cchc_scope", None)
+    if remembered is not None and remembered[0] is membership:
+        return remembered[1], remembered[2]
     agency = membership.agency
     ids = {agency.pk}
+    inherited: set[int] = set()
     if membership.role == Role.AGENCY_OFFICER and agency.level == AgencyLevel.DISTRICT:
         ids.update(Agency.objects.filter(parent=agency).values_list("pk", flat=True))
     if membership.role == Role.AGENCY_OFFICER:
-        ids.update(inherited_ids(ids))
+        inherited = inherited_ids(ids)
+        ids.update(inherited)
     if membership.role == Role.APPRAISER:
-        return AgencyScope.of(ids, appraiser_id=user.pk)
-    return AgencyScope.of(ids)
+        scope = AgencyScope.of(ids, appraiser_id=user.pk)
+    else:
+        scope = AgencyScope.of(ids)
+    user._cchc_scope = (membership, scope, frozenset(inherited))  # type: ignore[union-attr]
+    return scope, frozenset(inherited)
 
 
 def inherited_agencies(user: AbstractBaseUser | AnonymousUser) -> list[Agency]:
     """The agencies whose records an agency officer reads as their only successor (a new
     commune's merged predecessors), so that a page can say its figures include them."""
-    membership = membership_of(user)
-    if membership is None or membership.role != Role.AGENCY_OFFICER:
-        return []
-    ids = inherited_ids({membership.agency_id})
-    return list(Agency.objects.filter(pk__in=ids).order_by("name")) if ids else []
+    inherited = _scope_and_inherited(user)[1]
+    return list(Agency.objects.filter(pk__in=inherited).order_by("name")) if inherited else []
 
 
 def is_reform_office(user: AbstractBaseUser | AnonymousUser) -> bool:
