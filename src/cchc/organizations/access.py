@@ -40,6 +40,7 @@ class DataKind(models.TextChoices):
     SYSTEMS = "systems", _("hệ thống thông tin và kết nối")
     SELF_ASSESSMENT = "self_assessment", _("tự đánh giá Chỉ số CCHC")
     APPRAISAL = "appraisal", _("thẩm định Chỉ số CCHC")
+    PUBLICATION = "publication", _("nội dung công khai trên trang thông tin CCHC")
     PARINDEX_RESULTS = (
         "parindex_results",
         _("bộ tiêu chí, đợt đánh giá, điều tra xã hội học, điểm thưởng/trừ, kết quả Chỉ số CCHC"),
@@ -66,6 +67,7 @@ WRITES: dict[str, dict[DataKind, Reach]] = {
         K.INSPECTIONS: Reach.ANY,
         K.SYSTEMS: Reach.ANY,
         K.PARINDEX_RESULTS: Reach.ANY,
+        K.PUBLICATION: Reach.ANY,
     },
     Role.AGENCY_OFFICER: {
         K.OPERATIONAL: Reach.OWN,
