@@ -7,6 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import numberformat
 
+from cchc.core.text import without_accents
+
 
 def format_number(
     value: Decimal | int | float | None, places: int = 1, *, fixed: bool = False
@@ -64,6 +66,7 @@ def ascii_slug(text: str) -> str:
     """Vietnamese text as a lower-case ASCII slug for file names ("Sở Tư pháp" →
     "so-tu-phap"), so that Content-Disposition names stay plain ASCII. Django's slugify drops
     "đ" (it does not decompose into d + a mark) and glues words around punctuation ("A&B")."""
-    text = str(text).replace("đ", "d").replace("Đ", "D")
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    ascii_text = (
+        unicodedata.normalize("NFKD", without_accents(text)).encode("ascii", "ignore").decode()
+    )
     return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from cchc.core.tabular import reading as tabular
+from cchc.core.text import without_accents
 
 __all__ = [
     "COLUMNS",
@@ -50,8 +51,7 @@ COLUMNS = {
 
 def fold(text: object) -> str:
     """Lower case without accents or punctuation, single spaces ("Sở Tư pháp" → "so tu phap")."""
-    text = unicodedata.normalize("NFD", str(text).casefold()).replace("đ", "d")
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    text = without_accents(str(text).casefold())
     text = text.replace("&", " va ")
     text = re.sub(r"[^a-z0-9 ]+", " ", text)
     return " ".join(text.split())

@@ -47,6 +47,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from cchc.core.formatting import format_number, format_percent
+from cchc.core.text import without_accents
 
 FONT = "Times New Roman"
 LANGUAGE = "vi-VN"
@@ -100,7 +101,7 @@ def text_width_mm(text: str, size: float, *, bold: bool = False) -> float:
     widths = _WIDTHS_BOLD if bold else _WIDTHS_REGULAR
     total = 0
     for char in text:
-        base = {"Đ": "D", "đ": "d"}.get(char) or unicodedata.normalize("NFD", char)[0]
+        base = without_accents(char)[:1] or char
         code = ord(base)
         total += widths[code - 32] if 32 <= code <= 126 else 600
     return total / 1000 * size * 25.4 / 72

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cchc.core.formatting import format_number
+from cchc.core.text import without_accents
 
 # How far down a header is looked for: title, agency, period, blank lines, a two-row header.
 HEADER_SEARCH_ROWS = 30
@@ -52,9 +53,7 @@ class Table:
 
 def header_key(title: Any) -> str:
     """Compare headers loosely: case, spaces, underscores and accents do not matter."""
-    text = unicodedata.normalize("NFD", str(title)).replace("đ", "d").replace("Đ", "D")
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    return re.sub(r"[\s_\-./()]+", "", text.lower())
+    return re.sub(r"[\s_\-./()]+", "", without_accents(title).lower())
 
 
 def quoted(value: Any, limit: int = QUOTE_LIMIT) -> str:
