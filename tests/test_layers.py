@@ -50,3 +50,25 @@ def test_the_check_sees_an_import_inside_a_function(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from cchc.operations.models import Dossier\n")
     assert "cchc.operations.models" in imported_modules(module)
+
+
+def test_every_seam_is_supplied_in_a_full_installation():
+    """A lower app's seam left empty would silently fall back to its default (ADR 0024)."""
+    from cchc.core.seams import SEAMS
+
+    assert SEAMS and [name for name, seam in SEAMS.items() if not seam.supplied] == []
+
+
+def test_a_seam_is_supplied_once():
+    from cchc.core.seams import SEAMS, Seam
+
+    seam = Seam("tests.once", default=lambda: "mặc định")
+    try:
+        assert seam() == "mặc định"
+        seam.supply(str.upper)
+        seam.supply(str.upper)  # the same supplier again (a second ready()) is harmless
+        assert seam("a") == "A"
+        with pytest.raises(ValueError, match="already supplied"):
+            seam.supply(str.lower)
+    finally:
+        del SEAMS["tests.once"]

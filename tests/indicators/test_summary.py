@@ -35,7 +35,7 @@ def card_of(body: str, label: str) -> str:
 
 
 def test_the_seam_is_filled_by_the_indicators_app():
-    assert plan_selectors.target_values is target_values
+    assert plan_selectors.target_values.supplier is target_values
 
 
 @pytest.mark.parametrize("page", ["home", "plan"])

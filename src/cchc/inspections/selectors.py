@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q
 
+from cchc.core.seams import Seam
 from cchc.inspections.planning import TARGET_LEVELS, Candidate, propose
 from cchc.operations.models import Inspection
 from cchc.organizations.models import Agency
@@ -15,7 +15,7 @@ from cchc.plans.selectors import task_board
 
 # year → {agency id: published PAR INDEX (%)}. Supplied by the parindex app, which sits above
 # this one (ParIndexConfig.ready); without it the proposal goes without PAR INDEX.
-par_index_source: Callable[[int], dict[int, Decimal]] | None = None
+par_index_source = Seam("inspections.par_index_source", default=lambda year: {})
 
 
 def proposal(*, year: int, share: Decimal, today: date, levels=TARGET_LEVELS):
@@ -38,7 +38,7 @@ def proposal(*, year: int, share: Decimal, today: date, levels=TARGET_LEVELS):
         this=Count("pk", filter=Q(inspected_on__year=year)),
     )
     seen = {r["agency_id"]: r for r in inspected}
-    last_index = par_index_source(year - 1) if par_index_source else {}
+    last_index = par_index_source(year - 1)
     candidates = [
         Candidate(
             agency_id=a.pk,

@@ -105,7 +105,7 @@ def catalogue_labels(year: int) -> dict[str, str]:
     the 2025 reorganisation moved most of them."""
     labels = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}
     held = procedures_import.tiers_of_year
-    if held is not None and "district" not in held(year):
+    if held.available and "district" not in held(year):
         labels["district"] = labels["commune"]
     return labels
 

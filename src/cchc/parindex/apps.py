@@ -24,4 +24,4 @@ class ParIndexConfig(AppConfig):
         from cchc.inspections import selectors as inspection_selectors
         from cchc.parindex.selectors import published_index
 
-        inspection_selectors.par_index_source = published_index
+        inspection_selectors.par_index_source.supply(published_index)

@@ -1,11 +1,10 @@
-from collections.abc import Callable
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cchc.core.concurrency import VersionedForm
 from cchc.core.formatting import format_number
 from cchc.core.forms import BootstrapFormMixin, DateField
+from cchc.core.seams import Seam
 from cchc.organizations.forms import AgencyChoiceField, AgencyMultipleChoiceField
 from cchc.organizations.models import Agency, AgencyLevel, Tier
 from cchc.plans import tiers as plan_tiers
@@ -23,7 +22,7 @@ from cchc.plans.services import ThresholdInput
 # Seam (ADR 0004): the indicators app, above this one, sets this to its registry's
 # (code, title) pairs, so a target is linked by choosing a measured indicator rather than by
 # typing a code. Unset (plans alone), the code is free text.
-indicator_choices: Callable[[], list[tuple[str, str]]] | None = None
+indicator_choices = Seam("plans.indicator_choices")
 
 
 def reason_field(label=None) -> forms.CharField:
@@ -197,7 +196,7 @@ class TargetForm(EditForm, BootstrapFormMixin, forms.Form):
         self.fields["scope_levels"].choices = [
             c for c in self.fields["scope_levels"].choices if c[0] in levels
         ]
-        if indicator_choices is not None:
+        if indicator_choices.available:
             self._offer_indicators(indicator_choices())
         for _tier, key, label in self.tier_fields:
             self.fields[f"value_{key}"] = forms.DecimalField(

@@ -4,7 +4,7 @@ hangs off tasks in later apps and is filtered by scope there."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from cchc.core.seams import Seam
 from cchc.organizations.models import Agency
 from cchc.plans.models import Plan, ReformArea, Target, TargetThreshold, Task
 
@@ -24,7 +25,7 @@ def _no_values(plan: Plan, user: Any) -> dict[int, str]:
 # target id, shown on the plan's target cards. The indicators app fills it from its
 # AppConfig.ready() (`indicators.summary.target_values`); without it the cards say
 # "chưa có dữ liệu".
-target_values: Callable[[Plan, Any], dict[int, str]] = _no_values
+target_values = Seam("plans.target_values", default=_no_values)
 
 
 def plan_list() -> QuerySet[Plan]:

@@ -8,12 +8,11 @@ baseline. Only the reform office loads the catalogue: it is the province's, not 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
-
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from cchc.core.seams import Seam
 from cchc.core.tabular import cells as f
 from cchc.core.tabular.columns import Column, ImportRejected, RowError
 from cchc.core.tabular.reading import Table
@@ -46,7 +45,7 @@ LEVEL_WORDS = {
 # year → the authority tiers of that year's plan (plans.tiers.tiers_of_year): no cấp huyện from
 # 2026. Set by the indicators app (ADR 0004), which sits above both operations and plans;
 # unset (operations alone), every tier is accepted.
-tiers_of_year: Callable[[int], Collection[str]] | None = None
+tiers_of_year = Seam("operations.tiers_of_year")
 TIER_NAMES = {Tier.PROVINCE: "cấp tỉnh", Tier.DISTRICT: "cấp huyện", Tier.COMMUNE: "cấp xã"}
 SNAPSHOT_FIELDS = (
     "authority_tier", "online_level", "eligible_online", "has_fee", "online_payment",
@@ -115,7 +114,7 @@ class ProcedureImporter(Importer):
         years: dict[int, list[str]] = {}
         for row in rows:
             line = row["_row"]
-            if tiers_of_year is not None:
+            if tiers_of_year.available:
                 held = years.setdefault(row["year"], list(tiers_of_year(row["year"])))
                 if row["authority_tier"] not in held:
                     errors.append(
