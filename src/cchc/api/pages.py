@@ -6,7 +6,6 @@ from datetime import datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,19 +15,14 @@ from cchc.api import tokens
 from cchc.api.forms import TokenIssueForm, TokenRevokeForm
 from cchc.api.models import ApiToken
 from cchc.core.views import call_service
-from cchc.organizations.selectors import is_reform_office
+from cchc.organizations.access import require_office
 
 ISSUED_KEY = "cchc_api_token_issued"
 
 
-def _require_reform_office(request: HttpRequest) -> None:
-    if not is_reform_office(request.user):
-        raise PermissionDenied(_("Chỉ Văn phòng CCHC (Sở Nội vụ) được quản lý mã truy cập API."))
-
-
 @login_required
 def token_list(request: HttpRequest) -> HttpResponse:
-    _require_reform_office(request)
+    require_office(request.user, _("quản lý mã truy cập API"))
     form = TokenIssueForm(request.POST or None)
     # A new token is shown once, on the page the issue redirects to (so that reloading it
     # issues nothing): it waits in the server-side session for that one page, then is gone.
@@ -57,7 +51,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reform_office(request)
+    require_office(request.user, _("quản lý mã truy cập API"))
     token = get_object_or_404(ApiToken, pk=pk)
     form = TokenRevokeForm(request.POST or None)
     if (

@@ -21,6 +21,7 @@ from cchc.indicators.selectors import (
     readable_agencies,
 )
 from cchc.operations.selectors import figures_pending
+from cchc.organizations.access import member
 from cchc.organizations.models import Agency, Tier
 from cchc.organizations.selectors import inherited_agencies, membership_of, scope_for
 from cchc.plans import selectors as plan_selectors
@@ -28,8 +29,7 @@ from cchc.plans.models import Plan, Target
 
 
 def _plan(request: HttpRequest, gen: int) -> Plan:
-    if membership_of(request.user) is None:
-        raise Http404
+    member(request)
     year = request.GET.get("nam")
     year = year if year and year.isdigit() else None
     today = timezone.localdate()
@@ -102,8 +102,7 @@ def targets_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _target(request: HttpRequest, pk: int, gen: int) -> Target:
-    if membership_of(request.user) is None:
-        raise Http404
+    member(request)
     target = figures_cache.remembered(
         ("target", pk),
         Target.objects.select_related("plan").prefetch_related("thresholds").filter(pk=pk).first,

@@ -15,8 +15,9 @@ from cchc.inspections.forms import CloseForm, InspectionForm
 from cchc.inspections.models import InspectionPlanItem, Recommendation
 from cchc.inspections.planning import target_levels
 from cchc.operations.models import Inspection
+from cchc.organizations.access import member
 from cchc.organizations.models import Agency, level_words
-from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
+from cchc.organizations.selectors import is_reform_office, scope_for
 from cchc.plans.models import Plan
 from cchc.plans.selectors import year_asked, years_offered
 from cchc.plans.tiers import levels_of_year
@@ -49,8 +50,7 @@ def _close_refused(request: HttpRequest, close: CloseForm) -> None:
 
 @login_required
 def inspections_page(request: HttpRequest) -> HttpResponse:
-    if membership_of(request.user) is None:
-        raise Http404
+    member(request)
     today = timezone.localdate()
     year = year_asked(request.GET.get("nam"), today=today)
     office = is_reform_office(request.user)

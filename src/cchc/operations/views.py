@@ -17,8 +17,9 @@ from cchc.operations.forms import DossierSearchForm, ImportForm
 from cchc.operations.imports import IMPORTERS
 from cchc.operations.models import Channel, DossierStatus, ImportRun, ImportStatus
 from cchc.operations.rollups import FINISHED
+from cchc.organizations.access import get_visible_or_404, member
 from cchc.organizations.models import Agency
-from cchc.organizations.selectors import agency_tree, is_reform_office, membership_of, scope_for
+from cchc.organizations.selectors import agency_tree, is_reform_office, scope_for
 
 DOSSIER_LIMIT_XLSX = 50_000
 DOSSIER_PAGE_SIZE = 50
@@ -29,8 +30,7 @@ DOSSIER_COUNT_LIMIT = 10_000
 
 
 def _runs(request: HttpRequest):
-    if membership_of(request.user) is None:
-        raise Http404
+    member(request)
     return selectors.import_runs(
         scope=scope_for(request.user), reform_office=is_reform_office(request.user)
     )
@@ -97,8 +97,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def dossier_list(request: HttpRequest) -> HttpResponse:
-    if membership_of(request.user) is None:
-        raise Http404
+    member(request)
     scope = scope_for(request.user)
     agency = _agency_asked(request, scope)
     form = DossierSearchForm(request.GET, agencies=agency_tree(scope=scope))
@@ -151,9 +150,7 @@ def _agency_asked(request: HttpRequest, scope) -> Agency | None:
     agency_id = request.GET.get("co_quan", "")
     if not agency_id.isdigit():
         return None
-    agency = Agency.objects.visible_to(scope).filter(pk=int(agency_id)).first()
-    if agency is None:
-        raise Http404
+    agency = get_visible_or_404(Agency.objects, scope, pk=int(agency_id))
     return agency
 
 
@@ -262,7 +259,8 @@ def _fmt(moment) -> str:
 def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     from cchc.operations.imports.templates import template_csv, template_xlsx
 
-    if membership_of(request.user) is None or kind not in IMPORTERS or fmt not in ("xlsx", "csv"):
+    member(request)
+    if kind not in IMPORTERS or fmt not in ("xlsx", "csv"):
         raise Http404
     content = template_xlsx(kind) if fmt == "xlsx" else template_csv(kind)
     response = HttpResponse(

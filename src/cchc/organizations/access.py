@@ -15,16 +15,21 @@ imports, exports and commands all ask `may_write` / `require_write` / `write_sco
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
+from functools import wraps
+from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from cchc.organizations.models import Agency, AgencyLevel, Role
+from cchc.organizations.models import Agency, AgencyLevel, Membership, Role
 from cchc.organizations.scope import AgencyScope
-from cchc.organizations.selectors import membership_of
+from cchc.organizations.selectors import is_reform_office, membership_of
 
 
 class DataKind(models.TextChoices):
@@ -149,3 +154,59 @@ def write_scope(user: AbstractBaseUser | AnonymousUser, kind: DataKind) -> Agenc
             Agency.objects.filter(level=AgencyLevel.PROVINCE).values_list("pk", flat=True)
         )
     return AgencyScope.nothing()
+
+
+# --- The guards of pages and API views: the one home of "needs a role" and "reform office
+# only" (issue 21). Reads are scoped by `selectors.scope_for`; these say who may be here. ---
+
+
+def member(request: HttpRequest) -> Membership:
+    """The user's membership; a user without a role meets a section that does not exist (404,
+    so that nothing tells them what is behind it)."""
+    membership = membership_of(request.user)
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def require_office(user: AbstractBaseUser | AnonymousUser, action: str | None = None) -> None:
+    """Refuse (403, in Vietnamese) anyone but the reform office: "Chỉ Văn phòng CCHC (Sở Nội
+    vụ) được <action>."."""
+    if not is_reform_office(user):
+        raise PermissionDenied(str(OFFICE_ACTION) % {"action": action or _("làm việc này")})
+
+
+def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page for every role (logged in, with a membership; otherwise 404)."""
+
+    @login_required
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        member(request)
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def office_required(action: str | None = None):
+    """A page of the reform office only (logged in; anyone else 403 with `action` named)."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            require_office(request.user, action)
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
+def get_visible_or_404(queryset: models.QuerySet, scope: AgencyScope, **lookup: Any):
+    """The row `lookup` finds among those `scope` may read; 404 otherwise — never 403, so that
+    another agency's row cannot be told from a missing one."""
+    try:
+        return queryset.visible_to(scope).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc

@@ -2,7 +2,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from cchc.core.views import call_service
 from cchc.organizations import services
+from cchc.organizations.access import require_office
 from cchc.organizations.forms import (
     AgencyCreateForm,
     AgencyEndForm,
@@ -25,7 +25,6 @@ from cchc.organizations.selectors import (
 )
 from cchc.organizations.selectors import (
     agency_tree,
-    is_reform_office,
     scope_for,
 )
 
@@ -37,11 +36,6 @@ def get_visible_agency(request: HttpRequest, pk: int) -> Agency:
         return select_agency_detail(scope=scope_for(request.user), pk=pk)
     except Agency.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def _require_reform_office(request: HttpRequest) -> None:
-    if not is_reform_office(request.user):
-        raise PermissionDenied(_("Chỉ Văn phòng CCHC (Sở Nội vụ) được thực hiện thao tác này."))
 
 
 @login_required
@@ -98,7 +92,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def agency_create(request: HttpRequest) -> HttpResponse:
-    _require_reform_office(request)
+    require_office(request.user, _("thực hiện thao tác này"))
     form = AgencyCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         created = call_service(
@@ -117,7 +111,7 @@ def agency_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def agency_rename(request: HttpRequest, pk: int) -> HttpResponse:
     agency = get_visible_agency(request, pk)
-    _require_reform_office(request)
+    require_office(request.user, _("thực hiện thao tác này"))
     form = AgencyRenameForm(request.POST or None, initial={"name": agency.name}, editing=agency)
     if (
         request.method == "POST"
@@ -143,7 +137,7 @@ def agency_rename(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def agency_end(request: HttpRequest, pk: int) -> HttpResponse:
     agency = get_visible_agency(request, pk)
-    _require_reform_office(request)
+    require_office(request.user, _("thực hiện thao tác này"))
     form = AgencyEndForm(request.POST or None, initial={"valid_to": date.today()}, editing=agency)
     if (
         request.method == "POST"
@@ -172,7 +166,7 @@ def agency_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def agency_succession(request: HttpRequest) -> HttpResponse:
-    _require_reform_office(request)
+    require_office(request.user, _("thực hiện thao tác này"))
     form = SuccessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -214,7 +208,7 @@ def _links_of(agency: Agency) -> dict:
 
 @login_required
 def succession_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reform_office(request)
+    require_office(request.user, _("thực hiện thao tác này"))
     link = get_object_or_404(
         AgencySuccession.objects.select_related("predecessor", "successor"), pk=pk
     )
@@ -247,7 +241,7 @@ def succession_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def membership_move(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reform_office(request)
+    require_office(request.user, _("thực hiện thao tác này"))
     membership = get_object_or_404(Membership.objects.select_related("user", "agency"), pk=pk)
     form = MembershipMoveForm(request.POST or None, today=timezone.localdate())
     if request.method == "POST" and form.is_valid() and call_service(

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from cchc.core.views import call_service
 from cchc.core.xlsx import xlsx_response
+from cchc.organizations.access import get_visible_or_404, member, require_office
 from cchc.organizations.models import Agency, AgencyLevel
 from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
 from cchc.plans import appendix, history, importing, selectors, services
@@ -40,13 +41,7 @@ from cchc.plans.services import PLAN_FIELDS
 def _member_required(request: HttpRequest) -> None:
     """Plans are the province's published documents: anyone with a role reads them;
     an account without a role (not yet assigned to an agency) sees nothing."""
-    if membership_of(request.user) is None:
-        raise Http404
-
-
-def _reform_office_required(request: HttpRequest) -> None:
-    if not is_reform_office(request.user):
-        raise PermissionDenied(_("Chỉ Văn phòng CCHC (Sở Nội vụ) được thay đổi kế hoạch."))
+    member(request)
 
 
 def _get(getter, **kwargs):
@@ -113,7 +108,7 @@ def _province_of(request: HttpRequest) -> Agency:
 
 @login_required
 def plan_create(request: HttpRequest) -> HttpResponse:
-    _reform_office_required(request)
+    require_office(request.user, _("thay đổi kế hoạch"))
     latest = selectors.plan_list().first()
     initial = {"year": latest.year + 1} if latest else {}
     if latest:
@@ -147,7 +142,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_update(request: HttpRequest, pk: int) -> HttpResponse:
-    _reform_office_required(request)
+    require_office(request.user, _("thay đổi kế hoạch"))
     plan = _get(selectors.plan_detail, pk=pk)
     initial = {name: getattr(plan, name) for name in PLAN_FIELDS}
     form = PlanForm(request.POST or None, initial=initial, editing=plan)
@@ -211,13 +206,13 @@ def _delete_context(row, delete_form, delete_route: str, history_route: str) -> 
 
 @login_required
 def target_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
-    _reform_office_required(request)
+    require_office(request.user, _("thay đổi kế hoạch"))
     return _target_form_page(request, _get(selectors.plan_detail, pk=plan_pk), None)
 
 
 @login_required
 def target_update(request: HttpRequest, pk: int) -> HttpResponse:
-    _reform_office_required(request)
+    require_office(request.user, _("thay đổi kế hoạch"))
     target = _get(selectors.target_detail, pk=pk)
     return _target_form_page(request, target.plan, target)
 
@@ -225,7 +220,7 @@ def target_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _reform_office_required(request)
+    require_office(request.user, _("thay đổi kế hoạch"))
     target = _get(selectors.target_detail, pk=pk)
     form = DeleteForm(request.POST, editing=target, prefix="xoa")
     if form.is_valid():
@@ -278,13 +273,13 @@ def _task_form_page(
 
 @login_required
 def task_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
-    _reform_office_required(request)
+    require_office(request.user, _("thay đổi kế hoạch"))
     return _task_form_page(request, _get(selectors.plan_detail, pk=plan_pk), None)
 
 
 @login_required
 def task_update(request: HttpRequest, pk: int) -> HttpResponse:
-    _reform_office_required(request)
+    require_office(request.user, _("thay đổi kế hoạch"))
     task = _get(selectors.task_detail, pk=pk)
     return _task_form_page(request, task.plan, task)
 
@@ -292,7 +287,7 @@ def task_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _reform_office_required(request)
+    require_office(request.user, _("thay đổi kế hoạch"))
     task = _get(selectors.task_detail, pk=pk)
     form = DeleteForm(request.POST, editing=task, prefix="xoa")
     if form.is_valid():
@@ -349,7 +344,7 @@ DRAFT_KEY = "plan_import_draft"
 
 @login_required
 def plan_import_upload(request: HttpRequest) -> HttpResponse:
-    _reform_office_required(request)
+    require_office(request.user, _("thay đổi kế hoạch"))
     form = PlanUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -417,7 +412,7 @@ def _kept(formset) -> list:
 
 @login_required
 def plan_import_review(request: HttpRequest) -> HttpResponse:
-    _reform_office_required(request)
+    require_office(request.user, _("thay đổi kế hoạch"))
     draft = request.session.get(DRAFT_KEY)
     if not draft:
         messages.info(request, _("Chưa có bản nháp: hãy tải văn bản kế hoạch lên trước."))
@@ -578,7 +573,7 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def task_appendix_import(request: HttpRequest, plan_pk: int) -> HttpResponse:
-    _reform_office_required(request)
+    require_office(request.user, _("thay đổi kế hoạch"))
     plan = _get(selectors.plan_detail, pk=plan_pk)
     form = AppendixUploadForm(request.POST or None, request.FILES or None)
     errors = []
@@ -615,17 +610,13 @@ class OwnTaskForm(TaskForm):
 @login_required
 def agency_plan(request: HttpRequest, pk: int) -> HttpResponse:
     """An agency's implementing plan for the province plan `pk` (kế hoạch triển khai)."""
-    membership = membership_of(request.user)
-    if membership is None:
-        raise Http404
+    membership = member(request)
     plan = _get(selectors.plan_detail, pk=pk)
     scope = scope_for(request.user)
     agency = membership.agency
     wanted = request.GET.get("co_quan")
     if wanted and wanted.isdigit():
-        agency = Agency.objects.visible_to(scope).filter(pk=int(wanted)).first()
-        if agency is None:
-            raise Http404
+        agency = get_visible_or_404(Agency.objects, scope, pk=int(wanted))
     form = None
     if membership.role == "agency_officer" and agency.pk == membership.agency_id:
         form = OwnTaskForm(request.POST or None)
@@ -679,8 +670,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     from cchc.plans.models import ProgressEvidence, ProgressReport
 
     scope = scope_for(request.user)
-    if membership_of(request.user) is None:
-        raise Http404
+    member(request)
     evidence = (
         ProgressEvidence.objects.filter(pk=pk, report__in=ProgressReport.objects.visible_to(scope))
         .select_related("report__task")

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from cchc.core.formatting import ascii_slug
 from cchc.core.views import call_service
+from cchc.organizations.access import member
 from cchc.organizations.models import Agency, AgencyLevel, Role
 from cchc.organizations.selectors import (
     PROVINCE_WIDE_ROLES,
-    membership_of,
     scope_for,
 )
 from cchc.plans.selectors import year_asked, years_offered
@@ -30,13 +30,6 @@ CONTENT_TYPES = {
 }
 
 
-def _member(request: HttpRequest):
-    membership = membership_of(request.user)
-    if membership is None:
-        raise Http404
-    return membership
-
-
 def _year(request: HttpRequest) -> int:
     return year_asked(request.GET.get("nam"), today=timezone.localdate())
 
@@ -44,20 +37,20 @@ def _year(request: HttpRequest) -> int:
 def _reads_province(request: HttpRequest) -> bool:
     """The reform office and the leader follow every agency's reports; only the office
     writes (the province's report) — the leader reads."""
-    return _member(request).role in PROVINCE_WIDE_ROLES
+    return member(request).role in PROVINCE_WIDE_ROLES
 
 
 def _reports_readable(request: HttpRequest):
     """Reports the user may open: those in scope; a leader, who reads and never writes,
     sees an agency's report once it is sent, not its draft."""
     reports = PeriodicReport.objects.visible_to(scope_for(request.user))
-    if _member(request).role == Role.LEADER:
+    if member(request).role == Role.LEADER:
         reports = reports.filter(status=ReportStatus.SUBMITTED)
     return reports
 
 
 def _own_agency(request: HttpRequest) -> Agency | None:
-    membership = _member(request)
+    membership = member(request)
     if membership.role == Role.REFORM_OFFICE:
         return Agency.objects.filter(level=AgencyLevel.PROVINCE).first()
     if membership.role == Role.AGENCY_OFFICER:
@@ -67,7 +60,7 @@ def _own_agency(request: HttpRequest) -> Agency | None:
 
 @login_required
 def report_index(request: HttpRequest) -> HttpResponse:
-    _member(request)
+    member(request)
     year = _year(request)
     agency = _own_agency(request)
     mine = {}
@@ -202,5 +195,5 @@ def report_tracker(request: HttpRequest) -> HttpResponse:
     )
     rows = [(a, reports.get(a.pk)) for a in agencies]
     return render(request, "reports/tracker.html", {
-        "period": period, "rows": rows, "sees_drafts": _member(request).role != Role.LEADER,
+        "period": period, "rows": rows, "sees_drafts": member(request).role != Role.LEADER,
     })  # fmt: skip

@@ -20,7 +20,6 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
 from django.http import (
@@ -42,12 +41,12 @@ from cchc.core.tabular.columns import ImportRejected, RowError
 from cchc.core.views import call_service
 from cchc.core.xlsx import XLSX_TYPE, as_text, csv_response, xlsx_response
 from cchc.indicators.registry import INDICATORS
+from cchc.organizations.access import member, require_office
 from cchc.organizations.models import Agency, AgencyLevel, Role
 from cchc.organizations.scope import AgencyScope
 from cchc.organizations.selectors import (
     PROVINCE_WIDE_ROLES,
     is_reform_office,
-    membership_of,
     province_place,
     scope_for,
 )
@@ -93,19 +92,6 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 
 # --- access -------------------------------------------------------------------------------
-
-
-def _membership(request: HttpRequest):
-    """Every page here needs a role; without one the section does not exist (404)."""
-    membership = membership_of(request.user)
-    if membership is None:
-        raise Http404
-    return membership
-
-
-def _office_required(request: HttpRequest) -> None:
-    if not is_reform_office(request.user):
-        raise PermissionDenied(_("Chỉ Văn phòng CCHC (Sở Nội vụ) được làm việc này."))
 
 
 def _framework(pk: int) -> Framework:
@@ -155,7 +141,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """By role: the frameworks by year (reform office, leaders), the agency's own assessments
     (agency officers; a district UBND also sees its communes'), the assessments assigned for
     appraisal and those of the own agency (appraisers). Only assessments in scope."""
-    membership = _membership(request)
+    membership = member(request)
     if (response := _read_only(request)) is not None:
         return response
     scope = scope_for(request.user)
@@ -233,7 +219,7 @@ def framework_import(request: HttpRequest) -> HttpResponse:
     every error with its line and column. `?mau=csv` downloads a template. `?bo=<pk>`
     reloads that framework ("Nạp lại tệp" on its page), carrying its version (ADR 0013);
     the plain page only creates, so that no reload goes without a version."""
-    _office_required(request)
+    require_office(request.user)
     if request.method == "GET" and request.GET.get("mau") == "csv":
         return csv_response([TEMPLATE_HEADER, *TEMPLATE_EXAMPLE], "mau-bo-tieu-chi.csv")
     reloading = _framework(_pk_param(request.GET.get("bo"))) if "bo" in request.GET else None
@@ -304,7 +290,7 @@ def _scale(criterion) -> str:
 @login_required
 def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The criteria tree (every role) and the assessments table (in the reader's scope)."""
-    _membership(request)
+    member(request)
     if (response := _read_only(request)) is not None:
         return response
     framework = _framework(pk)
@@ -345,7 +331,7 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def assessment_open(request: HttpRequest, pk: int) -> HttpResponse:
-    _office_required(request)
+    require_office(request.user)
     framework = _framework(pk)
     action = request.POST.get("thao_tac", "") if request.method == "POST" else ""
     open_form = OpenForm(request.POST if action == "mo" else None, framework=framework)
@@ -448,7 +434,7 @@ def assessment_open(request: HttpRequest, pk: int) -> HttpResponse:
 def assignments(request: HttpRequest, pk: int) -> HttpResponse:
     """Assign appraisers to agencies (all or nothing: one refusal, e.g. an appraiser of the
     agency itself, and nobody is assigned) and remove assignments."""
-    _office_required(request)
+    require_office(request.user)
     framework = _framework(pk)
     action = request.POST.get("thao_tac", "") if request.method == "POST" else ""
     form = AssignForm(request.POST if action == "phan_cong" else None, framework=framework)
@@ -569,7 +555,7 @@ def _survey_template(framework: Framework, fmt: str) -> HttpResponse:
 def survey_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload survey points (all or nothing, errors by line and column); `?mau=xlsx|csv`
     downloads the sheet to fill, prefilled with the agencies and survey criteria."""
-    _office_required(request)
+    require_office(request.user)
     framework = _framework(pk)
     if request.method == "GET" and request.GET.get("mau") in {"xlsx", "csv"}:
         return _survey_template(framework, request.GET["mau"])
@@ -623,7 +609,7 @@ def survey_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def adjustments(request: HttpRequest, pk: int) -> HttpResponse:
-    _office_required(request)
+    require_office(request.user)
     framework = _framework(pk)
     action = request.POST.get("thao_tac", "") if request.method == "POST" else ""
     form = AdjustmentForm(request.POST if action == "them" else None, framework=framework)
@@ -714,7 +700,7 @@ def _publication(framework: Framework) -> dict:
 @login_required
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     """The results table per group; the reform office computes and publishes here."""
-    _membership(request)
+    member(request)
     framework = _framework(pk)
     url = reverse("parindex:results", args=[framework.pk])
     if request.method == "POST":
@@ -889,7 +875,7 @@ def _roman(number: int) -> str:
 def results_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The results table as Excel (`xlsx`) or as the annex of the publication decision
     (`docx`, Decree 30/2020 layout). Same rows as the results page."""
-    _membership(request)
+    member(request)
     if fmt not in {"xlsx", "docx"}:
         raise Http404
     if (response := _read_only(request)) is not None:
