@@ -44,6 +44,10 @@ class DataKind(models.TextChoices):
         "parindex_results",
         _("bộ tiêu chí, đợt đánh giá, điều tra xã hội học, điểm thưởng/trừ, kết quả Chỉ số CCHC"),
     )
+    NATIONAL_FIGURES = (
+        "national_figures",
+        _("kết quả Bộ chỉ số 766 công bố và ngưỡng chênh lệch khi đối chiếu"),
+    )
 
 
 class Reach(Enum):
@@ -66,6 +70,7 @@ WRITES: dict[str, dict[DataKind, Reach]] = {
         K.INSPECTIONS: Reach.ANY,
         K.SYSTEMS: Reach.ANY,
         K.PARINDEX_RESULTS: Reach.ANY,
+        K.NATIONAL_FIGURES: Reach.ANY,
     },
     Role.AGENCY_OFFICER: {
         K.OPERATIONAL: Reach.OWN,
