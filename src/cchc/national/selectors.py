@@ -53,8 +53,10 @@ class IndicatorComparison:
 
 
 def mapped() -> list[Indicator]:
-    """Our indicators that Decision 766 also computes (`Indicator.national_766`)."""
-    return [i for i in INDICATORS.values() if i.national_766 is not None]
+    """Our indicators that Decision 766 also computes (`Indicator.national_766`), in the
+    order of the national codes (the decision's groups)."""
+    found = [i for i in INDICATORS.values() if i.national_766 is not None]
+    return sorted(found, key=lambda i: [int(p) for p in i.national_766.code.split(".")])
 
 
 def threshold_setting() -> ComparisonSetting:
