@@ -2,6 +2,7 @@
 figures, and how the numbers are shown (vi-VN)."""
 
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -15,6 +16,7 @@ from tests.operations.importing import csv_bytes
 pytestmark = pytest.mark.django_db
 URL = reverse("national:comparison")
 FEBRUARY = {"nam": "2022", "thang": "2"}
+FEBRUARY_DAY = date(2022, 2, 1)
 
 
 def _rows(body: str) -> set[str]:
@@ -118,3 +120,25 @@ def test_no_role_reads_nothing(client):
 
     client.force_login(UserFactory(username="khong-vai-tro"))
     assert client.get(URL).status_code == 404
+
+
+def test_the_page_costs_the_same_queries_however_many_agencies_are_published(
+    client, reform_office, published
+):
+    """One query for the published figures, a fixed few per mapped indicator: a published
+    table of every agency does not make one query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(reform_office)
+    client.get(URL, FEBRUARY)  # the session and the membership, as on every page
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL, FEBRUARY)
+    run = NationalFigure.objects.first().import_run
+    for agency in Agency.objects.exclude(code__in=["12", "12-STP", "12-SNV"])[:20]:
+        NationalFigure.objects.create(indicator="766.4.3", agency=agency,
+                                      month=FEBRUARY_DAY, value=50, import_run=run)  # fmt: skip
+    with CaptureQueriesContext(connection) as many:
+        body = client.get(URL, FEBRUARY).content.decode()
+    assert len(_rows(body)) == 25
+    assert len(many) == len(few) <= 12  # 10 on SQLite today
