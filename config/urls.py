@@ -27,6 +27,7 @@ urlpatterns = [
     path("co-quan/", include("cchc.organizations.urls")),
     path("ke-hoach/", include("cchc.plans.urls")),
     path("chi-tieu/", include("cchc.indicators.urls")),
+    path("doi-chieu-766/", include("cchc.national.urls")),
     path("du-lieu/", include("cchc.operations.urls")),
     path("bao-cao/", include("cchc.reports.urls")),
     path("kiem-tra/", include("cchc.inspections.urls")),

@@ -234,6 +234,10 @@ SCOPED_FIGURES = {
 DRILL_DOWNS = {
     "operations:dossier_list": dict,
     "indicators:target_records": target_of("3"),
+    # Our figures beside the published Decision 766 ones, narrowed to one agency by the same
+    # `?co_quan=`; the page's writes (upload, threshold) are the reform office's
+    # (tests/national/test_comparison_page.py).
+    "national:comparison": dict,
 }
 
 # (officer fixture, an agency it must not reach)
@@ -849,7 +853,8 @@ def test_the_author_table_never_lets_an_agency_judge_itself():
     from cchc.organizations.models import Role
 
     judging = {DataKind.INSPECTIONS, DataKind.SYSTEMS, DataKind.APPRAISAL,
-               DataKind.PARINDEX_RESULTS, DataKind.PLAN, DataKind.CATALOGUE}  # fmt: skip
+               DataKind.PARINDEX_RESULTS, DataKind.PLAN, DataKind.CATALOGUE,
+               DataKind.NATIONAL_FIGURES}  # fmt: skip
     assert not judging & set(WRITES[Role.AGENCY_OFFICER])
     assert WRITES[Role.LEADER] == {}
     assert set(WRITES[Role.APPRAISER]) == {DataKind.APPRAISAL}
@@ -866,7 +871,7 @@ def test_the_upload_page_offers_an_officer_only_its_own_kinds(client, dept_offic
     assert "do Văn phòng CCHC của tỉnh nạp" in body
     client.force_login(reform_office)
     body = client.get(reverse("operations:import_list")).content.decode()
-    assert len(set(re.findall(r'<option value="(\w+)"', body))) == 8
+    assert len(set(re.findall(r'<option value="(\w+)"', body))) == 9
     assert "do Văn phòng CCHC của tỉnh nạp" not in body
 
 

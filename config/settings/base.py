@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cchc.plans",
     "cchc.operations",
     "cchc.indicators",
+    "cchc.national",
     "cchc.parindex",
     "cchc.reports",
     "cchc.inspections",

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 
+from cchc.national.models import NationalFigure
 from cchc.operations.models import (
     Dossier,
     DossierMonthly,
@@ -32,6 +33,7 @@ from cchc.organizations.models import Agency, AgencySuccession
 OPERATIONAL_MODELS = (
     Procedure, ProcedureSnapshot, Dossier, DossierMonthly, WorkRecordStat, LegalDocument,
     LegalReview, Inspection, InformationSystem, SystemConnection, Agency, AgencySuccession,
+    NationalFigure,
 )  # fmt: skip
 
 

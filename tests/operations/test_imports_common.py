@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from cchc.core.services import ServiceError
+from cchc.national.models import NationalFigure
 from cchc.operations.imports import IMPORTERS
 from cchc.operations.models import (
     Dossier,
@@ -156,11 +157,20 @@ CASES = {
         nfd=(2, 6, "Đã đối chiếu quyết định của tỉnh",
              lambda: AgencySuccession.objects.get(predecessor__code="12-SKHDT").note),
     ),
+    # Decision 766's published results (the `national` app registers the kind).
+    "national_766": Case(
+        header=["Mã chỉ số", "Mã cơ quan", "Tháng", "Giá trị (%)"],
+        rows=[["766.4.3", "12-STP", "01/2022", "85,5"], ["766.2.1", "12-STP", "01/2022", "97.25"]],
+        stored=lambda: NationalFigure.objects.count(),
+        bad_date=(2, "13/2022", "không phải tháng hợp lệ"),
+        agency_at=1,
+        nfd=(0, 1, "Sở Tư pháp", lambda: NationalFigure.objects.order_by("pk").first().agency.name),
+    ),
 }  # fmt: skip
 STORED = {  # what the valid file stores, by CASES[kind].stored
     "procedures": 3 + 1,  # + the catalogue fixture's snapshot
     "dossiers": 2, "dossier_stats": 2, "work_records": 2, "legal_documents": 3,
-    "inspections": 2, "systems": (2, 3), "reorganisation": (3, 1),
+    "inspections": 2, "systems": (2, 3), "reorganisation": (3, 1), "national_766": 2,
 }  # fmt: skip
 KINDS = list(CASES)
 

@@ -22,6 +22,28 @@ UNKNOWN_DEADLINE = "hồ sơ không xác định được hạn, không tính v�
 
 
 @dataclass(frozen=True)
+class NationalMapping:
+    """How an indicator of ours stands beside one of Decision 766's (Bộ chỉ số chỉ đạo, điều
+    hành và đánh giá chất lượng phục vụ người dân, doanh nghiệp), whose monthly results the
+    national portal publishes (`national` app: the published figures and the comparison page).
+    `code`: the national indicator's code in `data/frameworks/qd766_2022_service_quality.csv`;
+    `differences`: what the two definitions count differently (numerator, denominator, scope),
+    each a likely reason why the figures differ, shown beside a difference. The whole mapping
+    is explained in the indicator's docs/kpi page ("So với số liệu Quyết định 766")."""
+
+    code: str
+    differences: tuple[str, ...]
+
+
+# Every dossier figure of Decision 766 is computed from the dossiers the one-stop system
+# synchronised to the national portal; ours from every dossier loaded here.
+NOT_SYNCED = (
+    "Hồ sơ có trong dữ liệu của tỉnh nhưng chưa đồng bộ (hoặc đồng bộ muộn, sai mã) lên Cổng "
+    "Dịch vụ công quốc gia thì không được Quyết định 766 tính."
+)
+
+
+@dataclass(frozen=True)
 class Indicator:
     code: str
     title: str
@@ -70,6 +92,9 @@ class Indicator:
     # narrows or sets them; indicators.applicability). The extractor stores rows for every
     # level it can measure; the figure reads those of its levels.
     applies_to: frozenset[str] = ALL_LEVELS
+    # The indicator of Decision 766 that measures the same thing, for the comparison of our
+    # figures with the published national ones (None: no counterpart).
+    national_766: NationalMapping | None = None
 
     @property
     def doc_path(self) -> str:
@@ -151,6 +176,13 @@ INDICATORS: dict[str, Indicator] = {
             **_dossiers("results_digitized", "results_granted"),
             note="Mẫu số là kết quả giải quyết trong năm, chưa gồm kết quả còn hiệu lực của các "
             "năm trước (chưa có dữ liệu kho kết quả).",
+            national_766=NationalMapping("766.3.1", (
+                NOT_SYNCED,
+                "Tử số khác: Quyết định 766 tính hồ sơ có đường dẫn tệp kết quả điện tử đồng bộ "
+                "lên Cổng; hệ thống tính kết quả được đánh dấu số hóa trong dữ liệu nạp.",
+                "Mẫu số khác: Quyết định 766 chỉ tính hồ sơ của thủ tục yêu cầu trả kết quả bằng "
+                "văn bản, giấy tờ; hệ thống tính mọi kết quả giải quyết (trừ hồ sơ từ chối).",
+            )),
         ),
         Indicator(
             "ONLINE_PAYMENT_PROCEDURES", "Tỷ lệ TTHC có nghĩa vụ tài chính được thanh toán trực tuyến",
@@ -161,6 +193,14 @@ INDICATORS: dict[str, Indicator] = {
             "ONLINE_PAYMENT_SHARE", "Tỷ lệ giao dịch thanh toán trực tuyến",
             "hồ sơ thanh toán trực tuyến", "hồ sơ có phí của TTHC đã có thanh toán trực tuyến",
             "flow", **_dossiers("paid_online", "with_fee", only_online_payment=True),
+            national_766=NationalMapping("766.4.5", (
+                NOT_SYNCED,
+                "Mẫu số khác: Quyết định 766 tính hồ sơ của mọi thủ tục có phí, lệ phí (trừ hồ "
+                "sơ được miễn toàn bộ phí); hệ thống chỉ tính thủ tục đã triển khai thanh toán "
+                "trực tuyến.",
+                "Kỳ tính khác: Quyết định 766 tính hồ sơ bắt đầu xử lý trong kỳ; hệ thống tính "
+                "theo tháng tiếp nhận.",
+            )),
         ),
         Indicator(
             "ONLINE_SERVICE_GROWTH", "Tăng số TTHC cung cấp dịch vụ công trực tuyến mức độ 3, 4",
@@ -177,6 +217,14 @@ INDICATORS: dict[str, Indicator] = {
             "ONLINE_DOSSIER_SHARE", "Tỷ lệ hồ sơ tiếp nhận trực tuyến",
             "hồ sơ tiếp nhận trực tuyến", "hồ sơ tiếp nhận", "flow",
             **_dossiers("received_online", "received"),
+            national_766=NationalMapping("766.4.3", (
+                NOT_SYNCED,
+                "Tử số khác: Quyết định 766 chỉ tính hồ sơ trực tuyến có kết quả điện tử khi thủ "
+                "tục yêu cầu trả kết quả bằng giấy tờ; hệ thống tính mọi hồ sơ tiếp nhận trực "
+                "tuyến.",
+                "Quyết định 766 nhân tỷ lệ với tỷ lệ hồ sơ đồng bộ (chỉ số 766.1.4): tỉnh đồng bộ "
+                "thiếu thì tỷ lệ công bố thấp hơn.",
+            )),
         ),
         Indicator(
             "SYSTEMS_CONNECTED", "Tỷ lệ hệ thống thông tin đã kết nối với hệ thống quốc gia",
@@ -217,6 +265,13 @@ INDICATORS: dict[str, Indicator] = {
             note="Theo Quyết định 766/QĐ-TTg: hồ sơ giải quyết đúng hạn trong kỳ và hồ sơ còn "
             "đang giải quyết, trong hạn vào cuối kỳ, trên hồ sơ đã giải quyết trong kỳ và hồ sơ "
             "còn đang giải quyết vào cuối kỳ.",
+            national_766=NationalMapping("766.2.1", (
+                NOT_SYNCED,
+                "Mẫu số khác: hệ thống để riêng hồ sơ không xác định được hạn (không tính vào tỷ "
+                "lệ); Quyết định 766 tính mọi hồ sơ tiếp nhận, xử lý trong kỳ.",
+                "Hồ sơ công dân rút, dừng xử lý: Quyết định 766 tính là đã kết thúc; hệ thống chỉ "
+                "tính hồ sơ đã giải quyết hoặc từ chối giải quyết.",
+            )),
         ),
     ]
 }  # fmt: skip

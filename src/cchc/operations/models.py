@@ -25,6 +25,8 @@ class ImportKind(models.TextChoices):
     INSPECTIONS = "inspections", _("Kiểm tra cải cách hành chính")
     SYSTEMS = "systems", _("Hệ thống thông tin và kết nối")
     REORGANISATION = "reorganisation", _("Sắp xếp đơn vị, cơ quan")
+    # Imported by the `national` app, which registers its importer (`imports.register`).
+    NATIONAL_766 = "national_766", _("Kết quả Bộ chỉ số 766 công bố")
 
 
 class ImportStatus(models.TextChoices):

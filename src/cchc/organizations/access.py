@@ -50,6 +50,10 @@ class DataKind(models.TextChoices):
         "parindex_results",
         _("bộ tiêu chí, đợt đánh giá, điều tra xã hội học, điểm thưởng/trừ, kết quả Chỉ số CCHC"),
     )
+    NATIONAL_FIGURES = (
+        "national_figures",
+        _("kết quả Bộ chỉ số 766 công bố và ngưỡng chênh lệch khi đối chiếu"),
+    )
 
 
 class Reach(Enum):
@@ -73,6 +77,7 @@ WRITES: dict[str, dict[DataKind, Reach]] = {
         K.SYSTEMS: Reach.ANY,
         K.PARINDEX_RESULTS: Reach.ANY,
         K.PUBLICATION: Reach.ANY,
+        K.NATIONAL_FIGURES: Reach.ANY,
     },
     Role.AGENCY_OFFICER: {
         K.OPERATIONAL: Reach.OWN,

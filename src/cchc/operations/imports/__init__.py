@@ -1,6 +1,8 @@
-"""Importers by kind. Each module defines one Importer subclass; register it here. The order
-is the order of the upload form: the catalogue first, since dossiers and statistics name
-its procedures."""
+"""Importers by kind. Each module here defines one Importer subclass, listed below; an app
+above this one registers its own kinds with `register` from its AppConfig.ready() (the
+published Decision 766 figures of the `national` app), so that this app imports none above
+it. The order is the order of the upload form: the catalogue first, since dossiers and
+statistics name its procedures; registered kinds come after."""
 
 from cchc.operations.imports.base import Importer
 from cchc.operations.imports.dossier_stats import DossierStatsImporter
@@ -25,3 +27,9 @@ IMPORTERS: dict[str, type[Importer]] = {
         ReorganisationImporter,
     )
 }
+
+
+def register(importer: type[Importer]) -> None:
+    """Add an import kind of an app above this one (called from its AppConfig.ready()). Its
+    `kind` must be a value of `models.ImportKind`, the run's stored kind."""
+    IMPORTERS[importer.kind] = importer
