@@ -45,6 +45,7 @@ test: $(VENV)/.test-installed
 	@mkdir -p var
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.test-installed

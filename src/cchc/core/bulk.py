@@ -8,7 +8,7 @@ writers whose rows are already validated (right Python types)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import connections, models, router
@@ -19,8 +19,8 @@ def insert_rows(
 ) -> int:
     """Insert `rows` (dicts keyed by field attnames, e.g. "agency_id") into `model`'s table."""
     connection = connections[router.db_for_write(model)]
-    concrete = [model._meta.get_field(name) for name in fields]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in concrete)
+    concrete = [cast(models.Field, model._meta.get_field(name)) for name in fields]
+    columns = ", ".join(connection.ops.quote_name(cast(str, f.column)) for f in concrete)
     table = connection.ops.quote_name(model._meta.db_table)
     attnames = [f.attname for f in concrete]
     # Text, integer and boolean values of validated rows are already what the database
@@ -93,7 +93,7 @@ def _adapter(field: models.Field, connection) -> Callable[[Any], Any] | None:
     preparation, or for aware datetimes on SQLite the same text it produces (naive UTC,
     `str()`), without its per-value checks; on PostgreSQL dates, aware datetimes and decimals
     as they are."""
-    target = field.target_field if field.is_relation else field
+    target = cast(Any, field).target_field if field.is_relation else field
     kind = target.get_internal_type()
     if kind in DIRECT_TYPES:
         return None

@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -119,9 +119,9 @@ def _places_after(working: pl.Series, days: pl.Series) -> pl.Series:
     a million rows than searching for each row (most rows share a few hundred days)."""
     import polars as pl
 
-    first, last = days.min(), days.max()
-    if first is None:
+    if days.min() is None:
         return pl.Series(days.name, [None] * len(days), dtype=pl.Int64)
+    first, last = cast(int, days.min()), cast(int, days.max())  # epoch days: integers
     every_day = pl.int_range(first, last + 1, dtype=pl.Int32, eager=True)
     places = working.search_sorted(every_day, side="right").cast(pl.Int64)
     return places.gather(days - first)

@@ -16,6 +16,7 @@ that way must set `updated_at` itself (none does today).
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from django import forms
 from django.db import models
@@ -29,7 +30,7 @@ VERSION_FIELD = "version"
 OUTDATED = _lazy("Trang đã cũ: hãy tải lại trang rồi nhập lại.")
 
 
-def version_of(instance: models.Model) -> str:
+def version_of(instance: Any) -> str:
     """The version token of a row as a page carries it: its `updated_at` in UTC, to the
     microsecond."""
     return instance.updated_at.astimezone(UTC).isoformat(timespec="microseconds")
@@ -67,6 +68,10 @@ class VersionedForm:
     """Mixin for a form that may edit an existing row: `editing=<row>` adds the hidden
     `version` field (the row's version now); `read_version()` is what the page carried."""
 
+    # Given by the form class this is mixed into.
+    fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
+
     def __init__(self, *args, editing: models.Model | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if editing is not None:
@@ -86,7 +91,7 @@ def _who(instance: models.Model) -> str:
     return (user.get_full_name() or user.get_username()) if user else _("người khác")
 
 
-def stale_message(instance: models.Model, *, subject: str, newer: str = "") -> str:
+def stale_message(instance: Any, *, subject: str, newer: str = "") -> str:
     """The refusal shown when `instance` (read fresh) changed after the page was built:
     who changed it, when, and that nothing of this user's was saved."""
     at = timezone.localtime(instance.updated_at).strftime("%H:%M ngày %d/%m/%Y")

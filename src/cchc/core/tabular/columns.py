@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from cchc.core.tabular.reading import HEADER_SEARCH_ROWS, Table, map_header
+from cchc.core.tabular.reading import HEADER_SEARCH_ROWS, map_header
 
 MAX_REPORTED_ERRORS = 500
 
@@ -45,8 +45,15 @@ def column_names(columns: Iterable[Column]) -> dict[str, tuple[str, ...]]:
     return {c.key: (c.title, c.key, *c.aliases) for c in columns}
 
 
+class Headed(Protocol):
+    """What a header check reads: a `Table` (read row by row) or a `Sheet` (by column)."""
+
+    header: list[str]
+    header_line: int
+
+
 def check_header(
-    table: Table, columns: list[Column], required: Iterable[str] | None = None
+    table: Headed, columns: list[Column], required: Iterable[str] | None = None
 ) -> tuple[dict[str, int], list[RowError]]:
     """Each column's position in `table`'s header, and the header's errors: a column given
     twice, a required one missing (`required`: the keys that must be there; by default the

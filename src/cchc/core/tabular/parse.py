@@ -106,7 +106,7 @@ def _dtype(column: Column) -> Any:
         if all(isinstance(v, str) for v in values):
             return pl.String
         return pl.Object
-    return DTYPES.get(kind, pl.Object)
+    return DTYPES.get(kind or "", pl.Object)
 
 
 def parse_sheet(
@@ -313,7 +313,7 @@ def _first(parts: list[pl.DataFrame]) -> pl.DataFrame:
         for part, hit in reversed(list(zip(parts, matched, strict=True))):
             expr = pl.when(hit).then(part.get_column(name)).otherwise(expr)
         columns[name] = expr
-    return pl.select(**columns)
+    return pl.select(*(expr.alias(name) for name, expr in columns.items()))
 
 
 def _build(moments: pl.DataFrame, *, zone: str | None, as_date: bool) -> pl.Series:

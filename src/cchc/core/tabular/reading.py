@@ -228,7 +228,8 @@ def csv_separator(text: str, header_names: Collection[str] = ()) -> str:
     looked for), not on its first line alone — a title above the header ("BÁO CÁO …") may
     hold none, or a comma of its own: the one under which a line names most of
     `header_names` (the caller's columns), then the one dividing some line into most cells."""
-    lines, start = [], 0
+    lines: list[str] = []
+    start = 0
     while len(lines) < HEADER_SEARCH_ROWS and start < len(text):
         end = text.find("\n", start)
         end = len(text) if end < 0 else end
