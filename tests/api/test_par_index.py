@@ -14,6 +14,7 @@ from cchc.parindex.models import Assessment, AssessmentStatus, CriterionScore
 from tests.parindex.conftest import SMALL_CSV, small_spec
 
 pytestmark = pytest.mark.django_db
+QUERIES = 11  # token, scope, the rows and what they show: not one per row
 
 SURVEY = (
     'Mã cơ quan,Mã tiêu chí,Điểm,Ghi chú\n12-STP,1.3,"2,5",\n12-STC,1.3,"2,5",\n12-SKHDT,1.3,3,\n'
@@ -167,3 +168,11 @@ def test_results_need_a_reading_token(client, reform_office, published):
     )  # fmt: skip
     pushing = {"HTTP_AUTHORIZATION": f"Bearer {text}"}
     assert client.get("/api/v1/par-index/2031/results/", **pushing).status_code == 403
+
+
+def test_the_results_make_a_fixed_number_of_queries_per_framework(
+    client, reform_office, published, django_assert_max_num_queries
+):
+    auth = header(reform_office, "12-STP")
+    with django_assert_max_num_queries(QUERIES):
+        assert client.get("/api/v1/par-index/2031/results/", **auth).status_code == 200

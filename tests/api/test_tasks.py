@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.7\n" + b"1 0 obj\n" * 8
+QUERIES = 8  # token, scope, the rows and what they show: not one per row
 
 
 def header(actor, code, purpose="read"):
@@ -121,6 +122,19 @@ def test_the_task_list_makes_a_fixed_number_of_queries(
         report(more, "12-STP", "in_progress", 20)
     with django_assert_max_num_queries(7):
         assert client.get("/api/v1/plans/2022/tasks/", **auth).status_code == 200
+
+
+def test_the_reports_make_a_fixed_number_of_queries(
+    client, reform_office, tasks, django_assert_max_num_queries
+):
+    auth = header(reform_office, "12-STP")
+    for percent in (10, 20, 30):  # more reports, each by another account, with evidence
+        made = report(tasks["C"], "12-SNV", "in_progress", percent)
+        ProgressEvidence.objects.create(report=made, stored_name="x", original_name="a.pdf",
+                                        content_type="application/pdf", size=1, sha256="0")  # fmt: skip
+    with django_assert_max_num_queries(QUERIES):
+        response = client.get(f"/api/v1/plans/2022/tasks/{tasks['C'].pk}/reports/", **auth)
+    assert response.json()["count"] == 5
 
 
 def test_reports_are_read_as_the_task_page_shows_them(client, reform_office, tasks):

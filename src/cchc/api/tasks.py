@@ -62,7 +62,8 @@ class TaskReports(generics.ListAPIView):
     def purpose(self) -> str:
         """What a token must have been issued for: reading, or reporting (`auth.
         PurposeMatches`; the pages' session only reads)."""
-        if self.request is not None and self.request.method == "POST":
+        request = getattr(self, "request", None)
+        if request is not None and request.method == "POST":
             return TokenPurpose.REPORT_PROGRESS
         return TokenPurpose.READ
 
