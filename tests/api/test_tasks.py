@@ -299,6 +299,8 @@ def test_another_agencys_task_is_refused_and_nothing_is_written(client, reform_o
     refused = post(client, tasks["D"], auth, files=[upload("a.pdf", PDF)])
     assert refused.status_code == 403
     assert refused.json()["detail"] == "Cơ quan của bạn không chủ trì hay phối hợp nhiệm vụ này."
+    # Refused before its input is read, as on the page: bad input changes nothing.
+    assert post(client, tasks["D"], auth, percent=150).status_code == 403
     # Another agency's own task: it does not exist for this token (404, like a missing one).
     assert post(client, tasks["E"], auth).status_code == 404
     assert post(client, tasks["A"], auth).status_code == 201  # its own task: written

@@ -9,7 +9,7 @@ task answers 404 like a missing one) and its reports are those the page lists
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -23,7 +23,8 @@ from rest_framework.response import Response
 from cchc.api import serializers as s
 from cchc.api.models import TokenPurpose
 from cchc.api.tokens import token_account
-from cchc.organizations.selectors import scope_for
+from cchc.organizations.models import Role
+from cchc.organizations.selectors import membership_of, scope_for
 from cchc.plans import selectors, services
 from cchc.plans.forms import ProgressForm
 from cchc.plans.models import Plan, Task
@@ -95,6 +96,14 @@ class TaskReports(generics.ListAPIView):
         file before writing anything. Refused: 400 with every error, nothing written; not the
         caller's task: 403; a task it may not open: 404."""
         task = self.task()
+        # As the task's page: who may not report is refused before the form is read.
+        membership = membership_of(request.user)
+        lead_id, coordinator_ids = services.task_parties(task)
+        if membership.role != Role.AGENCY_OFFICER or membership.agency_id not in {
+            lead_id,
+            *coordinator_ids,
+        }:
+            raise PermissionDenied(_("Cơ quan của bạn không chủ trì hay phối hợp nhiệm vụ này."))
         data = request.POST if is_form_media_type(request.content_type) else request.data
         if not hasattr(data, "get"):
             return Response({"detail": REFUSED, "errors": {
