@@ -277,12 +277,16 @@ API_READ = {
     "api:plan_list": dict,
     "api:target_list": lambda: {"year": 2022},
     "api:target_figures": lambda: {"year": 2022, "label": "6c"},
+    "api:task_list": lambda: {"year": 2022},
+    "api:task_reports": lambda: {"year": 2022, "pk": _api_task("12-STP").pk},
+    "api:parindex_results": lambda: {"year": 2031},
     "api:schema": dict,
     "api:docs": dict,
 }
 # Writing through the API: the one-stop system's dossier push (`test_api_push_writes_only_
-# the_tokens_scope`).
-API_WRITE = {"api:dossier_push": dict}
+# the_tokens_scope`) and a task's progress report (`test_api_progress_reports_only_on_the_
+# tokens_own_tasks`; the same route reads the task's reports).
+API_WRITE = {"api:dossier_push": dict, "api:task_reports": dict}
 # The API's description (OpenAPI schema and its documentation page) holds no data: public.
 API_PUBLIC = {"api:schema", "api:docs"}
 
@@ -892,6 +896,70 @@ def _api_token(code: str) -> dict:
     return _api_token_for(code, "read")
 
 
+def _api_task(code: str, *, owner: bool = False):
+    """A province task led by agency `code` with a report of `code` (or `code`'s own task)."""
+    from cchc.plans.models import ProgressReport, ReformArea, Task
+
+    agency = Agency.objects.get(code=code)
+    text = f"Nhiệm vụ API {'riêng ' if owner else ''}của {code}"
+    task = Task.objects.filter(text=text).first()
+    if task is None:
+        task = Task.objects.create(
+            plan=Plan.objects.get(year=2022), area=ReformArea.objects.get(code="procedures"),
+            order=Task.objects.count() + 700, text=text, lead_agency=agency,
+            owner=agency if owner else None,
+        )  # fmt: skip
+        ProgressReport.objects.create(
+            task=task, agency=agency, is_lead=True, status="in_progress", percent=40,
+            text=f"Báo cáo API của {code}", reported_by=UserFactory(username=f"api-r-{code}"),
+        )  # fmt: skip
+    return task
+
+
+def _api_par_index(reform_office):
+    """PAR INDEX 2031: Sở Tư pháp, Sở Tài chính and Sở KH&ĐT published; a second framework
+    whose results are computed but not published."""
+    from cchc.parindex import services
+    from cchc.parindex.models import Assessment
+    from tests.api.test_par_index import scored_framework
+
+    framework = scored_framework(reform_office)
+    Assessment.objects.filter(framework=framework).update(status="finalised")
+    services.results_publish(actor=reform_office, framework=framework)
+    services.results_compute(actor=reform_office,
+                             framework=scored_framework(reform_office, code="CHUA-CONG-BO"))  # fmt: skip
+
+
+def _api_rows_outside_scope(route: str, body, scope, visible: set[str]) -> list:
+    """What an API answer lists that the token's scope may not read, by the route's rule:
+    the tasks it neither leads nor coordinates (the task board's rule), reports of a task it
+    does not work on (the task page's), results not published (published ones are public, as
+    on the results page)."""
+    from cchc.parindex.models import Result
+
+    if scope.sees_all or not isinstance(body, dict):
+        return []
+    if route == "api:task_list":
+        return [r["text"] for r in body["results"]
+                if not ({r["lead_agency"]["code"]} | {a["code"] for a in r["coordinating_agencies"]})
+                & visible]  # fmt: skip
+    if route == "api:task_reports":
+        from cchc.plans.models import Task
+
+        task = Task.objects.get(text="Nhiệm vụ API của 12-STP")
+        workers = {task.lead_agency.code} | {a.code for a in task.coordinating_agencies.all()}
+        return body["results"] if not workers & visible else []
+    if route == "api:parindex_results":
+        listed = [(f["code"], r["agency"]["code"]) for f in body["frameworks"]
+                  for g in f["groups"] for r in g["results"]]  # fmt: skip
+        published = set(
+            Result.objects.filter(assessment__status="published").values_list(
+                "assessment__framework__code", "assessment__agency__code")
+        )  # fmt: skip
+        return [row for row in listed if row not in published]
+    return []
+
+
 def _agency_codes(body) -> set[str]:
     """Agency codes of the rows an API answer returns (list items and figure rows)."""
     rows = body.get("results", []) if isinstance(body, dict) else []
@@ -915,6 +983,10 @@ def test_api_reads_only_the_tokens_scope(client, route, code):
             indicator="ONLINE_DOSSIER_SHARE", agency=agency, tier="province",
             month=date(2022, 3, 1), numerator=1, denominator=2,
         )  # fmt: skip
+        _api_task(agency.code)
+    _api_task("12-SNV", owner=True)
+    if route == "api:parindex_results":
+        _api_par_index(make_user("vp-pi", "12-SNV", "reform_office"))
     header = _api_token(code)
     url = reverse(route, kwargs=API_READ[route]())
     anonymous = client.get(url)
@@ -933,7 +1005,24 @@ def test_api_reads_only_the_tokens_scope(client, route, code):
     assert response.status_code == 200
     if response["Content-Type"].startswith("application/json"):
         visible = set(Agency.objects.visible_to(scope).values_list("code", flat=True))
-        assert _agency_codes(response.json()) <= visible
+        body = response.json()
+        if route not in {"api:task_list", "api:task_reports", "api:parindex_results"}:
+            assert _agency_codes(body) <= visible
+        assert _api_rows_outside_scope(route, body, scope, visible) == []
+        text = response.content.decode()
+        assert "Nhiệm vụ API riêng của 12-SNV" not in text or scope.sees_all
+        assert "CHUA-CONG-BO" not in text  # unpublished results: nobody reads them here
+        if route == "api:task_list":
+            listed = {r["text"] for r in body["results"]}
+            assert (f"Nhiệm vụ API của {code}" in listed) == (code != "12"), listed
+            assert ("Nhiệm vụ API của 12-SNV" in listed) == scope.sees_all
+        if route == "api:parindex_results":  # the whole published ranking, for every role
+            [framework] = body["frameworks"]
+            assert {r["agency"]["code"] for g in framework["groups"] for r in g["results"]} == {
+                "12-STP",
+                "12-STC",
+                "12-SKHDT",
+            }
 
 
 @pytest.mark.parametrize("code", ["12-STP", "106", "106-02"])
@@ -959,3 +1048,26 @@ def test_api_push_writes_only_the_tokens_scope(client, catalogue, code):
     own = client.post(url, batch(code), content_type="application/json", **header)
     assert own.status_code == 200, own.json()
     assert list(Dossier.objects.values_list("agency__code", flat=True)) == [code]
+
+
+@pytest.mark.parametrize(
+    ("code", "other"),
+    [("12-STP", "12-SNV"), ("106", "106-02"), ("106-02", "106"), ("12", "12-STP")],
+)
+def test_api_progress_reports_only_on_the_tokens_own_tasks(client, code, other):
+    """A reporting token of a department, a district, a commune and the province reports on
+    the tasks its agency leads; a task another agency leads (even a commune of its district,
+    as on the task page) is refused (403), another agency's own task is not found (404), and
+    nothing is written for either."""
+    from cchc.plans.models import ProgressEvidence, ProgressReport
+
+    header = _api_token_for(code, "report_progress")
+    theirs, hidden = _api_task(other), _api_task("12-SNV", owner=True)
+    url = "/api/v1/plans/2022/tasks/{}/reports/"
+    data = {"status": "in_progress", "percent": 50, "text": "Đã làm một phần."}
+    before = ProgressReport.objects.count()
+    assert client.post(url.format(theirs.pk), data, **header).status_code == 403
+    assert client.post(url.format(hidden.pk), data, **header).status_code == 404
+    assert ProgressReport.objects.count() == before and not ProgressEvidence.objects.exists()
+    own = client.post(url.format(_api_task(code).pk), data, **header)
+    assert own.status_code == 201 and own.json()["agency"]["code"] == code

@@ -1,7 +1,9 @@
 """The API exercised through its own OpenAPI schema (issue 18): every documented operation is
-called as the schema describes it — path parameters filled, the push with the schema's own
-example — and every answer is validated against the schema's response for it. A new endpoint
-is covered as soon as it is in the schema; an answer that drifts from its description fails."""
+called as the schema describes it — path parameters filled, a token of the purpose the
+operation names (`x-token-purpose`, reading by default), a body from the schema's own example
+(a multipart form gets a file in each binary field) — and every answer is validated against
+the schema's response for its documented success status. A new endpoint is covered as soon as
+it is in the schema; an answer that drifts from its description fails."""
 
 from copy import deepcopy
 from datetime import date, timedelta
@@ -18,6 +20,10 @@ from cchc.organizations.models import Agency
 pytestmark = pytest.mark.django_db
 
 PATH_VALUES = {"code": "12-STP", "year": "2022", "label": "6c"}
+# Whose token calls an operation, by the purpose it needs: the province reads (and pushes for
+# every agency); Sở Tư pháp reports on the task it leads.
+CALLERS = {"read": "12", "push_dossiers": "12", "report_progress": "12-STP"}
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def _json_schema(node):
@@ -43,7 +49,23 @@ def _token(actor, code, purpose):
 
 
 @pytest.fixture
-def data(db):
+def data(db, reform_office, django_capture_on_commit_callbacks):
+    """Something behind every route: a figure, a procedure for the push, a task of Sở Tư
+    pháp with a report (its id is the path's), published PAR INDEX results of 2022."""
+    from cchc.parindex import services
+    from cchc.parindex.models import Assessment, AssessmentStatus
+    from cchc.plans.models import Plan, ProgressReport, ReformArea, Task
+    from tests.api.test_par_index import scored_framework
+
+    stp = Agency.objects.get(code="12-STP")
+    task = Task.objects.create(plan=Plan.objects.get(year=2022), order=900, text="Rà soát",
+                               area=ReformArea.objects.get(code="procedures"), lead_agency=stp)  # fmt: skip
+    ProgressReport.objects.create(task=task, agency=stp, is_lead=True, status="in_progress",
+                                  percent=30, text="Đang làm", reported_by=reform_office)  # fmt: skip
+    framework = scored_framework(reform_office, year=2022)
+    Assessment.objects.filter(framework=framework).update(status=AssessmentStatus.FINALISED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.results_publish(actor=reform_office, framework=framework)
     IndicatorSnapshot.objects.create(
         indicator="ONLINE_DOSSIER_SHARE", agency=Agency.objects.get(code="12-STP"),
         tier="province", month=date(2022, 3, 1), numerator=3, denominator=10,
@@ -51,28 +73,45 @@ def data(db):
     procedure = Procedure.objects.create(code="1.001234", name="Cấp phiếu lý lịch tư pháp")
     ProcedureSnapshot.objects.create(procedure=procedure, year=2025, authority_tier="province",
                                      processing_days=10)  # fmt: skip
+    return {"id": str(task.pk)}
+
+
+def _body(operation, components):
+    """The operation's request body from the schema's example: a multipart form with a small
+    PNG in each binary field where the form has one, else the example as JSON."""
+    content = operation["requestBody"]["content"]
+    examples = next(c["examples"] for c in content.values() if "examples" in c)
+    example = next(iter(examples.values()))["value"]
+    form = content.get("multipart/form-data", {}).get("schema", {}).get("$ref", "")
+    fields = components[form.rsplit("/", 1)[-1]]["properties"] if form else {}
+    binary = [name for name, field in fields.items() if "binary" in str(field)]
+    if not binary:
+        return {"data": example, "content_type": "application/json"}
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"data": {**example, **{n: SimpleUploadedFile("anh.png", PNG) for n in binary}}}
 
 
 def test_every_operation_answers_as_its_schema_says(client, reform_office, data):
     schema = client.get("/api/v1/schema/", {"format": "json"}).json()
     definitions = _json_schema(deepcopy(schema["components"]["schemas"]))
-    headers = {"get": _token(reform_office, "12", "read"),
-               "post": _token(reform_office, "12", "push_dossiers")}  # fmt: skip
+    headers = {purpose: _token(reform_office, code, purpose) for purpose, code in CALLERS.items()}
     called = []
     for path, operations in schema["paths"].items():
-        url = path.format(**PATH_VALUES)
+        url = path.format(**{**PATH_VALUES, **data})
         for method, operation in operations.items():
+            auth = headers[operation.get("x-token-purpose", "read")]
             if method == "get":
-                response = client.get(url, **headers["get"])
+                response = client.get(url, **auth)
             else:
-                body = operation["requestBody"]["content"]["application/json"]
-                example = next(iter(body["examples"].values()))["value"]
-                response = client.post(url, example, content_type="application/json",
-                                       **headers[method])  # fmt: skip
-            assert response.status_code == 200, (method, url, response.content[:300])
-            documented = operation["responses"]["200"]["content"]["application/json"]["schema"]
+                body = _body(operation, schema["components"]["schemas"])
+                response = client.post(url, **body, **auth)
+            success = min(code for code in operation["responses"] if code.startswith("2"))
+            assert response.status_code == int(success), (method, url, response.content[:300])
+            documented = operation["responses"][success]["content"]["application/json"]["schema"]
             validator = Draft202012Validator({**_json_schema(documented), "$defs": definitions})
             errors = [e.message for e in validator.iter_errors(response.json())]
             assert errors == [], (method, url, errors[:3])
             called.append((method, path))
-    assert len(called) == 6  # the schema's operations, each called once
+    assert len(called) == 10  # the schema's operations, each called once
+    assert ("post", "/api/v1/plans/{year}/tasks/{id}/reports/") in called

@@ -13,10 +13,14 @@ from cchc.organizations.models import Agency
 class TokenIssueForm(BootstrapFormMixin, forms.Form):
     agency = AgencyChoiceField(
         label=_("Cơ quan"), queryset=Agency.objects.none(),
-        help_text=_("Mã đọc đúng những gì cán bộ của cơ quan này đọc; mã của UBND tỉnh đọc "
-                    "toàn tỉnh như lãnh đạo."),
+        help_text=_("Mã đọc đúng những gì cán bộ của cơ quan này đọc; mã đọc của UBND tỉnh "
+                    "đọc toàn tỉnh như lãnh đạo."),
     )  # fmt: skip
-    purpose = forms.ChoiceField(label=_("Mục đích"), choices=TokenPurpose.choices)
+    purpose = forms.ChoiceField(
+        label=_("Mục đích"), choices=TokenPurpose.choices,
+        help_text=_("Mỗi mã chỉ dùng cho đúng mục đích được cấp. Báo cáo gửi bằng mã báo cáo "
+                    "tiến độ đứng tên tài khoản riêng của mã: “api-” và tiền tố của mã."),
+    )  # fmt: skip
     name = forms.CharField(label=_("Tên gọi"), max_length=255)
     expires_on = DateField(label=_("Hết hạn ngày"))
 

@@ -18,6 +18,7 @@ from cchc.organizations.models import Agency
 class TokenPurpose(models.TextChoices):
     READ = "read", _("Đọc dữ liệu")
     PUSH_DOSSIERS = "push_dossiers", _("Đẩy hồ sơ (hệ thống một cửa)")
+    REPORT_PROGRESS = "report_progress", _("Báo cáo tiến độ nhiệm vụ")
 
 
 class ApiToken(TimeStampedModel):
@@ -37,6 +38,13 @@ class ApiToken(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người cấp"), on_delete=models.PROTECT,
         related_name="+",
+    )  # fmt: skip
+    # A token that writes records (a progress report names its reporter) writes as an
+    # account of its own: inactive, without a password, known by the token's prefix
+    # (ADR 0026). Tokens that only read or push have none.
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("tài khoản ghi"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="api_token",
     )  # fmt: skip
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
     revoke_reason = models.CharField(_("lý do thu hồi"), max_length=500, blank=True)

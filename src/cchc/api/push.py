@@ -95,6 +95,7 @@ class DossierPush(APIView):
             "KenhThucHien": 2, "NgayTiepNhan": "20250105083000", "NgayHenTra": "20250110170000",
             "NgayKetThucXuLy": "20250109150000", "TrangThaiHoSo": "Đã giải quyết",
             "DuocThanhToanTrucTuyen": True}]})],
+        extensions={"x-token-purpose": TokenPurpose.PUSH_DOSSIERS.value},
     )  # fmt: skip
     def post(self, request):
         # The batch's shape is checked by hand: a serializer would walk 10.000 dicts to

@@ -7,7 +7,9 @@ import hmac
 import secrets
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +18,7 @@ from cchc.api.models import ApiToken, TokenPurpose
 from cchc.core.services import ServiceError, audited_save
 from cchc.organizations.access import DataKind, require_write
 from cchc.organizations.models import Agency, AgencyLevel, Membership, Role
-from cchc.organizations.selectors import membership_remember
+from cchc.organizations.selectors import membership_of, membership_remember
 
 PREFIX_BYTES = 6
 SECRET_BYTES = 32
@@ -40,12 +42,43 @@ def token_issue(
         raise ServiceError(_("“%(name)s” không còn hoạt động.") % {"name": agency})
     prefix = secrets.token_hex(PREFIX_BYTES)
     text = f"cchc_{prefix}_{secrets.token_urlsafe(SECRET_BYTES)}"
+    name = " ".join(name.split())
     token = ApiToken(
-        agency=agency, purpose=purpose, name=" ".join(name.split()), prefix=prefix,
-        key_hash=_hash(text), expires_at=expires_at, created_by=actor,
+        agency=agency, purpose=purpose, name=name, prefix=prefix, key_hash=_hash(text),
+        expires_at=expires_at, created_by=actor,
     )  # fmt: skip
+    if purpose in WRITES_AS_ACCOUNT:
+        token.account = _account(prefix=prefix, name=name, agency=agency)
     audited_save(token, actor=actor, reason=_("Cấp mã truy cập"))
     return token, text
+
+
+# Purposes whose writes name their author (a progress report's reporter): such a token writes
+# as an account of its own (ADR 0026).
+WRITES_AS_ACCOUNT = {TokenPurpose.REPORT_PROGRESS}
+
+
+def _account(*, prefix: str, name: str, agency: Agency) -> AbstractBaseUser:
+    """The account a writing token's records name: inactive and without a password (nobody
+    signs in with it), and without a membership row — its role is the token's, remembered for
+    each request (`token_account`)."""
+    user = get_user_model()(
+        username=f"api-{prefix}", first_name=f"Mã API “{name}”"[:150],
+        last_name=f"({agency.code})"[:150], is_active=False,
+    )  # fmt: skip
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def token_account(user: TokenUser) -> AbstractBaseUser:
+    """The account a writing token's request writes as, holding the token's role for this
+    request: what the pages' services take as their actor."""
+    account = user.token.account
+    if account is None:
+        raise PermissionDenied(_("Mã truy cập này không được cấp cho thao tác này."))
+    membership_remember(account, membership_of(user))
+    return account
 
 
 @transaction.atomic
@@ -68,7 +101,7 @@ def token_find(text: str) -> ApiToken | None:
     parts = text.split("_", 2)  # the secret may hold "_" itself
     if len(parts) != 3 or parts[0] != "cchc":
         return None
-    token = ApiToken.objects.select_related("agency").filter(prefix=parts[1]).first()
+    token = ApiToken.objects.select_related("agency", "account").filter(prefix=parts[1]).first()
     if token is None or not hmac.compare_digest(token.key_hash, _hash(text)):
         return None
     if not token.is_usable():
@@ -82,16 +115,17 @@ def token_find(text: str) -> ApiToken | None:
 class TokenUser(AnonymousUser):
     """Who a token's request is: authenticated, with no password or session, holding the
     role an agency's token has — an officer of that agency; for the province's own agency, a
-    read-only leader of the province (reading), or the province's one-stop system writing
+    read-only leader of the province (reading), the province's one-stop system writing
     every agency's dossiers (pushing: the reform office's authority, which `auth.
-    PurposeMatches` confines to the push endpoint). `scope_for` and `access.write_scope` read
-    it like any account."""
+    PurposeMatches` confines to the push endpoint), or an officer of the province's agency
+    (reporting progress on the tasks it leads or coordinates, like such an officer on the
+    task's page). `scope_for` and `access.write_scope` read it like any account."""
 
     def __init__(self, token: ApiToken):
         super().__init__()
         self.token = token
         self.username = f"api:{token.prefix}"
-        if token.agency.level != AgencyLevel.PROVINCE:
+        if token.agency.level != AgencyLevel.PROVINCE or token.purpose in WRITES_AS_ACCOUNT:
             role = Role.AGENCY_OFFICER
         elif token.purpose == TokenPurpose.PUSH_DOSSIERS:
             role = Role.REFORM_OFFICE

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from cchc.api import pages, push, views
+from cchc.api import pages, par_index, push, tasks, views
 
 app_name = "api"
 urlpatterns = [
@@ -13,6 +13,17 @@ urlpatterns = [
         "v1/plans/<int:year>/targets/<str:label>/figures/",
         views.TargetFigures.as_view(),
         name="target_figures",
+    ),
+    path("v1/plans/<int:year>/tasks/", tasks.TaskList.as_view(), name="task_list"),
+    path(
+        "v1/plans/<int:year>/tasks/<int:pk>/reports/",
+        tasks.TaskReports.as_view(),
+        name="task_reports",
+    ),
+    path(
+        "v1/par-index/<int:year>/results/",
+        par_index.ParIndexResults.as_view(),
+        name="parindex_results",
     ),
     path("v1/dossiers/", push.DossierPush.as_view(), name="dossier_push"),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),

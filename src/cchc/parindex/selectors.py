@@ -130,7 +130,9 @@ def scoring_inputs(framework: Framework) -> dict[int, scoring.AgencyInput]:
     items = list(
         framework.assessments.select_related("agency")
         .order_by("agency__code")
-        .only("pk", "agency__level", "agency_id")
+        # framework_id too: the related manager reads it on every row it hands out, and a
+        # deferred one would cost a query per assessment.
+        .only("pk", "agency__level", "agency_id", "framework_id")
     )
     scorable = {c.pk: c for c in scorable_criteria(framework)}
     survey = {
