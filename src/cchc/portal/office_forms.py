@@ -83,9 +83,7 @@ class DocumentForm(BootstrapFormMixin, forms.Form):
             return None
         content = upload.read()
         if sniff(content) not in DOCUMENT_KINDS:
-            raise ValidationError(
-                _("Tệp “%(n)s” không phải PDF hay Word.") % {"n": upload.name}
-            )
+            raise ValidationError(_("Tệp “%(n)s” không phải PDF hay Word.") % {"n": upload.name})
         return (content, upload.name)
 
 

@@ -21,9 +21,8 @@ urlpatterns = [
     path("quan-ly/van-ban/<int:pk>/", office.document, name="office_document"),
     path("quan-ly/van-ban/<int:pk>/tep/", office.document_file, name="office_document_file"),
     path(
-        "quan-ly/van-ban/<int:pk>/cong-bo/", office.document_publish,
-        name="office_document_publish",
-    ),  # fmt: skip
+        "quan-ly/van-ban/<int:pk>/cong-bo/", office.document_publish, name="office_document_publish"
+    ),
     path("quan-ly/tin-bai/", office.news_list, name="office_news_list"),
     path("quan-ly/tin-bai/them/", office.news_create, name="office_news_create"),
     path("quan-ly/tin-bai/<int:pk>/", office.news, name="office_news"),

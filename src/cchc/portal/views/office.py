@@ -110,9 +110,12 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         request.method == "POST"
         and form.is_valid()
         and call_service(
-            form, services.release_withdraw, actor=request.user, release=release,
+            form,
+            services.release_withdraw,
+            actor=request.user,
+            release=release,
             reason=form.cleaned_data["reason"],
-        )  # fmt: skip
+        )
     ):
         messages.success(
             request,
@@ -218,9 +221,9 @@ def rankings(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
     public = {
         r.framework_id: r
-        for r in Release.objects.public().filter(kind=ReleaseKind.RANKING).select_related(
-            "published_by"
-        )
+        for r in Release.objects.public()
+        .filter(kind=ReleaseKind.RANKING)
+        .select_related("published_by")
     }
     for framework in frameworks:
         framework.release = public.get(framework.pk)
@@ -269,11 +272,19 @@ def inspection(request: HttpRequest, pk: int) -> HttpResponse:
     current = next((r for r in releases if r.is_public), None)
     last = releases[0].conclusion if releases else ""
     form = InspectionConclusionForm(request.POST or None, initial={"conclusion": last})
-    if request.method == "POST" and form.is_valid():
-        if call_service(form, services.inspection_publish, actor=request.user,
-                        inspection=the_inspection, conclusion=form.cleaned_data["conclusion"]):  # fmt: skip
-            messages.success(request, _("Đã công bố kết luận kiểm tra."))
-            return redirect("portal:office_inspection", pk=the_inspection.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form,
+            services.inspection_publish,
+            actor=request.user,
+            inspection=the_inspection,
+            conclusion=form.cleaned_data["conclusion"],
+        )
+    ):
+        messages.success(request, _("Đã công bố kết luận kiểm tra."))
+        return redirect("portal:office_inspection", pk=the_inspection.pk)
     return render(request, "portal/office/inspection.html", {
         "inspection": the_inspection, "form": form, "current": current, "releases": releases,
     })  # fmt: skip
