@@ -19,6 +19,7 @@ class WithdrawForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Lý do gỡ"), max_length=500,
         help_text=_("Lý do được lưu cùng nội dung đã gỡ và hiện trong lịch sử gỡ."),
+        error_messages={"required": _("Nêu lý do gỡ khỏi trang công khai.")},
     )  # fmt: skip
 
     def clean_reason(self) -> str:
@@ -50,6 +51,7 @@ class InspectionConclusionForm(BootstrapFormMixin, forms.Form):
         label=_("Kết luận công khai"), widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Viết lời kết luận để công khai: không nêu tên cá nhân, không đưa nội dung "
                     "dự thảo. Kết quả, tồn tại ghi trong hồ sơ kiểm tra không tự công khai."),
+        error_messages={"required": _("Nhập kết luận công khai của cuộc kiểm tra.")},
     )  # fmt: skip
 
 
