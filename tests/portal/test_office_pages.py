@@ -305,3 +305,52 @@ def test_news_is_saved_published_and_edited_with_a_reason(office):
     news.refresh_from_db()
     assert news.title == "Hội nghị CCHC năm 2022"
     assert news.history.first().history_change_reason == "Thêm năm"
+
+
+def _rows(reform_office, n):
+    """n more documents, news items, inspections and PAR INDEX frameworks (half of each
+    public)."""
+    start = DirectiveDocument.objects.count()
+    run = ImportRun.objects.create(kind="inspections", file_name="kt.csv")
+    agencies = list(Agency.objects.order_by("code")[start : start + n])
+    for i in range(start, start + n):
+        document = services.document_save(
+            actor=reform_office, number=f"{i}/CT-UBND", issued_on=date(2022, 3, 1),
+            issuer="UBND tỉnh", title="Chỉ thị", content=PDF, original_name="ct.pdf",
+        )  # fmt: skip
+        news = services.news_save(actor=reform_office, title=f"Tin {i}", body="Nội dung.")
+        inspection = Inspection.objects.create(
+            agency=agencies[i - start], inspected_on=date(2022, 5, 4), import_run=run
+        )
+        framework = Framework.objects.create(
+            code=f"CS-{i}", year=2022, group="all", title=f"Bộ {i}"
+        )
+        Assessment.objects.create(agency=agencies[i - start], framework=framework,
+                                  deadline=date(2023, 1, 31), status="published")  # fmt: skip
+        if i % 2:
+            services.ranking_publish(actor=reform_office, framework=framework)
+            services.document_publish(actor=reform_office, document=document)
+            services.news_publish(actor=reform_office, news=news)
+            services.inspection_publish(
+                actor=reform_office, inspection=inspection, conclusion="Tốt."
+            )
+
+
+@pytest.mark.parametrize(
+    "route", ["portal:office_documents", "portal:office_news_list", "portal:office_inspections",
+              "portal:office_plans", "portal:office_rankings"],
+)  # fmt: skip
+def test_list_pages_do_not_query_per_row(office, reform_office, route, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse(route) + "?nam=2022"
+    _rows(reform_office, 2)
+    with CaptureQueriesContext(connection) as before:
+        office.get(url)
+    _rows(reform_office, 6)
+    with django_assert_num_queries(len(before.captured_queries)):
+        response = office.get(url)
+    listed = {"portal:office_documents": "documents", "portal:office_news_list": "items",
+              "portal:office_inspections": "inspections", "portal:office_rankings": "frameworks"}.get(route)  # fmt: skip
+    assert not listed or len(response.context[listed]) == 8
