@@ -26,6 +26,7 @@ from cchc.plans.models import Plan
 from tests.factories import UserFactory, make_user
 from tests.parindex import tenancy as parindex_tenancy
 from tests.parindex import tenancy_office as parindex_office
+from tests.portal import tenancy_office as portal_office
 
 pytestmark = pytest.mark.django_db
 
@@ -206,6 +207,23 @@ PROVINCE_SHARED_WRITE = {
     "parindex:assignments": parindex_office.framework_pk,
     "parindex:survey_import": parindex_office.framework_pk,
     "parindex:adjustments": parindex_office.framework_pk,
+    # --- portal, views.office: the reform office publishes on the public page ---
+    "portal:office_overview": dict,
+    "portal:office_withdraw": portal_office.release_pk,
+    "portal:office_plans": dict,
+    "portal:office_plan": portal_office.plan_pk,
+    "portal:office_rankings": dict,
+    "portal:office_inspections": dict,
+    "portal:office_inspection": portal_office.inspection_pk,
+    "portal:office_documents": dict,
+    "portal:office_document_create": dict,
+    "portal:office_document": portal_office.document_pk,
+    "portal:office_document_file": portal_office.document_pk,
+    "portal:office_document_publish": portal_office.document_pk,
+    "portal:office_news_list": dict,
+    "portal:office_news_create": dict,
+    "portal:office_news": portal_office.news_pk,
+    "portal:office_news_publish": portal_office.news_pk,
 }
 # Pages read by the province-wide roles only (the reform office and the read-only leader):
 # agencies' sent reports. Agency officers and appraisers are refused.

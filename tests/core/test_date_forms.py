@@ -37,9 +37,12 @@ from cchc.parindex import office_forms as parindex_forms
 from cchc.parindex.models import Assessment
 from cchc.plans import forms as plan_forms
 from cchc.plans.models import Plan, ProgressReport
+from cchc.portal import office_forms as portal_forms
+from cchc.portal.models import DirectiveDocument
 from tests.factories import make_user
 from tests.html_forms import page_forms
 from tests.parindex.conftest import SMALL_CSV, small_spec
+from tests.portal.tenancy_office import PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -203,6 +206,12 @@ CASES = {
         pick={"thao_tac": ["han_tat_ca"]},
     ),
     parindex_forms.AnnexForm: Case(_framework_url("results"), "ngay", _annex_date),
+    portal_forms.DocumentForm: Case(
+        lambda c: reverse("portal:office_document_create"), "issued_on",
+        lambda r: DirectiveDocument.objects.get().issued_on,
+        {"number": "12/CT-UBND", "issuer": "UBND tỉnh", "title": "Chỉ thị về CCHC",
+         "file": lambda: SimpleUploadedFile("chi-thi.pdf", PDF)},
+    ),
     # A search (GET): the date it searched from, as the list's sentence says it.
     operation_forms.DossierSearchForm: Case(
         lambda c: reverse("operations:dossier_list"), "tiep_nhan_tu",
