@@ -298,6 +298,7 @@ API_READ = {
     "api:task_list": lambda: {"year": 2022},
     "api:task_reports": lambda: {"year": 2022, "pk": _api_task("12-STP").pk},
     "api:parindex_results": lambda: {"year": 2031},
+    "api:document_list": dict,
     "api:schema": dict,
     "api:docs": dict,
 }
@@ -305,8 +306,9 @@ API_READ = {
 # the_tokens_scope`) and a task's progress report (`test_api_progress_reports_only_on_the_
 # tokens_own_tasks`; the same route reads the task's reports).
 API_WRITE = {"api:dossier_push": dict, "api:task_reports": dict}
-# The API's description (OpenAPI schema and its documentation page) holds no data: public.
-API_PUBLIC = {"api:schema", "api:docs"}
+# The API's description (OpenAPI schema and its documentation page) holds no data, and the
+# documents the reform office published are public as on the public page.
+API_PUBLIC = {"api:schema", "api:docs", "api:document_list"}
 
 
 def test_every_route_is_classified():

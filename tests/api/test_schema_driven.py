@@ -73,6 +73,13 @@ def data(db, reform_office, django_capture_on_commit_callbacks):
     procedure = Procedure.objects.create(code="1.001234", name="Cấp phiếu lý lịch tư pháp")
     ProcedureSnapshot.objects.create(procedure=procedure, year=2025, authority_tier="province",
                                      processing_days=10)  # fmt: skip
+    from cchc.portal import services as portal
+
+    document = portal.document_save(
+        actor=reform_office, number="12/CT-UBND", issued_on=date(2022, 3, 1), issuer="UBND tỉnh",
+        title="Chỉ thị về CCHC", content=b"%PDF-1.4\n%%EOF\n", original_name="chi-thi.pdf",
+    )  # fmt: skip
+    portal.document_publish(actor=reform_office, document=document)
     return {"id": str(task.pk)}
 
 
@@ -113,5 +120,5 @@ def test_every_operation_answers_as_its_schema_says(client, reform_office, data)
             errors = [e.message for e in validator.iter_errors(response.json())]
             assert errors == [], (method, url, errors[:3])
             called.append((method, path))
-    assert len(called) == 10  # the schema's operations, each called once
+    assert len(called) == 11  # the schema's operations, each called once
     assert ("post", "/api/v1/plans/{year}/tasks/{id}/reports/") in called

@@ -200,6 +200,13 @@ def test_a_synthetic_ranking_is_refused(office):
     assert "mô phỏng" in said(response)[-1] and not Release.objects.exists()
 
 
+def test_an_illustrative_framework_is_refused(office):
+    framework = _results_published_framework()
+    Framework.objects.filter(pk=framework.pk).update(illustrative=True)
+    response = office.post(reverse("portal:office_rankings"), {"bo_tieu_chi": framework.pk})
+    assert "minh họa" in said(response)[-1] and not Release.objects.exists()
+
+
 def test_an_inspection_conclusion_is_written_and_published(office):
     run = ImportRun.objects.create(kind="inspections", file_name="kt.csv")
     inspection = Inspection.objects.create(

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from cchc.api import pages, par_index, push, tasks, views
+from cchc.api import documents, pages, par_index, push, tasks, views
 
 app_name = "api"
 urlpatterns = [
@@ -25,6 +25,7 @@ urlpatterns = [
         par_index.ParIndexResults.as_view(),
         name="parindex_results",
     ),
+    path("v1/documents/", documents.PublicDocumentList.as_view(), name="document_list"),
     path("v1/dossiers/", push.DossierPush.as_view(), name="dossier_push"),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -180,6 +180,11 @@ def ranking_publish(
     """Put a PAR INDEX framework's results on the public page: they must have been published
     to the agencies (`parindex.services.results_publish`) and come from no synthetic round."""
     _require_office(actor)
+    if framework.illustrative:
+        raise ServiceError(
+            _("Bộ tiêu chí “%(f)s” là bộ mẫu minh họa của bản dùng thử, không công bố được.")
+            % {"f": framework.title}
+        )
     assessments = framework.assessments.all()
     if not assessments.exists() or assessments.exclude(status=AssessmentStatus.PUBLISHED).exists():
         raise ServiceError(
