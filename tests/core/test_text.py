@@ -19,3 +19,16 @@ from cchc.core.text import without_accents
 def test_accents_come_off_whatever_the_normal_form(text, folded):
     assert without_accents(text) == folded
     assert without_accents(unicodedata.normalize("NFD", text)) == folded
+
+
+def test_dates_are_formatted_by_the_locale():
+    from datetime import UTC, date, datetime
+
+    from cchc.core.formatting import format_date, format_datetime
+
+    assert format_date(date(2022, 3, 5)) == "05/03/2022"
+    assert format_date(None) == ""
+    # 20:30 UTC on 4 March is 03:30 on 5 March in Việt Nam: the local day is shown.
+    moment = datetime(2022, 3, 4, 20, 30, tzinfo=UTC)
+    assert format_date(moment) == "05/03/2022"
+    assert format_datetime(moment) == "03:30 05/03/2022"

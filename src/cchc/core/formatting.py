@@ -1,11 +1,14 @@
-"""Vietnamese number formatting for places where template localisation does not reach
-(Word/Excel builders, messages): one definition of how a figure looks, 1.234,5."""
+"""Vietnamese number and date formatting for places where template localisation does not
+reach (Word/Excel builders, messages): one definition of how a figure looks, 1.234,5, and of
+how a date looks, 23/12/2021 — the latter from the locale's formats (`config/formats/vi`), as
+templates show it."""
 
 import re
 import unicodedata
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import numberformat
+from django.utils import formats, numberformat, timezone
 
 from cchc.core.text import without_accents
 
@@ -70,3 +73,22 @@ def ascii_slug(text: str) -> str:
         unicodedata.normalize("NFKD", without_accents(text)).encode("ascii", "ignore").decode()
     )
     return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))
+
+
+def format_date(value: date | datetime | None) -> str:
+    """A date as the pages show it (SHORT_DATE_FORMAT, 23/12/2021); "" for None. A moment
+    is shown on its local day."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def format_datetime(value: datetime | None) -> str:
+    """A moment in local time as the pages show it (SHORT_DATETIME_FORMAT, 14:05 23/12/2021)."""
+    if value is None:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.date_format(value, "SHORT_DATETIME_FORMAT")

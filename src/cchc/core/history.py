@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from cchc.core.formatting import format_number
+from cchc.core.formatting import format_date, format_datetime, format_number
 
 ONE_SAVE = timedelta(seconds=5)  # a service's rows are milliseconds apart; people, not
 
@@ -60,9 +60,9 @@ def shown(value: object) -> str:
     if isinstance(value, Decimal):
         return format_number(value, 2)
     if isinstance(value, datetime):
-        return value.strftime("%H:%M %d/%m/%Y")
+        return format_datetime(value)
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return format_date(value)
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     return str(value)

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.formatting import format_date
+
 
 class TimeStampedModel(models.Model):
     """Base for every domain table: when a row was created and last changed."""
@@ -26,4 +28,4 @@ class CalendarOverride(TimeStampedModel):
         ordering = ["day"]
 
     def __str__(self) -> str:
-        return f"{self.day:%d/%m/%Y}: {'làm việc' if self.is_working_day else 'nghỉ'}"
+        return f"{format_date(self.day)}: {'làm việc' if self.is_working_day else 'nghỉ'}"

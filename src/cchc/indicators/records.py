@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from django.db.models import Sum
 from django.urls import reverse
 
+from cchc.core.formatting import format_date
 from cchc.indicators.periods import Span
 from cchc.indicators.registry import Indicator
 
@@ -25,7 +26,7 @@ def _yes(value: bool) -> str:
 
 
 def _day(value: date | None) -> str:
-    return f"{value:%d/%m/%Y}" if value else "—"
+    return f"{format_date(value)}" if value else "—"
 
 
 @dataclass(frozen=True)

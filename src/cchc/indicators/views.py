@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from cchc.core.formatting import format_number
+from cchc.core.formatting import format_date, format_number
 from cchc.core.xlsx import xlsx_response
 from cchc.indicators import applicability, dashboard, figures_cache, periods, records
 from cchc.indicators.registry import INDICATORS
@@ -307,7 +307,7 @@ def target_records(request: HttpRequest, pk: int) -> HttpResponse:
     listing = records.LISTINGS[indicator.drill]
     label = indicator.numerator_label if part == "tu" else indicator.denominator_label
     when = (
-        f"tình trạng đến hết ngày {period.last_day:%d/%m/%Y}"
+        f"tình trạng đến hết ngày {format_date(period.last_day)}"
         if indicator.aggregation == "stock"
         else f"số liệu {period.words}"
     )

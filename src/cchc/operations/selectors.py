@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
 from cchc.core.calendar import LOCAL_TZ as VN
-from cchc.core.formatting import ascii_slug, months_words
+from cchc.core.formatting import ascii_slug, format_date, months_words
 from cchc.operations.models import (
     Channel,
     Dossier,
@@ -221,11 +221,11 @@ def search_words(search: DossierSearch) -> list[str]:
     for name, (first, last) in (("tiếp nhận", search.received),
                                 ("kết thúc xử lý", search.finished)):  # fmt: skip
         if first and last:
-            words.append(f"{name} từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y}")
+            words.append(f"{name} từ ngày {format_date(first)} đến ngày {format_date(last)}")
         elif first:
-            words.append(f"{name} từ ngày {first:%d/%m/%Y}")
+            words.append(f"{name} từ ngày {format_date(first)}")
         elif last:
-            words.append(f"{name} đến hết ngày {last:%d/%m/%Y}")
+            words.append(f"{name} đến hết ngày {format_date(last)}")
     return words
 
 

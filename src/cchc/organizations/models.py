@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cchc.core.formatting import format_date
 from cchc.core.models import TimeStampedModel
 from cchc.organizations.scope import ScopedQuerySet
 
@@ -211,7 +212,7 @@ class AgencySuccession(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.predecessor} → {self.successor} ({self.effective_on:%d/%m/%Y})"
+        return f"{self.predecessor} → {self.successor} ({format_date(self.effective_on)})"
 
 
 class Role(models.TextChoices):

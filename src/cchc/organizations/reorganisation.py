@@ -28,6 +28,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
 
+from cchc.core.formatting import format_date
 from cchc.core.reference import DATA_DIR, LoadResult
 from cchc.core.services import audited_save
 from cchc.core.tabular import cells as f
@@ -275,7 +276,7 @@ def _check_new(rows: list[dict]) -> Iterable[RowError]:
             if row["effective_on"] != first["effective_on"]:
                 yield RowError(row["_row"], TITLES["effective_on"],
                                f"cơ quan mới {quoted(row['successor_code'])} bắt đầu hoạt động ngày "
-                               f"{first['effective_on']:%d/%m/%Y} theo dòng {first['_row']}")  # fmt: skip
+                               f"{format_date(first['effective_on'])} theo dòng {first['_row']}")  # fmt: skip
         level, parent = unit.get("successor_level"), unit.get("successor_parent")
         if level and parent is not None and parent.level not in PARENT_LEVELS[AgencyLevel(level)]:
             yield RowError(first["_row"], TITLES["successor_parent"],
@@ -300,7 +301,7 @@ def _check_existing(row: dict, successor: Agency) -> Iterable[RowError]:
     day = row["effective_on"]
     if successor.valid_to is not None and successor.valid_to < day:
         yield RowError(line, TITLES["successor_code"],
-                       f"“{successor.name}” đã kết thúc hoạt động ngày {successor.valid_to:%d/%m/%Y}")  # fmt: skip
+                       f"“{successor.name}” đã kết thúc hoạt động ngày {format_date(successor.valid_to)}")  # fmt: skip
 
 
 def _check_predecessor(row: dict, predecessor: Agency) -> Iterable[RowError]:
@@ -309,13 +310,13 @@ def _check_predecessor(row: dict, predecessor: Agency) -> Iterable[RowError]:
         yield RowError(line, TITLES["predecessor"], "không ghi sắp xếp cho chính UBND tỉnh")
     if predecessor.valid_from is not None and predecessor.valid_from >= day:
         yield RowError(line, TITLES["predecessor"],
-                       f"“{predecessor.name}” bắt đầu hoạt động ngày {predecessor.valid_from:%d/%m/%Y}, "
+                       f"“{predecessor.name}” bắt đầu hoạt động ngày {format_date(predecessor.valid_from)}, "
                        f"không trước ngày hiệu lực")  # fmt: skip
     last_day = day - timedelta(days=1)
     if predecessor.valid_to is not None and predecessor.valid_to < last_day:
         yield RowError(line, TITLES["predecessor"],
-                       f"“{predecessor.name}” đã kết thúc hoạt động ngày {predecessor.valid_to:%d/%m/%Y}, "
-                       f"trước ngày hiệu lực {day:%d/%m/%Y}")  # fmt: skip
+                       f"“{predecessor.name}” đã kết thúc hoạt động ngày {format_date(predecessor.valid_to)}, "
+                       f"trước ngày hiệu lực {format_date(day)}")  # fmt: skip
 
 
 def _check_pairs(rows: list[dict]) -> Iterable[RowError]:
@@ -337,7 +338,7 @@ def _check_pairs(rows: list[dict]) -> Iterable[RowError]:
         if first["effective_on"] != row["effective_on"]:
             yield RowError(row["_row"], TITLES["effective_on"],
                            f"“{predecessor.name}” đã kết thúc theo dòng {first['_row']} "
-                           f"(hiệu lực {first['effective_on']:%d/%m/%Y})")  # fmt: skip
+                           f"(hiệu lực {format_date(first['effective_on'])})")  # fmt: skip
         if predecessor.pk in successors:
             yield RowError(row["_row"], TITLES["predecessor"],
                            f"“{predecessor.name}” vừa là cơ quan cũ vừa là cơ quan kế thừa trong tệp")  # fmt: skip
@@ -367,7 +368,7 @@ def _check_children(rows: list[dict]) -> Iterable[RowError]:
         names = ", ".join(a.name for a in left[:5]) + (" …" if len(left) > 5 else "")
         yield RowError(row["_row"], TITLES["predecessor"],
                        f"còn {len(left)} đơn vị trực thuộc “{row['predecessor'].name}” hoạt động sau "
-                       f"ngày {ends_on[pk]:%d/%m/%Y} mà tệp không sắp xếp: {names}")  # fmt: skip
+                       f"ngày {format_date(ends_on[pk])} mà tệp không sắp xếp: {names}")  # fmt: skip
 
 
 def _first_url(text: str) -> str:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.core.concurrency import claim
+from cchc.core.formatting import format_date
 from cchc.core.services import ServiceError, audited_save
 from cchc.organizations.access import DataKind, require_write
 from cchc.organizations.models import Agency, AgencyLevel, AgencySuccession, Membership
@@ -187,7 +188,7 @@ def succession_correct(
         if predecessor.valid_from and predecessor.valid_from >= effective_on:
             raise ServiceError(
                 _("“%(name)s” bắt đầu hoạt động ngày %(day)s, không trước ngày hiệu lực mới.")
-                % {"name": predecessor, "day": f"{predecessor.valid_from:%d/%m/%Y}"}
+                % {"name": predecessor, "day": f"{format_date(predecessor.valid_from)}"}
             )
         last_day = effective_on - timedelta(days=1)
         open_children = Agency.objects.filter(parent=predecessor).filter(
@@ -196,7 +197,7 @@ def succession_correct(
         if count := open_children.count():
             raise ServiceError(
                 _("Còn %(n)s đơn vị trực thuộc “%(name)s” hoạt động sau ngày %(day)s.")
-                % {"n": count, "name": predecessor, "day": f"{last_day:%d/%m/%Y}"}
+                % {"n": count, "name": predecessor, "day": f"{format_date(last_day)}"}
             )
         siblings = AgencySuccession.objects.filter(predecessor=predecessor).exclude(pk=link.pk)
         for sibling in siblings:

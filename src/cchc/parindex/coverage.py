@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Max
 from django.utils import timezone
 
-from cchc.core.formatting import format_number
+from cchc.core.formatting import format_date, format_number
 from cchc.indicators.extraction import Row, Window
 from cchc.indicators.periods import month_within
 from cchc.indicators.records import Listing
@@ -76,7 +76,7 @@ def par_index_records(agency_id: int, tier: str, first: date, end: date) -> tupl
 
 
 def _published_on(assessment: Assessment) -> str:
-    return f"{timezone.localtime(assessment.published_at):%d/%m/%Y}"
+    return f"{format_date(timezone.localtime(assessment.published_at))}"
 
 
 def _result(assessment: Assessment, field: str):

@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cchc.core.concurrency import claim, stale_message
+from cchc.core.formatting import format_date
 from cchc.core.services import ServiceError, audited_save, deny
 from cchc.core.tabular.columns import ImportRejected
 from cchc.core.uploads import store_evidence
@@ -83,7 +84,7 @@ def _now(now: datetime | None) -> datetime:
 
 
 def _day(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
+    return format_date(value)
 
 
 def _require_reform_office(actor: AbstractBaseUser, what: str) -> None:
@@ -334,7 +335,7 @@ def _not_assessable(agencies: list[Agency], framework: Framework, on: date) -> s
         else:
             reasons.append(
                 _("“%(name)s” đã kết thúc hoạt động ngày %(day)s")
-                % {"name": agency.name, "day": f"{agency.valid_to:%d/%m/%Y}"}
+                % {"name": agency.name, "day": f"{format_date(agency.valid_to)}"}
             )
     return _(
         "Không mở đợt tự chấm cho đơn vị không được đánh giá năm %(year)s: %(reasons)s. Kết quả "

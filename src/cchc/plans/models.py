@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cchc.core.formatting import format_number
+from cchc.core.formatting import format_date, format_number
 from cchc.core.models import TimeStampedModel
 from cchc.organizations.models import Agency, AgencyLevel, Tier
 from cchc.plans import tiers
@@ -424,7 +424,7 @@ class ReminderLog(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.task_id} {self.day:%d/%m/%Y}"
+        return f"{self.kind} {self.task_id} {format_date(self.day)}"
 
 
 class ProgressEvidence(TimeStampedModel):

@@ -11,6 +11,7 @@ from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from cchc.core.formatting import format_date
 from cchc.core.selectors import working_calendar
 from cchc.organizations.models import Membership, Role
 from cchc.plans import task_status as rules
@@ -84,7 +85,7 @@ def reminders_send(*, today: date) -> SendResult:
         body = (
             f"Nhiệm vụ: {task.text}\n"
             f"Cơ quan chủ trì: {task.lead_agency.name}\n"
-            f"Thời gian hoàn thành: {task.deadline:%d/%m/%Y}\n\n"
+            f"Thời gian hoàn thành: {format_date(task.deadline)}\n\n"
             f"Cập nhật tiến độ tại: {link}\n\n"
             "Thư này do hệ thống quản lý CCHC gửi tự động."
         )
@@ -95,7 +96,7 @@ def reminders_send(*, today: date) -> SendResult:
         to = _emails(_reform_office_agencies(), {Role.REFORM_OFFICE})
         if digest and to and _log_once(task=None, kind="digest", day=today, recipients=len(to)):
             outbox.append(
-                (f"[CCHC] Tình hình thực hiện nhiệm vụ tuần {today:%d/%m/%Y}", digest,
+                (f"[CCHC] Tình hình thực hiện nhiệm vụ tuần {format_date(today)}", digest,
                  settings.DEFAULT_FROM_EMAIL, to)
             )  # fmt: skip
             result.digests += 1
@@ -130,7 +131,7 @@ def _digest(today: date, calendar) -> str:
                 )
     if not overdue and not risky:
         return ""
-    parts = [f"Tình hình thực hiện nhiệm vụ CCHC đến ngày {today:%d/%m/%Y}."]
+    parts = [f"Tình hình thực hiện nhiệm vụ CCHC đến ngày {format_date(today)}."]
     if overdue:
         parts.append("Nhiệm vụ quá hạn:\n" + "\n".join(overdue))
     if risky:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from cchc.core.formatting import format_date
 from cchc.core.views import call_service
 from cchc.core.xlsx import xlsx_response
 from cchc.organizations.access import get_visible_or_404, member, require_office
@@ -638,7 +639,7 @@ def agency_plan(request: HttpRequest, pk: int) -> HttpResponse:
         rows = [
             [group, t.area.name, t.text, t.lead_agency.name if t.lead_agency else "",
              "; ".join(a.name for a in t.coordinating_agencies.all()), t.output,
-             t.deadline.strftime("%d/%m/%Y") if t.deadline else ""]
+             format_date(t.deadline) if t.deadline else ""]
             for group, key in (("Chủ trì", "lead"), ("Phối hợp", "coordinating"), ("Nhiệm vụ riêng", "own"))
             for t in tasks[key]
         ]  # fmt: skip

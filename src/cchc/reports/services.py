@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.core.concurrency import claim
+from cchc.core.formatting import format_date
 from cchc.core.services import ServiceError, audited_save, deny
 from cchc.core.xlsx import build_xlsx
 from cchc.indicators.dashboard import synthetic_words, target_status
@@ -132,7 +133,7 @@ def _area_sections(rows) -> list[ReportSection]:
                 [
                     r.task.text,
                     r.task.lead_agency.name if r.task.lead_agency else "—",
-                    r.task.deadline.strftime("%d/%m/%Y") if r.task.deadline else "—",
+                    format_date(r.task.deadline) if r.task.deadline else "—",
                     Percent(r.percent, 0) if r.percent is not None else None,
                     TASK_TEXT[r.status],
                 ]

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from django.db.models import Model
 from django.utils import timezone
 
+from cchc.core.formatting import format_date
 from cchc.core.tabular.columns import Column, RowError, check_header, column_names, reject_any
 from cchc.core.tabular.parse import parse_sheet
 from cchc.core.tabular.reading import Table, quoted
@@ -56,13 +57,11 @@ def life_message(agency: Agency, day: date, *, what: str, month: bool, heirs: st
     """Why a record dated `day` is not `agency`'s: it had ended (the record is its
     successor's, named in `heirs`) or had not begun. `what` names the date: "hồ sơ tiếp nhận
     ngày", "văn bản ban hành ngày", "số liệu tháng" (with `month`, `day` is the month's)."""
-    when = f"{what} {day:%m/%Y}" if month else f"{what} {day:%d/%m/%Y}"
+    when = f"{what} {day:%m/%Y}" if month else f"{what} {format_date(day)}"
     if agency.valid_to is not None and day > agency.valid_to:
-        return (f"{agency.name} kết thúc hoạt động ngày {agency.valid_to:%d/%m/%Y}; {when} "
+        return (f"{agency.name} kết thúc hoạt động ngày {format_date(agency.valid_to)}; {when} "
                 "thuộc đơn vị kế thừa" + (f" ({heirs})" if heirs else ""))  # fmt: skip
-    return (
-        f"{agency.name} bắt đầu hoạt động ngày {agency.valid_from:%d/%m/%Y}: {when} trước ngày đó"
-    )
+    return f"{agency.name} bắt đầu hoạt động ngày {format_date(agency.valid_from)}: {when} trước ngày đó"
 
 
 class Importer:

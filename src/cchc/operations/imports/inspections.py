@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.core.formatting import format_date
 from cchc.core.tabular import cells as f
 from cchc.core.tabular.columns import Column, RowError
 from cchc.operations.imports.base import Importer, WriteResult, first_of_month
@@ -51,7 +52,7 @@ class InspectionImporter(Importer):
             row["covers_discipline"] = bool(row.get("covers_discipline"))
             if row["inspected_on"] > today:
                 errors.append(
-                    RowError(row["_row"], title, f"ngày {row['inspected_on']:%d/%m/%Y} chưa đến; "
+                    RowError(row["_row"], title, f"ngày {format_date(row['inspected_on'])} chưa đến; "
                              "cuộc kiểm tra dự kiến ghi trong kế hoạch kiểm tra")
                 )  # fmt: skip
         return errors

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.core.formatting import format_date
 from cchc.core.tabular import cells as f
 from cchc.core.tabular.columns import Column, RowError
 from cchc.operations.imports.base import Importer, WriteResult, first_of_month
@@ -67,7 +68,9 @@ class LegalDocumentImporter(Importer):
             row["handling"] = row.get("handling") or ""
             for key in ("issued_on", "reviewed_on", "handled_on"):
                 if row.get(key) and row[key] > today:
-                    errors.append(RowError(line, titles[key], f"ngày {row[key]:%d/%m/%Y} chưa đến"))
+                    errors.append(
+                        RowError(line, titles[key], f"ngày {format_date(row[key])} chưa đến")
+                    )
             reviewed = row.get("reviewed_on")
             if reviewed is None:
                 for key in REVIEW_KEYS:

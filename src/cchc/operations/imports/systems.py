@@ -9,6 +9,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.core.formatting import format_date
 from cchc.core.tabular import cells as f
 from cchc.core.tabular.columns import Column, RowError
 from cchc.core.tabular.reading import quoted
@@ -82,7 +83,7 @@ class SystemImporter(Importer):
             if row.get("connected_on") and row["connected_on"] > today:
                 errors.append(
                     RowError(row["_row"], titles["connected_on"],
-                             f"ngày {row['connected_on']:%d/%m/%Y} chưa đến")
+                             f"ngày {format_date(row['connected_on'])} chưa đến")
                 )  # fmt: skip
             first = first_row.setdefault(row["code"], row)
             for key in SYSTEM_FIELDS:

@@ -3,6 +3,7 @@ from datetime import date
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from cchc.core.formatting import format_date
 from cchc.plans.notifications import reminders_send
 
 
@@ -22,6 +23,6 @@ class Command(BaseCommand):
             today = date(year, month, day)
         result = reminders_send(today=today)
         self.stdout.write(
-            f"{today:%d/%m/%Y}: {result.reminders} thư nhắc, {result.digests} bản tổng hợp "
+            f"{format_date(today)}: {result.reminders} thư nhắc, {result.digests} bản tổng hợp "
             f"({result.messages} thư đã gửi)."
         )
