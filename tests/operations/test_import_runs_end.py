@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from cchc.core.failpoints import ENV, KILLED
 from cchc.indicators.models import IndicatorSnapshot
-from cchc.indicators.receivers import INDICATORS_OF_KIND
+from cchc.indicators.receivers import indicators_of_kind
 from cchc.indicators.services import snapshots_refresh
 from cchc.operations import selectors, services
 from cchc.operations.imports import IMPORTERS
@@ -69,7 +69,7 @@ def queued(actor, content: bytes | None = None) -> ImportRun:
 
 
 # The figures a dossier import changes (and only those: the others were never computed).
-CODES = INDICATORS_OF_KIND[ImportKind.DOSSIERS]
+CODES = indicators_of_kind(ImportKind.DOSSIERS)
 
 
 def snapshot_rows() -> list[tuple]:

@@ -13,6 +13,7 @@ from django.db.models import Q
 from cchc.indicators import extraction as x
 from cchc.indicators.applicability import ALL as ALL_LEVELS
 from cchc.inspections.planning import TARGET_LEVELS
+from cchc.operations.models import ImportKind
 
 Aggregation = Literal["flow", "stock"]
 
@@ -95,10 +96,18 @@ class Indicator:
     # The indicator of Decision 766 that measures the same thing, for the comparison of our
     # figures with the published national ones (None: no counterpart).
     national_766: NationalMapping | None = None
+    # The import kinds whose data it reads (`operations.models.ImportKind` values): an import
+    # of one of them refreshes this indicator (`receivers.refresh_after_import`). Empty: no
+    # import feeds it (PAR INDEX coverage is refreshed by the PAR INDEX services).
+    fed_by: frozenset[str] = frozenset()
 
     @property
     def doc_path(self) -> str:
         return f"docs/kpi/{self.code}.md"
+
+
+# Dossier ratios read the monthly roll-up, written by both dossier lists and statistics.
+DOSSIER_KINDS = frozenset({ImportKind.DOSSIERS, ImportKind.DOSSIER_STATS})
 
 
 def _dossiers(
@@ -123,6 +132,7 @@ def _dossiers(
         "drill_online_payment": only_online_payment,
         "data_through": x.dossiers_through,
         "excluded_counter": excluded,
+        "fed_by": DOSSIER_KINDS,
     }
 
 
@@ -134,6 +144,7 @@ def _catalogue(numerator: Q, denominator: Q) -> dict:
         "records": x.catalogue_records(numerator, denominator),
         "data_through": x.catalogue_through,
         "projection_note": CATALOGUE_NOTE,
+        "fed_by": frozenset({ImportKind.PROCEDURES}),
     }
 
 
@@ -152,7 +163,7 @@ INDICATORS: dict[str, Indicator] = {
             "cơ quan đã được kiểm tra", "cơ quan thuộc đối tượng kiểm tra", "stock",
             x.inspection_coverage, drill="inspections", projection="planned",
             records=x.inspection_records, data_through=x.inspections_through,
-            planned=x.inspections_planned,
+            planned=x.inspections_planned, fed_by=frozenset({ImportKind.INSPECTIONS}),
             # Target 1 of plan 4345 counts no communes (task III.1 inspects them apart).
             applies_to=TARGET_LEVELS,
         ),
@@ -169,6 +180,7 @@ INDICATORS: dict[str, Indicator] = {
             "văn bản đã kiểm tra, rà soát", "văn bản ban hành trong năm", "stock",
             x.legal_review_coverage, drill="legal_documents", records=x.legal_document_records,
             data_through=x.legal_documents_through, projection_note=NO_PLAN_NOTE,
+            fed_by=frozenset({ImportKind.LEGAL_DOCUMENTS}),
         ),
         Indicator(
             "RESULT_DIGITISATION", "Tỷ lệ kết quả giải quyết TTHC được số hóa",
@@ -192,7 +204,9 @@ INDICATORS: dict[str, Indicator] = {
         Indicator(
             "ONLINE_PAYMENT_SHARE", "Tỷ lệ giao dịch thanh toán trực tuyến",
             "hồ sơ thanh toán trực tuyến", "hồ sơ có phí của TTHC đã có thanh toán trực tuyến",
-            "flow", **_dossiers("paid_online", "with_fee", only_online_payment=True),
+            "flow", **{**_dossiers("paid_online", "with_fee", only_online_payment=True),
+                       # the catalogue says which procedures take payment online
+                       "fed_by": DOSSIER_KINDS | {ImportKind.PROCEDURES}},
             national_766=NationalMapping("766.4.5", (
                 NOT_SYNCED,
                 "Mẫu số khác: Quyết định 766 tính hồ sơ của mọi thủ tục có phí, lệ phí (trừ hồ "
@@ -230,13 +244,13 @@ INDICATORS: dict[str, Indicator] = {
             "SYSTEMS_CONNECTED", "Tỷ lệ hệ thống thông tin đã kết nối với hệ thống quốc gia",
             "kết nối đã thực hiện", "kết nối phải có", "stock", x.systems_connected,
             drill="systems", records=x.connection_records, data_through=x.systems_through,
-            projection_note=NO_PLAN_NOTE,
+            projection_note=NO_PLAN_NOTE, fed_by=frozenset({ImportKind.SYSTEMS}),
         ),
         Indicator(
             "WORK_RECORDS_ONLINE", "Tỷ lệ hồ sơ công việc xử lý trên môi trường mạng",
             "hồ sơ công việc xử lý trên mạng", "hồ sơ công việc (không gồm hồ sơ mật)", "flow",
             x.work_records, drill="work_records", records=x.work_record_records,
-            data_through=x.work_records_through,
+            data_through=x.work_records_through, fed_by=frozenset({ImportKind.WORK_RECORDS}),
         ),
         Indicator(
             "ON_TIME_RATE", "Tỷ lệ hồ sơ giải quyết đúng hạn",
@@ -258,6 +272,7 @@ INDICATORS: dict[str, Indicator] = {
                 end=("open_on_time", "open_with_deadline", "open_unknown_deadline"),
             ),
             end_state=True, projection="current", data_through=x.dossiers_through,
+            fed_by=DOSSIER_KINDS,
             projection_note="Tỷ lệ tham khảo theo Quyết định 766: không dự báo (hồ sơ đang giải "
             "quyết cuối mỗi tháng không cộng dồn được).",
             excluded_label=UNKNOWN_DEADLINE,
