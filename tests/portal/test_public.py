@@ -216,3 +216,19 @@ def test_published_figures_come_from_no_synthetic_snapshot(client, reform_office
         )
     assert not PublishedFigure.objects.exists()
     assert "Chưa công bố số liệu chỉ tiêu" in body(client, "public_home")
+
+
+def test_a_tiered_target_is_published_per_tier_with_its_threshold(client, reform_office):
+    """Target 4 sets 30 % (province tier), 20 % (district), 15 % (commune): each tier's row
+    keeps its tier and requirement, and the page shows them."""
+    published = publish_everything(reform_office)
+    rows = PublishedFigure.objects.filter(
+        release=published.figures, target_label="4", agency=None, month=date(2022, 3, 1)
+    ).exclude(tier="")
+    assert {(f.tier, f.threshold) for f in rows} == {
+        ("province", 30),
+        ("district", 20),
+        ("commune", 15),
+    }
+    page = body(client, "public_home")
+    assert "Cấp huyện: " in page and "(yêu cầu ≥ 20%)" in page
