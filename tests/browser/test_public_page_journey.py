@@ -113,6 +113,9 @@ def test_an_anonymous_visitor_reads_what_the_office_published(reference_data, pa
     small = phone.new_page()
     small.goto(home)
     assert small.evaluate("document.documentElement.scrollWidth") <= 390
+    card = small.locator("article").filter(has_text="6c.")
+    expect(card).to_contain_text("18,33%")  # a card, not a table to scroll
+    expect(small.locator("table", has_text="6c.")).to_be_hidden()
     check(small, "home on a phone")
     small.screenshot(path=SHOTS / "public-phone.png", full_page=True)
     # Printed: no navigation, links say where they lead.
