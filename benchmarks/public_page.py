@@ -2,8 +2,9 @@
 against two baselines in the same run, all served by the same gunicorn as in production:
 
   static      — a static file (`/static/cchc/public.css`, WhiteNoise): the server's floor;
-  uncached    — the home page rendered at every request (each request carries another query
-                string, so the page cache never has it): what the cache saves;
+  uncached    — the home page rendered at every request: the same server restarted with the
+                same settings but a dummy cache (`benchmarks/settings_nocache.py`): what the
+                cache saves;
   cached      — the home page as visitors get it (`/cong-khai/`), from the page cache.
 
 Goal (issue 18): p95 ≤ 50 ms at 100 concurrent users with 10M dossiers loaded. The public page
@@ -86,7 +87,9 @@ def setup(env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "-c", SETUP], cwd=ROOT, env=env, check=True)  # noqa: S603
 
 
-def start_server(args, env: dict[str, str]) -> subprocess.Popen:
+def start_server(args, env: dict[str, str], *, cached: bool = True) -> subprocess.Popen:
+    if not cached:
+        env = {**env, "DJANGO_SETTINGS_MODULE": "benchmarks.settings_nocache"}
     collect = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"]
     subprocess.run(collect, cwd=ROOT, env=env, check=True)  # noqa: S603 - fixed arguments
     server = subprocess.Popen(  # noqa: S603 - our own venv's gunicorn, fixed arguments
@@ -113,8 +116,6 @@ def start_server(args, env: dict[str, str]) -> subprocess.Popen:
 
 WRK_SCRIPT = """
 local path = "%(path)s"
-local vary = %(vary)s
-local n = 0
 local threads = {}
 bad = 0
 
@@ -123,15 +124,8 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
-function init(args)
-  n = id * 100000000
-end
-
 function request()
-  n = n + 1
-  local target = path
-  if vary then target = path .. "?n=" .. n end
-  return wrk.format("GET", target, {["Host"] = "127.0.0.1"})
+  return wrk.format("GET", path, {["Host"] = "127.0.0.1"})
 end
 
 function response(status, headers, body)
@@ -161,11 +155,11 @@ def drain() -> None:
         time.sleep(0.5)
 
 
-def run_wrk(args, label: str, path: str, *, vary: bool, users: int | None = None) -> str:
+def run_wrk(args, label: str, path: str, *, users: int | None = None) -> str:
     drain()
     users = users or args.users
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-        script.write(WRK_SCRIPT % {"path": path, "vary": "true" if vary else "false"})
+        script.write(WRK_SCRIPT % {"path": path})
         script.flush()
         done = subprocess.run(  # noqa: S603 - Debian's wrk, fixed arguments
             [shutil.which("wrk") or "wrk", "-t", str(min(users, os.cpu_count() or 2)), "-c", str(users),
@@ -189,25 +183,28 @@ def main() -> None:
     env = environment(args)
     if args.setup:
         setup(env)
-    server = start_server(args, env)
-    try:
-        print(f"{args.users} anonymous connections (wrk, {os.cpu_count()} threads), "
-              f"{args.seconds} s each phase, gunicorn {args.workers} workers, "
-              f"database {args.database.split('://')[0]}")  # fmt: skip
-        print(f"{'':34}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
-        phases = [
-            ("baseline: static file", "/static/cchc/public.css", False),
-            ("home page /cong-khai/ (cached)", "/cong-khai/", False),
-            ("baseline: home page, uncached", "/cong-khai/", True),
-        ]
-        for label, path, vary in phases:
-            print(run_wrk(args, label, path, vary=vary), flush=True)
-        print("one connection (the server's own time per request):")
-        for label, path, vary in phases:
-            print(run_wrk(args, label, path, vary=vary, users=1), flush=True)
-    finally:
-        server.terminate()
-        server.wait()
+    header = f"{'':34}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+    print(f"{args.users} anonymous connections (wrk, {os.cpu_count()} threads), "
+          f"{args.seconds} s each phase, gunicorn {args.workers} workers, "
+          f"database {args.database.split('://')[0]}")  # fmt: skip
+    rows: dict[int, list[str]] = {args.users: [], 1: []}
+    servers = [
+        (True, [("baseline: static file", "/static/cchc/public.css"),
+                ("home page /cong-khai/ (cached)", "/cong-khai/")]),
+        (False, [("baseline: home page, uncached", "/cong-khai/")]),
+    ]  # fmt: skip
+    for cached, phases in servers:
+        server = start_server(args, env, cached=cached)
+        try:
+            for users in rows:
+                for label, path in phases:
+                    rows[users].append(run_wrk(args, label, path, users=users))
+        finally:
+            server.terminate()
+            server.wait()
+    print(header, *rows[args.users], sep="\n")
+    print("one connection (the server's own time per request):")
+    print(*rows[1], sep="\n")
 
 
 if __name__ == "__main__":

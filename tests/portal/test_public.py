@@ -232,3 +232,25 @@ def test_a_tiered_target_is_published_per_tier_with_its_threshold(client, reform
     }
     page = body(client, "public_home")
     assert "Cấp huyện: " in page and "(yêu cầu ≥ 20%)" in page
+
+
+def test_made_up_query_parameters_are_served_from_the_cache(client, reform_office, locmem_cache):
+    publish_everything(reform_office)
+    assert client.get(reverse("portal:public_home"))["X-Cache"] == "miss"
+    assert client.get(reverse("portal:public_home"), {"n": "12345"})["X-Cache"] == "hit"
+    target = reverse("portal:public_target", args=["6c"])
+    march = client.get(target, {"thang": "3/2022"})
+    january = client.get(target, {"thang": "1/2022", "x": "1"})
+    assert march["X-Cache"] == january["X-Cache"] == "miss"  # the month is part of the key
+    assert march.content != january.content
+
+
+def test_the_plan_text_is_linked_when_published_as_a_document(client, reform_office):
+    publish_everything(reform_office)
+    assert "Tải văn bản kế hoạch" not in body(client, "public_home")
+    document = publishing.document(reform_office, number="4345/KH-UBND")
+    services.document_publish(actor=reform_office, document=document)
+    link = reverse("portal:public_document_download", args=[document.pk])
+    for name in ("public_home", "public_plan"):
+        page = body(client, name)
+        assert "Tải văn bản kế hoạch" in page and link in page

@@ -20,8 +20,16 @@ from cchc.portal import selectors
 TIMEOUT = 3600  # seconds; entries of older stamps expire unread
 
 
+# The query parameters a public page reads (the target page's month). Others are left out of
+# the key: an address with made-up parameters is the same page, served from the same entry, so
+# random query strings neither cost a render each nor fill the cache.
+PARAMETERS = ("thang",)
+
+
 def _key(request: HttpRequest, stamp: str) -> str:
-    raw = f"{request.path}?{request.META.get('QUERY_STRING', '')}|{stamp}"
+    query = "&".join(f"{name}={request.GET.get(name, '')}" for name in PARAMETERS)
+    # The host too: the Atom feed's links are absolute.
+    raw = f"{request.get_host()}{request.path}?{query}|{stamp}"
     return f"cchc:public:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
