@@ -81,6 +81,11 @@ def test_an_anonymous_visitor_reads_what_the_office_published(reference_data, pa
     page.screenshot(path=SHOTS / "public-target.png", full_page=True)
 
     page.goto(home)
+    page.get_by_role("link", name="Xem nội dung kế hoạch").click()
+    expect(page.get_by_role("heading", name="Chỉ tiêu")).to_be_visible()
+    check(page, "plan text")
+
+    page.goto(home)
     page.get_by_role("link", name="Xem danh sách nhiệm vụ").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Nhiệm vụ cải cách hành chính")
     check(page, "tasks")

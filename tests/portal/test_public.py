@@ -254,3 +254,10 @@ def test_the_plan_text_is_linked_when_published_as_a_document(client, reform_off
     for name in ("public_home", "public_plan"):
         page = body(client, name)
         assert "Tải văn bản kế hoạch" in page and link in page
+
+
+def test_the_home_page_sums_up_each_ranking_by_group_and_class(client, reform_office):
+    publish_everything(reform_office)
+    page = body(client, "public_home")
+    # Sở Tư pháp 17 points (Tốt), Sở Tài chính 12,5 (Khá): see tests/portal/publishing.py.
+    assert "Sở, ban, ngành: 2 cơ quan — Tốt 1, Khá 1" in page

@@ -19,7 +19,7 @@ from django.db.models import F, QuerySet
 from django.http import Http404
 
 from cchc.indicators.dashboard import STATUS_LABELS, YEAR_MISSED
-from cchc.organizations.models import AgencyLevel, Tier
+from cchc.organizations.models import AgencyLevel
 from cchc.parindex.models import AssessmentStatus, Criterion, CriterionScore, Result, SurveyScore
 from cchc.parindex.scoring import Line
 from cchc.parindex.selectors import scorable_criteria
@@ -336,6 +336,51 @@ def ranking(release: Release) -> Ranking:
     return Ranking(release=release, areas=areas, groups=groups, places=framework.display_places)
 
 
+@dataclass
+class RankingSummary:
+    """A published ranking on the home page: per group, how many agencies in each class."""
+
+    release: Release
+    groups: list[tuple[str, int, list[tuple[str, int]]]]  # (group, agencies, [(class, n)])
+
+
+def ranking_summaries(releases: list[Release]) -> list[RankingSummary]:
+    """One query for all the rankings: published results counted by framework, group, class."""
+    counts: dict[int, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    rows = (
+        Result.objects.filter(
+            assessment__framework_id__in=[r.framework_id for r in releases],
+            assessment__status=AssessmentStatus.PUBLISHED,
+        )
+        .values_list("assessment__framework_id", "rank_group", "classification")
+        .order_by()
+    )
+    for framework_id, group, classification in rows:
+        counts[framework_id][group][classification or "—"] += 1
+    summaries = []
+    for release in releases:
+        by_group = counts[release.framework_id]
+        groups = [
+            (
+                str(AgencyLevel(level).label),
+                sum(by_group[level].values()),
+                _in_band_order(release.framework.bands, by_group[level]),
+            )
+            for level in GROUP_ORDER
+            if by_group.get(level)
+        ]
+        summaries.append(RankingSummary(release=release, groups=groups))
+    return summaries
+
+
+def _in_band_order(bands: list, counts: Counter) -> list[tuple[str, int]]:
+    """The classes from the highest band down, then any other (unclassified last)."""
+    order = [str(b.get("label", "")) for b in bands or []]
+    known = [(label, counts[label]) for label in order if counts.get(label)]
+    rest = sorted((label, n) for label, n in counts.items() if label not in order)
+    return known + rest
+
+
 # --- the generation of the public pages -------------------------------------------------------
 
 # Everything a public page shows comes from these tables: the releases (created, withdrawn),
@@ -367,7 +412,3 @@ def stamp() -> str:
         cursor.execute(sql)
         row = cursor.fetchone()
     return "|".join(str(v) for v in row)
-
-
-def tier_label(tier: str) -> str:
-    return str(Tier(tier).label) if tier else ""

@@ -49,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "figures": figures,
         "targets": selectors.target_lines(figures) if figures else [],
         "areas": selectors.task_areas(figures) if figures else [],
-        "rankings": list(selectors.ranking_releases()),
+        "rankings": selectors.ranking_summaries(list(selectors.ranking_releases())),
         "inspections": inspections[:HOME_ITEMS],
         "more_inspections": len(inspections) > HOME_ITEMS,
         "documents": documents[:HOME_ITEMS],
