@@ -311,12 +311,39 @@ API_WRITE = {"api:dossier_push": dict, "api:task_reports": dict}
 API_PUBLIC = {"api:schema", "api:docs", "api:document_list"}
 
 
+# The public CCHC page (issue 18, portal.views.public): read without login, only what the
+# reform office published (route → its kwargs, from `tests.portal.publishing.Published`).
+# `test_public_pages_show_only_what_is_published` and the tests after it cover them.
+PUBLIC = {
+    "portal:public_home": lambda p: {},
+    "portal:public_plan": lambda p: {},
+    "portal:public_target": lambda p: {"label": "6c"},
+    "portal:public_tasks": lambda p: {},
+    "portal:public_ranking": lambda p: {"pk": p.ranking.framework_id},
+    "portal:public_inspections": lambda p: {},
+    "portal:public_documents": lambda p: {},
+    "portal:public_document_download": lambda p: {"pk": p.document.document_id},
+    "portal:public_news_list": lambda p: {},
+    "portal:public_news_feed": lambda p: {},
+    "portal:public_news_detail": lambda p: {"pk": p.news.news_id},
+}
+# route → the release whose withdrawal makes it answer 404 (the others drop the content).
+PUBLIC_SUBJECT = {
+    "portal:public_plan": "plan",
+    "portal:public_target": "figures",
+    "portal:public_tasks": "figures",
+    "portal:public_ranking": "ranking",
+    "portal:public_document_download": "document",
+    "portal:public_news_detail": "news",
+}
+
+
 def test_every_route_is_classified():
     classified = (
         set(AGENCY_OWNED) | set(AGENCY_LISTS) | set(PROVINCE_SHARED_READ)
         | set(PROVINCE_SHARED_WRITE) | set(SCOPED_FIGURES) | set(DRILL_DOWNS)
         | set(PROVINCE_WIDE_READ) | OWN_AGENCY_ACTIONS | ACCOUNT | set(API_READ)
-        | set(API_WRITE)
+        | set(API_WRITE) | set(PUBLIC)
     )  # fmt: skip
     assert all_route_names() - classified == set(), "unclassified routes: decide their tenancy"
     assert classified - all_route_names() == set(), "classified routes that no longer exist"
@@ -1091,3 +1118,103 @@ def test_api_progress_reports_only_on_the_tokens_own_tasks(client, code, other):
     assert ProgressReport.objects.count() == before and not ProgressEvidence.objects.exists()
     own = client.post(url.format(_api_task(code).pk), data, **header)
     assert own.status_code == 201 and own.json()["agency"]["code"] == code
+
+
+# --- the public page ---------------------------------------------------------------------------
+
+# What each published release puts on the public pages, and must be absent once withdrawn.
+PUBLIC_MARKERS = {
+    "plan": "4345/KH-UBND",
+    "figures": "Số liệu đến hết tháng 3/2022",
+    "ranking": "Bộ chỉ số CCHC các sở (thử)",
+    "inspection": "thực hiện tốt công tác cải cách hành chính",
+    "document": "12/CT-UBND",
+    "news": "Hội nghị triển khai công tác CCHC năm 2022",
+}
+
+
+def _public_bodies(client, published) -> dict[str, tuple[int, bytes]]:
+    found = {}
+    for route, kwargs in PUBLIC.items():
+        response = client.get(reverse(route, kwargs=kwargs(published)))
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        found[route] = (response.status_code, content)
+    return found
+
+
+def test_public_pages_need_no_login(client, reform_office):
+    from tests.portal.publishing import publish_everything
+
+    published = publish_everything(reform_office)
+    client.logout()
+    for route, (status, _content) in _public_bodies(client, published).items():
+        assert status == 200, route
+
+
+@pytest.mark.parametrize("kind", sorted(PUBLIC_MARKERS))
+def test_public_pages_show_only_what_is_published(client, reform_office, kind):
+    """Withdrawn, a release's content is on no public page, and its own pages answer 404."""
+    from cchc.portal.services import release_withdraw
+    from tests.portal.publishing import publish_everything
+
+    published = publish_everything(reform_office)
+    release_withdraw(actor=reform_office, release=getattr(published, kind), reason="Nhầm")
+    marker = PUBLIC_MARKERS[kind].encode()
+    for route, (status, content) in _public_bodies(client, published).items():
+        withdrawn = PUBLIC_SUBJECT.get(route) == kind or (
+            kind == "plan" and PUBLIC_SUBJECT.get(route) == "figures"
+        )
+        assert status == (404 if withdrawn else 200), route
+        assert marker not in content or route == "portal:public_document_download", route
+
+
+def test_unpublished_items_are_unreachable(client, reform_office):
+    """A plan, figures, ranking, inspection, document and news item that exist but were never
+    published reach no public page."""
+    from cchc.plans.models import Plan
+    from cchc.portal import services
+    from tests.portal import publishing
+
+    publishing.snapshots()
+    framework = publishing.published_framework(reform_office)  # published to agencies only
+    inspection = publishing.inspection(reform_office)
+    document = publishing.document(reform_office)
+    news = publishing.news(reform_office)
+    services.plan_publish(actor=reform_office, plan=Plan.objects.get(year=2022))  # no figures
+    for route, kwargs in {
+        "portal:public_target": {"label": "6c"},
+        "portal:public_tasks": {},
+        "portal:public_ranking": {"pk": framework.pk},
+        "portal:public_document_download": {"pk": document.pk},
+        "portal:public_news_detail": {"pk": news.pk},
+    }.items():
+        assert client.get(reverse(route, kwargs=kwargs)).status_code == 404, route
+    for route in ("portal:public_home", "portal:public_inspections", "portal:public_documents",
+                  "portal:public_news_list", "portal:public_news_feed"):  # fmt: skip
+        body = client.get(reverse(route)).content.decode()
+        for hidden in (framework.title, inspection.agency.name, document.number, news.title,
+                       "Số liệu đến hết tháng"):  # fmt: skip
+            assert hidden not in body, (route, hidden)
+
+
+def test_no_other_file_is_reachable_from_the_public_pages(client, reform_office):
+    """Only the file of a public directive document is served: no other document's, no
+    evidence, no report — whatever number is tried."""
+    from cchc.plans.models import ProgressEvidence
+    from cchc.portal.models import DirectiveDocument
+    from tests.portal import publishing
+
+    published = publishing.publish_everything(reform_office)
+    publishing.document(reform_office, number="88/CV-UBND")  # kept, never published
+    evidence_of("12-STP")()  # an evidence file exists too
+    report_of("12-STP")()
+    highest = max(
+        DirectiveDocument.objects.order_by("-pk").first().pk,
+        ProgressEvidence.objects.order_by("-pk").first().pk,
+    )
+    served = set()
+    for pk in range(1, highest + 5):
+        url = reverse("portal:public_document_download", kwargs={"pk": pk})
+        if client.get(url).status_code == 200:
+            served.add(pk)
+    assert served == {published.document.document_id}

@@ -22,6 +22,7 @@ from cchc.indicators import dashboard
 from cchc.indicators.selectors import per_agency
 from cchc.operations.models import Inspection
 from cchc.organizations.access import DataKind, require_write
+from cchc.organizations.models import Tier
 from cchc.organizations.scope import AgencyScope
 from cchc.parindex.models import AssessmentStatus, Framework
 from cchc.plans.models import Plan
@@ -35,6 +36,8 @@ from cchc.portal.models import (
     Release,
     ReleaseKind,
 )
+
+TIER_CODE = {str(label): code for code, label in Tier.choices}
 
 SYNTHETIC_REFUSED = _(
     "Không công bố được: %(what)s có số liệu từ dữ liệu mô phỏng (bản dùng thử sinh ra), "
@@ -135,7 +138,8 @@ def figures_publish(
                 continue
             thresholds = {t.tier: t.value for t in target.thresholds.all()}
             frozen = partial(_frozen, release, target, month)
-            province = [(status.overall, ""), *((e, tier) for tier, e in status.tiers)]
+            # The dashboard names each tier by its label ("Cấp tỉnh"); the row keeps the code.
+            province = [(status.overall, ""), *((e, TIER_CODE[label]) for label, e in status.tiers)]
             for evaluation, tier in province:
                 figures.append(frozen(
                     n=evaluation.numerator, d=evaluation.denominator, value=evaluation.value,

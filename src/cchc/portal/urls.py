@@ -4,10 +4,22 @@ anyone reads without logging in; `views.office` — the reform office's manageme
 
 from django.urls import path
 
-from cchc.portal.views import office
+from cchc.portal.views import office, public
 
 app_name = "portal"
 urlpatterns = [
+    # --- views.public: read by anyone, no login --------------------------------------------
+    path("", public.home, name="public_home"),
+    path("ke-hoach/", public.plan_text, name="public_plan"),
+    path("chi-tieu/<str:label>/", public.target, name="public_target"),
+    path("nhiem-vu/", public.tasks, name="public_tasks"),
+    path("chi-so-cchc/<int:pk>/", public.ranking, name="public_ranking"),
+    path("kiem-tra/", public.inspections, name="public_inspections"),
+    path("van-ban/", public.documents, name="public_documents"),
+    path("van-ban/<int:pk>/tai-ve/", public.document_download, name="public_document_download"),
+    path("tin-bai/", public.news_list, name="public_news_list"),
+    path("tin-bai/atom.xml", public.news_feed, name="public_news_feed"),
+    path("tin-bai/<int:pk>/", public.news_detail, name="public_news_detail"),
     # --- views.office: the reform office, logged in ---------------------------------------
     path("quan-ly/", office.overview, name="office_overview"),
     path("quan-ly/go/<int:pk>/", office.withdraw, name="office_withdraw"),
@@ -27,5 +39,4 @@ urlpatterns = [
     path("quan-ly/tin-bai/them/", office.news_create, name="office_news_create"),
     path("quan-ly/tin-bai/<int:pk>/", office.news, name="office_news"),
     path("quan-ly/tin-bai/<int:pk>/cong-bo/", office.news_publish, name="office_news_publish"),
-    # --- end of views.office ---------------------------------------------------------------
 ]
