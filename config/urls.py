@@ -32,4 +32,5 @@ urlpatterns = [
     path("kiem-tra/", include("cchc.inspections.urls")),
     path("chi-so-cchc/", include("cchc.parindex.urls")),
     path("api/", include("cchc.api.urls")),
+    path("cong-khai/", include("cchc.portal.urls")),
 ]
