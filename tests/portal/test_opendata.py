@@ -77,6 +77,12 @@ def dossier_rows(count: int = 240, seed: int = 18) -> list[list]:
     return rows
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Built dossier zips go to the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def catalogue_2022():
     with_payment = Procedure.objects.create(code="1.001", name="Cấp phiếu lý lịch tư pháp")
@@ -269,9 +275,8 @@ def unzip_dossiers(client, tmp_path: Path, year: int = 2022) -> Path:
 
 
 def test_dossier_facts_are_partitioned_without_personal_data_or_synthetic_runs(
-    client, published, reform_office, tmp_path, settings
+    client, published, reform_office, tmp_path
 ):
-    settings.MEDIA_ROOT = tmp_path / "media"
     synthetic = ImportRun.objects.create(
         kind="dossiers", synthetic=True, uploaded_by=reform_office, file_name="demo"
     )
@@ -313,6 +318,27 @@ def test_dossier_facts_are_partitioned_without_personal_data_or_synthetic_runs(
     assert b"000.00.12.H33" not in everything and b"DEMO-1" not in everything
 
 
+def test_the_dossier_zip_is_built_by_the_worker_and_answers_503_meanwhile(
+    client, published, monkeypatch
+):
+    from cchc.portal.views import opendata as views
+
+    queued = []
+    monkeypatch.setattr(
+        views, "build_dossier_zip", type("Task", (), {"enqueue": lambda *a: queued.append(a)})
+    )
+    address = reverse("portal:opendata_dossiers", kwargs={"year": 2022})
+    waiting = client.get(address)
+    assert waiting.status_code == 503 and waiting["Retry-After"] == "60"
+    assert "đang được chuẩn bị" in waiting.content.decode()
+    assert len(queued) == 1
+    from cchc.portal.opendata.tasks import build_dossier_zip
+
+    build_dossier_zip.call(2022, "http://testserver" + address)
+    ready = client.get(address)
+    assert ready.status_code == 200 and ready["Content-Type"] == "application/zip"
+
+
 def test_streaming_in_small_chunks_writes_the_same_rows(published, tmp_path):
     whole = dossiers.write_partitions(2022, tmp_path / "whole")
     small = dossiers.write_partitions(2022, tmp_path / "small", chunk=7)
@@ -332,11 +358,10 @@ def _recompute_module():
     return module
 
 
-def test_duckdb_alone_recomputes_the_published_targets(client, published, tmp_path, settings):
+def test_duckdb_alone_recomputes_the_published_targets(client, published, tmp_path):
     """The documented example, run on the files as a ministry downloads them: DuckDB, from
     the dossier Parquet, gives every published figure of targets 4, 5b and 6c (each agency,
     each tier, the province, each month) and the product's on-time rate."""
-    settings.MEDIA_ROOT = tmp_path / "media"
     folder = unzip_dossiers(client, tmp_path)
     targets = tmp_path / "chi-tieu-theo-co-quan.parquet"
     targets.write_bytes(client.get(url("chi-tieu-theo-co-quan", "parquet")).content)
@@ -370,8 +395,7 @@ def test_duckdb_alone_recomputes_the_published_targets(client, published, tmp_pa
         assert mine == product and product
 
 
-def test_the_comparison_catches_a_figure_that_differs(client, published, tmp_path, settings):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def test_the_comparison_catches_a_figure_that_differs(client, published, tmp_path):
     folder = unzip_dossiers(client, tmp_path)
     frame = pl.read_parquet(client.get(url("chi-tieu-theo-co-quan", "parquet")).content)
     wrong = frame.with_columns(

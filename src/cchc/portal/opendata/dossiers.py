@@ -272,13 +272,26 @@ def cache_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / "opendata"
 
 
+def _zip_path(year: int, w: Window) -> Path:
+    return cache_dir() / f"{SLUG}-{year}-{_stamp(w)}.zip"
+
+
+def expected_zip(year: int) -> Path | None:
+    """Where the year's zip for the data as they are now is (or will be) kept; None when the
+    year has no public FIGURES release."""
+    w = window(year)
+    return None if w is None else _zip_path(year, w)
+
+
 def year_zip(year: int, *, url: str = "") -> Path | None:
     """The year's dossier facts zipped (partitions and dictionary), built once per state of
-    the data and kept on disk; None when the year has no public FIGURES release."""
+    the data and kept on disk; None when the year has no public FIGURES release. Building a
+    million dossiers takes tens of seconds: the page asks the background worker for it
+    (`tasks.build_dossier_zip`) rather than building it in a request."""
     w = window(year)
     if w is None:
         return None
-    target = cache_dir() / f"{SLUG}-{year}-{_stamp(w)}.zip"
+    target = _zip_path(year, w)
     if target.exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)

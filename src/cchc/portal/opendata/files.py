@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -118,6 +119,8 @@ def write_parquet(frame: pl.DataFrame, meta: dict) -> bytes:
 
 def _cell(sheet, value: Any, **style) -> WriteOnlyCell:
     cell = as_text(WriteOnlyCell(sheet, value=value))
+    if isinstance(value, date):
+        cell.number_format = "yyyy-mm-dd"
     for name, setting in style.items():
         setattr(cell, name, setting)
     return cell

@@ -11,18 +11,21 @@ data disappear with it: every read goes through `Release.objects.public()`."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 import polars as pl
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from cchc.indicators.dashboard import STATUS_LABELS
+from cchc.operations.models import Inspection
 from cchc.organizations.models import Agency, AgencyLevel, Tier
-from cchc.parindex.models import Result
+from cchc.parindex.models import Framework, Result
+from cchc.plans.models import Plan
 from cchc.plans.task_status import STATUS_LABELS as TASK_STATUS_LABELS
 from cchc.portal.models import PublishedFigure, PublishedTask, Release, ReleaseKind
 
@@ -400,6 +403,21 @@ def published_years() -> list[int]:
         )
     }
     return sorted(years, reverse=True)
+
+
+def state() -> str:
+    """What every table depends on, in a few aggregate queries: a release published, withdrawn
+    or edited, an agency, plan, framework, PAR INDEX result or inspection changed. Files and the catalogue
+    are cached under it, so a withdrawal takes effect at the next request."""
+    parts = [
+        model.objects.aggregate(n=Count("pk"), at=Max(stamp))
+        for model, stamp in (
+            (Release, "updated_at"), (Agency, "updated_at"), (Plan, "updated_at"),
+            (Framework, "updated_at"), (Result, "computed_at"), (Inspection, "updated_at"),
+        )
+    ]  # fmt: skip
+    key = ";".join(f"{p['n']}@{p['at']}" for p in parts)
+    return hashlib.sha256(key.encode()).hexdigest()[:20]
 
 
 def build(table: Table, year: int) -> Built | None:

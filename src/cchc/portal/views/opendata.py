@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,8 +15,12 @@ from django.views.decorators.http import require_safe
 
 from cchc.portal.opendata import catalogue as cat
 from cchc.portal.opendata import dossiers, files
-from cchc.portal.opendata.tables import TABLES, build
+from cchc.portal.opendata.tables import TABLES, build, state
+from cchc.portal.opendata.tasks import build_dossier_zip
 
+# Built files and the catalogue are kept under the state of what they read (`tables.state`),
+# so they are rebuilt as soon as anything published changes.
+CACHE_SECONDS = 24 * 3600
 # Public and the same for everyone: shared caches may keep a file for a few minutes (a
 # withdrawn release disappears from them within that time).
 CACHE_CONTROL = "public, max-age=300"
@@ -28,9 +33,13 @@ def _licensed(response: HttpResponse) -> HttpResponse:
 
 
 def _catalogue(request) -> tuple[list[cat.Dataset], dict]:
-    items = cat.datasets(request.build_absolute_uri)
     url = request.build_absolute_uri(reverse("portal:opendata_catalogue"))
-    return items, cat.jsonld(items, catalogue_url=url)
+
+    def compute():
+        items = cat.datasets(request.build_absolute_uri)
+        return items, cat.jsonld(items, catalogue_url=url)
+
+    return cache.get_or_set(f"opendata:catalogue:{state()}:{url}", compute, CACHE_SECONDS)
 
 
 @require_safe
@@ -66,11 +75,15 @@ def catalogue_jsonld(request):
 def table_file(request, year: int, table: str, fmt: str):
     if table not in TABLES or fmt not in files.FORMATS:
         raise Http404
-    built = build(TABLES[table], year)
-    if built is None:
-        raise Http404
     url = request.build_absolute_uri()
-    content = files.render(TABLES[table], year, built, fmt, url)
+
+    def compute() -> bytes | None:
+        built = build(TABLES[table], year)
+        return None if built is None else files.render(TABLES[table], year, built, fmt, url)
+
+    content = cache.get_or_set(f"opendata:file:{state()}:{url}", compute, CACHE_SECONDS)
+    if content is None:
+        raise Http404
     response = HttpResponse(content, content_type=files.FORMATS[fmt].media_type)
     response["Content-Disposition"] = f'attachment; filename="{table}-{year}.{fmt}"'
     return _licensed(response)
@@ -95,9 +108,20 @@ def dictionary(request, table: str):
 
 @require_safe
 def dossiers_zip(request, year: int):
-    path = dossiers.year_zip(year, url=request.build_absolute_uri())
+    """The year's dossier zip; while it is being built for the current data (by the
+    background worker), 503 with Retry-After and a Vietnamese note."""
+    path = dossiers.expected_zip(year)
     if path is None:
         raise Http404
+    if not path.exists() and cache.add(f"opendata:building:{path.name}", True, 600):
+        build_dossier_zip.enqueue(year, request.build_absolute_uri())
+    if not path.exists():
+        response = HttpResponse(
+            "Tệp dữ liệu hồ sơ đang được chuẩn bị; vui lòng tải lại sau ít phút.",
+            status=503, content_type="text/plain; charset=utf-8",
+        )  # fmt: skip
+        response["Retry-After"] = "60"
+        return response
     response = FileResponse(
         path.open("rb"), as_attachment=True, filename=f"{dossiers.SLUG}-{year}.zip",
         content_type="application/zip",
