@@ -55,9 +55,9 @@ def publisher() -> str:
     return name or "UBND tỉnh"
 
 
-def attribution() -> str:
+def attribution(name: str | None = None) -> str:
     return (
-        f"Nguồn: {publisher()} — dữ liệu mở về cải cách hành chính, giấy phép {LICENCE['name']} "
+        f"Nguồn: {name or publisher()} — dữ liệu mở về cải cách hành chính, giấy phép {LICENCE['name']} "
         f"({LICENCE['url']})."
     )
 

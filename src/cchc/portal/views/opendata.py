@@ -45,6 +45,7 @@ def _catalogue(request) -> tuple[list[cat.Dataset], dict]:
 @require_safe
 def catalogue(request):
     items, document = _catalogue(request)
+    publisher = document["dct:publisher"]["foaf:name"]
     years: dict[int, list[cat.Dataset]] = {}
     for item in items:
         years.setdefault(item.year, []).append(item)
@@ -55,8 +56,8 @@ def catalogue(request):
         {"slug": dossiers.SLUG, "title": dossiers.TITLE, "columns": dossiers.dictionary()}
     )
     return render(request, "portal/opendata/catalogue.html", {
-        "years": years, "licence": files.LICENCE, "publisher": files.publisher(),
-        "attribution": files.attribution(), "dictionaries": dictionaries,
+        "years": years, "licence": files.LICENCE, "publisher": publisher,
+        "attribution": files.attribution(publisher), "dictionaries": dictionaries,
         # Inside <script>: a text holding "</script>" must not end the element.
         "jsonld": json.dumps(document, ensure_ascii=False, indent=1).replace("</", "<\\/"),
     })  # fmt: skip
