@@ -70,7 +70,7 @@ def measure(chunk: int) -> dict:
             before = _rss_kib()
             Path("/proc/self/clear_refs").write_text("5")  # reset VmHWM to the current RSS
             started = time.perf_counter()
-            rows = dossiers.write_partitions(2022, Path(out), chunk=chunk or 10**12)
+            rows = dossiers.write_partitions(2022, Path(out), chunk=chunk or 10**8)
             seconds = time.perf_counter() - started
             peak = _peak_kib()
             files = list(Path(out).rglob("*.parquet"))

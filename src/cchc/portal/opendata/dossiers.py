@@ -20,18 +20,18 @@ the year (measured in docs/open-data.md)."""
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import os
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
 from django.conf import settings
+from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
@@ -49,7 +49,7 @@ from cchc.portal.models import Release
 from cchc.portal.opendata import files
 from cchc.portal.opendata.tables import BOOLEAN, INTEGER, TEXT, Column, latest_figures
 
-CHUNK = 100_000
+CHUNK = 50_000
 SLUG = "ho-so"
 TITLE = "Dữ liệu hồ sơ thủ tục hành chính (không có thông tin cá nhân)"
 DESCRIPTION = (
@@ -126,9 +126,11 @@ def window(year: int) -> Window | None:
     )
 
 
-def _rows(w: Window) -> Iterator[tuple]:
-    """The dossiers of the window, earliest receipt first: the carried-over ones (received
-    before January, finished in the window), then those received in the window."""
+def _batches(w: Window, size: int) -> Iterator[list[tuple]]:
+    """The dossiers of the window, earliest receipt first, `size` rows at a time: the
+    carried-over ones (received before January, finished in the window), then those received
+    in the window. Read with the database's own cursor (server-side on PostgreSQL), not model
+    rows: Django's per-row conversion was half of the export's time."""
     real = Dossier.objects.filter(import_run__synthetic=False)
     carried = real.filter(
         received_at__lt=w.start, finished_at__gte=w.start, finished_at__lt=w.end
@@ -137,7 +139,11 @@ def _rows(w: Window) -> Iterator[tuple]:
         "received_at", "pk"
     )
     for qs in (carried, inside):
-        yield from qs.values_list(*_FIELDS).iterator(chunk_size=CHUNK)
+        sql, params = qs.values_list(*_FIELDS).query.sql_with_params()
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            while batch := cursor.fetchmany(size):
+                yield batch
 
 
 def _lookups(year: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -162,6 +168,20 @@ def _lookups(year: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     return procedures, agencies, payment
 
 
+def _utc(name: str, values) -> pl.Series:
+    """A column of moments in UTC: PostgreSQL gives aware datetimes, SQLite naive ones in
+    UTC (Django stores them so)."""
+    series = pl.Series(name, values, strict=False)
+    if series.dtype == pl.Null:
+        return series.cast(_UTC)
+    if series.dtype == pl.String:
+        return series.str.to_datetime(time_unit="us", time_zone="UTC")
+    series = series.dt.cast_time_unit("us")
+    if series.dtype.time_zone is None:
+        return series.dt.replace_time_zone("UTC")
+    return series.dt.convert_time_zone("UTC")
+
+
 def _local(name: str) -> pl.Expr:
     return pl.col(name).dt.convert_time_zone(ZONE).dt.replace_time_zone(None)
 
@@ -169,7 +189,10 @@ def _local(name: str) -> pl.Expr:
 def facts(chunk: list[tuple], w: Window, lookups) -> pl.DataFrame:
     """One chunk of dossiers as the published columns plus `nam` and `thang`."""
     procedures, agencies, payment = lookups
-    frame = pl.DataFrame(chunk, schema=_SCHEMA, orient="row", strict=False)
+    frame = pl.DataFrame([
+        _utc(name, values) if dtype == _UTC else pl.Series(name, values, dtype=dtype, strict=False)
+        for (name, dtype), values in zip(_SCHEMA, zip(*chunk, strict=True), strict=True)
+    ])  # fmt: skip
     ended = [DossierStatus.DONE.value, DossierStatus.REJECTED.value, DossierStatus.WITHDRAWN.value]
     frame = frame.with_columns(
         _local("ngay_tiep_nhan"),
@@ -222,12 +245,6 @@ def metadata(year: int, w: Window, url: str) -> dict:
     }
 
 
-def _batches(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
-    iterator = iter(rows)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
-
-
 def write_partitions(year: int, out: Path, *, url: str = "", chunk: int = CHUNK) -> int:
     """Write the year's dossier facts under `out` (nam=YYYY/thang=MM/part-N.parquet) and the
     dictionary beside them; the number of rows written. Nothing published: 0, nothing written."""
@@ -239,7 +256,7 @@ def write_partitions(year: int, out: Path, *, url: str = "", chunk: int = CHUNK)
     lookups = _lookups(year)
     parts: dict[tuple[int, int], int] = {}
     total = 0
-    for batch in _batches(_rows(w), chunk):
+    for batch in _batches(w, chunk):
         frame = facts(batch, w, lookups)
         del batch
         for (nam, thang), piece in frame.group_by(["nam", "thang"], maintain_order=True):

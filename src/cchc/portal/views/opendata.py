@@ -76,7 +76,8 @@ def catalogue_jsonld(request):
 def table_file(request, year: int, table: str, fmt: str):
     if table not in TABLES or fmt not in files.FORMATS:
         raise Http404
-    url = request.build_absolute_uri()
+    # The address without its query string: a query must not make a new cache entry.
+    url = request.build_absolute_uri(request.path)
 
     def compute() -> bytes | None:
         built = build(TABLES[table], year)
@@ -115,7 +116,7 @@ def dossiers_zip(request, year: int):
     if path is None:
         raise Http404
     if not path.exists() and cache.add(f"opendata:building:{path.name}", True, 600):
-        build_dossier_zip.enqueue(year, request.build_absolute_uri())
+        build_dossier_zip.enqueue(year, request.build_absolute_uri(request.path))
     if not path.exists():
         response = HttpResponse(
             "Tệp dữ liệu hồ sơ đang được chuẩn bị; vui lòng tải lại sau ít phút.",
