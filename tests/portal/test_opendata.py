@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import duckdb  # requirements/test.txt: a missing install fails, it is not skipped
 import polars as pl
 import pytest
 from django.core.management import call_command
@@ -30,8 +31,6 @@ from cchc.portal.models import PublishedFigure, Release
 from cchc.portal.opendata import dossiers
 from cchc.portal.opendata.tables import TABLES
 from tests.portal.opendata_setup import publish_2022
-
-duckdb = pytest.importorskip("duckdb")
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
