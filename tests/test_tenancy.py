@@ -336,6 +336,15 @@ PUBLIC_SUBJECT = {
     "portal:public_document_download": "document",
     "portal:public_news_detail": "news",
 }
+# Open data (issue 18, portal.views.opendata), read without login; only what the reform office
+# has published (`test_public_routes_show_nothing_unpublished`).
+OPEN_DATA = {
+    "portal:opendata_catalogue": dict,
+    "portal:opendata_catalogue_jsonld": dict,
+    "portal:opendata_dictionary": lambda: {"table": "co-quan"},
+    "portal:opendata_table": lambda: {"year": 2022, "table": "co-quan", "fmt": "csv"},
+    "portal:opendata_dossiers": lambda: {"year": 2022},
+}
 
 
 def test_every_route_is_classified():
@@ -343,10 +352,28 @@ def test_every_route_is_classified():
         set(AGENCY_OWNED) | set(AGENCY_LISTS) | set(PROVINCE_SHARED_READ)
         | set(PROVINCE_SHARED_WRITE) | set(SCOPED_FIGURES) | set(DRILL_DOWNS)
         | set(PROVINCE_WIDE_READ) | OWN_AGENCY_ACTIONS | ACCOUNT | set(API_READ)
-        | set(API_WRITE) | set(PUBLIC)
+        | set(API_WRITE) | set(PUBLIC) | set(OPEN_DATA)
     )  # fmt: skip
     assert all_route_names() - classified == set(), "unclassified routes: decide their tenancy"
     assert classified - all_route_names() == set(), "classified routes that no longer exist"
+
+
+@pytest.mark.parametrize("route", sorted(OPEN_DATA))
+def test_public_routes_show_nothing_unpublished(client, route):
+    """Anonymous visitors reach every public route; with nothing published (dossiers and
+    snapshots present) they read no agency's data: a data file answers 404."""
+    from cchc.indicators.models import IndicatorSnapshot
+
+    records_of("12-STP")
+    IndicatorSnapshot.objects.create(
+        indicator="ONLINE_DOSSIER_SHARE", agency=Agency.objects.get(code="12-STP"),
+        tier="province", month=date(2022, 3, 1), numerator=1, denominator=2,
+    )  # fmt: skip
+    response = client.get(reverse(route, kwargs=OPEN_DATA[route]()))
+    data_file = route in {"portal:opendata_table", "portal:opendata_dossiers"}
+    assert response.status_code == (404 if data_file else 200)
+    if not data_file:
+        assert "Sở Tư pháp" not in response.content.decode()
 
 
 @pytest.mark.parametrize("route", sorted(AGENCY_OWNED))

@@ -4,7 +4,7 @@ anyone reads without logging in; `views.office` — the reform office's manageme
 
 from django.urls import path
 
-from cchc.portal.views import office, public
+from cchc.portal.views import office, opendata, public
 
 app_name = "portal"
 urlpatterns = [
@@ -20,6 +20,14 @@ urlpatterns = [
     path("tin-bai/", public.news_list, name="public_news_list"),
     path("tin-bai/atom.xml", public.news_feed, name="public_news_feed"),
     path("tin-bai/<int:pk>/", public.news_detail, name="public_news_detail"),
+    # --- views.opendata: open data, stable addresses (one per table, year and format) ------
+    path("du-lieu-mo/", opendata.catalogue, name="opendata_catalogue"),
+    path("du-lieu-mo/catalog.jsonld", opendata.catalogue_jsonld, name="opendata_catalogue_jsonld"),
+    path("du-lieu-mo/tu-dien/<slug:table>.json", opendata.dictionary, name="opendata_dictionary"),
+    path("du-lieu-mo/<int:year>/ho-so.zip", opendata.dossiers_zip, name="opendata_dossiers"),
+    path(
+        "du-lieu-mo/<int:year>/<slug:table>.<slug:fmt>", opendata.table_file, name="opendata_table"
+    ),
     # --- views.office: the reform office, logged in ---------------------------------------
     path("quan-ly/", office.overview, name="office_overview"),
     path("quan-ly/go/<int:pk>/", office.withdraw, name="office_withdraw"),
