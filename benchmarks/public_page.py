@@ -47,8 +47,22 @@ def parse_args():
     )
     parser.add_argument("--database", required=True)
     parser.add_argument("--setup", action="store_true", help="build a small database first")
+    parser.add_argument(
+        "--publish-bench-copy", action="store_true",
+        help="on a benchmark copy of a large database (its name must contain 'bench', e.g. a "
+        "copy of incremental_month.py's 10M-dossier history): treat its generated data as real "
+        "(it is marked synthetic, which the portal refuses to publish), then publish one of "
+        "each kind, the figures through the last month with data; prints how long the figures "
+        "took to publish",
+    )  # fmt: skip
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument(
+        "--think-ms", type=int, default=0,
+        help="each user waits this long after an answer before its next request (wrk's "
+        "delay()): 0 (default) is a closed loop, every connection always waiting on the "
+        "server — a stress test; 1000 models 100 people each opening a page a second",
+    )  # fmt: skip
     parser.add_argument(
         "--workers", type=int, default=os.cpu_count() or 2,
         help="gunicorn workers (default: one per core)",
@@ -83,8 +97,33 @@ print("published:", Release.objects.public().count(), "releases")
 """
 
 
-def setup(env: dict[str, str]) -> None:
-    subprocess.run([sys.executable, "-c", SETUP], cwd=ROOT, env=env, check=True)  # noqa: S603
+PUBLISH_COPY = """
+import time
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+from cchc.portal.models import PublishedFigure, Release
+call_command("migrate", verbosity=0)
+if not Release.objects.exists():
+    assert "bench" in connection.settings_dict["NAME"], "only on a benchmark copy"
+    with connection.cursor() as cursor:  # this copy only: its generated data count as real
+        cursor.execute("UPDATE indicators_indicatorsnapshot SET synthetic = false")
+        cursor.execute("UPDATE operations_importrun SET synthetic = false")
+    from cchc.indicators.dashboard import data_through
+    from tests.factories import make_user
+    from tests.portal.publishing import publish_everything
+    started = time.perf_counter()
+    publish_everything(make_user("bench-vp", "12-SNV", "reform_office"),
+                       through=data_through(2022), with_snapshots=False)
+    print(f"published everything in {time.perf_counter() - started:.1f} s "
+          f"({PublishedFigure.objects.count()} frozen figures)")
+print("published:", Release.objects.public().count(), "releases")
+"""
+
+
+def setup(env: dict[str, str], script: str = SETUP) -> None:
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True)  # noqa: S603
 
 
 def start_server(args, env: dict[str, str], *, cached: bool = True) -> subprocess.Popen:
@@ -127,6 +166,7 @@ end
 function request()
   return wrk.format("GET", path, {["Host"] = "127.0.0.1"})
 end
+%(delay)s
 
 function response(status, headers, body)
   if status ~= 200 then bad = bad + 1 end
@@ -159,7 +199,9 @@ def run_wrk(args, label: str, path: str, *, users: int | None = None) -> str:
     drain()
     users = users or args.users
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-        script.write(WRK_SCRIPT % {"path": path})
+        think = args.think_ms if users > 1 else 0
+        delay = f"function delay()\n  return {think}\nend\n" if think else ""
+        script.write(WRK_SCRIPT % {"path": path, "delay": delay})
         script.flush()
         done = subprocess.run(  # noqa: S603 - Debian's wrk, fixed arguments
             [shutil.which("wrk") or "wrk", "-t", str(min(users, os.cpu_count() or 2)), "-c", str(users),
@@ -183,8 +225,11 @@ def main() -> None:
     env = environment(args)
     if args.setup:
         setup(env)
+    elif args.publish_bench_copy:
+        setup(env, PUBLISH_COPY)
     header = f"{'':34}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-    print(f"{args.users} anonymous connections (wrk, {os.cpu_count()} threads), "
+    think = f", each waiting {args.think_ms} ms between requests" if args.think_ms else ""
+    print(f"{args.users} anonymous connections{think} (wrk, {os.cpu_count()} threads), "
           f"{args.seconds} s each phase, gunicorn {args.workers} workers, "
           f"database {args.database.split('://')[0]}")  # fmt: skip
     rows: dict[int, list[str]] = {args.users: [], 1: []}

@@ -106,13 +106,18 @@ class Published:
     news: Release
 
 
-def publish_everything(office) -> Published:
+def publish_everything(
+    office, *, through: date = date(2022, 3, 1), with_snapshots: bool = True
+) -> Published:
+    """Publish one of each kind. `with_snapshots=False`: the figures of the snapshots already
+    in the database (the 10M-dossier benchmark's), through `through`."""
     plan = Plan.objects.get(year=2022)
-    snapshots()
+    if with_snapshots:
+        snapshots()
     plan_release = services.plan_publish(actor=office, plan=plan)
     return Published(
         plan=plan_release,
-        figures=services.figures_publish(actor=office, plan=plan, through=date(2022, 3, 1)),
+        figures=services.figures_publish(actor=office, plan=plan, through=through),
         ranking=services.ranking_publish(actor=office, framework=published_framework(office)),
         inspection=services.inspection_publish(
             actor=office,
