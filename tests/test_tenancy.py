@@ -206,6 +206,11 @@ PROVINCE_SHARED_WRITE = {
     "parindex:assignments": parindex_office.framework_pk,
     "parindex:survey_import": parindex_office.framework_pk,
     "parindex:adjustments": parindex_office.framework_pk,
+    # --- reports: the province's Word templates (mẫu văn bản) ---
+    "reports:template_index": dict,
+    "reports:template_download": lambda: {"kind": "bao_cao_dinh_ky"},
+    "reports:template_upload": lambda: {"kind": "bao_cao_dinh_ky"},
+    "reports:template_revert": lambda: {"kind": "bao_cao_dinh_ky"},
 }
 # Pages read by the province-wide roles only (the reform office and the read-only leader):
 # agencies' sent reports. Agency officers and appraisers are refused.

@@ -56,6 +56,7 @@ def test_a_syntax_error_is_named_with_its_place_in_vietnamese():
     message = str(caught.value)
     assert message.startswith("Mẫu văn bản không dùng được")
     assert "sai cú pháp Jinja" in message and "unexpected '}'" in message
+    assert "dấu ngoặc của một trường không khớp" in message
     assert "gần chữ “Ký tên {{ signer_name }”" in message
     assert "đoạn văn thứ 2" in message
 
@@ -66,8 +67,14 @@ def test_an_unknown_name_is_an_error_not_a_blank():
 
 
 def test_an_unclosed_loop_is_refused():
-    with pytest.raises(DocumentTemplateError, match="sai cú pháp Jinja"):
+    with pytest.raises(DocumentTemplateError, match="sai cú pháp Jinja") as caught:
         render_docx(template("{%p for x in xs %}", "{{ x }}"), {"xs": [1]})
+    assert "khối “{% for … %}” chưa được đóng bằng “{% endfor %}”" in str(caught.value)
+
+
+def test_a_misspelt_tag_is_named():
+    with pytest.raises(DocumentTemplateError, match="không có thẻ “endfo”"):
+        render_docx(template("{%p for x in xs %}", "{{ x }}", "{%p endfo %}"), {"xs": [1]})
 
 
 @pytest.mark.parametrize("content", [b"", b"not a word file", b"PK\x03\x04broken zip"])

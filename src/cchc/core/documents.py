@@ -65,13 +65,31 @@ def _nearby_text(exc: Exception) -> str:
     return ""
 
 
+def _hint(message: str) -> str:
+    """The usual Jinja syntax errors, said in Vietnamese (the English message follows)."""
+    unknown = re.search(r"unknown tag '(\w+)'", message)
+    if unknown:
+        return f"không có thẻ “{unknown.group(1)}” (viết sai tên thẻ?)"
+    unclosed = re.search(r"innermost block that needs to be closed is '(\w+)'", message)
+    if unclosed:
+        block = unclosed.group(1)
+        return f"khối “{{% {block} … %}}” chưa được đóng bằng “{{% end{block} %}}”"
+    if message.startswith("unexpected '}'") or "expected token 'end of print statement'" in message:
+        return "dấu ngoặc của một trường không khớp: trường viết là “{{ tên }}”"
+    return ""
+
+
 def _explain(exc: Exception) -> str:
     if isinstance(exc, UndefinedError):
         name = re.search(r"'([^']+)' (?:is undefined|has no attribute '([^']+)')", str(exc))
         what = (name.group(2) or name.group(1)) if name else str(exc)
         detail = f"dùng tên “{what}” mà dữ liệu của văn bản không có ({exc})"
     elif isinstance(exc, TemplateSyntaxError):
-        detail = f"sai cú pháp Jinja: {(exc.message or '').rstrip('.')}"
+        message = (exc.message or "").rstrip(".")
+        detail = f"sai cú pháp Jinja: {message}"
+        hint = _hint(message)
+        if hint:
+            detail = f"{hint} (sai cú pháp Jinja: {message})"
     else:
         detail = f"lỗi Jinja: {str(exc).rstrip('.')}"
     where = []
