@@ -26,7 +26,7 @@ from cchc.core.documents import DocumentTemplateError
 from cchc.core.services import ServiceError
 from cchc.core.uploads import sniff
 from cchc.organizations.access import require_office
-from cchc.organizations.models import Agency, AgencyLevel
+from cchc.organizations.models import Agency
 from cchc.organizations.selectors import province_place
 from cchc.reports.docx_builder import (
     Percent,
@@ -39,17 +39,6 @@ from cchc.reports.docx_builder import (
 from cchc.reports.models import DocumentKind, DocumentTemplate
 
 MAX_BYTES = 5 * 1024 * 1024  # a letterhead with a logo is well under 1 MB
-
-
-def province_of(agency: Agency | None) -> Agency | None:
-    """The province an agency belongs to (walking up its parents); the province of the data
-    when no agency is given (one province per installation)."""
-    province = agency
-    while province is not None and province.level != AgencyLevel.PROVINCE:
-        province = province.parent
-    if agency is None:
-        province = Agency.objects.filter(level=AgencyLevel.PROVINCE, parent__isnull=True).first()
-    return province
 
 
 def active_template(kind: str, province: Agency | None) -> DocumentTemplate | None:

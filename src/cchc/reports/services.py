@@ -21,10 +21,10 @@ from cchc.organizations.access import DataKind
 from cchc.organizations.access import may_write as access_may_write
 from cchc.organizations.models import Agency, AgencyLevel
 from cchc.organizations.scope import AgencyScope
-from cchc.organizations.selectors import province_place
+from cchc.organizations.selectors import province_of, province_place
 from cchc.plans.models import Plan
 from cchc.plans.selectors import task_board
-from cchc.reports.document_templates import province_of, template_for
+from cchc.reports.document_templates import template_for
 from cchc.reports.docx_builder import (
     Percent,
     ReportDocument,

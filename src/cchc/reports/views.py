@@ -15,6 +15,7 @@ from cchc.organizations.access import member, office_required
 from cchc.organizations.models import Agency, AgencyLevel, Role
 from cchc.organizations.selectors import (
     PROVINCE_WIDE_ROLES,
+    province_of,
     scope_for,
 )
 from cchc.plans.selectors import year_asked, years_offered
@@ -204,7 +205,7 @@ def report_tracker(request: HttpRequest) -> HttpResponse:
 
 
 def _office_province(request: HttpRequest) -> Agency:
-    province = document_templates.province_of(member(request).agency)
+    province = province_of(member(request).agency)
     if province is None:
         raise Http404
     return province

@@ -46,6 +46,7 @@ from cchc.organizations.scope import AgencyScope
 from cchc.organizations.selectors import (
     PROVINCE_WIDE_ROLES,
     is_reform_office,
+    province_of,
     scope_for,
 )
 from cchc.parindex import frameworks, selectors, services, surveys
@@ -70,7 +71,6 @@ from cchc.parindex.office_forms import (
     SurveyImportForm,
     assessed_agencies,
 )
-from cchc.reports.document_templates import province_of
 
 S = AssessmentStatus
 STATUS_COLOURS = {
