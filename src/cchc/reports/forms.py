@@ -37,5 +37,5 @@ class TemplateUploadForm(BootstrapFormMixin, forms.Form):
     tep = forms.FileField(
         label=_("Tệp mẫu (Word .docx)"),
         help_text=_("Tải mẫu đang dùng về, sửa bằng Word hoặc LibreOffice, giữ nguyên các "
-                    "trường trong dấu {{ }} và {% %}, rồi tải lên lại."),
+                    "trường trong dấu &#123;&#123; &#125;&#125; và &#123;% %&#125;, rồi tải lên lại."),
     )  # fmt: skip
