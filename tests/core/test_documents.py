@@ -81,3 +81,13 @@ def test_a_misspelt_tag_is_named():
 def test_what_is_not_a_docx_is_refused(content):
     with pytest.raises(DocumentTemplateError, match="Word"):
         render_docx(content, {})
+
+
+def test_names_outside_the_context_are_found_in_branches_the_data_does_not_take():
+    from cchc.core.documents import check_names
+
+    content = template("{{ a }}", "{%p if not a %}", "{{ b }}", "{%p endif %}")
+    assert render_docx(content, {"a": "x"})  # the data never reaches `b`
+    with pytest.raises(DocumentTemplateError, match="dùng tên “b”"):
+        check_names(content, {"a": "x"})
+    check_names(content, {"a": "x", "b": "y"})

@@ -82,3 +82,18 @@ def test_a_second_province_annex_says_nothing_of_lai_chau(published):
     assert "của Ủy ban nhân dân tỉnh Điện Biên)" in text
     assert "Lai Châu" not in text and "LAI CHÂU" not in text
     assert Document(BytesIO(content)).tables  # the results table is there
+
+
+def test_a_template_failing_on_the_results_is_said_not_crashed(client, reform_office, published):
+    # Accepted (the sample has three sections) but the results have one group: no second.
+    template_upload(
+        actor=reform_office, kind=DocumentKind.PAR_INDEX_ANNEX,
+        province=Agency.objects.get(code="12"), file_name="phu-luc.docx",
+        content=edited(bundled_template(DocumentKind.PAR_INDEX_ANNEX),
+                       replace=("{{ title }}", "{{ title }} {{ sections[1].heading }}")),
+    )  # fmt: skip
+    client.force_login(reform_office)
+    address = reverse("parindex:results_export", args=[published.pk, "docx"])
+    response = client.get(address, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("parindex:results", args=[published.pk])
+    assert "Mẫu văn bản không dùng được" in response.content.decode()

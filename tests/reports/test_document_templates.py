@@ -153,6 +153,7 @@ def test_the_generated_report_carries_the_edit(client, dept_officer, reform_offi
         (b"%PDF-1.7 not word", "không phải tệp Word .docx"),
         (None, "sai cú pháp Jinja: unexpected '}'"),
         ("unknown", "dùng tên “ten_nguoi_ky”"),
+        ("branch", "dùng tên “nguoi_ky_thay”"),
     ],
 )
 def test_a_template_that_does_not_render_is_refused_and_nothing_is_stored(
@@ -163,6 +164,10 @@ def test_a_template_that_does_not_render_is_refused_and_nothing_is_stored(
         content = edited(bundled, replace=("{{ title }}", "{{ title }"))
     elif content == "unknown":
         content = edited(bundled, replace=("{{ title }}", "{{ ten_nguoi_ky }}"))
+    elif content == "branch":  # in a branch the sample data never takes
+        content = edited(bundled, replace=(
+            "{{ title }}", "{% if not signer_name %}{{ nguoi_ky_thay }}{% endif %}{{ title }}"
+        ))  # fmt: skip
     with pytest.raises(ServiceError) as caught:
         upload(reform_office, content)
     assert message in caught.value.messages[0]

@@ -130,3 +130,18 @@ def render_docx(template: bytes, context: Mapping[str, Any]) -> bytes:
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise DocumentTemplateError(f"Tệp mẫu Word bị hỏng, không đọc được ({exc}).") from exc
     return buffer.getvalue()
+
+
+def check_names(template: bytes, context: Mapping[str, Any]) -> None:
+    """Refuse a template that names anything the context lacks, even where the sample data
+    does not reach it (a branch of an `{% if %}` the sample does not take)."""
+    try:
+        document = DocxTemplate(io.BytesIO(template))
+        names = document.get_undeclared_template_variables(_environment(), dict(context))
+    except TemplateError as exc:
+        raise DocumentTemplateError(_explain(exc)) from exc
+    if names:
+        listed = ", ".join(f"“{name}”" for name in sorted(names))
+        raise DocumentTemplateError(
+            f"Mẫu văn bản không dùng được: dùng tên {listed} mà dữ liệu của văn bản không có."
+        )

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
 
-from cchc.core.documents import DocumentTemplateError
+from cchc.core.documents import DocumentTemplateError, check_names
 from cchc.core.services import ServiceError
 from cchc.core.uploads import sniff
 from cchc.organizations.access import require_office
@@ -35,6 +35,7 @@ from cchc.reports.docx_builder import (
     ReportTable,
     build_report_docx,
     bundled_template,
+    document_context,
 )
 from cchc.reports.models import DocumentKind, DocumentTemplate
 
@@ -100,9 +101,11 @@ def check_template(kind: str, content: bytes, province_name: str) -> bytes:
         raise ServiceError(
             _("Tệp không phải tệp Word .docx: hãy lưu mẫu với định dạng “Word (.docx)”.")
         )
+    sample = sample_document(kind, province_name)
     try:
-        rendered = build_report_docx(sample_document(kind, province_name), content)
+        rendered = build_report_docx(sample, content)
         Document(io.BytesIO(rendered))  # what was rendered opens as a Word document
+        check_names(content, document_context(sample))
     except DocumentTemplateError as exc:
         raise ServiceError(str(exc)) from exc
     except Exception as exc:  # any failure of a province's file is a refusal

@@ -772,11 +772,15 @@ def results_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     form = AnnexForm(request.GET)
     form.is_valid()  # what is missing or malformed is left out: a draft number, today
     data = form.cleaned_data
-    content = annex_docx(
-        framework=framework, rows=rows, province=province_of(member(request).agency),
-        number_symbol=data.get("so") or "", day=data.get("ngay") or timezone.localdate(),
-        signer=data.get("ky") or "",
-    )  # fmt: skip
+    try:
+        content = annex_docx(
+            framework=framework, rows=rows, province=province_of(member(request).agency),
+            number_symbol=data.get("so") or "", day=data.get("ngay") or timezone.localdate(),
+            signer=data.get("ky") or "",
+        )  # fmt: skip
+    except ValueError as exc:  # the province's annex template fails on these results
+        messages.error(request, str(exc))
+        return redirect("parindex:results", pk=framework.pk)
     response = HttpResponse(content, content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="phu-luc-{name}.docx"'
     return response
