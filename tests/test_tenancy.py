@@ -224,6 +224,11 @@ PROVINCE_SHARED_WRITE = {
     "portal:office_news_create": dict,
     "portal:office_news": portal_office.news_pk,
     "portal:office_news_publish": portal_office.news_pk,
+    # --- reports: the province's Word templates (mẫu văn bản) ---
+    "reports:template_index": dict,
+    "reports:template_download": lambda: {"kind": "bao_cao_dinh_ky"},
+    "reports:template_upload": lambda: {"kind": "bao_cao_dinh_ky"},
+    "reports:template_revert": lambda: {"kind": "bao_cao_dinh_ky"},
 }
 # Pages read by the province-wide roles only (the reform office and the read-only leader):
 # agencies' sent reports. Agency officers and appraisers are refused.

@@ -4,6 +4,7 @@ LibreOffice's own text export without poppler). `make test` installs LibreOffice
 these tests skip locally and fail in CI."""
 
 import os
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -52,3 +53,21 @@ def text_through_libreoffice(docx: bytes, workdir, name: str = "bao-cao") -> str
         return normalise(result.stdout.decode())
     _convert(soffice, source, "txt:Text (encoded):UTF8", workdir)
     return normalise((workdir / f"{name}.txt").read_text(encoding="utf-8-sig"))
+
+
+def pdf_through_libreoffice(docx: bytes, workdir, name: str = "van-ban") -> tuple[str, int]:
+    """The PDF LibreOffice makes of `docx`: its text (whitespace normalised) and its number
+    of pages (poppler's pdfinfo; without it, the page objects of the PDF are counted)."""
+    text = text_through_libreoffice(docx, workdir, name)
+    pdf = workdir / f"{name}.pdf"
+    pdfinfo = shutil.which("pdfinfo")
+    if pdfinfo:
+        info = subprocess.run(  # noqa: S603
+            [pdfinfo, str(pdf)], check=True, timeout=120, capture_output=True
+        ).stdout.decode()
+        pages = int(
+            next(line for line in info.splitlines() if line.startswith("Pages:")).split()[1]
+        )
+    else:
+        pages = len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
+    return text, pages

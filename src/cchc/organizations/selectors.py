@@ -139,16 +139,23 @@ def agency_detail(*, scope: AgencyScope, pk: int) -> Agency:
     )
 
 
+def province_of(agency: Agency | None = None) -> Agency | None:
+    """The province an agency belongs to (walking up its parents); the province of the data
+    when no agency is given; None when there is none."""
+    if agency is None:
+        return Agency.objects.filter(level=AgencyLevel.PROVINCE, parent__isnull=True).first()
+    province = agency
+    while province is not None and province.level != AgencyLevel.PROVINCE:
+        province = province.parent
+    return province
+
+
 def province_place(agency: Agency | None = None) -> str:
     """The province's name as a document writes its place ("Lai Châu, ngày …") and its
     letterhead ("UBND TỈNH LAI CHÂU"): "Lai Châu" of "Tỉnh Lai Châu (UBND tỉnh)". The province
     of `agency` (walking up its parents), or the province of the data when none is given; ""
     when there is none. Never a constant: the product serves any province (issue 21)."""
-    province = agency
-    while province is not None and province.level != AgencyLevel.PROVINCE:
-        province = province.parent
-    if agency is None:
-        province = Agency.objects.filter(level=AgencyLevel.PROVINCE, parent__isnull=True).first()
+    province = province_of(agency)
     if province is None:
         return ""
     name = province.name.split("(")[0].strip()

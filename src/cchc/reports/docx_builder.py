@@ -1,31 +1,19 @@
-"""A report as a .docx in the layout of Decree 30/2020/NĐ-CP (công tác văn thư), Appendix I.
+"""A report or an annex as a .docx in the layout of Decree 30/2020/NĐ-CP (công tác văn thư),
+rendered from a Word template.
 
-`build_report_docx(ReportDocument(...))` returns the bytes of a Word file: no ORM, no clock, no
-disk. The caller (the report service) fills a `ReportDocument` from the period's data; the
-officer edits the narrative in the page before generating. The layout rules and their places in
-the decree are listed in docs/reports.md; in short:
-
-- A4 portrait; margins top and bottom 20 mm, left 30 mm, right 15 mm (decree: 20–25, 20–25,
-  30–35, 15–20); Times New Roman, black; body 14 pt, justified, first line indented 1,27 cm,
-  6 pt between paragraphs, line spacing 1,15 (decree: single to 1,5 lines); page numbers
-  centred in the top margin, 13 pt, not on the first page.
-- Header: a borderless two-column table. Left: the parent body in regular capitals (13 pt),
-  the issuing body in bold capitals (13 pt) with a short solid line under it (0,4 of the name's
-  width; decree: 1/3 to 1/2), then "Số: 05/BC-STP" (13 pt). Right: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA
-  VIỆT NAM" (bold capitals, 13 pt) and "Độc lập - Tự do - Hạnh phúc" (bold, 14 pt) with a solid
-  line as long as the motto under it, then the place and date in italics (14 pt).
-- "BÁO CÁO" bold capitals and the subject (trích yếu) bold, centred, 14 pt, with a short line
-  under the subject.
-- Closing: a borderless two-column table. Left: "Nơi nhận:" bold italic 12 pt and the recipients
-  11 pt ("- …;" lines, the last "- Lưu: VT."). Right: the signing authority in bold capitals,
-  room for the signature and seal, the signer's name in bold.
-
-Lines are paragraph borders on small empty paragraphs whose indents give the line its length
-(python-docx draws no shapes; a border survives every editor and converter). Text widths for
-those lengths come from the Times New Roman advance widths below (Liberation Serif, which
-LibreOffice substitutes, has the same metrics).
+`build_report_docx(ReportDocument(...), template=None)` returns the bytes of a Word file: no
+ORM, no clock. The caller (the report service, the PAR INDEX annex) fills a `ReportDocument`
+from the data; `document_context` turns it into what a template is rendered with (names in
+capitals, "Số: 05/BC-STP", the place-and-date line, the "Nơi nhận" lines, the signing
+authority on two lines) and `cchc.core.documents.render_docx` fills the template. The
+letterhead, the title, the headings' styles, "Nơi nhận" and the signature live in the template
+(`cchc.reports.bundled_templates` builds the bundled ones; a province uploads its own through
+`cchc.reports.document_templates`). The data tables are built here: their columns come from
+the data, and they fit their words (`text_width_mm`, Times New Roman advance widths;
+Liberation Serif, which LibreOffice substitutes, has the same metrics).
 
 Figures in tables go through `cchc.core.formatting`: 1.234,5 and 30,5%; None shows "—".
+The layout and the decree's rules are in docs/reports.md.
 """
 
 from __future__ import annotations
@@ -37,15 +25,16 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Mm, Pt
 
+from cchc.core.documents import BodyFragment, render_docx
 from cchc.core.formatting import format_number, format_percent
 from cchc.core.text import without_accents
 
@@ -74,8 +63,6 @@ RECIPIENTS_HEADING_SIZE = 12
 RECIPIENTS_SIZE = 11
 SIGNATURE_SIZE = 14
 FIRST_LINE_INDENT = Mm(12.7)
-AGENCY_RULE_SHARE = 0.4  # decree: 1/3 to 1/2 of the name
-SUBJECT_RULE_SHARE = 0.4  # decree: 1/3 to 1/2 of the subject line
 SIGNATURE_SPACE_LINES = 4  # blank lines for the signature and the seal
 
 # Advance widths of Times New Roman (1/1000 em) for ASCII 32–126; other letters are measured by
@@ -242,75 +229,6 @@ def _recipient_lines(recipients: Sequence[str], archive: str) -> list[str]:
 # Low-level formatting helpers
 
 
-def _set_fonts(rpr, *, size: float | None = None) -> None:
-    """Times New Roman for every script on an rPr element, theme fonts removed, Vietnamese."""
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(attribute), None)
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attribute), FONT)
-    if size is not None:
-        for tag in ("w:sz", "w:szCs"):
-            element = rpr.find(qn(tag))
-            if element is None:
-                element = OxmlElement(tag)
-                rpr.append(element)
-            element.set(qn("w:val"), str(int(size * 2)))
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), LANGUAGE)
-    lang.set(qn("w:eastAsia"), LANGUAGE)
-
-
-def _style_text(style, *, size: float, bold: bool = False, italic: bool = False) -> None:
-    font = style.font
-    font.name = FONT
-    font.size = Pt(size)
-    font.bold = bold
-    font.italic = italic
-    font.color.rgb = RGBColor(0, 0, 0)  # black (a heading's theme colour goes)
-    rpr = style.element.get_or_add_rPr()
-    color = rpr.find(qn("w:color"))
-    for attribute in ("w:themeColor", "w:themeShade", "w:themeTint"):
-        color.attrib.pop(qn(attribute), None)
-    _set_fonts(rpr)
-
-
-def _prepare_styles(document) -> None:
-    styles = document.styles
-    defaults = styles.element.find(qn("w:docDefaults"))
-    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _set_fonts(rpr, size=BODY_SIZE)
-    ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
-    spacing = ppr.find(qn("w:spacing"))
-    spacing.set(qn("w:after"), "0")
-    spacing.set(qn("w:line"), "240")
-
-    normal = styles["Normal"]
-    _style_text(normal, size=BODY_SIZE)
-    normal.paragraph_format.space_before = Pt(0)
-    normal.paragraph_format.space_after = Pt(0)
-    normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-
-    for level, italic in ((1, False), (2, False), (3, True)):
-        heading = styles[f"Heading {level}"]
-        _style_text(heading, size=BODY_SIZE, bold=True, italic=italic)
-        fmt = heading.paragraph_format
-        fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        fmt.first_line_indent = FIRST_LINE_INDENT
-        fmt.left_indent = Mm(0)
-        fmt.space_before = Pt(6)
-        fmt.space_after = Pt(0)
-        fmt.line_spacing = 1.15
-        fmt.keep_with_next = True
-    _style_text(styles["Header"], size=PAGE_NUMBER_SIZE)
-
-
 def _paragraph(
     container,
     text: str = "",
@@ -354,40 +272,6 @@ def _mark_size(paragraph, size: float) -> None:
             element = OxmlElement(tag)
             rpr.append(element)
         element.set(qn("w:val"), str(max(2, int(size * 2))))
-
-
-def _rule(container, *, length_mm: float, width_mm: float, space_before: float = 3) -> None:
-    """A solid horizontal line `length_mm` long, centred in a `width_mm` wide container: the
-    top border of a tiny empty paragraph indented from both sides."""
-    length_mm = max(5.0, min(length_mm, width_mm))
-    paragraph = container.add_paragraph()
-    fmt = paragraph.paragraph_format
-    indent = (width_mm - length_mm) / 2
-    fmt.left_indent = Mm(indent)
-    fmt.right_indent = Mm(indent)
-    fmt.first_line_indent = Mm(0)
-    fmt.space_before = Pt(space_before)
-    fmt.space_after = Pt(0)
-    fmt.line_spacing = Pt(2)
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    _mark_size(paragraph, 1)
-    ppr = paragraph._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    top = OxmlElement("w:top")
-    top.set(qn("w:val"), "single")
-    top.set(qn("w:sz"), "6")  # 3/4 pt
-    top.set(qn("w:space"), "0")
-    top.set(qn("w:color"), "000000")
-    borders.append(top)
-    # pBdr must come before spacing/ind/jc in pPr's schema order.
-    ppr.insert_element_before(
-        borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
-        "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
-        "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
-        "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
-        "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
-        "w:pPrChange",
-    )  # fmt: skip
 
 
 _TBLPR_ORDER = (
@@ -459,63 +343,8 @@ def _clear_cell(cell):
     return cell
 
 
-def _lines_width(text: str, size: float, *, bold: bool, column_mm: float) -> float:
-    return min(max(text_width_mm(line, size, bold=bold) for line in text.split("\n")), column_mm)
-
-
 # ---------------------------------------------------------------------------------------------
 # Parts of the page
-
-
-def _header(document, report: ReportDocument) -> None:
-    left_mm, right_mm = HEADER_COLUMNS
-    table = document.add_table(rows=2, cols=2)
-    _layout_table(table, HEADER_COLUMNS, borders=False, cell_margin_mm=0.5)
-    inner_left, inner_right = left_mm - 1, right_mm - 1
-
-    names = _clear_cell(table.cell(0, 0))
-    if report.issuing_body_parent.strip():
-        _paragraph(names, report.issuing_body_parent.strip().upper(), size=AGENCY_SIZE)
-    body = report.issuing_body.strip().upper()
-    _paragraph(names, body, size=AGENCY_SIZE, bold=True)
-    width = _lines_width(body, AGENCY_SIZE, bold=True, column_mm=inner_left)
-    _rule(names, length_mm=width * AGENCY_RULE_SHARE, width_mm=inner_left)
-
-    motto = _clear_cell(table.cell(0, 1))
-    _paragraph(motto, MOTTO_NATION, size=NATION_SIZE, bold=True)
-    _paragraph(motto, MOTTO, size=MOTTO_SIZE, bold=True)
-    width = text_width_mm(MOTTO, MOTTO_SIZE, bold=True)
-    _rule(motto, length_mm=width, width_mm=inner_right)
-
-    number = _clear_cell(table.cell(1, 0))
-    _paragraph(number, format_number_symbol(report.number_symbol), size=NUMBER_SIZE, space_before=6)
-    when = _clear_cell(table.cell(1, 1))
-    _paragraph(
-        when, format_document_date(report.place.strip(), report.date), size=DATE_SIZE,
-        italic=True, space_before=6,
-    )  # fmt: skip
-
-
-def _title(document, report: ReportDocument) -> None:
-    _paragraph(document, report.title.strip(), size=TITLE_SIZE, bold=True, space_before=18)
-    subtitle = report.subtitle.strip()
-    _paragraph(document, subtitle, size=TITLE_SIZE, bold=True)
-    if report.subject_note.strip():
-        _paragraph(document, report.subject_note.strip(), size=TITLE_SIZE, italic=True)
-    width = _lines_width(subtitle, TITLE_SIZE, bold=True, column_mm=TEXT_WIDTH)
-    _rule(document, length_mm=width * SUBJECT_RULE_SHARE, width_mm=TEXT_WIDTH)
-    if report.synthetic_notice.strip():
-        _paragraph(document, report.synthetic_notice.strip(), size=12, italic=True, space_before=6)
-    document.add_paragraph().paragraph_format.space_after = Pt(6)
-
-
-def _body_paragraph(document, text: str) -> None:
-    paragraph = _paragraph(
-        document, text, size=BODY_SIZE, align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_before=6
-    )
-    fmt = paragraph.paragraph_format
-    fmt.first_line_indent = FIRST_LINE_INDENT
-    fmt.line_spacing = 1.15
 
 
 def _column_alignments(table: ReportTable, columns: int) -> list[str]:
@@ -632,21 +461,6 @@ def _data_table(document, table: ReportTable) -> None:
     _mark_size(spacer, 6)
 
 
-def _sections(document, report: ReportDocument) -> None:
-    for section in report.sections:
-        if section.level not in (1, 2, 3):
-            raise ValueError(f"Cấp đề mục phải là 1, 2 hoặc 3 (nhận {section.level!r}).")
-        heading = section.heading.strip()
-        if heading:
-            paragraph = document.add_paragraph(heading, style=f"Heading {section.level}")
-            _mark_size(paragraph, BODY_SIZE)
-        for text in section.paragraphs:
-            if text.strip():
-                _body_paragraph(document, text.strip())
-        for table in section.tables:
-            _data_table(document, table)
-
-
 # "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC" typed on one line: the deputy's title starts the second line.
 _ON_BEHALF_ONE_LINE = re.compile(r"^(KT\.\s.*?)\s+(PHÓ\s.*)$")
 
@@ -664,49 +478,6 @@ def signing_authority_lines(text: str) -> list[str]:
         if match:
             lines = list(match.groups())
     return lines
-
-
-def _closing(document, report: ReportDocument) -> None:
-    spacer = document.add_paragraph()
-    spacer.paragraph_format.space_after = Pt(6)
-    table = document.add_table(rows=1, cols=2)
-    _layout_table(table, CLOSING_COLUMNS, borders=False, cell_margin_mm=0.5)
-    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-
-    recipients = _clear_cell(table.cell(0, 0))
-    _paragraph(
-        recipients, "Nơi nhận:", size=RECIPIENTS_HEADING_SIZE, bold=True, italic=True,
-        align=WD_ALIGN_PARAGRAPH.LEFT,
-    )  # fmt: skip
-    for line in _recipient_lines(report.recipients, report.archive):
-        _paragraph(recipients, line, size=RECIPIENTS_SIZE, align=WD_ALIGN_PARAGRAPH.LEFT)
-
-    signature = _clear_cell(table.cell(0, 1))
-    authority = "\n".join(signing_authority_lines(report.signing_authority))
-    _paragraph(signature, authority, size=SIGNATURE_SIZE, bold=True)
-    for _ in range(SIGNATURE_SPACE_LINES):
-        _paragraph(signature, "", size=SIGNATURE_SIZE)
-    _paragraph(signature, report.signer_name.strip(), size=SIGNATURE_SIZE, bold=True)
-
-
-def _page_numbers(section) -> None:
-    """Page numbers centred in the top margin, not on the first page (Decree 30, App. I, I.7)."""
-    section.different_first_page_header_footer = True
-    paragraph = section.header.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    field_ = OxmlElement("w:fldSimple")
-    field_.set(qn("w:instr"), "PAGE")
-    run = OxmlElement("w:r")
-    rpr = OxmlElement("w:rPr")
-    _set_fonts(rpr, size=PAGE_NUMBER_SIZE)
-    run.append(rpr)
-    text = OxmlElement("w:t")
-    text.text = "2"
-    run.append(text)
-    field_.append(run)
-    paragraph._p.append(field_)
-    first = section.first_page_header.paragraphs[0]
-    first.text = ""
 
 
 def _check(report: ReportDocument) -> None:
@@ -729,38 +500,85 @@ def _check(report: ReportDocument) -> None:
         raise ValueError(f"Ngày ban hành phải là một ngày (nhận {report.date!r}).")
     format_number_symbol(report.number_symbol)
 
+    for section in report.sections:
+        if section.level not in (1, 2, 3):
+            raise ValueError(f"Cấp đề mục phải là 1, 2 hoặc 3 (nhận {section.level!r}).")
 
-def build_report_docx(report: ReportDocument) -> bytes:
-    """The report as the bytes of a .docx file (Decree 30/2020 layout; see the module doc)."""
-    _check(report)
+
+# ---------------------------------------------------------------------------------------------
+# The data a template is rendered with
+
+
+def table_fragment(table: ReportTable) -> BodyFragment:
+    """A data table (its caption above it) as a fragment for `{{p table }}` in a template."""
     document = Document()
-    _prepare_styles(document)
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(PAGE_WIDTH), Mm(PAGE_HEIGHT)
-    section.top_margin, section.bottom_margin = Mm(MARGIN_TOP), Mm(MARGIN_BOTTOM)
-    section.left_margin, section.right_margin = Mm(MARGIN_LEFT), Mm(MARGIN_RIGHT)
-    section.header_distance = section.footer_distance = Mm(HEADER_DISTANCE)
-    section.gutter = Mm(0)
-    _page_numbers(section)
+    document.element.body.clear_content()
+    _data_table(document, table)
+    return BodyFragment(document)
 
-    # The template's body starts with nothing; every part appends.
-    _header(document, report)
-    _title(document, report)
-    _sections(document, report)
-    _closing(document, report)
 
+def document_context(report: ReportDocument) -> dict:
+    """What a template of the Decree 30 layout is rendered with: the texts as the decree
+    prints them (names and signing authority in capitals, "Số: 05/BC-STP", "Lai Châu, ngày
+    14 tháng 3 năm 2022", "- …;" lines ending "- Lưu: VT."), the raw fields beside them for a
+    template that words things its own way, and the sections with their tables as fragments.
+    The names are listed in docs/reports.md ("Mẫu văn bản")."""
+    _check(report)
+    place = report.place.strip()
+    return {
+        "issuing_body_parent": report.issuing_body_parent.strip().upper(),
+        "issuing_body": report.issuing_body.strip().upper(),
+        "number_line": format_number_symbol(report.number_symbol),
+        "number_symbol": report.number_symbol.strip(),
+        "place": place,
+        "date": report.date,
+        "place_date": format_document_date(place, report.date),
+        "title": report.title.strip(),
+        "subtitle": report.subtitle.strip(),
+        "subject_note": report.subject_note.strip(),
+        "synthetic_notice": report.synthetic_notice.strip(),
+        "sections": [
+            {
+                "heading": section.heading.strip(),
+                "level": section.level,
+                "paragraphs": [text.strip() for text in section.paragraphs if text.strip()],
+                "tables": [table_fragment(table) for table in section.tables],
+            }
+            for section in report.sections
+        ],
+        "recipients": _recipient_lines(report.recipients, report.archive),
+        "signing_authority": "\n".join(signing_authority_lines(report.signing_authority)),
+        "signer_name": report.signer_name.strip(),
+    }
+
+
+BUNDLED_DIR = Path(__file__).resolve().parents[1] / "data" / "document_templates"
+PERIODIC_REPORT = "bao_cao_dinh_ky"
+
+
+def bundled_template(kind: str) -> bytes:
+    """The bundled template of a kind (built by scripts/build_document_templates.py)."""
+    return (BUNDLED_DIR / f"{kind}.docx").read_bytes()
+
+
+def build_report_docx(report: ReportDocument, template: bytes | None = None) -> bytes:
+    """The report as the bytes of a .docx: `template` (the province's, from
+    `cchc.reports.document_templates.template_for`) or the bundled periodic report, rendered
+    with the report's data. A template that fails raises `DocumentTemplateError` (a
+    ValueError, in Vietnamese)."""
+    context = document_context(report)
+    data = render_docx(template or bundled_template(PERIODIC_REPORT), context)
+    document = Document(io.BytesIO(data))
     moment = dt.datetime.combine(report.date, dt.time(8, 0))
     properties = document.core_properties
-    properties.title = f"{report.title.strip()} {report.subtitle.strip()}"
-    properties.subject = report.subtitle.strip()
+    properties.title = f"{context['title']} {context['subtitle']}"
+    properties.subject = context["subtitle"]
     properties.author = properties.last_modified_by = report.issuing_body.replace("\n", " ")
     properties.language = LANGUAGE
-    properties.comments = report.synthetic_notice.strip()
+    properties.comments = context["synthetic_notice"]
     properties.keywords = "CCHC"
-    properties.created = properties.modified = moment
+    properties.created = properties.modified = properties.last_printed = moment
     properties.revision = 1
-    properties.last_printed = moment
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -29,3 +29,13 @@ class NarrativeForm(VersionedForm, BootstrapFormMixin, forms.Form):
         help_text=_("Ví dụ: GIÁM ĐỐC; khi cấp phó ký thay: dòng 1 KT. GIÁM ĐỐC, dòng 2 PHÓ GIÁM ĐỐC."),
     )  # fmt: skip
     signer_name = forms.CharField(label=_("Họ tên người ký"), max_length=100, required=False)
+
+
+class TemplateUploadForm(BootstrapFormMixin, forms.Form):
+    """A province's Word template, edited from the one downloaded here."""
+
+    tep = forms.FileField(
+        label=_("Tệp mẫu (Word .docx)"),
+        help_text=_("Tải mẫu đang dùng về, sửa bằng Word hoặc LibreOffice, giữ nguyên các "
+                    "trường trong dấu &#123;&#123; &#125;&#125; và &#123;% %&#125;, rồi tải lên lại."),
+    )  # fmt: skip

@@ -68,3 +68,49 @@ class PeriodicReport(TimeStampedModel):
         return report_period(
             self.kind, self.year, self.number or None, cutoff_day=settings.REPORT_CUTOFF_DAY
         )
+
+
+class DocumentKind(models.TextChoices):
+    """The Word documents rendered from a template a province may replace (docs/reports.md,
+    "Mẫu văn bản"); the value is the bundled file's name in data/document_templates/."""
+
+    PERIODIC_REPORT = "bao_cao_dinh_ky", _("Báo cáo định kỳ cải cách hành chính")
+    PAR_INDEX_ANNEX = "phu_luc_chi_so_cchc", _("Phụ lục kết quả Chỉ số cải cách hành chính")
+
+
+class DocumentTemplate(TimeStampedModel):
+    """A province's own version of a Word template (docxtpl), uploaded by the reform office.
+    Versions are kept; the active one is used, and with none active the bundled template is.
+    A file is stored only after it rendered with sample data (document_templates.upload)."""
+
+    kind = models.CharField(_("loại văn bản"), max_length=32, choices=DocumentKind.choices)
+    province = models.ForeignKey(
+        Agency, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(_("phiên bản"))
+    file_name = models.CharField(_("tên tệp"), max_length=255)
+    content = models.BinaryField(_("nội dung tệp"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"), on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    uploaded_at = models.DateTimeField(_("tải lên lúc"))
+    active = models.BooleanField(_("đang dùng"), default=True)
+
+    class Meta:
+        verbose_name = _("mẫu văn bản")
+        verbose_name_plural = _("mẫu văn bản")
+        ordering = ["kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "province", "version"], name="document_template_version"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "province"],
+                condition=models.Q(active=True),
+                name="document_template_one_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — phiên bản {self.version}"

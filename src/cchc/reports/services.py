@@ -22,9 +22,10 @@ from cchc.organizations.access import DataKind
 from cchc.organizations.access import may_write as access_may_write
 from cchc.organizations.models import Agency, AgencyLevel
 from cchc.organizations.scope import AgencyScope
-from cchc.organizations.selectors import province_place
+from cchc.organizations.selectors import province_of, province_place
 from cchc.plans.models import Plan
 from cchc.plans.selectors import task_board
+from cchc.reports.document_templates import template_for
 from cchc.reports.docx_builder import (
     Percent,
     ReportDocument,
@@ -32,7 +33,7 @@ from cchc.reports.docx_builder import (
     ReportTable,
     build_report_docx,
 )
-from cchc.reports.models import PeriodicReport, ReportStatus
+from cchc.reports.models import DocumentKind, PeriodicReport, ReportStatus
 from cchc.reports.periods import report_period
 
 NARRATIVE_FIELDS = ("number_symbol", "overview", "results", "difficulties", "proposals",
@@ -277,9 +278,10 @@ def report_generate(*, actor: AbstractBaseUser, report: PeriodicReport) -> Perio
         raise ServiceError(_("Báo cáo đã gửi, không tạo lại được."))
     document, annex = report_content(report)
     stem = f"reports/{report.pk}/bao-cao-{report.kind}-{report.year}-{report.number}"
+    template = template_for(DocumentKind.PERIODIC_REPORT, province_of(report.agency))
     try:
-        content = build_report_docx(document)
-    except ValueError as exc:  # the builder names what the document still lacks
+        content = build_report_docx(document, template)
+    except ValueError as exc:  # what the document still lacks, or what its template breaks
         raise ServiceError(str(exc)) from exc
     for path in (report.docx_path, report.xlsx_path):
         if path:

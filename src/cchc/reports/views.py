@@ -11,17 +11,19 @@ from django.views.decorators.http import require_POST
 
 from cchc.core.formatting import ascii_slug
 from cchc.core.views import call_service
-from cchc.organizations.access import member
+from cchc.organizations.access import member, office_required
 from cchc.organizations.models import Agency, AgencyLevel, Role
 from cchc.organizations.selectors import (
     PROVINCE_WIDE_ROLES,
+    province_of,
     scope_for,
 )
 from cchc.plans.selectors import year_asked, years_offered
 from cchc.plans.tiers import reporting_levels, tiers_of_year
-from cchc.reports import services
-from cchc.reports.forms import NarrativeForm
-from cchc.reports.models import PeriodicReport, ReportStatus
+from cchc.reports import document_templates, services
+from cchc.reports.docx_builder import bundled_template
+from cchc.reports.forms import NarrativeForm, TemplateUploadForm
+from cchc.reports.models import DocumentKind, DocumentTemplate, PeriodicReport, ReportStatus
 from cchc.reports.periods import periods_of_year, report_period
 
 CONTENT_TYPES = {
@@ -92,7 +94,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
             tracker.append((period, submitted, expected))
     return render(request, "reports/index.html", {
         "year": year, "agency": agency, "periods": periods, "tracker": tracker,
-        "years": years_offered(year),
+        "years": years_offered(year), "office": member(request).role == Role.REFORM_OFFICE,
     })  # fmt: skip
 
 
@@ -197,3 +199,88 @@ def report_tracker(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/tracker.html", {
         "period": period, "rows": rows, "sees_drafts": member(request).role != Role.LEADER,
     })  # fmt: skip
+
+
+# --- Word templates (mẫu văn bản): the reform office's own versions ---------------------------
+
+
+def _office_province(request: HttpRequest) -> Agency:
+    province = province_of(member(request).agency)
+    if province is None:
+        raise Http404
+    return province
+
+
+def _kind(kind: str) -> DocumentKind:
+    try:
+        return DocumentKind(kind)
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def _template_page(request: HttpRequest, forms_by_kind: dict | None = None) -> HttpResponse:
+    province = _office_province(request)
+    versions = DocumentTemplate.objects.filter(province=province).select_related("uploaded_by")
+    kinds = []
+    for kind in DocumentKind:
+        own = [v for v in versions if v.kind == kind]
+        kinds.append({
+            "kind": kind, "label": kind.label, "active": next((v for v in own if v.active), None),
+            "versions": own, "form": (forms_by_kind or {}).get(kind) or TemplateUploadForm(
+                prefix=kind.value),
+        })  # fmt: skip
+    status = 400 if forms_by_kind else 200
+    return render(request, "reports/templates.html", {"kinds": kinds, "province_name": province.name.split("(")[0].strip()},
+                  status=status)  # fmt: skip
+
+
+@office_required(_("thay mẫu văn bản"))
+def template_index(request: HttpRequest) -> HttpResponse:
+    return _template_page(request)
+
+
+@office_required(_("thay mẫu văn bản"))
+def template_download(request: HttpRequest, kind: str) -> HttpResponse:
+    """The template in use (`?goc=1`: the bundled one), to edit in Word."""
+    kind = _kind(kind)
+    province = _office_province(request)
+    active = None if request.GET.get("goc") else document_templates.active_template(kind, province)
+    content = bytes(active.content) if active else bundled_template(kind)
+    suffix = f"-phien-ban-{active.version}" if active else ""
+    response = HttpResponse(content, content_type=CONTENT_TYPES["docx"])
+    response["Content-Disposition"] = f'attachment; filename="mau-{kind.value}{suffix}.docx"'
+    return response
+
+
+@office_required(_("thay mẫu văn bản"))
+@require_POST
+def template_upload(request: HttpRequest, kind: str) -> HttpResponse:
+    kind = _kind(kind)
+    form = TemplateUploadForm(request.POST, request.FILES, prefix=kind.value)
+    if form.is_valid():
+        upload = form.cleaned_data["tep"]
+        saved = call_service(
+            form, document_templates.template_upload, actor=request.user, kind=kind,
+            province=_office_province(request), file_name=upload.name, content=upload.read(),
+        )  # fmt: skip
+        if saved:
+            messages.success(
+                request,
+                _("Đã nhận mẫu “%(kind)s”, phiên bản %(version)d: văn bản tạo từ nay dùng mẫu này.")
+                % {"kind": kind.label, "version": saved.version},
+            )
+            return redirect("reports:template_index")
+    return _template_page(request, {kind: form})
+
+
+@office_required(_("thay mẫu văn bản"))
+@require_POST
+def template_revert(request: HttpRequest, kind: str) -> HttpResponse:
+    kind = _kind(kind)
+    document_templates.template_revert(
+        actor=request.user, kind=kind, province=_office_province(request)
+    )
+    messages.success(
+        request, _("Mẫu “%(kind)s” trở về mẫu kèm theo hệ thống.") % {"kind": kind.label}
+    )
+    return redirect("reports:template_index")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from datetime import date
 from itertools import groupby
 
 from django.contrib import messages
@@ -47,21 +46,20 @@ from cchc.organizations.scope import AgencyScope
 from cchc.organizations.selectors import (
     PROVINCE_WIDE_ROLES,
     is_reform_office,
-    province_place,
+    province_of,
     scope_for,
 )
 from cchc.parindex import frameworks, selectors, services, surveys
+from cchc.parindex.annex import annex_docx, notices, result_groups, subject
 from cchc.parindex.models import (
     Adjustment,
     AppraisalAssignment,
     Assessment,
     AssessmentStatus,
     Framework,
-    FrameworkGroup,
     Result,
     ScoringType,
     SurveyScore,
-    group_words,
 )
 from cchc.parindex.office_forms import (
     AdjustmentForm,
@@ -73,21 +71,12 @@ from cchc.parindex.office_forms import (
     SurveyImportForm,
     assessed_agencies,
 )
-from cchc.reports.docx_builder import (
-    ReportDocument,
-    ReportSection,
-    ReportTable,
-    build_report_docx,
-    format_number_symbol,
-)
 
 S = AssessmentStatus
 STATUS_COLOURS = {
     S.DRAFT: "secondary", S.SUBMITTED: "info", S.UNDER_APPRAISAL: "primary",
     S.RETURNED: "warning", S.APPRAISED: "success", S.FINALISED: "dark", S.PUBLISHED: "success",
 }  # fmt: skip
-# Rankings never show a group the framework's year does not have (`Framework.levels`).
-GROUP_ORDER = (AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT, AgencyLevel.COMMUNE)
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -671,17 +660,6 @@ def adjustments(request: HttpRequest, pk: int) -> HttpResponse:
 # --- results ------------------------------------------------------------------------------
 
 
-def _result_groups(results: list[Result]) -> list[tuple[str, list[Result]]]:
-    by_group: dict[str, list[Result]] = defaultdict(list)
-    for result in results:
-        by_group[result.rank_group].append(result)
-    return [
-        (str(AgencyLevel(level).label), by_group[level])
-        for level in GROUP_ORDER
-        if by_group.get(level)
-    ]
-
-
 def _visible_results(request: HttpRequest, framework: Framework) -> list[Result]:
     return list(selectors.results_visible(framework=framework, scope=scope_for(request.user)))
 
@@ -730,7 +708,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         "parindex/results.html",
         {
             **_header(framework, "results", request),
-            "groups": _result_groups(rows),
+            "groups": result_groups(rows),
             "row_count": len(rows),
             "provisional": any(r.assessment.status != S.PUBLISHED for r in rows),
             "synthetic": any(r.assessment.synthetic for r in rows),
@@ -746,129 +724,6 @@ RESULT_HEADERS = [
     "Xếp hạng", "Cơ quan", "Điểm tự chấm", "Điểm thẩm định", "Điểm điều tra XHH", "Điểm thưởng",
     "Điểm trừ", "Tổng điểm", "Điểm tối đa", "Chỉ số (%)", "Xếp loại",
 ]  # fmt: skip
-GROUP_PHRASES = {
-    FrameworkGroup.DEPARTMENT: "các sở, ban, ngành",
-    FrameworkGroup.DISTRICT: "Ủy ban nhân dân các huyện, thành phố",
-    FrameworkGroup.COMMUNE: "Ủy ban nhân dân các xã, phường, thị trấn",
-}
-
-
-def _subject(framework: Framework) -> str:
-    # The group "all" names the levels of its year: no cấp huyện from 2026 (plans.tiers).
-    whom = GROUP_PHRASES.get(FrameworkGroup(framework.group)) or group_words(
-        framework.levels
-    ).replace("UBND", "Ủy ban nhân dân")
-    if framework.par_index:
-        return f"Kết quả xác định Chỉ số cải cách hành chính năm {framework.year} của {whom}"
-    return f"Kết quả đánh giá năm {framework.year} của {whom} theo {framework.title}"
-
-
-def _notices(framework: Framework, rows: list[Result]) -> list[str]:
-    notices = []
-    if any(r.assessment.status != S.PUBLISHED for r in rows) or not rows:
-        notices.append("Kết quả tạm tính, chưa công bố.")
-    if framework.illustrative:
-        notices.append(
-            "Bộ tiêu chí là ví dụ minh họa, không phải bộ tiêu chí chính thức do UBND tỉnh "
-            "ban hành."
-        )
-    if any(r.assessment.synthetic for r in rows):
-        notices.append("Số liệu là dữ liệu mô phỏng, không phải kết quả thật của các cơ quan.")
-    return notices
-
-
-def _annex(framework: Framework, rows: list[Result], request: HttpRequest) -> bytes:
-    form = AnnexForm(request.GET)
-    form.is_valid()
-    data = form.cleaned_data
-    number_symbol = (data.get("so") or "").strip() or "/QĐ-UBND"
-    try:
-        format_number_symbol(number_symbol)
-    except ValueError:
-        number_symbol = "/QĐ-UBND"
-    day: date = data.get("ngay") or timezone.localdate()
-    province = province_place()
-    number = number_symbol if not number_symbol.startswith("/") else "\u00a0" * 6 + number_symbol
-    groups = _result_groups(rows)
-    sections = [
-        _annex_section(f"{_roman(index)}. {label}" if len(groups) > 1 else "", items, framework)
-        for index, (label, items) in enumerate(groups, start=1)
-    ] or [ReportSection(heading="", paragraphs=["Chưa có kết quả."])]
-    document = ReportDocument(
-        issuing_body=f"ỦY BAN NHÂN DÂN\nTỈNH {province}",
-        number_symbol=number_symbol,
-        place=province,
-        date=day,
-        title="PHỤ LỤC",
-        subtitle=_subject(framework),
-        subject_note=(
-            f"(Kèm theo Quyết định số {number} ngày {day:%d/%m/%Y} của Ủy ban nhân dân "
-            f"tỉnh {province})"
-        ),
-        sections=sections,
-        signing_authority="TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH",
-        signer_name=(data.get("ky") or "").strip() or "." * 32,
-        synthetic_notice=" ".join(_notices(framework, rows)),
-    )
-    return build_report_docx(document)
-
-
-def _shown(value, framework: Framework) -> str:
-    """A total as the framework shows it: exact value, rounded half up to its display
-    decimals only here, vi-VN ("17,967" → "17,97" with 2)."""
-    return format_number(value, framework.display_places, fixed=True)
-
-
-def _adjustment(result: Result, framework: Framework) -> str:
-    parts = []
-    if result.bonus:
-        parts.append("+" + _shown(result.bonus, framework))
-    if result.penalty:
-        parts.append("−" + _shown(result.penalty, framework))
-    return "; ".join(parts) or "0"
-
-
-def _annex_section(heading: str, items: list[Result], framework: Framework) -> ReportSection:
-    """One group's table of the annex. A portrait A4 page holds eight columns at the
-    decree's 12 pt: the agency's own claim (self total) stays in the Excel file, bonus and
-    penalty share a column, and the maximum becomes a sentence when every agency has the
-    same one."""
-    maxima = {r.maximum for r in items}
-    same = len(maxima) == 1
-    header = ["Xếp hạng", "Cơ quan", "Điểm thẩm định", "Điểm điều tra XHH",
-              "Điểm thưởng (+), trừ (−)", "Tổng điểm", *([] if same else ["Điểm tối đa"]),
-              "Chỉ số (%)", "Xếp loại"]  # fmt: skip
-    rows = [
-        [
-            r.rank, r.assessment.agency.name, _shown(r.appraised_total, framework),
-            _shown(r.survey_total, framework), _adjustment(r, framework),
-            _shown(r.total, framework), *([] if same else [_shown(r.maximum, framework)]),
-            "—" if r.index is None else _shown(r.index, framework) + "%",
-            r.classification or "—",
-        ]
-        for r in items
-    ]  # fmt: skip
-    numbers = len(header) - 4
-    note = (
-        f"Điểm tối đa của mỗi cơ quan: {format_number(next(iter(maxima)), 3)} điểm."
-        if same
-        else "Điểm tối đa của từng cơ quan không tính các tiêu chí không áp dụng."
-    )
-    return ReportSection(
-        heading=heading,
-        paragraphs=[note],
-        tables=[
-            ReportTable(
-                caption="", header=header, rows=rows,
-                column_widths=[1, 4, *[1.25] * numbers, 1.2, 1.65],
-                align=["center", "left", *["right"] * numbers, "right", "center"],
-            )
-        ],
-    )  # fmt: skip
-
-
-def _roman(number: int) -> str:
-    return ["I", "II", "III", "IV", "V"][number - 1]
 
 
 @login_required
@@ -889,7 +744,7 @@ def results_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         shown = "0." + "0" * places if places else "0"
         return xlsx_response(
             filename=f"{name}.xlsx",
-            title=_subject(framework),
+            title=subject(framework),
             subtitle=f"{framework.title} — năm đánh giá {framework.year}",
             headers=["Nhóm", "Xếp hạng", "Mã cơ quan", *RESULT_HEADERS[1:]],
             rows=[
@@ -908,12 +763,24 @@ def results_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
                     r.index,
                     r.classification,
                 ]
-                for label, items in _result_groups(rows)
+                for label, items in result_groups(rows)
                 for r in items
             ],
-            note=" ".join(_notices(framework, rows)),
+            note=" ".join(notices(framework, rows)),
             number_formats=dict.fromkeys(range(4, 12), shown),
         )
-    response = HttpResponse(_annex(framework, rows, request), content_type=DOCX_TYPE)
+    form = AnnexForm(request.GET)
+    form.is_valid()  # what is missing or malformed is left out: a draft number, today
+    data = form.cleaned_data
+    try:
+        content = annex_docx(
+            framework=framework, rows=rows, province=province_of(member(request).agency),
+            number_symbol=data.get("so") or "", day=data.get("ngay") or timezone.localdate(),
+            signer=data.get("ky") or "",
+        )  # fmt: skip
+    except ValueError as exc:  # the province's annex template fails on these results
+        messages.error(request, str(exc))
+        return redirect("parindex:results", pk=framework.pk)
+    response = HttpResponse(content, content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="phu-luc-{name}.docx"'
     return response

@@ -1,0 +1,147 @@
+"""Word documents rendered from .docx templates (docxtpl: Jinja written in Word).
+
+`render_docx(template, context)` fills a template's `{{ … }}` and `{% … %}` (in the body, the
+headers and footers) and returns the bytes of the .docx. A context value may be a
+`BodyFragment`: paragraphs and tables built with python-docx, put in place of a paragraph
+`{{p name }}` (the data tables of a report, whose columns depend on the data). Strings are
+escaped; a `\\n` in a value becomes a line break inside its paragraph.
+
+Errors — a broken template, a name the context does not have, a file that is not a .docx —
+raise `DocumentTemplateError` with a Vietnamese message that names the Jinja error and where
+it is (the paragraph and its nearby text), so the reform office can find it in Word.
+
+No app is imported here (core is the bottom layer); which templates exist, and with what
+data, is the apps' business (reports: `cchc.reports.document_templates`).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Mapping
+from typing import Any
+
+from docx.document import Document as DocxDocument
+from docxtpl import DocxTemplate
+from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2.exceptions import UndefinedError
+from lxml import etree
+
+
+class DocumentTemplateError(ValueError):
+    """A template that cannot be rendered; the message is Vietnamese and says where."""
+
+
+class BodyFragment:
+    """Paragraphs and tables of a python-docx document, for `{{p name }}` in a template. The
+    fragment carries only direct formatting (no style of its own), so it looks the same in
+    any template."""
+
+    def __init__(self, document: DocxDocument) -> None:
+        body = document.element.body
+        if body.sectPr is not None:
+            body.remove(body.sectPr)
+        self._xml = re.sub(r"</?w:body[^>]*>", "", etree.tostring(body, encoding="unicode"))
+
+    def __html__(self) -> str:  # autoescape: the XML goes in as it is
+        return self._xml
+
+    def __str__(self) -> str:
+        return self._xml
+
+
+def _nearby_text(exc: Exception) -> str:
+    """The text of the paragraph of a Jinja error, or of the nearest one with text (docxtpl
+    puts each paragraph on a line and keeps the lines from 3 before the error to 3 after)."""
+    lines = [" ".join(str(line).split()) for line in getattr(exc, "docx_context", None) or []]
+    lineno = getattr(exc, "lineno", None)
+    if not lines or not lineno:
+        return ""
+    at = min((lineno - 1) - max(lineno - 4, 0), len(lines) - 1)
+    for offset in (0, -1, 1, -2, 2, -3, 3):
+        if 0 <= at + offset < len(lines) and lines[at + offset]:
+            return lines[at + offset][:80]
+    return ""
+
+
+def _hint(message: str) -> str:
+    """The usual Jinja syntax errors, said in Vietnamese (the English message follows)."""
+    unknown = re.search(r"unknown tag '(\w+)'", message)
+    if unknown:
+        return f"không có thẻ “{unknown.group(1)}” (viết sai tên thẻ?)"
+    unclosed = re.search(r"innermost block that needs to be closed is '(\w+)'", message)
+    if unclosed:
+        block = unclosed.group(1)
+        return f"khối “{{% {block} … %}}” chưa được đóng bằng “{{% end{block} %}}”"
+    if message.startswith("unexpected '}'") or "expected token 'end of print statement'" in message:
+        return "dấu ngoặc của một trường không khớp: trường viết là “{{ tên }}”"
+    return ""
+
+
+def _explain(exc: Exception) -> str:
+    if isinstance(exc, UndefinedError):
+        name = re.search(r"'([^']+)' (?:is undefined|has no attribute '([^']+)')", str(exc))
+        what = (name.group(2) or name.group(1)) if name else str(exc)
+        detail = f"dùng tên “{what}” mà dữ liệu của văn bản không có ({exc})"
+    elif isinstance(exc, TemplateSyntaxError):
+        message = (exc.message or "").rstrip(".")
+        detail = f"sai cú pháp Jinja: {message}"
+        hint = _hint(message)
+        if hint:
+            detail = f"{hint} (sai cú pháp Jinja: {message})"
+    else:
+        detail = f"lỗi Jinja: {str(exc).rstrip('.')}"
+    where = []
+    lineno = getattr(exc, "lineno", None)
+    if lineno:
+        # docxtpl puts every paragraph on a line of its own after the XML declaration line.
+        where.append(f"đoạn văn thứ {max(lineno - 1, 1)}")
+    nearby = _nearby_text(exc)
+    if nearby:
+        where.append(f"gần chữ “{nearby}”")
+    place = f" ({', '.join(where)})" if where else ""
+    return f"Mẫu văn bản không dùng được{place}: {detail}."
+
+
+def _environment() -> Environment:
+    # Strict: a misspelt name is an error at upload, not a blank in a signed document.
+    return Environment(autoescape=True, undefined=StrictUndefined)
+
+
+def render_docx(template: bytes, context: Mapping[str, Any]) -> bytes:
+    """The template rendered with `context`, as the bytes of a .docx."""
+    if not template.startswith(b"PK\x03\x04"):
+        raise DocumentTemplateError(
+            "Tệp mẫu không phải tệp Word .docx (hãy lưu mẫu với định dạng Word .docx)."
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(template)) as archive:
+            if "word/document.xml" not in archive.namelist():
+                raise DocumentTemplateError("Tệp mẫu không phải tệp Word .docx.")
+        document = DocxTemplate(io.BytesIO(template))
+        document.render(dict(context), jinja_env=_environment(), autoescape=True)
+        buffer = io.BytesIO()
+        document.save(buffer)
+    except DocumentTemplateError:
+        raise
+    except TemplateError as exc:
+        raise DocumentTemplateError(_explain(exc)) from exc
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
+        raise DocumentTemplateError(f"Tệp mẫu Word bị hỏng, không đọc được ({exc}).") from exc
+    return buffer.getvalue()
+
+
+def check_names(template: bytes, context: Mapping[str, Any]) -> None:
+    """Refuse a template that names anything the context lacks, even where the sample data
+    does not reach it (a branch of an `{% if %}` the sample does not take)."""
+    try:
+        document = DocxTemplate(io.BytesIO(template))
+        names = document.get_undeclared_template_variables(_environment(), dict(context))
+    except TemplateError as exc:
+        raise DocumentTemplateError(_explain(exc)) from exc
+    if names:
+        listed = ", ".join(f"“{name}”" for name in sorted(names))
+        raise DocumentTemplateError(
+            f"Mẫu văn bản không dùng được: dùng tên {listed} mà dữ liệu của văn bản không có."
+        )

@@ -1,0 +1,93 @@
+"""core.documents: a .docx template (docxtpl) rendered with a context; what is wrong with a
+template said in Vietnamese, with the Jinja error and where it is."""
+
+import io
+
+import pytest
+from docx import Document
+
+from cchc.core.documents import BodyFragment, DocumentTemplateError, render_docx
+
+
+def template(*paragraphs: str) -> bytes:
+    document = Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def texts(data: bytes) -> list[str]:
+    return [p.text for p in Document(io.BytesIO(data)).paragraphs]
+
+
+def test_values_loops_and_line_breaks_are_rendered():
+    data = render_docx(
+        template(
+            "Kính gửi: {{ whom }}",
+            "{%p for line in lines %}",
+            "- {{ line }};",
+            "{%p endfor %}",
+            "{{ signature }}",
+        ),
+        {"whom": "Sở Nội vụ", "lines": ["Một", "Hai"], "signature": "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"},
+    )
+    assert texts(data) == ["Kính gửi: Sở Nội vụ", "- Một;", "- Hai;", "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"]
+
+
+def test_text_is_escaped_and_a_fragment_is_inserted_as_it_is():
+    part = Document()
+    part.element.body.clear_content()
+    part.add_paragraph("Đoạn chèn")
+    part.add_table(rows=1, cols=2).cell(0, 1).text = "ô bảng"
+    data = render_docx(
+        template("{{ risky }}", "{{p part }}"),
+        {"risky": "A < B & C > D", "part": BodyFragment(part)},
+    )
+    document = Document(io.BytesIO(data))
+    assert [p.text for p in document.paragraphs] == ["A < B & C > D", "Đoạn chèn"]
+    assert document.tables[0].cell(0, 1).text == "ô bảng"
+
+
+def test_a_syntax_error_is_named_with_its_place_in_vietnamese():
+    with pytest.raises(DocumentTemplateError) as caught:
+        render_docx(template("Mở đầu", "Ký tên {{ signer_name }"), {"signer_name": "A"})
+    message = str(caught.value)
+    assert message.startswith("Mẫu văn bản không dùng được")
+    assert "sai cú pháp Jinja" in message and "unexpected '}'" in message
+    assert "dấu ngoặc của một trường không khớp" in message
+    assert "gần chữ “Ký tên {{ signer_name }”" in message
+    assert "đoạn văn thứ 2" in message
+
+
+def test_an_unknown_name_is_an_error_not_a_blank():
+    with pytest.raises(DocumentTemplateError, match="dùng tên “ten_nguoi_ky”"):
+        render_docx(template("{{ ten_nguoi_ky }}"), {"signer_name": "A"})
+
+
+def test_an_unclosed_loop_is_refused():
+    with pytest.raises(DocumentTemplateError, match="sai cú pháp Jinja") as caught:
+        render_docx(template("{%p for x in xs %}", "{{ x }}"), {"xs": [1]})
+    assert "khối “{% for … %}” chưa được đóng bằng “{% endfor %}”" in str(caught.value)
+
+
+def test_a_misspelt_tag_is_named():
+    with pytest.raises(DocumentTemplateError, match="không có thẻ “endfo”"):
+        render_docx(template("{%p for x in xs %}", "{{ x }}", "{%p endfo %}"), {"xs": [1]})
+
+
+@pytest.mark.parametrize("content", [b"", b"not a word file", b"PK\x03\x04broken zip"])
+def test_what_is_not_a_docx_is_refused(content):
+    with pytest.raises(DocumentTemplateError, match="Word"):
+        render_docx(content, {})
+
+
+def test_names_outside_the_context_are_found_in_branches_the_data_does_not_take():
+    from cchc.core.documents import check_names
+
+    content = template("{{ a }}", "{%p if not a %}", "{{ b }}", "{%p endif %}")
+    assert render_docx(content, {"a": "x"})  # the data never reaches `b`
+    with pytest.raises(DocumentTemplateError, match="dùng tên “b”"):
+        check_names(content, {"a": "x"})
+    check_names(content, {"a": "x", "b": "y"})
