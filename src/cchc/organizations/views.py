@@ -1,4 +1,3 @@
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -138,7 +137,7 @@ def agency_rename(request: HttpRequest, pk: int) -> HttpResponse:
 def agency_end(request: HttpRequest, pk: int) -> HttpResponse:
     agency = get_visible_agency(request, pk)
     require_office(request.user, _("thực hiện thao tác này"))
-    form = AgencyEndForm(request.POST or None, initial={"valid_to": date.today()}, editing=agency)
+    form = AgencyEndForm(request.POST or None, initial={"valid_to": timezone.localdate()}, editing=agency)
     if (
         request.method == "POST"
         and form.is_valid()
