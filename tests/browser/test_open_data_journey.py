@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cchc.portal import services
+from tests.browser.test_public_page_journey import check
 from tests.portal.opendata_setup import publish_2022
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,6 +25,9 @@ def test_a_visitor_downloads_the_published_tables(
     expect(page.get_by_role("heading", name="Dữ liệu mở cải cách hành chính")).to_be_visible()
     expect(page.get_by_role("heading", name="Năm 2022")).to_be_visible()
     expect(page.get_by_role("link", name="Creative Commons Ghi công 4.0 Quốc tế (CC BY 4.0)")).to_be_visible()  # fmt: skip
+    # In the public page's frame (its navigation leads here), and as accessible as its pages.
+    expect(page.get_by_role("navigation", name="Mục chính").get_by_role("link", name="Dữ liệu mở")).to_have_attribute("aria-current", "page")  # fmt: skip
+    check(page, "catalogue")
 
     row = page.locator("tr", has_text="Chỉ tiêu CCHC theo cơ quan và tháng — năm 2022")
     with page.expect_download() as download:
