@@ -1,4 +1,3 @@
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -137,7 +136,9 @@ def agency_rename(request: HttpRequest, pk: int) -> HttpResponse:
 def agency_end(request: HttpRequest, pk: int) -> HttpResponse:
     agency = get_visible_agency(request, pk)
     require_office(request.user, _("thực hiện thao tác này"))
-    form = AgencyEndForm(request.POST or None, initial={"valid_to": timezone.localdate()}, editing=agency)
+    form = AgencyEndForm(
+        request.POST or None, initial={"valid_to": timezone.localdate()}, editing=agency
+    )
     if (
         request.method == "POST"
         and form.is_valid()
