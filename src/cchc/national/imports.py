@@ -19,7 +19,6 @@ from cchc.core.tabular.reading import quoted
 from cchc.national import framework
 from cchc.national.models import NationalFigure
 from cchc.operations.imports.base import Importer, WriteResult
-from cchc.operations.imports.dossier_stats import future_month_errors
 from cchc.operations.models import ImportKind
 from cchc.organizations.access import DataKind
 
@@ -64,9 +63,7 @@ class NationalFigureImporter(Importer):
 
     def resolve(self, rows: list[dict]) -> list[RowError]:
         titles = {c.key: c.title for c in self.columns}
-        errors = self.resolve_agencies(rows)
-        errors += future_month_errors(rows, "month", titles["month"])
-        errors += self.outside_life(rows, "month", what="số liệu tháng", month=True)
+        errors = self.resolve_agency_months(rows)
         for row in rows:
             code = framework.find(row["indicator"])
             if code is None:

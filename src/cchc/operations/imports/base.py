@@ -64,6 +64,16 @@ def life_message(agency: Agency, day: date, *, what: str, month: bool, heirs: st
     return f"{agency.name} bắt đầu hoạt động ngày {format_date(agency.valid_from)}: {when} trước ngày đó"
 
 
+def future_month_errors(rows: list[dict], key: str, title: str) -> list[RowError]:
+    """Statistics are about months that have begun: a later month is a typing error."""
+    this_month = timezone.localdate().replace(day=1)
+    return [
+        RowError(row["_row"], title, f"tháng {row[key]:%m/%Y} chưa đến")
+        for row in rows
+        if row.get(key) and row[key] > this_month
+    ]
+
+
 class Importer:
     """Subclasses set `kind`, `title`, `columns` and implement `resolve` and `write`."""
 
@@ -198,6 +208,16 @@ class Importer:
             else:
                 found[value] = (agency, None)
         return found
+
+    def resolve_agency_months(self, rows: list[dict], key: str = "month") -> list[RowError]:
+        """The checks every table of monthly figures per agency makes: agencies resolved in
+        the uploader's scope, no month that has not begun, no month its agency ran on no
+        day of."""
+        title = next(c.title for c in self.columns if c.key == key)
+        errors = self.resolve_agencies(rows)
+        errors += future_month_errors(rows, key, title)
+        errors += self.outside_life(rows, key, what="số liệu tháng", month=True)
+        return errors
 
     def outside_life(
         self, rows: list[dict], key: str, *, what: str, month: bool = False, agency: str = "agency"

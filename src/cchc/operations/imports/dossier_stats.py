@@ -6,7 +6,6 @@ overwritten: a row that meets one is an error, so the two sources never mix in o
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
 from cchc.core.bulk import insert_rows
 from cchc.core.tabular import cells as f
@@ -15,17 +14,6 @@ from cchc.core.tabular.reading import quoted
 from cchc.operations.imports.base import Importer, WriteResult
 from cchc.operations.models import DossierMonthly, ImportKind, Procedure, StatSource
 from cchc.operations.rollups import COUNTERS
-
-
-def future_month_errors(rows: list[dict], key: str, title: str) -> list[RowError]:
-    """Statistics are about months that have begun: a later month is a typing error."""
-    this_month = timezone.localdate().replace(day=1)
-    return [
-        RowError(row["_row"], title, f"tháng {row[key]:%m/%Y} chưa đến")
-        for row in rows
-        if row.get(key) and row[key] > this_month
-    ]
-
 
 # (part, whole): a part may not exceed its whole.
 LIMITS = (
@@ -91,9 +79,7 @@ class DossierStatsImporter(Importer):
 
     def resolve(self, rows: list[dict]) -> list[RowError]:
         titles = {c.key: c.title for c in self.columns}
-        errors = self.resolve_agencies(rows)
-        errors += future_month_errors(rows, "month", titles["month"])
-        errors += self.outside_life(rows, "month", what="số liệu tháng", month=True)
+        errors = self.resolve_agency_months(rows)
         codes = {row["procedure"] for row in rows}
         procedures = {p.code: p for p in Procedure.objects.filter(code__in=codes)}
         for row in rows:

@@ -8,7 +8,6 @@ from django.db import transaction
 from cchc.core.tabular import cells as f
 from cchc.core.tabular.columns import Column, RowError
 from cchc.operations.imports.base import Importer, WriteResult
-from cchc.operations.imports.dossier_stats import future_month_errors
 from cchc.operations.models import ImportKind, WorkRecordStat
 
 
@@ -31,9 +30,7 @@ class WorkRecordImporter(Importer):
 
     def resolve(self, rows: list[dict]) -> list[RowError]:
         titles = {c.key: c.title for c in self.columns}
-        errors = self.resolve_agencies(rows)
-        errors += future_month_errors(rows, "month", titles["month"])
-        errors += self.outside_life(rows, "month", what="số liệu tháng", month=True)
+        errors = self.resolve_agency_months(rows)
         errors += [
             RowError(row["_row"], titles["online"],
                      f"{row['online']} lớn hơn tổng số hồ sơ công việc ({row['total']})")

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -16,13 +15,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cchc.core.services import ServiceError
 from cchc.core.views import call_service
 from cchc.indicators import dashboard
 from cchc.operations.models import Inspection
-from cchc.organizations.access import DataKind, require_write
+from cchc.organizations.access import office_required
 from cchc.organizations.selectors import scope_for
 from cchc.parindex.models import AssessmentStatus, Framework
 from cchc.plans.models import Plan
@@ -41,9 +41,8 @@ RELATED = ("plan", "framework", "inspection__agency", "document", "news", "publi
            "withdrawn_by")  # fmt: skip
 
 
-def _office(request: HttpRequest) -> None:
-    """The pages are the reform office's, as publishing is (the same rule, one place)."""
-    require_write(request.user, DataKind.PUBLICATION, action=_("quản lý trang công khai"))
+# The pages are the reform office's, as publishing is (`organizations.access`).
+office_only = office_required(gettext_lazy("quản lý trang công khai"))
 
 
 def _releases_of(**subject) -> list[Release]:
@@ -74,11 +73,10 @@ def manage_url(release: Release) -> str:
 # --- overview and withdrawal ---------------------------------------------------------------
 
 
-@login_required
+@office_only
 def overview(request: HttpRequest) -> HttpResponse:
     """What is public now, grouped by kind (each with who published it and when, and a form
     to withdraw it), and what was withdrawn, with the reasons."""
-    _office(request)
     public = list(Release.objects.public().select_related(*RELATED))
     for release in public:
         release.manage_url = manage_url(release)
@@ -96,11 +94,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     })  # fmt: skip
 
 
-@login_required
+@office_only
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Take a release off the public page, with a reason. The overview's inline forms post
     here; a refusal (no reason) is shown on this page, next to the field."""
-    _office(request)
     release = get_object_or_404(Release.objects.select_related(*RELATED), pk=pk)
     if not release.is_public:
         messages.info(request, _("Nội dung này đã được gỡ trước đó."))
@@ -128,9 +125,8 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the plan and its figures --------------------------------------------------------------
 
 
-@login_required
+@office_only
 def plans(request: HttpRequest) -> HttpResponse:
-    _office(request)
     public = Release.objects.public()
     plan_list = list(Plan.objects.order_by("-year"))
     published = _public_ids(ReleaseKind.PLAN)
@@ -148,11 +144,10 @@ def _months_with_data(plan: Plan) -> list[date]:
     return [] if last is None else [date(plan.year, m, 1) for m in range(1, last.month + 1)]
 
 
-@login_required
+@office_only
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
     """Publish the plan, then its figures through a month; the service's refusal (synthetic
     data, no data yet, the plan not public) is shown above the form."""
-    _office(request)
     the_plan = get_object_or_404(Plan, pk=pk)
     months = _months_with_data(the_plan)
     form = FiguresForm(
@@ -193,11 +188,10 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
 # --- PAR INDEX rankings --------------------------------------------------------------------
 
 
-@login_required
+@office_only
 def rankings(request: HttpRequest) -> HttpResponse:
     """The frameworks with assessments; those whose results are published in the system can
     be put on the public page."""
-    _office(request)
     if request.method == "POST":
         framework = get_object_or_404(Framework, pk=request.POST.get("bo_tieu_chi") or 0)
         try:
@@ -234,9 +228,8 @@ def rankings(request: HttpRequest) -> HttpResponse:
 # --- inspection conclusions ----------------------------------------------------------------
 
 
-@login_required
+@office_only
 def inspections(request: HttpRequest) -> HttpResponse:
-    _office(request)
     year = year_asked(request.GET.get("nam"), today=timezone.localdate())
     rows = list(
         Inspection.objects.visible_to(scope_for(request.user))
@@ -257,11 +250,10 @@ def inspections(request: HttpRequest) -> HttpResponse:
     })  # fmt: skip
 
 
-@login_required
+@office_only
 def inspection(request: HttpRequest, pk: int) -> HttpResponse:
     """Write the conclusion the public reads and publish it; a published one is changed by
     withdrawing it (with a reason) and publishing the new wording."""
-    _office(request)
     the_inspection = get_object_or_404(
         Inspection.objects.visible_to(scope_for(request.user)).select_related(
             "agency", "import_run"
@@ -298,9 +290,8 @@ def _public_ids(kind: ReleaseKind) -> set[int]:
     return set(Release.objects.public().filter(kind=kind).values_list(field, flat=True))
 
 
-@login_required
+@office_only
 def documents(request: HttpRequest) -> HttpResponse:
-    _office(request)
     public = _public_ids(ReleaseKind.DOCUMENT)
     rows = list(DirectiveDocument.objects.select_related("created_by")[:500])
     for row in rows:
@@ -331,22 +322,19 @@ def _document_form(request: HttpRequest, document: DirectiveDocument | None) -> 
     })  # fmt: skip
 
 
-@login_required
+@office_only
 def document_create(request: HttpRequest) -> HttpResponse:
-    _office(request)
     return _document_form(request, None)
 
 
-@login_required
+@office_only
 def document(request: HttpRequest, pk: int) -> HttpResponse:
-    _office(request)
     return _document_form(request, get_object_or_404(DirectiveDocument, pk=pk))
 
 
-@login_required
+@office_only
 def document_file(request: HttpRequest, pk: int) -> FileResponse:
     """The stored file, for the office (the public reaches it only through a release)."""
-    _office(request)
     doc = get_object_or_404(DirectiveDocument, pk=pk)
     if not doc.stored_name:
         raise Http404
@@ -354,10 +342,9 @@ def document_file(request: HttpRequest, pk: int) -> FileResponse:
                         filename=doc.original_name, content_type=doc.content_type)  # fmt: skip
 
 
-@login_required
+@office_only
 @require_POST
 def document_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    _office(request)
     doc = get_object_or_404(DirectiveDocument, pk=pk)
     try:
         services.document_publish(actor=request.user, document=doc)
@@ -371,9 +358,8 @@ def document_publish(request: HttpRequest, pk: int) -> HttpResponse:
 # --- news ----------------------------------------------------------------------------------
 
 
-@login_required
+@office_only
 def news_list(request: HttpRequest) -> HttpResponse:
-    _office(request)
     public = _public_ids(ReleaseKind.NEWS)
     rows = list(NewsItem.objects.select_related("created_by")[:500])
     for row in rows:
@@ -407,22 +393,19 @@ def _news_form(request: HttpRequest, news: NewsItem | None) -> HttpResponse:
     })  # fmt: skip
 
 
-@login_required
+@office_only
 def news_create(request: HttpRequest) -> HttpResponse:
-    _office(request)
     return _news_form(request, None)
 
 
-@login_required
+@office_only
 def news(request: HttpRequest, pk: int) -> HttpResponse:
-    _office(request)
     return _news_form(request, get_object_or_404(NewsItem, pk=pk))
 
 
-@login_required
+@office_only
 @require_POST
 def news_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    _office(request)
     item = get_object_or_404(NewsItem, pk=pk)
     try:
         services.news_publish(actor=request.user, news=item)
