@@ -1,23 +1,29 @@
 """The directive documents the reform office has put on the public page (issue 18): public,
-as the page is — no token needed; only documents whose release is public are listed, and a
-withdrawn one disappears."""
+as the page is — no token needed; read through the public page's own selector
+(`portal.selectors.document_releases`), so a withdrawn one disappears from both at once."""
 
 from __future__ import annotations
 
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 
-from cchc.portal.models import DirectiveDocument, ReleaseKind
+from cchc.portal.selectors import document_releases
 
 
-class PublicDocumentSerializer(serializers.ModelSerializer):
-    published_at = serializers.DateTimeField(read_only=True)
-    file_name = serializers.CharField(source="original_name", read_only=True)
+class PublicDocumentSerializer(serializers.Serializer):
+    """A public release of a document: the document's fields and when it was published."""
 
-    class Meta:
-        model = DirectiveDocument
-        fields = ["id", "number", "issued_on", "issuer", "title", "summary", "published_at",
-                  "file_name", "content_type", "size", "sha256"]  # fmt: skip
+    id = serializers.IntegerField(source="document.id")
+    number = serializers.CharField(source="document.number")
+    issued_on = serializers.DateField(source="document.issued_on")
+    issuer = serializers.CharField(source="document.issuer")
+    title = serializers.CharField(source="document.title")
+    summary = serializers.CharField(source="document.summary")
+    published_at = serializers.DateTimeField()
+    file_name = serializers.CharField(source="document.original_name")
+    content_type = serializers.CharField(source="document.content_type")
+    size = serializers.IntegerField(source="document.size")
+    sha256 = serializers.CharField(source="document.sha256")
 
 
 class PublicDocumentList(generics.ListAPIView):
@@ -27,14 +33,4 @@ class PublicDocumentList(generics.ListAPIView):
     permission_classes = [AllowAny]
 
     def get_queryset(self):
-        from django.db.models import OuterRef, Subquery
-
-        from cchc.portal.models import Release
-
-        public = Release.objects.public().filter(kind=ReleaseKind.DOCUMENT, document=OuterRef("pk"))
-        return (
-            DirectiveDocument.objects.filter(releases__in=Release.objects.public())
-            .annotate(published_at=Subquery(public.values("published_at")[:1]))
-            .order_by("-issued_on", "-pk")
-            .distinct()
-        )
+        return document_releases()

@@ -302,8 +302,3 @@ def release_withdraw(
     release.withdraw_reason = reason
     audited_save(release, actor=actor, reason=reason)
     return release
-
-
-def subject_of(release: Release):
-    """The thing a release points at."""
-    return getattr(release, SUBJECT[ReleaseKind(release.kind)])
