@@ -385,8 +385,9 @@ def _in_band_order(bands: list, counts: Counter) -> list[tuple[str, int]]:
 
 # Everything a public page shows comes from these tables: the releases (created, withdrawn),
 # the news and documents they point at (edited after publication), the plan (its header),
-# the agencies (names in the figures and rankings) and the PAR INDEX results and assessments
-# (recomputed, reopened). One statement; each is a small table.
+# the agencies (names in the figures and rankings), the PAR INDEX frameworks, results and
+# assessments (recomputed, reopened) and the inspections. The open-data files are cached
+# under the same stamp. One statement; each is a small table.
 _STAMP_PARTS = (
     ("portal_release", "COUNT(*)"),
     ("portal_release", "MAX(updated_at)"),
@@ -394,6 +395,7 @@ _STAMP_PARTS = (
     ("portal_directivedocument", "MAX(updated_at)"),
     ("plans_plan", "MAX(updated_at)"),
     ("organizations_agency", "MAX(updated_at)"),
+    ("parindex_framework", "MAX(updated_at)"),
     ("parindex_assessment", "MAX(updated_at)"),
     ("parindex_result", "MAX(computed_at)"),
     ("operations_inspection", "MAX(updated_at)"),

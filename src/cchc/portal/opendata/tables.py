@@ -18,16 +18,15 @@ from datetime import date
 from decimal import Decimal
 
 import polars as pl
-from django.db.models import Count, Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from cchc.indicators.dashboard import STATUS_LABELS
-from cchc.operations.models import Inspection
 from cchc.organizations.models import Agency, AgencyLevel, Tier
-from cchc.parindex.models import Framework, Result
-from cchc.plans.models import Plan
+from cchc.parindex.models import Result
 from cchc.plans.task_status import STATUS_LABELS as TASK_STATUS_LABELS
 from cchc.portal.models import PublishedFigure, PublishedTask, Release, ReleaseKind
+from cchc.portal.selectors import stamp
 
 # The kinds of column a table has, as the dictionary names them: (Polars type, the type's
 # name in the files' schema, its name in Vietnamese).
@@ -405,18 +404,10 @@ def published_years() -> list[int]:
 
 
 def state() -> str:
-    """What every table depends on, in a few aggregate queries: a release published, withdrawn
-    or edited, an agency, plan, framework, PAR INDEX result or inspection changed. Files and the catalogue
-    are cached under it, so a withdrawal takes effect at the next request."""
-    parts = [
-        model.objects.aggregate(n=Count("pk"), at=Max(stamp))
-        for model, stamp in (
-            (Release, "updated_at"), (Agency, "updated_at"), (Plan, "updated_at"),
-            (Framework, "updated_at"), (Result, "computed_at"), (Inspection, "updated_at"),
-        )
-    ]  # fmt: skip
-    key = ";".join(f"{p['n']}@{p['at']}" for p in parts)
-    return hashlib.sha256(key.encode()).hexdigest()[:20]
+    """What every table depends on: the public pages' stamp (`selectors.stamp`, one
+    statement over the published tables and what they show). Files and the catalogue are
+    cached under it, so a withdrawal takes effect at the next request."""
+    return hashlib.sha256(stamp().encode()).hexdigest()[:20]
 
 
 def build(table: Table, year: int) -> Built | None:
