@@ -16,5 +16,5 @@ def login(page, live_server, username):
 
 
 def logout(page):
-    page.locator("nav .dropdown-toggle").click()
+    page.locator("nav button.dropdown-toggle").click()  # the account menu (the username)
     page.get_by_role("button", name="Đăng xuất").click()

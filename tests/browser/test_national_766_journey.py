@@ -48,7 +48,8 @@ def test_the_office_loads_the_published_table_sets_a_threshold_and_sees_the_flag
     make_user("vp", "12-SNV", "reform_office")
     make_user("stp", "12-STP", "agency_officer")
     login(page, live_server, "vp")
-    page.get_by_role("link", name="Đối chiếu 766").click()
+    page.locator("#nav").get_by_role("button", name="Chỉ tiêu").click()  # the menu opens
+    page.locator("#nav").get_by_role("link", name="Đối chiếu 766").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bộ chỉ số 766")
 
     with page.expect_download() as download:
@@ -65,7 +66,8 @@ def test_the_office_loads_the_published_table_sets_a_threshold_and_sees_the_flag
     expect(row.locator("td").nth(1)).to_have_text("Giá trị (%)")
     assert not NationalFigure.objects.exists()
 
-    page.get_by_role("link", name="Đối chiếu 766").click()  # back, to load the fixed file
+    page.locator("#nav").get_by_role("button", name="Chỉ tiêu").click()  # the menu opens
+    page.locator("#nav").get_by_role("link", name="Đối chiếu 766").click()  # back, to load the fixed file
     _upload(page, "ket-qua-766.csv", _csv(PUBLISHED))
     expect(page.get_by_text("Đã nạp 6 dòng: thêm mới 6")).to_be_visible()
     page.get_by_role("link", name="Xem đối chiếu với số liệu của hệ thống").click()
@@ -100,7 +102,8 @@ def test_the_office_loads_the_published_table_sets_a_threshold_and_sees_the_flag
 
     logout(page)
     login(page, live_server, "stp")
-    page.get_by_role("link", name="Đối chiếu 766").click()
+    page.locator("#nav").get_by_role("button", name="Chỉ tiêu").click()  # the menu opens
+    page.locator("#nav").get_by_role("link", name="Đối chiếu 766").click()
     expect(page.get_by_test_id("row-ONLINE_DOSSIER_SHARE-12-STP")).to_be_visible()
     expect(page.get_by_test_id("row-ONLINE_DOSSIER_SHARE-12-SNV")).to_have_count(0)
     expect(page.get_by_test_id("row-ONLINE_DOSSIER_SHARE-12")).to_have_count(0)
