@@ -47,9 +47,9 @@ def main() -> None:
     from django.utils import timezone
 
     from cchc.api.tokens import token_issue
+    from cchc.demo.operations import write_dossier_file
     from cchc.operations.models import ImportKind
     from cchc.operations.services import import_create, import_execute
-    from cchc.operations.synthetic import write_dossier_file
     from cchc.organizations.models import Agency
 
     actor = prepare_database()

@@ -550,7 +550,7 @@ def main() -> None:
         setup_django()
         from django.core.management import call_command
 
-        from cchc.operations.synthetic import write_dossier_file
+        from cchc.demo.operations import write_dossier_file
 
         call_command("migrate", verbosity=0)
         call_command("load_reference_data", verbosity=0)

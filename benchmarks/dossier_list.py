@@ -78,8 +78,8 @@ def load_postgres(rows: int) -> None:
     from import_dossiers import prepare_database
     from incremental_month import HISTORIES, POOL_SQL
 
+    from cchc.demo.operations import write_dossier_file
     from cchc.operations.models import Dossier, ImportRun
-    from cchc.operations.synthetic import write_dossier_file
 
     if Dossier.objects.exists():
         raise SystemExit("--load wants an empty database")

@@ -522,7 +522,7 @@ def main() -> None:
     path = ROOT / "var" / "bench" / f"dossiers_{args.rows}_{args.distribution}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     if args.distribution == "realistic":
-        from cchc.operations.synthetic import write_dossier_file
+        from cchc.demo.operations import write_dossier_file
 
         write_dossier_file(path, seed=args.seed, year=2022, dossiers=args.rows)
         names = REALISTIC_NAMES

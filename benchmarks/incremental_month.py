@@ -89,7 +89,7 @@ def recreate(server: str, name: str, template: str | None = None) -> str:
 def prepare(args, month_file: Path):
     """Schema, reference data, an importing account (returned), the procedure catalogue and
     the month's file (written anew: the same seed gives the same file)."""
-    from cchc.operations.synthetic import write_dossier_file
+    from cchc.demo.operations import write_dossier_file
 
     actor = prepare_database()
     if args.distribution == "realistic":

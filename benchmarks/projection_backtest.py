@@ -256,8 +256,8 @@ def main() -> None:
     args = parse_args()
     started = time.perf_counter()
     setup(args.seed)
+    from cchc.demo.operations import generate
     from cchc.indicators import formulas
-    from cchc.operations.synthetic import generate
 
     if args.min_months is not None:
         formulas.MIN_MONTHS = args.min_months

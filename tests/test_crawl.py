@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from cchc.operations.synthetic import generate
+from cchc.demo.operations import generate
 
 pytestmark = pytest.mark.django_db
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "cchc.api",
     "cchc.portal",
+    "cchc.demo",  # the demo's generators and accounts, on top of every app
 ]
 
 MIDDLEWARE = [

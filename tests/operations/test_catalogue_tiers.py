@@ -34,7 +34,7 @@ def test_the_catalogue_follows_the_tiers_the_years_plan_declares(reform_office):
 
 
 def test_the_demo_catalogue_decides_district_procedures_at_the_commune_from_2026():
-    from cchc.operations.synthetic import catalogue_labels
+    from cchc.demo.operations import catalogue_labels
 
     assert catalogue_labels(2025)["district"] == "Cấp huyện"
     assert catalogue_labels(2026)["district"] == "Cấp xã"

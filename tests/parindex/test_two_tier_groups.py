@@ -9,12 +9,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from cchc.demo.parindex import generate
 from cchc.indicators.dashboard import target_status
 from cchc.organizations.models import Agency
 from cchc.organizations.scope import AgencyScope
 from cchc.parindex import frameworks, services
 from cchc.parindex.models import Assessment, Framework
-from cchc.parindex.synthetic import generate
 from cchc.plans import services as plan_services
 from cchc.plans.models import Plan
 from tests.factories import PlanFactory, make_user

@@ -322,7 +322,7 @@ class Task(TimeStampedModel):
             "hoạch triển khai của mình; chỉ cơ quan đó và cấp tỉnh thấy."
         ),
     )
-    # The demo's plan in motion (plans.demo): a lead, coordinators and a deadline the plan's
+    # The demo's plan in motion (demo.plans): a lead, coordinators and a deadline the plan's
     # document does not give, set to show the tracker at work. Shown as "minh họa" wherever
     # the task is; cleared when the reform office assigns the task itself.
     illustrative = models.BooleanField(
@@ -383,7 +383,7 @@ class ProgressReport(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    # Written by the demo's generator (plans.demo), not by an agency: marked wherever shown.
+    # Written by the demo's generator (demo.plans), not by an agency: marked wherever shown.
     synthetic = models.BooleanField(_("dữ liệu mô phỏng"), default=False)
 
     objects = ProgressReportQuerySet.as_manager()

@@ -176,7 +176,7 @@ class TaskRow:
     last_report_at: object | None
     role: str  # "lead", "coordinating" or "" (province-wide reader)
     at_risk: bool = False
-    synthetic: bool = False  # the status rests on a report the demo generated (plans.demo)
+    synthetic: bool = False  # the status rests on a report the demo generated (demo.plans)
 
 
 def _latest_lead(field: str):

@@ -9,10 +9,11 @@ baseline year to this one, some dossiers still open (and some overdue) at the ye
 Every record goes through the importers, exactly as an uploaded file would: the generator
 builds in-memory tables with the importers' own column titles, and runs `Importer.parse`
 (cell parsing, references, duplicates, cross-field rules) and `Importer.write` (natural-key
-upserts) under an `ImportRun` marked `synthetic`, then `services.data_changed` refreshes the
-roll-ups and the indicator snapshots. So every page that shows the data badges it "dữ liệu mô
-phỏng", and running the generator again with the same seed and year writes nothing new: every
-row comes back "unchanged" (the runs themselves are recorded again, with zero rows written).
+upserts) under an `ImportRun` marked `synthetic`, then `operations.services.data_changed`
+refreshes the roll-ups and the indicator snapshots. So every page that shows the data badges it
+"dữ liệu mô phỏng", and running the generator again with the same seed and year writes nothing
+new: every row comes back "unchanged" (the runs themselves are recorded again, with zero rows
+written).
 
 The random stream depends only on the seed, the year, the number of dossiers and the agencies
 in the database (taken in code order); the dates also follow the working-day calendar (with the

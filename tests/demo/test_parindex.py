@@ -12,12 +12,14 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.demo import parindex as demo_parindex
+from cchc.demo.management.commands import generate_demo_parindex
+from cchc.demo.parindex import generate, results_of
 from cchc.indicators.selectors import evaluate
 from cchc.inspections.selectors import proposal
 from cchc.organizations.models import Agency
 from cchc.organizations.scope import AgencyScope
-from cchc.parindex import frameworks, services, synthetic
-from cchc.parindex.management.commands import generate_demo_parindex
+from cchc.parindex import frameworks, services
 from cchc.parindex.models import (
     Adjustment,
     AppraisalAssignment,
@@ -29,7 +31,6 @@ from cchc.parindex.models import (
     ScoringType,
     SurveyScore,
 )
-from cchc.parindex.synthetic import generate, results_of
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -178,7 +179,7 @@ def test_the_demo_appraiser_is_required_and_the_year_must_be_over():
 
 def test_the_command_prints_a_summary_and_progress(demo_appraiser, monkeypatch):
     def few(**options):
-        return synthetic.generate(agencies=AGENCIES, **options)
+        return demo_parindex.generate(agencies=AGENCIES, **options)
 
     monkeypatch.setattr(generate_demo_parindex, "generate", few)
     out, err = StringIO(), StringIO()

@@ -1,10 +1,10 @@
 """`manage.py generate_demo_tasks [--seed S] [--year Y]`: the demo's plan in motion —
-illustrative assignments and progress reports on the plan's tasks (see cchc.plans.demo)."""
+illustrative assignments and progress reports on the plan's tasks (see cchc.demo.plans)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from cchc.plans.demo import plan_in_motion
+from cchc.demo.plans import plan_in_motion
 from cchc.plans.models import Plan
 
 

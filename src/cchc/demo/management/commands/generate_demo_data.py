@@ -1,5 +1,5 @@
 """`manage.py generate_demo_data [--dossiers N] [--seed S] [--year Y]`: a seeded synthetic year
-of operational data for the demo (see cchc.operations.synthetic). Progress goes to stderr,
+of operational data for the demo (see cchc.demo.operations). Progress goes to stderr,
 the summary to stdout."""
 
 from django.core.management.base import BaseCommand, CommandError
@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cchc.core.formatting import format_number, format_seconds
 from cchc.core.progress import progress_bar
-from cchc.operations.synthetic import generate, run_name
+from cchc.demo.operations import generate, run_name
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 """`manage.py generate_demo_parindex [--seed S] [--year Y]`: a seeded synthetic PAR INDEX year
-for the demo (see cchc.parindex.synthetic). Progress goes to stderr, the summary to stdout."""
+for the demo (see cchc.demo.parindex). Progress goes to stderr, the summary to stdout."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -7,7 +7,7 @@ from django.utils import timezone
 from cchc.core.formatting import format_number, format_seconds
 from cchc.core.progress import progress_bar
 from cchc.core.services import ServiceError
-from cchc.parindex.synthetic import DEFAULT_SEED, DEFAULT_YEAR, generate
+from cchc.demo.parindex import DEFAULT_SEED, DEFAULT_YEAR, generate
 
 
 class Command(BaseCommand):

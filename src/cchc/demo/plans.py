@@ -7,7 +7,7 @@ keeps only what its document says (plans.reference); on top of it, in the demo d
   (the agency its text names as lead — "Giao Sở Tư pháp chủ trì …" — else a plausible lead
   for its reform area), one or two coordinating agencies and a deadline in the plan's year;
   such a task is `Task.illustrative` ("minh họa" on the tracker and the task page), and the
-  reform office's own assignment clears the mark (`services.task_save`);
+  reform office's own assignment clears the mark (`plans.services.task_save`);
 - the lead agency reports progress: some tasks done on time, some done late, some in
   progress past their deadline (late), some in progress with a deadline still ahead when the
   plan's year is running, some not reported yet. Reports are `ProgressReport.synthetic`

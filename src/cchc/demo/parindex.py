@@ -3,7 +3,7 @@
 Nothing here is a real assessment. For the year before the plan's (2021 by default, so that
 the 2022 demo shows "last year's PAR INDEX"), the generator loads the bundled illustrative
 frameworks (departments, district UBND, commune UBND) and walks the real workflow through
-`services`, exactly as the people would:
+`parindex.services`, exactly as the people would:
 
 - the reform office opens the assessments of every agency of each group active at the year's
   end (deadline 31/01 of the next year); each is marked `synthetic` right after opening;

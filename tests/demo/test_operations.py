@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
+from cchc.demo.operations import generate
 from cchc.indicators.models import IndicatorSnapshot
 from cchc.operations.models import (
     Dossier,
@@ -21,7 +22,6 @@ from cchc.operations.models import (
     SystemConnection,
     WorkRecordStat,
 )
-from cchc.operations.synthetic import generate
 from tests.operations.importing import fingerprint
 
 pytestmark = pytest.mark.django_db
@@ -81,8 +81,8 @@ def test_the_command_prints_a_summary_and_progress():
 
 def test_the_benchmark_file_holds_the_demo_year_and_imports_cleanly(tmp_path):
     from cchc.core.tabular.reading import read_table
+    from cchc.demo.operations import write_dossier_file
     from cchc.operations.imports.dossiers import DossierImporter
-    from cchc.operations.synthetic import write_dossier_file
     from cchc.organizations.scope import AgencyScope
 
     path = tmp_path / "dossiers.csv"
@@ -107,7 +107,7 @@ def test_the_benchmark_file_holds_the_demo_year_and_imports_cleanly(tmp_path):
 
 
 def test_the_benchmark_file_can_hold_chosen_months_only(tmp_path):
-    from cchc.operations.synthetic import write_dossier_file
+    from cchc.demo.operations import write_dossier_file
 
     path = tmp_path / "december.csv"
     assert write_dossier_file(path, seed=7, year=2022, dossiers=300, months={12}) == 300

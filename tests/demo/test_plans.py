@@ -1,4 +1,4 @@
-"""The demo's plan in motion (plans.demo): illustrative assignments and progress reports on
+"""The demo's plan in motion (demo.plans): illustrative assignments and progress reports on
 the bundled plan's tasks, reproducible for a seed, marked where a user sees them, and leaving
 the plan's document content as the document says."""
 
@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 
 from cchc.core.reference import DATA_DIR
+from cchc.demo.plans import named_lead, plan_in_motion
 from cchc.organizations.models import Agency
 from cchc.organizations.scope import AgencyScope
 from cchc.plans import services
-from cchc.plans.demo import named_lead, plan_in_motion
 from cchc.plans.models import Plan, ProgressReport, Task
 from cchc.plans.selectors import task_board
 
