@@ -1,8 +1,10 @@
 """Reading a generated .docx the way a user's office suite does: LibreOffice converts it to
 PDF (it must open without error) and the PDF's text is read back (poppler's pdftotext, or
-LibreOffice's own text export without poppler). `make test` installs LibreOffice; without it
-these tests skip locally and fail in CI."""
+LibreOffice's own text export without poppler). A generated .xlsx is converted to CSV with each
+cell as LibreOffice shows it. `make test` installs LibreOffice; without it these tests skip
+locally and fail in CI."""
 
+import csv
 import os
 import re
 import shutil
@@ -71,3 +73,22 @@ def pdf_through_libreoffice(docx: bytes, workdir, name: str = "van-ban") -> tupl
     else:
         pages = len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
     return text, pages
+
+
+def sheet_through_libreoffice(xlsx: bytes, workdir, name: str = "bang") -> list[list[str]]:
+    """The first sheet of `xlsx` as LibreOffice Calc shows it (CSV export with "save cell
+    contents as shown"): a formula shows its result, a number its format."""
+    soffice = _tool("soffice", "libreoffice")
+    source = workdir / f"{name}.xlsx"
+    source.write_bytes(xlsx)
+    # comma, double quote, UTF-8, from line 1, …, cell contents as shown
+    _convert(soffice, source, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true",
+             workdir)  # fmt: skip
+    target = workdir / f"{name}.csv"
+    if not target.exists():  # Writer alone opens no spreadsheet
+        message = "LibreOffice Calc is not installed (apt-get install libreoffice-calc)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with target.open(encoding="utf-8", newline="") as file:
+        return list(csv.reader(file))

@@ -13,11 +13,7 @@ from __future__ import annotations
 import csv
 import io
 
-from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
+from cchc.core import xlsx
 from cchc.core.tabular import cells as f
 from cchc.core.tabular.columns import Column
 from cchc.operations.imports import IMPORTERS
@@ -25,7 +21,6 @@ from cchc.operations.imports import IMPORTERS
 DATA_SHEET = "Dữ liệu"
 GUIDE_SHEET = "Hướng dẫn"
 TEMPLATE_ROWS = 2000  # rows pre-formatted as text in the code columns
-REQUIRED_FILL = PatternFill("solid", fgColor="DDEBF7")
 GENERAL_NOTES = (
     "Dòng 1 của trang “Dữ liệu” là tiêu đề cột; mỗi dòng tiếp theo là một bản ghi. Thứ tự cột "
     "không quan trọng; cột không có trong danh sách trên được bỏ qua.",
@@ -45,38 +40,45 @@ def _is_text(column: Column) -> bool:
     return column.parse is f.text or getattr(column.parse, "text_cell", False)
 
 
+def _help(column: Column) -> str:
+    """The comment on a column's title in the template."""
+    note = "Bắt buộc." if column.required else "Không bắt buộc."
+    if column.help:
+        note += f" {column.help}."
+    if column.example:
+        note += f" Ví dụ: {column.example}"
+    return note
+
+
 def template_xlsx(kind: str) -> bytes:
     """The Excel template of `kind` (a key of IMPORTERS)."""
     importer = IMPORTERS[kind]
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = DATA_SHEET
-    for index, column in enumerate(importer.columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=column.title)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if column.required:
-            cell.font = Font(bold=True)
-            cell.fill = REQUIRED_FILL
-        note = "Bắt buộc." if column.required else "Không bắt buộc."
-        if column.help:
-            note += f" {column.help}."
-        if column.example:
-            note += f" Ví dụ: {column.example}"
-        cell.comment = Comment(note, "cchc")
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = min(max(14, len(column.title) + 4), 40)
-        if _is_text(column):
-            for row in range(2, TEMPLATE_ROWS + 2):
-                sheet.cell(row=row, column=index).number_format = "@"
-    sheet.freeze_panes = "A2"
-
-    guide = workbook.create_sheet(GUIDE_SHEET)
-    guide.append(["Cột", "Bắt buộc", "Tên khác được chấp nhận", "Hướng dẫn", "Ví dụ"])
-    for cell in guide[1]:
-        cell.font = Font(bold=True)
-        cell.fill = REQUIRED_FILL
-    for column in importer.columns:
-        guide.append(
+    book = xlsx.Book()
+    book.sheet(
+        DATA_SHEET,
+        [
+            xlsx.Column(
+                column.title,
+                width=min(max(14, len(column.title) + 4), 40),
+                number_format=xlsx.TEXT if _is_text(column) else None,
+                comment=_help(column),
+                strong=column.required,
+            )
+            for column in importer.columns
+        ],
+        blank_rows=TEMPLATE_ROWS,
+    )
+    book.sheet(
+        GUIDE_SHEET,
+        [
+            xlsx.Column("Cột", width=36, wrap=True),
+            xlsx.Column("Bắt buộc", width=10, wrap=True),
+            xlsx.Column("Tên khác được chấp nhận", width=44, wrap=True),
+            xlsx.Column("Hướng dẫn", width=60, wrap=True),
+            # examples such as "01/2022" stay as written
+            xlsx.Column("Ví dụ", width=28, wrap=True, number_format=xlsx.TEXT),
+        ],
+        [
             [
                 column.title,
                 "Có" if column.required else "Không",
@@ -84,22 +86,15 @@ def template_xlsx(kind: str) -> bytes:
                 column.help,
                 column.example,
             ]
-        )
-    guide.append([])
-    guide.append([f"{importer.title}: lưu ý chung"])
-    guide.cell(row=guide.max_row, column=1).font = Font(bold=True)
-    for note in GENERAL_NOTES:
-        guide.append([note])
-    for letter, width in zip("ABCDE", (36, 10, 44, 60, 28), strict=True):
-        guide.column_dimensions[letter].width = width
-    for row in guide.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if cell.column_letter == "E":  # examples such as "01/2022" stay as written
-                cell.number_format = "@"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+            for column in importer.columns
+        ],
+        below=[
+            [],
+            [xlsx.Styled(f"{importer.title}: lưu ý chung")],
+            *([note] for note in GENERAL_NOTES),
+        ],
+    )
+    return book.save()
 
 
 def template_csv(kind: str) -> bytes:

@@ -3,25 +3,30 @@ where the format has room for them: Parquet's key-value metadata, the JSON envel
 sheet "Thông tin". A CSV holds the data alone (UTF-8 with a BOM so that Excel reads the
 Vietnamese); its licence travels in the response's `Link` header and in the catalogue.
 
-The values are the same in every format (Polars writes CSV, JSON and Parquet; openpyxl the
-XLSX). Text that a spreadsheet would read as a formula is kept as text: in the XLSX as a text
-cell, in the CSV behind an apostrophe (`core.xlsx`, the project's rule for every export)."""
+The values are the same in every format (Polars writes CSV, JSON and Parquet; the project's
+Excel writer `core.xlsx` the XLSX). Text that a spreadsheet would read as a formula is kept as
+text: in the XLSX as a text cell, in the CSV behind an apostrophe (`core.xlsx`, the project's
+rule for every export)."""
 
 from __future__ import annotations
 
 import io
 import json
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import polars as pl
 from django.conf import settings
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
-from cchc.core.xlsx import FORMULA_STARTS, XLSX_TYPE, as_text
+from cchc.core.xlsx import (
+    GENERAL,
+    ISO_DAY,
+    XLSX_TYPE,
+    Book,
+    Column,
+    Styled,
+    csv_safe_frame,
+)
 from cchc.organizations.models import Agency, AgencyLevel
 from cchc.portal.opendata.tables import Built, Table
 
@@ -82,20 +87,8 @@ def metadata(table: Table, year: int, built: Built, url: str) -> dict[str, Any]:
     }
 
 
-def _csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
-    starts = "^[" + "".join("\\" + c if c in "-+=@" else c for c in FORMULA_STARTS) + "]"
-    return frame.with_columns(
-        pl.when(pl.col(name).str.contains(starts))
-        .then(pl.lit("'") + pl.col(name))
-        .otherwise(pl.col(name))
-        .alias(name)
-        for name, dtype in frame.schema.items()
-        if dtype == pl.String
-    )
-
-
 def write_csv(frame: pl.DataFrame, meta: dict) -> bytes:
-    return _csv_safe(frame).write_csv(include_bom=True).encode("utf-8")
+    return csv_safe_frame(frame).write_csv(include_bom=True).encode("utf-8")
 
 
 def write_json(frame: pl.DataFrame, meta: dict) -> bytes:
@@ -117,47 +110,40 @@ def write_parquet(frame: pl.DataFrame, meta: dict) -> bytes:
     return buffer.getvalue()
 
 
-def _cell(sheet, value: Any, **style) -> WriteOnlyCell:
-    cell = as_text(WriteOnlyCell(sheet, value=value))
-    if isinstance(value, date):
-        cell.number_format = "yyyy-mm-dd"
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
+ABOUT = (
+    ("Năm", "nam"), ("Nguồn", "nguon"), ("Đơn vị công bố", "don_vi_cong_bo"),
+    ("Ngày cập nhật", "ngay_cap_nhat"), ("Giấy phép", "giay_phep_ten"),
+    ("Địa chỉ giấy phép", "giay_phep_url"), ("Ghi nguồn khi dùng lại", "ghi_nguon"),
+    ("Địa chỉ ổn định", "dia_chi"), ("Mô tả", "mo_ta"),
+)  # fmt: skip
 
 
 def write_xlsx(frame: pl.DataFrame, meta: dict) -> bytes:
     """Sheet "Số liệu": the header on row 1 and the data under it (a machine reads it as a
     table); sheet "Thông tin": the table's title, source, licence and data dictionary."""
-    workbook = Workbook(write_only=True)
-    data = workbook.create_sheet("Số liệu")
-    data.freeze_panes = "A2"
-    bold = Font(bold=True)
-    data.append([_cell(data, name, font=bold) for name in frame.columns])
-    for row in frame.iter_rows():
-        data.append([_cell(data, value) for value in row])
-    about = workbook.create_sheet("Thông tin")
-    about.column_dimensions["A"].width = 24
-    about.column_dimensions["B"].width = 90
-    about.append([_cell(about, meta["tieu_de"], font=Font(bold=True, size=13))])
-    for label, key in (
-        ("Năm", "nam"), ("Nguồn", "nguon"), ("Đơn vị công bố", "don_vi_cong_bo"),
-        ("Ngày cập nhật", "ngay_cap_nhat"), ("Giấy phép", "giay_phep_ten"),
-        ("Địa chỉ giấy phép", "giay_phep_url"), ("Ghi nguồn khi dùng lại", "ghi_nguon"),
-        ("Địa chỉ ổn định", "dia_chi"), ("Mô tả", "mo_ta"),
-    ):  # fmt: skip
-        about.append([_cell(about, label, font=bold), _cell(about, meta[key])])
-    about.append([])
-    about.append([_cell(about, "Từ điển dữ liệu", font=Font(bold=True, size=12))])
-    about.append([_cell(about, h, font=bold) for h in ("Cột", "Ý nghĩa", "Kiểu", "Đơn vị")])
-    for column in meta["tu_dien_du_lieu"]:
-        about.append([
-            _cell(about, column["ten_cot"]), _cell(about, column["y_nghia"]),
-            _cell(about, column["kieu_chu"]), _cell(about, column["don_vi"]),
-        ])  # fmt: skip
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    book = Book()
+    book.sheet(
+        "Số liệu",
+        [
+            # A machine reads them: numbers as stored (a year 2022, not 2.022), ISO dates.
+            Column(name, number_format=ISO_DAY if dtype == pl.Date else GENERAL)
+            for name, dtype in frame.schema.items()
+        ],
+        frame.iter_rows(),
+    )
+    book.sheet(
+        "Thông tin",
+        [Column("Cột", width=24), Column("Ý nghĩa", width=90), "Kiểu", "Đơn vị"],
+        [[c["ten_cot"], c["y_nghia"], c["kieu_chu"], c["don_vi"]] for c in meta["tu_dien_du_lieu"]],
+        above=[
+            [Styled(meta["tieu_de"], "title")],
+            *([Styled(label), meta[key]] for label, key in ABOUT),
+            [],
+            [Styled("Từ điển dữ liệu", "heading")],
+        ],
+        freeze=False,
+    )
+    return book.save()
 
 
 WRITERS = {"csv": write_csv, "xlsx": write_xlsx, "json": write_json, "parquet": write_parquet}
