@@ -66,10 +66,9 @@ def test_the_office_loads_the_published_table_sets_a_threshold_and_sees_the_flag
     expect(row.locator("td").nth(1)).to_have_text("Giá trị (%)")
     assert not NationalFigure.objects.exists()
 
+    # Back, to load the fixed file.
     page.locator("#nav").get_by_role("button", name="Chỉ tiêu").click()  # the menu opens
-    page.locator("#nav").get_by_role(
-        "link", name="Đối chiếu 766"
-    ).click()  # back, to load the fixed file
+    page.locator("#nav").get_by_role("link", name="Đối chiếu 766").click()
     _upload(page, "ket-qua-766.csv", _csv(PUBLISHED))
     expect(page.get_by_text("Đã nạp 6 dòng: thêm mới 6")).to_be_visible()
     page.get_by_role("link", name="Xem đối chiếu với số liệu của hệ thống").click()
