@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.db import models
@@ -59,7 +59,7 @@ TIER_OF_LEVEL = {
 class AgencyQuerySet(ScopedQuerySet):
     agency_field = "pk"
 
-    def active_on(self, day: date) -> AgencyQuerySet:
+    def active_on(self, day: date) -> Self:
         return self.filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=day),
             Q(valid_to__isnull=True) | Q(valid_to__gte=day),
