@@ -3,6 +3,7 @@
 
 import os
 from pathlib import Path
+from typing import overload
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +12,12 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 SRC_DIR = BASE_DIR / "src"
 
 
+@overload
+def env(name: str, default: str) -> str: ...
+@overload
+def env(name: str, default: None = None) -> str | None: ...
 def env(name: str, default: str | None = None) -> str | None:
+    """`CCHC_<name>` from the environment; a setting with a default is never None."""
     return os.environ.get(f"CCHC_{name}", default)
 
 

@@ -54,3 +54,13 @@ def test_sqlite_lets_pages_read_while_an_import_writes(db):
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0] == "wal"
+
+
+def test_the_user_type_is_the_user_model():
+    """`core.users.User`, the type services take for `actor`, is the model AUTH_USER_MODEL
+    names: a custom user model must change that one line too (issue 21)."""
+    from django.contrib.auth import get_user_model
+
+    from cchc.core.users import User
+
+    assert get_user_model() is User

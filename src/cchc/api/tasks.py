@@ -23,8 +23,9 @@ from rest_framework.response import Response
 from cchc.api import serializers as s
 from cchc.api.models import TokenPurpose
 from cchc.api.tokens import token_account
+from cchc.organizations.access import member
 from cchc.organizations.models import Role
-from cchc.organizations.selectors import membership_of, scope_for
+from cchc.organizations.selectors import scope_for
 from cchc.plans import selectors, services
 from cchc.plans.forms import ProgressForm
 from cchc.plans.models import Plan, Task
@@ -97,7 +98,7 @@ class TaskReports(generics.ListAPIView):
         caller's task: 403; a task it may not open: 404."""
         task = self.task()
         # As the task's page: who may not report is refused before the form is read.
-        membership = membership_of(request.user)
+        membership = member(request)  # HasRole admitted only a caller with a role
         lead_id, coordinator_ids = services.task_parties(task)
         if membership.role != Role.AGENCY_OFFICER or membership.agency_id not in {
             lead_id,

@@ -8,7 +8,7 @@ import secrets
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from cchc.api.models import ApiToken, TokenPurpose
 from cchc.core.services import ServiceError, audited_save
+from cchc.core.users import User
 from cchc.organizations.access import DataKind, require_write
 from cchc.organizations.models import Agency, AgencyLevel, Membership, Role
 from cchc.organizations.selectors import membership_of, membership_remember
@@ -32,7 +33,7 @@ def _hash(token: str) -> str:
 
 @transaction.atomic
 def token_issue(
-    *, actor: AbstractBaseUser, agency: Agency, purpose: str, name: str, expires_at: datetime
+    *, actor: User, agency: Agency, purpose: str, name: str, expires_at: datetime
 ) -> tuple[ApiToken, str]:
     """A new token and its text, which is shown once and never stored."""
     require_write(actor, DataKind.AGENCIES, action=_("cấp mã truy cập API"))
@@ -58,7 +59,7 @@ def token_issue(
 WRITES_AS_ACCOUNT = {TokenPurpose.REPORT_PROGRESS}
 
 
-def _account(*, prefix: str, name: str, agency: Agency) -> AbstractBaseUser:
+def _account(*, prefix: str, name: str, agency: Agency) -> User:
     """The account a writing token's records name: inactive and without a password (nobody
     signs in with it), and without a membership row — its role is the token's, remembered for
     each request (`token_account`)."""
@@ -71,7 +72,7 @@ def _account(*, prefix: str, name: str, agency: Agency) -> AbstractBaseUser:
     return user
 
 
-def token_account(user: TokenUser) -> AbstractBaseUser:
+def token_account(user: TokenUser) -> User:
     """The account a writing token's request writes as, holding the token's role for this
     request: what the pages' services take as their actor."""
     account = user.token.account
@@ -82,7 +83,7 @@ def token_account(user: TokenUser) -> AbstractBaseUser:
 
 
 @transaction.atomic
-def token_revoke(*, actor: AbstractBaseUser, token: ApiToken, reason: str) -> ApiToken:
+def token_revoke(*, actor: User, token: ApiToken, reason: str) -> ApiToken:
     require_write(actor, DataKind.AGENCIES, action=_("thu hồi mã truy cập API"))
     reason = " ".join(reason.split())
     if not reason:
@@ -120,6 +121,9 @@ class TokenUser(AnonymousUser):
     PurposeMatches` confines to the push endpoint), or an officer of the province's agency
     (reporting progress on the tasks it leads or coordinates, like such an officer on the
     task's page). `scope_for` and `access.write_scope` read it like any account."""
+
+    # "api:<prefix>": the stubs type the anonymous user's as the literal "" it always is.
+    username: str  # type: ignore[assignment]
 
     def __init__(self, token: ApiToken):
         super().__init__()

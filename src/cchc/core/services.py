@@ -20,5 +20,11 @@ def audited_save(instance: models.Model, *, actor, reason: str = "") -> None:
     instance.full_clean()
     instance._history_user = actor  # type: ignore[attr-defined]
     if reason:
-        instance._change_reason = reason  # type: ignore[attr-defined]
+        change_reason(instance, reason)
     instance.save()
+
+
+def change_reason(instance: models.Model, reason: str) -> None:
+    """The reason the next save or delete of `instance` writes in its history row."""
+    # django-simple-history reads this attribute, which the model class does not declare.
+    instance._change_reason = reason  # type: ignore[attr-defined]

@@ -29,7 +29,7 @@ from cchc.organizations.models import TIER_OF_LEVEL, Agency, AgencyLevel, level_
 LEVELS: tuple[str, ...] = (AgencyLevel.DEPARTMENT, AgencyLevel.DISTRICT, AgencyLevel.COMMUNE)
 ALL: frozenset[str] = frozenset(LEVELS)
 
-_TIER_WORDS = {
+_TIER_WORDS: dict[str, str] = {
     AgencyLevel.DEPARTMENT: "cấp tỉnh",
     AgencyLevel.DISTRICT: "cấp huyện",
     AgencyLevel.COMMUNE: "cấp xã",

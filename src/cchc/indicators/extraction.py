@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -78,7 +78,7 @@ def agency_tiers() -> dict[int, str]:
     }
 
 
-def province_id() -> int:
+def province_id() -> int | None:
     return Agency.objects.filter(level=AgencyLevel.PROVINCE).values_list("pk", flat=True).first()
 
 
@@ -116,10 +116,10 @@ PAYMENT_COUNTERS = ("paid_online", "with_fee")
 MONTHLY_COUNTERS = tuple(c for c in ROLLUP_COUNTERS if c not in PAYMENT_COUNTERS)
 
 
-def _monthly_sums(window: Window, *, only_online_payment: bool) -> list[dict]:
+def _monthly_sums(window: Window, *, only_online_payment: bool) -> list[Mapping[str, Any]]:
     """Per agency × month, the sums of the roll-up's counters over `window`."""
 
-    def compute() -> list[dict]:
+    def compute() -> list[Mapping[str, Any]]:
         qs = DossierMonthly.objects.filter(window.agency_q(), month__in=window.months)
         counters = MONTHLY_COUNTERS
         if only_online_payment:
@@ -138,7 +138,7 @@ def _monthly_sums(window: Window, *, only_online_payment: bool) -> list[dict]:
     return _once(("dossier_monthly", only_online_payment, window), compute)
 
 
-def _counter(sums: dict, name: str) -> int:
+def _counter(sums: Mapping[str, Any], name: str) -> int:
     """A roll-up counter of `sums`, or a sum of counters (`rollups.SUMMED`)."""
     return sum(sums[f"sum_{part}"] for part in SUMMED.get(name, (name,)))
 
@@ -274,6 +274,8 @@ def catalogue(numerator: Q, denominator: Q):
 
     def extract(window: Window) -> Iterable[Row]:
         province = province_id()
+        if province is None:  # nothing to store the catalogue's figures on
+            return
         by_year: dict[int, list[Row]] = defaultdict(list)
         for year in window.years:
             qs = ProcedureSnapshot.objects.filter(year=year).filter(denominator)

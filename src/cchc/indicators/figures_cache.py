@@ -43,7 +43,7 @@ def generation_bump() -> None:
 
 
 def scope_key(scope: AgencyScope) -> str:
-    if scope.sees_all:
+    if scope.agency_ids is None:  # sees all
         return "all"
     ids = ",".join(str(i) for i in sorted(scope.agency_ids))
     return hashlib.sha256(ids.encode()).hexdigest()[:32]

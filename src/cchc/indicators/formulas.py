@@ -132,7 +132,7 @@ def point_change(current_rate: Number | None, baseline_rate: Number | None) -> D
 def meets(
     value: Number | None,
     *,
-    comparator: Comparator,
+    comparator: str,  # a target's stored value: checked against COMPARATORS
     threshold: Number,
     upper: Number | None = None,
 ) -> bool | None:
@@ -317,7 +317,7 @@ def project_planned(
 def at_risk(
     projection: Projection | None,
     *,
-    comparator: Comparator,
+    comparator: str,  # a target's stored value: checked against COMPARATORS
     threshold: Number,
     upper: Number | None = None,
 ) -> bool | None:

@@ -103,6 +103,8 @@ def selection(indicator: Indicator, *, agency_id: int, tier: str, period: Span, 
     """The records of `part` ("tu" or "mau"), ordered for listing; None when that part has no
     records of its own (the denominator of target 1 is the agency itself)."""
     listing = LISTINGS[indicator.drill]
+    if indicator.records is None:  # not listed (the page asks `listed` first)
+        return None
     end = period.last_day
     records = indicator.records(agency_id, tier, period.first_month, end)[PARTS[part]]
     if records is None:
@@ -145,8 +147,8 @@ def dossier_urls(
 def _excluded_url(indicator: Indicator, urls: tuple[str, str] | None) -> str | None:
     """The dossiers left out of a ratio (finished without a knowable deadline), filtered like
     its numerator's: same agency, year and months."""
-    if not urls or not indicator.excluded_counter:
-        return None
+    if not urls or not indicator.excluded_counter or not indicator.drill_counters:
+        return None  # (urls exist only for a ratio with drill counters)
     return urls[0].replace(
         urlencode({"loc": indicator.drill_counters[0]}),
         urlencode({"loc": indicator.excluded_counter}),
@@ -163,7 +165,7 @@ def link_rows(target, indicator: Indicator, rows: list[dict], period: Span) -> N
             )
             row["excluded_url"] = _excluded_url(indicator, row["urls"])
         return
-    if not listed(indicator):
+    if not listed(indicator) or indicator.records is None:  # (listed: it has records)
         for row in rows:
             row["urls"] = None
         return

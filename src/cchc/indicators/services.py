@@ -56,11 +56,10 @@ def _refresh(
         indicator = INDICATORS[code]
         if indicator.extract is None:
             continue
-        flow_only = indicator.aggregation == "flow" and changed is not None
-        window = Window(
-            agency_ids=ids if indicator.per_agency else None,
-            months=changed if flow_only else whole_years,
-        )
+        months = whole_years
+        if indicator.aggregation == "flow" and changed is not None:
+            months = changed  # a flow's month depends on that month alone
+        window = Window(agency_ids=ids if indicator.per_agency else None, months=months)
         if not window.months:
             continue
         stale = IndicatorSnapshot.objects.filter(indicator=code, month__in=window.months)

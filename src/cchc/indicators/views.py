@@ -23,7 +23,7 @@ from cchc.indicators.selectors import (
 from cchc.operations.selectors import figures_pending
 from cchc.organizations.access import member
 from cchc.organizations.models import Agency, Tier
-from cchc.organizations.selectors import inherited_agencies, membership_of, scope_for
+from cchc.organizations.selectors import inherited_agencies, scope_for
 from cchc.plans import selectors as plan_selectors
 from cchc.plans.models import Plan, Target
 
@@ -39,7 +39,7 @@ def _plan(request: HttpRequest, gen: int) -> Plan:
         plan = plans.filter(year=year).first() if year else None
         if plan is None:
             pk = plan_selectors.current_plan_id(today=today)
-            plan = plans.filter(pk=pk).first()
+            plan = plans.filter(pk=pk).first() if pk is not None else None
         return plan
 
     plan = figures_cache.remembered(("plan", year, today), find, gen=gen)
@@ -70,7 +70,7 @@ def targets_dashboard(request: HttpRequest) -> HttpResponse:
     plan = _plan(request, gen)
     through = _through(request, plan, gen)
     period = periods.span(request.GET.get("ky"), plan.year, through)
-    scope, membership = scope_for(request.user), membership_of(request.user)
+    scope, membership = scope_for(request.user), member(request)
 
     def figures() -> str:
         statuses = dashboard.plan_statuses(

@@ -18,15 +18,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import Enum
 from functools import wraps
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrPromise
 
+from cchc.core.users import AnyUser
 from cchc.organizations.models import Agency, AgencyLevel, Membership, Role
 from cchc.organizations.scope import AgencyScope
 from cchc.organizations.selectors import is_reform_office, membership_of
@@ -91,7 +92,7 @@ WRITES: dict[str, dict[DataKind, Reach]] = {
 
 OFFICE_ONLY = _("Chỉ Văn phòng CCHC (Sở Nội vụ) được ghi %(kind)s.")
 OFFICE_ACTION = _("Chỉ Văn phòng CCHC (Sở Nội vụ) được %(action)s.")
-REFUSALS: dict[DataKind, str] = {
+REFUSALS: dict[DataKind, StrPromise] = {
     K.OPERATIONAL: _(
         "Tài khoản của bạn không được nạp %(kind)s; cán bộ đầu mối CCHC nạp dữ liệu của cơ "
         "quan mình, Văn phòng CCHC nạp cho mọi cơ quan."
@@ -103,7 +104,7 @@ REFUSALS: dict[DataKind, str] = {
 }
 
 
-def reach(user: AbstractBaseUser | AnonymousUser, kind: DataKind) -> Reach | None:
+def reach(user: AnyUser, kind: DataKind) -> Reach | None:
     """How far `user` may write `kind`; None: not at all."""
     membership = membership_of(user)
     if membership is None:
@@ -111,9 +112,7 @@ def reach(user: AbstractBaseUser | AnonymousUser, kind: DataKind) -> Reach | Non
     return WRITES.get(membership.role, {}).get(kind)
 
 
-def may_write(
-    user: AbstractBaseUser | AnonymousUser, kind: DataKind, agency: Agency | None = None
-) -> bool:
+def may_write(user: AnyUser, kind: DataKind, agency: Agency | None = None) -> bool:
     """Whether `user` may write rows of `kind` — of `agency` when given, of some agency
     otherwise. ASSIGNED is answered at the kind's level: the assignment itself is checked by
     the PAR INDEX services, which own it."""
@@ -124,7 +123,8 @@ def may_write(
         return True
     if how is Reach.PROVINCE:
         return agency.level == AgencyLevel.PROVINCE
-    return membership_of(user).agency_id == agency.pk
+    membership = membership_of(user)  # not None: it has a reach
+    return membership is not None and membership.agency_id == agency.pk
 
 
 def refusal(kind: DataKind, action: str | None = None) -> str:
@@ -136,7 +136,7 @@ def refusal(kind: DataKind, action: str | None = None) -> str:
 
 
 def require_write(
-    user: AbstractBaseUser | AnonymousUser,
+    user: AnyUser,
     kind: DataKind,
     agency: Agency | None = None,
     *,
@@ -146,14 +146,15 @@ def require_write(
         raise PermissionDenied(refusal(kind, action))
 
 
-def write_scope(user: AbstractBaseUser | AnonymousUser, kind: DataKind) -> AgencyScope:
+def write_scope(user: AnyUser, kind: DataKind) -> AgencyScope:
     """The agencies whose rows of `kind` `user` may write: what an import resolves its agency
     codes against, so that a row of any other agency rejects the file."""
     how = reach(user, kind)
     if how is Reach.ANY:
         return AgencyScope.everything()
-    if how is Reach.OWN:
-        return AgencyScope.of([membership_of(user).agency_id])
+    membership = membership_of(user)  # not None when it has a reach
+    if how is Reach.OWN and membership is not None:
+        return AgencyScope.of([membership.agency_id])
     if how is Reach.PROVINCE:
         return AgencyScope.of(
             Agency.objects.filter(level=AgencyLevel.PROVINCE).values_list("pk", flat=True)
@@ -174,7 +175,7 @@ def member(request: HttpRequest) -> Membership:
     return membership
 
 
-def require_office(user: AbstractBaseUser | AnonymousUser, action: str | None = None) -> None:
+def require_office(user: AnyUser, action: str | None = None) -> None:
     """Refuse (403, in Vietnamese) anyone but the reform office: "Chỉ Văn phòng CCHC (Sở Nội
     vụ) được <action>."."""
     if not is_reform_office(user):
@@ -208,10 +209,19 @@ def office_required(action: str | None = None):
     return decorate
 
 
-def get_visible_or_404(queryset: models.QuerySet, scope: AgencyScope, **lookup: Any):
+_Row = TypeVar("_Row", bound=models.Model, covariant=True)
+
+
+class Scoped(Protocol[_Row]):
+    """Agency-owned rows: a `ScopedQuerySet`, or the manager made from one (`Agency.objects`)."""
+
+    def visible_to(self, scope: AgencyScope) -> models.QuerySet[_Row]: ...
+
+
+def get_visible_or_404(queryset: Scoped[_Row], scope: AgencyScope, **lookup: Any) -> _Row:
     """The row `lookup` finds among those `scope` may read; 404 otherwise — never 403, so that
     another agency's row cannot be told from a missing one."""
     try:
         return queryset.visible_to(scope).get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:  # the model's DoesNotExist
         raise Http404 from exc

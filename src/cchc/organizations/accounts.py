@@ -7,22 +7,23 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
+from cchc.core.users import User
 from cchc.organizations.models import Agency, Membership, Role
 
 
 @transaction.atomic
 def account_ensure(
     *, username: str, password: str, agency: Agency, role: str, full_name: str = ""
-) -> tuple[object, bool]:
+) -> tuple[User, bool]:
     """Create the account if it does not exist (returns it and True); an existing
     account keeps its password and gets the given agency and role."""
     if role not in Role.values:
         raise ValueError(f"Vai trò không hợp lệ: {role}")
-    User = get_user_model()
-    user = User.objects.filter(username=username).first()
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=username).first()
     created = user is None
-    if created:
-        user = User(username=username, first_name=full_name)
+    if user is None:
+        user = user_model(username=username, first_name=full_name)
         validate_password(password, user)
         user.set_password(password)
         user.save()

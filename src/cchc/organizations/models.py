@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.db import models
@@ -36,7 +36,8 @@ class Tier(models.TextChoices):
 
 
 # How a sentence names the agencies of a level ("Tính trên: sở, ban, ngành; UBND cấp huyện").
-LEVEL_WORDS = {
+# Keyed by the level's value: an agency's `level` is read back as a plain str.
+LEVEL_WORDS: dict[str, str] = {
     AgencyLevel.DEPARTMENT: "sở, ban, ngành",
     AgencyLevel.DISTRICT: "UBND cấp huyện",
     AgencyLevel.COMMUNE: "UBND cấp xã",
@@ -48,7 +49,7 @@ def level_words(levels) -> str:
     return "; ".join(words for level, words in LEVEL_WORDS.items() if level in levels)
 
 
-TIER_OF_LEVEL = {
+TIER_OF_LEVEL: dict[str, Tier] = {
     AgencyLevel.PROVINCE: Tier.PROVINCE,
     AgencyLevel.DEPARTMENT: Tier.PROVINCE,
     AgencyLevel.DISTRICT: Tier.DISTRICT,
@@ -59,7 +60,7 @@ TIER_OF_LEVEL = {
 class AgencyQuerySet(ScopedQuerySet):
     agency_field = "pk"
 
-    def active_on(self, day: date) -> AgencyQuerySet:
+    def active_on(self, day: date) -> Self:
         return self.filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=day),
             Q(valid_to__isnull=True) | Q(valid_to__gte=day),

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cchc.core.reference import DATA_DIR, LoadResult
+from cchc.core.services import change_reason
 from cchc.organizations.models import Agency, AgencyLevel
 
 AGENCIES_FILE = DATA_DIR / "laichau_agencies_2022.csv"
@@ -72,7 +73,7 @@ def load_agencies(path: Path = AGENCIES_FILE, *, update: bool = False) -> LoadRe
         agency = existing.get(row["code"])
         if agency is None:
             agency = Agency(code=row["code"], **wanted)
-            agency._change_reason = "Nạp dữ liệu tham chiếu"
+            change_reason(agency, "Nạp dữ liệu tham chiếu")
             agency.full_clean()
             agency.save()
             existing[agency.code] = agency
@@ -80,7 +81,7 @@ def load_agencies(path: Path = AGENCIES_FILE, *, update: bool = False) -> LoadRe
         elif update and any(getattr(agency, k) != v for k, v in wanted.items()):
             for k, v in wanted.items():
                 setattr(agency, k, v)
-            agency._change_reason = "Cập nhật từ dữ liệu tham chiếu"
+            change_reason(agency, "Cập nhật từ dữ liệu tham chiếu")
             agency.full_clean()
             agency.save()
             result.updated += 1

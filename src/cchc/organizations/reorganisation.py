@@ -347,7 +347,7 @@ def _check_pairs(rows: list[dict]) -> Iterable[RowError]:
 def _check_children(rows: list[dict]) -> Iterable[RowError]:
     """A predecessor that ends may not leave a unit under it running after its end: each of
     its children must end in the file (or have ended) by the same day."""
-    ending = {}
+    ending: dict[int, dict] = {}
     for row in rows:
         if row.get("predecessor") is not None:
             ending.setdefault(row["predecessor"].pk, row)
@@ -359,10 +359,12 @@ def _check_children(rows: list[dict]) -> Iterable[RowError]:
     )
     open_children: dict[int, list[Agency]] = defaultdict(list)
     for child in children:
-        last = ends_on[child.parent_id]
+        parent_id = child.parent_id
+        assert parent_id is not None  # the query asked for children of `ending`
+        last = ends_on[parent_id]
         child_end = ends_on.get(child.pk, child.valid_to)
         if child_end is None or child_end > last:
-            open_children[child.parent_id].append(child)
+            open_children[parent_id].append(child)
     for pk, left in open_children.items():
         row = ending[pk]
         names = ", ".join(a.name for a in left[:5]) + (" …" if len(left) > 5 else "")

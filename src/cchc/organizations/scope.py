@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Self
 
 from django.db import models
 
@@ -51,7 +52,7 @@ class ScopedQuerySet(models.QuerySet):
 
     agency_field = "agency"
 
-    def visible_to(self, scope: AgencyScope) -> ScopedQuerySet:
+    def visible_to(self, scope: AgencyScope) -> Self:
         if scope.sees_all:
             return self.all()
         return self.filter(**{f"{self.agency_field}__in": scope.agency_ids})

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Prefetch, Q
 
+from cchc.core.users import AnyUser, User
 from cchc.organizations.models import Agency, AgencyLevel, AgencySuccession, Membership, Role
 from cchc.organizations.scope import AgencyScope
 from cchc.organizations.succession import inherited_ids
@@ -12,25 +12,31 @@ from cchc.organizations.succession import inherited_ids
 # Roles that read the whole province. Only the reform office also writes.
 PROVINCE_WIDE_ROLES = {Role.REFORM_OFFICE, Role.LEADER}
 
+# The request's membership, remembered on its user object: an attribute of ours that Django's
+# user class does not declare (hence getattr / setattr).
+_MEMBERSHIP = "_cchc_membership"
 
-def membership_of(user: AbstractBaseUser | AnonymousUser) -> Membership | None:
+
+def membership_of(user: AnyUser) -> Membership | None:
     """The user's membership with its agency, fetched once per request (cached on `user`;
     `backends.MembershipBackend` loads it with the user of the session)."""
     if not user.is_authenticated:
         return None
-    if not hasattr(user, "_cchc_membership"):
+    if not hasattr(user, _MEMBERSHIP) and isinstance(user, User):
+        # An account's is read once; a token's principal (an authenticated AnonymousUser) is
+        # given its own when it is made.
         membership_remember(
             user, Membership.objects.select_related("agency").filter(user=user).first()
         )
-    return user._cchc_membership  # type: ignore[union-attr]
+    return getattr(user, _MEMBERSHIP)
 
 
-def membership_remember(user: AbstractBaseUser, membership: Membership | None) -> None:
+def membership_remember(user: AnyUser, membership: Membership | None) -> None:
     """What `membership_of(user)` returns for the rest of the request."""
-    user._cchc_membership = membership  # type: ignore[attr-defined]
+    setattr(user, _MEMBERSHIP, membership)
 
 
-def scope_for(user: AbstractBaseUser | AnonymousUser) -> AgencyScope:
+def scope_for(user: AnyUser) -> AgencyScope:
     """Agencies whose data `user` may see (what each may write: `access`).
 
     - reform office and leaders: every agency;
@@ -72,14 +78,14 @@ def _scope_and_inherited(user) -> tuple[AgencyScope, frozenset[int]]:
     return scope, frozenset(inherited)
 
 
-def inherited_agencies(user: AbstractBaseUser | AnonymousUser) -> list[Agency]:
+def inherited_agencies(user: AnyUser) -> list[Agency]:
     """The agencies whose records an agency officer reads as their only successor (a new
     commune's merged predecessors), so that a page can say its figures include them."""
     inherited = _scope_and_inherited(user)[1]
     return list(Agency.objects.filter(pk__in=inherited).order_by("name")) if inherited else []
 
 
-def is_reform_office(user: AbstractBaseUser | AnonymousUser) -> bool:
+def is_reform_office(user: AnyUser) -> bool:
     membership = membership_of(user)
     return membership is not None and membership.role == Role.REFORM_OFFICE
 
@@ -144,7 +150,7 @@ def province_of(agency: Agency | None = None) -> Agency | None:
     when no agency is given; None when there is none."""
     if agency is None:
         return Agency.objects.filter(level=AgencyLevel.PROVINCE, parent__isnull=True).first()
-    province = agency
+    province: Agency | None = agency
     while province is not None and province.level != AgencyLevel.PROVINCE:
         province = province.parent
     return province

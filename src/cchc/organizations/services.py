@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from cchc.core.concurrency import claim
 from cchc.core.formatting import format_date
 from cchc.core.services import ServiceError, audited_save
+from cchc.core.users import User
 from cchc.organizations.access import DataKind, require_write
 from cchc.organizations.models import Agency, AgencyLevel, AgencySuccession, Membership
 from cchc.organizations.reorganisation import PARENT_LEVELS
@@ -22,7 +22,7 @@ from cchc.organizations.reorganisation import PARENT_LEVELS
 ALLOWED_PARENT_LEVELS = {AgencyLevel.PROVINCE: set(), **PARENT_LEVELS}
 
 
-def _require_reform_office(actor: AbstractBaseUser) -> None:
+def _require_reform_office(actor: User) -> None:
     require_write(actor, DataKind.AGENCIES, action=_("thay đổi danh mục cơ quan"))
 
 
@@ -43,7 +43,7 @@ def _check_parent(level: str, parent: Agency | None) -> None:
 @transaction.atomic
 def agency_create(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     code: str,
     name: str,
     level: str,
@@ -65,7 +65,7 @@ def agency_create(
 
 @transaction.atomic
 def agency_rename(
-    *, actor: AbstractBaseUser, agency: Agency, name: str, version: datetime | None = None
+    *, actor: User, agency: Agency, name: str, version: datetime | None = None
 ) -> Agency:
     """`version`: the agency's version the page was built from (None: not checked)."""
     _require_reform_office(actor)
@@ -82,7 +82,7 @@ def agency_rename(
 
 @transaction.atomic
 def agency_end(
-    *, actor: AbstractBaseUser, agency: Agency, valid_to: date, version: datetime | None = None
+    *, actor: User, agency: Agency, valid_to: date, version: datetime | None = None
 ) -> Agency:
     """The agency ceases after `valid_to` (its last day). Its data and history stay.
     `version`: the agency's version the page was built from (None: not checked)."""
@@ -110,7 +110,7 @@ def agency_end(
 @transaction.atomic
 def agency_record_succession(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     predecessors: list[Agency],
     successors: list[Agency],
     effective_on: date,
@@ -156,7 +156,7 @@ def agency_record_succession(
 @transaction.atomic
 def succession_correct(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     link: AgencySuccession,
     effective_on: date,
     kind: str,
@@ -225,7 +225,7 @@ def succession_correct(
 
 @transaction.atomic
 def membership_move(
-    *, actor: AbstractBaseUser, membership: Membership, agency: Agency, reason: str
+    *, actor: User, membership: Membership, agency: Agency, reason: str
 ) -> Membership:
     """Move an account to another agency (an officer of a dissolved district to the commune
     or department that took over its work). The account and its history stay; the move and

@@ -75,15 +75,16 @@ def shares_on(day: date, agency_ids: Iterable[int] | None = None) -> dict[int, d
     def shares(pk: int, path: frozenset[int]) -> dict[int, Fraction]:
         if pk in memo:
             return memo[pk]
+        found: dict[int, Fraction]
         if pk in running or not links.get(pk) or pk in path:
             found = {pk: Fraction(1)}
         else:
             total = sum(weight for _, weight in links[pk])
-            found: dict[int, Fraction] = defaultdict(Fraction)
+            summed: dict[int, Fraction] = defaultdict(Fraction)
             for successor, weight in links[pk]:
                 for unit, part in shares(successor, path | {pk}).items():
-                    found[unit] += Fraction(weight, total) * part
-            found = dict(found)
+                    summed[unit] += Fraction(weight, total) * part
+            found = dict(summed)
         memo[pk] = found
         return found
 

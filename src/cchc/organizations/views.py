@@ -202,7 +202,8 @@ def _links_of(agency: Agency) -> dict:
     after = list(agency.successions.all())
     total = sum(link.weight for link in after)
     for link in after:
-        link.share_percent = round(100 * link.weight / total) if len(after) > 1 else None
+        # Shown beside the link by the template: an attribute of the page's, not of the model.
+        link.share_percent = round(100 * link.weight / total) if len(after) > 1 else None  # type: ignore[attr-defined]
     return {"before": before, "after": after}
 
 

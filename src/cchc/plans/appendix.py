@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cchc.core.tabular.reading import FileError, read_table
+from cchc.core.users import User
 from cchc.organizations.models import Agency
 from cchc.plans.agency_names import AgencyNames
 from cchc.plans.models import Plan, ReformArea
@@ -164,7 +164,7 @@ class AppendixSaved:
 
 
 @transaction.atomic
-def appendix_save(*, actor: AbstractBaseUser, plan: Plan, rows: list[AppendixRow]) -> AppendixSaved:
+def appendix_save(*, actor: User, plan: Plan, rows: list[AppendixRow]) -> AppendixSaved:
     """Add the appendix's tasks to the plan. A task already in the plan (same area, same
     text, accents and case aside) is the same task: updated where the file changes it, left
     alone otherwise, so that loading the same appendix twice adds nothing."""

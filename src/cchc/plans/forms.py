@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from cchc.core.concurrency import VersionedForm
 from cchc.core.formatting import format_number
@@ -119,12 +120,13 @@ class PlanCreateForm(PlanForm):
     )
 
 
-TIER_FIELDS = [("", "all", _("Ngưỡng chung"))] + [
-    (tier.value, tier.value, tier.label) for tier in Tier
+TIER_FIELDS: list[tuple[str, str, StrOrPromise]] = [
+    ("", "all", _("Ngưỡng chung")),
+    *((tier.value, tier.value, tier.label) for tier in Tier),
 ]
 
 
-def tier_fields(tiers=plan_tiers.ALL_TIERS) -> list[tuple[str, str, str]]:
+def tier_fields(tiers=plan_tiers.ALL_TIERS) -> list[tuple[str, str, StrOrPromise]]:
     """The threshold inputs of a target of a plan with `tiers`: the general one, then one per
     declared tier — a plan without cấp huyện has no input for it."""
     return [row for row in TIER_FIELDS if not row[0] or row[0] in tiers]
@@ -210,7 +212,9 @@ class TargetForm(EditForm, BootstrapFormMixin, forms.Form):
     def _offer_indicators(self, known: list[tuple[str, str]]) -> None:
         """The indicator as a choice among the registry's; a code saved earlier that the
         registry lacks stays selectable, marked, so editing a target never drops it."""
-        choices = [("", _("— Chưa gắn chỉ số (không đo tự động) —"))]
+        choices: list[tuple[str, StrOrPromise]] = [
+            ("", _("— Chưa gắn chỉ số (không đo tự động) —"))
+        ]
         choices += [(code, f"{code} — {title}") for code, title in known]
         current = self.initial.get("indicator_code") or ""
         if current and current not in dict(known):
@@ -371,7 +375,8 @@ class ProgressForm(BootstrapFormMixin, forms.Form):
         required=False,
         help_text=_("Bắt buộc khi chọn “Hoàn thành”."),
     )
-    files = MultipleFileField(
+    # A field (the form's metaclass moves it to `base_fields`), not BaseForm's `files`.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Tài liệu kiểm chứng"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg"}),

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cchc.core.services import ServiceError, audited_save
+from cchc.core.users import User
 from cchc.organizations.models import LEVEL_WORDS, Agency, AgencyLevel
 from cchc.plans import tiers as plan_tiers
 from cchc.plans.agency_names import AgencyNames
@@ -127,7 +127,7 @@ class DraftTask:
 @transaction.atomic
 def plan_import_save(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     province: Agency,
     header: dict,
     legal_bases: list[dict],

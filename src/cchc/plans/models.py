@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,6 +13,9 @@ from cchc.core.models import TimeStampedModel
 from cchc.organizations.models import Agency, AgencyLevel, Tier
 from cchc.plans import tiers
 from cchc.plans.tiers import all_tiers
+
+if TYPE_CHECKING:
+    from cchc.plans.services import TargetCopy
 
 
 class ReformArea(TimeStampedModel):
@@ -71,6 +76,10 @@ class Plan(TimeStampedModel):
     )
 
     history = HistoricalRecords()
+
+    # Not a field: set on the plan `services.plan_create` returns — what copying another plan's
+    # targets kept and dropped (None when nothing was copied).
+    target_copy: TargetCopy | None
 
     class Meta:
         verbose_name = _("kế hoạch CCHC")

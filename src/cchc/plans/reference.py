@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cchc.core.reference import DATA_DIR, LoadResult
+from cchc.core.services import change_reason
 from cchc.organizations.models import Agency, AgencyLevel
 from cchc.plans.models import LegalBasis, Plan, ReformArea, Target, TargetThreshold, Task
 
@@ -78,7 +79,7 @@ def load_plan(path: Path) -> LoadResult:
         source=data["source"],
         source_note=data["source_note"],
     )
-    plan._change_reason = "Nạp dữ liệu tham chiếu"
+    change_reason(plan, "Nạp dữ liệu tham chiếu")
     plan.full_clean()
     plan.save()
     for order, basis in enumerate(data["legal_bases"], start=1):

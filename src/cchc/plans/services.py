@@ -9,7 +9,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from cchc.core.concurrency import claim
 from cchc.core.services import ServiceError, audited_save, deny
 from cchc.core.uploads import sniff, store_evidence
+from cchc.core.users import User
 from cchc.organizations.access import DataKind, require_write
 from cchc.organizations.models import LEVEL_WORDS, Agency, AgencyLevel, Role, Tier
 from cchc.organizations.selectors import membership_of
@@ -40,7 +40,7 @@ PLAN_FIELDS = (
 )  # fmt: skip
 
 
-def _require_reform_office(actor: AbstractBaseUser) -> None:
+def _require_reform_office(actor: User) -> None:
     require_write(actor, DataKind.PLAN, action=_("thay đổi kế hoạch"))
 
 
@@ -126,7 +126,7 @@ def _checked_tiers(tiers: list[str] | tuple[str, ...]) -> list[str]:
 @transaction.atomic
 def plan_create(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     province: Agency,
     copy_targets_from: Plan | None = None,
     tiers: list[str] | tuple[str, ...] | None = None,
@@ -156,7 +156,7 @@ def plan_create(
     return plan
 
 
-def _targets_copy(*, actor: AbstractBaseUser, source: Plan, plan: Plan) -> TargetCopy:
+def _targets_copy(*, actor: User, source: Plan, plan: Plan) -> TargetCopy:
     """Copy `source`'s targets into `plan`, keeping only the tiers and levels `plan` declares.
     A target left with no threshold, or whose applicability named only dropped levels, is
     not copied: keeping it would change what it measures."""
@@ -195,7 +195,7 @@ def _targets_copy(*, actor: AbstractBaseUser, source: Plan, plan: Plan) -> Targe
 @transaction.atomic
 def plan_update(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     plan: Plan,
     reason: str,
     version: datetime | None = None,
@@ -290,7 +290,7 @@ def _check_thresholds(comparator: str, thresholds: list[ThresholdInput]) -> None
 @transaction.atomic
 def target_save(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     plan: Plan,
     target: Target | None = None,
     thresholds: list[ThresholdInput],
@@ -337,7 +337,7 @@ def target_save(
     return target
 
 
-def _audited_delete(instance, *, actor: AbstractBaseUser, reason: str) -> None:
+def _audited_delete(instance, *, actor: User, reason: str) -> None:
     instance._history_user = actor
     instance._change_reason = reason
     instance.delete()
@@ -345,7 +345,7 @@ def _audited_delete(instance, *, actor: AbstractBaseUser, reason: str) -> None:
 
 @transaction.atomic
 def target_delete(
-    *, actor: AbstractBaseUser, target: Target, reason: str, version: datetime | None = None
+    *, actor: User, target: Target, reason: str, version: datetime | None = None
 ) -> None:
     _require_reform_office(actor)
     reason = _required_reason(reason)
@@ -358,7 +358,7 @@ def target_delete(
 @transaction.atomic
 def task_save(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     plan: Plan,
     task: Task | None = None,
     area: ReformArea,
@@ -400,9 +400,7 @@ def task_save(
 
 
 @transaction.atomic
-def task_delete(
-    *, actor: AbstractBaseUser, task: Task, reason: str, version: datetime | None = None
-) -> None:
+def task_delete(*, actor: User, task: Task, reason: str, version: datetime | None = None) -> None:
     _require_reform_office(actor)
     reason = _required_reason(reason)
     claim(task, version, subject=_("Nhiệm vụ"))
@@ -416,7 +414,7 @@ def task_parties(task: Task) -> tuple[int | None, set[int]]:
 @transaction.atomic
 def task_report_progress(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     task: Task,
     status: str,
     percent: int,
@@ -429,9 +427,10 @@ def task_report_progress(
     office follows). Every file is checked before anything is written."""
     require_write(actor, DataKind.TASK_PROGRESS)
     lead_id, coordinator_ids = task_parties(task)
-    agency_id = membership_of(actor).agency_id
-    if agency_id != lead_id and agency_id not in coordinator_ids:
+    membership = membership_of(actor)  # not None: it may write
+    if membership is None or membership.agency_id not in {lead_id, *coordinator_ids}:
         raise deny(_("Cơ quan của bạn không chủ trì hay phối hợp nhiệm vụ này."))
+    agency_id = membership.agency_id
     text = text.strip()
     if not text:
         raise ServiceError(_("Hãy ghi nội dung đã thực hiện."))
@@ -464,7 +463,7 @@ def task_report_progress(
 @transaction.atomic
 def own_task_add(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     plan: Plan,
     area: ReformArea,
     text: str,

@@ -24,6 +24,7 @@ The rules, the same for every function here:
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import overload
 
 from cchc.core.calendar import WorkingCalendar
 
@@ -61,6 +62,14 @@ def _check_percent(percent: int | None) -> None:
         raise ValueError(f"Tiến độ phải từ 0 đến 100% (nhận {percent}).")
 
 
+@overload
+def effective_deadline(deadline: date, calendar: WorkingCalendar | None = None) -> date: ...
+@overload
+def effective_deadline(deadline: None, calendar: WorkingCalendar | None = None) -> None: ...
+@overload
+def effective_deadline(
+    deadline: date | None, calendar: WorkingCalendar | None = None
+) -> date | None: ...
 def effective_deadline(
     deadline: date | None, calendar: WorkingCalendar | None = None
 ) -> date | None:

@@ -35,10 +35,14 @@ LEVELS_OF_TIER: dict[str, tuple[str, ...]] = {
     Tier.COMMUNE: (AgencyLevel.COMMUNE,),
 }
 # "cấp tỉnh", "cấp huyện", "cấp xã": as a sentence names a tier.
-TIER_WORDS = {Tier.PROVINCE: "cấp tỉnh", Tier.DISTRICT: "cấp huyện", Tier.COMMUNE: "cấp xã"}
+TIER_WORDS: dict[str, str] = {
+    Tier.PROVINCE: "cấp tỉnh",
+    Tier.DISTRICT: "cấp huyện",
+    Tier.COMMUNE: "cấp xã",
+}
 # How a plan's wording names a tier's agencies ("UBND các huyện, thành phố", "cấp huyện"): a
 # copied target whose text still names a tier its new plan lacks is pointed out for rewording.
-MENTIONS = {
+MENTIONS: dict[str, re.Pattern[str]] = {
     Tier.PROVINCE: re.compile(r"\b(cấp tỉnh|sở, ban, ngành)", re.IGNORECASE),
     Tier.DISTRICT: re.compile(r"\bhuyện\b", re.IGNORECASE),
     Tier.COMMUNE: re.compile(r"\b(cấp xã|xã, phường)", re.IGNORECASE),

@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cchc.core.formatting import format_date
+from cchc.core.users import AuthenticatedHttpRequest
 from cchc.core.views import call_service
 from cchc.core.xlsx import xlsx_response
 from cchc.organizations.access import get_visible_or_404, member, require_office
@@ -53,7 +55,7 @@ def _get(getter, **kwargs):
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     membership = membership_of(request.user)
     plan_id = selectors.current_plan_id(today=timezone.localdate()) if membership else None
     plan = None
@@ -79,13 +81,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _member_required(request)
     return render(request, "plans/plan_list.html", {"plans": selectors.plan_list()})
 
 
 @login_required
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _member_required(request)
     plan = _get(selectors.plan_detail, pk=pk)
     return render(
@@ -101,17 +103,17 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _province_of(request: HttpRequest) -> Agency:
-    agency = membership_of(request.user).agency
-    while agency.parent_id is not None:
+    agency = member(request).agency
+    while agency.parent is not None:
         agency = agency.parent
     return agency
 
 
 @login_required
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_office(request.user, _("thay đổi kế hoạch"))
     latest = selectors.plan_list().first()
-    initial = {"year": latest.year + 1} if latest else {}
+    initial: dict[str, Any] = {"year": latest.year + 1} if latest else {}
     if latest:
         initial.update(issuer=latest.issuer, place=latest.place, copy_targets_from=latest.pk)
     form = PlanCreateForm(request.POST or None, initial=initial)
@@ -142,7 +144,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def plan_update(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require_office(request.user, _("thay đổi kế hoạch"))
     plan = _get(selectors.plan_detail, pk=pk)
     initial = {name: getattr(plan, name) for name in PLAN_FIELDS}
@@ -206,13 +208,13 @@ def _delete_context(row, delete_form, delete_route: str, history_route: str) -> 
 
 
 @login_required
-def target_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
+def target_create(request: AuthenticatedHttpRequest, plan_pk: int) -> HttpResponse:
     require_office(request.user, _("thay đổi kế hoạch"))
     return _target_form_page(request, _get(selectors.plan_detail, pk=plan_pk), None)
 
 
 @login_required
-def target_update(request: HttpRequest, pk: int) -> HttpResponse:
+def target_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require_office(request.user, _("thay đổi kế hoạch"))
     target = _get(selectors.target_detail, pk=pk)
     return _target_form_page(request, target.plan, target)
@@ -220,7 +222,7 @@ def target_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def target_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require_office(request.user, _("thay đổi kế hoạch"))
     target = _get(selectors.target_detail, pk=pk)
     form = DeleteForm(request.POST, editing=target, prefix="xoa")
@@ -273,13 +275,13 @@ def _task_form_page(
 
 
 @login_required
-def task_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
+def task_create(request: AuthenticatedHttpRequest, plan_pk: int) -> HttpResponse:
     require_office(request.user, _("thay đổi kế hoạch"))
     return _task_form_page(request, _get(selectors.plan_detail, pk=plan_pk), None)
 
 
 @login_required
-def task_update(request: HttpRequest, pk: int) -> HttpResponse:
+def task_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require_office(request.user, _("thay đổi kế hoạch"))
     task = _get(selectors.task_detail, pk=pk)
     return _task_form_page(request, task.plan, task)
@@ -287,7 +289,7 @@ def task_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def task_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require_office(request.user, _("thay đổi kế hoạch"))
     task = _get(selectors.task_detail, pk=pk)
     form = DeleteForm(request.POST, editing=task, prefix="xoa")
@@ -309,7 +311,7 @@ def _history_page(request: HttpRequest, plan: Plan, title: str, entries, **extra
 
 
 @login_required
-def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Who changed the plan's header, when, why and how; and the targets and tasks deleted."""
     _member_required(request)
     plan = _get(selectors.plan_detail, pk=pk)
@@ -320,7 +322,7 @@ def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def target_history(request: HttpRequest, pk: int) -> HttpResponse:
+def target_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _member_required(request)
     target = _get(selectors.target_detail, pk=pk)
     title = _("Lịch sử thay đổi chỉ tiêu %(label)s") % {"label": target.label}
@@ -330,7 +332,7 @@ def target_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def task_history(request: HttpRequest, pk: int) -> HttpResponse:
+def task_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Like the task's page: an agency's own task only within that agency's scope."""
     _member_required(request)
     task = _get(selectors.task_for, pk=pk, scope=scope_for(request.user))
@@ -344,7 +346,7 @@ DRAFT_KEY = "plan_import_draft"
 
 
 @login_required
-def plan_import_upload(request: HttpRequest) -> HttpResponse:
+def plan_import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_office(request.user, _("thay đổi kế hoạch"))
     form = PlanUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -412,7 +414,7 @@ def _kept(formset) -> list:
 
 
 @login_required
-def plan_import_review(request: HttpRequest) -> HttpResponse:
+def plan_import_review(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_office(request.user, _("thay đổi kế hoạch"))
     draft = request.session.get(DRAFT_KEY)
     if not draft:
@@ -494,15 +496,15 @@ TASK_STATUS_STYLE = {
 
 
 @login_required
-def task_board(request: HttpRequest) -> HttpResponse:
+def task_board(request: AuthenticatedHttpRequest) -> HttpResponse:
     _member_required(request)
-    plan_id = request.GET.get("ke_hoach")
+    asked = request.GET.get("ke_hoach")
     plan_id = (
-        int(plan_id)
-        if plan_id and plan_id.isdigit()
+        int(asked)
+        if asked and asked.isdigit()
         else selectors.current_plan_id(today=timezone.localdate())
     )
-    plan = Plan.objects.filter(pk=plan_id).first()
+    plan = Plan.objects.filter(pk=plan_id).first() if plan_id is not None else None
     if plan is None:
         raise Http404
     today = timezone.localdate()
@@ -530,11 +532,10 @@ def task_board(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    _member_required(request)
+def task_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    membership = member(request)
     scope = scope_for(request.user)
     task = _get(selectors.task_for, pk=pk, scope=scope)
-    membership = membership_of(request.user)
     lead_id, coordinator_ids = services.task_parties(task)
     can_report = membership.role == "agency_officer" and (
         membership.agency_id == lead_id or membership.agency_id in coordinator_ids
@@ -573,11 +574,11 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def task_appendix_import(request: HttpRequest, plan_pk: int) -> HttpResponse:
+def task_appendix_import(request: AuthenticatedHttpRequest, plan_pk: int) -> HttpResponse:
     require_office(request.user, _("thay đổi kế hoạch"))
     plan = _get(selectors.plan_detail, pk=plan_pk)
     form = AppendixUploadForm(request.POST or None, request.FILES or None)
-    errors = []
+    errors: list[appendix.AppendixError] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         rows, errors = appendix.parse_appendix(
@@ -609,7 +610,7 @@ class OwnTaskForm(TaskForm):
 
 
 @login_required
-def agency_plan(request: HttpRequest, pk: int) -> HttpResponse:
+def agency_plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An agency's implementing plan for the province plan `pk` (kế hoạch triển khai)."""
     membership = member(request)
     plan = _get(selectors.plan_detail, pk=pk)
@@ -666,7 +667,7 @@ def agency_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """An evidence file, for those who may read its report (and its task) — 404 otherwise."""
     from cchc.plans.models import ProgressEvidence, ProgressReport
 

@@ -14,7 +14,6 @@ import io
 from datetime import date
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
 from django.template.defaultfilters import filesizeformat
@@ -25,6 +24,7 @@ from docx import Document
 from cchc.core.documents import DocumentTemplateError, check_names
 from cchc.core.services import ServiceError
 from cchc.core.uploads import sniff
+from cchc.core.users import User
 from cchc.organizations.access import require_office
 from cchc.organizations.models import Agency
 from cchc.organizations.selectors import province_place
@@ -118,7 +118,7 @@ def check_template(kind: str, content: bytes, province_name: str) -> bytes:
 
 @transaction.atomic
 def template_upload(
-    *, actor: AbstractBaseUser, kind: str, province: Agency, file_name: str, content: bytes
+    *, actor: User, kind: str, province: Agency, file_name: str, content: bytes
 ) -> DocumentTemplate:
     """Store a province's template as its new active version, after it rendered with
     sample data; the previous versions are kept, inactive."""
@@ -135,7 +135,7 @@ def template_upload(
 
 
 @transaction.atomic
-def template_revert(*, actor: AbstractBaseUser, kind: str, province: Agency) -> int:
+def template_revert(*, actor: User, kind: str, province: Agency) -> int:
     """Return to the bundled template: the province's versions stay, none active. Returns
     how many were active (0 or 1)."""
     require_office(actor, _("thay mẫu văn bản"))

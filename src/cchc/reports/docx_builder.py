@@ -347,6 +347,10 @@ def _clear_cell(cell):
 # Parts of the page
 
 
+def _long_text(value: Cell) -> bool:
+    return isinstance(value, str) and len(value) > 12
+
+
 def _column_alignments(table: ReportTable, columns: int) -> list[str]:
     if table.align is not None:
         if len(table.align) != columns:
@@ -356,10 +360,7 @@ def _column_alignments(table: ReportTable, columns: int) -> list[str]:
         return list(table.align)
     alignments = []
     for index in range(columns):
-        long_text = any(
-            len(row) == columns and isinstance(row[index], str) and len(row[index]) > 12
-            for row in table.rows
-        )
+        long_text = any(len(row) == columns and _long_text(row[index]) for row in table.rows)
         alignments.append("left" if long_text else "center")
     return alignments
 
@@ -444,8 +445,8 @@ def _data_table(document, table: ReportTable) -> None:
         if len(values) == 1 and columns > 1:  # a group row ("I. Cải cách thể chế")
             cell = _clear_cell(row.cells[0].merge(row.cells[-1]))
             paragraph = _paragraph(
-                cell, values[0], size=TABLE_SIZE, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT,
-                space_before=2, space_after=2,
+                cell, format_cell(values[0]), size=TABLE_SIZE, bold=True,
+                align=WD_ALIGN_PARAGRAPH.LEFT, space_before=2, space_after=2,
             )  # fmt: skip
             paragraph.paragraph_format.keep_with_next = True
             continue

@@ -77,7 +77,7 @@ class Period:
 
 
 def _label(kind: str, year: int, number: int | None) -> str:
-    if kind == QUARTER:
+    if kind == QUARTER and number is not None:  # checked by report_period
         return f"quý {ROMAN[number]} năm {year}"
     if kind == SIX_MONTHS:
         return f"6 tháng đầu năm {year}"

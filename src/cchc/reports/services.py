@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from cchc.core.concurrency import claim
 from cchc.core.formatting import format_date
 from cchc.core.services import ServiceError, audited_save, deny
+from cchc.core.users import User
 from cchc.core.xlsx import build_xlsx
 from cchc.indicators.dashboard import synthetic_words, target_status
 from cchc.organizations.access import DataKind
@@ -27,6 +27,7 @@ from cchc.plans.models import Plan
 from cchc.plans.selectors import task_board
 from cchc.reports.document_templates import template_for
 from cchc.reports.docx_builder import (
+    Cell,
     Percent,
     ReportDocument,
     ReportSection,
@@ -45,7 +46,7 @@ TASK_TEXT = {"not_started": "Chưa triển khai", "in_progress": "Đang thực h
              "done": "Hoàn thành", "done_late": "Hoàn thành quá hạn", "overdue": "Quá hạn"}  # fmt: skip
 
 
-def may_write(actor: AbstractBaseUser, agency: Agency) -> bool:
+def may_write(actor: User, agency: Agency) -> bool:
     """An agency's officer writes its report; the reform office writes the province's
     (organizations.access)."""
     return access_may_write(actor, DataKind.REPORTS, agency)
@@ -63,7 +64,7 @@ def agency_scope(agency: Agency) -> AgencyScope:
 
 @transaction.atomic
 def report_open(
-    *, actor: AbstractBaseUser, agency: Agency, kind: str, year: int, number: int | None
+    *, actor: User, agency: Agency, kind: str, year: int, number: int | None
 ) -> PeriodicReport:
     if not may_write(actor, agency):
         raise deny(_("Bạn không soạn báo cáo của cơ quan này."))
@@ -83,7 +84,7 @@ def _symbol(agency: Agency) -> str:
 
 @transaction.atomic
 def report_update(
-    *, actor: AbstractBaseUser, report: PeriodicReport, version: datetime | None = None, **fields
+    *, actor: User, report: PeriodicReport, version: datetime | None = None, **fields
 ) -> PeriodicReport:
     """Save the narrative; `version` is the report's version the page was built from (None:
     not checked) — another writer's save since then refuses this one (core.concurrency)."""
@@ -153,13 +154,21 @@ def _area_sections(rows) -> list[ReportSection]:
     return sections
 
 
+def _share(cell: Cell) -> float | None:
+    """A target's result (a `Percent` cell) as the annex's number."""
+    if isinstance(cell, Percent) and cell.value is not None:
+        return float(cell.value)
+    return None
+
+
 def report_content(report: PeriodicReport) -> tuple[ReportDocument, dict]:
     """The document of the report, filled from the data of its period."""
     period = report.period
     agency = report.agency
     scope = agency_scope(agency)
     plan = Plan.objects.filter(year=report.year).first()
-    target_rows, task_rows, statuses = [], [], []
+    target_rows: list[list[Cell]] = []
+    task_rows, statuses = [], []
     through = _through(period.end, report.year)
     if plan is not None:
         for target in plan.targets.prefetch_related("thresholds").order_by("number", "part"):
@@ -212,13 +221,12 @@ def report_content(report: PeriodicReport) -> tuple[ReportDocument, dict]:
             "Chủ tịch, các PCT UBND tỉnh",
         ]
     else:
-        parent = (
-            f"UBND TỈNH {province_name}"
-            if agency.level == AgencyLevel.DEPARTMENT
-            else f"UBND {agency.parent.name}"
-            if agency.level == AgencyLevel.COMMUNE
-            else ""
-        )
+        if agency.level == AgencyLevel.DEPARTMENT:
+            parent = f"UBND TỈNH {province_name}"
+        elif agency.level == AgencyLevel.COMMUNE and agency.parent is not None:
+            parent = f"UBND {agency.parent.name}"  # a commune's district, or its province
+        else:
+            parent = ""
         body = (
             agency.name
             if agency.level != AgencyLevel.DISTRICT
@@ -256,17 +264,14 @@ def report_content(report: PeriodicReport) -> tuple[ReportDocument, dict]:
         "title": f"Phụ lục: {period.title} — {agency.name}",
         "subtitle": f"Số liệu chỉ tiêu đến hết tháng {through:%m/%Y}",
         "headers": ["Chỉ tiêu", "Nội dung", "Ngưỡng", "Kết quả (%)", "Đánh giá"],
-        "rows": [
-            [r[0], r[1], r[2], float(r[3].value) if r[3].value is not None else None, r[4]]
-            for r in target_rows
-        ],
+        "rows": [[r[0], r[1], r[2], _share(r[3]), r[4]] for r in target_rows],
         "note": document.synthetic_notice,
     }
     return document, annex
 
 
 @transaction.atomic
-def report_generate(*, actor: AbstractBaseUser, report: PeriodicReport) -> PeriodicReport:
+def report_generate(*, actor: User, report: PeriodicReport) -> PeriodicReport:
     report = (
         PeriodicReport.objects.select_for_update(of=("self",))
         .select_related("agency__parent")
@@ -296,7 +301,7 @@ def report_generate(*, actor: AbstractBaseUser, report: PeriodicReport) -> Perio
 
 
 @transaction.atomic
-def report_submit(*, actor: AbstractBaseUser, report: PeriodicReport) -> PeriodicReport:
+def report_submit(*, actor: User, report: PeriodicReport) -> PeriodicReport:
     report = PeriodicReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
     if not may_write(actor, report.agency):
         raise deny(_("Bạn không gửi báo cáo của cơ quan này."))

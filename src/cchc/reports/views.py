@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cchc.core.formatting import ascii_slug
+from cchc.core.users import AuthenticatedHttpRequest
 from cchc.core.views import call_service
 from cchc.organizations.access import member, office_required
 from cchc.organizations.models import Agency, AgencyLevel, Role
@@ -61,7 +62,7 @@ def _own_agency(request: HttpRequest) -> Agency | None:
 
 
 @login_required
-def report_index(request: HttpRequest) -> HttpResponse:
+def report_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     member(request)
     year = _year(request)
     agency = _own_agency(request)
@@ -100,7 +101,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_open(request: HttpRequest) -> HttpResponse:
+def report_open(request: AuthenticatedHttpRequest) -> HttpResponse:
     agency = _own_agency(request)
     if agency is None:
         raise PermissionDenied(_("Tài khoản của bạn không soạn báo cáo."))
@@ -132,7 +133,7 @@ def _visible_report(request: HttpRequest, pk: int) -> PeriodicReport:
 
 
 @login_required
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _visible_report(request, pk)
     editable = (
         services.may_write(request.user, report.agency) and report.status == ReportStatus.DRAFT
@@ -165,7 +166,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def report_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+def report_download(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> FileResponse:
     report = _visible_report(request, pk)
     path = {"docx": report.docx_path, "xlsx": report.xlsx_path}.get(fmt)
     if not path or not default_storage.exists(path):
@@ -177,7 +178,7 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
 
 
 @login_required
-def report_tracker(request: HttpRequest) -> HttpResponse:
+def report_tracker(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not _reads_province(request):
         raise PermissionDenied(_("Chỉ Văn phòng CCHC và lãnh đạo tỉnh theo dõi việc gửi báo cáo."))
     try:
@@ -235,12 +236,12 @@ def _template_page(request: HttpRequest, forms_by_kind: dict | None = None) -> H
 
 
 @office_required(_("thay mẫu văn bản"))
-def template_index(request: HttpRequest) -> HttpResponse:
+def template_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _template_page(request)
 
 
 @office_required(_("thay mẫu văn bản"))
-def template_download(request: HttpRequest, kind: str) -> HttpResponse:
+def template_download(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     """The template in use (`?goc=1`: the bundled one), to edit in Word."""
     kind = _kind(kind)
     province = _office_province(request)
@@ -254,7 +255,7 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
 
 @office_required(_("thay mẫu văn bản"))
 @require_POST
-def template_upload(request: HttpRequest, kind: str) -> HttpResponse:
+def template_upload(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     kind = _kind(kind)
     form = TemplateUploadForm(request.POST, request.FILES, prefix=kind.value)
     if form.is_valid():
@@ -275,7 +276,7 @@ def template_upload(request: HttpRequest, kind: str) -> HttpResponse:
 
 @office_required(_("thay mẫu văn bản"))
 @require_POST
-def template_revert(request: HttpRequest, kind: str) -> HttpResponse:
+def template_revert(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     kind = _kind(kind)
     document_templates.template_revert(
         actor=request.user, kind=kind, province=_office_province(request)
