@@ -15,7 +15,8 @@ from django.test import Client
 from django.urls import reverse
 
 from cchc.inspections.models import Recommendation
-from cchc.operations.models import ImportRun, Inspection
+from cchc.inspections.models import Inspection
+from cchc.operations.models import ImportRun
 from cchc.organizations.models import Agency
 from cchc.parindex import frameworks
 from cchc.plans.models import Plan

@@ -15,9 +15,10 @@ FORBIDDEN = {
     "core": ("organizations", "operations", "indicators", "inspections", "parindex", "plans",
              "reports", "national", *TOP),
     "organizations": ("national", *TOP),
-    # The published Decision 766 figures sit above what they are compared with: the import
-    # engine learns of their kind by registration, the indicators declare only the mapping.
-    "operations": ("indicators", "national", *TOP),
+    # The published Decision 766 figures sit above what they are compared with, and the
+    # inspections above the import engine: it learns of their kinds by registration, the
+    # indicators declare only the mapping.
+    "operations": ("indicators", "inspections", "national", *TOP),
     "indicators": ("national", *TOP),
     "inspections": ("national", *TOP),
     "parindex": ("operations", "national", *TOP),

@@ -919,7 +919,7 @@ def catalogue(db):
 @pytest.mark.parametrize("role", ["dept_officer", "district_officer", "leader", "appraiser"])
 def test_no_one_but_the_reform_office_records_an_inspection(client, request, role):
     """Target 1 counts inspections: the agency inspected must not be able to add one."""
-    from cchc.operations.models import Inspection
+    from cchc.inspections.models import Inspection
 
     user = request.getfixturevalue(role)
     client.force_login(user)

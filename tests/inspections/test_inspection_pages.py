@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from cchc.indicators.selectors import evaluate
-from cchc.inspections.models import InspectionPlanItem, Recommendation
-from cchc.operations.models import ImportRun, Inspection
+from cchc.inspections.models import Inspection, InspectionPlanItem, Recommendation
+from cchc.operations.models import ImportRun
 from cchc.organizations.models import Agency
 from cchc.organizations.scope import AgencyScope
 from cchc.plans.models import Plan
@@ -33,6 +33,9 @@ def test_propose_plan_record_and_close(
     assert response.status_code == 302
     inspection = Inspection.objects.get()
     assert inspection.recommendations.count() == 2
+    # Entered on the page: the officer is its provenance, and no import run is made for it.
+    assert inspection.recorded_by == reform_office and inspection.import_run is None
+    assert not ImportRun.objects.exists()
     coverage = evaluate("INSPECTION_COVERAGE", scope=AgencyScope.everything(), year=2022)
     assert (coverage.numerator, coverage.denominator) == (1, 28)
     first = inspection.recommendations.first()

@@ -8,12 +8,12 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from cchc.indicators.models import IndicatorSnapshot
+from cchc.inspections.models import Inspection
 from cchc.operations.models import (
     Dossier,
     DossierMonthly,
     ImportRun,
     InformationSystem,
-    Inspection,
     LegalDocument,
     LegalReview,
     Procedure,

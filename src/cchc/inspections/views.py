@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 from cchc.core.views import call_service
 from cchc.inspections import selectors, services
 from cchc.inspections.forms import CloseForm, InspectionForm
-from cchc.inspections.models import InspectionPlanItem, Recommendation
+from cchc.inspections.models import Inspection, InspectionPlanItem, Recommendation
 from cchc.inspections.planning import target_levels
-from cchc.operations.models import Inspection
 from cchc.organizations.access import member
 from cchc.organizations.models import Agency, level_words
 from cchc.organizations.selectors import is_reform_office, scope_for

@@ -398,7 +398,7 @@ _STAMP_PARTS = (
     ("parindex_framework", "MAX(updated_at)"),
     ("parindex_assessment", "MAX(updated_at)"),
     ("parindex_result", "MAX(computed_at)"),
-    ("operations_inspection", "MAX(updated_at)"),
+    ("inspections_inspection", "MAX(updated_at)"),
 )
 
 
