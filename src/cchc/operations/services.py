@@ -309,9 +309,11 @@ def data_changed(*, run: ImportRun | None, result: WriteResult, kind: str = "") 
     the monthly roll-up along, in its own transaction). `run` None: data of `kind` entered on
     a page, not imported (an inspection)."""
     affected = result.affected
+    if run is not None:
+        kind = kind or run.kind
     if affected.agency_ids or affected.months or affected.years:
         operational_data_changed.send(
-            sender=ImportRun, run=run, kind=kind or run.kind, agency_ids=affected.agency_ids,
+            sender=ImportRun, run=run, kind=kind, agency_ids=affected.agency_ids,
             months=affected.months, years=affected.years,
         )  # fmt: skip
 
