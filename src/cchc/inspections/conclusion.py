@@ -30,9 +30,10 @@ def issuer_of(inspection: Inspection) -> Agency | None:
     who recorded it, or else of the province's reform office (the first account with that
     role in the inspected agency's province); None when the data have none."""
     offices = Membership.objects.filter(role=Role.REFORM_OFFICE).select_related("agency__parent")
-    recorder = offices.filter(user_id=inspection.recorded_by_id).first()
-    if inspection.recorded_by_id and recorder is not None:
-        return recorder.agency
+    if inspection.recorded_by_id is not None:
+        recorder = offices.filter(user_id=inspection.recorded_by_id).first()
+        if recorder is not None:
+            return recorder.agency
     province = province_of(inspection.agency)
     for membership in offices.order_by("pk"):
         if province is None or province_of(membership.agency) == province:
