@@ -107,8 +107,7 @@ def record_inspection_plan(seed: int, unplanned: int) -> int:
     """The year's inspection plan as the reform office would have recorded it in January: the
     departments and districts inspected during the year, and `unplanned` more that the plan
     names but nobody inspects (a plan not carried out in full)."""
-    from cchc.inspections.models import InspectionPlanItem
-    from cchc.operations.models import Inspection
+    from cchc.inspections.models import Inspection, InspectionPlanItem
     from cchc.organizations.accounts import account_ensure
     from cchc.organizations.models import Agency, AgencyLevel
 

@@ -63,6 +63,26 @@ def import_run_of(code: str):
     return kwargs
 
 
+def inspection_of(code: str):
+    def kwargs():
+        from cchc.inspections.models import Inspection
+
+        inspection, _ = Inspection.objects.get_or_create(
+            agency=Agency.objects.get(code=code), inspected_on=date(2022, 6, 15),
+            defaults={"findings": f"Tồn tại của {code}"},
+        )  # fmt: skip
+        return {"pk": inspection.pk}
+
+    return kwargs
+
+
+def recommendation_pk():
+    from cchc.inspections.models import Recommendation
+
+    inspection = inspection_of("12-STP")()["pk"]
+    return {"pk": Recommendation.objects.create(inspection_id=inspection, text="Khắc phục").pk}
+
+
 def report_of(code: str, fmt: str | None = None):
     def kwargs():
         from django.core.files.base import ContentFile
@@ -112,6 +132,7 @@ AGENCY_OWNED = {
     "reports:report_detail": report_of,
     "plans:evidence_download": evidence_of,
     "reports:report_download": lambda code: report_of(code, "docx"),
+    "inspections:conclusion": inspection_of,
     # --- parindex, views.assessment (kwargs factories in tests/parindex/tenancy.py) ---
     "parindex:assessment_detail": parindex_tenancy.assessment_of,
     "parindex:assessment_action": parindex_tenancy.assessment_of,
@@ -208,6 +229,10 @@ PROVINCE_SHARED_WRITE = {
     "parindex:survey_import": parindex_office.framework_pk,
     "parindex:adjustments": parindex_office.framework_pk,
     # --- portal, views.office: the reform office publishes on the public page ---
+    # --- inspections: the reform office plans, records and closes ---
+    "inspections:plan_propose": dict,
+    "inspections:record": dict,
+    "inspections:recommendation_close": recommendation_pk,
     "portal:office_overview": dict,
     "portal:office_withdraw": portal_office.release_pk,
     "portal:office_plans": dict,
@@ -401,6 +426,7 @@ def test_own_agency_is_reachable_for_reading(client, dept_officer, route):
         "operations:import_detail",
         "reports:report_detail",
         "reports:report_download",
+        "inspections:conclusion",
         "plans:evidence_download",
         "parindex:assessment_detail",
         "parindex:score_history",
@@ -919,16 +945,19 @@ def catalogue(db):
 @pytest.mark.parametrize("role", ["dept_officer", "district_officer", "leader", "appraiser"])
 def test_no_one_but_the_reform_office_records_an_inspection(client, request, role):
     """Target 1 counts inspections: the agency inspected must not be able to add one."""
-    from cchc.operations.models import Inspection
+    from cchc.inspections.models import Inspection
 
     user = request.getfixturevalue(role)
     client.force_login(user)
-    url = reverse("inspections:page")
-    data = {"thao_tac": "ghi_nhan", "agency": user.membership.agency_id,
-            "inspected_on": "15/06/2022", "team": "Đoàn tự kiểm tra", "recommendations": ""}  # fmt: skip
-    for action in ({**data}, {"thao_tac": "de_xuat"}, {"thao_tac": "dong", "kien_nghi": "1"}):
+    data = {"agency": user.membership.agency_id, "inspected_on": "15/06/2022",
+            "team": "Đoàn tự kiểm tra", "recommendations": ""}  # fmt: skip
+    close = reverse("inspections:recommendation_close", kwargs=recommendation_pk())
+    for url, action in ((reverse("inspections:record"), data),
+                        (reverse("inspections:plan_propose"), {}),
+                        (close, {"closed_on": "20/09/2022", "note": "Đã xong"})):  # fmt: skip
         assert client.post(url, action).status_code == 403
-    assert not Inspection.objects.exists()
+    assert Inspection.objects.count() == 1  # the one whose recommendation was offered
+    assert not Inspection.objects.get().recommendations.filter(closed_on__isnull=False).exists()
 
 
 def test_the_author_table_never_lets_an_agency_judge_itself():

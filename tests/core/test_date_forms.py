@@ -27,9 +27,9 @@ from cchc.api.models import ApiToken
 from cchc.core import forms as core_forms
 from cchc.core.reference import DATA_DIR
 from cchc.inspections import forms as inspection_forms
-from cchc.inspections.models import Recommendation
+from cchc.inspections.models import Inspection, Recommendation
 from cchc.operations import forms as operation_forms
-from cchc.operations.models import ImportRun, Inspection
+from cchc.operations.models import ImportRun
 from cchc.organizations import forms as agency_forms
 from cchc.organizations.models import Agency, AgencySuccession
 from cchc.parindex import frameworks

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from cchc.inspections.forms import CloseForm
-from cchc.operations.models import Inspection
+from cchc.inspections.models import Inspection
 from cchc.organizations.models import Agency
 from cchc.plans.models import Plan
 from tests.html_forms import page_form

@@ -9,12 +9,12 @@ from django.db.models import Count
 
 from cchc.demo.operations import generate
 from cchc.indicators.models import IndicatorSnapshot
+from cchc.inspections.models import Inspection
 from cchc.operations.models import (
     Dossier,
     DossierMonthly,
     ImportRun,
     InformationSystem,
-    Inspection,
     LegalDocument,
     LegalReview,
     Procedure,

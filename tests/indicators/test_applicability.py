@@ -11,10 +11,10 @@ from django.urls import reverse
 
 from cchc.indicators.dashboard import plan_statuses, target_status
 from cchc.indicators.services import snapshots_refresh
+from cchc.inspections.models import Inspection
 from cchc.operations.models import (
     DossierMonthly,
     ImportRun,
-    Inspection,
     Procedure,
     ProcedureSnapshot,
     StatSource,

@@ -12,11 +12,10 @@ from cchc.indicators.dashboard import data_through, plan_statuses
 from cchc.indicators.models import IndicatorSnapshot
 from cchc.indicators.selectors import evaluate
 from cchc.indicators.services import snapshots_refresh
-from cchc.inspections.models import InspectionPlanItem
+from cchc.inspections.models import Inspection, InspectionPlanItem
 from cchc.operations.models import (
     DossierMonthly,
     ImportRun,
-    Inspection,
     Procedure,
     ProcedureSnapshot,
     StatSource,

@@ -16,11 +16,11 @@ from cchc.indicators.dashboard import plan_statuses
 from cchc.indicators.models import IndicatorSnapshot
 from cchc.indicators.selectors import evaluate, per_agency
 from cchc.indicators.services import snapshots_refresh
+from cchc.inspections.models import Inspection
 from cchc.operations.models import (
     DossierMonthly,
     ImportRun,
     InformationSystem,
-    Inspection,
     LegalDocument,
     LegalReview,
     Procedure,

@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 
 from cchc.indicators.services import snapshots_refresh
+from cchc.inspections.models import Inspection
 from cchc.operations.models import (
     ImportRun,
     InformationSystem,
-    Inspection,
     LegalDocument,
     LegalReview,
     Procedure,

@@ -4,7 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cchc.indicators.models import IndicatorSnapshot
-from cchc.operations.models import ImportRun, Inspection
+from cchc.inspections.models import Inspection
+from cchc.operations.models import ImportRun
 from cchc.organizations.models import Agency
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,8 @@ import pytest
 from cchc.indicators.extraction import Window, inspection_coverage
 from cchc.indicators.models import IndicatorSnapshot
 from cchc.indicators.selectors import AT_THE_TIME, TODAY, evaluate, per_agency
-from cchc.operations.models import ImportRun, Inspection
+from cchc.inspections.models import Inspection
+from cchc.operations.models import ImportRun
 from cchc.organizations.models import Agency, AgencySuccession
 from cchc.organizations.scope import AgencyScope
 from cchc.organizations.succession import shares_on

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from cchc.indicators.selectors import evaluate
-from cchc.inspections.models import InspectionPlanItem, Recommendation
-from cchc.operations.models import ImportRun, Inspection
+from cchc.inspections.models import Inspection, InspectionPlanItem, Recommendation
+from cchc.operations.models import ImportRun
 from cchc.organizations.models import Agency
 from cchc.organizations.scope import AgencyScope
 from cchc.plans.models import Plan
@@ -21,11 +21,14 @@ def test_propose_plan_record_and_close(
     url = reverse("inspections:page") + "?nam=2022"
     page = client.get(url)
     assert page.context["needed"] == 9 and len(page.context["proposals"]) == 9  # 30% of 28
-    client.post(url, {"thao_tac": "de_xuat"})
+    forms = page_forms(page.content.decode())
+    propose = next(f for f in forms if f.action.startswith(reverse("inspections:plan_propose")))
+    client.post(propose.action, propose.data())
     assert InspectionPlanItem.objects.filter(year=2022).count() == 9
+    record = next(f for f in forms if "inspected_on" in f.fields)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {
-            "thao_tac": "ghi_nhan", "agency": Agency.objects.get(code="12-STP").pk,
+        response = client.post(record.action, {
+            **record.data(), "agency": Agency.objects.get(code="12-STP").pk,
             "inspected_on": "15/06/2022", "team": "Đoàn 1", "covers_organisation": "on",
             "findings": "Niêm yết thủ tục chưa đầy đủ",
             "recommendations": "Niêm yết đủ thủ tục\nCập nhật quy trình nội bộ", "due_on": "30/09/2022",
@@ -33,19 +36,22 @@ def test_propose_plan_record_and_close(
     assert response.status_code == 302
     inspection = Inspection.objects.get()
     assert inspection.recommendations.count() == 2
+    # Entered on the page: the officer is its provenance, and no import run is made for it.
+    assert inspection.recorded_by == reform_office and inspection.import_run is None
+    assert not ImportRun.objects.exists()
     coverage = evaluate("INSPECTION_COVERAGE", scope=AgencyScope.everything(), year=2022)
     assert (coverage.numerator, coverage.denominator) == (1, 28)
     first = inspection.recommendations.first()
     close = next(f for f in page_forms(client.get(url).content.decode())
-                 if f.fields.get("kien_nghi") == [str(first.pk)])  # fmt: skip
-    client.post(url, close.data(closed_on="20/09/2022", note="Đã niêm yết"))
+                 if f.action.startswith(reverse("inspections:recommendation_close", args=[first.pk])))  # fmt: skip
+    client.post(close.action, close.data(closed_on="20/09/2022", note="Đã niêm yết"))
     first.refresh_from_db()
     assert first.closed_on == date(2022, 9, 20)
     # The inspected agency sees its inspection and recommendations, read only.
     client.force_login(dept_officer)
     body = client.get(url).content.decode()
     assert "Niêm yết đủ thủ tục" in body and "Đóng</button>" not in body
-    assert client.post(url, {"thao_tac": "de_xuat"}).status_code == 403
+    assert client.post(reverse("inspections:plan_propose") + "?nam=2022").status_code == 403
 
 
 def test_other_agencies_do_not_see_an_inspection(client, reform_office, commune_officer):

@@ -13,13 +13,13 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 
+from cchc.inspections.models import Inspection
 from cchc.national.models import NationalFigure
 from cchc.operations.models import (
     Dossier,
     DossierMonthly,
     ImportRun,
     InformationSystem,
-    Inspection,
     LegalDocument,
     LegalReview,
     Procedure,

@@ -8,8 +8,8 @@ import pytest
 
 from cchc.core.tabular.columns import ImportRejected
 from cchc.core.tabular.sheet import read_sheet
+from cchc.inspections.imports import InspectionImporter
 from cchc.operations.imports.dossier_stats import DossierStatsImporter
-from cchc.operations.imports.inspections import InspectionImporter
 from cchc.operations.imports.legal_documents import LegalDocumentImporter
 from cchc.operations.imports.work_records import WorkRecordImporter
 from cchc.operations.models import ImportRun, ImportStatus, Procedure

@@ -8,6 +8,7 @@ import pytest
 from cchc.core.tabular.cells import CellError, month_start
 from cchc.core.tabular.columns import ImportRejected
 from cchc.core.tabular.reading import Table
+from cchc.inspections.models import Inspection
 from cchc.operations.imports.legal_documents import LegalDocumentImporter
 from cchc.operations.imports.systems import SystemImporter
 from cchc.operations.imports.work_records import WorkRecordImporter
@@ -16,7 +17,6 @@ from cchc.operations.models import (
     DossierMonthly,
     ImportRun,
     InformationSystem,
-    Inspection,
     LegalDocument,
     LegalReview,
     Procedure,

@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from cchc.core.services import ServiceError
+from cchc.inspections.models import Inspection
 from cchc.national.models import NationalFigure
 from cchc.operations.imports import IMPORTERS
 from cchc.operations.models import (
@@ -19,7 +20,6 @@ from cchc.operations.models import (
     DossierMonthly,
     ImportRun,
     InformationSystem,
-    Inspection,
     LegalDocument,
     Procedure,
     ProcedureSnapshot,

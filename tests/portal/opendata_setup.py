@@ -8,7 +8,8 @@ import random
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from cchc.operations.models import ImportRun, Inspection, Procedure, ProcedureSnapshot
+from cchc.inspections.models import Inspection
+from cchc.operations.models import ImportRun, Procedure, ProcedureSnapshot
 from cchc.organizations.models import Agency
 from cchc.parindex.models import Assessment, Framework, Result
 from cchc.plans.models import Plan

@@ -10,7 +10,8 @@ from datetime import date
 from decimal import Decimal
 
 from cchc.indicators.models import IndicatorSnapshot
-from cchc.operations.models import ImportRun, Inspection
+from cchc.inspections.models import Inspection
+from cchc.operations.models import ImportRun
 from cchc.organizations.models import Agency
 from cchc.parindex import frameworks
 from cchc.parindex import services as parindex_services

@@ -4,7 +4,8 @@ reform office makes them."""
 
 from datetime import date
 
-from cchc.operations.models import ImportRun, Inspection
+from cchc.inspections.models import Inspection
+from cchc.operations.models import ImportRun
 from cchc.organizations.models import Agency
 from cchc.plans.models import Plan
 from cchc.portal import services

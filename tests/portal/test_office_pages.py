@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cchc.indicators.models import IndicatorSnapshot
-from cchc.operations.models import ImportRun, Inspection
+from cchc.inspections.models import Inspection
+from cchc.operations.models import ImportRun
 from cchc.organizations.models import Agency
 from cchc.parindex.models import Assessment, Framework
 from cchc.plans.models import Plan

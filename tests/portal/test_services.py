@@ -100,7 +100,7 @@ def test_synthetic_figures_are_refused_and_nothing_is_written(plan, reform_offic
 
 
 def test_an_inspection_conclusion_needs_words_and_real_data(reform_office):
-    from cchc.operations.models import Inspection
+    from cchc.inspections.models import Inspection
 
     run = ImportRun.objects.create(
         kind="inspections", synthetic=True, uploaded_by=reform_office, file_name="kt.csv"

@@ -73,7 +73,6 @@ def test_each_kind_renders_its_sample_and_opens_in_libreoffice(kind, tmp_path):
         "Điện Biên, ngày 14 tháng 3 năm 2026",
         "98,5%",
         "Nơi nhận:",
-        "- Sở Nội vụ;",
         "- Lưu: VT.",
         "KT. GIÁM ĐỐC",
         "PHÓ GIÁM ĐỐC",
@@ -82,9 +81,14 @@ def test_each_kind_renders_its_sample_and_opens_in_libreoffice(kind, tmp_path):
         assert expected in text, expected
     if kind == DocumentKind.PAR_INDEX_ANNEX:
         assert "PHỤ LỤC" in text and "(Kèm theo Quyết định số 05/QĐ-UBND" in text
-        assert "TỈNH ĐIỆN BIÊN" in text
+        assert "TỈNH ĐIỆN BIÊN" in text and "- Sở Nội vụ;" in text
+    elif kind == DocumentKind.INSPECTION_CONCLUSION:
+        assert "KẾT LUẬN" in text and "UBND TỈNH ĐIỆN BIÊN" in text and "SỞ NỘI VỤ" in text
+        assert "Số: 05/KL-SNV" in text and "- Sở Tư pháp;" in text
+        assert "Kiểm tra công tác cải cách hành chính tại Sở Tư pháp" in text
     else:
         assert "BÁO CÁO" in text and "UBND TỈNH ĐIỆN BIÊN" in text and "SỞ TƯ PHÁP" in text
+        assert "- Sở Nội vụ;" in text
     assert "Lai Châu" not in text and "LAI CHÂU" not in text
 
 

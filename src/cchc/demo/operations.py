@@ -49,15 +49,21 @@ from cchc.core.selectors import working_calendar
 from cchc.core.tabular.cells import VN
 from cchc.core.tabular.columns import ImportRejected
 from cchc.core.tabular.reading import Table
+from cchc.operations.imports import IMPORTERS
 from cchc.operations.imports import procedures as procedures_import
 from cchc.operations.imports.base import Importer, WriteResult
 from cchc.operations.imports.dossiers import DossierImporter
-from cchc.operations.imports.inspections import InspectionImporter
 from cchc.operations.imports.legal_documents import LegalDocumentImporter
 from cchc.operations.imports.procedures import ProcedureImporter
 from cchc.operations.imports.systems import SystemImporter
 from cchc.operations.imports.work_records import WorkRecordImporter
-from cchc.operations.models import DossierStatus, ImportRun, ImportStatus, InformationSystem
+from cchc.operations.models import (
+    DossierStatus,
+    ImportKind,
+    ImportRun,
+    ImportStatus,
+    InformationSystem,
+)
 from cchc.operations.services import data_changed
 from cchc.organizations.models import Agency, AgencyLevel, AgencySuccession
 from cchc.organizations.scope import AgencyScope
@@ -764,7 +770,7 @@ class _Generator:
                             rng.choice(INSPECTION_FINDINGS)])  # fmt: skip
         keys = ["agency", "inspected_on", "team", "covers_organisation", "covers_discipline",
                 "findings"]  # fmt: skip
-        self.load(InspectionImporter, keys, records)
+        self.load(IMPORTERS[ImportKind.INSPECTIONS], keys, records)  # registered from above
 
     def systems(self) -> None:
         """The three systems target 7 counts and their four required connections: the

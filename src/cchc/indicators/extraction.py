@@ -19,12 +19,11 @@ from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear
 
 from cchc.indicators.periods import month_within
-from cchc.inspections.models import InspectionPlanItem
+from cchc.inspections.models import Inspection, InspectionPlanItem
 from cchc.inspections.planning import INSPECTED_LEVELS
 from cchc.operations.models import (
     ONLINE_LEVELS_3_4,
     DossierMonthly,
-    Inspection,
     LegalDocument,
     LegalReview,
     ProcedureSnapshot,
@@ -394,10 +393,18 @@ def _load_month(rows, year: int) -> date | None:
 
 def inspections_through(year: int) -> date | None:
     """The month of the year's latest inspection, or of the latest load of the inspections
-    when that comes later (a load in July says there was none since the last one)."""
+    when that comes later (a load in July says there was none since the last one); an
+    inspection entered on the page (no import run) counts as loaded when it was entered."""
     rows = Inspection.objects.filter(inspected_on__year=year)
     latest = rows.aggregate(d=Max("inspected_on"))["d"]
-    return _latest(_month(latest), _load_month(rows, year)) if latest else None
+    if latest is None:
+        return None
+    entered = rows.filter(import_run=None).aggregate(at=Max("created_at"))["at"]
+    return _latest(
+        _month(latest),
+        _load_month(rows, year),
+        None if entered is None else month_within(entered, year),
+    )
 
 
 def legal_documents_through(year: int) -> date | None:

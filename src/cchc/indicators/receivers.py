@@ -20,15 +20,15 @@ MONTHLY_KINDS = {ImportKind.DOSSIERS, ImportKind.DOSSIER_STATS, ImportKind.WORK_
 
 
 @receiver(operational_data_changed)
-def refresh_after_import(sender, *, run, agency_ids, months, years, **kwargs):
+def refresh_after_import(sender, *, kind, agency_ids, months, years, **kwargs):
     touched_years = set(years) | {m.year for m in months}
-    codes = indicators_of_kind(run.kind)
+    codes = indicators_of_kind(kind)
     # The catalogue changes what counts for every agency's payment share, and inspection
     # coverage counts every department and district (inspected or not): refresh all agencies.
-    scope = None if run.kind in (ImportKind.PROCEDURES, ImportKind.INSPECTIONS) else agency_ids
+    scope = None if kind in (ImportKind.PROCEDURES, ImportKind.INSPECTIONS) else agency_ids
     # Dossiers and statistics change the counts of exactly their months: flow indicators
     # recompute only those (stock indicators still take whole years).
-    by_month = run.kind in MONTHLY_KINDS and months
+    by_month = kind in MONTHLY_KINDS and months
     snapshots_refresh(agency_ids=scope, years=touched_years, codes=codes,
                       months=months if by_month else None)  # fmt: skip
 

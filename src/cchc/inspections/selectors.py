@@ -6,8 +6,8 @@ from decimal import Decimal
 from django.db.models import Count, Q
 
 from cchc.core.seams import Seam
+from cchc.inspections.models import Inspection
 from cchc.inspections.planning import TARGET_LEVELS, Candidate, propose
-from cchc.operations.models import Inspection
 from cchc.organizations.models import Agency
 from cchc.organizations.scope import AgencyScope
 from cchc.plans.models import Plan

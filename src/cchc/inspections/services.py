@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from cchc.core.concurrency import claim
 from cchc.core.services import ServiceError, audited_save
-from cchc.inspections.models import InspectionPlanItem, Recommendation
+from cchc.inspections.models import Inspection, InspectionPlanItem, Recommendation
 from cchc.operations.imports.base import Affected, WriteResult
-from cchc.operations.models import ImportKind, ImportRun, ImportStatus, Inspection
+from cchc.operations.models import ImportKind
 from cchc.operations.services import data_changed
 from cchc.organizations.access import DataKind, require_write
 from cchc.organizations.models import Agency, AgencyLevel
@@ -58,27 +58,25 @@ def inspection_record(
     recommendations: list[str] | tuple[str, ...] = (),
     due_on: date | None = None,
 ) -> Inspection:
-    """Record an inspection entered on the page (its provenance is an import run of one row,
-    like every operational record) and its recommendations, then refresh target 1."""
+    """Record an inspection entered on the page (its provenance is the officer who entered
+    it, `recorded_by`; no import run) and its recommendations, then refresh target 1."""
     _require_reform_office(actor)
     if inspected_on > timezone.localdate():
         raise ServiceError(_("Ngày kiểm tra không được sau hôm nay."))
     if Inspection.objects.filter(agency=agency, inspected_on=inspected_on).exists():
         raise ServiceError(_("Đã có cuộc kiểm tra cơ quan này trong ngày này."))
-    run = ImportRun.objects.create(
-        kind=ImportKind.INSPECTIONS, status=ImportStatus.DONE, file_name=_("Nhập trên trang"),
-        uploaded_by=actor, rows_total=1, rows_created=1, progress=100, finished_at=timezone.now(),
-    )  # fmt: skip
     inspection = Inspection.objects.create(
         agency=agency, inspected_on=inspected_on, team=team, covers_organisation=covers_organisation,
-        covers_discipline=covers_discipline, findings=findings, import_run=run,
+        covers_discipline=covers_discipline, findings=findings, recorded_by=actor,
     )  # fmt: skip
     for text in recommendations:
         if text.strip():
             Recommendation.objects.create(inspection=inspection, text=text.strip(), due_on=due_on)
     affected = Affected(agency_ids={agency.pk}, years={inspected_on.year})
     transaction.on_commit(
-        lambda: data_changed(run=run, result=WriteResult(created=1, affected=affected))
+        lambda: data_changed(
+            run=None, kind=ImportKind.INSPECTIONS, result=WriteResult(created=1, affected=affected)
+        )
     )
     return inspection
 

@@ -1,21 +1,21 @@
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
+from cchc.core.uploads import KINDS
 from cchc.core.views import call_service
-from cchc.inspections import selectors, services
+from cchc.inspections import conclusion, selectors, services
 from cchc.inspections.forms import CloseForm, InspectionForm
-from cchc.inspections.models import InspectionPlanItem, Recommendation
+from cchc.inspections.models import Inspection, InspectionPlanItem, Recommendation
 from cchc.inspections.planning import target_levels
-from cchc.operations.models import Inspection
-from cchc.organizations.access import member
+from cchc.organizations.access import get_visible_or_404, member_required
 from cchc.organizations.models import Agency, level_words
 from cchc.organizations.selectors import is_reform_office, scope_for
 from cchc.plans.models import Plan
@@ -48,49 +48,22 @@ def _close_refused(request: HttpRequest, close: CloseForm) -> None:
         messages.info(request, _("Kết quả khắc phục bạn đã nhập (chưa lưu): “%(n)s”") % {"n": note})
 
 
-@login_required
-def inspections_page(request: HttpRequest) -> HttpResponse:
-    member(request)
+def _here(year: int) -> str:
+    return f"{reverse('inspections:page')}?nam={year}"
+
+
+def _require_office(request: HttpRequest) -> None:
+    if not is_reform_office(request.user):
+        raise PermissionDenied(_("Chỉ Văn phòng CCHC (Sở Nội vụ) quản lý công tác kiểm tra."))
+
+
+def _page(request: HttpRequest, year: int, form: InspectionForm | None = None) -> HttpResponse:
     today = timezone.localdate()
-    year = year_asked(request.GET.get("nam"), today=today)
     office = is_reform_office(request.user)
     scope = scope_for(request.user)
     share, levels = _target(year)
-    form = InspectionForm(request.POST or None) if office else None
-    if request.method == "POST":
-        if not office:
-            raise PermissionDenied(_("Chỉ Văn phòng CCHC (Sở Nội vụ) quản lý công tác kiểm tra."))
-        action = request.POST.get("thao_tac")
-        here = f"{reverse('inspections:page')}?nam={year}"
-        if action == "de_xuat":
-            proposals, _needed, _done = selectors.proposal(
-                year=year, share=share, today=today, levels=levels
-            )
-            for p in proposals:
-                services.plan_add(actor=request.user, year=year, agency=Agency.objects.get(pk=p.candidate.agency_id),
-                                  reasons="; ".join(p.reasons))  # fmt: skip
-            messages.success(
-                request, _("Đã đưa %(n)s cơ quan vào kế hoạch kiểm tra.") % {"n": len(proposals)}
-            )
-            return redirect(here)
-        if action == "ghi_nhan" and form.is_valid():
-            data = dict(form.cleaned_data)
-            data["recommendations"] = data["recommendations"].splitlines()
-            if call_service(form, services.inspection_record, actor=request.user, **data):
-                messages.success(request, _("Đã ghi nhận cuộc kiểm tra."))
-                return redirect(here)
-        if action == "dong":
-            recommendation = Recommendation.objects.filter(pk=request.POST.get("kien_nghi")).first()
-            if recommendation is None:
-                raise Http404
-            close = CloseForm(request.POST, editing=recommendation)
-            if close.is_valid() and call_service(close, services.recommendation_close, actor=request.user,
-                                                 recommendation=recommendation, version=close.read_version(),
-                                                 closed_on=close.cleaned_data["closed_on"], note=close.cleaned_data["note"]):  # fmt: skip
-                messages.success(request, _("Đã ghi nhận hoàn thành kiến nghị."))
-                return redirect(here)
-            _close_refused(request, close)
-            return redirect(here)
+    if office and form is None:
+        form = InspectionForm()
     proposals, needed, done = ([], 0, 0)
     if office:
         proposals, needed, done = selectors.proposal(
@@ -110,3 +83,86 @@ def inspections_page(request: HttpRequest) -> HttpResponse:
         "plan_items": InspectionPlanItem.objects.visible_to(scope).filter(year=year).select_related("agency"),
         "close_form": CloseForm(), "today": today, "years": years_offered(year),
     })  # fmt: skip
+
+
+def _year(request: HttpRequest) -> int:
+    return year_asked(request.GET.get("nam"), today=timezone.localdate())
+
+
+@member_required
+@require_GET
+def inspections_page(request: HttpRequest) -> HttpResponse:
+    return _page(request, _year(request))
+
+
+@member_required
+@require_POST
+def plan_propose(request: HttpRequest) -> HttpResponse:
+    """Put the proposed agencies into the year's inspection plan."""
+    _require_office(request)
+    year = _year(request)
+    share, levels = _target(year)
+    proposals, _needed, _done = selectors.proposal(
+        year=year, share=share, today=timezone.localdate(), levels=levels
+    )
+    for p in proposals:
+        services.plan_add(actor=request.user, year=year, agency=Agency.objects.get(pk=p.candidate.agency_id),
+                          reasons="; ".join(p.reasons))  # fmt: skip
+    messages.success(
+        request, _("Đã đưa %(n)s cơ quan vào kế hoạch kiểm tra.") % {"n": len(proposals)}
+    )
+    return redirect(_here(year))
+
+
+@member_required
+@require_POST
+def inspection_record(request: HttpRequest) -> HttpResponse:
+    """Record an inspection; a refused one shows the page again with what was typed."""
+    _require_office(request)
+    year = _year(request)
+    form = InspectionForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        data["recommendations"] = data["recommendations"].splitlines()
+        if call_service(form, services.inspection_record, actor=request.user, **data):
+            messages.success(request, _("Đã ghi nhận cuộc kiểm tra."))
+            return redirect(_here(year))
+    return _page(request, year, form)
+
+
+@member_required
+@require_POST
+def recommendation_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a recommendation from the inline form of the list."""
+    _require_office(request)
+    year = _year(request)
+    recommendation = get_visible_or_404(
+        Recommendation.objects.all(), scope_for(request.user), pk=pk
+    )
+    close = CloseForm(request.POST, editing=recommendation)
+    if close.is_valid() and call_service(close, services.recommendation_close, actor=request.user,
+                                         recommendation=recommendation, version=close.read_version(),
+                                         closed_on=close.cleaned_data["closed_on"], note=close.cleaned_data["note"]):  # fmt: skip
+        messages.success(request, _("Đã ghi nhận hoàn thành kiến nghị."))
+        return redirect(_here(year))
+    _close_refused(request, close)
+    return redirect(_here(year))
+
+
+@member_required
+def conclusion_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The inspection's conclusion as a Word document, for whoever may read the inspection
+    (an agency officer: their own agency's only; another agency's is a 404)."""
+    inspection = get_visible_or_404(
+        Inspection.objects.select_related("agency__parent", "import_run"),
+        scope_for(request.user),
+        pk=pk,
+    )
+    try:
+        content = conclusion.conclusion_docx(inspection)
+    except ValueError as exc:  # the province's template fails on this inspection's data
+        messages.error(request, str(exc))
+        return redirect(_here(inspection.inspected_on.year))
+    response = HttpResponse(content, content_type=KINDS["docx"])
+    response["Content-Disposition"] = f'attachment; filename="{conclusion.file_name(inspection)}"'
+    return response

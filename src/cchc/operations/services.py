@@ -304,14 +304,17 @@ def imports_recover(*, now=None, starting: bool = True) -> dict[str, int]:
     return done
 
 
-def data_changed(*, run: ImportRun, result: WriteResult) -> None:
+def data_changed(*, run: ImportRun | None, result: WriteResult, kind: str = "") -> None:
     """Notify the indicator engine of what changed (the dossier importer has already brought
-    the monthly roll-up along, in its own transaction)."""
+    the monthly roll-up along, in its own transaction). `run` None: data of `kind` entered on
+    a page, not imported (an inspection)."""
     affected = result.affected
+    if run is not None:
+        kind = kind or run.kind
     if affected.agency_ids or affected.months or affected.years:
         operational_data_changed.send(
-            sender=ImportRun, run=run, agency_ids=affected.agency_ids, months=affected.months,
-            years=affected.years,
+            sender=ImportRun, run=run, kind=kind, agency_ids=affected.agency_ids,
+            months=affected.months, years=affected.years,
         )  # fmt: skip
 
 

@@ -5,3 +5,10 @@ class PortalConfig(AppConfig):
     name = "cchc.portal"
     label = "portal"
     verbose_name = "Trang thông tin CCHC công khai"
+
+    def ready(self) -> None:
+        # The inspection's Word conclusion (a lower app) quotes the published conclusion.
+        from cchc.inspections import conclusion
+        from cchc.portal.selectors import inspection_public_conclusion
+
+        conclusion.public_conclusion.supply(inspection_public_conclusion)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cchc.core.models import TimeStampedModel
-from cchc.operations.models import Inspection
+from cchc.inspections.models import Inspection
 from cchc.organizations.models import Agency, Tier
 from cchc.parindex.models import Framework
 from cchc.plans.models import Plan

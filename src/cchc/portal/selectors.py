@@ -75,6 +75,13 @@ def inspection_releases() -> QuerySet[Release]:
     )
 
 
+def inspection_public_conclusion(inspection) -> str:
+    """The conclusion of `inspection` the public reads (its release not withdrawn), or "";
+    the inspection's Word conclusion quotes it (`cchc.inspections.conclusion`)."""
+    release = inspection_releases().filter(inspection=inspection).first()
+    return release.conclusion if release is not None else ""
+
+
 def document_releases() -> QuerySet[Release]:
     return (
         Release.objects.public()
@@ -398,7 +405,7 @@ _STAMP_PARTS = (
     ("parindex_framework", "MAX(updated_at)"),
     ("parindex_assessment", "MAX(updated_at)"),
     ("parindex_result", "MAX(computed_at)"),
-    ("operations_inspection", "MAX(updated_at)"),
+    ("inspections_inspection", "MAX(updated_at)"),
 )
 
 

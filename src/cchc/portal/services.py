@@ -20,7 +20,7 @@ from cchc.core.services import ServiceError, audited_save
 from cchc.core.uploads import store_evidence
 from cchc.indicators import dashboard
 from cchc.indicators.selectors import per_agency
-from cchc.operations.models import Inspection
+from cchc.inspections.models import Inspection
 from cchc.organizations.access import DataKind, require_write
 from cchc.organizations.models import Tier
 from cchc.organizations.scope import AgencyScope
@@ -214,7 +214,7 @@ def inspection_publish(
     conclusion = conclusion.strip()
     if not conclusion:
         raise ServiceError(_("Nhập kết luận công khai của cuộc kiểm tra."))
-    if inspection.import_run.synthetic:
+    if inspection.synthetic:
         raise ServiceError(SYNTHETIC_REFUSED % {"what": _("cuộc kiểm tra này")})
     return _release(
         ReleaseKind.INSPECTION, actor=actor, now=now, inspection=inspection, conclusion=conclusion

@@ -297,6 +297,7 @@ def _closing(document) -> None:
 TITLES = {
     "bao_cao_dinh_ky": "Mẫu báo cáo định kỳ cải cách hành chính",
     "phu_luc_chi_so_cchc": "Mẫu phụ lục kết quả Chỉ số cải cách hành chính",
+    "ket_luan_kiem_tra": "Mẫu kết luận kiểm tra công tác cải cách hành chính",
 }
 
 

@@ -69,6 +69,26 @@ def sample_document(kind: str, province_name: str) -> ReportDocument:
         column_widths=[1, 6, 2, 2],
     )
     annex = kind == DocumentKind.PAR_INDEX_ANNEX
+    if kind == DocumentKind.INSPECTION_CONCLUSION:
+        return ReportDocument(
+            issuing_body_parent=f"UBND tỉnh {province_name}",
+            issuing_body="Sở Nội vụ",
+            number_symbol="5/KL-SNV",
+            place=province_name,
+            date=date(2026, 3, 14),
+            title="KẾT LUẬN",
+            subtitle="Kiểm tra công tác cải cách hành chính tại Sở Tư pháp",
+            sections=[
+                ReportSection("I. KHÁI QUÁT CUỘC KIỂM TRA", ["Nội dung mẫu của cuộc kiểm tra."]),
+                ReportSection("II. KẾT QUẢ KIỂM TRA", ["Nội dung mẫu."], [table]),
+                ReportSection("1. Tồn tại, hạn chế", ["Nội dung mẫu."], level=2),
+                ReportSection("a) Nội dung chi tiết", ["Nội dung mẫu."], level=3),
+            ],
+            recipients=["Sở Tư pháp", f"UBND tỉnh {province_name} (để báo cáo)"],
+            signing_authority="KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC",
+            signer_name="Nguyễn Văn Mẫu",
+            synthetic_notice="Dữ liệu mẫu để thử mẫu văn bản.",
+        )
     return ReportDocument(
         issuing_body_parent="" if annex else f"UBND tỉnh {province_name}",
         issuing_body=f"ỦY BAN NHÂN DÂN\nTỈNH {province_name.upper()}" if annex else "Sở Tư pháp",

@@ -76,6 +76,7 @@ class DocumentKind(models.TextChoices):
 
     PERIODIC_REPORT = "bao_cao_dinh_ky", _("Báo cáo định kỳ cải cách hành chính")
     PAR_INDEX_ANNEX = "phu_luc_chi_so_cchc", _("Phụ lục kết quả Chỉ số cải cách hành chính")
+    INSPECTION_CONCLUSION = "ket_luan_kiem_tra", _("Kết luận kiểm tra công tác cải cách hành chính")
 
 
 class DocumentTemplate(TimeStampedModel):

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from cchc.core.services import ServiceError
 from cchc.core.views import call_service
 from cchc.indicators import dashboard
-from cchc.operations.models import Inspection
+from cchc.inspections.models import Inspection
 from cchc.organizations.access import office_required
 from cchc.organizations.selectors import scope_for
 from cchc.parindex.models import AssessmentStatus, Framework

@@ -79,7 +79,7 @@ class Command(BaseCommand):
         rows = DossierMonthly.objects.filter(source=StatSource.DOSSIERS)
         # The indicators recompute from the new sums, as after an import of every dossier.
         operational_data_changed.send(
-            sender=ImportRun, run=run, years=set(),
+            sender=ImportRun, run=run, kind=run.kind, years=set(),
             agency_ids=set(rows.values_list("agency_id", flat=True).distinct()),
             months=set(rows.values_list("month", flat=True).distinct()),
         )  # fmt: skip

@@ -1,5 +1,6 @@
 """Reform inspections (kiểm tra cải cách hành chính) of agencies, for target 1: one row per
-inspection, identified by the inspected agency and the day."""
+inspection, identified by the inspected agency and the day. The import engine lives below
+this app and learns of this kind by registration (`InspectionsConfig.ready`)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from django.utils import timezone
 from cchc.core.formatting import format_date
 from cchc.core.tabular import cells as f
 from cchc.core.tabular.columns import Column, RowError
+from cchc.inspections.models import Inspection
 from cchc.operations.imports.base import Importer, WriteResult, first_of_month
-from cchc.operations.models import ImportKind, Inspection
+from cchc.operations.models import ImportKind
 from cchc.organizations.access import DataKind
 
 VALUE_FIELDS = ("team", "covers_organisation", "covers_discipline", "findings")
