@@ -132,7 +132,7 @@ AGENCY_OWNED = {
     "reports:report_detail": report_of,
     "plans:evidence_download": evidence_of,
     "reports:report_download": lambda code: report_of(code, "docx"),
-    "inspections:conclusion": inspection_of,
+    "reports:inspection_conclusion": inspection_of,
     # --- parindex, views.assessment (kwargs factories in tests/parindex/tenancy.py) ---
     "parindex:assessment_detail": parindex_tenancy.assessment_of,
     "parindex:assessment_action": parindex_tenancy.assessment_of,
@@ -426,7 +426,7 @@ def test_own_agency_is_reachable_for_reading(client, dept_officer, route):
         "operations:import_detail",
         "reports:report_detail",
         "reports:report_download",
-        "inspections:conclusion",
+        "reports:inspection_conclusion",
         "plans:evidence_download",
         "parindex:assessment_detail",
         "parindex:score_history",

@@ -8,5 +8,4 @@ urlpatterns = [
     path("de-xuat/", views.plan_propose, name="plan_propose"),
     path("ghi-nhan/", views.inspection_record, name="record"),
     path("kien-nghi/<int:pk>/dong/", views.recommendation_close, name="recommendation_close"),
-    path("<int:pk>/ket-luan.docx", views.conclusion_download, name="conclusion"),
 ]

@@ -9,9 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from cchc.core.uploads import KINDS
 from cchc.core.views import call_service
-from cchc.inspections import conclusion, selectors, services
+from cchc.inspections import selectors, services
 from cchc.inspections.forms import CloseForm, InspectionForm
 from cchc.inspections.models import Inspection, InspectionPlanItem, Recommendation
 from cchc.inspections.planning import target_levels
@@ -147,22 +146,3 @@ def recommendation_close(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_here(year))
     _close_refused(request, close)
     return redirect(_here(year))
-
-
-@member_required
-def conclusion_download(request: HttpRequest, pk: int) -> HttpResponse:
-    """The inspection's conclusion as a Word document, for whoever may read the inspection
-    (an agency officer: their own agency's only; another agency's is a 404)."""
-    inspection = get_visible_or_404(
-        Inspection.objects.select_related("agency__parent", "import_run"),
-        scope_for(request.user),
-        pk=pk,
-    )
-    try:
-        content = conclusion.conclusion_docx(inspection)
-    except ValueError as exc:  # the province's template fails on this inspection's data
-        messages.error(request, str(exc))
-        return redirect(_here(inspection.inspected_on.year))
-    response = HttpResponse(content, content_type=KINDS["docx"])
-    response["Content-Disposition"] = f'attachment; filename="{conclusion.file_name(inspection)}"'
-    return response

@@ -77,7 +77,7 @@ def inspection_releases() -> QuerySet[Release]:
 
 def inspection_public_conclusion(inspection) -> str:
     """The conclusion of `inspection` the public reads (its release not withdrawn), or "";
-    the inspection's Word conclusion quotes it (`cchc.inspections.conclusion`)."""
+    the inspection's Word conclusion quotes it (`cchc.reports.inspection_conclusion`)."""
     release = inspection_releases().filter(inspection=inspection).first()
     return release.conclusion if release is not None else ""
 

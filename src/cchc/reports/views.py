@@ -5,14 +5,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cchc.core.formatting import ascii_slug
+from cchc.core.uploads import KINDS
 from cchc.core.users import AuthenticatedHttpRequest
 from cchc.core.views import call_service
-from cchc.organizations.access import member, office_required
+from cchc.inspections.models import Inspection
+from cchc.organizations.access import get_visible_or_404, member, member_required, office_required
 from cchc.organizations.models import Agency, AgencyLevel, Role
 from cchc.organizations.selectors import (
     PROVINCE_WIDE_ROLES,
@@ -21,7 +24,7 @@ from cchc.organizations.selectors import (
 )
 from cchc.plans.selectors import year_asked, years_offered
 from cchc.plans.tiers import reporting_levels, tiers_of_year
-from cchc.reports import document_templates, services
+from cchc.reports import document_templates, inspection_conclusion, services
 from cchc.reports.docx_builder import bundled_template
 from cchc.reports.forms import NarrativeForm, TemplateUploadForm
 from cchc.reports.models import DocumentKind, DocumentTemplate, PeriodicReport, ReportStatus
@@ -285,3 +288,24 @@ def template_revert(request: AuthenticatedHttpRequest, kind: str) -> HttpRespons
         request, _("Mẫu “%(kind)s” trở về mẫu kèm theo hệ thống.") % {"kind": kind.label}
     )
     return redirect("reports:template_index")
+
+
+@member_required
+def inspection_conclusion_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """An inspection's conclusion as a Word document, for whoever may read the inspection
+    (an agency officer: their own agency's only; another agency's is a 404). Reached from
+    the inspection's line on the Kiểm tra page, where a refusal of the template goes back."""
+    inspection = get_visible_or_404(
+        Inspection.objects.select_related("agency__parent", "import_run"),
+        scope_for(request.user),
+        pk=pk,
+    )
+    try:
+        content = inspection_conclusion.conclusion_docx(inspection)
+    except ValueError as exc:  # the province's template fails on this inspection's data
+        messages.error(request, str(exc))
+        return redirect(f"{reverse('inspections:page')}?nam={inspection.inspected_on.year}")
+    response = HttpResponse(content, content_type=KINDS["docx"])
+    name = inspection_conclusion.file_name(inspection)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

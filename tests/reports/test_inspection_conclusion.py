@@ -39,7 +39,7 @@ def record(actor, code="12-STP", **fields) -> Inspection:
 
 
 def url(inspection: Inspection) -> str:
-    return reverse("inspections:conclusion", args=[inspection.pk])
+    return reverse("reports:inspection_conclusion", args=[inspection.pk])
 
 
 def test_the_conclusion_says_whom_when_what_was_covered_found_and_published(

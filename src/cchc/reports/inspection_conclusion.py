@@ -4,7 +4,8 @@ one) in the Decree 30/2020 layout. The reform office's agency issues it (its nam
 province's UBND above it, the place in the date line: all from the data); the body says
 whom, when, by which team, what the inspection covered, what it found, the recommendations
 and, once published on the portal, the conclusion the public reads. No request, no
-transaction: the view passes the inspection the reader may see."""
+transaction: the view passes the inspection the reader may see. It lives with the other
+Word documents (the layers: `inspections` sits below `reports`, whose templates it uses)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from cchc.reports.docx_builder import ReportDocument, ReportSection, build_repor
 from cchc.reports.models import DocumentKind
 
 # The conclusion the public reads, when the portal (above this app) has published one.
-public_conclusion = Seam("inspections.public_conclusion", default=lambda inspection: "")
+public_conclusion = Seam("reports.inspection_public_conclusion", default=lambda inspection: "")
 
 UNSIGNED = "." * 32  # the signer writes their name by hand
 
