@@ -998,15 +998,16 @@ def _api_task(code: str, *, owner: bool = False):
 def _api_par_index(reform_office):
     """PAR INDEX 2031: Sở Tư pháp, Sở Tài chính and Sở KH&ĐT published; a second framework
     whose results are computed but not published."""
-    from cchc.parindex import services
     from cchc.parindex.models import Assessment
+    from cchc.parindex.services.publication import results_publish
+    from cchc.parindex.services.results import results_compute
     from tests.api.test_par_index import scored_framework
 
     framework = scored_framework(reform_office)
     Assessment.objects.filter(framework=framework).update(status="finalised")
-    services.results_publish(actor=reform_office, framework=framework)
-    services.results_compute(actor=reform_office,
-                             framework=scored_framework(reform_office, code="CHUA-CONG-BO"))  # fmt: skip
+    results_publish(actor=reform_office, framework=framework)
+    results_compute(actor=reform_office,
+                    framework=scored_framework(reform_office, code="CHUA-CONG-BO"))  # fmt: skip
 
 
 def _api_rows_outside_scope(route: str, body, scope, visible: set[str]) -> list:

@@ -10,8 +10,11 @@ from django.urls import reverse
 
 from cchc.indicators.models import IndicatorSnapshot
 from cchc.organizations.models import Agency
-from cchc.parindex import frameworks, services
+from cchc.parindex import frameworks
 from cchc.parindex.models import Assessment, AssessmentStatus, CriterionScore, Evidence
+from cchc.parindex.services.appraisal import appraisal_complete, return_for_explanation
+from cchc.parindex.services.rounds import appraiser_assign, assessment_open
+from cchc.parindex.services.self_assessment import assessment_submit, evidence_attach, score_save
 from tests.factories import make_user
 from tests.parindex.conftest import BEFORE_DEADLINE, DEADLINE, YEAR, score_of
 
@@ -43,15 +46,15 @@ def state(assessment):
 
 def fill(officer, assessment):
     for code, value in (("1.1", "3.5"), ("1.2", "2.75"), ("2.1", "5")):
-        services.score_save(actor=officer, score=score_of(assessment, code), self_score=D(value),
-                            now=BEFORE_DEADLINE)  # fmt: skip
-    services.evidence_attach(actor=officer, score=score_of(assessment, "1.1"),
-                             name="ke-hoach.pdf", content=PDF, now=BEFORE_DEADLINE)  # fmt: skip
+        score_save(actor=officer, score=score_of(assessment, code), self_score=D(value),
+                   now=BEFORE_DEADLINE)  # fmt: skip
+    evidence_attach(actor=officer, score=score_of(assessment, "1.1"),
+                    name="ke-hoach.pdf", content=PDF, now=BEFORE_DEADLINE)  # fmt: skip
 
 
 def submitted(officer, assessment):
     fill(officer, assessment)
-    return services.assessment_submit(actor=officer, assessment=assessment, now=BEFORE_DEADLINE)
+    return assessment_submit(actor=officer, assessment=assessment, now=BEFORE_DEADLINE)
 
 
 @pytest.fixture
@@ -61,8 +64,8 @@ def stp(opened):
 
 @pytest.fixture
 def assigned(reform_office, appraiser, framework):
-    services.appraiser_assign(actor=reform_office, appraiser=appraiser,
-                              agency=Agency.objects.get(code="12-STP"), framework=framework)  # fmt: skip
+    appraiser_assign(actor=reform_office, appraiser=appraiser,
+                     agency=Agency.objects.get(code="12-STP"), framework=framework)  # fmt: skip
     return appraiser
 
 
@@ -102,8 +105,8 @@ def test_a_computed_criterion_shows_its_value_and_links_to_the_records(
     stp = Agency.objects.get(code="12-STP")
     IndicatorSnapshot.objects.create(indicator="ON_TIME_RATE", agency=stp, tier="province",
                                      month=date(YEAR, 1, 1), numerator=9, denominator=10)  # fmt: skip
-    [assessment] = services.assessment_open(actor=reform_office, framework=framework,
-                                            deadline=DEADLINE, agencies=[stp])  # fmt: skip
+    [assessment] = assessment_open(actor=reform_office, framework=framework,
+                                   deadline=DEADLINE, agencies=[stp])  # fmt: skip
     body = page(client, dept_officer, assessment)
     assert "“Tỷ lệ hồ sơ giải quyết đúng hạn” năm 2031:" in body
     assert "<strong>90%</strong>" in body and "Điểm tính được: <strong>2</strong>" in body
@@ -141,7 +144,7 @@ def test_the_reform_office_finalises_or_reopens_but_does_not_score(
     body = page(client, reform_office, stp)
     for control in ("Lưu tự chấm", "Lưu thẩm định", "Chốt kết quả", "Mở lại phiếu"):
         assert control not in body
-    services.appraisal_complete(actor=assigned, assessment=stp)
+    appraisal_complete(actor=assigned, assessment=stp)
     body = page(client, reform_office, stp)
     assert "Chốt kết quả" in body and "Mở lại phiếu" in body and "Lý do mở lại" in body
     assert "Lưu thẩm định" not in body
@@ -301,8 +304,8 @@ def test_a_file_over_the_limit_is_refused(client, dept_officer, stp, settings):
 def test_evidence_downloads_stay_in_scope(
     client, dept_officer, appraiser, reform_office, framework, stp
 ):
-    services.evidence_attach(actor=dept_officer, score=score_of(stp, "1.1"), name="kh.pdf",
-                             content=PDF, now=BEFORE_DEADLINE)  # fmt: skip
+    evidence_attach(actor=dept_officer, score=score_of(stp, "1.1"), name="kh.pdf",
+                    content=PDF, now=BEFORE_DEADLINE)  # fmt: skip
     url = reverse("parindex:evidence_download", args=[Evidence.objects.get().pk])
     for user, status in (
         (dept_officer, 200),
@@ -313,8 +316,8 @@ def test_evidence_downloads_stay_in_scope(
     ):
         client.force_login(user)
         assert client.get(url).status_code == status, user
-    services.appraiser_assign(actor=reform_office, appraiser=appraiser,
-                              agency=Agency.objects.get(code="12-STP"), framework=framework)  # fmt: skip
+    appraiser_assign(actor=reform_office, appraiser=appraiser,
+                     agency=Agency.objects.get(code="12-STP"), framework=framework)  # fmt: skip
     client.force_login(appraiser)
     assert client.get(url).status_code == 200
 
@@ -328,7 +331,7 @@ def test_evidence_is_removed_while_the_agency_may_edit(client, dept_officer, stp
     assert "Đã xóa tài liệu “ke-hoach.pdf”." in response.content.decode()
     assert not Evidence.objects.exists()
     fill(dept_officer, stp)
-    services.assessment_submit(actor=dept_officer, assessment=stp, now=BEFORE_DEADLINE)
+    assessment_submit(actor=dept_officer, assessment=stp, now=BEFORE_DEADLINE)
     evidence = Evidence.objects.get()
     response = client.post(reverse("parindex:evidence_delete", args=[evidence.pk]), follow=True)
     assert any("cơ quan không sửa được nữa" in m for m in messages_of(response))
@@ -402,8 +405,8 @@ def test_of_two_appraisers_the_second_gets_the_message_and_the_first_value_stays
     client, dept_officer, assigned, reform_office, framework, stp
 ):
     second = make_user("tdinh2", "12-SNV", "appraiser")
-    services.appraiser_assign(actor=reform_office, appraiser=second,
-                              agency=Agency.objects.get(code="12-STP"), framework=framework)  # fmt: skip
+    appraiser_assign(actor=reform_office, appraiser=second,
+                     agency=Agency.objects.get(code="12-STP"), framework=framework)  # fmt: skip
     submitted(dept_officer, stp)
     score = score_of(stp, "1.1")
     read = score.version  # both opened the page
@@ -502,8 +505,8 @@ def test_the_history_of_a_criterion_shows_who_changed_what(
     score = score_of(stp, "1.1")
     appraise(client, assigned, score, "3", "Ban hành chậm")
     score = fresh(score)
-    services.return_for_explanation(actor=assigned, score=score, question="Gửi bản ký số?",
-                                    version=score.version)  # fmt: skip
+    return_for_explanation(actor=assigned, score=score, question="Gửi bản ký số?",
+                           version=score.version)  # fmt: skip
     for user in (dept_officer, reform_office, assigned):
         client.force_login(user)
         response = client.get(reverse("parindex:score_history", args=[score.pk]))
@@ -540,15 +543,15 @@ def test_the_sheet_of_the_department_framework_keeps_a_query_budget(
     [load] = frameworks.load_bundled(year=2031, only=lambda spec: spec.code == "CCHC-SO-VD")
     framework = load.framework
     stp = Agency.objects.get(code="12-STP")
-    [assessment] = services.assessment_open(actor=reform_office, framework=framework,
-                                            deadline=BEFORE_DEADLINE.date(), agencies=[stp])  # fmt: skip
-    services.appraiser_assign(actor=reform_office, appraiser=appraiser, agency=stp,
-                              framework=framework)  # fmt: skip
+    [assessment] = assessment_open(actor=reform_office, framework=framework,
+                                   deadline=BEFORE_DEADLINE.date(), agencies=[stp])  # fmt: skip
+    appraiser_assign(actor=reform_office, appraiser=appraiser, agency=stp,
+                     framework=framework)  # fmt: skip
     scores = list(assessment.scores.select_related("criterion").order_by("criterion__order"))
     assert len(scores) == 39
     for score in [s for s in scores if s.criterion.scoring_type == "self_assessed"][:5]:
-        services.evidence_attach(actor=dept_officer, score=score, name=f"{score.pk}.pdf",
-                                 content=PDF, now=BEFORE_DEADLINE)  # fmt: skip
+        evidence_attach(actor=dept_officer, score=score, name=f"{score.pk}.pdf",
+                        content=PDF, now=BEFORE_DEADLINE)  # fmt: skip
     for user in (dept_officer, appraiser, reform_office):
         client.force_login(user)
         with django_assert_max_num_queries(20):

@@ -12,7 +12,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cchc.organizations.models import Agency
-from cchc.parindex import services
 from cchc.parindex.models import (
     Adjustment,
     AppraisalAssignment,
@@ -25,6 +24,9 @@ from cchc.parindex.models import (
     SurveyScore,
 )
 from cchc.parindex.office_forms import parse_bands_text
+from cchc.parindex.services.publication import assessment_reopen, results_publish
+from cchc.parindex.services.results import adjustment_add, results_compute, survey_import
+from cchc.parindex.services.rounds import appraiser_assign, assessment_open
 from tests.factories import UserFactory, make_user
 from tests.html_forms import page_form
 from tests.parindex.conftest import DEADLINE, SMALL_CSV, YEAR
@@ -58,10 +60,10 @@ def scored(reform_office, framework, opened):
             CriterionScore.objects.filter(
                 assessment=opened[code], criterion__code=criterion
             ).update(self_score=D(value))
-    services.survey_import(actor=reform_office, framework=framework,
-                           content=SURVEY_CSV.encode(), file_name="dtxhh.csv")  # fmt: skip
-    services.adjustment_add(actor=reform_office, assessment=opened["12-STC"], kind="bonus",
-                            points=D("0.5"), reason="Sáng kiến cải cách")  # fmt: skip
+    survey_import(actor=reform_office, framework=framework,
+                  content=SURVEY_CSV.encode(), file_name="dtxhh.csv")  # fmt: skip
+    adjustment_add(actor=reform_office, assessment=opened["12-STC"], kind="bonus",
+                   points=D("0.5"), reason="Sáng kiến cải cách")  # fmt: skip
     return opened
 
 
@@ -93,8 +95,8 @@ def test_index_lists_an_officers_own_assessments_only(client, dept_officer, open
 
 def test_index_lists_an_appraisers_assignments(client, reform_office, appraiser, framework, opened):
     stp = Agency.objects.get(code="12-STP")
-    services.appraiser_assign(actor=reform_office, appraiser=appraiser, agency=stp,
-                              framework=framework)  # fmt: skip
+    appraiser_assign(actor=reform_office, appraiser=appraiser, agency=stp,
+                     framework=framework)  # fmt: skip
     response = page(client, appraiser, reverse("parindex:index"))
     assert [a.agency.code for a in response.context["assigned"]] == ["12-STP"]
     assert {a.agency.code for a in response.context["assessments"]} == {"12-STP"}
@@ -394,7 +396,7 @@ def shown_agencies(response):
 def test_results_are_scoped_before_publication_and_public_after(
     client, reform_office, dept_officer, appraiser, framework, scored
 ):
-    services.results_compute(actor=reform_office, framework=framework)
+    results_compute(actor=reform_office, framework=framework)
     address = url("results", framework)
     assert shown_agencies(page(client, dept_officer, address)) == {"12-STP"}
     assert shown_agencies(page(client, appraiser, address)) == set()
@@ -402,15 +404,15 @@ def test_results_are_scoped_before_publication_and_public_after(
     body = page(client, dept_officer, address).content.decode()
     assert "Sở Tài chính" not in body and "Tạm tính" in body
     finalise_all(framework)
-    services.results_publish(actor=reform_office, framework=framework)
+    results_publish(actor=reform_office, framework=framework)
     everyone = {"12-STP", "12-STC", "12-SKHDT"}
     for user in (dept_officer, appraiser):
         assert shown_agencies(page(client, user, address)) == everyone
     body = page(client, dept_officer, address).content.decode()
     assert "Sở Tài chính" in body and "Đã công bố" in body
     # Reopening withdraws a result's publication: private again until published again.
-    services.assessment_reopen(actor=reform_office, assessment=scored["12-STC"],
-                               reason="Khiếu nại điểm tiêu chí 2.1")  # fmt: skip
+    assessment_reopen(actor=reform_office, assessment=scored["12-STC"],
+                      reason="Khiếu nại điểm tiêu chí 2.1")  # fmt: skip
     assert shown_agencies(page(client, dept_officer, address)) == {"12-STP", "12-SKHDT"}
 
 
@@ -425,7 +427,7 @@ def test_framework_page_shows_criteria_to_all_and_assessments_in_scope(
 
 
 def test_results_table_shows_figures_the_vietnamese_way(client, reform_office, framework, scored):
-    services.results_compute(actor=reform_office, framework=framework)
+    results_compute(actor=reform_office, framework=framework)
     body = page(client, reform_office, url("results", framework)).content.decode()
     stc = Result.objects.get(assessment__agency__code="12-STC")
     # totals and the index to the framework's 2 display decimals, fixed
@@ -436,7 +438,7 @@ def test_results_table_shows_figures_the_vietnamese_way(client, reform_office, f
 def test_xlsx_export_has_the_rows_in_scope(client, reform_office, dept_officer, framework, scored):
     from openpyxl import load_workbook
 
-    services.results_compute(actor=reform_office, framework=framework)
+    results_compute(actor=reform_office, framework=framework)
     response = page(client, reform_office, url("results_export", framework, fmt="xlsx"))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
@@ -455,9 +457,9 @@ def test_xlsx_export_has_the_rows_in_scope(client, reform_office, dept_officer, 
 def test_docx_annex_contains_the_results_table(client, reform_office, framework, scored):
     from docx import Document
 
-    services.results_compute(actor=reform_office, framework=framework)
+    results_compute(actor=reform_office, framework=framework)
     finalise_all(framework)
-    services.results_publish(actor=reform_office, framework=framework)
+    results_publish(actor=reform_office, framework=framework)
     Framework.objects.filter(pk=framework.pk).update(illustrative=True)
     query = "?ngay=20/03/2032&so=15/QĐ-UBND&ky=Nguyễn Văn A"
     response = page(client, reform_office, url("results_export", framework, fmt="docx") + query)
@@ -485,11 +487,11 @@ def test_unknown_export_format_is_404(client, reform_office, framework):
 def test_results_and_framework_pages_keep_a_query_budget(
     client, django_assert_max_num_queries, reform_office, dept_officer, appraiser, framework
 ):
-    services.assessment_open(actor=reform_office, framework=framework, deadline=DEADLINE)
+    assessment_open(actor=reform_office, framework=framework, deadline=DEADLINE)
     for agency in Agency.objects.filter(code__in=["12-STP", "12-STC", "12-SKHDT", "12-SXD"]):
-        services.appraiser_assign(actor=reform_office, appraiser=appraiser, agency=agency,
-                                  framework=framework)  # fmt: skip
-    services.results_compute(actor=reform_office, framework=framework)
+        appraiser_assign(actor=reform_office, appraiser=appraiser, agency=agency,
+                         framework=framework)  # fmt: skip
+    results_compute(actor=reform_office, framework=framework)
     count = Assessment.objects.filter(framework=framework).count()
     assert count > 15
     for user in (reform_office, dept_officer):

@@ -196,8 +196,8 @@ LEVEL_ORDER = {level: index for index, level in enumerate(AgencyLevel.values)}
 
 
 def assessed_agencies(framework: Framework):
-    """The agencies a round of the framework opened today may assess (`services.assessable`)."""
-    from cchc.parindex.services import assessable
+    """The agencies a round of the framework opened today may assess (`services.rounds.assessable`)."""
+    from cchc.parindex.services.rounds import assessable
 
     return assessable(framework, on=timezone.localdate())
 

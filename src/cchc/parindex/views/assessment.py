@@ -38,7 +38,7 @@ from cchc.indicators.registry import INDICATORS
 from cchc.organizations.models import Role
 from cchc.organizations.scope import AgencyScope
 from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
-from cchc.parindex import scoring, selectors, services
+from cchc.parindex import scoring, selectors
 from cchc.parindex.assessment_forms import (
     AnswerForm,
     AppraisalForm,
@@ -58,6 +58,7 @@ from cchc.parindex.models import (
     Result,
     ScoringType,
 )
+from cchc.parindex.services import appraisal, checks, publication, self_assessment
 
 S = AssessmentStatus
 STATUS_COLOURS = {
@@ -67,12 +68,12 @@ STATUS_COLOURS = {
 
 # thao_tac of a row form → (form, service, confirmation)
 ROW_ACTIONS = {
-    "tu_cham": (SelfScoreForm, services.score_save, "Đã lưu tự chấm tiêu chí %(code)s."),
-    "tham_dinh": (AppraisalForm, services.appraisal_save,
+    "tu_cham": (SelfScoreForm, self_assessment.score_save, "Đã lưu tự chấm tiêu chí %(code)s."),
+    "tham_dinh": (AppraisalForm, appraisal.appraisal_save,
                   "Đã lưu điểm thẩm định tiêu chí %(code)s."),
-    "yeu_cau_giai_trinh": (QuestionForm, services.return_for_explanation,
+    "yeu_cau_giai_trinh": (QuestionForm, appraisal.return_for_explanation,
                            "Đã trả lại tiêu chí %(code)s để cơ quan giải trình."),
-    "giai_trinh": (AnswerForm, services.agency_explain, "Đã gửi giải trình tiêu chí %(code)s."),
+    "giai_trinh": (AnswerForm, appraisal.agency_explain, "Đã gửi giải trình tiêu chí %(code)s."),
 }  # fmt: skip
 
 
@@ -99,7 +100,7 @@ class Abilities:
 
     @property
     def appraising(self) -> bool:
-        return self.is_appraiser and self.status in services.APPRAISABLE
+        return self.is_appraiser and self.status in checks.APPRAISABLE
 
     @property
     def can_submit(self) -> bool:
@@ -115,7 +116,7 @@ class Abilities:
 
     @property
     def can_reopen(self) -> bool:
-        return self.is_office and self.status in {S.APPRAISED, *services.LOCKED}
+        return self.is_office and self.status in {S.APPRAISED, *checks.LOCKED}
 
 
 def _abilities(user, assessment: Assessment) -> Abilities:
@@ -349,7 +350,7 @@ def _summary(assessment: Assessment, can: Abilities, scores, survey: dict[int, D
             else None
         ),
         "adjustments": list(assessment.adjustments.all()),
-        "problems": services.submission_problems(assessment) if can.can_submit else [],
+        "problems": self_assessment.submission_problems(assessment) if can.can_submit else [],
         "returned_count": sum(1 for s in scores if s.returned_for_explanation),
         "reopen_form": ReopenForm() if can.can_reopen else None,
     }
@@ -458,21 +459,21 @@ def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
     user, name = request.user, assessment.agency.name
     try:
         if action == "gui":
-            services.assessment_submit(actor=user, assessment=assessment)
+            self_assessment.assessment_submit(actor=user, assessment=assessment)
             done = _(
                 "Đã gửi phiếu tự chấm điểm để thẩm định. Từ nay cơ quan không sửa được điểm, "
                 "trừ các tiêu chí được trả lại để giải trình."
             )
         elif action == "hoan_thanh":
-            services.appraisal_complete(actor=user, assessment=assessment)
+            appraisal.appraisal_complete(actor=user, assessment=assessment)
             done = _("Đã hoàn thành thẩm định phiếu đánh giá của %(a)s.") % {"a": name}
         elif action == "chot":
-            services.assessment_finalise(actor=user, assessment=assessment)
+            publication.assessment_finalise(actor=user, assessment=assessment)
             done = _("Đã chốt kết quả của %(a)s.") % {"a": name}
         elif action == "mo_lai":
             form = ReopenForm(request.POST)
             reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            services.assessment_reopen(actor=user, assessment=assessment, reason=reason)
+            publication.assessment_reopen(actor=user, assessment=assessment, reason=reason)
             done = _("Đã mở lại phiếu đánh giá của %(a)s để thẩm định lại.") % {"a": name}
         else:
             return HttpResponseBadRequest(_("Thao tác không hợp lệ."))
@@ -513,7 +514,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         # Read no more than the limit and a byte: enough for the service to refuse the size.
         content = upload.read(settings.EVIDENCE_MAX_BYTES + 1)
-        evidence = call_service(form, services.evidence_attach, actor=request.user,
+        evidence = call_service(form, self_assessment.evidence_attach, actor=request.user,
                                 score=score, name=upload.name, content=content)  # fmt: skip
     if evidence is not None:
         text = _("Đã thêm tài liệu “%(n)s” vào tiêu chí %(c)s.") % {
@@ -552,7 +553,7 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     score = evidence.score
     error = None
     try:
-        services.evidence_remove(actor=request.user, evidence=evidence)
+        self_assessment.evidence_remove(actor=request.user, evidence=evidence)
     except ValidationError as exc:
         error = " ".join(exc.messages)
     text = _("Đã xóa tài liệu “%(n)s”.") % {"n": evidence.original_name}

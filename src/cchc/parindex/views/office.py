@@ -49,7 +49,7 @@ from cchc.organizations.selectors import (
     province_of,
     scope_for,
 )
-from cchc.parindex import frameworks, selectors, services, surveys
+from cchc.parindex import frameworks, selectors, surveys
 from cchc.parindex.annex import annex_docx, notices, result_groups, subject
 from cchc.parindex.models import (
     Adjustment,
@@ -71,6 +71,9 @@ from cchc.parindex.office_forms import (
     SurveyImportForm,
     assessed_agencies,
 )
+from cchc.parindex.services import checks, publication, rounds
+from cchc.parindex.services import frameworks as framework_services
+from cchc.parindex.services import results as result_services
 
 S = AssessmentStatus
 STATUS_COLOURS = {
@@ -221,7 +224,7 @@ def framework_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            load = services.framework_import(
+            load = framework_services.framework_import(
                 actor=request.user, spec=form.spec(), content=upload.read(),
                 file_name=upload.name, version=form.read_version(), new_only=reloading is None,
             )  # fmt: skip
@@ -330,7 +333,7 @@ def assessment_open(request: HttpRequest, pk: int) -> HttpResponse:
         if open_form.is_valid():
             chosen = list(open_form.cleaned_data["agencies"]) or None
             created = call_service(
-                open_form, services.assessment_open, actor=request.user, framework=framework,
+                open_form, rounds.assessment_open, actor=request.user, framework=framework,
                 deadline=open_form.cleaned_data["deadline"], agencies=chosen,
             )  # fmt: skip
             if created is not None:
@@ -349,7 +352,7 @@ def assessment_open(request: HttpRequest, pk: int) -> HttpResponse:
                 framework.assessments, pk=deadline_form.cleaned_data["assessment"]
             )
             if call_service(
-                deadline_form, services.assessment_set_deadline, actor=request.user,
+                deadline_form, rounds.assessment_set_deadline, actor=request.user,
                 assessment=assessment, deadline=deadline_form.cleaned_data["deadline"],
             ):  # fmt: skip
                 messages.success(
@@ -366,7 +369,7 @@ def assessment_open(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 with transaction.atomic():
                     for assessment in drafts:
-                        services.assessment_set_deadline(
+                        rounds.assessment_set_deadline(
                             actor=request.user, assessment=assessment, deadline=deadline
                         )
             except ServiceError as exc:  # one submitted meanwhile: nothing changed
@@ -381,7 +384,7 @@ def assessment_open(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(url)
     elif action == "cap_nhat":
         try:
-            changed = services.computed_scores_refresh(actor=request.user, framework=framework)
+            changed = rounds.computed_scores_refresh(actor=request.user, framework=framework)
         except ServiceError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -436,7 +439,7 @@ def assignments(request: HttpRequest, pk: int) -> HttpResponse:
             with transaction.atomic():
                 for agency in agencies:
                     try:
-                        services.appraiser_assign(actor=request.user, appraiser=appraiser,
+                        rounds.appraiser_assign(actor=request.user, appraiser=appraiser,
                                                   agency=agency, framework=framework)  # fmt: skip
                     except ServiceError as exc:
                         refused += [f"{agency.name}: {m}" for m in exc.messages]
@@ -457,7 +460,7 @@ def assignments(request: HttpRequest, pk: int) -> HttpResponse:
             AppraisalAssignment.objects.select_related("agency", "appraiser"),
             framework=framework, pk=request.POST.get("phan_cong", ""),
         )  # fmt: skip
-        services.appraiser_unassign(actor=request.user, assignment=assignment)
+        rounds.appraiser_unassign(actor=request.user, assignment=assignment)
         messages.success(
             request,
             _("Đã thôi phân công %(who)s thẩm định %(a)s.")
@@ -553,7 +556,7 @@ def survey_import(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            load = services.survey_import(
+            load = result_services.survey_import(
                 actor=request.user, framework=framework, content=upload.read(),
                 file_name=upload.name, note=form.cleaned_data["note"],
             )  # fmt: skip
@@ -607,7 +610,7 @@ def adjustments(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             if call_service(
-                form, services.adjustment_add, actor=request.user,
+                form, result_services.adjustment_add, actor=request.user,
                 assessment=data["assessment"], kind=data["kind"], points=data["points"],
                 reason=data["reason"],
             ):  # fmt: skip
@@ -627,7 +630,7 @@ def adjustments(request: HttpRequest, pk: int) -> HttpResponse:
             assessment__framework=framework, pk=request.POST.get("dieu_chinh", ""),
         )  # fmt: skip
         try:
-            services.adjustment_remove(actor=request.user, adjustment=adjustment)
+            result_services.adjustment_remove(actor=request.user, adjustment=adjustment)
         except ServiceError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -649,7 +652,7 @@ def adjustments(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("assessment__agency__code", "kind", "pk")
     )
     for item in items:
-        item.locked = item.assessment.status in services.LOCKED
+        item.locked = item.assessment.status in checks.LOCKED
     return render(
         request,
         "parindex/office_adjustments.html",
@@ -685,7 +688,9 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("thao_tac", "")
         if action not in {"tinh", "cong_bo"}:
             return HttpResponseBadRequest(_("Thao tác không hợp lệ."))
-        service = services.results_compute if action == "tinh" else services.results_publish
+        service = (
+            result_services.results_compute if action == "tinh" else publication.results_publish
+        )
         try:
             computed = service(actor=request.user, framework=framework)
         except ServiceError as exc:
