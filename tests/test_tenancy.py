@@ -114,13 +114,19 @@ AGENCY_OWNED = {
     "reports:report_download": lambda code: report_of(code, "docx"),
     # --- parindex, views.assessment (kwargs factories in tests/parindex/tenancy.py) ---
     "parindex:assessment_detail": parindex_tenancy.assessment_of,
-    "parindex:assessment_action": parindex_tenancy.assessment_of,
-    "parindex:score_update": parindex_tenancy.score_of,
+    "parindex:assessment_submit": parindex_tenancy.assessment_of,
+    "parindex:appraisal_complete": parindex_tenancy.assessment_of,
+    "parindex:assessment_finalise": parindex_tenancy.assessment_of,
+    "parindex:assessment_reopen": parindex_tenancy.assessment_of,
+    "parindex:score_save": parindex_tenancy.score_of,
+    "parindex:appraisal_save": parindex_tenancy.score_of,
+    "parindex:return_for_explanation": parindex_tenancy.score_of,
+    "parindex:agency_explain": parindex_tenancy.score_of,
     "parindex:score_history": parindex_tenancy.score_of,
     "parindex:evidence_upload": parindex_tenancy.score_of,
     "parindex:evidence_download": parindex_tenancy.evidence_of,
     "parindex:evidence_delete": parindex_tenancy.evidence_of,
-    # --- parindex, views.office ---
+    # --- parindex, the reform office's pages (views.landing, .frameworks, .rounds, .results) ---
 }
 # list route → the agency codes of the items a response lists
 AGENCY_LISTS = {
@@ -129,7 +135,7 @@ AGENCY_LISTS = {
     "operations:dossier_list": lambda ctx: {d.agency.code for d in ctx["page"]},
     "plans:task_board": lambda ctx: {r.task.lead_agency.code for r in ctx["rows"]},
     # --- parindex, views.assessment ---
-    # --- parindex, views.office ---
+    # --- parindex, the reform office's pages (views.landing, .frameworks, .rounds, .results) ---
     "parindex:index": parindex_office.index_agencies,
 }
 PROVINCE_SHARED_READ = {
@@ -146,7 +152,7 @@ PROVINCE_SHARED_READ = {
     "plans:target_history": target_pk,
     "plans:task_history": task_pk,
     # --- parindex, views.assessment ---
-    # --- parindex, views.office ---
+    # --- parindex, the reform office's pages (views.landing, .frameworks, .rounds, .results) ---
     "parindex:framework_detail": parindex_office.framework_pk,
     "parindex:results": parindex_office.framework_pk,
     "parindex:results_export": parindex_office.export_of("docx"),
@@ -201,12 +207,19 @@ PROVINCE_SHARED_WRITE = {
     "plans:task_appendix_import": plan_parent,
     "plans:task_update": task_pk,
     "plans:task_delete": task_pk,
-    # --- parindex, views.office ---
+    # --- parindex, the reform office's pages (views.landing, .frameworks, .rounds, .results) ---
     "parindex:framework_import": dict,
     "parindex:assessment_open": parindex_office.framework_pk,
+    "parindex:assessment_set_deadline": parindex_office.framework_pk,
+    "parindex:deadlines_set": parindex_office.framework_pk,
+    "parindex:computed_scores_refresh": parindex_office.framework_pk,
     "parindex:assignments": parindex_office.framework_pk,
+    "parindex:appraiser_unassign": parindex_office.framework_pk,
     "parindex:survey_import": parindex_office.framework_pk,
     "parindex:adjustments": parindex_office.framework_pk,
+    "parindex:adjustment_remove": parindex_office.framework_pk,
+    "parindex:results_compute": parindex_office.framework_pk,
+    "parindex:results_publish": parindex_office.framework_pk,
     # --- portal, views.office: the reform office publishes on the public page ---
     "portal:office_overview": dict,
     "portal:office_withdraw": portal_office.release_pk,
@@ -408,8 +421,14 @@ def test_own_agency_is_reachable_for_reading(client, dept_officer, route):
     }
     # Routes that only take a POST answer a GET with 405 once the object is found.
     post_only = {
-        "parindex:assessment_action",
-        "parindex:score_update",
+        "parindex:assessment_submit",
+        "parindex:appraisal_complete",
+        "parindex:assessment_finalise",
+        "parindex:assessment_reopen",
+        "parindex:score_save",
+        "parindex:appraisal_save",
+        "parindex:return_for_explanation",
+        "parindex:agency_explain",
         "parindex:evidence_upload",
         "parindex:evidence_delete",
     }

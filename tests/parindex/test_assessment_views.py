@@ -28,12 +28,21 @@ def sheet_url(assessment):
     return reverse("parindex:assessment_detail", args=[assessment.pk])
 
 
-def row_url(score):
-    return reverse("parindex:score_update", args=[score.pk])
+ROW_ACTIONS = ("score_save", "appraisal_save", "return_for_explanation", "agency_explain")
+SHEET_ACTIONS = ("assessment_submit", "appraisal_complete", "assessment_finalise",
+                 "assessment_reopen")  # fmt: skip
 
 
-def action_url(assessment):
-    return reverse("parindex:assessment_action", args=[assessment.pk])
+def row_url(score, action):
+    """A row form's address: `score_save`, `appraisal_save`, `return_for_explanation` or
+    `agency_explain`."""
+    return reverse(f"parindex:{action}", args=[score.pk])
+
+
+def action_url(assessment, action):
+    """A sheet action's address: `assessment_submit`, `appraisal_complete`,
+    `assessment_finalise` or `assessment_reopen`."""
+    return reverse(f"parindex:{action}", args=[assessment.pk])
 
 
 def fresh(score):
@@ -154,7 +163,9 @@ def test_a_leader_reads_without_controls(client, leader, dept_officer, stp):
     submitted(dept_officer, stp)
     body = page(client, leader, stp)
     assert "ke-hoach.pdf" in body and "Điểm tự chấm: <strong>3,5</strong>" in body
-    assert 'name="thao_tac"' not in body and "Tải lên" not in body
+    actions = [row_url(score_of(stp, "1.1"), a) for a in ROW_ACTIONS]
+    actions += [action_url(stp, a) for a in SHEET_ACTIONS]
+    assert not [url for url in actions if url in body] and "Tải lên" not in body
     for control in ("Lưu tự chấm", "Lưu thẩm định", "Chốt kết quả", "Mở lại phiếu"):
         assert control not in body
 
@@ -164,7 +175,7 @@ def test_an_unassigned_appraiser_and_another_agency_get_404(client, appraiser, s
     assert client.get(sheet_url(stp)).status_code == 404
     client.force_login(make_user("kh", "12-SKHDT", "agency_officer"))
     assert client.get(sheet_url(stp)).status_code == 404
-    assert client.post(row_url(score_of(stp, "1.1")), {"thao_tac": "tu_cham"}).status_code == 404
+    assert client.post(row_url(score_of(stp, "1.1"), "score_save"), {}).status_code == 404
 
 
 # --- self-assessment ----------------------------------------------------------------------
@@ -173,9 +184,10 @@ def test_an_unassigned_appraiser_and_another_agency_get_404(client, appraiser, s
 def test_a_self_score_is_saved_with_a_decimal_comma(client, dept_officer, stp):
     score = score_of(stp, "1.1")
     client.force_login(dept_officer)
-    response = client.post(row_url(score), {"thao_tac": "tu_cham", "self_score": "3,5",
-                                            "explanation": "Ban hành ngày 20/12",
-                                            "version": score.version})  # fmt: skip
+    response = client.post(
+        row_url(score, "score_save"),
+        {"self_score": "3,5", "explanation": "Ban hành ngày 20/12", "version": score.version},
+    )
     assert response.status_code == 302
     assert response.url == f"{sheet_url(stp)}#diem-{score.pk}"
     saved = fresh(score)
@@ -188,8 +200,9 @@ def test_a_self_score_is_saved_with_a_decimal_comma(client, dept_officer, stp):
 def test_with_htmx_the_row_comes_back_with_the_progress(client, dept_officer, stp):
     score = score_of(stp, "1.2")
     client.force_login(dept_officer)
-    response = client.post(row_url(score), {"thao_tac": "tu_cham", "self_score": "2.75",
-                                            "version": score.version}, **HTMX)  # fmt: skip
+    response = client.post(
+        row_url(score, "score_save"), {"self_score": "2.75", "version": score.version}, **HTMX
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "HX-Refresh" not in response
     assert body.lstrip().startswith("<article") and f'id="diem-{score.pk}"' in body
@@ -201,8 +214,10 @@ def test_with_htmx_the_row_comes_back_with_the_progress(client, dept_officer, st
 def test_not_applicable_counts_as_done(client, dept_officer, stp):
     score = score_of(stp, "1.2")
     client.force_login(dept_officer)
-    client.post(row_url(score), {"thao_tac": "tu_cham", "not_applicable": "on",
-                                 "explanation": "Không phát sinh", "version": score.version})  # fmt: skip
+    client.post(
+        row_url(score, "score_save"),
+        {"not_applicable": "on", "explanation": "Không phát sinh", "version": score.version},
+    )
     assert fresh(score).not_applicable
     assert "1/3 tiêu chí" in page(client, dept_officer, stp)
 
@@ -223,10 +238,11 @@ def test_invalid_self_scores_show_the_message_and_change_nothing(
 ):
     score = score_of(stp, "1.1")
     client.force_login(dept_officer)
-    response = client.post(row_url(score), {"thao_tac": "tu_cham", "self_score": value,
-                                            "explanation": "Giữ nguyên",
-                                            "version": score.version},
-                           **(HTMX if htmx else {}))  # fmt: skip
+    response = client.post(
+        row_url(score, "score_save"),
+        {"self_score": value, "explanation": "Giữ nguyên", "version": score.version},
+        **(HTMX if htmx else {}),
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert message in body
@@ -241,18 +257,20 @@ def test_invalid_self_scores_show_the_message_and_change_nothing(
 def test_the_agency_cannot_use_the_appraisal_form(client, dept_officer, stp):
     score = score_of(stp, "1.1")
     client.force_login(dept_officer)
-    response = client.post(row_url(score), {"thao_tac": "tham_dinh", "appraised_score": "1",
-                                            "reason": "x", "version": score.version})  # fmt: skip
+    response = client.post(
+        row_url(score, "appraisal_save"),
+        {"appraised_score": "1", "reason": "x", "version": score.version},
+    )
     assert response.status_code == 403
     assert fresh(score).appraised_score is None
 
 
-def test_an_unknown_action_is_a_bad_request_and_get_is_not_allowed(client, dept_officer, stp):
+def test_a_row_action_takes_only_a_post(client, dept_officer, stp):
     score = score_of(stp, "1.1")
     client.force_login(dept_officer)
-    assert client.post(row_url(score), {"thao_tac": "xoa"}).status_code == 400
-    assert client.get(row_url(score)).status_code == 405
-    response = client.post(row_url(score), {"thao_tac": "tu_cham", "self_score": "1"}, **HTMX)
+    for action in ROW_ACTIONS:
+        assert client.get(row_url(score, action)).status_code == 405
+    response = client.post(row_url(score, "score_save"), {"self_score": "1"}, **HTMX)
     assert "Trang đã cũ: hãy tải lại trang rồi nhập lại." in response.content.decode()
     assert fresh(score).self_score is None
 
@@ -343,7 +361,7 @@ def test_evidence_is_removed_while_the_agency_may_edit(client, dept_officer, stp
 
 def test_submitting_with_problems_lists_them_and_changes_nothing(client, dept_officer, stp):
     client.force_login(dept_officer)
-    response = client.post(action_url(stp), {"thao_tac": "gui"}, follow=True)
+    response = client.post(action_url(stp, "assessment_submit"), {}, follow=True)
     assert messages_of(response) == [
         "Còn 3 tiêu chí chưa chấm điểm: 1.1, 1.2, 2.1.",
         "1 tiêu chí cần tài liệu kiểm chứng nhưng chưa có tệp đính kèm, cũng chưa có giải "
@@ -355,14 +373,15 @@ def test_submitting_with_problems_lists_them_and_changes_nothing(client, dept_of
 def test_submitting_a_complete_sheet_locks_it_for_the_agency(client, dept_officer, stp):
     fill(dept_officer, stp)
     client.force_login(dept_officer)
-    response = client.post(action_url(stp), {"thao_tac": "gui"}, follow=True)
+    response = client.post(action_url(stp, "assessment_submit"), {}, follow=True)
     assert messages_of(response)[0].startswith("Đã gửi phiếu tự chấm điểm để thẩm định.")
     assert state(stp) == S.SUBMITTED
     body = response.content.decode()
     assert "Đã gửi thẩm định" in body and "Lưu tự chấm" not in body and "Tải lên" not in body
     score = score_of(stp, "1.1")
-    response = client.post(row_url(score), {"thao_tac": "tu_cham", "self_score": "4",
-                                            "version": score.version})  # fmt: skip
+    response = client.post(
+        row_url(score, "score_save"), {"self_score": "4", "version": score.version}
+    )
     assert "cơ quan không sửa được nữa" in response.content.decode()
     assert fresh(score).self_score == D("3.5")
 
@@ -372,9 +391,9 @@ def test_submitting_a_complete_sheet_locks_it_for_the_agency(client, dept_office
 
 def appraise(client, user, score, value, reason="", version=None, **extra):
     client.force_login(user)
-    data = {"thao_tac": "tham_dinh", "appraised_score": value, "reason": reason,
+    data = {"appraised_score": value, "reason": reason,
             "version": score.version if version is None else version}  # fmt: skip
-    return client.post(row_url(score), data, **extra)
+    return client.post(row_url(score, "appraisal_save"), data, **extra)
 
 
 def test_an_appraised_score_that_differs_needs_a_reason(client, dept_officer, assigned, stp):
@@ -435,9 +454,11 @@ def test_a_question_returns_the_criterion_and_the_agency_answers(
     submitted(dept_officer, stp)
     score = score_of(stp, "2.1")
     client.force_login(assigned)
-    response = client.post(row_url(score), {"thao_tac": "yeu_cau_giai_trinh",
-                                            "question": "Đề nghị gửi báo cáo kỷ luật",
-                                            "version": score.version}, **HTMX)  # fmt: skip
+    response = client.post(
+        row_url(score, "return_for_explanation"),
+        {"question": "Đề nghị gửi báo cáo kỷ luật", "version": score.version},
+        **HTMX,
+    )
     assert response["HX-Refresh"] == "true"
     assert state(stp) == S.RETURNED
     body = page(client, dept_officer, stp)
@@ -445,12 +466,15 @@ def test_a_question_returns_the_criterion_and_the_agency_answers(
     assert "Đề nghị gửi báo cáo kỷ luật" in body and "Chờ cơ quan giải trình" in body
     assert body.count("Tải lên") == 1
     score = fresh(score)
-    response = client.post(row_url(score), {"thao_tac": "giai_trinh", "explanation": "",
-                                            "version": score.version})  # fmt: skip
+    response = client.post(
+        row_url(score, "agency_explain"), {"explanation": "", "version": score.version}
+    )
     assert "Hãy ghi nội dung giải trình." in response.content.decode()
-    response = client.post(row_url(score), {"thao_tac": "giai_trinh", "self_score": "5,5",
-                                            "explanation": "Đã bổ sung báo cáo",
-                                            "version": score.version}, follow=True)  # fmt: skip
+    response = client.post(
+        row_url(score, "agency_explain"),
+        {"self_score": "5,5", "explanation": "Đã bổ sung báo cáo", "version": score.version},
+        follow=True,
+    )
     assert messages_of(response) == ["Đã gửi giải trình tiêu chí 2.1."]
     assert state(stp) == S.UNDER_APPRAISAL
     answered = fresh(score)
@@ -468,21 +492,23 @@ def test_complete_finalise_and_reopen_with_a_reason(
 ):
     submitted(dept_officer, stp)
     client.force_login(assigned)
-    response = client.post(action_url(stp), {"thao_tac": "hoan_thanh"}, follow=True)
+    response = client.post(action_url(stp, "appraisal_complete"), {}, follow=True)
     assert messages_of(response) == ["Đã hoàn thành thẩm định phiếu đánh giá của Sở Tư pháp."]
     assert state(stp) == S.APPRAISED
-    assert client.post(action_url(stp), {"thao_tac": "chot"}).status_code == 403
+    assert client.post(action_url(stp, "assessment_finalise"), {}).status_code == 403
     client.force_login(reform_office)
-    response = client.post(action_url(stp), {"thao_tac": "chot"}, follow=True)
+    response = client.post(action_url(stp, "assessment_finalise"), {}, follow=True)
     assert messages_of(response) == ["Đã chốt kết quả của Sở Tư pháp."]
     assert state(stp) == S.FINALISED
     assert "Đã chốt kết quả" in response.content.decode()
-    response = client.post(action_url(stp), {"thao_tac": "mo_lai", "reason": "  "}, follow=True)
+    response = client.post(action_url(stp, "assessment_reopen"), {"reason": "  "}, follow=True)
     assert messages_of(response) == ["Mở lại phiếu đánh giá phải ghi rõ lý do."]
     assert state(stp) == S.FINALISED
-    response = client.post(action_url(stp), {"thao_tac": "mo_lai",
-                                              "reason": "Phát hiện sai sót khi công khai"},
-                           follow=True)  # fmt: skip
+    response = client.post(
+        action_url(stp, "assessment_reopen"),
+        {"reason": "Phát hiện sai sót khi công khai"},
+        follow=True,
+    )
     assert messages_of(response) == ["Đã mở lại phiếu đánh giá của Sở Tư pháp để thẩm định lại."]
     reopened = Assessment.objects.get(pk=stp.pk)
     assert (reopened.status, reopened.reopen_count) == (S.UNDER_APPRAISAL, 1)
@@ -491,8 +517,9 @@ def test_complete_finalise_and_reopen_with_a_reason(
 
 def test_the_agency_cannot_finalise(client, dept_officer, stp):
     client.force_login(dept_officer)
-    assert client.post(action_url(stp), {"thao_tac": "chot"}).status_code == 403
-    assert client.get(action_url(stp)).status_code == 405
+    assert client.post(action_url(stp, "assessment_finalise"), {}).status_code == 403
+    for action in SHEET_ACTIONS:
+        assert client.get(action_url(stp, action)).status_code == 405
 
 
 # --- history ------------------------------------------------------------------------------

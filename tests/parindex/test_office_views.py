@@ -1,7 +1,8 @@
-"""The reform office's PAR INDEX pages (views.office): the landing page by role, framework and
-survey imports (errors by line and column, nothing written), opening assessments and deadlines,
-appraiser assignments, bonus and penalty, computing and publishing results, the results'
-visibility before and after publication, the XLSX and DOCX exports, and query budgets."""
+"""The reform office's PAR INDEX pages (views.landing, .frameworks, .rounds, .results): the
+landing page by role, framework and survey imports (errors by line and column, nothing
+written), opening assessments and deadlines, appraiser assignments, bonus and penalty, computing
+and publishing results, the results' visibility before and after publication, the XLSX and
+DOCX exports, and query budgets."""
 
 from datetime import date
 from decimal import Decimal as D
@@ -242,14 +243,13 @@ def test_open_assessments_for_chosen_agencies_then_the_whole_group(
 ):
     chosen = Agency.objects.filter(code__in=["12-STP", "12-STC"])
     response = page(client, reform_office, url("assessment_open", framework),
-                    {"thao_tac": "mo", "deadline": "31/01/2032",
-                     "agencies": [a.pk for a in chosen]})  # fmt: skip
+                    {"deadline": "31/01/2032", "agencies": [a.pk for a in chosen]})  # fmt: skip
     assert response.status_code == 302
     opened = Assessment.objects.filter(framework=framework)
     assert set(opened.values_list("agency__code", flat=True)) == {"12-STP", "12-STC"}
     assert set(opened.values_list("deadline", flat=True)) == {date(2032, 1, 31)}
     page(client, reform_office, url("assessment_open", framework),
-         {"thao_tac": "mo", "deadline": "15/02/2032"})  # fmt: skip
+         {"deadline": "15/02/2032"})  # fmt: skip
     departments = Agency.objects.filter(level="department").active_on(date(YEAR, 12, 31))
     assert opened.count() == departments.count() > 2
     assert opened.get(agency__code="12-STP").deadline == date(2032, 1, 31)  # kept as it was
@@ -259,21 +259,22 @@ def test_deadlines_are_changed_while_draft_and_computed_points_refreshed(
     client, reform_office, dept_officer, framework, opened
 ):
     stp = opened["12-STP"]
-    address = url("assessment_open", framework)
+    address = url("assessment_set_deadline", framework)
     response = page(client, reform_office, address,
-                    {"thao_tac": "han", "assessment": stp.pk, "deadline": "28/02/2032"})  # fmt: skip
+                    {"assessment": stp.pk, "deadline": "28/02/2032"})  # fmt: skip
     assert response.status_code == 302
     assert Assessment.objects.get(pk=stp.pk).deadline == date(2032, 2, 28)
     Assessment.objects.filter(pk=stp.pk).update(status=S.SUBMITTED)
     response = page(client, reform_office, address,
-                    {"thao_tac": "han", "assessment": stp.pk, "deadline": "10/03/2032"})  # fmt: skip
+                    {"assessment": stp.pk, "deadline": "10/03/2032"})  # fmt: skip
     assert "Chỉ đặt lại hạn khi cơ quan chưa gửi phiếu tự chấm" in response.content.decode()
-    response = page(client, reform_office, address,
-                    {"thao_tac": "han_tat_ca", "deadline": "05/03/2032"}, follow=True)  # fmt: skip
+    response = page(client, reform_office, url("deadlines_set", framework),
+                    {"deadline": "05/03/2032"}, follow=True)  # fmt: skip
     assert "cho 2 phiếu đang tự chấm" in response.content.decode()
-    response = page(client, reform_office, address, {"thao_tac": "cap_nhat"}, follow=True)
+    refresh = url("computed_scores_refresh", framework)
+    response = page(client, reform_office, refresh, {}, follow=True)
     assert "Đã cập nhật điểm tính từ số liệu" in response.content.decode()
-    assert page(client, dept_officer, address, {"thao_tac": "cap_nhat"}).status_code == 403
+    assert page(client, dept_officer, refresh, {}).status_code == 403
 
 
 # --- appraisers -----------------------------------------------------------------------------
@@ -283,13 +284,13 @@ def test_assign_and_unassign_appraisers(client, reform_office, appraiser, framew
     agencies = Agency.objects.filter(code__in=["12-STP", "12-STC"])
     address = url("assignments", framework)
     response = page(client, reform_office, address,
-                    {"thao_tac": "phan_cong", "appraiser": appraiser.pk,
-                     "agencies": [a.pk for a in agencies]}, follow=True)  # fmt: skip
+                    {"appraiser": appraiser.pk, "agencies": [a.pk for a in agencies]},
+                    follow=True)  # fmt: skip
     assert "thẩm định 2 cơ quan" in response.content.decode()
     assignments = AppraisalAssignment.objects.filter(framework=framework, appraiser=appraiser)
     assert set(assignments.values_list("agency__code", flat=True)) == {"12-STP", "12-STC"}
     one = assignments.get(agency__code="12-STC")
-    page(client, reform_office, address, {"thao_tac": "bo", "phan_cong": one.pk})
+    page(client, reform_office, url("appraiser_unassign", framework), {"phan_cong": one.pk})
     assert list(assignments.values_list("agency__code", flat=True)) == ["12-STP"]
 
 
@@ -299,8 +300,7 @@ def test_assigning_an_appraiser_to_its_own_agency_is_refused_and_nothing_written
     stp_appraiser = make_user("td-stp", "12-STP", "appraiser")
     agencies = Agency.objects.filter(code__in=["12-STP", "12-STC"])
     response = page(client, reform_office, url("assignments", framework),
-                    {"thao_tac": "phan_cong", "appraiser": stp_appraiser.pk,
-                     "agencies": [a.pk for a in agencies]})  # fmt: skip
+                    {"appraiser": stp_appraiser.pk, "agencies": [a.pk for a in agencies]})  # fmt: skip
     assert response.status_code == 200
     body = response.content.decode()
     assert "Không phân công người thẩm định chấm cơ quan của chính mình" in body
@@ -347,16 +347,16 @@ def test_a_rejected_survey_file_shows_line_and_column_and_writes_nothing(
 def test_adjustments_are_added_with_a_reason_and_removed(client, reform_office, framework, opened):
     stp = opened["12-STP"]
     address = url("adjustments", framework)
-    response = page(client, reform_office, address, {"thao_tac": "them", "assessment": stp.pk,
+    response = page(client, reform_office, address, {"assessment": stp.pk,
                     "kind": "penalty", "points": "0,5", "reason": "Báo cáo quý chậm"},
                     follow=True)  # fmt: skip
     assert "Đã ghi điểm trừ 0,5 điểm cho Sở Tư pháp" in response.content.decode()
     adjustment = Adjustment.objects.get()
     assert (adjustment.kind, adjustment.points) == ("penalty", D("0.5"))
-    response = page(client, reform_office, address, {"thao_tac": "them", "assessment": stp.pk,
+    response = page(client, reform_office, address, {"assessment": stp.pk,
                     "kind": "bonus", "points": "1", "reason": "  "})  # fmt: skip
     assert response.status_code == 200 and Adjustment.objects.count() == 1
-    page(client, reform_office, address, {"thao_tac": "xoa", "dieu_chinh": adjustment.pk})
+    page(client, reform_office, url("adjustment_remove", framework), {"dieu_chinh": adjustment.pk})
     assert not Adjustment.objects.exists()
 
 
@@ -366,15 +366,15 @@ def test_adjustments_are_added_with_a_reason_and_removed(client, reform_office, 
 def test_compute_then_publication_refused_until_every_assessment_is_finalised(
     client, reform_office, framework, scored
 ):
-    address = url("results", framework)
-    response = page(client, reform_office, address, {"thao_tac": "tinh"}, follow=True)
+    compute, publish = url("results_compute", framework), url("results_publish", framework)
+    response = page(client, reform_office, compute, {}, follow=True)
     assert "Đã tính kết quả của 3 phiếu đánh giá" in response.content.decode()
     assert Result.objects.count() == 3
-    response = page(client, reform_office, address, {"thao_tac": "cong_bo"}, follow=True)
+    response = page(client, reform_office, publish, {}, follow=True)
     assert "Còn 3 phiếu đánh giá chưa chốt kết quả" in response.content.decode()
     assert not Assessment.objects.filter(status=S.PUBLISHED).exists()
     finalise_all(framework)
-    response = page(client, reform_office, address, {"thao_tac": "cong_bo"}, follow=True)
+    response = page(client, reform_office, publish, {}, follow=True)
     assert "Đã công bố kết quả của 3 cơ quan" in response.content.decode()
     assert Assessment.objects.filter(status=S.PUBLISHED).count() == 3
 
@@ -383,9 +383,7 @@ def test_only_the_reform_office_computes_and_publishes(
     client, dept_officer, leader, framework, scored
 ):
     for user in (dept_officer, leader):
-        assert (
-            page(client, user, url("results", framework), {"thao_tac": "tinh"}).status_code == 403
-        )
+        assert page(client, user, url("results_compute", framework), {}).status_code == 403
     assert not Result.objects.exists()
 
 

@@ -141,8 +141,8 @@ def test_a_three_decimal_score_typed_on_the_sheet_is_saved(client, dept_officer,
     score = score_of(stp_sheet, "1.1")
     client.force_login(dept_officer)
     response = client.post(
-        reverse("parindex:score_update", args=[score.pk]),
-        {"thao_tac": "tu_cham", "self_score": typed, "explanation": "", "version": score.version},
+        reverse("parindex:score_save", args=[score.pk]),
+        {"self_score": typed, "explanation": "", "version": score.version},
     )
     assert response.status_code in (200, 302)
     assert score_of(stp_sheet, "1.1").self_score == D("1.978")
@@ -155,7 +155,7 @@ def test_a_bonus_typed_with_three_decimals_is_not_read_as_thousands(
     client.force_login(reform_office)
     response = client.post(
         reverse("parindex:adjustments", args=[kat.pk]),
-        {"thao_tac": "them", "assessment": stp_sheet.pk, "kind": "bonus", "points": typed,
+        {"assessment": stp_sheet.pk, "kind": "bonus", "points": typed,
          "reason": "Sáng kiến"}, follow=True,
     )  # fmt: skip
     assert stp_sheet.adjustments.get().points == D("0.125")

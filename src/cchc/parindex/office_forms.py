@@ -1,5 +1,5 @@
-"""Forms of the reform office's PAR INDEX pages (views.office). They read the input only;
-the rules (roles, states, maxima, own agency) are the services'."""
+"""Forms of the reform office's PAR INDEX pages (views.frameworks, .rounds, .results). They
+read the input only; the rules (roles, states, maxima, own agency) are the services'."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """A round of assessment (đợt đánh giá), run by the reform office: which agencies a framework
-assesses, opening their assessments, the self-assessment deadlines, refreshing the points of
-computed criteria from the indicators, and assigning appraisers to agencies."""
+assesses, opening their assessments, the self-assessment deadlines (one assessment's or every
+draft's), refreshing the points of computed criteria from the indicators, and assigning
+appraisers to agencies."""
 
 from __future__ import annotations
 
@@ -191,6 +192,18 @@ def assessment_set_deadline(
 
 
 @transaction.atomic
+def deadlines_set(*, actor: AbstractBaseUser, framework: Framework, deadline: date) -> int:
+    """Set the deadline of every assessment of the framework still in draft, all or nothing
+    (one submitted meanwhile: nothing changes, with `assessment_set_deadline`'s message).
+    Returns how many were set."""
+    _require_reform_office(actor, _("đặt hạn tự chấm điểm"))
+    drafts = list(framework.assessments.select_related("agency").filter(status=S.DRAFT))
+    for assessment in drafts:
+        assessment_set_deadline(actor=actor, assessment=assessment, deadline=deadline)
+    return len(drafts)
+
+
+@transaction.atomic
 def appraiser_assign(
     *, actor: AbstractBaseUser, appraiser: AbstractBaseUser, agency: Agency, framework: Framework
 ) -> AppraisalAssignment:
@@ -222,3 +235,27 @@ def appraiser_unassign(*, actor: AbstractBaseUser, assignment: AppraisalAssignme
     assignment._history_user = actor  # type: ignore[attr-defined]
     assignment._change_reason = _("Thôi phân công thẩm định")  # type: ignore[attr-defined]
     assignment.delete()
+
+
+@transaction.atomic
+def appraiser_assign_many(
+    *,
+    actor: AbstractBaseUser,
+    appraiser: AbstractBaseUser,
+    agencies: list[Agency],
+    framework: Framework,
+) -> list[AppraisalAssignment]:
+    """`appraiser_assign` for several agencies, all or nothing: one refusal (e.g. the
+    appraiser's own agency) and nobody is assigned; the ServiceError lists every refusal,
+    each with its agency's name."""
+    _require_reform_office(actor, _("phân công thẩm định"))
+    assignments, refused = [], []
+    for agency in agencies:
+        try:
+            assignments.append(appraiser_assign(actor=actor, appraiser=appraiser,
+                                                agency=agency, framework=framework))  # fmt: skip
+        except ServiceError as exc:
+            refused += [f"{agency.name}: {m}" for m in exc.messages]
+    if refused:
+        raise ServiceError(refused)
+    return assignments

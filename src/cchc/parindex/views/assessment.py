@@ -5,11 +5,14 @@ self-assessment, evidence, appraisal and per-criterion conversation; the sheet's
 Every lookup goes through the user's scope (404 outside it, like a missing object). What the
 page offers depends on the role and the state, but the decision is the services': they check
 the role and the state again on every write (PermissionDenied → 403, a broken rule → the
-service's Vietnamese message). Row forms post with htmx when JavaScript runs and answer the
-row alone; without JavaScript they post normally and come back to the row's anchor."""
+service's Vietnamese message). Every action has its own address: the row forms (self-score,
+appraisal, question, answer) under the criterion's, the sheet's actions under the
+assessment's. Row forms post with htmx when JavaScript runs and answer the row alone; without
+JavaScript they post normally and come back to the row's anchor."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -24,7 +27,6 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseBadRequest,
     HttpResponseNotAllowed,
 )
 from django.shortcuts import redirect, render
@@ -66,7 +68,7 @@ STATUS_COLOURS = {
     S.RETURNED: "warning", S.APPRAISED: "success", S.FINALISED: "dark", S.PUBLISHED: "success",
 }  # fmt: skip
 
-# thao_tac of a row form → (form, service, confirmation)
+# A row form (its key names the row's bound form to show again) → (form, service, confirmation)
 ROW_ACTIONS = {
     "tu_cham": (SelfScoreForm, self_assessment.score_save, "Đã lưu tự chấm tiêu chí %(code)s."),
     "tham_dinh": (AppraisalForm, appraisal.appraisal_save,
@@ -401,14 +403,11 @@ def _status_changed(response: HttpResponse, before: str, pk: int) -> bool:
     return False
 
 
-@login_required
-def score_update(request: HttpRequest, pk: int) -> HttpResponse:
+def _row_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """A row form's write (`ROW_ACTIONS[action]`), answered with the row (htmx) or the sheet."""
     score = _score(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    action = request.POST.get("thao_tac", "")
-    if action not in ROW_ACTIONS:
-        return HttpResponseBadRequest(_("Thao tác không hợp lệ."))
     form_class, service, confirmation = ROW_ACTIONS[action]
     form = form_class(request.POST, score=score)
     status_before = score.assessment.status
@@ -447,42 +446,99 @@ def score_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
-    """Submit (cơ quan), complete the appraisal (thẩm định), finalise or reopen (Sở Nội vụ)."""
+def score_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agency's self-score of one criterion (tự chấm)."""
+    return _row_action(request, pk, "tu_cham")
+
+
+@login_required
+def appraisal_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """The appraiser's score of one criterion (thẩm định)."""
+    return _row_action(request, pk, "tham_dinh")
+
+
+@login_required
+def return_for_explanation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The appraiser returns one criterion to the agency with a question."""
+    return _row_action(request, pk, "yeu_cau_giai_trinh")
+
+
+@login_required
+def agency_explain(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agency's answer on a returned criterion (giải trình)."""
+    return _row_action(request, pk, "giai_trinh")
+
+
+def _sheet_action(request: HttpRequest, pk: int, act: Callable[[Assessment], str]) -> HttpResponse:
+    """A sheet's action: `act(assessment)` calls the service and says what was done; a broken
+    rule comes back as the page's error next to the actions."""
     try:
         assessment = selectors.assessments(scope=scope_for(request.user)).get(pk=pk)
     except Assessment.DoesNotExist as exc:
         raise Http404 from exc
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    action = request.POST.get("thao_tac", "")
-    user, name = request.user, assessment.agency.name
     try:
-        if action == "gui":
-            self_assessment.assessment_submit(actor=user, assessment=assessment)
-            done = _(
-                "Đã gửi phiếu tự chấm điểm để thẩm định. Từ nay cơ quan không sửa được điểm, "
-                "trừ các tiêu chí được trả lại để giải trình."
-            )
-        elif action == "hoan_thanh":
-            appraisal.appraisal_complete(actor=user, assessment=assessment)
-            done = _("Đã hoàn thành thẩm định phiếu đánh giá của %(a)s.") % {"a": name}
-        elif action == "chot":
-            publication.assessment_finalise(actor=user, assessment=assessment)
-            done = _("Đã chốt kết quả của %(a)s.") % {"a": name}
-        elif action == "mo_lai":
-            form = ReopenForm(request.POST)
-            reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            publication.assessment_reopen(actor=user, assessment=assessment, reason=reason)
-            done = _("Đã mở lại phiếu đánh giá của %(a)s để thẩm định lại.") % {"a": name}
-        else:
-            return HttpResponseBadRequest(_("Thao tác không hợp lệ."))
+        done = act(assessment)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
         return redirect(f"{reverse('parindex:assessment_detail', args=[pk])}#thao-tac")
     messages.success(request, done)
     return redirect("parindex:assessment_detail", pk=pk)
+
+
+@login_required
+def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agency sends its self-assessment for appraisal."""
+
+    def act(assessment: Assessment) -> str:
+        self_assessment.assessment_submit(actor=request.user, assessment=assessment)
+        return _(
+            "Đã gửi phiếu tự chấm điểm để thẩm định. Từ nay cơ quan không sửa được điểm, "
+            "trừ các tiêu chí được trả lại để giải trình."
+        )
+
+    return _sheet_action(request, pk, act)
+
+
+@login_required
+def appraisal_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    """The assigned appraiser completes the appraisal."""
+
+    def act(assessment: Assessment) -> str:
+        appraisal.appraisal_complete(actor=request.user, assessment=assessment)
+        return _("Đã hoàn thành thẩm định phiếu đánh giá của %(a)s.") % {
+            "a": assessment.agency.name
+        }
+
+    return _sheet_action(request, pk, act)
+
+
+@login_required
+def assessment_finalise(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reform office closes an appraised assessment (chốt kết quả)."""
+
+    def act(assessment: Assessment) -> str:
+        publication.assessment_finalise(actor=request.user, assessment=assessment)
+        return _("Đã chốt kết quả của %(a)s.") % {"a": assessment.agency.name}
+
+    return _sheet_action(request, pk, act)
+
+
+@login_required
+def assessment_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reform office reopens an assessment for appraisal, with a reason."""
+
+    def act(assessment: Assessment) -> str:
+        form = ReopenForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        publication.assessment_reopen(actor=request.user, assessment=assessment, reason=reason)
+        return _("Đã mở lại phiếu đánh giá của %(a)s để thẩm định lại.") % {
+            "a": assessment.agency.name
+        }
+
+    return _sheet_action(request, pk, act)
 
 
 @login_required
