@@ -220,6 +220,9 @@ PROVINCE_SHARED_WRITE = {
     "parindex:adjustment_remove": parindex_office.framework_pk,
     "parindex:results_compute": parindex_office.framework_pk,
     "parindex:results_publish": parindex_office.framework_pk,
+    # --- national: the published Decision 766 figures and the threshold ---
+    "national:upload": dict,
+    "national:threshold_set": dict,
     # --- portal, views.office: the reform office publishes on the public page ---
     "portal:office_overview": dict,
     "portal:office_withdraw": portal_office.release_pk,
