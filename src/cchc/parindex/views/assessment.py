@@ -61,12 +61,9 @@ from cchc.parindex.models import (
     ScoringType,
 )
 from cchc.parindex.services import appraisal, checks, publication, self_assessment
+from cchc.parindex.views.common import STATUS_COLOURS
 
 S = AssessmentStatus
-STATUS_COLOURS = {
-    S.DRAFT: "secondary", S.SUBMITTED: "info", S.UNDER_APPRAISAL: "primary",
-    S.RETURNED: "warning", S.APPRAISED: "success", S.FINALISED: "dark", S.PUBLISHED: "success",
-}  # fmt: skip
 
 # A row form (its key names the row's bound form to show again) → (form, service, confirmation)
 ROW_ACTIONS = {
