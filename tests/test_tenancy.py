@@ -135,13 +135,19 @@ AGENCY_OWNED = {
     "reports:inspection_conclusion": inspection_of,
     # --- parindex, views.assessment (kwargs factories in tests/parindex/tenancy.py) ---
     "parindex:assessment_detail": parindex_tenancy.assessment_of,
-    "parindex:assessment_action": parindex_tenancy.assessment_of,
-    "parindex:score_update": parindex_tenancy.score_of,
+    "parindex:assessment_submit": parindex_tenancy.assessment_of,
+    "parindex:appraisal_complete": parindex_tenancy.assessment_of,
+    "parindex:assessment_finalise": parindex_tenancy.assessment_of,
+    "parindex:assessment_reopen": parindex_tenancy.assessment_of,
+    "parindex:score_save": parindex_tenancy.score_of,
+    "parindex:appraisal_save": parindex_tenancy.score_of,
+    "parindex:return_for_explanation": parindex_tenancy.score_of,
+    "parindex:agency_explain": parindex_tenancy.score_of,
     "parindex:score_history": parindex_tenancy.score_of,
     "parindex:evidence_upload": parindex_tenancy.score_of,
     "parindex:evidence_download": parindex_tenancy.evidence_of,
     "parindex:evidence_delete": parindex_tenancy.evidence_of,
-    # --- parindex, views.office ---
+    # --- parindex, the reform office's pages (views.landing, .frameworks, .rounds, .results) ---
 }
 # list route → the agency codes of the items a response lists
 AGENCY_LISTS = {
@@ -150,7 +156,7 @@ AGENCY_LISTS = {
     "operations:dossier_list": lambda ctx: {d.agency.code for d in ctx["page"]},
     "plans:task_board": lambda ctx: {r.task.lead_agency.code for r in ctx["rows"]},
     # --- parindex, views.assessment ---
-    # --- parindex, views.office ---
+    # --- parindex, the reform office's pages (views.landing, .frameworks, .rounds, .results) ---
     "parindex:index": parindex_office.index_agencies,
 }
 PROVINCE_SHARED_READ = {
@@ -167,7 +173,7 @@ PROVINCE_SHARED_READ = {
     "plans:target_history": target_pk,
     "plans:task_history": task_pk,
     # --- parindex, views.assessment ---
-    # --- parindex, views.office ---
+    # --- parindex, the reform office's pages (views.landing, .frameworks, .rounds, .results) ---
     "parindex:framework_detail": parindex_office.framework_pk,
     "parindex:results": parindex_office.framework_pk,
     "parindex:results_export": parindex_office.export_of("docx"),
@@ -222,12 +228,22 @@ PROVINCE_SHARED_WRITE = {
     "plans:task_appendix_import": plan_parent,
     "plans:task_update": task_pk,
     "plans:task_delete": task_pk,
-    # --- parindex, views.office ---
+    # --- parindex, the reform office's pages (views.landing, .frameworks, .rounds, .results) ---
     "parindex:framework_import": dict,
     "parindex:assessment_open": parindex_office.framework_pk,
+    "parindex:assessment_set_deadline": parindex_office.framework_pk,
+    "parindex:deadlines_set": parindex_office.framework_pk,
+    "parindex:computed_scores_refresh": parindex_office.framework_pk,
     "parindex:assignments": parindex_office.framework_pk,
+    "parindex:appraiser_unassign": parindex_office.framework_pk,
     "parindex:survey_import": parindex_office.framework_pk,
     "parindex:adjustments": parindex_office.framework_pk,
+    "parindex:adjustment_remove": parindex_office.framework_pk,
+    "parindex:results_compute": parindex_office.framework_pk,
+    "parindex:results_publish": parindex_office.framework_pk,
+    # --- national: the published Decision 766 figures and the threshold ---
+    "national:upload": dict,
+    "national:threshold_set": dict,
     # --- portal, views.office: the reform office publishes on the public page ---
     # --- inspections: the reform office plans, records and closes ---
     "inspections:plan_propose": dict,
@@ -434,8 +450,14 @@ def test_own_agency_is_reachable_for_reading(client, dept_officer, route):
     }
     # Routes that only take a POST answer a GET with 405 once the object is found.
     post_only = {
-        "parindex:assessment_action",
-        "parindex:score_update",
+        "parindex:assessment_submit",
+        "parindex:appraisal_complete",
+        "parindex:assessment_finalise",
+        "parindex:assessment_reopen",
+        "parindex:score_save",
+        "parindex:appraisal_save",
+        "parindex:return_for_explanation",
+        "parindex:agency_explain",
         "parindex:evidence_upload",
         "parindex:evidence_delete",
     }
@@ -1027,15 +1049,16 @@ def _api_task(code: str, *, owner: bool = False):
 def _api_par_index(reform_office):
     """PAR INDEX 2031: Sở Tư pháp, Sở Tài chính and Sở KH&ĐT published; a second framework
     whose results are computed but not published."""
-    from cchc.parindex import services
     from cchc.parindex.models import Assessment
+    from cchc.parindex.services.publication import results_publish
+    from cchc.parindex.services.results import results_compute
     from tests.api.test_par_index import scored_framework
 
     framework = scored_framework(reform_office)
     Assessment.objects.filter(framework=framework).update(status="finalised")
-    services.results_publish(actor=reform_office, framework=framework)
-    services.results_compute(actor=reform_office,
-                             framework=scored_framework(reform_office, code="CHUA-CONG-BO"))  # fmt: skip
+    results_publish(actor=reform_office, framework=framework)
+    results_compute(actor=reform_office,
+                    framework=scored_framework(reform_office, code="CHUA-CONG-BO"))  # fmt: skip
 
 
 def _api_rows_outside_scope(route: str, body, scope, visible: set[str]) -> list:

@@ -9,8 +9,11 @@ from django.utils import timezone
 
 from cchc.api import tokens
 from cchc.organizations.models import Agency
-from cchc.parindex import frameworks, services
+from cchc.parindex import frameworks
 from cchc.parindex.models import Assessment, AssessmentStatus, CriterionScore
+from cchc.parindex.services.publication import assessment_reopen, results_publish
+from cchc.parindex.services.results import adjustment_add, results_compute, survey_import
+from cchc.parindex.services.rounds import assessment_open
 from tests.parindex.conftest import SMALL_CSV, small_spec
 
 pytestmark = pytest.mark.django_db
@@ -48,12 +51,12 @@ def scored_framework(reform_office, *, code="THU", display_places=1, year=2031):
     ).framework
     framework.display_places = display_places
     framework.save()
-    opened = services.assessment_open(
+    opened = assessment_open(
         actor=reform_office, framework=framework, deadline=date(year + 1, 1, 31),
         agencies=list(Agency.objects.filter(code__in=SCORES)),
     )  # fmt: skip
-    services.survey_import(actor=reform_office, framework=framework, content=SURVEY.encode(),
-                           file_name="dtxhh.csv")  # fmt: skip
+    survey_import(actor=reform_office, framework=framework, content=SURVEY.encode(),
+                  file_name="dtxhh.csv")  # fmt: skip
     for assessment in opened:
         for criterion, (own, appraised, na) in SCORES[assessment.agency.code].items():
             CriterionScore.objects.filter(assessment=assessment, criterion__code=criterion).update(
@@ -61,10 +64,10 @@ def scored_framework(reform_office, *, code="THU", display_places=1, year=2031):
                 appraised_score=None if appraised is None else D(appraised), not_applicable=na,
             )  # fmt: skip
     stp = next(a for a in opened if a.agency.code == "12-STP")
-    services.adjustment_add(actor=reform_office, assessment=stp, kind="bonus", points=D(1),
-                            reason="Sáng kiến được công nhận")  # fmt: skip
-    services.adjustment_add(actor=reform_office, assessment=stp, kind="penalty",
-                            points=D("0.5"), reason="Báo cáo quý III chậm")  # fmt: skip
+    adjustment_add(actor=reform_office, assessment=stp, kind="bonus", points=D(1),
+                   reason="Sáng kiến được công nhận")  # fmt: skip
+    adjustment_add(actor=reform_office, assessment=stp, kind="penalty",
+                   points=D("0.5"), reason="Báo cáo quý III chậm")  # fmt: skip
     return framework
 
 
@@ -73,7 +76,7 @@ def published(reform_office, django_capture_on_commit_callbacks):
     framework = scored_framework(reform_office)
     Assessment.objects.filter(framework=framework).update(status=AssessmentStatus.FINALISED)
     with django_capture_on_commit_callbacks(execute=True):
-        services.results_publish(actor=reform_office, framework=framework)
+        results_publish(actor=reform_office, framework=framework)
     return framework
 
 
@@ -144,9 +147,9 @@ def test_nothing_unpublished_is_read_even_by_the_province(
     client, reform_office, published, django_capture_on_commit_callbacks
 ):
     provisional = scored_framework(reform_office, code="THU-2")
-    services.results_compute(actor=reform_office, framework=provisional)  # computed, not published
+    results_compute(actor=reform_office, framework=provisional)  # computed, not published
     with django_capture_on_commit_callbacks(execute=True):
-        services.assessment_reopen(
+        assessment_reopen(
             actor=reform_office, reason="Khiếu nại về điểm điều tra",
             assessment=Assessment.objects.get(framework=published, agency__code="12-STC"),
         )  # fmt: skip

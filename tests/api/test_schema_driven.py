@@ -52,8 +52,8 @@ def _token(actor, code, purpose):
 def data(db, reform_office, django_capture_on_commit_callbacks):
     """Something behind every route: a figure, a procedure for the push, a task of Sở Tư
     pháp with a report (its id is the path's), published PAR INDEX results of 2022."""
-    from cchc.parindex import services
     from cchc.parindex.models import Assessment, AssessmentStatus
+    from cchc.parindex.services.publication import results_publish
     from cchc.plans.models import Plan, ProgressReport, ReformArea, Task
     from tests.api.test_par_index import scored_framework
 
@@ -65,7 +65,7 @@ def data(db, reform_office, django_capture_on_commit_callbacks):
     framework = scored_framework(reform_office, year=2022)
     Assessment.objects.filter(framework=framework).update(status=AssessmentStatus.FINALISED)
     with django_capture_on_commit_callbacks(execute=True):
-        services.results_publish(actor=reform_office, framework=framework)
+        results_publish(actor=reform_office, framework=framework)
     IndicatorSnapshot.objects.create(
         indicator="ONLINE_DOSSIER_SHARE", agency=Agency.objects.get(code="12-STP"),
         tier="province", month=date(2022, 3, 1), numerator=3, denominator=10,

@@ -210,11 +210,6 @@ def test_a_long_export_is_streamed_from_any_iterable():
     assert sheet.column_dimensions["B"].width == 10  # fitted on the first 200 rows
 
 
-# Still writing with openpyxl itself until it moves onto the writer (issue 21): the survey
-# sheet of the PAR INDEX office views, being split into modules.
-NOT_YET_ON_THE_WRITER = {"parindex/views/office.py"}
-
-
 def test_every_excel_file_is_written_by_the_one_writer():
     """Nothing but `core/xlsx.py` imports openpyxl to write (the importers read with
     python-calamine, not openpyxl)."""
@@ -224,4 +219,4 @@ def test_every_excel_file_is_written_by_the_one_writer():
         for path in src.rglob("*.py")
         if re.search(r"^\s*(from|import) openpyxl", path.read_text(encoding="utf-8"), re.M)
     }
-    assert writers - NOT_YET_ON_THE_WRITER == {"core/xlsx.py"}
+    assert writers == {"core/xlsx.py"}

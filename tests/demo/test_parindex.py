@@ -19,7 +19,7 @@ from cchc.indicators.selectors import evaluate
 from cchc.inspections.selectors import proposal
 from cchc.organizations.models import Agency
 from cchc.organizations.scope import AgencyScope
-from cchc.parindex import frameworks, services
+from cchc.parindex import frameworks
 from cchc.parindex.models import (
     Adjustment,
     AppraisalAssignment,
@@ -31,6 +31,7 @@ from cchc.parindex.models import (
     ScoringType,
     SurveyScore,
 )
+from cchc.parindex.services.rounds import assessment_open
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -158,8 +159,8 @@ def test_a_published_synthetic_year_through_the_workflow(
 def test_a_framework_with_real_assessments_is_left_alone(demo_appraiser, reform_office):
     frameworks.load_bundled(year=YEAR, only=lambda spec: spec.illustrative)
     districts = Framework.objects.get(code="CCHC-HUYEN-VD", year=YEAR)
-    services.assessment_open(actor=reform_office, framework=districts, deadline=date(2022, 1, 31),
-                             agencies=list(Agency.objects.filter(code="106")))  # fmt: skip
+    assessment_open(actor=reform_office, framework=districts, deadline=date(2022, 1, 31),
+                    agencies=list(Agency.objects.filter(code="106")))  # fmt: skip
     summary = generate(year=YEAR, agencies=("106",))
     assert not summary.written
     assert [g.note for g in summary.groups] == [

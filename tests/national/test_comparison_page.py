@@ -15,6 +15,7 @@ from tests.operations.importing import csv_bytes
 
 pytestmark = pytest.mark.django_db
 URL = reverse("national:comparison")
+THRESHOLD, UPLOAD = reverse("national:threshold_set"), reverse("national:upload")
 FEBRUARY = {"nam": "2022", "thang": "2"}
 FEBRUARY_DAY = date(2022, 2, 1)
 
@@ -72,8 +73,9 @@ def test_the_office_narrows_the_page_to_one_agency(client, reform_office, publis
 def test_the_office_sets_the_threshold_in_vietnamese_numbers(client, reform_office, published):
     client.force_login(reform_office)
     page = client.get(URL, FEBRUARY)
-    response = client.post(f"{URL}?nam=2022&thang=2", {"thao_tac": "nguong", "threshold": "4,5"})
+    response = client.post(f"{THRESHOLD}?nam=2022&thang=2", {"threshold": "4,5"})
     assert response.status_code == 302 and page.status_code == 200
+    assert response.url == f"{URL}?nam=2022&thang=2"  # back to the month it was set on
     setting = ComparisonSetting.objects.get()
     assert setting.threshold == Decimal("4.50") and setting.updated_by == reform_office
     assert setting.history.first().history_user == reform_office
@@ -89,8 +91,8 @@ def test_a_threshold_changed_meanwhile_is_not_overwritten(client, reform_office,
     client.force_login(reform_office)
     setting = ComparisonSetting.objects.get()
     stale = version_of(setting)
-    client.post(URL, {"thao_tac": "nguong", "threshold": "3", "version": stale})
-    response = client.post(URL, {"thao_tac": "nguong", "threshold": "7", "version": stale})
+    client.post(THRESHOLD, {"threshold": "3", "version": stale})
+    response = client.post(THRESHOLD, {"threshold": "7", "version": stale})
     assert response.status_code == 200 and "vừa được" in response.content.decode()
     assert ComparisonSetting.objects.get().threshold == Decimal(3)
 
@@ -99,18 +101,18 @@ def test_a_threshold_changed_meanwhile_is_not_overwritten(client, reform_office,
 def test_only_the_reform_office_writes_here(client, request, published, role):
     client.force_login(request.getfixturevalue(role))
     before = list(NationalFigure.objects.values_list("pk", "value"))
-    assert client.post(URL, {"thao_tac": "nguong", "threshold": "1"}).status_code == 403
+    assert client.post(THRESHOLD, {"threshold": "1"}).status_code == 403
     upload = SimpleUploadedFile("kq.csv", csv_bytes(
         ["Mã chỉ số", "Mã cơ quan", "Tháng", "Giá trị (%)"], [["766.4.3", "12-STP", "02/2022", "1"]]
     ))  # fmt: skip
-    assert client.post(URL, {"thao_tac": "nap", "file": upload}).status_code == 403
+    assert client.post(UPLOAD, {"file": upload}).status_code == 403
     assert not ComparisonSetting.objects.exists()
     assert list(NationalFigure.objects.values_list("pk", "value")) == before
 
 
 def test_a_threshold_out_of_range_is_refused(client, reform_office, published):
     client.force_login(reform_office)
-    response = client.post(URL, {"thao_tac": "nguong", "threshold": "101"})
+    response = client.post(THRESHOLD, {"threshold": "101"})
     assert response.status_code == 200 and not ComparisonSetting.objects.exists()
     assert "100" in str(response.context["threshold_form"].errors)
 

@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cchc.organizations.models import Agency
-from cchc.parindex import frameworks, services
+from cchc.parindex import frameworks
 from cchc.parindex.frameworks import FrameworkSpec
+from cchc.parindex.services.rounds import assessment_open
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 YEAR = 2031
@@ -54,7 +55,7 @@ AGENCIES = ("12-STP", "12-SKHDT", "12-STC")
 @pytest.fixture
 def opened(framework, reform_office):
     """Assessments of Sở Tư pháp, Sở KH&ĐT and Sở Tài chính, by agency code."""
-    created = services.assessment_open(
+    created = assessment_open(
         actor=reform_office, framework=framework, deadline=DEADLINE,
         agencies=list(Agency.objects.filter(code__in=AGENCIES)),
     )  # fmt: skip

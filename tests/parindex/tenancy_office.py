@@ -1,4 +1,4 @@
-"""kwargs factories for tests/test_tenancy.py, views.office: a framework (the small one of
+"""kwargs factories for tests/test_tenancy.py, the reform office's pages: a framework (the small one of
 tests/parindex/conftest.py, imported through the service's parser), and an assessment owned by
 agency `code` for the landing page's list (built directly, so that any agency can own one)."""
 

@@ -10,9 +10,10 @@ from django.urls import reverse
 from docx import Document
 
 from cchc.organizations.models import Agency, AgencyLevel
-from cchc.parindex import services
 from cchc.parindex.annex import annex_docx
 from cchc.parindex.models import Result
+from cchc.parindex.services.publication import results_publish
+from cchc.parindex.services.results import results_compute
 from cchc.reports.document_templates import template_upload
 from cchc.reports.docx_builder import bundled_template
 from cchc.reports.models import DocumentKind
@@ -25,9 +26,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def published(reform_office, framework, scored):  # noqa: F811 — the imported fixture
-    services.results_compute(actor=reform_office, framework=framework)
+    results_compute(actor=reform_office, framework=framework)
     finalise_all(framework)
-    services.results_publish(actor=reform_office, framework=framework)
+    results_publish(actor=reform_office, framework=framework)
     return framework
 
 

@@ -10,8 +10,11 @@ from django.urls import reverse
 
 from cchc.indicators.models import IndicatorSnapshot
 from cchc.organizations.models import Agency
-from cchc.parindex import frameworks, services
+from cchc.parindex import frameworks
 from cchc.parindex.models import Assessment, AssessmentStatus, CriterionScore, Evidence
+from cchc.parindex.services.appraisal import appraisal_complete, return_for_explanation
+from cchc.parindex.services.rounds import appraiser_assign, assessment_open
+from cchc.parindex.services.self_assessment import assessment_submit, evidence_attach, score_save
 from tests.factories import make_user
 from tests.parindex.conftest import BEFORE_DEADLINE, DEADLINE, YEAR, score_of
 
@@ -25,12 +28,21 @@ def sheet_url(assessment):
     return reverse("parindex:assessment_detail", args=[assessment.pk])
 
 
-def row_url(score):
-    return reverse("parindex:score_update", args=[score.pk])
+ROW_ACTIONS = ("score_save", "appraisal_save", "return_for_explanation", "agency_explain")
+SHEET_ACTIONS = ("assessment_submit", "appraisal_complete", "assessment_finalise",
+                 "assessment_reopen")  # fmt: skip
 
 
-def action_url(assessment):
-    return reverse("parindex:assessment_action", args=[assessment.pk])
+def row_url(score, action):
+    """A row form's address: `score_save`, `appraisal_save`, `return_for_explanation` or
+    `agency_explain`."""
+    return reverse(f"parindex:{action}", args=[score.pk])
+
+
+def action_url(assessment, action):
+    """A sheet action's address: `assessment_submit`, `appraisal_complete`,
+    `assessment_finalise` or `assessment_reopen`."""
+    return reverse(f"parindex:{action}", args=[assessment.pk])
 
 
 def fresh(score):
@@ -43,15 +55,15 @@ def state(assessment):
 
 def fill(officer, assessment):
     for code, value in (("1.1", "3.5"), ("1.2", "2.75"), ("2.1", "5")):
-        services.score_save(actor=officer, score=score_of(assessment, code), self_score=D(value),
-                            now=BEFORE_DEADLINE)  # fmt: skip
-    services.evidence_attach(actor=officer, score=score_of(assessment, "1.1"),
-                             name="ke-hoach.pdf", content=PDF, now=BEFORE_DEADLINE)  # fmt: skip
+        score_save(actor=officer, score=score_of(assessment, code), self_score=D(value),
+                   now=BEFORE_DEADLINE)  # fmt: skip
+    evidence_attach(actor=officer, score=score_of(assessment, "1.1"),
+                    name="ke-hoach.pdf", content=PDF, now=BEFORE_DEADLINE)  # fmt: skip
 
 
 def submitted(officer, assessment):
     fill(officer, assessment)
-    return services.assessment_submit(actor=officer, assessment=assessment, now=BEFORE_DEADLINE)
+    return assessment_submit(actor=officer, assessment=assessment, now=BEFORE_DEADLINE)
 
 
 @pytest.fixture
@@ -61,8 +73,8 @@ def stp(opened):
 
 @pytest.fixture
 def assigned(reform_office, appraiser, framework):
-    services.appraiser_assign(actor=reform_office, appraiser=appraiser,
-                              agency=Agency.objects.get(code="12-STP"), framework=framework)  # fmt: skip
+    appraiser_assign(actor=reform_office, appraiser=appraiser,
+                     agency=Agency.objects.get(code="12-STP"), framework=framework)  # fmt: skip
     return appraiser
 
 
@@ -102,8 +114,8 @@ def test_a_computed_criterion_shows_its_value_and_links_to_the_records(
     stp = Agency.objects.get(code="12-STP")
     IndicatorSnapshot.objects.create(indicator="ON_TIME_RATE", agency=stp, tier="province",
                                      month=date(YEAR, 1, 1), numerator=9, denominator=10)  # fmt: skip
-    [assessment] = services.assessment_open(actor=reform_office, framework=framework,
-                                            deadline=DEADLINE, agencies=[stp])  # fmt: skip
+    [assessment] = assessment_open(actor=reform_office, framework=framework,
+                                   deadline=DEADLINE, agencies=[stp])  # fmt: skip
     body = page(client, dept_officer, assessment)
     assert "“Tỷ lệ hồ sơ giải quyết đúng hạn” năm 2031:" in body
     assert "<strong>90%</strong>" in body and "Điểm tính được: <strong>2</strong>" in body
@@ -141,7 +153,7 @@ def test_the_reform_office_finalises_or_reopens_but_does_not_score(
     body = page(client, reform_office, stp)
     for control in ("Lưu tự chấm", "Lưu thẩm định", "Chốt kết quả", "Mở lại phiếu"):
         assert control not in body
-    services.appraisal_complete(actor=assigned, assessment=stp)
+    appraisal_complete(actor=assigned, assessment=stp)
     body = page(client, reform_office, stp)
     assert "Chốt kết quả" in body and "Mở lại phiếu" in body and "Lý do mở lại" in body
     assert "Lưu thẩm định" not in body
@@ -151,7 +163,9 @@ def test_a_leader_reads_without_controls(client, leader, dept_officer, stp):
     submitted(dept_officer, stp)
     body = page(client, leader, stp)
     assert "ke-hoach.pdf" in body and "Điểm tự chấm: <strong>3,5</strong>" in body
-    assert 'name="thao_tac"' not in body and "Tải lên" not in body
+    actions = [row_url(score_of(stp, "1.1"), a) for a in ROW_ACTIONS]
+    actions += [action_url(stp, a) for a in SHEET_ACTIONS]
+    assert not [url for url in actions if url in body] and "Tải lên" not in body
     for control in ("Lưu tự chấm", "Lưu thẩm định", "Chốt kết quả", "Mở lại phiếu"):
         assert control not in body
 
@@ -161,7 +175,7 @@ def test_an_unassigned_appraiser_and_another_agency_get_404(client, appraiser, s
     assert client.get(sheet_url(stp)).status_code == 404
     client.force_login(make_user("kh", "12-SKHDT", "agency_officer"))
     assert client.get(sheet_url(stp)).status_code == 404
-    assert client.post(row_url(score_of(stp, "1.1")), {"thao_tac": "tu_cham"}).status_code == 404
+    assert client.post(row_url(score_of(stp, "1.1"), "score_save"), {}).status_code == 404
 
 
 # --- self-assessment ----------------------------------------------------------------------
@@ -170,9 +184,10 @@ def test_an_unassigned_appraiser_and_another_agency_get_404(client, appraiser, s
 def test_a_self_score_is_saved_with_a_decimal_comma(client, dept_officer, stp):
     score = score_of(stp, "1.1")
     client.force_login(dept_officer)
-    response = client.post(row_url(score), {"thao_tac": "tu_cham", "self_score": "3,5",
-                                            "explanation": "Ban hành ngày 20/12",
-                                            "version": score.version})  # fmt: skip
+    response = client.post(
+        row_url(score, "score_save"),
+        {"self_score": "3,5", "explanation": "Ban hành ngày 20/12", "version": score.version},
+    )
     assert response.status_code == 302
     assert response.url == f"{sheet_url(stp)}#diem-{score.pk}"
     saved = fresh(score)
@@ -185,8 +200,9 @@ def test_a_self_score_is_saved_with_a_decimal_comma(client, dept_officer, stp):
 def test_with_htmx_the_row_comes_back_with_the_progress(client, dept_officer, stp):
     score = score_of(stp, "1.2")
     client.force_login(dept_officer)
-    response = client.post(row_url(score), {"thao_tac": "tu_cham", "self_score": "2.75",
-                                            "version": score.version}, **HTMX)  # fmt: skip
+    response = client.post(
+        row_url(score, "score_save"), {"self_score": "2.75", "version": score.version}, **HTMX
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "HX-Refresh" not in response
     assert body.lstrip().startswith("<article") and f'id="diem-{score.pk}"' in body
@@ -198,8 +214,10 @@ def test_with_htmx_the_row_comes_back_with_the_progress(client, dept_officer, st
 def test_not_applicable_counts_as_done(client, dept_officer, stp):
     score = score_of(stp, "1.2")
     client.force_login(dept_officer)
-    client.post(row_url(score), {"thao_tac": "tu_cham", "not_applicable": "on",
-                                 "explanation": "Không phát sinh", "version": score.version})  # fmt: skip
+    client.post(
+        row_url(score, "score_save"),
+        {"not_applicable": "on", "explanation": "Không phát sinh", "version": score.version},
+    )
     assert fresh(score).not_applicable
     assert "1/3 tiêu chí" in page(client, dept_officer, stp)
 
@@ -220,10 +238,11 @@ def test_invalid_self_scores_show_the_message_and_change_nothing(
 ):
     score = score_of(stp, "1.1")
     client.force_login(dept_officer)
-    response = client.post(row_url(score), {"thao_tac": "tu_cham", "self_score": value,
-                                            "explanation": "Giữ nguyên",
-                                            "version": score.version},
-                           **(HTMX if htmx else {}))  # fmt: skip
+    response = client.post(
+        row_url(score, "score_save"),
+        {"self_score": value, "explanation": "Giữ nguyên", "version": score.version},
+        **(HTMX if htmx else {}),
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert message in body
@@ -238,18 +257,20 @@ def test_invalid_self_scores_show_the_message_and_change_nothing(
 def test_the_agency_cannot_use_the_appraisal_form(client, dept_officer, stp):
     score = score_of(stp, "1.1")
     client.force_login(dept_officer)
-    response = client.post(row_url(score), {"thao_tac": "tham_dinh", "appraised_score": "1",
-                                            "reason": "x", "version": score.version})  # fmt: skip
+    response = client.post(
+        row_url(score, "appraisal_save"),
+        {"appraised_score": "1", "reason": "x", "version": score.version},
+    )
     assert response.status_code == 403
     assert fresh(score).appraised_score is None
 
 
-def test_an_unknown_action_is_a_bad_request_and_get_is_not_allowed(client, dept_officer, stp):
+def test_a_row_action_takes_only_a_post(client, dept_officer, stp):
     score = score_of(stp, "1.1")
     client.force_login(dept_officer)
-    assert client.post(row_url(score), {"thao_tac": "xoa"}).status_code == 400
-    assert client.get(row_url(score)).status_code == 405
-    response = client.post(row_url(score), {"thao_tac": "tu_cham", "self_score": "1"}, **HTMX)
+    for action in ROW_ACTIONS:
+        assert client.get(row_url(score, action)).status_code == 405
+    response = client.post(row_url(score, "score_save"), {"self_score": "1"}, **HTMX)
     assert "Trang đã cũ: hãy tải lại trang rồi nhập lại." in response.content.decode()
     assert fresh(score).self_score is None
 
@@ -301,8 +322,8 @@ def test_a_file_over_the_limit_is_refused(client, dept_officer, stp, settings):
 def test_evidence_downloads_stay_in_scope(
     client, dept_officer, appraiser, reform_office, framework, stp
 ):
-    services.evidence_attach(actor=dept_officer, score=score_of(stp, "1.1"), name="kh.pdf",
-                             content=PDF, now=BEFORE_DEADLINE)  # fmt: skip
+    evidence_attach(actor=dept_officer, score=score_of(stp, "1.1"), name="kh.pdf",
+                    content=PDF, now=BEFORE_DEADLINE)  # fmt: skip
     url = reverse("parindex:evidence_download", args=[Evidence.objects.get().pk])
     for user, status in (
         (dept_officer, 200),
@@ -313,8 +334,8 @@ def test_evidence_downloads_stay_in_scope(
     ):
         client.force_login(user)
         assert client.get(url).status_code == status, user
-    services.appraiser_assign(actor=reform_office, appraiser=appraiser,
-                              agency=Agency.objects.get(code="12-STP"), framework=framework)  # fmt: skip
+    appraiser_assign(actor=reform_office, appraiser=appraiser,
+                     agency=Agency.objects.get(code="12-STP"), framework=framework)  # fmt: skip
     client.force_login(appraiser)
     assert client.get(url).status_code == 200
 
@@ -328,7 +349,7 @@ def test_evidence_is_removed_while_the_agency_may_edit(client, dept_officer, stp
     assert "Đã xóa tài liệu “ke-hoach.pdf”." in response.content.decode()
     assert not Evidence.objects.exists()
     fill(dept_officer, stp)
-    services.assessment_submit(actor=dept_officer, assessment=stp, now=BEFORE_DEADLINE)
+    assessment_submit(actor=dept_officer, assessment=stp, now=BEFORE_DEADLINE)
     evidence = Evidence.objects.get()
     response = client.post(reverse("parindex:evidence_delete", args=[evidence.pk]), follow=True)
     assert any("cơ quan không sửa được nữa" in m for m in messages_of(response))
@@ -340,7 +361,7 @@ def test_evidence_is_removed_while_the_agency_may_edit(client, dept_officer, stp
 
 def test_submitting_with_problems_lists_them_and_changes_nothing(client, dept_officer, stp):
     client.force_login(dept_officer)
-    response = client.post(action_url(stp), {"thao_tac": "gui"}, follow=True)
+    response = client.post(action_url(stp, "assessment_submit"), {}, follow=True)
     assert messages_of(response) == [
         "Còn 3 tiêu chí chưa chấm điểm: 1.1, 1.2, 2.1.",
         "1 tiêu chí cần tài liệu kiểm chứng nhưng chưa có tệp đính kèm, cũng chưa có giải "
@@ -352,14 +373,15 @@ def test_submitting_with_problems_lists_them_and_changes_nothing(client, dept_of
 def test_submitting_a_complete_sheet_locks_it_for_the_agency(client, dept_officer, stp):
     fill(dept_officer, stp)
     client.force_login(dept_officer)
-    response = client.post(action_url(stp), {"thao_tac": "gui"}, follow=True)
+    response = client.post(action_url(stp, "assessment_submit"), {}, follow=True)
     assert messages_of(response)[0].startswith("Đã gửi phiếu tự chấm điểm để thẩm định.")
     assert state(stp) == S.SUBMITTED
     body = response.content.decode()
     assert "Đã gửi thẩm định" in body and "Lưu tự chấm" not in body and "Tải lên" not in body
     score = score_of(stp, "1.1")
-    response = client.post(row_url(score), {"thao_tac": "tu_cham", "self_score": "4",
-                                            "version": score.version})  # fmt: skip
+    response = client.post(
+        row_url(score, "score_save"), {"self_score": "4", "version": score.version}
+    )
     assert "cơ quan không sửa được nữa" in response.content.decode()
     assert fresh(score).self_score == D("3.5")
 
@@ -369,9 +391,9 @@ def test_submitting_a_complete_sheet_locks_it_for_the_agency(client, dept_office
 
 def appraise(client, user, score, value, reason="", version=None, **extra):
     client.force_login(user)
-    data = {"thao_tac": "tham_dinh", "appraised_score": value, "reason": reason,
+    data = {"appraised_score": value, "reason": reason,
             "version": score.version if version is None else version}  # fmt: skip
-    return client.post(row_url(score), data, **extra)
+    return client.post(row_url(score, "appraisal_save"), data, **extra)
 
 
 def test_an_appraised_score_that_differs_needs_a_reason(client, dept_officer, assigned, stp):
@@ -402,8 +424,8 @@ def test_of_two_appraisers_the_second_gets_the_message_and_the_first_value_stays
     client, dept_officer, assigned, reform_office, framework, stp
 ):
     second = make_user("tdinh2", "12-SNV", "appraiser")
-    services.appraiser_assign(actor=reform_office, appraiser=second,
-                              agency=Agency.objects.get(code="12-STP"), framework=framework)  # fmt: skip
+    appraiser_assign(actor=reform_office, appraiser=second,
+                     agency=Agency.objects.get(code="12-STP"), framework=framework)  # fmt: skip
     submitted(dept_officer, stp)
     score = score_of(stp, "1.1")
     read = score.version  # both opened the page
@@ -432,9 +454,11 @@ def test_a_question_returns_the_criterion_and_the_agency_answers(
     submitted(dept_officer, stp)
     score = score_of(stp, "2.1")
     client.force_login(assigned)
-    response = client.post(row_url(score), {"thao_tac": "yeu_cau_giai_trinh",
-                                            "question": "Đề nghị gửi báo cáo kỷ luật",
-                                            "version": score.version}, **HTMX)  # fmt: skip
+    response = client.post(
+        row_url(score, "return_for_explanation"),
+        {"question": "Đề nghị gửi báo cáo kỷ luật", "version": score.version},
+        **HTMX,
+    )
     assert response["HX-Refresh"] == "true"
     assert state(stp) == S.RETURNED
     body = page(client, dept_officer, stp)
@@ -442,12 +466,15 @@ def test_a_question_returns_the_criterion_and_the_agency_answers(
     assert "Đề nghị gửi báo cáo kỷ luật" in body and "Chờ cơ quan giải trình" in body
     assert body.count("Tải lên") == 1
     score = fresh(score)
-    response = client.post(row_url(score), {"thao_tac": "giai_trinh", "explanation": "",
-                                            "version": score.version})  # fmt: skip
+    response = client.post(
+        row_url(score, "agency_explain"), {"explanation": "", "version": score.version}
+    )
     assert "Hãy ghi nội dung giải trình." in response.content.decode()
-    response = client.post(row_url(score), {"thao_tac": "giai_trinh", "self_score": "5,5",
-                                            "explanation": "Đã bổ sung báo cáo",
-                                            "version": score.version}, follow=True)  # fmt: skip
+    response = client.post(
+        row_url(score, "agency_explain"),
+        {"self_score": "5,5", "explanation": "Đã bổ sung báo cáo", "version": score.version},
+        follow=True,
+    )
     assert messages_of(response) == ["Đã gửi giải trình tiêu chí 2.1."]
     assert state(stp) == S.UNDER_APPRAISAL
     answered = fresh(score)
@@ -465,21 +492,23 @@ def test_complete_finalise_and_reopen_with_a_reason(
 ):
     submitted(dept_officer, stp)
     client.force_login(assigned)
-    response = client.post(action_url(stp), {"thao_tac": "hoan_thanh"}, follow=True)
+    response = client.post(action_url(stp, "appraisal_complete"), {}, follow=True)
     assert messages_of(response) == ["Đã hoàn thành thẩm định phiếu đánh giá của Sở Tư pháp."]
     assert state(stp) == S.APPRAISED
-    assert client.post(action_url(stp), {"thao_tac": "chot"}).status_code == 403
+    assert client.post(action_url(stp, "assessment_finalise"), {}).status_code == 403
     client.force_login(reform_office)
-    response = client.post(action_url(stp), {"thao_tac": "chot"}, follow=True)
+    response = client.post(action_url(stp, "assessment_finalise"), {}, follow=True)
     assert messages_of(response) == ["Đã chốt kết quả của Sở Tư pháp."]
     assert state(stp) == S.FINALISED
     assert "Đã chốt kết quả" in response.content.decode()
-    response = client.post(action_url(stp), {"thao_tac": "mo_lai", "reason": "  "}, follow=True)
+    response = client.post(action_url(stp, "assessment_reopen"), {"reason": "  "}, follow=True)
     assert messages_of(response) == ["Mở lại phiếu đánh giá phải ghi rõ lý do."]
     assert state(stp) == S.FINALISED
-    response = client.post(action_url(stp), {"thao_tac": "mo_lai",
-                                              "reason": "Phát hiện sai sót khi công khai"},
-                           follow=True)  # fmt: skip
+    response = client.post(
+        action_url(stp, "assessment_reopen"),
+        {"reason": "Phát hiện sai sót khi công khai"},
+        follow=True,
+    )
     assert messages_of(response) == ["Đã mở lại phiếu đánh giá của Sở Tư pháp để thẩm định lại."]
     reopened = Assessment.objects.get(pk=stp.pk)
     assert (reopened.status, reopened.reopen_count) == (S.UNDER_APPRAISAL, 1)
@@ -488,8 +517,9 @@ def test_complete_finalise_and_reopen_with_a_reason(
 
 def test_the_agency_cannot_finalise(client, dept_officer, stp):
     client.force_login(dept_officer)
-    assert client.post(action_url(stp), {"thao_tac": "chot"}).status_code == 403
-    assert client.get(action_url(stp)).status_code == 405
+    assert client.post(action_url(stp, "assessment_finalise"), {}).status_code == 403
+    for action in SHEET_ACTIONS:
+        assert client.get(action_url(stp, action)).status_code == 405
 
 
 # --- history ------------------------------------------------------------------------------
@@ -502,8 +532,8 @@ def test_the_history_of_a_criterion_shows_who_changed_what(
     score = score_of(stp, "1.1")
     appraise(client, assigned, score, "3", "Ban hành chậm")
     score = fresh(score)
-    services.return_for_explanation(actor=assigned, score=score, question="Gửi bản ký số?",
-                                    version=score.version)  # fmt: skip
+    return_for_explanation(actor=assigned, score=score, question="Gửi bản ký số?",
+                           version=score.version)  # fmt: skip
     for user in (dept_officer, reform_office, assigned):
         client.force_login(user)
         response = client.get(reverse("parindex:score_history", args=[score.pk]))
@@ -540,15 +570,15 @@ def test_the_sheet_of_the_department_framework_keeps_a_query_budget(
     [load] = frameworks.load_bundled(year=2031, only=lambda spec: spec.code == "CCHC-SO-VD")
     framework = load.framework
     stp = Agency.objects.get(code="12-STP")
-    [assessment] = services.assessment_open(actor=reform_office, framework=framework,
-                                            deadline=BEFORE_DEADLINE.date(), agencies=[stp])  # fmt: skip
-    services.appraiser_assign(actor=reform_office, appraiser=appraiser, agency=stp,
-                              framework=framework)  # fmt: skip
+    [assessment] = assessment_open(actor=reform_office, framework=framework,
+                                   deadline=BEFORE_DEADLINE.date(), agencies=[stp])  # fmt: skip
+    appraiser_assign(actor=reform_office, appraiser=appraiser, agency=stp,
+                     framework=framework)  # fmt: skip
     scores = list(assessment.scores.select_related("criterion").order_by("criterion__order"))
     assert len(scores) == 39
     for score in [s for s in scores if s.criterion.scoring_type == "self_assessed"][:5]:
-        services.evidence_attach(actor=dept_officer, score=score, name=f"{score.pk}.pdf",
-                                 content=PDF, now=BEFORE_DEADLINE)  # fmt: skip
+        evidence_attach(actor=dept_officer, score=score, name=f"{score.pk}.pdf",
+                        content=PDF, now=BEFORE_DEADLINE)  # fmt: skip
     for user in (dept_officer, appraiser, reform_office):
         client.force_login(user)
         with django_assert_max_num_queries(20):

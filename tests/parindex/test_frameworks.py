@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
 from cchc.indicators.registry import INDICATORS
-from cchc.parindex import frameworks, selectors, services
+from cchc.parindex import frameworks, selectors
 from cchc.parindex.models import Assessment, Criterion, Framework, ScoringType
+from cchc.parindex.services.frameworks import framework_import
 from tests.parindex.conftest import SMALL_CSV, small_spec
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ SHARED = Path("/work/shared/data/frameworks")
 
 
 def import_csv(user, text: str, name: str = "bo-tieu-chi.csv", **spec):
-    return services.framework_import(
+    return framework_import(
         actor=user, spec=small_spec(**spec), content=text.encode(), file_name=name
     )
 
@@ -97,10 +98,10 @@ def test_a_reload_holding_an_old_version_is_refused_and_writes_nothing(reform_of
     framework = frameworks.import_framework(small_spec(), SMALL_CSV.encode(), "thu.csv").framework
     version = framework.updated_at
     changed = SMALL_CSV.replace("Báo cáo định kỳ", "Bản thứ nhất")
-    services.framework_import(actor=reform_office, spec=small_spec(), content=changed.encode(),
-                              file_name="a.csv", version=version)  # fmt: skip
+    framework_import(actor=reform_office, spec=small_spec(), content=changed.encode(),
+                     file_name="a.csv", version=version)  # fmt: skip
     with pytest.raises(ValidationError, match=r"vừa được .* cập nhật lúc"):
-        services.framework_import(
+        framework_import(
             actor=reform_office, spec=small_spec(title="Tên khác"),
             content=SMALL_CSV.replace("Báo cáo định kỳ", "Bản thứ hai").encode(),
             file_name="b.csv", version=version,
@@ -114,15 +115,15 @@ def test_a_reload_holding_an_old_version_is_refused_and_writes_nothing(reform_of
 def test_a_new_only_import_refuses_an_existing_framework(reform_office):
     framework = frameworks.import_framework(small_spec(), SMALL_CSV.encode(), "thu.csv").framework
     with pytest.raises(ValidationError, match="đã có; để cập nhật"):
-        services.framework_import(
+        framework_import(
             actor=reform_office, spec=small_spec(), file_name="b.csv", new_only=True,
             content=SMALL_CSV.replace("Báo cáo định kỳ", "Bản khác").encode(),
         )  # fmt: skip
     assert not framework.criteria.filter(title="Bản khác").exists()
     # another year is another framework
-    other = services.framework_import(actor=reform_office, spec=small_spec(year=2040),
-                                      content=SMALL_CSV.encode(), file_name="c.csv",
-                                      new_only=True)  # fmt: skip
+    other = framework_import(actor=reform_office, spec=small_spec(year=2040),
+                             content=SMALL_CSV.encode(), file_name="c.csv",
+                             new_only=True)  # fmt: skip
     assert other.framework.pk != framework.pk and other.created == 8
 
 
@@ -137,7 +138,7 @@ def test_an_xlsx_file_with_vietnamese_headers_and_nfd_text(reform_office):
     sheet.append(["A.2", "A", "Khảo sát", 2.5, None, None, None, "điều tra xã hội học"])
     buffer = io.BytesIO()
     book.save(buffer)
-    result = services.framework_import(
+    result = framework_import(
         actor=reform_office, spec=small_spec(), content=buffer.getvalue(), file_name="bo.xlsx"
     )
     by_code = {c.code: c for c in result.framework.criteria.all()}

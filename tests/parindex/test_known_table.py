@@ -12,8 +12,12 @@ from decimal import Decimal as D
 import pytest
 
 from cchc.organizations.models import Agency
-from cchc.parindex import frameworks, services
-from cchc.parindex.services import Appraisal, SelfScore
+from cchc.parindex import frameworks
+from cchc.parindex.services.appraisal import Appraisal, appraisal_complete, appraisals_save
+from cchc.parindex.services.publication import assessment_finalise, results_publish
+from cchc.parindex.services.results import adjustment_add, survey_import
+from cchc.parindex.services.rounds import appraiser_assign, assessment_open
+from cchc.parindex.services.self_assessment import SelfScore, assessment_submit, self_scores_save
 from tests.factories import make_user
 from tests.parindex.conftest import BEFORE_DEADLINE, DEADLINE, small_spec
 
@@ -112,44 +116,44 @@ def score_of(assessment, code):
 def enter_table(reform_office, appraiser, framework):
     """The whole round through the services; returns the assessments by agency code."""
     agencies = list(Agency.objects.filter(code__in=SELF))
-    opened = services.assessment_open(
+    opened = assessment_open(
         actor=reform_office, framework=framework, deadline=DEADLINE, agencies=agencies
     )
     by_code = {a.agency.code: a for a in opened}
     for code, values in SELF.items():
         assessment = by_code[code]
         officer = make_user(f"cb-{code.lower()}", code, "agency_officer")
-        services.self_scores_save(
+        self_scores_save(
             actor=officer, assessment=assessment, now=BEFORE_DEADLINE,
             values={c: SelfScore(D(v)) for c, v in zip(("1.1", "1.2", "2.1"), values, strict=True)},
         )  # fmt: skip
-        services.assessment_submit(actor=officer, assessment=assessment, now=BEFORE_DEADLINE)
-        services.appraiser_assign(actor=reform_office, appraiser=appraiser,
-                                  agency=assessment.agency, framework=framework)  # fmt: skip
+        assessment_submit(actor=officer, assessment=assessment, now=BEFORE_DEADLINE)
+        appraiser_assign(actor=reform_office, appraiser=appraiser,
+                         agency=assessment.agency, framework=framework)  # fmt: skip
         changes = APPRAISED.get(code, {})
         if changes:
-            services.appraisals_save(
-                actor=appraiser, assessment=assessment,
-                values={c: Appraisal(D(v), version=score_of(assessment, c).version,
-                                     reason="Tài liệu kiểm chứng chưa đủ")
+            appraisals_save(
+       actor=appraiser, assessment=assessment,
+       values={c: Appraisal(D(v), version=score_of(assessment, c).version,
+                            reason="Tài liệu kiểm chứng chưa đủ")
                         for c, v in changes.items()},
             )  # fmt: skip
-        services.appraisal_complete(actor=appraiser, assessment=assessment)
-    services.survey_import(actor=reform_office, framework=framework,
-                           content=SURVEY_CSV.encode(), file_name="dtxhh.csv")  # fmt: skip
-    services.adjustment_add(actor=reform_office, assessment=by_code["12-SCT"], kind="bonus",
-                            points=D("0.125"), reason="Sáng kiến cấp tỉnh")  # fmt: skip
-    services.adjustment_add(actor=reform_office, assessment=by_code["12-SYT"], kind="penalty",
-                            points=D("0.25"), reason="Báo cáo quý III chậm")  # fmt: skip
+        appraisal_complete(actor=appraiser, assessment=assessment)
+    survey_import(actor=reform_office, framework=framework,
+                  content=SURVEY_CSV.encode(), file_name="dtxhh.csv")  # fmt: skip
+    adjustment_add(actor=reform_office, assessment=by_code["12-SCT"], kind="bonus",
+                   points=D("0.125"), reason="Sáng kiến cấp tỉnh")  # fmt: skip
+    adjustment_add(actor=reform_office, assessment=by_code["12-SYT"], kind="penalty",
+                   points=D("0.25"), reason="Báo cáo quý III chậm")  # fmt: skip
     for assessment in by_code.values():
-        services.assessment_finalise(actor=reform_office, assessment=assessment)
+        assessment_finalise(actor=reform_office, assessment=assessment)
     return by_code
 
 
 def test_a_published_style_table_with_three_decimal_scores(reform_office, appraiser):
     framework = kat_framework()
     enter_table(reform_office, appraiser, framework)
-    results = services.results_publish(actor=reform_office, framework=framework)
+    results = results_publish(actor=reform_office, framework=framework)
     got = {
         r.assessment.agency.code: (
             r.self_total, r.appraised_total, r.survey_total, r.bonus, r.penalty, r.total,

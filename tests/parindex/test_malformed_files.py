@@ -10,8 +10,9 @@ import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 
-from cchc.parindex import services
 from cchc.parindex.models import Criterion, Framework, SurveyScore
+from cchc.parindex.services.frameworks import framework_import
+from cchc.parindex.services.results import survey_import
 from tests.parindex.conftest import SMALL_CSV, small_spec
 
 pytestmark = pytest.mark.django_db
@@ -26,14 +27,14 @@ UNREADABLE = (
 def framework_refused(user, content: bytes, name: str = "bo.csv") -> list[str]:
     before = (Framework.objects.count(), Criterion.objects.count())
     with pytest.raises(ValidationError) as info:
-        services.framework_import(actor=user, spec=small_spec(), content=content, file_name=name)
+        framework_import(actor=user, spec=small_spec(), content=content, file_name=name)
     assert (Framework.objects.count(), Criterion.objects.count()) == before
     return info.value.messages
 
 
 def survey_refused(user, framework, content: bytes, name: str = "dtxhh.csv") -> list[str]:
     with pytest.raises(ValidationError) as info:
-        services.survey_import(actor=user, framework=framework, content=content, file_name=name)
+        survey_import(actor=user, framework=framework, content=content, file_name=name)
     assert not SurveyScore.objects.exists()
     return info.value.messages
 
@@ -109,7 +110,7 @@ def test_a_survey_sheet_in_decomposed_unicode_is_read(reform_office, framework, 
     text = 'Cơ quan,Mã tiêu chí,Điểm,Ghi chú\nSở Tư pháp,1.3,"2,5",Đợt một\n12-STC,1.3,3,\n'
     content = unicodedata.normalize("NFD", text).encode()
     assert content != text.encode()
-    services.survey_import(actor=reform_office, framework=framework, content=content,
-                           file_name="dtxhh.csv")  # fmt: skip
+    survey_import(actor=reform_office, framework=framework, content=content,
+                  file_name="dtxhh.csv")  # fmt: skip
     scores = {s.agency.code: (s.points, s.note) for s in SurveyScore.objects.all()}
     assert scores == {"12-STP": (D("2.5"), "Đợt một"), "12-STC": (D(3), "")}

@@ -11,7 +11,7 @@ import pytest
 from cchc.core.tabular.columns import ImportRejected
 from cchc.parindex import frameworks, surveys
 from cchc.parindex.models import SurveyScore
-from cchc.parindex.services import survey_import
+from cchc.parindex.services.results import survey_import
 
 HEADER = (
     "code,parent_code,title,max_points,scoring_rule,evidence_required,source_url,"

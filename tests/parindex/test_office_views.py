@@ -1,7 +1,8 @@
-"""The reform office's PAR INDEX pages (views.office): the landing page by role, framework and
-survey imports (errors by line and column, nothing written), opening assessments and deadlines,
-appraiser assignments, bonus and penalty, computing and publishing results, the results'
-visibility before and after publication, the XLSX and DOCX exports, and query budgets."""
+"""The reform office's PAR INDEX pages (views.landing, .frameworks, .rounds, .results): the
+landing page by role, framework and survey imports (errors by line and column, nothing
+written), opening assessments and deadlines, appraiser assignments, bonus and penalty, computing
+and publishing results, the results' visibility before and after publication, the XLSX and
+DOCX exports, and query budgets."""
 
 from datetime import date
 from decimal import Decimal as D
@@ -12,7 +13,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cchc.organizations.models import Agency
-from cchc.parindex import services
 from cchc.parindex.models import (
     Adjustment,
     AppraisalAssignment,
@@ -25,6 +25,9 @@ from cchc.parindex.models import (
     SurveyScore,
 )
 from cchc.parindex.office_forms import parse_bands_text
+from cchc.parindex.services.publication import assessment_reopen, results_publish
+from cchc.parindex.services.results import adjustment_add, results_compute, survey_import
+from cchc.parindex.services.rounds import appraiser_assign, assessment_open
 from tests.factories import UserFactory, make_user
 from tests.html_forms import page_form
 from tests.parindex.conftest import DEADLINE, SMALL_CSV, YEAR
@@ -58,10 +61,10 @@ def scored(reform_office, framework, opened):
             CriterionScore.objects.filter(
                 assessment=opened[code], criterion__code=criterion
             ).update(self_score=D(value))
-    services.survey_import(actor=reform_office, framework=framework,
-                           content=SURVEY_CSV.encode(), file_name="dtxhh.csv")  # fmt: skip
-    services.adjustment_add(actor=reform_office, assessment=opened["12-STC"], kind="bonus",
-                            points=D("0.5"), reason="Sáng kiến cải cách")  # fmt: skip
+    survey_import(actor=reform_office, framework=framework,
+                  content=SURVEY_CSV.encode(), file_name="dtxhh.csv")  # fmt: skip
+    adjustment_add(actor=reform_office, assessment=opened["12-STC"], kind="bonus",
+                   points=D("0.5"), reason="Sáng kiến cải cách")  # fmt: skip
     return opened
 
 
@@ -93,8 +96,8 @@ def test_index_lists_an_officers_own_assessments_only(client, dept_officer, open
 
 def test_index_lists_an_appraisers_assignments(client, reform_office, appraiser, framework, opened):
     stp = Agency.objects.get(code="12-STP")
-    services.appraiser_assign(actor=reform_office, appraiser=appraiser, agency=stp,
-                              framework=framework)  # fmt: skip
+    appraiser_assign(actor=reform_office, appraiser=appraiser, agency=stp,
+                     framework=framework)  # fmt: skip
     response = page(client, appraiser, reverse("parindex:index"))
     assert [a.agency.code for a in response.context["assigned"]] == ["12-STP"]
     assert {a.agency.code for a in response.context["assessments"]} == {"12-STP"}
@@ -240,14 +243,13 @@ def test_open_assessments_for_chosen_agencies_then_the_whole_group(
 ):
     chosen = Agency.objects.filter(code__in=["12-STP", "12-STC"])
     response = page(client, reform_office, url("assessment_open", framework),
-                    {"thao_tac": "mo", "deadline": "31/01/2032",
-                     "agencies": [a.pk for a in chosen]})  # fmt: skip
+                    {"deadline": "31/01/2032", "agencies": [a.pk for a in chosen]})  # fmt: skip
     assert response.status_code == 302
     opened = Assessment.objects.filter(framework=framework)
     assert set(opened.values_list("agency__code", flat=True)) == {"12-STP", "12-STC"}
     assert set(opened.values_list("deadline", flat=True)) == {date(2032, 1, 31)}
     page(client, reform_office, url("assessment_open", framework),
-         {"thao_tac": "mo", "deadline": "15/02/2032"})  # fmt: skip
+         {"deadline": "15/02/2032"})  # fmt: skip
     departments = Agency.objects.filter(level="department").active_on(date(YEAR, 12, 31))
     assert opened.count() == departments.count() > 2
     assert opened.get(agency__code="12-STP").deadline == date(2032, 1, 31)  # kept as it was
@@ -257,21 +259,22 @@ def test_deadlines_are_changed_while_draft_and_computed_points_refreshed(
     client, reform_office, dept_officer, framework, opened
 ):
     stp = opened["12-STP"]
-    address = url("assessment_open", framework)
+    address = url("assessment_set_deadline", framework)
     response = page(client, reform_office, address,
-                    {"thao_tac": "han", "assessment": stp.pk, "deadline": "28/02/2032"})  # fmt: skip
+                    {"assessment": stp.pk, "deadline": "28/02/2032"})  # fmt: skip
     assert response.status_code == 302
     assert Assessment.objects.get(pk=stp.pk).deadline == date(2032, 2, 28)
     Assessment.objects.filter(pk=stp.pk).update(status=S.SUBMITTED)
     response = page(client, reform_office, address,
-                    {"thao_tac": "han", "assessment": stp.pk, "deadline": "10/03/2032"})  # fmt: skip
+                    {"assessment": stp.pk, "deadline": "10/03/2032"})  # fmt: skip
     assert "Chỉ đặt lại hạn khi cơ quan chưa gửi phiếu tự chấm" in response.content.decode()
-    response = page(client, reform_office, address,
-                    {"thao_tac": "han_tat_ca", "deadline": "05/03/2032"}, follow=True)  # fmt: skip
+    response = page(client, reform_office, url("deadlines_set", framework),
+                    {"deadline": "05/03/2032"}, follow=True)  # fmt: skip
     assert "cho 2 phiếu đang tự chấm" in response.content.decode()
-    response = page(client, reform_office, address, {"thao_tac": "cap_nhat"}, follow=True)
+    refresh = url("computed_scores_refresh", framework)
+    response = page(client, reform_office, refresh, {}, follow=True)
     assert "Đã cập nhật điểm tính từ số liệu" in response.content.decode()
-    assert page(client, dept_officer, address, {"thao_tac": "cap_nhat"}).status_code == 403
+    assert page(client, dept_officer, refresh, {}).status_code == 403
 
 
 # --- appraisers -----------------------------------------------------------------------------
@@ -281,13 +284,13 @@ def test_assign_and_unassign_appraisers(client, reform_office, appraiser, framew
     agencies = Agency.objects.filter(code__in=["12-STP", "12-STC"])
     address = url("assignments", framework)
     response = page(client, reform_office, address,
-                    {"thao_tac": "phan_cong", "appraiser": appraiser.pk,
-                     "agencies": [a.pk for a in agencies]}, follow=True)  # fmt: skip
+                    {"appraiser": appraiser.pk, "agencies": [a.pk for a in agencies]},
+                    follow=True)  # fmt: skip
     assert "thẩm định 2 cơ quan" in response.content.decode()
     assignments = AppraisalAssignment.objects.filter(framework=framework, appraiser=appraiser)
     assert set(assignments.values_list("agency__code", flat=True)) == {"12-STP", "12-STC"}
     one = assignments.get(agency__code="12-STC")
-    page(client, reform_office, address, {"thao_tac": "bo", "phan_cong": one.pk})
+    page(client, reform_office, url("appraiser_unassign", framework), {"phan_cong": one.pk})
     assert list(assignments.values_list("agency__code", flat=True)) == ["12-STP"]
 
 
@@ -297,8 +300,7 @@ def test_assigning_an_appraiser_to_its_own_agency_is_refused_and_nothing_written
     stp_appraiser = make_user("td-stp", "12-STP", "appraiser")
     agencies = Agency.objects.filter(code__in=["12-STP", "12-STC"])
     response = page(client, reform_office, url("assignments", framework),
-                    {"thao_tac": "phan_cong", "appraiser": stp_appraiser.pk,
-                     "agencies": [a.pk for a in agencies]})  # fmt: skip
+                    {"appraiser": stp_appraiser.pk, "agencies": [a.pk for a in agencies]})  # fmt: skip
     assert response.status_code == 200
     body = response.content.decode()
     assert "Không phân công người thẩm định chấm cơ quan của chính mình" in body
@@ -345,16 +347,16 @@ def test_a_rejected_survey_file_shows_line_and_column_and_writes_nothing(
 def test_adjustments_are_added_with_a_reason_and_removed(client, reform_office, framework, opened):
     stp = opened["12-STP"]
     address = url("adjustments", framework)
-    response = page(client, reform_office, address, {"thao_tac": "them", "assessment": stp.pk,
+    response = page(client, reform_office, address, {"assessment": stp.pk,
                     "kind": "penalty", "points": "0,5", "reason": "Báo cáo quý chậm"},
                     follow=True)  # fmt: skip
     assert "Đã ghi điểm trừ 0,5 điểm cho Sở Tư pháp" in response.content.decode()
     adjustment = Adjustment.objects.get()
     assert (adjustment.kind, adjustment.points) == ("penalty", D("0.5"))
-    response = page(client, reform_office, address, {"thao_tac": "them", "assessment": stp.pk,
+    response = page(client, reform_office, address, {"assessment": stp.pk,
                     "kind": "bonus", "points": "1", "reason": "  "})  # fmt: skip
     assert response.status_code == 200 and Adjustment.objects.count() == 1
-    page(client, reform_office, address, {"thao_tac": "xoa", "dieu_chinh": adjustment.pk})
+    page(client, reform_office, url("adjustment_remove", framework), {"dieu_chinh": adjustment.pk})
     assert not Adjustment.objects.exists()
 
 
@@ -364,15 +366,15 @@ def test_adjustments_are_added_with_a_reason_and_removed(client, reform_office, 
 def test_compute_then_publication_refused_until_every_assessment_is_finalised(
     client, reform_office, framework, scored
 ):
-    address = url("results", framework)
-    response = page(client, reform_office, address, {"thao_tac": "tinh"}, follow=True)
+    compute, publish = url("results_compute", framework), url("results_publish", framework)
+    response = page(client, reform_office, compute, {}, follow=True)
     assert "Đã tính kết quả của 3 phiếu đánh giá" in response.content.decode()
     assert Result.objects.count() == 3
-    response = page(client, reform_office, address, {"thao_tac": "cong_bo"}, follow=True)
+    response = page(client, reform_office, publish, {}, follow=True)
     assert "Còn 3 phiếu đánh giá chưa chốt kết quả" in response.content.decode()
     assert not Assessment.objects.filter(status=S.PUBLISHED).exists()
     finalise_all(framework)
-    response = page(client, reform_office, address, {"thao_tac": "cong_bo"}, follow=True)
+    response = page(client, reform_office, publish, {}, follow=True)
     assert "Đã công bố kết quả của 3 cơ quan" in response.content.decode()
     assert Assessment.objects.filter(status=S.PUBLISHED).count() == 3
 
@@ -381,9 +383,7 @@ def test_only_the_reform_office_computes_and_publishes(
     client, dept_officer, leader, framework, scored
 ):
     for user in (dept_officer, leader):
-        assert (
-            page(client, user, url("results", framework), {"thao_tac": "tinh"}).status_code == 403
-        )
+        assert page(client, user, url("results_compute", framework), {}).status_code == 403
     assert not Result.objects.exists()
 
 
@@ -394,7 +394,7 @@ def shown_agencies(response):
 def test_results_are_scoped_before_publication_and_public_after(
     client, reform_office, dept_officer, appraiser, framework, scored
 ):
-    services.results_compute(actor=reform_office, framework=framework)
+    results_compute(actor=reform_office, framework=framework)
     address = url("results", framework)
     assert shown_agencies(page(client, dept_officer, address)) == {"12-STP"}
     assert shown_agencies(page(client, appraiser, address)) == set()
@@ -402,15 +402,15 @@ def test_results_are_scoped_before_publication_and_public_after(
     body = page(client, dept_officer, address).content.decode()
     assert "Sở Tài chính" not in body and "Tạm tính" in body
     finalise_all(framework)
-    services.results_publish(actor=reform_office, framework=framework)
+    results_publish(actor=reform_office, framework=framework)
     everyone = {"12-STP", "12-STC", "12-SKHDT"}
     for user in (dept_officer, appraiser):
         assert shown_agencies(page(client, user, address)) == everyone
     body = page(client, dept_officer, address).content.decode()
     assert "Sở Tài chính" in body and "Đã công bố" in body
     # Reopening withdraws a result's publication: private again until published again.
-    services.assessment_reopen(actor=reform_office, assessment=scored["12-STC"],
-                               reason="Khiếu nại điểm tiêu chí 2.1")  # fmt: skip
+    assessment_reopen(actor=reform_office, assessment=scored["12-STC"],
+                      reason="Khiếu nại điểm tiêu chí 2.1")  # fmt: skip
     assert shown_agencies(page(client, dept_officer, address)) == {"12-STP", "12-SKHDT"}
 
 
@@ -425,7 +425,7 @@ def test_framework_page_shows_criteria_to_all_and_assessments_in_scope(
 
 
 def test_results_table_shows_figures_the_vietnamese_way(client, reform_office, framework, scored):
-    services.results_compute(actor=reform_office, framework=framework)
+    results_compute(actor=reform_office, framework=framework)
     body = page(client, reform_office, url("results", framework)).content.decode()
     stc = Result.objects.get(assessment__agency__code="12-STC")
     # totals and the index to the framework's 2 display decimals, fixed
@@ -436,7 +436,7 @@ def test_results_table_shows_figures_the_vietnamese_way(client, reform_office, f
 def test_xlsx_export_has_the_rows_in_scope(client, reform_office, dept_officer, framework, scored):
     from openpyxl import load_workbook
 
-    services.results_compute(actor=reform_office, framework=framework)
+    results_compute(actor=reform_office, framework=framework)
     response = page(client, reform_office, url("results_export", framework, fmt="xlsx"))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
@@ -455,9 +455,9 @@ def test_xlsx_export_has_the_rows_in_scope(client, reform_office, dept_officer, 
 def test_docx_annex_contains_the_results_table(client, reform_office, framework, scored):
     from docx import Document
 
-    services.results_compute(actor=reform_office, framework=framework)
+    results_compute(actor=reform_office, framework=framework)
     finalise_all(framework)
-    services.results_publish(actor=reform_office, framework=framework)
+    results_publish(actor=reform_office, framework=framework)
     Framework.objects.filter(pk=framework.pk).update(illustrative=True)
     query = "?ngay=20/03/2032&so=15/QĐ-UBND&ky=Nguyễn Văn A"
     response = page(client, reform_office, url("results_export", framework, fmt="docx") + query)
@@ -485,11 +485,11 @@ def test_unknown_export_format_is_404(client, reform_office, framework):
 def test_results_and_framework_pages_keep_a_query_budget(
     client, django_assert_max_num_queries, reform_office, dept_officer, appraiser, framework
 ):
-    services.assessment_open(actor=reform_office, framework=framework, deadline=DEADLINE)
+    assessment_open(actor=reform_office, framework=framework, deadline=DEADLINE)
     for agency in Agency.objects.filter(code__in=["12-STP", "12-STC", "12-SKHDT", "12-SXD"]):
-        services.appraiser_assign(actor=reform_office, appraiser=appraiser, agency=agency,
-                                  framework=framework)  # fmt: skip
-    services.results_compute(actor=reform_office, framework=framework)
+        appraiser_assign(actor=reform_office, appraiser=appraiser, agency=agency,
+                         framework=framework)  # fmt: skip
+    results_compute(actor=reform_office, framework=framework)
     count = Assessment.objects.filter(framework=framework).count()
     assert count > 15
     for user in (reform_office, dept_officer):

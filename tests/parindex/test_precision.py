@@ -11,8 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cchc.organizations.models import Agency
-from cchc.parindex import frameworks, services
+from cchc.parindex import frameworks
 from cchc.parindex.models import CriterionScore, Framework, Result, SurveyScore
+from cchc.parindex.services.appraisal import appraisal_save
+from cchc.parindex.services.publication import results_publish
+from cchc.parindex.services.results import adjustment_add, survey_import
+from cchc.parindex.services.rounds import appraiser_assign, assessment_open
+from cchc.parindex.services.self_assessment import assessment_submit, score_save
 from tests.parindex.conftest import BEFORE_DEADLINE, DEADLINE, SMALL_CSV
 from tests.parindex.test_known_table import enter_table, kat_framework, score_of
 
@@ -27,7 +32,7 @@ def kat(db):
 @pytest.fixture
 def stp_sheet(reform_office, kat):
     agency = Agency.objects.get(code="12-STP")
-    (assessment,) = services.assessment_open(
+    (assessment,) = assessment_open(
         actor=reform_office, framework=kat, deadline=DEADLINE, agencies=[agency]
     )
     return assessment
@@ -39,27 +44,27 @@ def stp_sheet(reform_office, kat):
 def test_a_three_decimal_self_score_and_appraisal_are_kept(
     dept_officer, reform_office, appraiser, stp_sheet
 ):
-    services.score_save(actor=dept_officer, score=score_of(stp_sheet, "1.1"),
-                        self_score=D("1.978"), now=BEFORE_DEADLINE)  # fmt: skip
+    score_save(actor=dept_officer, score=score_of(stp_sheet, "1.1"),
+               self_score=D("1.978"), now=BEFORE_DEADLINE)  # fmt: skip
     assert score_of(stp_sheet, "1.1").self_score == D("1.978")
     for code, value in (("1.2", "3.25"), ("2.1", "4.5")):
-        services.score_save(actor=dept_officer, score=score_of(stp_sheet, code),
-                            self_score=D(value), now=BEFORE_DEADLINE)  # fmt: skip
-    services.assessment_submit(actor=dept_officer, assessment=stp_sheet, now=BEFORE_DEADLINE)
-    services.appraiser_assign(actor=reform_office, appraiser=appraiser,
-                              agency=stp_sheet.agency, framework=stp_sheet.framework)  # fmt: skip
+        score_save(actor=dept_officer, score=score_of(stp_sheet, code),
+                   self_score=D(value), now=BEFORE_DEADLINE)  # fmt: skip
+    assessment_submit(actor=dept_officer, assessment=stp_sheet, now=BEFORE_DEADLINE)
+    appraiser_assign(actor=reform_office, appraiser=appraiser,
+                     agency=stp_sheet.agency, framework=stp_sheet.framework)  # fmt: skip
     score = score_of(stp_sheet, "1.1")
-    services.appraisal_save(actor=appraiser, score=score, appraised_score=D("1.977"),
-                            version=score.version, reason="Thiếu một báo cáo")  # fmt: skip
+    appraisal_save(actor=appraiser, score=score, appraised_score=D("1.977"),
+                   version=score.version, reason="Thiếu một báo cáo")  # fmt: skip
     assert score_of(stp_sheet, "1.1").appraised_score == D("1.977")
     score = score_of(stp_sheet, "1.1")
     with pytest.raises(ValidationError, match="Điểm 1,9775 có 4 chữ số thập phân; bộ tiêu chí"):
-        services.appraisal_save(actor=appraiser, score=score, appraised_score=D("1.9775"),
-                                version=score.version, reason="Sai")  # fmt: skip
+        appraisal_save(actor=appraiser, score=score, appraised_score=D("1.9775"),
+                       version=score.version, reason="Sai")  # fmt: skip
     with pytest.raises(ValidationError, match=r"Tiêu chí 1.2: Điểm phải là bội số của 0,25"):
         score = score_of(stp_sheet, "1.2")
-        services.appraisal_save(actor=appraiser, score=score, appraised_score=D("3.1"),
-                                version=score.version, reason="Sai")  # fmt: skip
+        appraisal_save(actor=appraiser, score=score, appraised_score=D("3.1"),
+                       version=score.version, reason="Sai")  # fmt: skip
 
 
 def test_circular_01_2018_scores_keep_the_one_decimal_the_circular_rounds_to(
@@ -69,50 +74,50 @@ def test_circular_01_2018_scores_keep_the_one_decimal_the_circular_rounds_to(
     # decimal, so 1,978 is not a score of that framework (it is published as 2,0).
     frameworks.load_bundled(only=lambda spec: spec.code == "TT01-2018")
     tt01 = Framework.objects.get(code="TT01-2018")
-    (assessment,) = services.assessment_open(actor=reform_office, framework=tt01,
-                                             deadline=DEADLINE,
-                                             agencies=[Agency.objects.get(code="12-STP")])  # fmt: skip
+    (assessment,) = assessment_open(actor=reform_office, framework=tt01,
+                                    deadline=DEADLINE,
+                                    agencies=[Agency.objects.get(code="12-STP")])  # fmt: skip
     with pytest.raises(ValidationError) as info:
-        services.score_save(actor=dept_officer, score=score_of(assessment, "CS1"),
-                            self_score=D("1.978"), now=BEFORE_DEADLINE)  # fmt: skip
+        score_save(actor=dept_officer, score=score_of(assessment, "CS1"),
+                   self_score=D("1.978"), now=BEFORE_DEADLINE)  # fmt: skip
     assert info.value.messages == [
         "Tiêu chí CS1: Điểm 1,978 có 3 chữ số thập phân; bộ tiêu chí này chỉ chấm đến 1 chữ số "
         "thập phân."
     ]
-    services.score_save(actor=dept_officer, score=score_of(assessment, "CS1"),
-                        self_score=D("1.9"), now=BEFORE_DEADLINE)  # fmt: skip
+    score_save(actor=dept_officer, score=score_of(assessment, "CS1"),
+               self_score=D("1.9"), now=BEFORE_DEADLINE)  # fmt: skip
     assert score_of(assessment, "CS1").self_score == D("1.9")
 
 
 def test_bonus_and_penalty_follow_the_frameworks_precision(reform_office, stp_sheet, opened):
-    services.adjustment_add(actor=reform_office, assessment=stp_sheet, kind="bonus",
-                            points=D("0.125"), reason="Sáng kiến")  # fmt: skip
+    adjustment_add(actor=reform_office, assessment=stp_sheet, kind="bonus",
+                   points=D("0.125"), reason="Sáng kiến")  # fmt: skip
     assert stp_sheet.adjustments.get().points == D("0.125")
     with pytest.raises(ValidationError, match="Điểm 0,1255 có 4 chữ số thập phân"):
-        services.adjustment_add(actor=reform_office, assessment=stp_sheet, kind="bonus",
-                                points=D("0.1255"), reason="Sáng kiến")  # fmt: skip
+        adjustment_add(actor=reform_office, assessment=stp_sheet, kind="bonus",
+                       points=D("0.1255"), reason="Sáng kiến")  # fmt: skip
     # the small framework of conftest scores to 2 decimals
     with pytest.raises(ValidationError, match="chỉ chấm đến 2 chữ số thập phân"):
-        services.adjustment_add(actor=reform_office, assessment=opened["12-STP"], kind="penalty",
-                                points=D("0.125"), reason="Báo cáo chậm")  # fmt: skip
+        adjustment_add(actor=reform_office, assessment=opened["12-STP"], kind="penalty",
+                       points=D("0.125"), reason="Báo cáo chậm")  # fmt: skip
     with pytest.raises(ValidationError, match="số dương"):
-        services.adjustment_add(actor=reform_office, assessment=stp_sheet, kind="penalty",
-                                points=D(0), reason="Báo cáo chậm")  # fmt: skip
+        adjustment_add(actor=reform_office, assessment=stp_sheet, kind="penalty",
+                       points=D(0), reason="Báo cáo chậm")  # fmt: skip
 
 
 def test_survey_points_follow_the_precision_with_line_and_column(reform_office, kat, stp_sheet):
     sheet = 'Mã cơ quan,Mã tiêu chí,Điểm\n12-STP,2.2,"2,615"\n12-STP,3.1,"5,1245"\n'
     with pytest.raises(ValidationError) as info:
-        services.survey_import(actor=reform_office, framework=kat, content=sheet.encode(),
-                               file_name="dtxhh.csv")  # fmt: skip
+        survey_import(actor=reform_office, framework=kat, content=sheet.encode(),
+                      file_name="dtxhh.csv")  # fmt: skip
     assert info.value.messages == [
         "Dòng 3, cột points: Điểm 5,1245 có 4 chữ số thập phân; bộ tiêu chí này chỉ chấm đến "
         "3 chữ số thập phân."
     ]
     assert not SurveyScore.objects.exists()  # nothing written
-    services.survey_import(actor=reform_office, framework=kat,
-                           content=sheet.replace("5,1245", "5,124").encode(),
-                           file_name="dtxhh.csv")  # fmt: skip
+    survey_import(actor=reform_office, framework=kat,
+                  content=sheet.replace("5,1245", "5,124").encode(),
+                  file_name="dtxhh.csv")  # fmt: skip
     assert sorted(SurveyScore.objects.values_list("points", flat=True)) == [D("2.615"),
                                                                              D("5.124")]  # fmt: skip
 
@@ -127,8 +132,8 @@ def test_survey_points_keep_a_survey_criterions_step(reform_office):
     ).framework  # fmt: skip
     sheet = 'Mã cơ quan,Mã tiêu chí,Điểm\n12-STP,1.3,"2,25"\n'
     with pytest.raises(ValidationError, match=r"Dòng 2, cột points: Điểm phải là bội số của 0,5"):
-        services.survey_import(actor=reform_office, framework=framework, content=sheet.encode(),
-                               file_name="dtxhh.csv")  # fmt: skip
+        survey_import(actor=reform_office, framework=framework, content=sheet.encode(),
+                      file_name="dtxhh.csv")  # fmt: skip
 
 
 @pytest.mark.parametrize("typed", ["1,978", "1.978"])
@@ -136,8 +141,8 @@ def test_a_three_decimal_score_typed_on_the_sheet_is_saved(client, dept_officer,
     score = score_of(stp_sheet, "1.1")
     client.force_login(dept_officer)
     response = client.post(
-        reverse("parindex:score_update", args=[score.pk]),
-        {"thao_tac": "tu_cham", "self_score": typed, "explanation": "", "version": score.version},
+        reverse("parindex:score_save", args=[score.pk]),
+        {"self_score": typed, "explanation": "", "version": score.version},
     )
     assert response.status_code in (200, 302)
     assert score_of(stp_sheet, "1.1").self_score == D("1.978")
@@ -150,7 +155,7 @@ def test_a_bonus_typed_with_three_decimals_is_not_read_as_thousands(
     client.force_login(reform_office)
     response = client.post(
         reverse("parindex:adjustments", args=[kat.pk]),
-        {"thao_tac": "them", "assessment": stp_sheet.pk, "kind": "bonus", "points": typed,
+        {"assessment": stp_sheet.pk, "kind": "bonus", "points": typed,
          "reason": "Sáng kiến"}, follow=True,
     )  # fmt: skip
     assert stp_sheet.adjustments.get().points == D("0.125")
@@ -208,7 +213,7 @@ def test_a_common_step_that_does_not_divide_a_maximum_is_refused_by_line(client,
 @pytest.fixture
 def table(reform_office, appraiser, kat):
     by_code = enter_table(reform_office, appraiser, kat)
-    services.results_publish(actor=reform_office, framework=kat)
+    results_publish(actor=reform_office, framework=kat)
     return by_code
 
 

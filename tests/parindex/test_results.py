@@ -14,7 +14,7 @@ from cchc.indicators.registry import INDICATORS
 from cchc.indicators.selectors import evaluate
 from cchc.organizations.models import Agency
 from cchc.organizations.scope import AgencyScope
-from cchc.parindex import selectors, services
+from cchc.parindex import selectors
 from cchc.parindex.models import (
     Assessment,
     AssessmentStatus,
@@ -24,6 +24,12 @@ from cchc.parindex.models import (
     SurveyScore,
 )
 from cchc.parindex.scoring import AgencyInput, Line
+from cchc.parindex.services.publication import (
+    assessment_finalise,
+    assessment_reopen,
+    results_publish,
+)
+from cchc.parindex.services.results import adjustment_add, results_compute, survey_import
 
 pytestmark = pytest.mark.django_db
 S = AssessmentStatus
@@ -43,8 +49,8 @@ def set_scores(assessment, values):
 
 @pytest.fixture
 def scored(reform_office, framework, opened):
-    services.survey_import(actor=reform_office, framework=framework,
-                           content=SURVEY_CSV.encode(), file_name="dtxhh-2031.csv")  # fmt: skip
+    survey_import(actor=reform_office, framework=framework,
+                  content=SURVEY_CSV.encode(), file_name="dtxhh-2031.csv")  # fmt: skip
     set_scores(
         opened["12-STP"],
         {
@@ -65,10 +71,10 @@ def scored(reform_office, framework, opened):
     )
     set_scores(opened["12-SKHDT"], {"1.1": ("3", None, False), "1.2": (None, None, True),
                                     "2.1": ("6", None, False), "2.2": ("1", None, False)})  # fmt: skip
-    services.adjustment_add(actor=reform_office, assessment=opened["12-STP"], kind="bonus",
-                            points=D(1), reason="Sáng kiến được công nhận")  # fmt: skip
-    services.adjustment_add(actor=reform_office, assessment=opened["12-STP"], kind="penalty",
-                            points=D("0.5"), reason="Báo cáo quý III chậm")  # fmt: skip
+    adjustment_add(actor=reform_office, assessment=opened["12-STP"], kind="bonus",
+                   points=D(1), reason="Sáng kiến được công nhận")  # fmt: skip
+    adjustment_add(actor=reform_office, assessment=opened["12-STP"], kind="penalty",
+                   points=D("0.5"), reason="Báo cáo quý III chậm")  # fmt: skip
     return opened
 
 
@@ -79,7 +85,7 @@ def by_agency(results):
 def test_results_with_survey_bonus_penalty_not_applicable_and_a_tie(
     reform_office, framework, scored
 ):
-    results = by_agency(services.results_compute(actor=reform_office, framework=framework))
+    results = by_agency(results_compute(actor=reform_office, framework=framework))
     stp, stc, skhdt = results["12-STP"], results["12-STC"], results["12-SKHDT"]
     # Sở Tư pháp: appraised 3 (not its 3.5) + 2.75 + 5 + 2 + survey 2.5 + 1 − 0.5
     assert (stp.total, stp.self_total, stp.appraised_total) == (D("15.75"), D("15.75"), D("12.75"))
@@ -112,7 +118,7 @@ def test_results_agree_with_the_pure_scoring(reform_office, framework, scored):
 def test_results_are_exact_and_rounded_only_when_shown(reform_office, framework, scored):
     framework.display_places = 1
     framework.save()
-    results = by_agency(services.results_compute(actor=reform_office, framework=framework))
+    results = by_agency(results_compute(actor=reform_office, framework=framework))
     assert results["12-STP"].total == D("15.75")  # stored exactly
     assert format_number(results["12-STP"].total, 1, fixed=True) == "15,8"  # shown half up
     assert results["12-SKHDT"].index == D("76.4706")  # 13 / 17 = 76.470588…, 4 decimals kept
@@ -120,17 +126,15 @@ def test_results_are_exact_and_rounded_only_when_shown(reform_office, framework,
 
 
 def test_recomputing_changes_nothing(reform_office, framework, scored):
-    first = {
-        r.pk: r.total for r in services.results_compute(actor=reform_office, framework=framework)
-    }
+    first = {r.pk: r.total for r in results_compute(actor=reform_office, framework=framework)}
     history = Result.history.count()
-    again = services.results_compute(actor=reform_office, framework=framework)
+    again = results_compute(actor=reform_office, framework=framework)
     assert {r.pk: r.total for r in again} == first
     assert Result.history.count() == history
     CriterionScore.objects.filter(assessment=scored["12-SKHDT"], criterion__code="2.1").update(
         appraised_score=D(4)
     )
-    changed = by_agency(services.results_compute(actor=reform_office, framework=framework))
+    changed = by_agency(results_compute(actor=reform_office, framework=framework))
     assert changed["12-SKHDT"].total == D(11)
     assert Result.history.count() == history + 1
 
@@ -138,9 +142,9 @@ def test_recomputing_changes_nothing(reform_office, framework, scored):
 def test_only_the_reform_office_computes_and_publishes(dept_officer, appraiser, framework, scored):
     for user in (dept_officer, appraiser):
         with pytest.raises(PermissionDenied):
-            services.results_compute(actor=user, framework=framework)
+            results_compute(actor=user, framework=framework)
         with pytest.raises(PermissionDenied):
-            services.results_publish(actor=user, framework=framework)
+            results_publish(actor=user, framework=framework)
 
 
 def coverage(plan_year):
@@ -152,14 +156,14 @@ def test_publication_needs_every_assessment_finalised(
     reform_office, framework, scored, django_capture_on_commit_callbacks
 ):
     with pytest.raises(ValidationError, match="Còn 3 phiếu đánh giá chưa chốt kết quả"):
-        services.results_publish(actor=reform_office, framework=framework)
+        results_publish(actor=reform_office, framework=framework)
     Assessment.objects.filter(framework=framework).update(status=S.APPRAISED)
     for assessment in scored.values():
-        services.assessment_finalise(actor=reform_office, assessment=assessment)
+        assessment_finalise(actor=reform_office, assessment=assessment)
     active = Agency.objects.filter(level__in=("department", "district", "commune"))
     assessed = active.active_on(date(framework.year, 12, 31)).count()
     with django_capture_on_commit_callbacks(execute=True):
-        results = services.results_publish(actor=reform_office, framework=framework)
+        results = results_publish(actor=reform_office, framework=framework)
     assert len(results) == 3
     assert set(Assessment.objects.filter(framework=framework).values_list("status", flat=True)) == {
         S.PUBLISHED
@@ -179,8 +183,8 @@ def test_publication_needs_every_assessment_finalised(
     assert row[1] == str(framework.year) and row[3] == record.result.rank
     assert row[2] == format_number(record.result.index, 2)
     with django_capture_on_commit_callbacks(execute=True):
-        services.assessment_reopen(actor=reform_office, assessment=scored["12-STP"],
-                                   reason="Khiếu nại về điểm điều tra")  # fmt: skip
+        assessment_reopen(actor=reform_office, assessment=scored["12-STP"],
+                          reason="Khiếu nại về điểm điều tra")  # fmt: skip
     assert coverage(framework.year + 1) == (2, assessed)
 
 
@@ -191,7 +195,7 @@ def test_other_indices_do_not_count_for_target_2(
     framework.refresh_from_db()
     Assessment.objects.filter(framework=framework).update(status=S.FINALISED)
     with django_capture_on_commit_callbacks(execute=True):
-        services.results_publish(actor=reform_office, framework=framework)
+        results_publish(actor=reform_office, framework=framework)
     assert coverage(framework.year + 1) == (None, None)  # no PAR INDEX result: no data
 
 
@@ -199,10 +203,10 @@ def test_other_indices_do_not_count_for_target_2(
 
 
 def test_survey_import_is_idempotent(reform_office, framework, opened):
-    first = services.survey_import(actor=reform_office, framework=framework,
-                                   content=SURVEY_CSV.encode(), file_name="dtxhh.csv")  # fmt: skip
-    again = services.survey_import(actor=reform_office, framework=framework,
-                                   content=SURVEY_CSV.encode(), file_name="dtxhh.csv")  # fmt: skip
+    first = survey_import(actor=reform_office, framework=framework,
+                          content=SURVEY_CSV.encode(), file_name="dtxhh.csv")  # fmt: skip
+    again = survey_import(actor=reform_office, framework=framework,
+                          content=SURVEY_CSV.encode(), file_name="dtxhh.csv")  # fmt: skip
     assert (first.created, again.created, again.unchanged) == (3, 0, 3)
     stp = SurveyScore.objects.get(agency__code="12-STP")
     assert (stp.points, stp.note) == (D("2.5"), "Đợt 1")
@@ -220,8 +224,8 @@ def test_a_bad_survey_file_writes_nothing(reform_office, framework, opened):
         "12-stp,1.3,1\n"  # the same agency again
     )
     with pytest.raises(ValidationError) as info:
-        services.survey_import(actor=reform_office, framework=framework, content=text.encode(),
-                               file_name="dtxhh.csv")  # fmt: skip
+        survey_import(actor=reform_office, framework=framework, content=text.encode(),
+                      file_name="dtxhh.csv")  # fmt: skip
     assert info.value.messages == [
         "Dòng 3, cột agency: không có cơ quan “Sở Không Có” thuộc đối tượng đánh giá",
         "Dòng 4, cột agency: không có cơ quan “106” thuộc đối tượng đánh giá",
@@ -235,14 +239,14 @@ def test_a_bad_survey_file_writes_nothing(reform_office, framework, opened):
 def test_adjustments_need_a_reason_and_positive_points(reform_office, dept_officer, opened):
     stp = opened["12-STP"]
     with pytest.raises(ValidationError, match="phải có lý do"):
-        services.adjustment_add(actor=reform_office, assessment=stp, kind="bonus",
-                                points=D(1), reason="")  # fmt: skip
+        adjustment_add(actor=reform_office, assessment=stp, kind="bonus",
+                       points=D(1), reason="")  # fmt: skip
     with pytest.raises(ValidationError, match="số dương"):
-        services.adjustment_add(actor=reform_office, assessment=stp, kind="penalty",
-                                points=D(-1), reason="Chậm báo cáo")  # fmt: skip
+        adjustment_add(actor=reform_office, assessment=stp, kind="penalty",
+                       points=D(-1), reason="Chậm báo cáo")  # fmt: skip
     with pytest.raises(PermissionDenied):
-        services.adjustment_add(actor=dept_officer, assessment=stp, kind="bonus",
-                                points=D(1), reason="Tự thưởng")  # fmt: skip
+        adjustment_add(actor=dept_officer, assessment=stp, kind="bonus",
+                       points=D(1), reason="Tự thưởng")  # fmt: skip
 
 
 def test_inspection_proposal_of_the_next_year_reads_the_published_index(
@@ -252,7 +256,7 @@ def test_inspection_proposal_of_the_next_year_reads_the_published_index(
 
     Assessment.objects.filter(framework=framework).update(status=S.FINALISED)
     with django_capture_on_commit_callbacks(execute=True):
-        services.results_publish(actor=reform_office, framework=framework)
+        results_publish(actor=reform_office, framework=framework)
     index = {
         r.assessment.agency.code: r.index
         for r in Result.objects.select_related("assessment__agency")

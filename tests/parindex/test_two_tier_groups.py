@@ -13,8 +13,9 @@ from cchc.demo.parindex import generate
 from cchc.indicators.dashboard import target_status
 from cchc.organizations.models import Agency
 from cchc.organizations.scope import AgencyScope
-from cchc.parindex import frameworks, services
+from cchc.parindex import frameworks
 from cchc.parindex.models import Assessment, Framework
+from cchc.parindex.services.rounds import assessment_open
 from cchc.plans import services as plan_services
 from cchc.plans.models import Plan
 from tests.factories import PlanFactory, make_user
@@ -61,9 +62,7 @@ def test_a_district_framework_is_refused_for_a_two_tier_year():
 
 def test_opening_the_group_all_in_2026_opens_no_district(client, reform_office):
     framework = framework_of(2026, "all")
-    created = services.assessment_open(
-        actor=reform_office, framework=framework, deadline=date(2027, 1, 31)
-    )
+    created = assessment_open(actor=reform_office, framework=framework, deadline=date(2027, 1, 31))
     end = date(2026, 12, 31)
     assert {a.agency.level for a in created} == {"department", "commune"}
     assert len(created) == active("department", end) + active("commune", end)

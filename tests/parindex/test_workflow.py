@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from cchc.indicators.models import IndicatorSnapshot
 from cchc.organizations.models import Agency
-from cchc.parindex import selectors, services
+from cchc.parindex import selectors
 from cchc.parindex.models import (
     AppraisalAssignment,
     Assessment,
@@ -18,6 +18,31 @@ from cchc.parindex.models import (
     Framework,
     MessageKind,
     SurveyScore,
+)
+from cchc.parindex.services.appraisal import (
+    Appraisal,
+    agency_explain,
+    appraisal_complete,
+    appraisal_save,
+    appraisals_save,
+    return_for_explanation,
+)
+from cchc.parindex.services.publication import assessment_finalise, assessment_reopen
+from cchc.parindex.services.results import adjustment_add, survey_import
+from cchc.parindex.services.rounds import (
+    appraiser_assign,
+    assessment_open,
+    assessment_set_deadline,
+    computed_scores_refresh,
+)
+from cchc.parindex.services.self_assessment import (
+    SelfScore,
+    assessment_submit,
+    evidence_attach,
+    evidence_remove,
+    score_save,
+    self_scores_save,
+    submission_problems,
 )
 from tests.factories import make_user
 from tests.parindex.conftest import AFTER_DEADLINE, BEFORE_DEADLINE, DEADLINE, YEAR, score_of
@@ -30,16 +55,16 @@ PDF = b"%PDF-1.4 ke hoach"
 def fill(officer, assessment, *, evidence=True):
     """The agency scores every self-assessed criterion and attaches its evidence."""
     for code, value in (("1.1", "3.5"), ("1.2", "2.75"), ("2.1", "5")):
-        services.score_save(actor=officer, score=score_of(assessment, code), self_score=D(value),
-                            now=BEFORE_DEADLINE)  # fmt: skip
+        score_save(actor=officer, score=score_of(assessment, code), self_score=D(value),
+                   now=BEFORE_DEADLINE)  # fmt: skip
     if evidence:
-        services.evidence_attach(actor=officer, score=score_of(assessment, "1.1"),
-                                 name="ke-hoach.pdf", content=PDF, now=BEFORE_DEADLINE)  # fmt: skip
+        evidence_attach(actor=officer, score=score_of(assessment, "1.1"),
+                        name="ke-hoach.pdf", content=PDF, now=BEFORE_DEADLINE)  # fmt: skip
 
 
 def submitted(officer, assessment):
     fill(officer, assessment)
-    return services.assessment_submit(actor=officer, assessment=assessment, now=BEFORE_DEADLINE)
+    return assessment_submit(actor=officer, assessment=assessment, now=BEFORE_DEADLINE)
 
 
 @pytest.fixture
@@ -50,8 +75,8 @@ def stp(opened):
 @pytest.fixture
 def assigned(reform_office, appraiser, framework):
     for code in ("12-STP", "12-SKHDT"):
-        services.appraiser_assign(actor=reform_office, appraiser=appraiser,
-                                  agency=Agency.objects.get(code=code), framework=framework)  # fmt: skip
+        appraiser_assign(actor=reform_office, appraiser=appraiser,
+                         agency=Agency.objects.get(code=code), framework=framework)  # fmt: skip
     return appraiser
 
 
@@ -67,17 +92,17 @@ def test_open_creates_a_score_row_per_scored_criterion_and_is_idempotent(
         "1.1", "1.2", "1.3", "2.1", "2.2"
     ]  # fmt: skip
     assert score_of(stp, "1.1").history.first().history_user == reform_office
-    again = services.assessment_open(actor=reform_office, framework=framework,
-                                     deadline=date(2040, 1, 1),
-                                     agencies=list(Agency.objects.filter(code="12-STP")))  # fmt: skip
+    again = assessment_open(actor=reform_office, framework=framework,
+                            deadline=date(2040, 1, 1),
+                            agencies=list(Agency.objects.filter(code="12-STP")))  # fmt: skip
     assert again == []
     assert Assessment.objects.get(pk=stp.pk).deadline == DEADLINE
     assert CriterionScore.objects.filter(assessment__framework=framework).count() == 15
 
 
 def test_open_for_the_whole_group(reform_office, framework):
-    created = services.assessment_open(actor=reform_office, framework=framework,
-                                       deadline=DEADLINE)  # fmt: skip
+    created = assessment_open(actor=reform_office, framework=framework,
+                              deadline=DEADLINE)  # fmt: skip
     departments = Agency.objects.filter(level="department")
     assert len(created) == departments.count() == 20
     assert {a.agency.level for a in created} == {"department"}
@@ -87,10 +112,10 @@ def test_open_refuses_agencies_outside_the_group_and_other_roles(
     reform_office, dept_officer, framework
 ):
     with pytest.raises(ValidationError, match="không dùng để đánh giá: Huyện Tam Đường"):
-        services.assessment_open(actor=reform_office, framework=framework, deadline=DEADLINE,
-                                 agencies=[Agency.objects.get(code="106")])  # fmt: skip
+        assessment_open(actor=reform_office, framework=framework, deadline=DEADLINE,
+                        agencies=[Agency.objects.get(code="106")])  # fmt: skip
     with pytest.raises(PermissionDenied):
-        services.assessment_open(actor=dept_officer, framework=framework, deadline=DEADLINE)
+        assessment_open(actor=dept_officer, framework=framework, deadline=DEADLINE)
 
 
 def test_computed_criteria_are_prefilled_from_the_indicator(reform_office, framework):
@@ -98,31 +123,31 @@ def test_computed_criteria_are_prefilled_from_the_indicator(reform_office, frame
     for month, (n, d) in ((1, (40, 50)), (2, (50, 50))):  # 90 of 100 on time
         IndicatorSnapshot.objects.create(indicator="ON_TIME_RATE", agency=stp, tier="province",
                                          month=date(YEAR, month, 1), numerator=n, denominator=d)  # fmt: skip
-    [assessment] = services.assessment_open(actor=reform_office, framework=framework,
-                                            deadline=DEADLINE, agencies=[stp])  # fmt: skip
+    [assessment] = assessment_open(actor=reform_office, framework=framework,
+                                   deadline=DEADLINE, agencies=[stp])  # fmt: skip
     score = score_of(assessment, "2.2")
     # 4 points at 100%, none at 80%: 90% gives 2 points
     assert (score.indicator_value, score.self_score) == (D("90.00"), D("2.00"))
     IndicatorSnapshot.objects.filter(month=date(YEAR, 2, 1)).update(numerator=45)
-    assert services.computed_scores_refresh(actor=reform_office, framework=framework) == 1
+    assert computed_scores_refresh(actor=reform_office, framework=framework) == 1
     assert score_of(assessment, "2.2").self_score == D("1.00")  # 85%
-    assert services.computed_scores_refresh(actor=reform_office, framework=framework) == 0
+    assert computed_scores_refresh(actor=reform_office, framework=framework) == 0
 
 
 # --- self-assessment ----------------------------------------------------------------------
 
 
 def test_agency_scores_its_own_assessment_only(dept_officer, district_officer, opened):
-    score = services.score_save(actor=dept_officer, score=score_of(opened["12-STP"], "1.1"),
-                                self_score=D("3.5"), explanation="Ban hành ngày 20/12",
-                                now=BEFORE_DEADLINE)  # fmt: skip
+    score = score_save(actor=dept_officer, score=score_of(opened["12-STP"], "1.1"),
+                       self_score=D("3.5"), explanation="Ban hành ngày 20/12",
+                       now=BEFORE_DEADLINE)  # fmt: skip
     assert (score.self_score, score.version) == (D("3.5"), 2)
     assert score.history.first().history_user == dept_officer
     for user, assessment in ((dept_officer, opened["12-SKHDT"]),
                              (district_officer, opened["12-STP"])):  # fmt: skip
         with pytest.raises(PermissionDenied):
-            services.score_save(actor=user, score=score_of(assessment, "1.1"),
-                                self_score=D(1), now=BEFORE_DEADLINE)  # fmt: skip
+            score_save(actor=user, score=score_of(assessment, "1.1"),
+                       self_score=D(1), now=BEFORE_DEADLINE)  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -143,26 +168,26 @@ def test_agency_scores_its_own_assessment_only(dept_officer, district_officer, o
 def test_self_scores_are_checked(dept_officer, stp, code, value, message):
     score = score_of(stp, code)
     with pytest.raises(ValidationError) as info:
-        services.score_save(actor=dept_officer, score=score, self_score=D(value),
-                            now=BEFORE_DEADLINE)  # fmt: skip
+        score_save(actor=dept_officer, score=score, self_score=D(value),
+                   now=BEFORE_DEADLINE)  # fmt: skip
     assert info.value.messages[0].startswith(message)
     assert CriterionScore.objects.get(pk=score.pk).version == 1  # nothing written
 
 
 def test_not_applicable_and_progress(dept_officer, stp):
     assert str(selectors.progress(stp)) == "0/3 tiêu chí"
-    services.score_save(actor=dept_officer, score=score_of(stp, "1.2"), self_score=D(1),
-                        not_applicable=True, explanation="Không phát sinh", now=BEFORE_DEADLINE)  # fmt: skip
+    score_save(actor=dept_officer, score=score_of(stp, "1.2"), self_score=D(1),
+               not_applicable=True, explanation="Không phát sinh", now=BEFORE_DEADLINE)  # fmt: skip
     score = score_of(stp, "1.2")
     assert score.not_applicable and score.self_score is None
-    services.score_save(actor=dept_officer, score=score_of(stp, "2.1"), self_score=D(6),
-                        now=BEFORE_DEADLINE)  # fmt: skip
+    score_save(actor=dept_officer, score=score_of(stp, "2.1"), self_score=D(6),
+               now=BEFORE_DEADLINE)  # fmt: skip
     assert str(selectors.progress(stp)) == "2/3 tiêu chí"
 
 
 def test_submit_needs_every_score_and_evidence_or_an_explanation(dept_officer, stp):
     with pytest.raises(ValidationError) as info:
-        services.assessment_submit(actor=dept_officer, assessment=stp, now=BEFORE_DEADLINE)
+        assessment_submit(actor=dept_officer, assessment=stp, now=BEFORE_DEADLINE)
     assert info.value.messages == [
         "Còn 3 tiêu chí chưa chấm điểm: 1.1, 1.2, 2.1.",
         "1 tiêu chí cần tài liệu kiểm chứng nhưng chưa có tệp đính kèm, cũng chưa có giải "
@@ -170,17 +195,17 @@ def test_submit_needs_every_score_and_evidence_or_an_explanation(dept_officer, s
     ]
     fill(dept_officer, stp, evidence=False)
     with pytest.raises(ValidationError, match="chưa có tệp đính kèm"):
-        services.assessment_submit(actor=dept_officer, assessment=stp, now=BEFORE_DEADLINE)
-    services.score_save(actor=dept_officer, score=score_of(stp, "1.1"), self_score=D("3.5"),
-                        explanation="Kế hoạch lưu bản giấy, chưa số hóa", now=BEFORE_DEADLINE)  # fmt: skip
-    done = services.assessment_submit(actor=dept_officer, assessment=stp, now=BEFORE_DEADLINE)
+        assessment_submit(actor=dept_officer, assessment=stp, now=BEFORE_DEADLINE)
+    score_save(actor=dept_officer, score=score_of(stp, "1.1"), self_score=D("3.5"),
+               explanation="Kế hoạch lưu bản giấy, chưa số hóa", now=BEFORE_DEADLINE)  # fmt: skip
+    done = assessment_submit(actor=dept_officer, assessment=stp, now=BEFORE_DEADLINE)
     assert done.status == S.SUBMITTED and done.submitted_at == BEFORE_DEADLINE
 
 
 def test_evidence_is_checked_and_counts_for_submission(dept_officer, stp):
     with pytest.raises(ValidationError, match="Chỉ nhận tài liệu PDF, Word, Excel"):
-        services.evidence_attach(actor=dept_officer, score=score_of(stp, "1.1"),
-                                 name="virus.exe", content=b"MZ\x90\x00", now=BEFORE_DEADLINE)  # fmt: skip
+        evidence_attach(actor=dept_officer, score=score_of(stp, "1.1"),
+                        name="virus.exe", content=b"MZ\x90\x00", now=BEFORE_DEADLINE)  # fmt: skip
     fill(dept_officer, stp)
     evidence = Evidence.objects.get(score__assessment=stp)
     assert (evidence.original_name, evidence.content_type, evidence.size) == (
@@ -188,7 +213,7 @@ def test_evidence_is_checked_and_counts_for_submission(dept_officer, stp):
     )  # fmt: skip
     assert evidence.stored_name.startswith(f"evidence/parindex/{stp.pk}/")
     assert evidence.history.first().history_user == dept_officer
-    assert services.submission_problems(stp) == []
+    assert submission_problems(stp) == []
 
 
 def test_after_the_deadline_the_agency_can_neither_edit_nor_submit(
@@ -198,23 +223,23 @@ def test_after_the_deadline_the_agency_can_neither_edit_nor_submit(
     with pytest.raises(
         ValidationError, match=r"Đã quá hạn gửi phiếu tự chấm điểm \(hạn 31/01/2032\)"
     ):
-        services.assessment_submit(actor=dept_officer, assessment=stp, now=AFTER_DEADLINE)
+        assessment_submit(actor=dept_officer, assessment=stp, now=AFTER_DEADLINE)
     with pytest.raises(ValidationError, match="Đã quá hạn tự chấm điểm"):
-        services.score_save(actor=dept_officer, score=score_of(stp, "1.1"), self_score=D(4),
-                            now=AFTER_DEADLINE)  # fmt: skip
-    services.assessment_set_deadline(actor=reform_office, assessment=stp,
-                                     deadline=date(2032, 2, 15))  # fmt: skip
-    assert services.assessment_submit(actor=dept_officer, assessment=stp,
-                                      now=AFTER_DEADLINE).status == S.SUBMITTED  # fmt: skip
+        score_save(actor=dept_officer, score=score_of(stp, "1.1"), self_score=D(4),
+                   now=AFTER_DEADLINE)  # fmt: skip
+    assessment_set_deadline(actor=reform_office, assessment=stp,
+                            deadline=date(2032, 2, 15))  # fmt: skip
+    assert assessment_submit(actor=dept_officer, assessment=stp,
+                             now=AFTER_DEADLINE).status == S.SUBMITTED  # fmt: skip
 
 
 def test_after_submission_the_agency_can_no_longer_edit(dept_officer, stp):
     submitted(dept_officer, stp)
     with pytest.raises(ValidationError, match="cơ quan không sửa được nữa"):
-        services.score_save(actor=dept_officer, score=score_of(stp, "1.1"), self_score=D(4),
-                            now=BEFORE_DEADLINE)  # fmt: skip
+        score_save(actor=dept_officer, score=score_of(stp, "1.1"), self_score=D(4),
+                   now=BEFORE_DEADLINE)  # fmt: skip
     with pytest.raises(ValidationError, match="Phiếu đánh giá đã được gửi"):
-        services.assessment_submit(actor=dept_officer, assessment=stp, now=BEFORE_DEADLINE)
+        assessment_submit(actor=dept_officer, assessment=stp, now=BEFORE_DEADLINE)
 
 
 # --- appraisal ----------------------------------------------------------------------------
@@ -223,19 +248,19 @@ def test_after_submission_the_agency_can_no_longer_edit(dept_officer, stp):
 def test_appraiser_assignment_rules(reform_office, appraiser, dept_officer, framework):
     snv = Agency.objects.get(code="12-SNV")
     with pytest.raises(ValidationError, match="cơ quan của chính mình"):
-        services.appraiser_assign(actor=reform_office, appraiser=appraiser, agency=snv,
-                                  framework=framework)  # fmt: skip
+        appraiser_assign(actor=reform_office, appraiser=appraiser, agency=snv,
+                         framework=framework)  # fmt: skip
     with pytest.raises(ValidationError, match="vai trò thành viên tổ thẩm định"):
-        services.appraiser_assign(actor=reform_office, appraiser=dept_officer,
-                                  agency=Agency.objects.get(code="12-STC"), framework=framework)  # fmt: skip
+        appraiser_assign(actor=reform_office, appraiser=dept_officer,
+                         agency=Agency.objects.get(code="12-STC"), framework=framework)  # fmt: skip
     with pytest.raises(PermissionDenied):
-        services.appraiser_assign(actor=appraiser, appraiser=appraiser,
-                                  agency=Agency.objects.get(code="12-STC"), framework=framework)  # fmt: skip
+        appraiser_assign(actor=appraiser, appraiser=appraiser,
+                         agency=Agency.objects.get(code="12-STC"), framework=framework)  # fmt: skip
     stc = Agency.objects.get(code="12-STC")
-    first = services.appraiser_assign(actor=reform_office, appraiser=appraiser, agency=stc,
-                                      framework=framework)  # fmt: skip
-    again = services.appraiser_assign(actor=reform_office, appraiser=appraiser, agency=stc,
-                                      framework=framework)  # fmt: skip
+    first = appraiser_assign(actor=reform_office, appraiser=appraiser, agency=stc,
+                             framework=framework)  # fmt: skip
+    again = appraiser_assign(actor=reform_office, appraiser=appraiser, agency=stc,
+                             framework=framework)  # fmt: skip
     assert first == again
     assert list(AppraisalAssignment.objects.filter(appraiser=appraiser)) == [first]
 
@@ -244,10 +269,10 @@ def test_appraisal_with_a_reason_where_it_differs(dept_officer, assigned, stp):
     submitted(dept_officer, stp)
     score = score_of(stp, "1.1")
     with pytest.raises(ValidationError, match="điểm thẩm định khác điểm tự chấm, cần ghi lý do"):
-        services.appraisal_save(actor=assigned, score=score, appraised_score=D(3),
-                                version=score.version)  # fmt: skip
-    saved = services.appraisal_save(actor=assigned, score=score, appraised_score=D(3),
-                                    reason="Ban hành chậm 5 ngày", version=score.version)  # fmt: skip
+        appraisal_save(actor=assigned, score=score, appraised_score=D(3),
+                       version=score.version)  # fmt: skip
+    saved = appraisal_save(actor=assigned, score=score, appraised_score=D(3),
+                           reason="Ban hành chậm 5 ngày", version=score.version)  # fmt: skip
     assert (saved.self_score, saved.appraised_score, saved.appraised_by) == (
         D("3.5"),
         D(3),
@@ -255,7 +280,7 @@ def test_appraisal_with_a_reason_where_it_differs(dept_officer, assigned, stp):
     )
     assert Assessment.objects.get(pk=stp.pk).status == S.UNDER_APPRAISAL
     same = score_of(stp, "2.1")  # the same as the self-score: no reason needed
-    services.appraisal_save(actor=assigned, score=same, appraised_score=D(5), version=same.version)
+    appraisal_save(actor=assigned, score=same, appraised_score=D(5), version=same.version)
 
 
 def test_an_appraiser_cannot_appraise_outside_its_assignment(
@@ -265,11 +290,11 @@ def test_an_appraiser_cannot_appraise_outside_its_assignment(
     submitted(make_user("tc", "12-STC", "agency_officer"), stc)
     score = score_of(stc, "1.1")
     with pytest.raises(PermissionDenied, match="không được phân công thẩm định Sở Tài chính"):
-        services.appraisal_save(actor=appraiser, score=score, appraised_score=D(1), reason="x",
-                                version=score.version)  # fmt: skip
+        appraisal_save(actor=appraiser, score=score, appraised_score=D(1), reason="x",
+                       version=score.version)  # fmt: skip
     with pytest.raises(PermissionDenied, match="Chỉ thành viên tổ thẩm định"):
-        services.appraisal_save(actor=dept_officer, score=score_of(opened["12-STP"], "1.1"),
-                                appraised_score=D(1), reason="x", version=1)  # fmt: skip
+        appraisal_save(actor=dept_officer, score=score_of(opened["12-STP"], "1.1"),
+                       appraised_score=D(1), reason="x", version=1)  # fmt: skip
     assert CriterionScore.objects.get(pk=score.pk).appraised_score is None
 
 
@@ -277,37 +302,37 @@ def test_an_agency_cannot_appraise_itself(reform_office, framework, opened, dept
     own = make_user("tdstp", "12-STP", "appraiser")  # an appraiser working at Sở Tư pháp
     stp = Agency.objects.get(code="12-STP")
     with pytest.raises(ValidationError, match="cơ quan của chính mình"):
-        services.appraiser_assign(actor=reform_office, appraiser=own, agency=stp,
-                                  framework=framework)  # fmt: skip
+        appraiser_assign(actor=reform_office, appraiser=own, agency=stp,
+                         framework=framework)  # fmt: skip
     AppraisalAssignment.objects.create(appraiser=own, agency=stp, framework=framework)  # forced
     submitted(dept_officer, opened["12-STP"])
     score = score_of(opened["12-STP"], "1.1")
     with pytest.raises(PermissionDenied, match="Không ai được thẩm định điểm của chính cơ quan"):
-        services.appraisal_save(actor=own, score=score, appraised_score=D(4), reason="x",
-                                version=score.version)  # fmt: skip
+        appraisal_save(actor=own, score=score, appraised_score=D(4), reason="x",
+                       version=score.version)  # fmt: skip
 
 
 def test_appraisal_only_after_submission(assigned, stp):
     score = score_of(stp, "1.1")
     with pytest.raises(ValidationError, match="“Đang tự chấm”; không thẩm định được"):
-        services.appraisal_save(actor=assigned, score=score, appraised_score=D(1), reason="x",
-                                version=score.version)  # fmt: skip
+        appraisal_save(actor=assigned, score=score, appraised_score=D(1), reason="x",
+                       version=score.version)  # fmt: skip
 
 
 def test_a_stale_version_is_refused_and_the_first_update_kept(
     dept_officer, assigned, reform_office, framework, stp
 ):
     second = make_user("tdinh2", "12-SNV", "appraiser")
-    services.appraiser_assign(actor=reform_office, appraiser=second,
-                              agency=Agency.objects.get(code="12-STP"), framework=framework)  # fmt: skip
+    appraiser_assign(actor=reform_office, appraiser=second,
+                     agency=Agency.objects.get(code="12-STP"), framework=framework)  # fmt: skip
     submitted(dept_officer, stp)
     read_by_first = score_of(stp, "1.1")
     read_by_second = score_of(stp, "1.1")  # both open the page: same version
-    services.appraisal_save(actor=assigned, score=read_by_first, appraised_score=D(3),
-                            reason="Ban hành chậm", version=read_by_first.version)  # fmt: skip
+    appraisal_save(actor=assigned, score=read_by_first, appraised_score=D(3),
+                   reason="Ban hành chậm", version=read_by_first.version)  # fmt: skip
     with pytest.raises(ValidationError) as info:
-        services.appraisal_save(actor=second, score=read_by_second, appraised_score=D(2),
-                                reason="Thiếu nhiệm vụ", version=read_by_second.version)  # fmt: skip
+        appraisal_save(actor=second, score=read_by_second, appraised_score=D(2),
+                       reason="Thiếu nhiệm vụ", version=read_by_second.version)  # fmt: skip
     [message] = info.value.messages
     assert message.startswith("Tiêu chí 1.1 vừa được tdinh cập nhật lúc ")
     assert message.endswith(
@@ -319,37 +344,37 @@ def test_a_stale_version_is_refused_and_the_first_update_kept(
         D(3), "Ban hành chậm", assigned
     )  # fmt: skip
     assert kept.version == read_by_first.version + 1
-    services.appraisal_save(actor=second, score=kept, appraised_score=D(2),  # after a reload
-                            reason="Thiếu nhiệm vụ", version=kept.version)  # fmt: skip
+    appraisal_save(actor=second, score=kept, appraised_score=D(2),  # after a reload
+                   reason="Thiếu nhiệm vụ", version=kept.version)  # fmt: skip
     assert score_of(stp, "1.1").appraised_score == D(2)
 
 
 def test_return_for_explanation_and_the_agency_answers(dept_officer, assigned, stp):
     submitted(dept_officer, stp)
     score = score_of(stp, "2.1")
-    services.return_for_explanation(actor=assigned, score=score,
-                                    question="Đề nghị cung cấp báo cáo kỷ luật", version=score.version)  # fmt: skip
+    return_for_explanation(actor=assigned, score=score,
+                           question="Đề nghị cung cấp báo cáo kỷ luật", version=score.version)  # fmt: skip
     assert Assessment.objects.get(pk=stp.pk).status == S.RETURNED
     # only the returned criterion opens to the agency
     with pytest.raises(ValidationError, match="không thuộc các tiêu chí được trả lại"):
-        services.score_save(actor=dept_officer, score=score_of(stp, "1.2"), self_score=D(3),
-                            now=AFTER_DEADLINE)  # fmt: skip
-    services.evidence_attach(actor=dept_officer, score=score_of(stp, "2.1"),
-                             name="bao-cao.pdf", content=PDF, now=AFTER_DEADLINE)  # fmt: skip
+        score_save(actor=dept_officer, score=score_of(stp, "1.2"), self_score=D(3),
+                   now=AFTER_DEADLINE)  # fmt: skip
+    evidence_attach(actor=dept_officer, score=score_of(stp, "2.1"),
+                    name="bao-cao.pdf", content=PDF, now=AFTER_DEADLINE)  # fmt: skip
     with pytest.raises(ValidationError, match="đang chờ cơ quan giải trình"):
-        services.appraisal_save(actor=assigned, score=score_of(stp, "2.1"), appraised_score=D(4),
-                                reason="x", version=score_of(stp, "2.1").version)  # fmt: skip
+        appraisal_save(actor=assigned, score=score_of(stp, "2.1"), appraised_score=D(4),
+                       reason="x", version=score_of(stp, "2.1").version)  # fmt: skip
     returned = score_of(stp, "2.1")
-    answered = services.agency_explain(actor=dept_officer, score=returned, self_score=D("5.5"),
-                                       explanation="Đã bổ sung báo cáo", version=returned.version)  # fmt: skip
+    answered = agency_explain(actor=dept_officer, score=returned, self_score=D("5.5"),
+                              explanation="Đã bổ sung báo cáo", version=returned.version)  # fmt: skip
     assert not answered.returned_for_explanation and answered.self_score == D("5.5")
     assert Assessment.objects.get(pk=stp.pk).status == S.UNDER_APPRAISAL
     assert [(m.kind, m.author) for m in answered.messages.all()] == [
         (MessageKind.QUESTION, assigned), (MessageKind.ANSWER, dept_officer)
     ]  # fmt: skip
     with pytest.raises(ValidationError, match="không được yêu cầu giải trình"):
-        services.agency_explain(actor=dept_officer, score=answered, explanation="Thêm",
-                                version=answered.version)  # fmt: skip
+        agency_explain(actor=dept_officer, score=answered, explanation="Thêm",
+                       version=answered.version)  # fmt: skip
 
 
 def test_nothing_changes_after_finalisation_except_through_a_recorded_reopen(
@@ -357,42 +382,42 @@ def test_nothing_changes_after_finalisation_except_through_a_recorded_reopen(
 ):
     submitted(dept_officer, stp)
     with pytest.raises(ValidationError, match="Chỉ chốt được phiếu đã thẩm định xong"):
-        services.assessment_finalise(actor=reform_office, assessment=stp)
-    services.appraisal_complete(actor=assigned, assessment=stp)
+        assessment_finalise(actor=reform_office, assessment=stp)
+    appraisal_complete(actor=assigned, assessment=stp)
     with pytest.raises(PermissionDenied):
-        services.assessment_finalise(actor=assigned, assessment=stp)
-    services.assessment_finalise(actor=reform_office, assessment=stp)
+        assessment_finalise(actor=assigned, assessment=stp)
+    assessment_finalise(actor=reform_office, assessment=stp)
     score = score_of(stp, "1.1")
     attempts = [
-        lambda: services.appraisal_save(actor=assigned, score=score, appraised_score=D(1),
-                                        reason="x", version=score.version),
-        lambda: services.return_for_explanation(actor=assigned, score=score, question="?",
-                                                version=score.version),
-        lambda: services.score_save(actor=dept_officer, score=score, self_score=D(1),
-                                    now=BEFORE_DEADLINE),
-        lambda: services.evidence_attach(actor=dept_officer, score=score, name="a.pdf",
-                                         content=PDF, now=BEFORE_DEADLINE),
-        lambda: services.adjustment_add(actor=reform_office, assessment=stp, kind="bonus",
-                                        points=D(1), reason="Sáng kiến"),
-        lambda: services.survey_import(actor=reform_office, framework=framework,
-                                       content=b"agency,criterion,points\n12-STP,1.3,2\n",
-                                       file_name="dtxhh.csv"),
+        lambda: appraisal_save(actor=assigned, score=score, appraised_score=D(1),
+                               reason="x", version=score.version),
+        lambda: return_for_explanation(actor=assigned, score=score, question="?",
+                                       version=score.version),
+        lambda: score_save(actor=dept_officer, score=score, self_score=D(1),
+                           now=BEFORE_DEADLINE),
+        lambda: evidence_attach(actor=dept_officer, score=score, name="a.pdf",
+                                content=PDF, now=BEFORE_DEADLINE),
+        lambda: adjustment_add(actor=reform_office, assessment=stp, kind="bonus",
+                               points=D(1), reason="Sáng kiến"),
+        lambda: survey_import(actor=reform_office, framework=framework,
+                              content=b"agency,criterion,points\n12-STP,1.3,2\n",
+                              file_name="dtxhh.csv"),
     ]  # fmt: skip
     for attempt in attempts:
         with pytest.raises(ValidationError):
             attempt()
     assert score_of(stp, "1.1").version == score.version
     with pytest.raises(ValidationError, match="phải ghi rõ lý do"):
-        services.assessment_reopen(actor=reform_office, assessment=stp, reason=" ")
-    reopened = services.assessment_reopen(actor=reform_office, assessment=stp,
-                                          reason="Phát hiện sai sót khi công khai")  # fmt: skip
+        assessment_reopen(actor=reform_office, assessment=stp, reason=" ")
+    reopened = assessment_reopen(actor=reform_office, assessment=stp,
+                                 reason="Phát hiện sai sót khi công khai")  # fmt: skip
     assert (reopened.status, reopened.reopen_count) == (S.UNDER_APPRAISAL, 1)
     assert (
         reopened.history.first().history_change_reason == "Mở lại: Phát hiện sai sót khi công khai"
     )
     assert reopened.history.first().history_user == reform_office
-    services.appraisal_save(actor=assigned, score=score, appraised_score=D(1), reason="Sai sót",
-                            version=score.version)  # fmt: skip
+    appraisal_save(actor=assigned, score=score, appraised_score=D(1), reason="Sai sót",
+                   version=score.version)  # fmt: skip
     statuses = [h.status for h in reopened.history.order_by("history_date", "history_id")]
     assert statuses == ["draft", "submitted", "appraised", "finalised", "under_appraisal"]
 
@@ -400,8 +425,8 @@ def test_nothing_changes_after_finalisation_except_through_a_recorded_reopen(
 def test_the_history_of_a_criterion_shows_who_changed_what(dept_officer, assigned, stp):
     submitted(dept_officer, stp)
     score = score_of(stp, "1.1")
-    services.appraisal_save(actor=assigned, score=score, appraised_score=D(3), reason="Chậm",
-                            version=score.version)  # fmt: skip
+    appraisal_save(actor=assigned, score=score, appraised_score=D(3), reason="Chậm",
+                   version=score.version)  # fmt: skip
     rows = list(score.history.order_by("history_date", "history_id"))
     assert [(r.history_user and r.history_user.username, r.history_change_reason) for r in rows] == [
         ("vp", "Mở đợt tự chấm điểm"), ("stp", "Tự chấm điểm"), ("tdinh", "Thẩm định điểm")
@@ -442,17 +467,17 @@ def test_evidence_is_removed_with_its_file_and_read_only_in_scope(
 
     from cchc.organizations.selectors import scope_for
 
-    evidence = services.evidence_attach(actor=dept_officer, score=score_of(stp, "1.1"),
-                                        name="ke-hoach.pdf", content=PDF, now=BEFORE_DEADLINE)  # fmt: skip
+    evidence = evidence_attach(actor=dept_officer, score=score_of(stp, "1.1"),
+                               name="ke-hoach.pdf", content=PDF, now=BEFORE_DEADLINE)  # fmt: skip
     assert selectors.evidence_for(scope=scope_for(dept_officer), pk=evidence.pk) == evidence
     assert selectors.evidence_for(scope=scope_for(reform_office), pk=evidence.pk) == evidence
     with pytest.raises(Evidence.DoesNotExist):
         selectors.evidence_for(scope=scope_for(district_officer), pk=evidence.pk)
     with pytest.raises(PermissionDenied):
-        services.evidence_remove(actor=district_officer, evidence=evidence, now=BEFORE_DEADLINE)
+        evidence_remove(actor=district_officer, evidence=evidence, now=BEFORE_DEADLINE)
     stored, pk = evidence.stored_name, evidence.pk
     with django_capture_on_commit_callbacks(execute=True):
-        services.evidence_remove(actor=dept_officer, evidence=evidence, now=BEFORE_DEADLINE)
+        evidence_remove(actor=dept_officer, evidence=evidence, now=BEFORE_DEADLINE)
     assert not Evidence.objects.filter(pk=pk).exists()
     assert not default_storage.exists(stored)
     assert Evidence.history.filter(id=pk, history_type="-").get().history_user == dept_officer
@@ -461,10 +486,10 @@ def test_evidence_is_removed_with_its_file_and_read_only_in_scope(
 # --- sheets: many criteria in one call ----------------------------------------------------
 
 SHEET = {
-    "1.1": services.SelfScore(D("3.5"), " Ban hành ngày 20/12 "),
-    "1.2": services.SelfScore(D(1), "Không phát sinh", not_applicable=True),
-    "2.1": services.SelfScore(D(6)),
-    "2.2": services.SelfScore(None, "Số liệu của Trung tâm PVHCC"),  # computed: explained
+    "1.1": SelfScore(D("3.5"), " Ban hành ngày 20/12 "),
+    "1.2": SelfScore(D(1), "Không phát sinh", not_applicable=True),
+    "2.1": SelfScore(D(6)),
+    "2.2": SelfScore(None, "Số liệu của Trung tâm PVHCC"),  # computed: explained
 }
 
 
@@ -489,15 +514,15 @@ def test_a_self_assessment_sheet_is_saved_like_criterion_by_criterion(
 ):
     one_by_one, sheet = opened["12-STP"], opened["12-SKHDT"]
     for code, value in SHEET.items():
-        services.score_save(actor=dept_officer, score=score_of(one_by_one, code),
-                            self_score=value.self_score, explanation=value.explanation,
-                            not_applicable=value.not_applicable, now=BEFORE_DEADLINE)  # fmt: skip
+        score_save(actor=dept_officer, score=score_of(one_by_one, code),
+                   self_score=value.self_score, explanation=value.explanation,
+                   not_applicable=value.not_applicable, now=BEFORE_DEADLINE)  # fmt: skip
     officer = make_user("khdt", "12-SKHDT", "agency_officer")
     # savepoint, assessment, membership, 2 to claim the rows, an UPDATE per distinct value
     # (4 here), the history rows, release: what score_save spends on about one criterion
     with django_assert_max_num_queries(11):
-        saved = services.self_scores_save(actor=officer, assessment=sheet, values=SHEET,
-                                          now=BEFORE_DEADLINE)  # fmt: skip
+        saved = self_scores_save(actor=officer, assessment=sheet, values=SHEET,
+                                 now=BEFORE_DEADLINE)  # fmt: skip
     assert [s.criterion.code for s in saved] == ["1.1", "1.2", "2.1", "2.2"]
     assert rows_of(sheet) == rows_of(one_by_one)
     assert rows_of(sheet)["1.1"] == (D("3.5"), "Ban hành ngày 20/12", False, 2)
@@ -509,22 +534,22 @@ def test_a_self_assessment_sheet_is_saved_like_criterion_by_criterion(
     assert [(c, r, p, v) for c, _u, r, p, v in mine] == [(c, r, p, v) for c, _u, r, p, v in theirs]
     assert {u for _c, u, *_ in mine} == {"khdt"}
     assert CriterionScore.objects.get(pk=saved[0].pk).updated_at > sheet.created_at
-    assert services.submission_problems(sheet) == []
-    assert services.self_scores_save(actor=officer, assessment=sheet, values={}) == []
+    assert submission_problems(sheet) == []
+    assert self_scores_save(actor=officer, assessment=sheet, values={}) == []
 
 
 def test_one_refused_value_and_nothing_of_the_sheet_is_written(dept_officer, stp):
     before = (rows_of(stp), CriterionScore.history.count())
     values = {
         "1.1": (D("4.5"),),  # a plain tuple is a SelfScore
-        "1.2": services.SelfScore(D("2.75")),  # valid, but not written either
-        "1.3": services.SelfScore(D(2)),
-        "2.1": services.SelfScore(6.0),  # a float, not a Decimal
-        "2.2": services.SelfScore(D(3)),
+        "1.2": SelfScore(D("2.75")),  # valid, but not written either
+        "1.3": SelfScore(D(2)),
+        "2.1": SelfScore(6.0),  # a float, not a Decimal
+        "2.2": SelfScore(D(3)),
     }
     with pytest.raises(ValidationError) as info:
-        services.self_scores_save(actor=dept_officer, assessment=stp, values=values,
-                                  now=BEFORE_DEADLINE)  # fmt: skip
+        self_scores_save(actor=dept_officer, assessment=stp, values=values,
+                         now=BEFORE_DEADLINE)  # fmt: skip
     messages = info.value.messages
     assert messages[0] == "Tiêu chí 1.1: Điểm 4,5 vượt điểm tối đa 4 của tiêu chí."
     assert messages[1] == "Tiêu chí 1.3 lấy điểm từ điều tra xã hội học; cơ quan không tự chấm."
@@ -533,8 +558,8 @@ def test_one_refused_value_and_nothing_of_the_sheet_is_written(dept_officer, stp
     assert len(messages) == 4
     assert (rows_of(stp), CriterionScore.history.count()) == before
     with pytest.raises(ValidationError, match=r"không có tiêu chí: 1, 9\.9"):
-        services.self_scores_save(actor=dept_officer, assessment=stp, now=BEFORE_DEADLINE,
-                                  values={"9.9": (D(1),), "1": (D(1),), "2.1": (D(1),)})  # fmt: skip
+        self_scores_save(actor=dept_officer, assessment=stp, now=BEFORE_DEADLINE,
+                         values={"9.9": (D(1),), "1": (D(1),), "2.1": (D(1),)})  # fmt: skip
     assert (rows_of(stp), CriterionScore.history.count()) == before
 
 
@@ -545,39 +570,39 @@ def test_a_self_assessment_sheet_is_refused_like_score_save(
     for user, assessment in ((dept_officer, opened["12-SKHDT"]), (district_officer, stp),
                              (reform_office, stp), (assigned, stp)):  # fmt: skip
         with pytest.raises(PermissionDenied):
-            services.self_scores_save(actor=user, assessment=assessment, values=sheet,
-                                      now=BEFORE_DEADLINE)  # fmt: skip
+            self_scores_save(actor=user, assessment=assessment, values=sheet,
+                             now=BEFORE_DEADLINE)  # fmt: skip
     with pytest.raises(ValidationError) as info:  # the deadline: said once, not per criterion
-        services.self_scores_save(actor=dept_officer, assessment=stp, values=sheet,
-                                  now=AFTER_DEADLINE)  # fmt: skip
+        self_scores_save(actor=dept_officer, assessment=stp, values=sheet,
+                         now=AFTER_DEADLINE)  # fmt: skip
     assert len(info.value.messages) == 1 and "Đã quá hạn tự chấm điểm" in info.value.messages[0]
 
     # a stale version: refused with who changed it
     read = score_of(stp, "1.1").version
-    services.score_save(actor=dept_officer, score=score_of(stp, "1.1"), self_score=D(3),
-                        now=BEFORE_DEADLINE)  # fmt: skip
+    score_save(actor=dept_officer, score=score_of(stp, "1.1"), self_score=D(3),
+               now=BEFORE_DEADLINE)  # fmt: skip
     with pytest.raises(ValidationError, match=r"Tiêu chí 1\.1 vừa được stp cập nhật lúc"):
-        services.self_scores_save(actor=dept_officer, assessment=stp, now=BEFORE_DEADLINE,
-                                  values={"1.1": services.SelfScore(D(4), version=read)})  # fmt: skip
+        self_scores_save(actor=dept_officer, assessment=stp, now=BEFORE_DEADLINE,
+                         values={"1.1": SelfScore(D(4), version=read)})  # fmt: skip
     assert score_of(stp, "1.1").self_score == D(3)
 
     # returned: only the returned criteria; submitted: nothing
     submitted(dept_officer, stp)
     with pytest.raises(ValidationError, match="cơ quan không sửa được nữa"):
-        services.self_scores_save(actor=dept_officer, assessment=stp, values=sheet,
-                                  now=BEFORE_DEADLINE)  # fmt: skip
+        self_scores_save(actor=dept_officer, assessment=stp, values=sheet,
+                         now=BEFORE_DEADLINE)  # fmt: skip
     score = score_of(stp, "2.1")
-    services.return_for_explanation(actor=assigned, score=score, question="Báo cáo?",
-                                    version=score.version)  # fmt: skip
+    return_for_explanation(actor=assigned, score=score, question="Báo cáo?",
+                           version=score.version)  # fmt: skip
     with pytest.raises(ValidationError) as info:
-        services.self_scores_save(actor=dept_officer, assessment=stp, values=sheet,
-                                  now=AFTER_DEADLINE)  # fmt: skip
+        self_scores_save(actor=dept_officer, assessment=stp, values=sheet,
+                         now=AFTER_DEADLINE)  # fmt: skip
     assert info.value.messages == [
         "Tiêu chí 1.1 không thuộc các tiêu chí được trả lại để giải trình."
     ]
     assert score_of(stp, "1.1").self_score == D("3.5")  # from `submitted`
-    [saved] = services.self_scores_save(actor=dept_officer, assessment=stp, now=AFTER_DEADLINE,
-                                        values={"2.1": (D("5.5"), "Đã bổ sung")})  # fmt: skip
+    [saved] = self_scores_save(actor=dept_officer, assessment=stp, now=AFTER_DEADLINE,
+                               values={"2.1": (D("5.5"), "Đã bổ sung")})  # fmt: skip
     assert (saved.self_score, saved.explanation) == (D("5.5"), "Đã bổ sung")
 
 
@@ -586,11 +611,11 @@ def test_an_appraisal_sheet(dept_officer, assigned, appraiser, reform_office, op
     read = {code: score_of(stp, code).version for code in ("1.1", "1.2", "2.1")}
     history = CriterionScore.history.count()
     with pytest.raises(ValidationError) as info:
-        services.appraisals_save(actor=assigned, assessment=stp, values={
-            "1.1": services.Appraisal(D(3), read["1.1"]),  # lower, without a reason
-            "1.2": services.Appraisal(D("2.75"), read["1.2"]),  # the same: no reason needed
-            "1.3": services.Appraisal(D(1), 1, "x"),  # survey
-            "2.1": services.Appraisal(D("4.3"), read["2.1"], "Thiếu"),  # 2 places, no step: ok
+        appraisals_save(actor=assigned, assessment=stp, values={
+            "1.1": Appraisal(D(3), read["1.1"]),  # lower, without a reason
+            "1.2": Appraisal(D("2.75"), read["1.2"]),  # the same: no reason needed
+            "1.3": Appraisal(D(1), 1, "x"),  # survey
+            "2.1": Appraisal(D("4.3"), read["2.1"], "Thiếu"),  # 2 places, no step: ok
         })  # fmt: skip
     assert info.value.messages == [
         "Tiêu chí 1.1: điểm thẩm định khác điểm tự chấm, cần ghi lý do.",
@@ -599,8 +624,8 @@ def test_an_appraisal_sheet(dept_officer, assigned, appraiser, reform_office, op
     assert CriterionScore.history.count() == history
     assert Assessment.objects.get(pk=stp.pk).status == S.SUBMITTED
 
-    saved = services.appraisals_save(actor=assigned, assessment=stp, values={
-        "1.1": services.Appraisal(D(3), read["1.1"], " Ban hành chậm "),
+    saved = appraisals_save(actor=assigned, assessment=stp, values={
+        "1.1": Appraisal(D(3), read["1.1"], " Ban hành chậm "),
         "2.1": (D("4.5"), read["2.1"], "Thiếu báo cáo"),
     })  # fmt: skip
     assert [(s.criterion.code, s.appraised_score, s.appraisal_reason, s.appraised_by,
@@ -617,30 +642,30 @@ def test_an_appraisal_sheet(dept_officer, assigned, appraiser, reform_office, op
 
     # the version read is checked: a second appraiser with an old page is refused
     with pytest.raises(ValidationError, match=r"Tiêu chí 1\.1 vừa được tdinh cập nhật"):
-        services.appraisals_save(actor=assigned, assessment=stp,
-                                 values={"1.1": (D(2), read["1.1"], "Sai")})  # fmt: skip
+        appraisals_save(actor=assigned, assessment=stp,
+                        values={"1.1": (D(2), read["1.1"], "Sai")})  # fmt: skip
     # other people, other agencies, other states: refused like appraisal_save
     with pytest.raises(PermissionDenied):
-        services.appraisals_save(actor=dept_officer, assessment=stp, values={})
+        appraisals_save(actor=dept_officer, assessment=stp, values={})
     with pytest.raises(PermissionDenied, match="không được phân công thẩm định Sở Tài chính"):
-        services.appraisals_save(actor=appraiser, assessment=opened["12-STC"], values={})
+        appraisals_save(actor=appraiser, assessment=opened["12-STC"], values={})
     with pytest.raises(ValidationError, match="“Đang tự chấm”; không thẩm định được"):
-        services.appraisals_save(actor=assigned, assessment=opened["12-SKHDT"],
-                                 values={"1.1": (D(1), 1, "x")})  # fmt: skip
-    services.appraisal_complete(actor=assigned, assessment=stp)
-    services.assessment_finalise(actor=reform_office, assessment=stp)
+        appraisals_save(actor=assigned, assessment=opened["12-SKHDT"],
+                        values={"1.1": (D(1), 1, "x")})  # fmt: skip
+    appraisal_complete(actor=assigned, assessment=stp)
+    assessment_finalise(actor=reform_office, assessment=stp)
     with pytest.raises(ValidationError, match="không thẩm định được"):
-        services.appraisals_save(actor=assigned, assessment=stp,
-                                 values={"1.1": (D(2), score_of(stp, "1.1").version, "x")})  # fmt: skip
+        appraisals_save(actor=assigned, assessment=stp,
+                        values={"1.1": (D(2), score_of(stp, "1.1").version, "x")})  # fmt: skip
 
 
 def test_a_survey_sheet_is_written_in_bulk_with_its_history(reform_office, framework, opened):
     sheet = "agency,criterion,points\n12-STP,1.3,2.5\n12-STC,1.3,1\n12-SKHDT,1.3,3\n"
-    first = services.survey_import(actor=reform_office, framework=framework,
-                                   content=sheet.encode(), file_name="dot-1.csv")  # fmt: skip
+    first = survey_import(actor=reform_office, framework=framework,
+                          content=sheet.encode(), file_name="dot-1.csv")  # fmt: skip
     changed = sheet.replace("12-STC,1.3,1", "12-STC,1.3,1.5")
-    again = services.survey_import(actor=reform_office, framework=framework,
-                                   content=changed.encode(), file_name="dot-2.csv")  # fmt: skip
+    again = survey_import(actor=reform_office, framework=framework,
+                          content=changed.encode(), file_name="dot-2.csv")  # fmt: skip
     assert (first.created, again.created, again.updated, again.unchanged) == (3, 0, 1, 2)
     stc = SurveyScore.objects.get(agency__code="12-STC")
     assert stc.points == D("1.5") and stc.updated_at > stc.created_at
@@ -651,8 +676,8 @@ def test_a_survey_sheet_is_written_in_bulk_with_its_history(reform_office, frame
     ]  # fmt: skip
     assert SurveyScore.history.count() == 4
     with pytest.raises(ValidationError):  # the note is checked like any field
-        services.survey_import(actor=reform_office, framework=framework, note="x" * 501,
-                               content=changed.replace("2.5", "2").encode(), file_name="a.csv")  # fmt: skip
+        survey_import(actor=reform_office, framework=framework, note="x" * 501,
+                      content=changed.replace("2.5", "2").encode(), file_name="a.csv")  # fmt: skip
     assert SurveyScore.objects.get(agency__code="12-STP").points == D("2.5")
 
 
@@ -660,10 +685,10 @@ def test_a_survey_sheet_loaded_again_with_its_note_changes_nothing(
     reform_office, framework, opened
 ):
     sheet = b"agency,criterion,points\n12-STP,1.3,2.5\n12-STC,1.3,1\n"
-    first = services.survey_import(actor=reform_office, framework=framework, content=sheet,
-                                   file_name="dot-1.csv", note="Điều tra xã hội học 2022")  # fmt: skip
-    again = services.survey_import(actor=reform_office, framework=framework, content=sheet,
-                                   file_name="dot-1.csv", note="Điều tra xã hội học 2022")  # fmt: skip
+    first = survey_import(actor=reform_office, framework=framework, content=sheet,
+                          file_name="dot-1.csv", note="Điều tra xã hội học 2022")  # fmt: skip
+    again = survey_import(actor=reform_office, framework=framework, content=sheet,
+                          file_name="dot-1.csv", note="Điều tra xã hội học 2022")  # fmt: skip
     assert (first.created, again.created, again.updated, again.unchanged) == (2, 0, 0, 2)
     assert SurveyScore.objects.get(agency__code="12-STP").note == "Điều tra xã hội học 2022"
     assert SurveyScore.history.count() == 2

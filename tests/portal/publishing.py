@@ -14,8 +14,9 @@ from cchc.inspections.models import Inspection
 from cchc.operations.models import ImportRun
 from cchc.organizations.models import Agency
 from cchc.parindex import frameworks
-from cchc.parindex import services as parindex_services
 from cchc.parindex.models import Assessment, AssessmentStatus, CriterionScore
+from cchc.parindex.services.publication import results_publish
+from cchc.parindex.services.rounds import assessment_open
 from cchc.plans.models import Plan
 from cchc.portal import services
 from cchc.portal.models import DirectiveDocument, NewsItem, Release
@@ -59,7 +60,7 @@ def published_framework(office):
         bands=({"min": "16", "label": "Tốt"}, {"min": None, "label": "Khá"}),
     )  # fmt: skip
     framework = frameworks.import_framework(spec, SMALL_FRAMEWORK.encode(), "so.csv").framework
-    opened = parindex_services.assessment_open(
+    opened = assessment_open(
         actor=office, framework=framework, deadline=date(2023, 1, 31),
         agencies=list(Agency.objects.filter(code__in=SCORES)),
     )  # fmt: skip
@@ -69,7 +70,7 @@ def published_framework(office):
                 self_score=Decimal(value)
             )
     Assessment.objects.filter(framework=framework).update(status=AssessmentStatus.FINALISED)
-    parindex_services.results_publish(actor=office, framework=framework)
+    results_publish(actor=office, framework=framework)
     return framework
 
 

@@ -100,12 +100,12 @@ def test_a_ranking_shows_classes_and_points_per_area(client, reform_office):
 
 
 def test_a_reopened_assessment_leaves_the_public_ranking(client, reform_office):
-    from cchc.parindex import services as parindex_services
     from cchc.parindex.models import Assessment
+    from cchc.parindex.services.publication import assessment_reopen
 
     published = publish_everything(reform_office)
     stc = Assessment.objects.get(framework=published.ranking.framework, agency__code="12-STC")
-    parindex_services.assessment_reopen(actor=reform_office, assessment=stc, reason="Khiếu nại")
+    assessment_reopen(actor=reform_office, assessment=stc, reason="Khiếu nại")
     page = body(client, "public_ranking", published.ranking.framework_id)
     assert "Sở Tư pháp" in page and "Sở Tài chính" not in page
 

@@ -4,7 +4,8 @@ Who reads what follows the results page exactly (`parindex.selectors.results_vis
 published result is public information that every role reads, so any reading token gets the
 whole published ranking of every group; a result not (or no longer) published is never in this
 answer, whoever asks — the provisional table stays on the pages. Figures are the stored results
-(`parindex.services.results_compute`), shown to the framework's display decimals, half up, as
+(`parindex.services.results.results_compute`), shown to the framework's display decimals, half up,
+as
 the page and the published annex show them; ranks and classes were decided on exact values.
 Points per criterion area are the same scoring (`parindex.scoring.total`) applied to the
 area's criteria."""

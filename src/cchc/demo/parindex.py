@@ -18,7 +18,7 @@ frameworks (departments, district UBND, commune UBND) and walks the real workflo
   the results in March (publication refreshes PAR_INDEX_COVERAGE after the commit).
 
 The officer's self-scores and the appraiser's scores go in as one sheet per assessment
-(`services.self_scores_save`, `services.appraisals_save`): the checks, versions and history
+(`self_scores_save`, `appraisals_save`): the checks, versions and history
 rows of `score_save` and `appraisal_save`, criterion by criterion, in a few statements.
 
 Computed criteria keep what the indicators give for the year (the service pre-fills them
@@ -53,7 +53,7 @@ from django.utils import timezone
 from cchc.core.selectors import working_calendar
 from cchc.core.tabular.cells import VN
 from cchc.organizations.models import Agency, AgencyLevel, Membership, Role
-from cchc.parindex import frameworks, selectors, services
+from cchc.parindex import frameworks, selectors
 from cchc.parindex.models import (
     AdjustmentKind,
     Assessment,
@@ -64,6 +64,11 @@ from cchc.parindex.models import (
     Result,
     ScoringType,
 )
+from cchc.parindex.services.appraisal import Appraisal, appraisal_complete, appraisals_save
+from cchc.parindex.services.publication import assessment_finalise, results_publish
+from cchc.parindex.services.results import adjustment_add, results_compute, survey_import
+from cchc.parindex.services.rounds import appraiser_assign, assessment_open
+from cchc.parindex.services.self_assessment import SelfScore, assessment_submit, self_scores_save
 
 Progress = Callable[[int, str], None]
 
@@ -299,7 +304,7 @@ class _Generator:
         demo, demo_agency_id, second = self.appraisers()
         label = result.title
 
-        created = services.assessment_open(
+        created = assessment_open(
             actor=office, framework=framework, deadline=date(self.year + 1, 1, 31),
             agencies=targets, on=date(self.year + 1, 1, 2),  # opened as the year's round is
         )  # fmt: skip
@@ -337,12 +342,12 @@ class _Generator:
                 else:
                     claimed = rng.randint(units // 3, units - 1)
                 explanation = EXPLANATION if criterion.evidence_required else ""
-                sheet[criterion.code] = services.SelfScore(unit * claimed, explanation,
-                                                           version=score.version)  # fmt: skip
-            saved = services.self_scores_save(actor=officer, assessment=assessment, values=sheet,
-                                              now=submitted)  # fmt: skip
+                sheet[criterion.code] = SelfScore(unit * claimed, explanation,
+                                                  version=score.version)  # fmt: skip
+            saved = self_scores_save(actor=officer, assessment=assessment, values=sheet,
+                                     now=submitted)  # fmt: skip
             scores[assessment.pk] = saved
-            services.assessment_submit(actor=officer, assessment=assessment, now=submitted)
+            assessment_submit(actor=officer, assessment=assessment, now=submitted)
             self.tick(f"{label}: tự chấm {agency.code}")
 
         # Appraisal: most self-scores confirmed, some lowered with a reason.
@@ -351,8 +356,8 @@ class _Generator:
             rng = streams[agency.pk]
             strictness = habits[agency.pk][1]
             appraiser = second if agency.pk == demo_agency_id else demo
-            services.appraiser_assign(actor=office, appraiser=appraiser, agency=agency,
-                                      framework=framework)  # fmt: skip
+            appraiser_assign(actor=office, appraiser=appraiser, agency=agency,
+                             framework=framework)  # fmt: skip
             lowered = {}
             for score in scores[assessment.pk]:
                 criterion = score.criterion
@@ -362,14 +367,14 @@ class _Generator:
                     continue  # accepted: a self-score the appraiser leaves alone counts
                 unit, _ = _units(criterion.max_points, criterion.step)
                 points = max(Decimal(0), score.self_score - unit * rng.choice((1, 1, 2)))
-                lowered[criterion.code] = services.Appraisal(
+                lowered[criterion.code] = Appraisal(
                     points, score.version, reason=rng.choice(LOWERED_REASONS)
                 )
             if lowered:
-                services.appraisals_save(actor=appraiser, assessment=assessment, values=lowered)
+                appraisals_save(actor=appraiser, assessment=assessment, values=lowered)
             appraised_at = self.moment(2, rng.randint(10, 26), rng.randint(8, 16),
                                        rng.randrange(60))  # fmt: skip
-            services.appraisal_complete(actor=appraiser, assessment=assessment, now=appraised_at)
+            appraisal_complete(actor=appraiser, assessment=assessment, now=appraised_at)
             self.tick(f"{label}: thẩm định {agency.code}")
 
         # Survey points, bonus and penalty, by the reform office.
@@ -388,33 +393,33 @@ class _Generator:
                         CENT, rounding=ROUND_HALF_UP
                     )
                     writer.writerow([assessment.agency.code, criterion.code, str(points)])
-            services.survey_import(
-                actor=office, framework=framework, content=sheet.getvalue().encode(),
-                file_name=f"dieu-tra-xa-hoi-hoc-mo-phong-{self.year}.csv",
-                note=f"Điều tra xã hội học mô phỏng (seed {self.seed}, năm {self.year})",
+            survey_import(
+       actor=office, framework=framework, content=sheet.getvalue().encode(),
+       file_name=f"dieu-tra-xa-hoi-hoc-mo-phong-{self.year}.csv",
+       note=f"Điều tra xã hội học mô phỏng (seed {self.seed}, năm {self.year})",
             )  # fmt: skip
         for assessment in created:
             rng = streams[assessment.agency_id]
             if rng.random() < BONUS_CHANCE:
-                services.adjustment_add(
-                    actor=office, assessment=assessment, kind=AdjustmentKind.BONUS,
-                    points=rng.choice((Decimal("0.5"), Decimal(1), Decimal("1.5"), Decimal(2))),
-                    reason=rng.choice(BONUS_REASONS),
+                adjustment_add(
+           actor=office, assessment=assessment, kind=AdjustmentKind.BONUS,
+           points=rng.choice((Decimal("0.5"), Decimal(1), Decimal("1.5"), Decimal(2))),
+           reason=rng.choice(BONUS_REASONS),
                 )  # fmt: skip
             if rng.random() < PENALTY_CHANCE:
-                services.adjustment_add(
-                    actor=office, assessment=assessment, kind=AdjustmentKind.PENALTY,
-                    points=rng.choice((Decimal("0.5"), Decimal(1), Decimal("1.5"))),
-                    reason=rng.choice(PENALTY_REASONS),
+                adjustment_add(
+           actor=office, assessment=assessment, kind=AdjustmentKind.PENALTY,
+           points=rng.choice((Decimal("0.5"), Decimal(1), Decimal("1.5"))),
+           reason=rng.choice(PENALTY_REASONS),
                 )  # fmt: skip
 
         # Finalise, compute, publish.
         finalised = self.moment(3, 9, 9)
         for assessment in created:
-            services.assessment_finalise(actor=office, assessment=assessment, now=finalised)
-        services.results_compute(actor=office, framework=framework)
-        results = services.results_publish(actor=office, framework=framework,
-                                           now=self.moment(3, 20, 15))  # fmt: skip
+            assessment_finalise(actor=office, assessment=assessment, now=finalised)
+        results_compute(actor=office, framework=framework)
+        results = results_publish(actor=office, framework=framework,
+                                  now=self.moment(3, 20, 15))  # fmt: skip
         self.tick(f"{label}: đã công bố kết quả")
         result.assessed, result.created = len(created), True
         for item in results:

@@ -3,8 +3,9 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,44 +47,20 @@ def signed(value) -> str:
     return f"+{text}" if value > 0 else f"−{text}" if value < 0 else text
 
 
-@login_required
-def comparison_page(request: HttpRequest) -> HttpResponse:
-    """Our figures beside the published Decision 766 figures (the reform office loads them and
-    sets the threshold here; every role reads its own scope's rows)."""
-    member(request)
+def _page(
+    request: HttpRequest,
+    *,
+    threshold_form: ThresholdForm | None = None,
+    upload_form: UploadForm | None = None,
+) -> HttpResponse:
+    """The comparison page for the month and agency of the query string, with the form
+    refused if any."""
     scope = scope_for(request.user)
     agency = _agency(request, scope)
-    office = may_write(request.user, DataKind.NATIONAL_FIGURES)
     setting = selectors.threshold_setting()
-    editing = setting if setting.pk else None
-    threshold_form = ThresholdForm(initial={"threshold": setting.threshold}, editing=editing)
-    upload_form = UploadForm()
-    if request.method == "POST":
-        if not office:
-            raise PermissionDenied(refusal(DataKind.NATIONAL_FIGURES))
-        action = request.POST.get("thao_tac")
-        if action == "nguong":
-            threshold_form = ThresholdForm(request.POST, editing=editing)
-            if threshold_form.is_valid() and call_service(
-                threshold_form, services.threshold_set, actor=request.user,
-                threshold=threshold_form.cleaned_data["threshold"],
-                version=threshold_form.read_version(),
-            ):  # fmt: skip
-                messages.success(request, _("Đã lưu ngưỡng chênh lệch."))
-                return redirect(request.get_full_path())
-        elif action == "nap":
-            upload_form = UploadForm(request.POST, request.FILES)
-            if upload_form.is_valid():
-                upload = upload_form.cleaned_data["file"]
-                run = call_service(
-                    upload_form, import_services.import_create, actor=request.user,
-                    kind=ImportKind.NATIONAL_766, file_name=upload.name, content=upload.read(),
-                )  # fmt: skip
-                if run:
-                    messages.info(request, _("Đã nhận tệp; hệ thống đang kiểm tra và nạp dữ liệu."))
-                    return redirect("operations:import_detail", pk=run.pk)
-        else:
-            raise Http404
+    if threshold_form is None:
+        editing = setting if setting.pk else None
+        threshold_form = ThresholdForm(initial={"threshold": setting.threshold}, editing=editing)
     published = selectors.published_months(scope)
     month = _month(request, published)
     blocks = selectors.comparison(
@@ -104,12 +81,68 @@ def comparison_page(request: HttpRequest) -> HttpResponse:
             "months": range(1, 13),
             "published": published[:12],
             "agency": agency,
-            "office": office,
+            "office": may_write(request.user, DataKind.NATIONAL_FIGURES),
             "setting": setting,
             "threshold_form": threshold_form,
-            "upload_form": upload_form,
+            "upload_form": upload_form or UploadForm(),
             "flagged": sum(b.flagged for b in blocks),
             "synthetic": any(r.synthetic for b in blocks for r in b.rows),
             "template_kind": ImportKind.NATIONAL_766.value,
         },
     )
+
+
+def _office_post(request: HttpRequest) -> HttpResponse | None:
+    """An action of the reform office: a POST (405 otherwise) by the office (403 otherwise)."""
+    member(request)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not may_write(request.user, DataKind.NATIONAL_FIGURES):
+        raise PermissionDenied(refusal(DataKind.NATIONAL_FIGURES))
+    return None
+
+
+@login_required
+def comparison_page(request: HttpRequest) -> HttpResponse:
+    """Our figures beside the published Decision 766 figures (every role reads its own
+    scope's rows; the reform office's forms post to `upload` and `threshold_set`)."""
+    member(request)
+    if request.method not in {"GET", "HEAD"}:
+        return HttpResponseNotAllowed(["GET"])
+    return _page(request)
+
+
+@login_required
+def threshold_set(request: HttpRequest) -> HttpResponse:
+    """The threshold above which a difference is flagged; back to the page as it was asked
+    (month, agency)."""
+    if (response := _office_post(request)) is not None:
+        return response
+    setting = selectors.threshold_setting()
+    form = ThresholdForm(request.POST, editing=setting if setting.pk else None)
+    if form.is_valid() and call_service(
+        form, services.threshold_set, actor=request.user,
+        threshold=form.cleaned_data["threshold"], version=form.read_version(),
+    ):  # fmt: skip
+        messages.success(request, _("Đã lưu ngưỡng chênh lệch."))
+        query = request.GET.urlencode()
+        return redirect(reverse("national:comparison") + (f"?{query}" if query else ""))
+    return _page(request, threshold_form=form)
+
+
+@login_required
+def upload(request: HttpRequest) -> HttpResponse:
+    """A file of the published figures, loaded as an import run (the run's page follows it)."""
+    if (response := _office_post(request)) is not None:
+        return response
+    form = UploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        file = form.cleaned_data["file"]
+        run = call_service(
+            form, import_services.import_create, actor=request.user,
+            kind=ImportKind.NATIONAL_766, file_name=file.name, content=file.read(),
+        )  # fmt: skip
+        if run:
+            messages.info(request, _("Đã nhận tệp; hệ thống đang kiểm tra và nạp dữ liệu."))
+            return redirect("operations:import_detail", pk=run.pk)
+    return _page(request, upload_form=form)

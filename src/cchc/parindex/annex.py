@@ -1,8 +1,9 @@
 """The annex of the PAR INDEX results (phụ lục kèm theo quyết định công bố), a Word document
 rendered from the province's template of kind "phu_luc_chi_so_cchc" (or the bundled one):
 one table per group of agencies, the Decree 30/2020 letterhead of the province's UBND, built
-from the results the reader may see. Also the subject line and notices the Excel export
-shares. No request, no transaction: the view passes what the reader asked for."""
+from the results the reader may see. Also the results as an Excel table (`results_xlsx`), which
+shares the subject line and notices. No request, no transaction: the view passes what the
+reader asked for."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections import defaultdict
 from datetime import date
 
 from cchc.core.formatting import format_number
+from cchc.core.xlsx import build_xlsx
 from cchc.organizations.models import Agency, AgencyLevel
 from cchc.organizations.selectors import province_place
 from cchc.parindex.models import AssessmentStatus, Framework, FrameworkGroup, Result, group_words
@@ -176,4 +178,44 @@ def annex_docx(**fields) -> bytes:
     document = annex_document(**fields)
     return build_report_docx(
         document, template_for(DocumentKind.PAR_INDEX_ANNEX, fields["province"])
+    )
+
+
+RESULT_HEADERS = [
+    "Xếp hạng", "Cơ quan", "Điểm tự chấm", "Điểm thẩm định", "Điểm điều tra XHH", "Điểm thưởng",
+    "Điểm trừ", "Tổng điểm", "Điểm tối đa", "Chỉ số (%)", "Xếp loại",
+]  # fmt: skip
+
+
+def results_xlsx(framework: Framework, rows: list[Result]) -> bytes:
+    """The results table as an Excel workbook: every column, with the group and the agency
+    code, and the notices. Exact values in the cells; Excel shows them to the framework's
+    display decimals."""
+    places = framework.display_places
+    shown = "0." + "0" * places if places else "0"
+    return build_xlsx(
+        title=subject(framework),
+        subtitle=f"{framework.title} — năm đánh giá {framework.year}",
+        headers=["Nhóm", "Xếp hạng", "Mã cơ quan", *RESULT_HEADERS[1:]],
+        rows=[
+            [
+                label,
+                r.rank,
+                r.assessment.agency.code,
+                r.assessment.agency.name,
+                r.self_total,
+                r.appraised_total,
+                r.survey_total,
+                r.bonus,
+                r.penalty,
+                r.total,
+                r.maximum,
+                r.index,
+                r.classification,
+            ]
+            for label, items in result_groups(rows)
+            for r in items
+        ],
+        note=" ".join(notices(framework, rows)),
+        number_formats=dict.fromkeys(range(4, 12), shown),
     )

@@ -533,7 +533,8 @@ class ResultQuerySet(ScopedQuerySet):
 
 class Result(models.Model):
     """The computed result of an assessment (kết quả Chỉ số CCHC): derived from the scores by
-    `services.results_compute` and stored, with history, so that every published table can be
+    `services.results.results_compute` and stored, with history, so that every published table can
+    be
     read again as it was. Recomputing from unchanged scores writes nothing."""
 
     assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="result")

@@ -1,5 +1,5 @@
-"""Forms of the reform office's PAR INDEX pages (views.office). They read the input only;
-the rules (roles, states, maxima, own agency) are the services'."""
+"""Forms of the reform office's PAR INDEX pages (views.frameworks, .rounds, .results). They
+read the input only; the rules (roles, states, maxima, own agency) are the services'."""
 
 from __future__ import annotations
 
@@ -196,8 +196,8 @@ LEVEL_ORDER = {level: index for index, level in enumerate(AgencyLevel.values)}
 
 
 def assessed_agencies(framework: Framework):
-    """The agencies a round of the framework opened today may assess (`services.assessable`)."""
-    from cchc.parindex.services import assessable
+    """The agencies a round of the framework opened today may assess (`services.rounds.assessable`)."""
+    from cchc.parindex.services.rounds import assessable
 
     return assessable(framework, on=timezone.localdate())
 

@@ -388,7 +388,7 @@ def score_history(score: CriterionScore) -> list[HistoryEntry]:
     return entries
 
 
-# --- added for views.office ---------------------------------------------------------------
+# --- read by the reform office's pages (views.landing, .frameworks, .rounds, .results) ----
 
 
 def status_counts(*, scope: AgencyScope) -> dict[int, dict[str, int]]:

@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         # The inspection's Word conclusion (a lower app) quotes the published conclusion.
-        from cchc.reports import inspection_conclusion
         from cchc.portal.selectors import inspection_public_conclusion
+        from cchc.reports import inspection_conclusion
 
         inspection_conclusion.public_conclusion.supply(inspection_public_conclusion)

@@ -182,7 +182,8 @@ def ranking_publish(
     *, actor: AbstractBaseUser, framework: Framework, now: datetime | None = None
 ) -> Release:
     """Put a PAR INDEX framework's results on the public page: they must have been published
-    to the agencies (`parindex.services.results_publish`) and come from no synthetic round."""
+    to the agencies (`parindex.services.publication.results_publish`) and come from no synthetic
+    round."""
     _require_office(actor)
     if framework.illustrative:
         raise ServiceError(

@@ -5,11 +5,14 @@ self-assessment, evidence, appraisal and per-criterion conversation; the sheet's
 Every lookup goes through the user's scope (404 outside it, like a missing object). What the
 page offers depends on the role and the state, but the decision is the services': they check
 the role and the state again on every write (PermissionDenied → 403, a broken rule → the
-service's Vietnamese message). Row forms post with htmx when JavaScript runs and answer the
-row alone; without JavaScript they post normally and come back to the row's anchor."""
+service's Vietnamese message). Every action has its own address: the row forms (self-score,
+appraisal, question, answer) under the criterion's, the sheet's actions under the
+assessment's. Row forms post with htmx when JavaScript runs and answer the row alone; without
+JavaScript they post normally and come back to the row's anchor."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -24,7 +27,6 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseBadRequest,
     HttpResponseNotAllowed,
 )
 from django.shortcuts import redirect, render
@@ -38,7 +40,7 @@ from cchc.indicators.registry import INDICATORS
 from cchc.organizations.models import Role
 from cchc.organizations.scope import AgencyScope
 from cchc.organizations.selectors import is_reform_office, membership_of, scope_for
-from cchc.parindex import scoring, selectors, services
+from cchc.parindex import scoring, selectors
 from cchc.parindex.assessment_forms import (
     AnswerForm,
     AppraisalForm,
@@ -58,21 +60,19 @@ from cchc.parindex.models import (
     Result,
     ScoringType,
 )
+from cchc.parindex.services import appraisal, checks, publication, self_assessment
+from cchc.parindex.views.common import STATUS_COLOURS
 
 S = AssessmentStatus
-STATUS_COLOURS = {
-    S.DRAFT: "secondary", S.SUBMITTED: "info", S.UNDER_APPRAISAL: "primary",
-    S.RETURNED: "warning", S.APPRAISED: "success", S.FINALISED: "dark", S.PUBLISHED: "success",
-}  # fmt: skip
 
-# thao_tac of a row form → (form, service, confirmation)
+# A row form (its key names the row's bound form to show again) → (form, service, confirmation)
 ROW_ACTIONS = {
-    "tu_cham": (SelfScoreForm, services.score_save, "Đã lưu tự chấm tiêu chí %(code)s."),
-    "tham_dinh": (AppraisalForm, services.appraisal_save,
+    "tu_cham": (SelfScoreForm, self_assessment.score_save, "Đã lưu tự chấm tiêu chí %(code)s."),
+    "tham_dinh": (AppraisalForm, appraisal.appraisal_save,
                   "Đã lưu điểm thẩm định tiêu chí %(code)s."),
-    "yeu_cau_giai_trinh": (QuestionForm, services.return_for_explanation,
+    "yeu_cau_giai_trinh": (QuestionForm, appraisal.return_for_explanation,
                            "Đã trả lại tiêu chí %(code)s để cơ quan giải trình."),
-    "giai_trinh": (AnswerForm, services.agency_explain, "Đã gửi giải trình tiêu chí %(code)s."),
+    "giai_trinh": (AnswerForm, appraisal.agency_explain, "Đã gửi giải trình tiêu chí %(code)s."),
 }  # fmt: skip
 
 
@@ -99,7 +99,7 @@ class Abilities:
 
     @property
     def appraising(self) -> bool:
-        return self.is_appraiser and self.status in services.APPRAISABLE
+        return self.is_appraiser and self.status in checks.APPRAISABLE
 
     @property
     def can_submit(self) -> bool:
@@ -115,7 +115,7 @@ class Abilities:
 
     @property
     def can_reopen(self) -> bool:
-        return self.is_office and self.status in {S.APPRAISED, *services.LOCKED}
+        return self.is_office and self.status in {S.APPRAISED, *checks.LOCKED}
 
 
 def _abilities(user, assessment: Assessment) -> Abilities:
@@ -349,7 +349,7 @@ def _summary(assessment: Assessment, can: Abilities, scores, survey: dict[int, D
             else None
         ),
         "adjustments": list(assessment.adjustments.all()),
-        "problems": services.submission_problems(assessment) if can.can_submit else [],
+        "problems": self_assessment.submission_problems(assessment) if can.can_submit else [],
         "returned_count": sum(1 for s in scores if s.returned_for_explanation),
         "reopen_form": ReopenForm() if can.can_reopen else None,
     }
@@ -400,14 +400,11 @@ def _status_changed(response: HttpResponse, before: str, pk: int) -> bool:
     return False
 
 
-@login_required
-def score_update(request: HttpRequest, pk: int) -> HttpResponse:
+def _row_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """A row form's write (`ROW_ACTIONS[action]`), answered with the row (htmx) or the sheet."""
     score = _score(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    action = request.POST.get("thao_tac", "")
-    if action not in ROW_ACTIONS:
-        return HttpResponseBadRequest(_("Thao tác không hợp lệ."))
     form_class, service, confirmation = ROW_ACTIONS[action]
     form = form_class(request.POST, score=score)
     status_before = score.assessment.status
@@ -446,42 +443,99 @@ def score_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def assessment_action(request: HttpRequest, pk: int) -> HttpResponse:
-    """Submit (cơ quan), complete the appraisal (thẩm định), finalise or reopen (Sở Nội vụ)."""
+def score_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agency's self-score of one criterion (tự chấm)."""
+    return _row_action(request, pk, "tu_cham")
+
+
+@login_required
+def appraisal_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """The appraiser's score of one criterion (thẩm định)."""
+    return _row_action(request, pk, "tham_dinh")
+
+
+@login_required
+def return_for_explanation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The appraiser returns one criterion to the agency with a question."""
+    return _row_action(request, pk, "yeu_cau_giai_trinh")
+
+
+@login_required
+def agency_explain(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agency's answer on a returned criterion (giải trình)."""
+    return _row_action(request, pk, "giai_trinh")
+
+
+def _sheet_action(request: HttpRequest, pk: int, act: Callable[[Assessment], str]) -> HttpResponse:
+    """A sheet's action: `act(assessment)` calls the service and says what was done; a broken
+    rule comes back as the page's error next to the actions."""
     try:
         assessment = selectors.assessments(scope=scope_for(request.user)).get(pk=pk)
     except Assessment.DoesNotExist as exc:
         raise Http404 from exc
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    action = request.POST.get("thao_tac", "")
-    user, name = request.user, assessment.agency.name
     try:
-        if action == "gui":
-            services.assessment_submit(actor=user, assessment=assessment)
-            done = _(
-                "Đã gửi phiếu tự chấm điểm để thẩm định. Từ nay cơ quan không sửa được điểm, "
-                "trừ các tiêu chí được trả lại để giải trình."
-            )
-        elif action == "hoan_thanh":
-            services.appraisal_complete(actor=user, assessment=assessment)
-            done = _("Đã hoàn thành thẩm định phiếu đánh giá của %(a)s.") % {"a": name}
-        elif action == "chot":
-            services.assessment_finalise(actor=user, assessment=assessment)
-            done = _("Đã chốt kết quả của %(a)s.") % {"a": name}
-        elif action == "mo_lai":
-            form = ReopenForm(request.POST)
-            reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            services.assessment_reopen(actor=user, assessment=assessment, reason=reason)
-            done = _("Đã mở lại phiếu đánh giá của %(a)s để thẩm định lại.") % {"a": name}
-        else:
-            return HttpResponseBadRequest(_("Thao tác không hợp lệ."))
+        done = act(assessment)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
         return redirect(f"{reverse('parindex:assessment_detail', args=[pk])}#thao-tac")
     messages.success(request, done)
     return redirect("parindex:assessment_detail", pk=pk)
+
+
+@login_required
+def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agency sends its self-assessment for appraisal."""
+
+    def act(assessment: Assessment) -> str:
+        self_assessment.assessment_submit(actor=request.user, assessment=assessment)
+        return _(
+            "Đã gửi phiếu tự chấm điểm để thẩm định. Từ nay cơ quan không sửa được điểm, "
+            "trừ các tiêu chí được trả lại để giải trình."
+        )
+
+    return _sheet_action(request, pk, act)
+
+
+@login_required
+def appraisal_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    """The assigned appraiser completes the appraisal."""
+
+    def act(assessment: Assessment) -> str:
+        appraisal.appraisal_complete(actor=request.user, assessment=assessment)
+        return _("Đã hoàn thành thẩm định phiếu đánh giá của %(a)s.") % {
+            "a": assessment.agency.name
+        }
+
+    return _sheet_action(request, pk, act)
+
+
+@login_required
+def assessment_finalise(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reform office closes an appraised assessment (chốt kết quả)."""
+
+    def act(assessment: Assessment) -> str:
+        publication.assessment_finalise(actor=request.user, assessment=assessment)
+        return _("Đã chốt kết quả của %(a)s.") % {"a": assessment.agency.name}
+
+    return _sheet_action(request, pk, act)
+
+
+@login_required
+def assessment_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reform office reopens an assessment for appraisal, with a reason."""
+
+    def act(assessment: Assessment) -> str:
+        form = ReopenForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        publication.assessment_reopen(actor=request.user, assessment=assessment, reason=reason)
+        return _("Đã mở lại phiếu đánh giá của %(a)s để thẩm định lại.") % {
+            "a": assessment.agency.name
+        }
+
+    return _sheet_action(request, pk, act)
 
 
 @login_required
@@ -513,7 +567,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         # Read no more than the limit and a byte: enough for the service to refuse the size.
         content = upload.read(settings.EVIDENCE_MAX_BYTES + 1)
-        evidence = call_service(form, services.evidence_attach, actor=request.user,
+        evidence = call_service(form, self_assessment.evidence_attach, actor=request.user,
                                 score=score, name=upload.name, content=content)  # fmt: skip
     if evidence is not None:
         text = _("Đã thêm tài liệu “%(n)s” vào tiêu chí %(c)s.") % {
@@ -552,7 +606,7 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     score = evidence.score
     error = None
     try:
-        services.evidence_remove(actor=request.user, evidence=evidence)
+        self_assessment.evidence_remove(actor=request.user, evidence=evidence)
     except ValidationError as exc:
         error = " ".join(exc.messages)
     text = _("Đã xóa tài liệu “%(n)s”.") % {"n": evidence.original_name}
