@@ -557,10 +557,11 @@ class _Generator:
         }
         if not formed:
             return weights
-        links = AgencySuccession.objects.filter(
-            successor_id__in=formed, predecessor_id__in=list(index)
-        ).values_list("predecessor_id", "successor_id", "weight")
-        links = list(links)
+        links = list(
+            AgencySuccession.objects.filter(
+                successor_id__in=formed, predecessor_id__in=list(index)
+            ).values_list("predecessor_id", "successor_id", "weight")
+        )
         totals: dict[int, int] = {}
         for old, _new, weight in AgencySuccession.objects.filter(
             predecessor_id__in={old for old, _, _ in links}
@@ -587,7 +588,9 @@ class _Generator:
         # An agency that ran part of the month receives dossiers on its days only.
         partial: dict[int, tuple[list[date], list[date]]] = {}
         for agency in agencies:
-            start, end = self.life_within(agency, first, last)
+            life = self.life_within(agency, first, last)
+            assert life is not None  # the caller passes the agencies that ran in the month
+            start, end = life
             if (start, end) != (first, last):
                 days = [d for d in all_days if start <= d <= end]
                 partial[agency.pk] = (days, [d for d in days if d in working_days] or days)
@@ -711,7 +714,9 @@ class _Generator:
             kind = rng.choices(list(numbers), [75, 20, 5])[0]
             issued = date(year, rng.randint(1, 12), rng.randint(1, 28))
             if not self.runs_on(issuer, issued):  # issued while the issuer ran
-                issued = self.day_in_life(issuer, self.first_day, self.last_day)
+                found = self.day_in_life(issuer, self.first_day, self.last_day)
+                assert found is not None  # every agency of the list ran some day of the year
+                issued = found
             drafts.append((issued, issuer, kind))
         drafts.sort(key=lambda d: (d[0], d[1].code))
         records = []
@@ -754,9 +759,10 @@ class _Generator:
             while not self.calendar.is_working_day(day):
                 day += timedelta(days=1)
             if not self.runs_on(agency, day):  # inspected while it ran
-                day = self.day_in_life(agency, date(year, 3, 1), date(year, 11, 30))
-                if day is None:
+                found = self.day_in_life(agency, date(year, 3, 1), date(year, 11, 30))
+                if found is None:
                     continue
+                day = found
             if day > today:
                 continue
             team = (

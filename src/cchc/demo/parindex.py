@@ -49,6 +49,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django_stubs_ext import StrOrPromise
 
 from cchc.core.selectors import working_calendar
 from cchc.core.tabular.cells import VN
@@ -119,7 +120,7 @@ class GroupResult:
 
     framework: str
     group: str
-    title: str
+    title: StrOrPromise
     assessed: int = 0
     created: bool = False
     note: str = ""
@@ -336,6 +337,7 @@ class _Generator:
                 criterion = score.criterion
                 if criterion.scoring_type != ScoringType.SELF_ASSESSED:
                     continue
+                assert criterion.max_points is not None  # a score's criterion is scorable
                 unit, units = _units(criterion.max_points, criterion.step)
                 if rng.random() < diligence or units == 0:
                     claimed = units
@@ -363,6 +365,8 @@ class _Generator:
                 criterion = score.criterion
                 if criterion.scoring_type != ScoringType.SELF_ASSESSED:
                     continue
+                assert score.self_score is not None  # each was given a self-score above
+                assert criterion.max_points is not None  # a score's criterion is scorable
                 if score.self_score == 0 or rng.random() >= strictness:
                     continue  # accepted: a self-score the appraiser leaves alone counts
                 unit, _ = _units(criterion.max_points, criterion.step)
@@ -381,22 +385,23 @@ class _Generator:
         survey = [c for c in selectors.scorable_criteria(framework)
                   if c.scoring_type == ScoringType.SURVEY]  # fmt: skip
         if survey:
-            sheet = io.StringIO()
-            writer = csv.writer(sheet)
+            survey_file = io.StringIO()
+            writer = csv.writer(survey_file)
             writer.writerow(["Mã cơ quan", "Mã tiêu chí", "Điểm"])
             for assessment in created:
                 rng = streams[assessment.agency_id]
                 satisfaction = habits[assessment.agency_id][2]
                 for criterion in survey:
+                    assert criterion.max_points is not None  # scorable criteria have one
                     share = min(1.0, max(0.0, satisfaction + rng.uniform(-0.06, 0.06)))
                     points = (criterion.max_points * Decimal(str(share))).quantize(
                         CENT, rounding=ROUND_HALF_UP
                     )
                     writer.writerow([assessment.agency.code, criterion.code, str(points)])
             survey_import(
-       actor=office, framework=framework, content=sheet.getvalue().encode(),
-       file_name=f"dieu-tra-xa-hoi-hoc-mo-phong-{self.year}.csv",
-       note=f"Điều tra xã hội học mô phỏng (seed {self.seed}, năm {self.year})",
+                actor=office, framework=framework, content=survey_file.getvalue().encode(),
+                file_name=f"dieu-tra-xa-hoi-hoc-mo-phong-{self.year}.csv",
+                note=f"Điều tra xã hội học mô phỏng (seed {self.seed}, năm {self.year})",
             )  # fmt: skip
         for assessment in created:
             rng = streams[assessment.agency_id]

@@ -186,11 +186,11 @@ def _report(task, rng, kind, reporter, year_start, horizon) -> int:
         percent = rng.choice((20, 30, 40, 50, 60, 70)) if kind != "late" else rng.choice((30, 40))
         day = _day_between(rng, max(first_day, horizon - timedelta(days=60)), horizon)
         written.append((day, ProgressStatus.IN_PROGRESS, percent, None))
-    for index, (day, status, percent, completed) in enumerate(written):
+    for index, (day, status, percent, completed_on) in enumerate(written):
         text = TEXTS[kind] if index == len(written) - 1 else TEXTS["in_progress"]
         report = ProgressReport.objects.create(
             task=task, agency=task.lead_agency, is_lead=True, status=status, percent=percent,
-            text=text, completed_on=completed, reported_by=reporter, synthetic=True,
+            text=text, completed_on=completed_on, reported_by=reporter, synthetic=True,
         )  # fmt: skip
         # Dated when the lead would have reported, not when the generator ran.
         ProgressReport.objects.filter(pk=report.pk).update(created_at=_moment(day))

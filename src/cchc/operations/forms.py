@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +25,7 @@ class ImportForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, kinds: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the kinds the user may author (organizations.access) are offered.
-        self.fields["kind"].choices = [
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
             (k, importer.title) for k, importer in IMPORTERS.items() if kinds is None or k in kinds
         ]
 
@@ -59,7 +61,7 @@ class DossierSearchForm(BootstrapFormMixin, forms.Form):
     )  # fmt: skip
     co_quan = forms.TypedChoiceField(label=_("Cơ quan"), coerce=int, required=False,
                                      empty_value=None)  # fmt: skip
-    kenh = forms.TypedChoiceField(label=_("Kênh"), choices=ALL + Channel.choices, coerce=int,
+    kenh = forms.TypedChoiceField(label=_("Kênh"), choices=[*ALL, *Channel.choices], coerce=int,
                                   required=False, empty_value=None)  # fmt: skip
     trang_thai = forms.ChoiceField(
         label=_("Trạng thái"), choices=ALL + DossierStatus.choices, required=False

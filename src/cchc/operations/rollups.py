@@ -20,7 +20,7 @@ import calendar
 import io
 import logging
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -53,7 +53,9 @@ TABLE = DossierMonthly._meta.db_table
 
 
 # Vietnam has kept UTC+07:00, without daylight saving, since 1975.
-VN_OFFSET_MINUTES = int(VN.utcoffset(datetime(2000, 1, 1)).total_seconds() // 60)
+_VN_OFFSET = VN.utcoffset(datetime(2000, 1, 1))
+assert _VN_OFFSET is not None  # a zone (named or fixed) always has one
+VN_OFFSET_MINUTES = int(_VN_OFFSET.total_seconds() // 60)
 
 
 class LocalMonth(TruncMonth):
@@ -181,7 +183,9 @@ def frame_contributions(frame, *, until: date):
         return pl.DataFrame(schema={"agency_id": pl.Int64, "procedure_id": pl.Int64,
                                     "month": pl.Date, **dict.fromkeys(COUNTERS, pl.Int64)})  # fmt: skip
     local = frame.with_columns(
-        pl.col("received_at", "due_at", "finished_at").dt.convert_time_zone(VN.key)
+        # VN is the named zone when the machine has a tz database; the fixed zone used
+        # without one has no `key` and fails here (left as it is: typing changes nothing).
+        pl.col("received_at", "due_at", "finished_at").dt.convert_time_zone(VN.key)  # type: ignore[union-attr]
     )
     month = {name: pl.col(name).dt.truncate("1mo").dt.date() for name in
              ("received_at", "due_at", "finished_at")}  # fmt: skip
@@ -435,6 +439,7 @@ def rollup_rebuild(*, run: ImportRun) -> None:
         stale.delete()
         return
     open_until = _horizon_of(bounds["received"], bounds["finished"])
+    assert open_until is not None  # there are dossiers: a first receipt, so a latest one
     first = _local_month(bounds["first"])
     agency_ids = sorted(set(Dossier.objects.values_list("agency_id", flat=True).distinct()))
     with transaction.atomic():
@@ -481,7 +486,7 @@ class RollupDelta:
         # Whether the delta table holds SQL parts (take-aways, moved open counts) besides
         # the frame's contributions, which are one row per key: summed already when alone.
         self._parts = False
-        self._ahead = None  # (horizon, future) of `count_ahead`
+        self._ahead: tuple[date, Future[pl.DataFrame]] | None = None  # of `count_ahead`
         counters = ", ".join(COUNTERS)
         _execute(
             (f"DROP TABLE IF EXISTS {DELTA}", []),
@@ -502,10 +507,12 @@ class RollupDelta:
              [p for _sql, ps in parts for p in ps]),
         )  # fmt: skip
 
-    def _contributions(self, dossiers, *, until: date, sign: int):
+    def _contributions(self, dossiers, *, until: date | None, sign: int):
         first = dossiers.aggregate(first=Min("received_at"))["first"]
         if first is None:
             return []
+        # Dossiers were stored when the horizon was read (`horizon_before`), or written since.
+        assert until is not None
         months = months_between(_local_month(first), until)
         where, params = _condition(dossiers)
         return [

@@ -108,7 +108,7 @@ def dossiers(
     Without a counter: the dossiers received in the period. `online_payment_only`: only
     procedures offering online payment in the year of that date (target 5b's records).
     `search` narrows them further. Newest first by that date (`dossier_order`), then by pk."""
-    qs = Dossier.objects.visible_to(scope).select_related("agency", "procedure")
+    qs: QuerySet[Dossier] = Dossier.objects.visible_to(scope).select_related("agency", "procedure")
     if agency_id is not None:
         qs = qs.filter(agency_id=agency_id)
     count = SELECTIONS.get(counted or "", SELECTIONS["received"])

@@ -12,7 +12,6 @@ from datetime import date, timedelta
 from pathlib import PurePath
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -26,6 +25,7 @@ from cchc.core.services import ServiceError
 from cchc.core.tabular.columns import ImportRejected, RowError
 from cchc.core.tabular.reading import FileError
 from cchc.core.tabular.sheet import read_sheet
+from cchc.core.users import AnyUser
 from cchc.operations.imports import IMPORTERS
 from cchc.operations.imports.base import Affected, WriteResult
 from cchc.operations.models import ImportRun, ImportStatus
@@ -39,10 +39,10 @@ Progress = Callable[[int, str], None]
 logger = logging.getLogger(__name__)
 
 
-def importable_kinds(actor: AbstractBaseUser) -> list[str]:
-    """The import kinds whose rows `actor` may author (organizations.access), in the upload
+def importable_kinds(user: AnyUser) -> list[str]:
+    """The import kinds whose rows `user` may author (organizations.access), in the upload
     form's order."""
-    return [kind for kind, importer in IMPORTERS.items() if may_write(actor, importer.data_kind)]
+    return [kind for kind, importer in IMPORTERS.items() if may_write(user, importer.data_kind)]
 
 
 def _file_path(run: ImportRun) -> str:
@@ -52,11 +52,12 @@ def _file_path(run: ImportRun) -> str:
 
 @transaction.atomic
 def import_create(
-    *, actor: AbstractBaseUser, kind: str, file_name: str, content: bytes, queue: bool = True
+    *, actor: AnyUser, kind: str, file_name: str, content: bytes, queue: bool = True
 ) -> ImportRun:
     """Record an upload and queue its processing. The file is kept privately under the
     run's number; nothing is written to operational tables until the job validates it.
-    `queue=False` (a command that runs the import itself): the worker never picks it up."""
+    `queue=False` (a command that runs the import itself): the worker never picks it up.
+    `actor`: an account, or an API token's principal (an authenticated AnonymousUser)."""
     if kind not in IMPORTERS:
         raise ServiceError(_("Chưa hỗ trợ nạp loại dữ liệu này."))
     require_write(actor, IMPORTERS[kind].data_kind)
@@ -67,6 +68,7 @@ def import_create(
             _("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": settings.IMPORT_MAX_BYTES // 2**20}
         )
     membership = membership_of(actor)
+    assert membership is not None  # `require_write` passed: the actor has a role
     run = ImportRun.objects.create(
         kind=kind,
         file_name=PurePath(file_name).name[:255],

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cchc.core.formatting import ascii_slug, format_number
 from cchc.core.keyset import Cursor, KeysetPage, bounded_count, keyset_page
+from cchc.core.users import AuthenticatedHttpRequest
 from cchc.core.views import call_service
 from cchc.core.xlsx import xlsx_response
 from cchc.operations import selectors, services
@@ -37,7 +38,7 @@ def _runs(request: HttpRequest):
 
 
 @login_required
-def import_list(request: HttpRequest) -> HttpResponse:
+def import_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     runs = _runs(request)
     form = None
     kinds = services.importable_kinds(request.user)
@@ -72,7 +73,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     runs = _runs(request)
     run = runs.filter(pk=pk).first()
     if run is None:
@@ -96,7 +97,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def dossier_list(request: HttpRequest) -> HttpResponse:
+def dossier_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     member(request)
     scope = scope_for(request.user)
     agency = _agency_asked(request, scope)
@@ -177,7 +178,7 @@ def _query(request: HttpRequest, **params) -> str:
 
 
 def _page_links(request: HttpRequest, page: KeysetPage) -> dict[str, str]:
-    links = {}
+    links: dict[str, str] = {}
     if page.has_newer:
         links.update(first=_query(request), newer=_query(request, truoc=page.newer_cursor))
     if page.has_older:
@@ -256,7 +257,7 @@ def _fmt(moment) -> str:
 
 
 @login_required
-def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+def import_template(request: AuthenticatedHttpRequest, kind: str, fmt: str) -> HttpResponse:
     from cchc.operations.imports.templates import template_csv, template_xlsx
 
     member(request)

@@ -20,9 +20,10 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
+from typing import cast
 
 import polars as pl
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from cchc.operations.imports.base import WriteResult
 from cchc.operations.models import Dossier, ImportRun
@@ -153,8 +154,13 @@ def _table() -> str:
     return connection.ops.quote_name(Dossier._meta.db_table)
 
 
+def _field(name: str) -> models.Field:
+    # The names are the dossier's own columns (COLUMNS, attnames): fields, not relations.
+    return cast(models.Field, Dossier._meta.get_field(name))
+
+
 def _column(name: str) -> str:
-    return connection.ops.quote_name(Dossier._meta.get_field(name).column)
+    return connection.ops.quote_name(cast(str, _field(name).column))  # a field has a column
 
 
 def _execute(sql: str, params: list | None = None) -> int:
@@ -166,7 +172,7 @@ def _execute(sql: str, params: list | None = None) -> int:
 def _stage(frame: pl.DataFrame) -> None:
     """The frame in the temporary table STAGE, whose columns have the dossier table's types
     (on SQLite: its affinities), so that comparing and copying need no cast."""
-    fields = [Dossier._meta.get_field(name) for name in COLUMNS]
+    fields = [_field(name) for name in COLUMNS]
     columns = ", ".join(f"{_column(f.attname)} {f.db_type(connection)}" for f in fields)
     _execute(f"DROP TABLE IF EXISTS {STAGE}")
     _execute(f"CREATE TEMPORARY TABLE {STAGE} ({columns})")
@@ -321,7 +327,7 @@ def _insert_new(frame: pl.DataFrame, run: ImportRun) -> int:
     if connection.vendor == "postgresql":
         _copy(_table(), frame.with_columns(import_run_id=pl.lit(run.pk, dtype=pl.Int64)))
         return frame.height
-    fields = [Dossier._meta.get_field(name) for name in COLUMNS]
+    fields = [_field(name) for name in COLUMNS]
     columns = ", ".join(f"{_column(f.attname)} {f.db_type(connection)}" for f in fields)
     _execute(f"DROP TABLE IF EXISTS {NEW}")
     _execute(f"CREATE TEMPORARY TABLE {NEW} ({columns})")

@@ -72,7 +72,9 @@ class DossierImporter(Importer):
                aliases=("DaSoHoaKetQua",), example="1"),
     ]  # fmt: skip
 
-    def parse(self, table: Table | Sheet, progress=None) -> pl.DataFrame:
+    # A Polars frame instead of the rows of dicts: the pipeline (`services`) hands what
+    # `parse` returns to `write` unread, and this `write` takes the frame.
+    def parse(self, table: Table | Sheet, progress=None) -> pl.DataFrame:  # type: ignore[override]
         """The file's dossiers as typed columns, ready to write (`write`), every check of the
         per-row path made by column: cells, agencies, the uploader's scope, procedures,
         dates against each other, due dates in working days, duplicate codes. Raises
@@ -226,7 +228,7 @@ class DossierImporter(Importer):
         )  # fmt: skip
         return frame.select("code", *WRITE_FIELDS)
 
-    def write(self, frame: pl.DataFrame, *, run) -> WriteResult:
+    def write(self, frame: pl.DataFrame, *, run) -> WriteResult:  # type: ignore[override]
         """Upsert on the dossier code, set-based (`dossier_write`), and bring the monthly
         roll-up along by the difference the file makes, in the caller's transaction."""
         return write_dossier_frame(frame, run=run, stage=self.stage)

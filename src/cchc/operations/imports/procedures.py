@@ -16,6 +16,7 @@ from cchc.core.seams import Seam
 from cchc.core.tabular import cells as f
 from cchc.core.tabular.columns import Column, ImportRejected, RowError
 from cchc.core.tabular.reading import Table
+from cchc.core.tabular.sheet import Sheet
 from cchc.operations.imports.base import Importer, WriteResult
 from cchc.operations.models import ONLINE_LEVELS_3_4, ImportKind, OnlineLevel, Procedure
 from cchc.operations.models import ProcedureSnapshot as Snapshot
@@ -46,7 +47,11 @@ LEVEL_WORDS = {
 # 2026. Set by the indicators app (ADR 0004), which sits above both operations and plans;
 # unset (operations alone), every tier is accepted.
 tiers_of_year = Seam("operations.tiers_of_year")
-TIER_NAMES = {Tier.PROVINCE: "cấp tỉnh", Tier.DISTRICT: "cấp huyện", Tier.COMMUNE: "cấp xã"}
+TIER_NAMES: dict[str, str] = {
+    Tier.PROVINCE: "cấp tỉnh",
+    Tier.DISTRICT: "cấp huyện",
+    Tier.COMMUNE: "cấp xã",
+}
 SNAPSHOT_FIELDS = (
     "authority_tier", "online_level", "eligible_online", "has_fee", "online_payment",
     "on_national_portal", "processing_days",
@@ -93,7 +98,7 @@ class ProcedureImporter(Importer):
                help="Dùng để tính ngày hẹn trả khi tệp hồ sơ không có", example="10"),
     ]  # fmt: skip
 
-    def parse(self, table: Table, progress=None) -> list[dict]:
+    def parse(self, table: Table | Sheet, progress=None) -> list[dict]:
         """Only a province-wide uploader (the reform office) may load the catalogue."""
         if not self.scope.sees_all:
             raise ImportRejected(
@@ -190,11 +195,12 @@ class ProcedureImporter(Importer):
         existing: dict[tuple[int, int], Snapshot] = {}
         ids = sorted(p.pk for p in procedures.values())
         for start in range(0, len(ids), 2000):
-            for snapshot in Snapshot.objects.filter(
+            for stored in Snapshot.objects.filter(
                 procedure_id__in=ids[start : start + 2000], year__in={r["year"] for r in rows}
             ):
-                existing[(snapshot.procedure_id, snapshot.year)] = snapshot
-        creates, updates = [], []
+                existing[(stored.procedure_id, stored.year)] = stored
+        creates: list[Snapshot] = []
+        updates: list[Snapshot] = []
         for row in rows:
             procedure = procedures[row["code"]]
             values = {name: row[name] for name in SNAPSHOT_FIELDS}
