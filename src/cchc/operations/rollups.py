@@ -32,6 +32,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 
 from cchc.core.calendar import LOCAL_TZ as VN
+from cchc.core.calendar import LOCAL_TZ_NAME
 from cchc.operations.models import Dossier, DossierMonthly, DossierStatus, ImportRun, StatSource
 
 logger = logging.getLogger(__name__)
@@ -183,9 +184,9 @@ def frame_contributions(frame, *, until: date):
         return pl.DataFrame(schema={"agency_id": pl.Int64, "procedure_id": pl.Int64,
                                     "month": pl.Date, **dict.fromkeys(COUNTERS, pl.Int64)})  # fmt: skip
     local = frame.with_columns(
-        # VN is the named zone when the machine has a tz database; the fixed zone used
-        # without one has no `key` and fails here (left as it is: typing changes nothing).
-        pl.col("received_at", "due_at", "finished_at").dt.convert_time_zone(VN.key)  # type: ignore[union-attr]
+        # By name: Polars carries its own zone database, so this holds on a machine without
+        # one too (where VN is a fixed +07:00 zone, which has no name to give Polars).
+        pl.col("received_at", "due_at", "finished_at").dt.convert_time_zone(LOCAL_TZ_NAME)
     )
     month = {name: pl.col(name).dt.truncate("1mo").dt.date() for name in
              ("received_at", "due_at", "finished_at")}  # fmt: skip
