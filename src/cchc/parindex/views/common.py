@@ -4,11 +4,15 @@ sent to a read-only page or a read sent to an action."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 
 from cchc.core.services import ServiceError
 from cchc.core.tabular.columns import ImportRejected, RowError
+from cchc.organizations.access import office_required
 from cchc.organizations.selectors import is_reform_office
 from cchc.parindex.models import AssessmentStatus, Framework
 
@@ -27,6 +31,24 @@ def read_only(request: HttpRequest) -> HttpResponse | None:
     if request.method not in {"GET", "HEAD"}:
         return HttpResponseNotAllowed(["GET"])
     return None
+
+
+def office_action(
+    view: Callable[[HttpRequest, Framework], HttpResponse],
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """An action of the reform office on one framework, at its own address (one view per
+    action): logged in, the reform office (403 otherwise), the framework (404), a POST (405);
+    the view is given the framework."""
+
+    @office_required()
+    @wraps(view)
+    def action(request: HttpRequest, pk: int) -> HttpResponse:
+        framework = framework_or_404(pk)
+        if (response := post_only(request)) is not None:
+            return response
+        return view(request, framework)
+
+    return action
 
 
 def post_only(request: HttpRequest) -> HttpResponse | None:

@@ -44,7 +44,7 @@ from cchc.parindex.views.common import (
     file_errors,
     framework_or_404,
     header,
-    post_only,
+    office_action,
     read_only,
 )
 
@@ -146,13 +146,9 @@ def adjustments(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def adjustment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+@office_action
+def adjustment_remove(request: HttpRequest, framework: Framework) -> HttpResponse:
     """Remove one bonus or penalty (named by the form's `dieu_chinh`) of this framework."""
-    require_office(request.user)
-    framework = framework_or_404(pk)
-    if (response := post_only(request)) is not None:
-        return response
     adjustment = get_object_or_404(
         Adjustment.objects.select_related("assessment__agency"),
         assessment__framework=framework, pk=request.POST.get("dieu_chinh", ""),
@@ -219,12 +215,8 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _results_action(
-    request: HttpRequest, pk: int, service: Callable[..., list[Result]], done: str
+    request: HttpRequest, framework: Framework, service: Callable[..., list[Result]], done: str
 ) -> HttpResponse:
-    require_office(request.user)
-    framework = framework_or_404(pk)
-    if (response := post_only(request)) is not None:
-        return response
     try:
         computed = service(actor=request.user, framework=framework)
     except ServiceError as exc:
@@ -235,18 +227,18 @@ def _results_action(
     return redirect(reverse("parindex:results", args=[framework.pk]))
 
 
-@login_required
-def results_compute(request: HttpRequest, pk: int) -> HttpResponse:
+@office_action
+def results_compute(request: HttpRequest, framework: Framework) -> HttpResponse:
     """Compute (again) every assessment's result; unchanged scores change nothing."""
-    return _results_action(request, pk, result_services.results_compute,
+    return _results_action(request, framework, result_services.results_compute,
                            _("Đã tính kết quả của %(n)d phiếu đánh giá."))  # fmt: skip
 
 
-@login_required
-def results_publish(request: HttpRequest, pk: int) -> HttpResponse:
+@office_action
+def results_publish(request: HttpRequest, framework: Framework) -> HttpResponse:
     """Publish the results (refused, with the service's message, until every assessment is
     finalised)."""
-    return _results_action(request, pk, publication.results_publish,
+    return _results_action(request, framework, publication.results_publish,
                            _("Đã công bố kết quả của %(n)d cơ quan."))  # fmt: skip
 
 

@@ -22,7 +22,13 @@ from cchc.parindex import selectors
 from cchc.parindex.models import AppraisalAssignment, Framework, ScoringType
 from cchc.parindex.office_forms import AssignForm, DeadlineForm, OpenForm, assessed_agencies
 from cchc.parindex.services import rounds
-from cchc.parindex.views.common import S, coloured, framework_or_404, header, post_only
+from cchc.parindex.views.common import (
+    S,
+    coloured,
+    framework_or_404,
+    header,
+    office_action,
+)
 
 # --- opening, deadlines, computed criteria ------------------------------------------------
 
@@ -89,13 +95,9 @@ def assessment_open(request: HttpRequest, pk: int) -> HttpResponse:
     return _open_page(request, framework, open_form=form)
 
 
-@login_required
-def assessment_set_deadline(request: HttpRequest, pk: int) -> HttpResponse:
+@office_action
+def assessment_set_deadline(request: HttpRequest, framework: Framework) -> HttpResponse:
     """One draft's new deadline (the assessment named by the form, of this framework)."""
-    require_office(request.user)
-    framework = framework_or_404(pk)
-    if (response := post_only(request)) is not None:
-        return response
     form = DeadlineForm(request.POST)
     if form.is_valid():
         assessment = get_object_or_404(framework.assessments, pk=form.cleaned_data["assessment"])
@@ -113,13 +115,9 @@ def assessment_set_deadline(request: HttpRequest, pk: int) -> HttpResponse:
     return _open_page(request, framework, deadline_form=form, deadline_action="han")
 
 
-@login_required
-def deadlines_set(request: HttpRequest, pk: int) -> HttpResponse:
+@office_action
+def deadlines_set(request: HttpRequest, framework: Framework) -> HttpResponse:
     """Every draft's new deadline at once, all or nothing."""
-    require_office(request.user)
-    framework = framework_or_404(pk)
-    if (response := post_only(request)) is not None:
-        return response
     form = DeadlineForm(request.POST)
     form.fields["assessment"].required = False
     if not form.is_valid():
@@ -139,13 +137,9 @@ def deadlines_set(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_open_url(framework))
 
 
-@login_required
-def computed_scores_refresh(request: HttpRequest, pk: int) -> HttpResponse:
+@office_action
+def computed_scores_refresh(request: HttpRequest, framework: Framework) -> HttpResponse:
     """Recompute the points of computed criteria from the latest indicator values."""
-    require_office(request.user)
-    framework = framework_or_404(pk)
-    if (response := post_only(request)) is not None:
-        return response
     try:
         changed = rounds.computed_scores_refresh(actor=request.user, framework=framework)
     except ServiceError as exc:
@@ -210,13 +204,9 @@ def assignments(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def appraiser_unassign(request: HttpRequest, pk: int) -> HttpResponse:
+@office_action
+def appraiser_unassign(request: HttpRequest, framework: Framework) -> HttpResponse:
     """Remove one assignment (named by the form's `phan_cong`) of this framework."""
-    require_office(request.user)
-    framework = framework_or_404(pk)
-    if (response := post_only(request)) is not None:
-        return response
     assignment = get_object_or_404(
         AppraisalAssignment.objects.select_related("agency", "appraiser"),
         framework=framework, pk=request.POST.get("phan_cong", ""),
