@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -37,7 +38,7 @@ def proposal(*, year: int, share: Decimal, today: date, levels=TARGET_LEVELS):
         last=Count("pk", filter=Q(inspected_on__year=year - 1)),
         this=Count("pk", filter=Q(inspected_on__year=year)),
     )
-    seen = {r["agency_id"]: r for r in inspected}
+    seen: dict[int, Mapping[str, object]] = {r["agency_id"]: r for r in inspected}
     last_index = par_index_source(year - 1)
     candidates = [
         Candidate(

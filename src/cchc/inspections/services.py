@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.core.concurrency import claim
 from cchc.core.services import ServiceError, audited_save
+from cchc.core.users import User
 from cchc.inspections.models import Inspection, InspectionPlanItem, Recommendation
 from cchc.operations.imports.base import Affected, WriteResult
 from cchc.operations.models import ImportKind
@@ -21,14 +21,14 @@ from cchc.organizations.access import DataKind, require_write
 from cchc.organizations.models import Agency, AgencyLevel
 
 
-def _require_reform_office(actor: AbstractBaseUser) -> None:
+def _require_reform_office(actor: User) -> None:
     require_write(actor, DataKind.INSPECTIONS, action=_("quản lý công tác kiểm tra"))
 
 
 @transaction.atomic
 def plan_add(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     year: int,
     agency: Agency,
     reasons: str = "",
@@ -48,7 +48,7 @@ def plan_add(
 @transaction.atomic
 def inspection_record(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     agency: Agency,
     inspected_on: date,
     team: str = "",
@@ -84,7 +84,7 @@ def inspection_record(
 @transaction.atomic
 def recommendation_close(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     recommendation: Recommendation,
     closed_on: date,
     note: str,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cchc.core.users import AuthenticatedHttpRequest
 from cchc.core.views import call_service
 from cchc.inspections import selectors, services
 from cchc.inspections.forms import CloseForm, InspectionForm
@@ -90,13 +91,13 @@ def _year(request: HttpRequest) -> int:
 
 @member_required
 @require_GET
-def inspections_page(request: HttpRequest) -> HttpResponse:
+def inspections_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _page(request, _year(request))
 
 
 @member_required
 @require_POST
-def plan_propose(request: HttpRequest) -> HttpResponse:
+def plan_propose(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Put the proposed agencies into the year's inspection plan."""
     _require_office(request)
     year = _year(request)
@@ -115,7 +116,7 @@ def plan_propose(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @require_POST
-def inspection_record(request: HttpRequest) -> HttpResponse:
+def inspection_record(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Record an inspection; a refused one shows the page again with what was typed."""
     _require_office(request)
     year = _year(request)
@@ -131,7 +132,7 @@ def inspection_record(request: HttpRequest) -> HttpResponse:
 
 @member_required
 @require_POST
-def recommendation_close(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Close a recommendation from the inline form of the list."""
     _require_office(request)
     year = _year(request)

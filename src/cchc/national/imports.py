@@ -80,7 +80,7 @@ class NationalFigureImporter(Importer):
         result = WriteResult()
         months = {row["month"] for row in rows}
         stored = NationalFigure.objects.filter(month__in=months)
-        if not self.scope.sees_all:
+        if self.scope.agency_ids is not None:  # not every agency (scope.sees_all)
             stored = stored.filter(agency_id__in=self.scope.agency_ids)
         existing = {
             (code, agency_id, month): (pk, value)

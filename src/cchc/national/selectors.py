@@ -38,6 +38,7 @@ class Compared:
     synthetic: bool = False
     difference: Decimal | None = None  # ours − published, in percentage points
     flagged: bool = False
+    difference_text: str = ""  # the difference as the page reads it (views.signed)
 
 
 @dataclass
@@ -56,7 +57,13 @@ def mapped() -> list[Indicator]:
     """Our indicators that Decision 766 also computes (`Indicator.national_766`), in the
     order of the national codes (the decision's groups)."""
     found = [i for i in INDICATORS.values() if i.national_766 is not None]
-    return sorted(found, key=lambda i: [int(p) for p in i.national_766.code.split(".")])
+    return sorted(found, key=lambda i: [int(p) for p in mapping_of(i).code.split(".")])
+
+
+def mapping_of(indicator: Indicator) -> NationalMapping:
+    """The Decision 766 mapping of an indicator `mapped()` returned (so it has one)."""
+    assert indicator.national_766 is not None, "mapped() keeps only the indicators with one"
+    return indicator.national_766
 
 
 def threshold_setting() -> ComparisonSetting:
@@ -95,7 +102,7 @@ def comparison(
     indicators = mapped()
     figures = (
         NationalFigure.objects.visible_to(scope)
-        .filter(month=month, indicator__in=[i.national_766.code for i in indicators])
+        .filter(month=month, indicator__in=[mapping_of(i).code for i in indicators])
         .select_related("agency")
         .order_by("agency__code")
     )
@@ -107,7 +114,7 @@ def comparison(
     titles = framework.indicators()
     result = []
     for indicator in indicators:
-        mapping = indicator.national_766
+        mapping = mapping_of(indicator)
         published = by_code.get(mapping.code, [])
         block = IndicatorComparison(indicator, mapping, titles.get(mapping.code, ""))
         if published:

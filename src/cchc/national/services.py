@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cchc.core.concurrency import claim
 from cchc.core.services import ServiceError, audited_save
+from cchc.core.users import User
 from cchc.national.models import ComparisonSetting
 from cchc.organizations.access import DataKind, require_write
 
@@ -20,7 +20,7 @@ MAX_THRESHOLD = Decimal(100)
 
 @transaction.atomic
 def threshold_set(
-    *, actor: AbstractBaseUser, threshold: Decimal, version: datetime | None = None
+    *, actor: User, threshold: Decimal, version: datetime | None = None
 ) -> ComparisonSetting:
     """Set the difference (in percentage points) above which a comparison is flagged. Only
     the reform office; `version`: the row's version the page showed (no silent lost update)."""

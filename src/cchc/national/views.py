@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.core.formatting import format_number
+from cchc.core.users import AuthenticatedHttpRequest
 from cchc.core.views import call_service
 from cchc.national import selectors, services
 from cchc.national.forms import ThresholdForm, UploadForm
@@ -103,7 +104,7 @@ def _office_post(request: HttpRequest) -> HttpResponse | None:
 
 
 @login_required
-def comparison_page(request: HttpRequest) -> HttpResponse:
+def comparison_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Our figures beside the published Decision 766 figures (every role reads its own
     scope's rows; the reform office's forms post to `upload` and `threshold_set`)."""
     member(request)
@@ -113,7 +114,7 @@ def comparison_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def threshold_set(request: HttpRequest) -> HttpResponse:
+def threshold_set(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The threshold above which a difference is flagged; back to the page as it was asked
     (month, agency)."""
     if (response := _office_post(request)) is not None:
@@ -131,7 +132,7 @@ def threshold_set(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A file of the published figures, loaded as an import run (the run's page follows it)."""
     if (response := _office_post(request)) is not None:
         return response

@@ -25,7 +25,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrPromise
+from django_stubs_ext import StrOrPromise, StrPromise
 
 from cchc.core.users import AnyUser
 from cchc.organizations.models import Agency, AgencyLevel, Membership, Role
@@ -175,7 +175,7 @@ def member(request: HttpRequest) -> Membership:
     return membership
 
 
-def require_office(user: AnyUser, action: str | None = None) -> None:
+def require_office(user: AnyUser, action: StrOrPromise | None = None) -> None:
     """Refuse (403, in Vietnamese) anyone but the reform office: "Chỉ Văn phòng CCHC (Sở Nội
     vụ) được <action>."."""
     if not is_reform_office(user):
@@ -194,7 +194,7 @@ def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return guarded
 
 
-def office_required(action: str | None = None):
+def office_required(action: StrOrPromise | None = None):
     """A page of the reform office only (logged in; anyone else 403 with `action` named)."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -70,6 +70,10 @@ class RowForm(BootstrapFormMixin, forms.Form):
         if not self.is_bound:
             self.initial.setdefault("version", score.version)
 
+    def service_kwargs(self) -> dict:
+        """What the row's service takes besides the actor and the score (each form says)."""
+        raise NotImplementedError
+
 
 class SelfScoreForm(RowForm):
     """The agency's self-score, "not applicable" and explanation (giải trình)."""

@@ -195,6 +195,15 @@ class Criterion(TimeStampedModel):
 
     history = HistoricalRecords()
 
+    # Not fields: set on the criteria `selectors.criteria_tree` returns (depth, is_leaf) and
+    # on those the framework's page shows (views.frameworks.framework_detail: the rest).
+    depth: int
+    is_leaf: bool
+    indicator_title: str
+    scale: str
+    indent: str
+    scored: bool
+
     class Meta:
         verbose_name = _("tiêu chí")
         verbose_name_plural = _("tiêu chí")
@@ -514,6 +523,9 @@ class Adjustment(TimeStampedModel):
 
     objects = AdjustmentQuerySet.as_manager()
     history = HistoricalRecords()
+
+    # Not a field: set on the rows of the adjustments page (views.results.adjustments).
+    locked: bool
 
     class Meta:
         verbose_name = _("điểm thưởng, điểm trừ")

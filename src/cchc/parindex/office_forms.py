@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -223,7 +224,9 @@ class OpenForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, framework: Framework, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agencies"].queryset = assessed_agencies(framework)
+        cast(forms.ModelChoiceField, self.fields["agencies"]).queryset = assessed_agencies(
+            framework
+        )
 
 
 class DeadlineForm(BootstrapFormMixin, forms.Form):
@@ -254,13 +257,15 @@ class AssignForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, framework: Framework, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["appraiser"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["appraiser"]).queryset = (
             get_user_model()
             .objects.filter(membership__role=Role.APPRAISER, is_active=True)
             .select_related("membership__agency")
             .order_by("membership__agency__code", "username")
         )
-        self.fields["agencies"].queryset = assessed_agencies(framework)
+        cast(forms.ModelChoiceField, self.fields["agencies"]).queryset = assessed_agencies(
+            framework
+        )
 
 
 # --- survey points ----------------------------------------------------------------------
@@ -293,9 +298,9 @@ class AdjustmentForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, framework: Framework, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assessment"].queryset = framework.assessments.select_related(
-            "agency"
-        ).order_by("agency__code")
+        cast(
+            forms.ModelChoiceField, self.fields["assessment"]
+        ).queryset = framework.assessments.select_related("agency").order_by("agency__code")
 
 
 # --- the annex (DOCX) -------------------------------------------------------------------

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
+from typing import cast
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Field, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils.text import capfirst
 
 from cchc.core.formatting import format_number
 from cchc.core.history import Change, shown
+from cchc.core.users import User
 from cchc.organizations.scope import AgencyScope
 from cchc.parindex import scoring
 from cchc.parindex.models import (
@@ -20,6 +22,7 @@ from cchc.parindex.models import (
     AdjustmentKind,
     AppraisalAssignment,
     Assessment,
+    AssessmentQuerySet,
     Criterion,
     CriterionScore,
     Evidence,
@@ -51,8 +54,8 @@ def criteria_tree(framework: Framework) -> list[Criterion]:
         depth, current = 0, criterion
         while current.parent_id is not None:
             depth, current = depth + 1, by_id[current.parent_id]
-        criterion.depth = depth  # type: ignore[attr-defined]
-        criterion.is_leaf = criterion.pk not in parents  # type: ignore[attr-defined]
+        criterion.depth = depth
+        criterion.is_leaf = criterion.pk not in parents
     return criteria
 
 
@@ -106,13 +109,13 @@ def progress(assessment: Assessment) -> Progress:
     return Progress(done=counts["done"], total=counts["total"])
 
 
-def is_assigned(user: AbstractBaseUser, assessment: Assessment) -> bool:
+def is_assigned(user: User, assessment: Assessment) -> bool:
     return AppraisalAssignment.objects.filter(
         appraiser=user, agency_id=assessment.agency_id, framework_id=assessment.framework_id
     ).exists()
 
 
-def appraiser_assessments(user: AbstractBaseUser) -> QuerySet[Assessment]:
+def appraiser_assessments(user: User) -> AssessmentQuerySet:
     """The assessments an appraiser is assigned to, whatever their state."""
     assigned = AppraisalAssignment.objects.filter(
         appraiser=user, agency=OuterRef("agency"), framework=OuterRef("framework")
@@ -154,6 +157,7 @@ def scoring_inputs(framework: Framework) -> dict[int, scoring.AgencyInput]:
         criterion = scorable.get(score.criterion_id)
         if criterion is None:
             continue
+        assert criterion.max_points is not None  # a scorable criterion has a maximum
         lines[score.assessment_id].append(
             scoring.Line(
                 code=criterion.code,
@@ -199,6 +203,7 @@ def published_index(year: int) -> dict[int, Decimal]:
         index__isnull=False,
     ).values_list("assessment__agency_id", "index")
     for agency_id, index in rows:
+        assert index is not None  # filtered above
         found[agency_id] = min(index, found.get(agency_id, index))
     return found
 
@@ -252,7 +257,7 @@ class HistoryEntry:
     """One line of a criterion's history: who, when, why (the service's reason), and what
     changed (before → after), or the text of a question, or a file added or removed."""
 
-    at: object  # an aware datetime
+    at: datetime  # aware
     user: object | None
     reason: str
     kind: str  # score | question | answer | evidence_added | evidence_removed | status
@@ -286,7 +291,7 @@ def _score_changes(previous: object | None, record: object) -> list[Change]:
         if previous is None and after in (None, "", False):
             continue
         if before != after:
-            label = str(CriterionScore._meta.get_field(name).verbose_name)
+            label = str(cast(Field, CriterionScore._meta.get_field(name)).verbose_name)
             changes.append(Change(capfirst(label), _shown(before), _shown(after)))
     return changes
 

@@ -84,6 +84,7 @@ def parse_survey(content: bytes, file_name: str, *, framework: Framework) -> lis
                 )
         points = cells.get("points")
         if points is not None and criterion is not None:
+            assert criterion.max_points is not None  # a scorable criterion has a maximum
             try:
                 points = scoring.validate_score(
                     points, max_points=criterion.max_points, step=criterion.step,

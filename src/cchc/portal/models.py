@@ -48,6 +48,9 @@ class DirectiveDocument(TimeStampedModel):
 
     history = HistoricalRecords()
 
+    # Not a field: set on the rows of the office's list (views.office.documents).
+    is_public: bool
+
     class Meta:
         verbose_name = _("văn bản chỉ đạo, điều hành")
         verbose_name_plural = _("văn bản chỉ đạo, điều hành")
@@ -69,6 +72,9 @@ class NewsItem(TimeStampedModel):
     )  # fmt: skip
 
     history = HistoricalRecords()
+
+    # Not a field: set on the rows of the office's list (views.office.news_list).
+    is_public: bool
 
     class Meta:
         verbose_name = _("tin bài CCHC")
@@ -224,6 +230,10 @@ class PublishedFigure(models.Model):
     met = models.BooleanField(_("đạt"), null=True)
     # The verdict of the target (province rows, empty tier): dashboard.TargetStatus.status.
     status = models.CharField(_("đánh giá"), max_length=16, blank=True)
+
+    # Not a field: set on the figures `services.figures_publish` builds — a synthetic figure
+    # stops the publication.
+    synthetic: bool
 
     class Meta:
         verbose_name = _("số liệu đã công bố")

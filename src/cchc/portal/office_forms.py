@@ -4,6 +4,7 @@ the rules (who publishes, what is refused) are the services'."""
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -41,7 +42,7 @@ class FiguresForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, months: list[date], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["thang"].choices = [
+        cast(forms.TypedChoiceField, self.fields["thang"]).choices = [
             (m.isoformat(), f"{m.month:02d}/{m.year}") for m in reversed(months)
         ]
 

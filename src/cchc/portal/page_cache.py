@@ -14,6 +14,7 @@ from functools import wraps
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.template.response import SimpleTemplateResponse
 
 from cchc.portal import selectors
 
@@ -50,7 +51,7 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             return response
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming:
-            if hasattr(response, "render") and not response.is_rendered:
+            if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
                 response.render()
             cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
             response["X-Cache"] = "miss"

@@ -154,9 +154,9 @@ def _sort_key(label: str) -> tuple[int, str]:
 
 def target_lines(release: Release) -> list[TargetLine]:
     """The release's targets, as published for its last month (province rows only)."""
-    rows = PublishedFigure.objects.filter(
-        release=release, month=release.through, agency__isnull=True
-    )
+    through = release.through
+    assert through is not None, "a figures release has its month (Release's constraint)"
+    rows = PublishedFigure.objects.filter(release=release, month=through, agency__isnull=True)
     lines: dict[str, TargetLine] = {}
     tiers: dict[str, list[PublishedFigure]] = defaultdict(list)
     for figure in rows:
@@ -165,7 +165,7 @@ def target_lines(release: Release) -> list[TargetLine]:
         else:
             lines[figure.target_label] = TargetLine(
                 label=figure.target_label, text=figure.target_text, overall=figure,
-                verdict=verdict(figure, through=release.through),
+                verdict=verdict(figure, through=through),
             )  # fmt: skip
     for label, line in lines.items():
         line.tiers = sorted(tiers[label], key=lambda f: TIER_ORDER.get(f.tier, 99))
@@ -302,6 +302,7 @@ def ranking(release: Release) -> Ranking:
     criterion area (what the total is made of, before bonus and penalty). Only published
     assessments' results are shown."""
     framework = release.framework
+    assert framework is not None, "a ranking release has its framework (Release's constraint)"
     criteria = list(framework.criteria.order_by("order"))
     areas = criterion_areas(criteria)
     area_of = _area_of(criteria, areas)
@@ -323,6 +324,7 @@ def ranking(release: Release) -> Ranking:
         criterion = scorable.get(score.criterion_id)
         if criterion is None or score.not_applicable or criterion.pk not in area_of:
             continue
+        assert criterion.max_points is not None  # a scorable criterion has a maximum
         line = Line(
             code=criterion.code, max_points=criterion.max_points,
             scoring_type=criterion.scoring_type, self_score=score.self_score,
@@ -330,8 +332,9 @@ def ranking(release: Release) -> Ranking:
             survey_points=survey.get((agency_of[score.assessment_id], criterion.pk)),
         )  # fmt: skip
         points[score.assessment_id][area_of[criterion.pk]] += line.points()
+    # A display attribute for the template, not a field of parindex's Result (the ignore).
     for result in results:
-        result.area_points = [points[result.assessment_id].get(a.pk) for a in areas]
+        result.area_points = [points[result.assessment_id].get(a.pk) for a in areas]  # type: ignore[attr-defined]
     by_group: dict[str, list[Result]] = defaultdict(list)
     for result in results:
         by_group[result.rank_group].append(result)
@@ -366,12 +369,14 @@ def ranking_summaries(releases: list[Release]) -> list[RankingSummary]:
         counts[framework_id][group][classification or "—"] += 1
     summaries = []
     for release in releases:
-        by_group = counts[release.framework_id]
+        framework = release.framework
+        assert framework is not None, "a ranking release has its framework (Release's constraint)"
+        by_group = counts[framework.pk]
         groups = [
             (
                 str(AgencyLevel(level).label),
                 sum(by_group[level].values()),
-                _in_band_order(release.framework.bands, by_group[level]),
+                _in_band_order(framework.bands, by_group[level]),
             )
             for level in GROUP_ORDER
             if by_group.get(level)

@@ -11,13 +11,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import partial
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.core.services import ServiceError, audited_save
 from cchc.core.uploads import store_evidence
+from cchc.core.users import User
 from cchc.indicators import dashboard
 from cchc.indicators.selectors import per_agency
 from cchc.inspections.models import Inspection
@@ -47,11 +47,11 @@ SYNTHETIC_REFUSED = _(
 ALREADY_PUBLIC = _("Nội dung này đang được công khai; gỡ bản cũ trước nếu cần công bố lại.")
 
 
-def _require_office(actor: AbstractBaseUser) -> None:
+def _require_office(actor: User) -> None:
     require_write(actor, DataKind.PUBLICATION, action=_("công bố nội dung trên trang công khai"))
 
 
-def _release(kind: str, *, actor: AbstractBaseUser, now: datetime | None, **fields) -> Release:
+def _release(kind: str, *, actor: User, now: datetime | None, **fields) -> Release:
     """Create the release; a subject already public is refused in Vietnamese (the database's
     unique constraint decides, so two office staff publishing at once cannot both succeed)."""
     subject = {k: v for k, v in fields.items() if k in (*SUBJECT.values(), "through")}
@@ -71,7 +71,7 @@ def _is_public(kind: str, **subject) -> bool:
 
 
 @transaction.atomic
-def plan_publish(*, actor: AbstractBaseUser, plan: Plan, now: datetime | None = None) -> Release:
+def plan_publish(*, actor: User, plan: Plan, now: datetime | None = None) -> Release:
     _require_office(actor)
     if plan.illustrative:
         raise ServiceError(
@@ -112,7 +112,7 @@ def _months(year: int, through: date) -> list[date]:
 
 @transaction.atomic
 def figures_publish(
-    *, actor: AbstractBaseUser, plan: Plan, through: date, now: datetime | None = None
+    *, actor: User, plan: Plan, through: date, now: datetime | None = None
 ) -> Release:
     """Publish the plan's progress through the month of `through`: its targets' figures for
     the province, per tier and per agency, at the end of every month from January, and its
@@ -178,9 +178,7 @@ def figures_publish(
 
 
 @transaction.atomic
-def ranking_publish(
-    *, actor: AbstractBaseUser, framework: Framework, now: datetime | None = None
-) -> Release:
+def ranking_publish(*, actor: User, framework: Framework, now: datetime | None = None) -> Release:
     """Put a PAR INDEX framework's results on the public page: they must have been published
     to the agencies (`parindex.services.publication.results_publish`) and come from no synthetic
     round."""
@@ -205,7 +203,7 @@ def ranking_publish(
 @transaction.atomic
 def inspection_publish(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     inspection: Inspection,
     conclusion: str,
     now: datetime | None = None,
@@ -225,7 +223,7 @@ def inspection_publish(
 @transaction.atomic
 def document_save(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     document: DirectiveDocument | None = None,
     number: str,
     issued_on: date,
@@ -253,7 +251,7 @@ def document_save(
 
 @transaction.atomic
 def document_publish(
-    *, actor: AbstractBaseUser, document: DirectiveDocument, now: datetime | None = None
+    *, actor: User, document: DirectiveDocument, now: datetime | None = None
 ) -> Release:
     _require_office(actor)
     return _release(ReleaseKind.DOCUMENT, actor=actor, now=now, document=document)
@@ -262,7 +260,7 @@ def document_publish(
 @transaction.atomic
 def news_save(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     news: NewsItem | None = None,
     title: str,
     lead: str = "",
@@ -280,16 +278,14 @@ def news_save(
 
 
 @transaction.atomic
-def news_publish(
-    *, actor: AbstractBaseUser, news: NewsItem, now: datetime | None = None
-) -> Release:
+def news_publish(*, actor: User, news: NewsItem, now: datetime | None = None) -> Release:
     _require_office(actor)
     return _release(ReleaseKind.NEWS, actor=actor, now=now, news=news)
 
 
 @transaction.atomic
 def release_withdraw(
-    *, actor: AbstractBaseUser, release: Release, reason: str, now: datetime | None = None
+    *, actor: User, release: Release, reason: str, now: datetime | None = None
 ) -> Release:
     """Take a release off the public page; the reason is kept with it and in its history."""
     _require_office(actor)

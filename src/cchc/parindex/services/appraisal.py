@@ -10,11 +10,11 @@ from decimal import Decimal
 from functools import partial
 from typing import NamedTuple
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cchc.core.services import ServiceError, audited_save
+from cchc.core.users import User
 from cchc.parindex.models import Assessment, CriterionScore, MessageKind, ScoreMessage, ScoringType
 from cchc.parindex.services.checks import (
     APPRAISABLE,
@@ -51,7 +51,7 @@ def _require_appraisable(assessment: Assessment) -> None:
         )
 
 
-def _apply_appraisal(score: CriterionScore, value: Appraisal, *, actor: AbstractBaseUser) -> None:
+def _apply_appraisal(score: CriterionScore, value: Appraisal, *, actor: User) -> None:
     """Check an appraised score against the criterion's rules and set it on the (claimed)
     row; ServiceError naming the criterion otherwise. Shared by `appraisal_save` and
     `appraisals_save`."""
@@ -83,7 +83,7 @@ def _apply_appraisal(score: CriterionScore, value: Appraisal, *, actor: Abstract
         score.not_applicable = not_applicable
 
 
-def _appraisal_started(assessment: Assessment, *, actor: AbstractBaseUser) -> None:
+def _appraisal_started(assessment: Assessment, *, actor: User) -> None:
     if assessment.status == S.SUBMITTED:
         _set_status(assessment, S.UNDER_APPRAISAL, actor=actor, reason=_("Bắt đầu thẩm định"))
 
@@ -91,7 +91,7 @@ def _appraisal_started(assessment: Assessment, *, actor: AbstractBaseUser) -> No
 @transaction.atomic
 def appraisal_save(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     score: CriterionScore,
     appraised_score: Decimal | None,
     version: int,
@@ -116,7 +116,7 @@ def appraisal_save(
 @transaction.atomic
 def appraisals_save(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     assessment: Assessment,
     values: Mapping[str, Appraisal | tuple],
 ) -> list[CriterionScore]:
@@ -147,7 +147,7 @@ def appraisals_save(
 
 @transaction.atomic
 def return_for_explanation(
-    *, actor: AbstractBaseUser, score: CriterionScore, question: str, version: int
+    *, actor: User, score: CriterionScore, question: str, version: int
 ) -> CriterionScore:
     """The appraiser sends one criterion back to the agency with a question. The assessment
     is "returned" until the agency has answered every returned criterion."""
@@ -177,7 +177,7 @@ def return_for_explanation(
 @transaction.atomic
 def agency_explain(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     score: CriterionScore,
     explanation: str,
     version: int,
@@ -213,7 +213,7 @@ def agency_explain(
 
 @transaction.atomic
 def appraisal_complete(
-    *, actor: AbstractBaseUser, assessment: Assessment, now: datetime | None = None
+    *, actor: User, assessment: Assessment, now: datetime | None = None
 ) -> Assessment:
     """The assigned appraiser declares the appraisal done (no criterion waiting for an
     explanation). Criteria the appraiser left alone count with their self-score."""

@@ -10,7 +10,6 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from cchc.core.concurrency import stale_message
 from cchc.core.formatting import format_date
 from cchc.core.services import ServiceError, audited_save, deny
+from cchc.core.users import User
 from cchc.organizations.access import DataKind, require_write
 from cchc.organizations.models import Membership
 from cchc.organizations.selectors import membership_of
@@ -42,21 +42,23 @@ def _day(value: date) -> str:
     return format_date(value)
 
 
-def _require_reform_office(actor: AbstractBaseUser, what: str) -> None:
+def _require_reform_office(actor: User, what: str) -> None:
     require_write(actor, DataKind.PARINDEX_RESULTS, action=what)
 
 
-def _require_officer_of(actor: AbstractBaseUser, assessment: Assessment) -> Membership:
+def _require_officer_of(actor: User, assessment: Assessment) -> Membership:
     require_write(actor, DataKind.SELF_ASSESSMENT)
     membership = membership_of(actor)
+    assert membership is not None  # `require_write` passed: the actor has a role
     if membership.agency_id != assessment.agency_id:
         raise deny(_("Bạn chỉ tự chấm điểm được cho cơ quan của mình."))
     return membership
 
 
-def _require_assigned_appraiser(actor: AbstractBaseUser, assessment: Assessment) -> None:
+def _require_assigned_appraiser(actor: User, assessment: Assessment) -> None:
     require_write(actor, DataKind.APPRAISAL)
     membership = membership_of(actor)
+    assert membership is not None  # `require_write` passed: the actor has a role
     if membership.agency_id == assessment.agency_id:
         raise deny(_("Không ai được thẩm định điểm của chính cơ quan mình."))
     if not selectors.is_assigned(actor, assessment):
@@ -85,9 +87,7 @@ def _locked_assessment(assessment: Assessment) -> Assessment:
     )
 
 
-def _set_status(
-    assessment: Assessment, status: str, *, actor: AbstractBaseUser | None, reason: str
-) -> None:
+def _set_status(assessment: Assessment, status: str, *, actor: User | None, reason: str) -> None:
     assessment.status = status
     audited_save(assessment, actor=actor, reason=reason)
 
@@ -119,6 +119,9 @@ def _claim(score: CriterionScore, version: int | None) -> CriterionScore:
 
 def _validate(value: Decimal, score: CriterionScore) -> Decimal:
     criterion = score.criterion
+    # Scores are opened for scorable criteria, which no longer change once a framework has
+    # assessments (frameworks.write_framework).
+    assert criterion.max_points is not None
     try:
         return scoring.validate_score(
             value, max_points=criterion.max_points, step=criterion.step,
@@ -174,7 +177,7 @@ def _checked(errors: list[str], score: CriterionScore, check: Callable[[], None]
 
 
 def _write_scores(
-    scores: list[CriterionScore], fields: list[str], *, actor: AbstractBaseUser, reason: str
+    scores: list[CriterionScore], fields: list[str], *, actor: User, reason: str
 ) -> None:
     """Save the changed `fields` of claimed score rows — one UPDATE per distinct set of new
     values (about five for a sheet of the demo) — and their history rows (who,

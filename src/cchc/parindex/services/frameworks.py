@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cchc.core.concurrency import claim
 from cchc.core.services import ServiceError, audited_save
 from cchc.core.tabular.columns import ImportRejected
+from cchc.core.users import User
 from cchc.parindex import frameworks
 from cchc.parindex.models import Framework, FrameworkGroup
 from cchc.parindex.services.checks import _require_reform_office
@@ -20,7 +20,7 @@ from cchc.parindex.services.checks import _require_reform_office
 @transaction.atomic
 def framework_import(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     spec: frameworks.FrameworkSpec,
     content: bytes,
     file_name: str,

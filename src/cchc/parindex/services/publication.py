@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cchc.core.services import ServiceError
+from cchc.core.users import User
 from cchc.parindex import coverage
 from cchc.parindex.models import Assessment, Framework, Result
 from cchc.parindex.services.checks import (
@@ -26,7 +26,7 @@ from cchc.parindex.services.results import _compute
 
 @transaction.atomic
 def assessment_finalise(
-    *, actor: AbstractBaseUser, assessment: Assessment, now: datetime | None = None
+    *, actor: User, assessment: Assessment, now: datetime | None = None
 ) -> Assessment:
     """The reform office closes an appraised assessment: from now on nothing changes except
     through a recorded reopen."""
@@ -44,7 +44,7 @@ def assessment_finalise(
 
 @transaction.atomic
 def assessment_reopen(
-    *, actor: AbstractBaseUser, assessment: Assessment, reason: str, now: datetime | None = None
+    *, actor: User, assessment: Assessment, reason: str, now: datetime | None = None
 ) -> Assessment:
     """Reopen an appraised, finalised or published assessment for appraisal, with a reason
     (kept on the assessment and in its history). Its published result is withdrawn until the
@@ -71,7 +71,7 @@ def assessment_reopen(
 
 @transaction.atomic
 def results_publish(
-    *, actor: AbstractBaseUser, framework: Framework, now: datetime | None = None
+    *, actor: User, framework: Framework, now: datetime | None = None
 ) -> list[Result]:
     """Publish the framework's results: every assessment must be finalised (or already
     published). The results are recomputed, then every finalised assessment becomes

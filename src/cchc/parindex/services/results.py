@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from cchc.core.services import ServiceError, audited_save
 from cchc.core.tabular.columns import ImportRejected
+from cchc.core.users import User
 from cchc.parindex import frameworks, scoring, selectors, surveys
 from cchc.parindex.models import (
     Adjustment,
@@ -47,7 +47,7 @@ class SurveyLoad:
 @transaction.atomic
 def survey_import(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     framework: Framework,
     content: bytes,
     file_name: str,
@@ -110,7 +110,7 @@ def survey_import(
 @transaction.atomic
 def adjustment_add(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     assessment: Assessment,
     kind: str,
     points: Decimal,
@@ -138,7 +138,7 @@ def adjustment_add(
 
 
 @transaction.atomic
-def adjustment_remove(*, actor: AbstractBaseUser, adjustment: Adjustment) -> None:
+def adjustment_remove(*, actor: User, adjustment: Adjustment) -> None:
     _require_reform_office(actor, _("ghi điểm thưởng, điểm trừ"))
     _refuse_locked(_locked_assessment(adjustment.assessment))
     adjustment._history_user = actor  # type: ignore[attr-defined]
@@ -153,7 +153,7 @@ RESULT_FIELDS = (
 
 
 @transaction.atomic
-def results_compute(*, actor: AbstractBaseUser, framework: Framework) -> list[Result]:
+def results_compute(*, actor: User, framework: Framework) -> list[Result]:
     """Compute every assessment's result of the framework with the pure scoring over the
     stored scores, survey points and adjustments, and store it (a row per assessment; rows
     whose figures did not change are not written, so recomputing is idempotent). Ranks are

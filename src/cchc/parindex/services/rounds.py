@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from simple_history.utils import bulk_create_with_history
 
 from cchc.core.formatting import format_date
 from cchc.core.services import ServiceError, audited_save
+from cchc.core.users import User
 from cchc.indicators import formulas
 from cchc.indicators import selectors as indicator_selectors
 from cchc.indicators.registry import INDICATORS
@@ -73,7 +73,7 @@ def _not_assessable(agencies: list[Agency], framework: Framework, on: date) -> s
 @transaction.atomic
 def assessment_open(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     framework: Framework,
     deadline: date,
     agencies: list[Agency] | None = None,
@@ -151,6 +151,8 @@ def _refresh_computed(framework: Framework, assessment_ids: list[int], *, actor)
         scores = CriterionScore.objects.filter(
             criterion=criterion, assessment_id__in=assessment_ids
         ).select_related("assessment", "criterion")
+        # Scorable (a maximum), with an indicator (so full_at: Criterion's constraint).
+        assert criterion.max_points is not None and criterion.full_at is not None
         for score in scores:
             value = values.get(score.assessment.agency_id)
             points = scoring.computed_points(
@@ -167,7 +169,7 @@ def _refresh_computed(framework: Framework, assessment_ids: list[int], *, actor)
 
 
 @transaction.atomic
-def computed_scores_refresh(*, actor: AbstractBaseUser, framework: Framework) -> int:
+def computed_scores_refresh(*, actor: User, framework: Framework) -> int:
     """Recompute the pre-filled points of computed criteria from the latest indicator values,
     for every assessment of the framework not yet finalised. Returns the rows changed."""
     _require_reform_office(actor, _("cập nhật điểm tính từ số liệu"))
@@ -176,9 +178,7 @@ def computed_scores_refresh(*, actor: AbstractBaseUser, framework: Framework) ->
 
 
 @transaction.atomic
-def assessment_set_deadline(
-    *, actor: AbstractBaseUser, assessment: Assessment, deadline: date
-) -> Assessment:
+def assessment_set_deadline(*, actor: User, assessment: Assessment, deadline: date) -> Assessment:
     """Set (e.g. extend) the self-assessment deadline of an assessment still in draft."""
     _require_reform_office(actor, _("đặt hạn tự chấm điểm"))
     assessment = _locked_assessment(assessment)
@@ -192,7 +192,7 @@ def assessment_set_deadline(
 
 
 @transaction.atomic
-def deadlines_set(*, actor: AbstractBaseUser, framework: Framework, deadline: date) -> int:
+def deadlines_set(*, actor: User, framework: Framework, deadline: date) -> int:
     """Set the deadline of every assessment of the framework still in draft, all or nothing
     (one submitted meanwhile: nothing changes, with `assessment_set_deadline`'s message).
     Returns how many were set."""
@@ -205,7 +205,7 @@ def deadlines_set(*, actor: AbstractBaseUser, framework: Framework, deadline: da
 
 @transaction.atomic
 def appraiser_assign(
-    *, actor: AbstractBaseUser, appraiser: AbstractBaseUser, agency: Agency, framework: Framework
+    *, actor: User, appraiser: User, agency: Agency, framework: Framework
 ) -> AppraisalAssignment:
     """Assign an appraiser (a user with the appraiser role) to appraise an agency under a
     framework. Never to the appraiser's own agency. Assigning twice changes nothing."""
@@ -230,7 +230,7 @@ def appraiser_assign(
 
 
 @transaction.atomic
-def appraiser_unassign(*, actor: AbstractBaseUser, assignment: AppraisalAssignment) -> None:
+def appraiser_unassign(*, actor: User, assignment: AppraisalAssignment) -> None:
     _require_reform_office(actor, _("phân công thẩm định"))
     assignment._history_user = actor  # type: ignore[attr-defined]
     assignment._change_reason = _("Thôi phân công thẩm định")  # type: ignore[attr-defined]
@@ -240,8 +240,8 @@ def appraiser_unassign(*, actor: AbstractBaseUser, assignment: AppraisalAssignme
 @transaction.atomic
 def appraiser_assign_many(
     *,
-    actor: AbstractBaseUser,
-    appraiser: AbstractBaseUser,
+    actor: User,
+    appraiser: User,
     agencies: list[Agency],
     framework: Framework,
 ) -> list[AppraisalAssignment]:

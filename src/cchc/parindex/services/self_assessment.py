@@ -10,7 +10,6 @@ from decimal import Decimal
 from functools import partial
 from typing import NamedTuple
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cchc.core.services import ServiceError, audited_save
 from cchc.core.uploads import store_evidence
+from cchc.core.users import User
 from cchc.parindex.models import Assessment, CriterionScore, Evidence, ScoringType
 from cchc.parindex.services.checks import (
     S,
@@ -106,7 +106,7 @@ def _apply_self_score(
 @transaction.atomic
 def score_save(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     score: CriterionScore,
     self_score: Decimal | None,
     explanation: str = "",
@@ -129,7 +129,7 @@ def score_save(
 @transaction.atomic
 def self_scores_save(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     assessment: Assessment,
     values: Mapping[str, SelfScore | tuple],
     now: datetime | None = None,
@@ -161,7 +161,7 @@ def self_scores_save(
 @transaction.atomic
 def evidence_attach(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     score: CriterionScore,
     name: str,
     content: bytes,
@@ -185,9 +185,7 @@ def evidence_attach(
 
 
 @transaction.atomic
-def evidence_remove(
-    *, actor: AbstractBaseUser, evidence: Evidence, now: datetime | None = None
-) -> None:
+def evidence_remove(*, actor: User, evidence: Evidence, now: datetime | None = None) -> None:
     """Remove an evidence file (the file itself is deleted once the removal is committed;
     the history keeps its name, size and checksum)."""
     score = CriterionScore.objects.select_related("criterion", "assessment").get(
@@ -235,7 +233,7 @@ def submission_problems(assessment: Assessment) -> list[str]:
 
 @transaction.atomic
 def assessment_submit(
-    *, actor: AbstractBaseUser, assessment: Assessment, now: datetime | None = None
+    *, actor: User, assessment: Assessment, now: datetime | None = None
 ) -> Assessment:
     """The agency sends its self-assessment for appraisal, by the deadline (the whole
     deadline day counts). Afterwards it can no longer edit, except criteria returned to it."""

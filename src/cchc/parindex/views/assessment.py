@@ -34,6 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cchc.core.users import AuthenticatedHttpRequest
 from cchc.core.views import call_service
 from cchc.indicators.records import dossier_urls
 from cchc.indicators.registry import INDICATORS
@@ -356,7 +357,7 @@ def _summary(assessment: Assessment, can: Abilities, scores, survey: dict[int, D
 
 
 @login_required
-def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     if request.method not in {"GET", "HEAD"}:
         return HttpResponseNotAllowed(["GET"])
@@ -400,7 +401,7 @@ def _status_changed(response: HttpResponse, before: str, pk: int) -> bool:
     return False
 
 
-def _row_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def _row_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """A row form's write (`ROW_ACTIONS[action]`), answered with the row (htmx) or the sheet."""
     score = _score(request, pk)
     if request.method != "POST":
@@ -443,25 +444,25 @@ def _row_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-def score_save(request: HttpRequest, pk: int) -> HttpResponse:
+def score_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The agency's self-score of one criterion (tự chấm)."""
     return _row_action(request, pk, "tu_cham")
 
 
 @login_required
-def appraisal_save(request: HttpRequest, pk: int) -> HttpResponse:
+def appraisal_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The appraiser's score of one criterion (thẩm định)."""
     return _row_action(request, pk, "tham_dinh")
 
 
 @login_required
-def return_for_explanation(request: HttpRequest, pk: int) -> HttpResponse:
+def return_for_explanation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The appraiser returns one criterion to the agency with a question."""
     return _row_action(request, pk, "yeu_cau_giai_trinh")
 
 
 @login_required
-def agency_explain(request: HttpRequest, pk: int) -> HttpResponse:
+def agency_explain(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The agency's answer on a returned criterion (giải trình)."""
     return _row_action(request, pk, "giai_trinh")
 
@@ -486,7 +487,7 @@ def _sheet_action(request: HttpRequest, pk: int, act: Callable[[Assessment], str
 
 
 @login_required
-def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The agency sends its self-assessment for appraisal."""
 
     def act(assessment: Assessment) -> str:
@@ -500,7 +501,7 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def appraisal_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def appraisal_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The assigned appraiser completes the appraisal."""
 
     def act(assessment: Assessment) -> str:
@@ -513,7 +514,7 @@ def appraisal_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def assessment_finalise(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_finalise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The reform office closes an appraised assessment (chốt kết quả)."""
 
     def act(assessment: Assessment) -> str:
@@ -524,7 +525,7 @@ def assessment_finalise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def assessment_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The reform office reopens an assessment for appraisal, with a reason."""
 
     def act(assessment: Assessment) -> str:
@@ -539,7 +540,7 @@ def assessment_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def score_history(request: HttpRequest, pk: int) -> HttpResponse:
+def score_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     score = _score(request, pk)
     return render(
         request,
@@ -557,7 +558,7 @@ def score_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     score = _score(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -580,13 +581,13 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
         if _is_htmx(request):
             return _row_response(request, pk, bound={"tai_lieu": form})
         for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+            for error in errors:  # an ErrorList yields its messages
+                messages.error(request, str(error))
     return redirect(_row_url(score))
 
 
 @login_required
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     try:
         evidence = selectors.evidence_for(scope=scope_for(request.user), pk=pk)
     except Evidence.DoesNotExist as exc:
@@ -596,7 +597,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         evidence = selectors.evidence_for(scope=scope_for(request.user), pk=pk)
     except Evidence.DoesNotExist as exc:

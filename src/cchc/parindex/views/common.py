@@ -12,12 +12,13 @@ from django.shortcuts import get_object_or_404
 
 from cchc.core.services import ServiceError
 from cchc.core.tabular.columns import ImportRejected, RowError
+from cchc.core.users import AuthenticatedHttpRequest
 from cchc.organizations.access import office_required
 from cchc.organizations.selectors import is_reform_office
 from cchc.parindex.models import AssessmentStatus, Framework
 
 S = AssessmentStatus
-STATUS_COLOURS = {
+STATUS_COLOURS: dict[str, str] = {
     S.DRAFT: "secondary", S.SUBMITTED: "info", S.UNDER_APPRAISAL: "primary",
     S.RETURNED: "warning", S.APPRAISED: "success", S.FINALISED: "dark", S.PUBLISHED: "success",
 }  # fmt: skip
@@ -34,7 +35,7 @@ def read_only(request: HttpRequest) -> HttpResponse | None:
 
 
 def office_action(
-    view: Callable[[HttpRequest, Framework], HttpResponse],
+    view: Callable[[AuthenticatedHttpRequest, Framework], HttpResponse],
 ) -> Callable[[HttpRequest, int], HttpResponse]:
     """An action of the reform office on one framework, at its own address (one view per
     action): logged in, the reform office (403 otherwise), the framework (404), a POST (405);
@@ -42,7 +43,7 @@ def office_action(
 
     @office_required()
     @wraps(view)
-    def action(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         framework = framework_or_404(pk)
         if (response := post_only(request)) is not None:
             return response

@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from cchc.core.formatting import format_number
 from cchc.core.services import ServiceError
 from cchc.core.tabular.columns import ImportRejected, RowError
+from cchc.core.users import AuthenticatedHttpRequest
 from cchc.core.xlsx import csv_response
 from cchc.indicators.registry import INDICATORS
 from cchc.organizations.access import member, require_office
@@ -52,7 +53,7 @@ TEMPLATE_EXAMPLE = [
 
 
 @login_required
-def framework_import(request: HttpRequest) -> HttpResponse:
+def framework_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a framework file (CSV/XLSX) with what the file does not say; all or nothing,
     every error with its line and column. `?mau=csv` downloads a template. `?bo=<pk>`
     reloads that framework ("Nạp lại tệp" on its page), carrying its version (ADR 0013);
@@ -108,7 +109,7 @@ def framework_import(request: HttpRequest) -> HttpResponse:
 
 
 def _pk_param(value: str | None) -> int:
-    if not (value or "").isdigit():
+    if value is None or not value.isdigit():
         raise Http404
     return int(value)
 
@@ -126,7 +127,7 @@ def _scale(criterion) -> str:
 
 
 @login_required
-def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def framework_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The criteria tree (every role) and the assessments table (in the reader's scope)."""
     member(request)
     if (response := read_only(request)) is not None:

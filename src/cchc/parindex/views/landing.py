@@ -8,9 +8,10 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from cchc.core.users import AuthenticatedHttpRequest
 from cchc.organizations.access import member
 from cchc.organizations.models import AgencyLevel, Role
 from cchc.organizations.selectors import PROVINCE_WIDE_ROLES, is_reform_office, scope_for
@@ -20,7 +21,7 @@ from cchc.parindex.views.common import STATUS_COLOURS, S, coloured, read_only
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """By role: the frameworks by year (reform office, leaders), the agency's own assessments
     (agency officers; a district UBND also sees its communes'), the assessments assigned for
     appraisal and those of the own agency (appraisers). Only assessments in scope."""
@@ -44,9 +45,11 @@ def index(request: HttpRequest) -> HttpResponse:
             .values_list("framework_id", flat=True)
             .distinct()
         )
+        # Display attributes for the template, not fields (portal annotates a `synthetic` of
+        # its own on Framework, so the model cannot declare one: hence the ignores).
         for framework in items:
-            framework.synthetic = framework.pk in synthetic
-            framework.statuses = [
+            framework.synthetic = framework.pk in synthetic  # type: ignore[attr-defined]
+            framework.statuses = [  # type: ignore[attr-defined]
                 (label, STATUS_COLOURS[status], counts[framework.pk][status])
                 for status, label in S.choices
                 if counts.get(framework.pk, {}).get(status)

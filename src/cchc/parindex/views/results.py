@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from cchc.core.formatting import format_number
 from cchc.core.services import ServiceError
 from cchc.core.tabular.columns import RowError
+from cchc.core.users import AuthenticatedHttpRequest
 from cchc.core.views import call_service
 from cchc.core.xlsx import XLSX_TYPE
 from cchc.organizations.access import member, require_office
@@ -33,7 +34,14 @@ from cchc.organizations.models import Agency
 from cchc.organizations.selectors import province_of, scope_for
 from cchc.parindex import selectors, surveys
 from cchc.parindex.annex import annex_docx, result_groups, results_xlsx
-from cchc.parindex.models import Adjustment, Framework, Result, ScoringType, SurveyScore
+from cchc.parindex.models import (
+    Adjustment,
+    AdjustmentKind,
+    Framework,
+    Result,
+    ScoringType,
+    SurveyScore,
+)
 from cchc.parindex.office_forms import AdjustmentForm, AnnexForm, SurveyImportForm
 from cchc.parindex.services import checks, publication
 from cchc.parindex.services import results as result_services
@@ -54,7 +62,7 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 
 @login_required
-def survey_import(request: HttpRequest, pk: int) -> HttpResponse:
+def survey_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Upload survey points (all or nothing, errors by line and column); `?mau=xlsx|csv`
     downloads the sheet to fill, prefilled with the agencies and survey criteria."""
     require_office(request.user)
@@ -110,7 +118,7 @@ def survey_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def adjustments(request: HttpRequest, pk: int) -> HttpResponse:
+def adjustments(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The page; its form records a bonus or a penalty with its reason."""
     require_office(request.user)
     framework = framework_or_404(pk)
@@ -126,7 +134,7 @@ def adjustments(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 _("Đã ghi %(kind)s %(points)s điểm cho %(a)s.")
                 % {
-                    "kind": dict(form.fields["kind"].choices)[data["kind"]].lower(),
+                    "kind": str(AdjustmentKind(data["kind"]).label).lower(),
                     "points": format_number(data["points"], 3),
                     "a": data["assessment"].agency.name,
                 },
@@ -147,7 +155,7 @@ def adjustments(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @office_action
-def adjustment_remove(request: HttpRequest, framework: Framework) -> HttpResponse:
+def adjustment_remove(request: AuthenticatedHttpRequest, framework: Framework) -> HttpResponse:
     """Remove one bonus or penalty (named by the form's `dieu_chinh`) of this framework."""
     adjustment = get_object_or_404(
         Adjustment.objects.select_related("assessment__agency"),
@@ -189,7 +197,7 @@ def _publication(framework: Framework) -> dict:
 
 
 @login_required
-def results(request: HttpRequest, pk: int) -> HttpResponse:
+def results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The results table per group; the reform office's buttons compute and publish."""
     member(request)
     framework = framework_or_404(pk)
@@ -228,14 +236,14 @@ def _results_action(
 
 
 @office_action
-def results_compute(request: HttpRequest, framework: Framework) -> HttpResponse:
+def results_compute(request: AuthenticatedHttpRequest, framework: Framework) -> HttpResponse:
     """Compute (again) every assessment's result; unchanged scores change nothing."""
     return _results_action(request, framework, result_services.results_compute,
                            _("Đã tính kết quả của %(n)d phiếu đánh giá."))  # fmt: skip
 
 
 @office_action
-def results_publish(request: HttpRequest, framework: Framework) -> HttpResponse:
+def results_publish(request: AuthenticatedHttpRequest, framework: Framework) -> HttpResponse:
     """Publish the results (refused, with the service's message, until every assessment is
     finalised)."""
     return _results_action(request, framework, publication.results_publish,
@@ -243,7 +251,7 @@ def results_publish(request: HttpRequest, framework: Framework) -> HttpResponse:
 
 
 @login_required
-def results_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def results_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The results table as Excel (`xlsx`) or as the annex of the publication decision
     (`docx`, Decree 30/2020 layout). Same rows as the results page."""
     member(request)

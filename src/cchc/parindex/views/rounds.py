@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cchc.core.services import ServiceError
+from cchc.core.users import AuthenticatedHttpRequest
 from cchc.core.views import call_service
 from cchc.organizations.access import require_office
 from cchc.organizations.scope import AgencyScope
@@ -71,7 +72,7 @@ def _open_page(
 
 
 @login_required
-def assessment_open(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The page; its form opens assessments for the whole group or the agencies chosen."""
     require_office(request.user)
     framework = framework_or_404(pk)
@@ -96,7 +97,9 @@ def assessment_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @office_action
-def assessment_set_deadline(request: HttpRequest, framework: Framework) -> HttpResponse:
+def assessment_set_deadline(
+    request: AuthenticatedHttpRequest, framework: Framework
+) -> HttpResponse:
     """One draft's new deadline (the assessment named by the form, of this framework)."""
     form = DeadlineForm(request.POST)
     if form.is_valid():
@@ -116,7 +119,7 @@ def assessment_set_deadline(request: HttpRequest, framework: Framework) -> HttpR
 
 
 @office_action
-def deadlines_set(request: HttpRequest, framework: Framework) -> HttpResponse:
+def deadlines_set(request: AuthenticatedHttpRequest, framework: Framework) -> HttpResponse:
     """Every draft's new deadline at once, all or nothing."""
     form = DeadlineForm(request.POST)
     form.fields["assessment"].required = False
@@ -138,7 +141,9 @@ def deadlines_set(request: HttpRequest, framework: Framework) -> HttpResponse:
 
 
 @office_action
-def computed_scores_refresh(request: HttpRequest, framework: Framework) -> HttpResponse:
+def computed_scores_refresh(
+    request: AuthenticatedHttpRequest, framework: Framework
+) -> HttpResponse:
     """Recompute the points of computed criteria from the latest indicator values."""
     try:
         changed = rounds.computed_scores_refresh(actor=request.user, framework=framework)
@@ -157,7 +162,7 @@ def computed_scores_refresh(request: HttpRequest, framework: Framework) -> HttpR
 
 
 @login_required
-def assignments(request: HttpRequest, pk: int) -> HttpResponse:
+def assignments(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The page; its form assigns an appraiser to agencies (all or nothing: one refusal, e.g.
     an appraiser of the agency itself, and nobody is assigned)."""
     require_office(request.user)
@@ -205,7 +210,7 @@ def assignments(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @office_action
-def appraiser_unassign(request: HttpRequest, framework: Framework) -> HttpResponse:
+def appraiser_unassign(request: AuthenticatedHttpRequest, framework: Framework) -> HttpResponse:
     """Remove one assignment (named by the form's `phan_cong`) of this framework."""
     assignment = get_object_or_404(
         AppraisalAssignment.objects.select_related("agency", "appraiser"),

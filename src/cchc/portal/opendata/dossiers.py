@@ -90,7 +90,7 @@ _FIELDS = (
     "result_digitized",
 )  # fmt: skip
 _UTC = pl.Datetime("us", "UTC")
-_SCHEMA = [
+_SCHEMA: list[tuple[str, pl.DataType | type[pl.DataType]]] = [
     ("ma_ban_ghi", pl.Int64), ("procedure_id", pl.Int64), ("agency_id", pl.Int64),
     ("kenh", pl.Int8), ("ngay_tiep_nhan", _UTC), ("ngay_hen_tra", _UTC),
     ("ngay_ket_thuc_xu_ly", _UTC), ("trang_thai", pl.String), ("so_lan_bo_sung", pl.Int16),
@@ -109,7 +109,9 @@ class Window:
 
     @property
     def months(self) -> list[date]:
-        return [date(self.start.year, m, 1) for m in range(1, self.release.through.month + 1)]
+        through = self.release.through
+        assert through is not None, "a figures release has its month (Release's constraint)"
+        return [date(self.start.year, m, 1) for m in range(1, through.month + 1)]
 
 
 def window(year: int) -> Window | None:
@@ -118,6 +120,7 @@ def window(year: int) -> Window | None:
         return None
     zone = timezone.get_default_timezone()
     through = release.through
+    assert through is not None, "a figures release has its month (Release's constraint)"
     end = datetime(through.year + through.month // 12, through.month % 12 + 1, 1)
     return Window(
         release,
@@ -177,7 +180,9 @@ def _utc(name: str, values) -> pl.Series:
     if series.dtype == pl.String:
         return series.str.to_datetime(time_unit="us", time_zone="UTC")
     series = series.dt.cast_time_unit("us")
-    if series.dtype.time_zone is None:
+    dtype = series.dtype
+    assert isinstance(dtype, pl.Datetime)  # cast_time_unit took it as moments
+    if dtype.time_zone is None:
         return series.dt.replace_time_zone("UTC")
     return series.dt.convert_time_zone("UTC")
 

@@ -107,9 +107,11 @@ def latest_figures(year: int) -> Release | None:
 
 
 def _figures_source(release: Release) -> str:
+    plan = release.plan
+    assert plan is not None, "a figures release has its plan (Release's constraint)"
     return (
-        f"Kế hoạch CCHC năm {release.plan.year}"
-        + (f" (số {release.plan.number})" if release.plan.number else "")
+        f"Kế hoạch CCHC năm {plan.year}"
+        + (f" (số {plan.number})" if plan.number else "")
         + f": số liệu đến hết tháng {release.through:%m/%Y}, Văn phòng CCHC công bố ngày "
         f"{_day(release.published_at):%d/%m/%Y}."
     )
@@ -134,7 +136,7 @@ def _targets(year: int) -> Built | None:
         (
             f.target_label, f.target_text, f.indicator, f.month,
             "co_quan" if f.agency_id else ("cap" if f.tier else "tinh"), _tier(f.tier),
-            f.agency.code if f.agency_id else None, f.agency.name if f.agency_id else None,
+            f.agency.code if f.agency else None, f.agency.name if f.agency else None,
             f.numerator, f.denominator, _number(f.value), f.unit or None, _number(f.threshold),
             f.comparator or None, f.met, f.status or None,
             STATUS_LABELS[f.status][0] if f.status in STATUS_LABELS else None,
@@ -229,8 +231,8 @@ def _agencies(year: int) -> Built | None:
     )
     rows = [
         (
-            a.code, a.name, a.level, LEVEL_WORDS[a.level], a.parent.code if a.parent_id else None,
-            a.parent.name if a.parent_id else None, a.valid_from, a.valid_to,
+            a.code, a.name, a.level, LEVEL_WORDS[a.level], a.parent.code if a.parent else None,
+            a.parent.name if a.parent else None, a.valid_from, a.valid_to,
             a.other_names or None, a.source or None, a.source_url or None,
         )
         for a in agencies

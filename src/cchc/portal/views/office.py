@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cchc.core.services import ServiceError
+from cchc.core.users import AuthenticatedHttpRequest
 from cchc.core.views import call_service
 from cchc.indicators import dashboard
 from cchc.inspections.models import Inspection
@@ -74,7 +75,7 @@ def manage_url(release: Release) -> str:
 
 
 @office_only
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What is public now, grouped by kind (each with who published it and when, and a form
     to withdraw it), and what was withdrawn, with the reasons."""
     public = list(Release.objects.public().select_related(*RELATED))
@@ -95,7 +96,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @office_only
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Take a release off the public page, with a reason. The overview's inline forms post
     here; a refusal (no reason) is shown on this page, next to the field."""
     release = get_object_or_404(Release.objects.select_related(*RELATED), pk=pk)
@@ -126,16 +127,17 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @office_only
-def plans(request: HttpRequest) -> HttpResponse:
+def plans(request: AuthenticatedHttpRequest) -> HttpResponse:
     public = Release.objects.public()
     plan_list = list(Plan.objects.order_by("-year"))
     published = _public_ids(ReleaseKind.PLAN)
     figures: dict[int, list[date]] = {}
     for r in public.filter(kind=ReleaseKind.FIGURES).order_by("through"):
         figures.setdefault(r.plan_id, []).append(r.through)
+    # Display attributes for the template, not fields of plans' Plan (hence the ignores).
     for each in plan_list:
-        each.is_public = each.pk in published
-        each.public_months = figures.get(each.pk, [])
+        each.is_public = each.pk in published  # type: ignore[attr-defined]
+        each.public_months = figures.get(each.pk, [])  # type: ignore[attr-defined]
     return render(request, "portal/office/plans.html", {"plans": plan_list})
 
 
@@ -145,7 +147,7 @@ def _months_with_data(plan: Plan) -> list[date]:
 
 
 @office_only
-def plan(request: HttpRequest, pk: int) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Publish the plan, then its figures through a month; the service's refusal (synthetic
     data, no data yet, the plan not public) is shown above the form."""
     the_plan = get_object_or_404(Plan, pk=pk)
@@ -189,7 +191,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @office_only
-def rankings(request: HttpRequest) -> HttpResponse:
+def rankings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The frameworks with assessments; those whose results are published in the system can
     be put on the public page."""
     if request.method == "POST":
@@ -219,9 +221,10 @@ def rankings(request: HttpRequest) -> HttpResponse:
         .filter(kind=ReleaseKind.RANKING)
         .select_related("published_by")
     }
+    # Display attributes for the template, not fields of parindex's Framework (the ignores).
     for framework in frameworks:
-        framework.release = public.get(framework.pk)
-        framework.results_published = framework.published == framework.total
+        framework.release = public.get(framework.pk)  # type: ignore[attr-defined]
+        framework.results_published = framework.published == framework.total  # type: ignore[attr-defined]
     return render(request, "portal/office/rankings.html", {"frameworks": frameworks})
 
 
@@ -229,7 +232,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
 
 
 @office_only
-def inspections(request: HttpRequest) -> HttpResponse:
+def inspections(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = year_asked(request.GET.get("nam"), today=timezone.localdate())
     rows = list(
         Inspection.objects.visible_to(scope_for(request.user))
@@ -243,15 +246,16 @@ def inspections(request: HttpRequest) -> HttpResponse:
             kind=ReleaseKind.INSPECTION, inspection__in=[i.pk for i in rows]
         )
     }
+    # A display attribute for the template, not a field of inspections' Inspection.
     for row in rows:
-        row.release = public.get(row.pk)
+        row.release = public.get(row.pk)  # type: ignore[attr-defined]
     return render(request, "portal/office/inspections.html", {
         "inspections": rows, "year": year, "years": years_offered(year),
     })  # fmt: skip
 
 
 @office_only
-def inspection(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Write the conclusion the public reads and publish it; a published one is changed by
     withdrawing it (with a reason) and publishing the new wording."""
     the_inspection = get_object_or_404(
@@ -291,7 +295,7 @@ def _public_ids(kind: ReleaseKind) -> set[int]:
 
 
 @office_only
-def documents(request: HttpRequest) -> HttpResponse:
+def documents(request: AuthenticatedHttpRequest) -> HttpResponse:
     public = _public_ids(ReleaseKind.DOCUMENT)
     rows = list(DirectiveDocument.objects.select_related("created_by")[:500])
     for row in rows:
@@ -323,17 +327,17 @@ def _document_form(request: HttpRequest, document: DirectiveDocument | None) -> 
 
 
 @office_only
-def document_create(request: HttpRequest) -> HttpResponse:
+def document_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _document_form(request, None)
 
 
 @office_only
-def document(request: HttpRequest, pk: int) -> HttpResponse:
+def document(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _document_form(request, get_object_or_404(DirectiveDocument, pk=pk))
 
 
 @office_only
-def document_file(request: HttpRequest, pk: int) -> FileResponse:
+def document_file(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The stored file, for the office (the public reaches it only through a release)."""
     doc = get_object_or_404(DirectiveDocument, pk=pk)
     if not doc.stored_name:
@@ -344,7 +348,7 @@ def document_file(request: HttpRequest, pk: int) -> FileResponse:
 
 @office_only
 @require_POST
-def document_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def document_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     doc = get_object_or_404(DirectiveDocument, pk=pk)
     try:
         services.document_publish(actor=request.user, document=doc)
@@ -359,7 +363,7 @@ def document_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @office_only
-def news_list(request: HttpRequest) -> HttpResponse:
+def news_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     public = _public_ids(ReleaseKind.NEWS)
     rows = list(NewsItem.objects.select_related("created_by")[:500])
     for row in rows:
@@ -394,18 +398,18 @@ def _news_form(request: HttpRequest, news: NewsItem | None) -> HttpResponse:
 
 
 @office_only
-def news_create(request: HttpRequest) -> HttpResponse:
+def news_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _news_form(request, None)
 
 
 @office_only
-def news(request: HttpRequest, pk: int) -> HttpResponse:
+def news(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _news_form(request, get_object_or_404(NewsItem, pk=pk))
 
 
 @office_only
 @require_POST
-def news_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def news_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(NewsItem, pk=pk)
     try:
         services.news_publish(actor=request.user, news=item)

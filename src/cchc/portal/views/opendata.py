@@ -6,9 +6,11 @@ Anonymous: everything here reads only what the reform office has published
 from __future__ import annotations
 
 import json
+from typing import TypeVar, cast
 
 from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -25,8 +27,10 @@ CACHE_SECONDS = 24 * 3600
 # withdrawn release disappears from them within that time).
 CACHE_CONTROL = "public, max-age=300"
 
+_Response = TypeVar("_Response", bound=HttpResponseBase)  # a file or a streamed one
 
-def _licensed(response: HttpResponse) -> HttpResponse:
+
+def _licensed(response: _Response) -> _Response:
     response["Link"] = f'<{files.LICENCE["url"]}>; rel="license"'
     response["Cache-Control"] = CACHE_CONTROL
     return response
@@ -39,7 +43,9 @@ def _catalogue(request) -> tuple[list[cat.Dataset], dict]:
         items = cat.datasets(request.build_absolute_uri)
         return items, cat.jsonld(items, catalogue_url=url)
 
-    return cache.get_or_set(f"opendata:catalogue:{state()}:{url}", compute, CACHE_SECONDS)
+    # What the cache holds under the key is what compute() built.
+    found = cache.get_or_set(f"opendata:catalogue:{state()}:{url}", compute, CACHE_SECONDS)
+    return cast(tuple[list[cat.Dataset], dict], found)
 
 
 @require_safe
@@ -118,12 +124,12 @@ def dossiers_zip(request, year: int):
     if not path.exists() and cache.add(f"opendata:building:{path.name}", True, 600):
         build_dossier_zip.enqueue(year, request.build_absolute_uri(request.path))
     if not path.exists():
-        response = HttpResponse(
+        waiting = HttpResponse(
             "Tệp dữ liệu hồ sơ đang được chuẩn bị; vui lòng tải lại sau ít phút.",
             status=503, content_type="text/plain; charset=utf-8",
         )  # fmt: skip
-        response["Retry-After"] = "60"
-        return response
+        waiting["Retry-After"] = "60"
+        return waiting
     response = FileResponse(
         path.open("rb"), as_attachment=True, filename=f"{dossiers.SLUG}-{year}.zip",
         content_type="application/zip",

@@ -70,6 +70,7 @@ def plan_text(request: HttpRequest) -> HttpResponse:
     if plan_release is None:
         raise Http404
     plan = plan_release.plan
+    assert plan is not None, "a plan release has its plan (Release's constraint)"
     return render(
         request,
         "portal/public/plan.html",
@@ -151,6 +152,7 @@ def documents(request: HttpRequest) -> HttpResponse:
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     """The document's file, under its original name, only while its release is public."""
     document = selectors.document_release(pk).document
+    assert document is not None, "a document release has its document (Release's constraint)"
     if not document.stored_name:
         raise Http404
     return FileResponse(
