@@ -19,6 +19,7 @@ from cchc.organizations.selectors import province_of, province_place
 from cchc.reports.document_templates import template_for
 from cchc.reports.docx_builder import ReportDocument, ReportSection, build_report_docx
 from cchc.reports.models import DocumentKind
+from cchc.reports.services import letterhead, symbol_of
 
 # The conclusion the public reads, when the portal (above this app) has published one.
 public_conclusion = Seam("reports.inspection_public_conclusion", default=lambda inspection: "")
@@ -42,16 +43,6 @@ def issuer_of(inspection: Inspection) -> Agency | None:
     return None
 
 
-def _letterhead(issuer: Agency | None, place: str) -> tuple[str, str, str]:
-    """(parent, body, symbol) of the letterhead: a department under its province's UBND."""
-    if issuer is None or issuer.level == AgencyLevel.PROVINCE:
-        return "", f"ỦY BAN NHÂN DÂN\nTỈNH {place}", "UBND"
-    symbol = issuer.code.split("-")[-1] if "-" in issuer.code else issuer.code
-    if issuer.level == AgencyLevel.DEPARTMENT:
-        return f"UBND TỈNH {place}", issuer.name, symbol
-    return "", issuer.name, symbol
-
-
 def _covered(inspection: Inspection) -> str:
     parts = ["công tác cải cách hành chính"]
     if inspection.covers_organisation:
@@ -67,7 +58,10 @@ def conclusion_document(inspection: Inspection) -> ReportDocument:
     agency = inspection.agency
     issuer = issuer_of(inspection)
     place = province_place(agency)
-    parent, body, symbol = _letterhead(issuer, place)
+    if issuer is None:  # no reform office in the data: the province's UBND issues it
+        parent, body, symbol = "", f"ỦY BAN NHÂN DÂN\nTỈNH {place}", "UBND"
+    else:
+        (parent, body), symbol = letterhead(issuer, place), symbol_of(issuer)
     team = inspection.team.strip()
     overview = [
         f"Ngày {format_date(inspection.inspected_on)}, "

@@ -71,15 +71,35 @@ def report_open(
     report_period(kind, year, number, cutoff_day=settings.REPORT_CUTOFF_DAY)  # validates
     report, _created = PeriodicReport.objects.get_or_create(
         agency=agency, kind=kind, year=year, number=number or 0,
-        defaults={"number_symbol": f"/BC-{_symbol(agency)}"},
+        defaults={"number_symbol": f"/BC-{symbol_of(agency)}"},
     )  # fmt: skip
     return report
 
 
-def _symbol(agency: Agency) -> str:
+def symbol_of(agency: Agency) -> str:
+    """The issuing agency's part of a document's number ("05/BC-STP"): "UBND" for the
+    province, the code's last part for a department ("12-STP" → "STP")."""
     if agency.level == AgencyLevel.PROVINCE:
         return "UBND"
     return agency.code.split("-")[-1] if "-" in agency.code else f"UBND{agency.code}"
+
+
+def letterhead(agency: Agency, province_name: str) -> tuple[str, str]:
+    """(parent line, issuing body) of a document `agency` issues, in the Decree 30/2020 way:
+    the province's UBND alone; a department under "UBND TỈNH …"; a commune under its
+    district's (or province's) UBND; a district's UBND on two lines."""
+    if agency.level == AgencyLevel.PROVINCE:
+        return "", f"ỦY BAN NHÂN DÂN\nTỈNH {province_name}"
+    if agency.level == AgencyLevel.DEPARTMENT:
+        parent = f"UBND TỈNH {province_name}"
+    elif agency.level == AgencyLevel.COMMUNE and agency.parent is not None:
+        parent = f"UBND {agency.parent.name}"  # a commune's district, or its province
+    else:
+        parent = ""
+    body = (
+        agency.name if agency.level != AgencyLevel.DISTRICT else f"ỦY BAN NHÂN DÂN\n{agency.name}"
+    )
+    return parent, body
 
 
 @transaction.atomic
@@ -212,8 +232,8 @@ def report_content(report: PeriodicReport) -> tuple[ReportDocument, dict]:
         ),
     ]
     province_name = province_place(agency)
+    parent, body = letterhead(agency, province_name)
     if agency.level == AgencyLevel.PROVINCE:
-        parent, body = "", f"ỦY BAN NHÂN DÂN\nTỈNH {province_name}"
         recipients = [
             "Bộ Nội vụ",
             "Thường trực Tỉnh ủy",
@@ -221,22 +241,11 @@ def report_content(report: PeriodicReport) -> tuple[ReportDocument, dict]:
             "Chủ tịch, các PCT UBND tỉnh",
         ]
     else:
-        if agency.level == AgencyLevel.DEPARTMENT:
-            parent = f"UBND TỈNH {province_name}"
-        elif agency.level == AgencyLevel.COMMUNE and agency.parent is not None:
-            parent = f"UBND {agency.parent.name}"  # a commune's district, or its province
-        else:
-            parent = ""
-        body = (
-            agency.name
-            if agency.level != AgencyLevel.DISTRICT
-            else f"ỦY BAN NHÂN DÂN\n{agency.name}"
-        )
         recipients = ["Sở Nội vụ (Văn phòng CCHC)", "Lãnh đạo cơ quan"]
     document = ReportDocument(
         issuing_body_parent=parent,
         issuing_body=body,
-        number_symbol=report.number_symbol or f"/BC-{_symbol(agency)}",
+        number_symbol=report.number_symbol or f"/BC-{symbol_of(agency)}",
         place=province_name,
         date=min(period.end, timezone.localdate()),
         subtitle=f"Kết quả thực hiện công tác cải cách hành chính {period.label}",

@@ -14,6 +14,7 @@ from cchc.core.formatting import ascii_slug
 from cchc.core.uploads import KINDS
 from cchc.core.users import AuthenticatedHttpRequest
 from cchc.core.views import call_service
+from cchc.core.xlsx import XLSX_TYPE
 from cchc.inspections.models import Inspection
 from cchc.organizations.access import get_visible_or_404, member, member_required, office_required
 from cchc.organizations.models import Agency, AgencyLevel, Role
@@ -30,10 +31,7 @@ from cchc.reports.forms import NarrativeForm, TemplateUploadForm
 from cchc.reports.models import DocumentKind, DocumentTemplate, PeriodicReport, ReportStatus
 from cchc.reports.periods import periods_of_year, report_period
 
-CONTENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+CONTENT_TYPES = {"docx": KINDS["docx"], "xlsx": XLSX_TYPE}
 
 
 def _year(request: HttpRequest) -> int:
@@ -305,7 +303,7 @@ def inspection_conclusion_download(request: HttpRequest, pk: int) -> HttpRespons
     except ValueError as exc:  # the province's template fails on this inspection's data
         messages.error(request, str(exc))
         return redirect(f"{reverse('inspections:page')}?nam={inspection.inspected_on.year}")
-    response = HttpResponse(content, content_type=KINDS["docx"])
+    response = HttpResponse(content, content_type=CONTENT_TYPES["docx"])
     name = inspection_conclusion.file_name(inspection)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

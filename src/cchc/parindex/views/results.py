@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from cchc.core.formatting import format_number
 from cchc.core.services import ServiceError
 from cchc.core.tabular.columns import RowError
+from cchc.core.uploads import KINDS
 from cchc.core.users import AuthenticatedHttpRequest
 from cchc.core.views import call_service
 from cchc.core.xlsx import XLSX_TYPE
@@ -55,8 +56,6 @@ from cchc.parindex.views.common import (
     office_action,
     read_only,
 )
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # --- survey points ------------------------------------------------------------------------
 
@@ -278,6 +277,6 @@ def results_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> Http
     except ValueError as exc:  # the province's annex template fails on these results
         messages.error(request, str(exc))
         return redirect("parindex:results", pk=framework.pk)
-    response = HttpResponse(content, content_type=DOCX_TYPE)
+    response = HttpResponse(content, content_type=KINDS["docx"])
     response["Content-Disposition"] = f'attachment; filename="phu-luc-{name}.docx"'
     return response
