@@ -1,7 +1,6 @@
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from cchc.inspections import selectors, services
 from cchc.inspections.forms import CloseForm, InspectionForm
 from cchc.inspections.models import Inspection, InspectionPlanItem, Recommendation
 from cchc.inspections.planning import target_levels
-from cchc.organizations.access import get_visible_or_404, member_required
+from cchc.organizations.access import get_visible_or_404, member_required, require_office
 from cchc.organizations.models import Agency, level_words
 from cchc.organizations.selectors import is_reform_office, scope_for
 from cchc.plans.models import Plan
@@ -53,8 +52,8 @@ def _here(year: int) -> str:
 
 
 def _require_office(request: HttpRequest) -> None:
-    if not is_reform_office(request.user):
-        raise PermissionDenied(_("Chỉ Văn phòng CCHC (Sở Nội vụ) quản lý công tác kiểm tra."))
+    """The reform office only (403): the same words as the service's refusal."""
+    require_office(request.user, _("quản lý công tác kiểm tra"))
 
 
 def _page(request: HttpRequest, year: int, form: InspectionForm | None = None) -> HttpResponse:
