@@ -1,10 +1,11 @@
 """Reading and typing the dossier file by column (Polars, pyarrow) against today's path,
 on the same generated province-shaped file, in one run (issue 20, choosing the library).
 
-  today    — core.tables.read_table (csv module / python-calamine, one object per cell) +
-             DossierImporter's per-column cell parsing (`_parse_column` over every column)
-             and its duplicate-code check; `resolve` (agencies, procedures: the database)
-             is left out of every path;
+  today    — the import engine (issue 20): `read_sheet` + `parse_sheet` (reading and typing by
+             column with Polars, the cell parsers for the cells the vector forms leave) +
+             the dossier import's duplicate-code check; `resolve` (agencies, procedures:
+             the database) is left out of every path (until 06/12/2026 "today" was the
+             former per-cell path);
   polars   — read_csv all-text (UTF-8 BOM and the separator detected), NFC, then each
              column typed by vectorised expressions; a non-blank cell they do not accept
              goes to today's cell parser (fields.py), which accepts it (a rare shape) or
@@ -116,13 +117,13 @@ def spec():
 
 def python_cell(parse, raw: str):
     """Today's cell parser on one cell the vectorised path left: (ok, value or message)."""
-    from cchc.operations.imports.base import Importer
+    from cchc.core.tabular.parse import _cell
 
-    class _Column:  # what Importer._parse_cell reads of a Column
+    class _Column:  # what the engine's `_cell` reads of a Column
         required = True
 
     _Column.parse = staticmethod(parse)
-    return Importer._parse_cell(_Column, raw)
+    return _cell(_Column, raw)
 
 
 def plain(value):
@@ -140,23 +141,21 @@ def plain(value):
     return value
 
 
-# --- today's path -------------------------------------------------------------------------
+# --- today's path: the import engine -------------------------------------------------------
 def today(content: bytes, name: str):
-    """(rows as dicts with "_row", errors as (line, title, message)), before `resolve`."""
-    from cchc.core.tabular.columns import check_header
-    from cchc.core.tabular.reading import read_table
+    """(the typed columns, `Parsed`; errors as (line, title, message)), before `resolve`: the
+    import engine's reading and typing by column (`read_sheet`, `parse_sheet`, ADR 0019) and
+    the duplicate-code check, as the dossier import runs them. (Until issue 20 this was the
+    former per-cell path, kept as the tests' reference in tests/tabular_reference.py.)"""
+    from cchc.core.tabular.parse import parse_sheet
+    from cchc.core.tabular.sheet import read_sheet
     from cchc.operations.imports.dossiers import DossierImporter
 
     importer = DossierImporter(scope=None)
-    table = read_table(content, name, header_names=DossierImporter.header_titles())
-    positions, errors = check_header(table, importer.columns)
-    assert not errors, errors
-    rows = [{"_row": table.line(i)} for i in range(len(table.rows))]
-    for column in importer.columns:
-        errors += importer._parse_column(column, positions.get(column.key), table.rows, rows)
-    titles = {c.key: c.title for c in importer.columns}
-    errors += list(importer._duplicates(rows, titles))
-    return rows, [(e.row, e.column, e.message) for e in errors]
+    sheet = read_sheet(content, name, header_names=DossierImporter.header_titles())
+    parsed = parse_sheet(sheet, importer.columns)
+    errors = list(parsed.errors) + importer._duplicate_codes(parsed.frame)
+    return parsed, [(e.row, e.column, e.message) for e in errors]
 
 
 # --- Polars -------------------------------------------------------------------------------
@@ -466,7 +465,8 @@ def awkward_rows(base: list[list[str]]) -> list[list[str]]:
 # --- the check: same values, same errors --------------------------------------------------
 def check(sample: Path) -> None:
     content = sample.read_bytes()
-    rows, expected = today(content, sample.name)
+    parsed, expected = today(content, sample.name)
+    rows = parsed.rows()  # the parsers' own values, a row's refused cells left out
     keys = list(KINDS)
     want = {r["_row"]: [plain(r.get(k)) for k in keys] for r in rows}
     bad_lines = {line for line, _, _ in expected}
@@ -504,8 +504,8 @@ def child(mode: str, path: Path) -> dict:
     started = time.perf_counter()
     errors = fallback = None
     if mode == "today":
-        rows, errors = today(path.read_bytes(), path.name)
-        count = len(rows)
+        parsed, errors = today(path.read_bytes(), path.name)
+        count = parsed.frame.height
     elif mode == "calamine":
         from python_calamine import CalamineWorkbook
 
@@ -571,7 +571,7 @@ def main() -> None:
     size = big.stat().st_size / 2**20
     plans = [
         (f"CSV {args.rows:_} rows ({size:.0f} MB, UTF-8 BOM, ';')".replace("_", "."), big,
-         [("today: read_table + cell parsers", "today"),
+         [("today: the engine (read_sheet + parse_sheet)", "today"),
           ("Polars: read all-text only", "polars-read"),
           ("Polars: read + NFC + typed + errors", "polars"),
           ("pyarrow: read all-text only", "pyarrow-read"),
@@ -579,7 +579,7 @@ def main() -> None:
         (f"XLSX {args.xlsx_rows:_} rows ({xlsx.stat().st_size / 2**20:.0f} MB, text cells)"
          .replace("_", "."), xlsx,
          [("python-calamine alone (floor)", "calamine"),
-          ("today: read_table + cell parsers", "today"),
+          ("today: the engine (read_sheet + parse_sheet)", "today"),
           ("Polars read_excel(calamine) + typed", "polars"),
           ("fastexcel → Arrow + typed", "pyarrow")]),
     ]  # fmt: skip
@@ -591,7 +591,7 @@ def main() -> None:
             for _, mode in modes:
                 runs[mode].append(measure(mode, path))
         print(f"\n{heading}, {args.repeat} round(s)")
-        print(f"{'':38}{'median s':>9}{'min–max':>13}{'× today':>8}{'peak MB':>8}{'start':>6}"
+        print(f"{'':46}{'median s':>9}{'min–max':>13}{'× today':>8}{'peak MB':>8}{'start':>6}"
               f"{'errors':>7}")  # fmt: skip
         base = statistics.median(r["seconds"] for r in runs["today"])
         for label, mode in modes:
@@ -600,13 +600,13 @@ def main() -> None:
             last = runs[mode][-1]
             ratio = "" if mode == "calamine" else f"{base / median:.1f}"
             errors = "" if last["errors"] is None else last["errors"]
-            print(f"{label:38}{median:9.2f}{f'{seconds[0]:.2f}–{seconds[-1]:.2f}':>13}"
+            print(f"{label:46}{median:9.2f}{f'{seconds[0]:.2f}–{seconds[-1]:.2f}':>13}"
                   f"{ratio:>8}{max(r['peak'] for r in runs[mode]):8.0f}{last['start']:6.0f}"
                   f"{errors:>7}")  # fmt: skip
             if last["stages"]:
                 stages = {k: statistics.median(r["stages"][k] for r in runs[mode])
                           for k in last["stages"]}  # fmt: skip
-                print(" " * 40 + "typing (median s): "
+                print(" " * 48 + "typing (median s): "
                       + ", ".join(f"{k} {v:.2f}" for k, v in stages.items()))  # fmt: skip
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 

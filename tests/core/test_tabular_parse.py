@@ -8,7 +8,9 @@ contain and from near misses (31/02, 24:00, "1,5", "1.23", words in other cases,
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
+from unittest import mock
 
 import polars as pl
 import pytest
@@ -16,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cchc.core.tabular import cells as f
+from cchc.core.tabular import parse as parse_module
 from cchc.core.tabular.columns import Column, ImportRejected
 from cchc.core.tabular.parse import parse_sheet
 from cchc.core.tabular.reading import Table, read_table
@@ -92,13 +95,29 @@ cell = st.one_of(dmy, national, iso, numbers, words, texts, st.just(""), st.just
 @given(st.lists(st.lists(cell, min_size=len(COLUMNS), max_size=len(COLUMNS)), min_size=1,
                 max_size=12))  # fmt: skip
 def test_the_column_engine_gives_what_each_cell_parser_gives(raw_rows):
-    header = [c.title for c in COLUMNS]
-    rows = [[value.strip() for value in row] for row in raw_rows]
-    table = Table(header=header, rows=rows)
+    table = Table(header=[c.title for c in COLUMNS],
+                  rows=[[value.strip() for value in row] for row in raw_rows])  # fmt: skip
     old_rows, old_errors = by_cell(table, COLUMNS)
     new_rows, new_errors = by_column(table, COLUMNS)
     assert new_errors == old_errors
     same(new_rows, old_rows)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(cell, min_size=len(COLUMNS), max_size=len(COLUMNS)), min_size=1,
+                max_size=12))  # fmt: skip
+def test_columns_typed_side_by_side_give_what_one_after_another_gives(raw_rows):
+    """A large sheet's columns are typed in threads (`PARALLEL_ROWS`): the same values, and
+    the same errors in the same order, as typed one after another."""
+    table = Table(header=[c.title for c in COLUMNS],
+                  rows=[[value.strip() for value in row] for row in raw_rows])  # fmt: skip
+    one_by_one = parse_sheet(Sheet.of_table(table), COLUMNS)
+    with mock.patch.object(parse_module, "PARALLEL_ROWS", 1), \
+            mock.patch.object(parse_module, "ThreadPoolExecutor", wraps=ThreadPoolExecutor) as pool:  # fmt: skip
+        side_by_side = parse_sheet(Sheet.of_table(table), COLUMNS)
+    assert pool.called
+    assert side_by_side.errors == one_by_one.errors
+    same(side_by_side.rows(), one_by_one.rows())
 
 
 @pytest.mark.parametrize(
