@@ -23,12 +23,23 @@ def test_a_fixture_that_asks_for_the_database_counts(request, reform_office):
     assert uses_database(request.node)
 
 
-def test_a_transactional_test_counts(request, transactional_db):
-    assert uses_database(request.node)
+class Declared:
+    """What `uses_database` reads of a test: its class, its django_db mark, its fixtures."""
+
+    cls = None
+
+    def __init__(self, *fixturenames, mark=None):
+        self.fixturenames, self.mark = list(fixturenames), mark
+
+    def get_closest_marker(self, name):
+        return self.mark if name == "django_db" else None
 
 
-def test_the_live_server_counts(request, live_server):
-    assert uses_database(request.node)
+def test_a_transactional_test_and_the_live_server_count():
+    assert uses_database(Declared("transactional_db"))
+    assert uses_database(Declared("live_server", "page"))
+    assert uses_database(Declared(mark=pytest.mark.django_db(transaction=True).mark))
+    assert not uses_database(Declared("tmp_path", "settings", "monkeypatch"))
 
 
 def test_a_test_without_the_database_cannot_reach_it(request):
