@@ -12,6 +12,7 @@ PORT   ?= 8000
 # On PostgreSQL only the tests that use the database run (tests/conftest.py): the 1 071 that
 # cannot reach it (parsers, calendar, formulas, property tests) give the same result on any
 # database and run in the SQLite pass; they took 68 s of the PostgreSQL pass's 1 010 s of tests.
+# The 2025 reorganisation is loaded once per test module, not once per test (tests/conftest.py).
 # `make test PYTEST_ARGS="-n 0 tests/portal"` runs a part in one process.
 PYTEST_ARGS ?= -n auto
 DOSSIERS ?= 300000

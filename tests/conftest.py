@@ -1,6 +1,6 @@
 import pytest
 from django.core.management import call_command
-from django.db import connections
+from django.db import connections, transaction
 from hypothesis import settings as hypothesis_settings
 
 from tests.factories import make_user
@@ -30,6 +30,34 @@ def uses_database(item: pytest.Item) -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
+    _reorganised_last(items)
+    _database_tests_only_on_postgresql(config, items)
+
+
+def _reorganised_last(items):
+    """A module's tests that ask for the reorganisation run after its other tests: it is
+    loaded once for them (`reorganisation_of_the_module`) and stays until the module ends."""
+    first: dict = {}
+    for index, item in enumerate(items):
+        first.setdefault(item.path, index)
+        if _asks_for_the_reorganisation(item) and not _in_one_transaction(item):
+            raise pytest.UsageError(f"{item.nodeid}: `reorganised` needs the `db` fixture")
+    items.sort(key=lambda item: (first[item.path], _asks_for_the_reorganisation(item)))
+
+
+def _asks_for_the_reorganisation(item: pytest.Item) -> bool:
+    return "reorganised" in getattr(item, "fixturenames", ())
+
+
+def _in_one_transaction(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    )
+    return not transactional and not {"transactional_db", "live_server"} & set(item.fixturenames)
+
+
+def _database_tests_only_on_postgresql(config, items):
     """On PostgreSQL only the tests that use the database run. The others (parsers, calendar,
     formulas, the Word builder, property tests: a third of the suite) cannot reach the
     database — `uses_database` is false, so pytest-django refuses their queries, and the
@@ -118,13 +146,39 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_reference_data", without_reorganisation=True, verbosity=0)
 
 
-@pytest.fixture
-def reorganised(db):
-    """The bundled 2025 reorganisation loaded over the 2022 agencies (rolled back after)."""
+@pytest.fixture(scope="module")
+def reorganisation_of_the_module(request, django_db_setup, django_db_blocker):
+    """The 2025 reorganisation, loaded once for a test module's tests that ask for it (1,5 s
+    a test otherwise, 34 tests), in a transaction which their own transactions nest in and which is
+    rolled back after the last of them. They run after the module's other tests
+    (`pytest_collection_modifyitems`), which therefore never see it."""
     from cchc.organizations.reorganisation import load_name_variants, load_reorganisation
 
-    load_name_variants()
-    return load_reorganisation()
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_name_variants()
+        result = load_reorganisation()
+        REORGANISATION_LOADED.append(request.node.nodeid)
+        try:
+            yield result
+        finally:
+            REORGANISATION_LOADED.remove(request.node.nodeid)
+            transaction.set_rollback(True)
+
+
+REORGANISATION_LOADED: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def _without_the_reorganisation_unless_asked(request):
+    """A test that does not ask for the reorganisation never runs while it is loaded."""
+    if REORGANISATION_LOADED and not _asks_for_the_reorganisation(request.node):
+        pytest.fail(f"runs while {REORGANISATION_LOADED[0]}'s reorganisation is loaded")
+
+
+@pytest.fixture
+def reorganised(reorganisation_of_the_module, db):
+    """The bundled 2025 reorganisation loaded over the 2022 agencies (rolled back after)."""
+    return reorganisation_of_the_module
 
 
 @pytest.fixture
