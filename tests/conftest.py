@@ -29,20 +29,28 @@ def uses_database(item: pytest.Item) -> bool:
     return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django's order: transactional tests last
 def pytest_collection_modifyitems(config, items):
     _reorganised_last(items)
     _database_tests_only_on_postgresql(config, items)
 
 
 def _reorganised_last(items):
-    """A module's tests that ask for the reorganisation run after its other tests: it is
-    loaded once for them (`reorganisation_of_the_module`) and stays until the module ends."""
-    first: dict = {}
-    for index, item in enumerate(items):
-        first.setdefault(item.path, index)
+    """A module's tests that ask for the reorganisation run after its other tests next to
+    them: it is loaded once for them (`reorganisation_of_the_module`) and stays until the
+    next module. The order is otherwise kept (pytest-django runs transactional tests, whose
+    flush empties the database, after the others)."""
+    for item in items:
         if _asks_for_the_reorganisation(item) and not _in_one_transaction(item):
             raise pytest.UsageError(f"{item.nodeid}: `reorganised` needs the `db` fixture")
-    items.sort(key=lambda item: (first[item.path], _asks_for_the_reorganisation(item)))
+    ordered, run = [], []
+    for item in [*items, None]:
+        if run and (item is None or item.path != run[0].path):
+            ordered += sorted(run, key=_asks_for_the_reorganisation)  # stable
+            run = []
+        if item is not None:
+            run.append(item)
+    items[:] = ordered
 
 
 def _asks_for_the_reorganisation(item: pytest.Item) -> bool:

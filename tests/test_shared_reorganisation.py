@@ -5,6 +5,7 @@ other tests never see it, wherever they stand in the file."""
 import pytest
 
 from cchc.organizations.models import Agency
+from tests.conftest import _in_one_transaction, uses_database
 
 pytestmark = pytest.mark.django_db
 
@@ -25,3 +26,9 @@ def test_a_test_that_does_not_ask_runs_without_it():
 
 def test_a_test_that_asks_for_it_starts_from_it_as_loaded(reorganised):
     assert Agency.objects.get(code=NEW_COMMUNE).name == "Xã Mường Kim"
+
+
+def test_the_transactional_tests_still_run_after_the_others(request):
+    """Their flush empties the database (pytest-django's order, which the move above keeps)."""
+    kinds = [_in_one_transaction(item) for item in request.session.items if uses_database(item)]
+    assert kinds == sorted(kinds, reverse=True)
