@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import io
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime
 from decimal import Decimal
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import polars as pl
 import pytest
@@ -20,7 +22,7 @@ from hypothesis import strategies as st
 from cchc.core.tabular import cells as f
 from cchc.core.tabular import parse as parse_module
 from cchc.core.tabular.columns import Column, ImportRejected
-from cchc.core.tabular.parse import parse_sheet
+from cchc.core.tabular.parse import ZONE, parse_sheet
 from cchc.core.tabular.reading import Table, read_table
 from cchc.core.tabular.sheet import Sheet, read_sheet
 from cchc.operations.imports.dossiers import CHANNEL_WORDS, STATUS_WORDS
@@ -137,8 +139,6 @@ def test_a_date_that_does_not_exist_is_refused_with_the_parsers_words(cell, expe
 
 
 def test_typed_xlsx_cells_go_to_the_parser():
-    from datetime import datetime
-
     table = Table(header=["Mã", "Ngày", "Số lần", "Phí"],
                   rows=[["A", datetime(2022, 1, 5, 8, 30), 3, 50000],
                         ["B", "06/01/2022 09:00", "4", "1.500"]])  # fmt: skip
@@ -148,6 +148,41 @@ def test_typed_xlsx_cells_go_to_the_parser():
     assert new_errors == old_errors == []
     same(new_rows, old_rows)
     assert new_rows[1]["fee"] == Decimal(1500)
+
+
+moments = (
+    st.none()
+    | st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1))
+    | st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 1, 1))
+)  # a midnight
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(moments, moments, moments), min_size=1, max_size=12))
+def test_excel_date_times_typed_at_once_give_what_the_parser_gives(cells):
+    """An XLSX's own date-times (naive datetimes, or empty) in a date-time or date column are
+    typed for the whole column at once (`_excel_moments`): the same values and errors as the
+    parser, cell by cell — the zone's historic jumps (1945–1975) included."""
+    table = Table(header=["Mã", "Ngày", "Hẹn", "Ngày ký"],
+                  rows=[[f"A{i}", *row] for i, row in enumerate(cells)])  # fmt: skip
+    columns = [COLUMNS[0], COLUMNS[2], COLUMNS[3], COLUMNS[4]]
+    old_rows, old_errors = by_cell(table, columns)
+    new_rows, new_errors = by_column(table, columns)
+    assert new_errors == old_errors
+    same(new_rows, old_rows)
+
+
+def test_a_column_of_excel_date_times_needs_no_parser_call_per_cell():
+    table = Table(header=["Mã", "Ngày"],
+                  rows=[["A", datetime(2022, 1, 5, 8, 30)], ["B", None], ["D", date(2022, 1, 7)],
+                        ["C", datetime(2022, 1, 6, 9, 0, 0, 250)]])  # fmt: skip
+    with mock.patch.object(parse_module, "_cell", wraps=parse_module._cell) as per_cell:
+        parsed = parse_sheet(Sheet.of_table(table), [COLUMNS[0], COLUMNS[2]])
+    assert not any(call.args[0] is COLUMNS[2] for call in per_cell.call_args_list)
+    assert [(e.row, e.column, e.message) for e in parsed.errors] == [
+        (3, "Ngày", "không được để trống")
+    ]
+    assert parsed.rows()[3]["when"] == datetime(2022, 1, 6, 9, 0, 0, 250, tzinfo=ZoneInfo(ZONE))
 
 
 def csv_bytes(lines: list[str], *, bom=False, separator=",") -> bytes:
