@@ -65,3 +65,43 @@ def test_an_export_with_a_title_is_refused_at_its_line_then_loaded(
     assert stored["STP-1"].finished_on_time is True
     assert stored["STP-2"].due_at == datetime(2022, 2, 9, 17, tzinfo=VN)
     assert stored["STP-2"].finished_on_time is None
+
+
+def test_an_excel_export_with_excel_dates_is_loaded_with_the_clock_s_due_dates(
+    reference_data, page, live_server, tmp_path
+):
+    """An .xlsx whose date cells are Excel's own dates (not text), a midnight among them (which
+    python-calamine hands over as a date), the kind typed for the whole column at once: the
+    dossiers are stored at the same moments in Vietnam's time, with the clock's due dates."""
+    from openpyxl import Workbook
+
+    make_user("vp", "12-SNV", "reform_office")
+    procedure = Procedure.objects.create(code="1.001", name="Cấp Phiếu lý lịch tư pháp")
+    ProcedureSnapshot.objects.create(procedure=procedure, year=2022, processing_days=3,
+                                     authority_tier="province")  # fmt: skip
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["BÁO CÁO DANH SÁCH HỒ SƠ"])
+    sheet.append(["Mã hồ sơ", "Mã thủ tục", "Mã cơ quan", "Kênh thực hiện", "Ngày tiếp nhận",
+                  "Ngày hẹn trả", "Ngày kết thúc xử lý", "Trạng thái"])  # fmt: skip
+    sheet.append(["STP-1", "1.001", "12-STP", 1, datetime(2022, 1, 28, 16, 10), None,
+                  datetime(2022, 2, 10, 9, 0), "Đã giải quyết"])  # fmt: skip
+    sheet.append(["STP-2", "1.001", "12-STP", 2, datetime(2022, 1, 28, 0, 0), None, None,
+                  "Đang giải quyết"])  # fmt: skip
+    path = tmp_path / "hoso.xlsx"
+    book.save(path)
+    login(page, live_server, "vp")
+    page.goto(f"{live_server.url}/du-lieu/nap/")
+    page.get_by_label("Loại dữ liệu").select_option(label="Hồ sơ thủ tục hành chính")
+    page.get_by_label("Tệp dữ liệu").set_input_files(str(path))
+    page.get_by_role("button", name="Nạp tệp").click()
+    expect(page.get_by_text("Đã nạp 2 dòng: thêm mới 2")).to_be_visible()
+    stored = {d.code: d for d in Dossier.objects.all()}
+    assert stored["STP-1"].received_at == datetime(2022, 1, 28, 16, 10, tzinfo=VN)
+    assert stored["STP-2"].received_at == datetime(2022, 1, 28, 0, 0, tzinfo=VN)
+    # By hand, as above: paper after 15:00 on Fri 28/1 → received Mon 7/2 (Tết between),
+    # + 3 working days = Thu 10/2; online at midnight of the 28th: counted from the 28th,
+    # 3 working days = Mon 7, Tue 8, Wed 9/2.
+    assert stored["STP-1"].due_at == datetime(2022, 2, 10, 17, tzinfo=VN)
+    assert stored["STP-1"].finished_on_time is True
+    assert stored["STP-2"].due_at == datetime(2022, 2, 9, 17, tzinfo=VN)

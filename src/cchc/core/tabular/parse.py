@@ -208,11 +208,12 @@ def _excel_moments(
     column: Column, cells: list[Any], lines: pl.Series
 ) -> tuple[pl.Series, pl.Series, list[RowError]] | None:
     """A date or date-time column whose cells are all Excel's own date-times (naive
-    `datetime`s from python-calamine, a `date` at midnight) or empty, typed at once: what the parser makes of such
-    a cell is the same moment in Vietnam's time (`aware_datetime`) or its day (`day`), so
-    the column needs no call per cell (nearly every cell of a receipt time is distinct:
-    100.000 rows' three date columns took 1 s one cell at a time). None when another kind
-    of cell is there, or the zone's history makes a moment ambiguous: the parser decides."""
+    `datetime`s from python-calamine, a `date` at midnight) or empty, typed at once: what
+    the parser makes of such a cell is the same moment in Vietnam's time (`aware_datetime`)
+    or its day (`day`), so the column needs no call per cell (nearly every cell of a receipt
+    time is distinct: 100.000 rows' three date columns took 1 s one cell at a time). None
+    when another kind of cell is there, or the zone's history makes a moment ambiguous: the
+    parser decides."""
     kind, _arg = _kind(column)
     if kind not in ("datetime", "date") or not cells:
         return None
@@ -230,12 +231,16 @@ def _excel_moments(
     except pl.exceptions.PolarsError:  # a moment the zone's clock skipped or repeated
         return None
     blank = naive.is_null()
-    errors: list[RowError] = []
-    if column.required and blank.any():
-        errors = [RowError(line, column.title, BLANK_REQUIRED)
-                  for line in lines.filter(blank).to_list()]  # fmt: skip
-        return value, blank, errors
-    return value, pl.repeat(False, len(cells), dtype=pl.Boolean, eager=True), errors
+    errors = _required_blanks(column, blank, lines)
+    bad = blank if errors else pl.repeat(False, len(cells), dtype=pl.Boolean, eager=True)
+    return value, bad, errors
+
+
+def _required_blanks(column: Column, blank: pl.Series, lines: pl.Series) -> list[RowError]:
+    """An error on each blank cell (`blank`) of a required column; none for another column."""
+    if not column.required or not blank.any():
+        return []
+    return [RowError(line, column.title, BLANK_REQUIRED) for line in lines.filter(blank).to_list()]
 
 
 def _text_column(
@@ -281,9 +286,8 @@ def _text_column(
             value = value.scatter(fixed_at, pl.Series(fixed, dtype=dtype))
         if bad_at:
             bad = bad.scatter(bad_at, True)
-    if column.required and blank.any():
-        errors += [RowError(line, column.title, BLANK_REQUIRED)
-                   for line in lines.filter(blank).to_list()]  # fmt: skip
+    if found := _required_blanks(column, blank, lines):
+        errors += found
         bad = bad | blank
     return value, bad, errors
 
