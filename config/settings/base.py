@@ -190,7 +190,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # fastexcel warns of every column empty under the header ("falling back to string"):
+    # an ordinary sheet's blank column, read as blank cells (core/tabular/excel.py).
+    "loggers": {"axes": {"level": "WARNING"}, "fastexcel": {"level": "ERROR"}},
 }
 
 FORM_RENDERER = "cchc.core.forms.FormRenderer"

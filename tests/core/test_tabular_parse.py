@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cchc.core.tabular import cells as f
+from cchc.core.tabular import excel
 from cchc.core.tabular import parse as parse_module
 from cchc.core.tabular.columns import Column, ImportRejected
 from cchc.core.tabular.parse import ZONE, parse_sheet
@@ -285,6 +286,91 @@ def test_an_xlsx_with_a_title_row_reads_the_same_by_column(tmp_path):
     assert read.column(1) == ["05/01/2022 08:30", 3]
 
 
+def xlsx_of(rows: list[list]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# What a spreadsheet's cells hold, by kind: text, Excel's own numbers, dates, date-times (to
+# the second, as people type them), times of day and TRUE/FALSE, written by openpyxl as Excel
+# writes them. From 1/3/1900: Excel counts a 29/2/1900 that never was, and its days before
+# then are not dates people keep.
+CELL_KINDS = [
+    cell,
+    st.integers(-5, 100_000),
+    st.sampled_from([1.5, 0.25, 8.125, 1234.5, 50000.0, 1e20, 12345678901234567.0, -0.0]),
+    st.datetimes(min_value=datetime(1900, 3, 1), max_value=datetime(2100, 1, 1)).map(
+        lambda moment: moment.replace(microsecond=0)
+    ),
+    st.dates(min_value=date(1900, 3, 1), max_value=date(2100, 1, 1)),
+    st.times().map(lambda moment: moment.replace(microsecond=0)),
+    st.booleans(),
+]
+
+
+@st.composite
+def spreadsheet_rows(draw) -> list[list]:
+    """Rows whose columns each hold one kind of cell (or nothing) — what fastexcel reads by
+    column — or, now and then, any kind in any cell (read cell by cell)."""
+    if draw(st.integers(0, 4)) == 0:
+        kinds = [st.one_of(st.none(), *CELL_KINDS)] * len(COLUMNS)
+    else:
+        kinds = [st.none() | draw(st.sampled_from(CELL_KINDS)) for _ in COLUMNS]
+    size = draw(st.integers(1, 6))
+    # The first column (the code) filled: a sheet of blank rows has no rows to compare.
+    return [[f"M{i}", *(draw(kind) for kind in kinds[1:])] for i in range(size)]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spreadsheet_rows(), st.booleans(), st.booleans())
+def test_an_xlsx_read_by_column_gives_what_its_cells_read_one_by_one_give(raw_rows, title, long):
+    """fastexcel's typed columns (ADR 0030) give every column the values and errors that
+    python-calamine's cells give, one by one, through each column's parser (the reference):
+    under title rows or not, in a sheet cut to find its header (`excel.HEAD_ROWS`) or not."""
+    names = [c.title for c in COLUMNS]
+    if long:  # longer than the rows read to find the header in
+        raw_rows = raw_rows * (excel.HEAD_ROWS // len(raw_rows) + 1)
+    above = [["DANH SÁCH HỒ SƠ"], [], [None, "Tháng 1/2022"]] if title else []
+    content = xlsx_of([*above, names, *raw_rows])
+    old_rows, old_errors = by_cell(read_table(content, "t.xlsx", header_names=names), COLUMNS)
+    parsed = parse_sheet(read_sheet(content, "t.xlsx", header_names=names), COLUMNS)
+    assert sorted((e.row, e.column, e.message) for e in parsed.errors) == old_errors
+    same(parsed.rows(), old_rows)
+
+
+@pytest.mark.parametrize("rows", [3, 500])
+def test_an_xlsx_of_typed_columns_is_read_by_fastexcel(rows):
+    """A sheet whose every column holds one kind of cell (text, numbers, dates) under title
+    rows is read by column, not cell by cell; its header and lines are the sheet's."""
+    names = ["Mã", "Ngày", "Số lần", "Phí", "Trực tuyến"]
+    body = [[None, f"A{i}", datetime(2022, 1, 5, 8, i % 60), i % 4, 50000.0, i % 2 == 0]
+            for i in range(rows)]  # fmt: skip
+    content = xlsx_of([["BÁO CÁO"], [], [None, *names], *body[:1], [], *body[1:]])
+    with mock.patch.object(excel, "_by_cell", wraps=excel._by_cell) as by_cell_reading:
+        sheet = read_sheet(content, "t.xlsx", header_names=names)
+    assert not by_cell_reading.called
+    assert (sheet.header[1:], sheet.header_line) == (names, 3)
+    assert sheet.lines.to_list() == [4, *range(6, rows + 5)]
+    assert sheet.column(1).to_list()[:2] == ["A0", "A1"]
+    assert sheet.column(2).to_list()[:1] == [datetime(2022, 1, 5, 8, 0)]  # one Datetime column
+    assert sheet.column(3)[:2] == [0, 1] and sheet.column(4)[0] == 50000
+
+
+def test_an_xlsx_column_of_mixed_cells_is_read_cell_by_cell():
+    content = xlsx_of([["Mã", "Số lần"], *[[f"A{i}", i] for i in range(200)], ["B", "3"]])
+    with mock.patch.object(excel, "_by_cell", wraps=excel._by_cell) as by_cell_reading:
+        sheet = read_sheet(content, "t.xlsx", header_names=["Mã", "Số lần"])
+    assert by_cell_reading.called
+    assert sheet.column(1)[-2:] == [199, "3"]
+
+
 @pytest.mark.parametrize("reader", [read_table, read_sheet])
 def test_a_title_without_separators_does_not_decide_the_separator(reader):
     """Found in the browser: a report title above a ";" header made the file read with ","."""
@@ -292,3 +378,36 @@ def test_a_title_without_separators_does_not_decide_the_separator(reader):
                "Mã;Ngày\nA;05/01/2022 08:30\n").encode()  # fmt: skip
     read = reader(content, "t.csv", header_names=["Mã", "Ngày"])
     assert (read.header, read.header_line) == (["Mã", "Ngày"], 3)
+
+
+@pytest.mark.parametrize("cell", ["100000000000000000000", 10**20, -(2**63) - 1])
+def test_a_whole_number_beyond_64_bits_is_refused_not_a_system_error(cell):
+    table = Table(header=["Mã", "Tổng"], rows=[["A", cell], ["B", "9.223.372.036.854.775.807"]])
+    parsed = parse_sheet(Sheet.of_table(table), [COLUMNS[0], COLUMNS[6]])
+    assert [(e.row, e.column) for e in parsed.errors] == [(2, "Tổng")]
+    assert "quá lớn" in parsed.errors[0].message
+    assert parsed.rows()[1]["total"] == 2**63 - 1
+
+
+@pytest.mark.parametrize("prefix", [b"", b"x:"])
+def test_a_sheet_is_cut_after_its_first_rows_and_closed(prefix):
+    """The head's copy of a worksheet (`excel._first_rows`): its first HEAD_ROWS rows, empty
+    ones written as `<row/>` included, and its two open elements closed with the prefix the
+    sheet's writer used (the .NET SDK writes `x:`)."""
+    p = prefix
+    rows = [b'<%brow r="%d"><%bc r="A%d"><%bv>1</%bv></%bc></%brow>' % (p, i, p, i, p, p, p, p)
+            for i in range(1, excel.HEAD_ROWS + 10)]  # fmt: skip
+    rows[3] = b'<%brow r="4" spans="1:3"/>' % p
+    xml = b'<%bworksheet xmlns:x="m"><%bsheetData>%b</%bsheetData></%bworksheet>' % (
+        p,
+        p,
+        b"".join(rows),
+        p,
+        p,
+    )
+    cut = excel._first_rows(xml)
+    assert cut.count(b"row r=") == excel.HEAD_ROWS
+    assert cut.endswith(b"</%bsheetData></%bworksheet>" % (p, p))
+    from xml.etree import ElementTree
+
+    ElementTree.fromstring(cut)  # well-formed  # noqa: S314

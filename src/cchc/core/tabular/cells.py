@@ -71,10 +71,15 @@ def _number(value: Any, kind: Kind) -> Decimal:
 
 @vector("integer")
 def integer(value: Any) -> int:
-    """A whole number: "1.234", "1234", "1 234" (cchc.core.numbers, docs/imports.md)."""
-    if value.__class__ is int:  # an Excel number; the commonest cell of an XLSX count column
-        return value
-    return int(_number(value, "integer"))
+    """A whole number: "1.234", "1234", "1 234" (cchc.core.numbers, docs/imports.md), within
+    what a 64-bit column holds."""
+    number = value if value.__class__ is int else int(_number(value, "integer"))
+    if not -WHOLE_LIMIT <= number < WHOLE_LIMIT:
+        raise CellError(f"{format_number(number, 0)} quá lớn")
+    return number
+
+
+WHOLE_LIMIT = 2**63  # Int64, as the engine's typed column holds a count
 
 
 # The largest value of the database columns the counts go to (PostgreSQL refuses more).

@@ -26,7 +26,7 @@ import polars as pl
 
 from cchc.core.tabular.cells import FALSE_WORDS, TRUE_WORDS, CellError, is_blank
 from cchc.core.tabular.columns import Column, ImportRejected, RowError, check_header
-from cchc.core.tabular.sheet import Sheet
+from cchc.core.tabular.sheet import EXCEL_DAY_ZERO, Sheet, excel_cells
 
 ZONE = "Asia/Ho_Chi_Minh"
 BLANK_REQUIRED = "không được để trống"
@@ -132,7 +132,7 @@ def parse_sheet(
         cells = sheet.column(position) if position is not None else None
         if cells is None:
             cells = pl.repeat("", sheet.height, dtype=pl.String, eager=True)
-        if isinstance(cells, pl.Series):
+        if isinstance(cells, pl.Series) and cells.dtype == pl.String:
             return _text_column(column, cells, lines)
         return _python_column(column, cells, lines)
 
@@ -169,13 +169,15 @@ def _cell(column: Column, value: Any) -> tuple[bool, Any]:
 
 
 def _python_column(
-    column: Column, cells: list[Any], lines: pl.Series
+    column: Column, cells: list[Any] | pl.Series, lines: pl.Series
 ) -> tuple[pl.Series, pl.Series, list[RowError]]:
     """Cells of any Python type (an XLSX's numbers and dates beside text), one parser call
-    per distinct value."""
+    per distinct value; or a column of Excel's date-times (a Datetime Series, `excel.py`)."""
     moments = _excel_moments(column, cells, lines)
     if moments is not None:
         return moments
+    if isinstance(cells, pl.Series):
+        cells = excel_cells(cells)
     seen: dict[tuple[type, Any], tuple[bool, Any]] = {}
     values: list[Any] = []
     bad: list[bool] = []
@@ -205,27 +207,33 @@ def _python_column(
 
 
 def _excel_moments(
-    column: Column, cells: list[Any], lines: pl.Series
+    column: Column, cells: list[Any] | pl.Series, lines: pl.Series
 ) -> tuple[pl.Series, pl.Series, list[RowError]] | None:
     """A date or date-time column whose cells are all Excel's own date-times (naive
-    `datetime`s from python-calamine, a `date` at midnight) or empty, typed at once: what
-    the parser makes of such a cell is the same moment in Vietnam's time (`aware_datetime`)
-    or its day (`day`), so the column needs no call per cell (nearly every cell of a receipt
-    time is distinct: 100.000 rows' three date columns took 1 s one cell at a time). None
-    when another kind of cell is there, or the zone's history makes a moment ambiguous: the
-    parser decides."""
+    `datetime`s from python-calamine, a `date` at midnight, or a Datetime Series from
+    fastexcel) or empty, typed at once: what the parser makes of such a cell is the same
+    moment in Vietnam's time (`aware_datetime`) or its day (`day`), so the column needs no
+    call per cell (nearly every cell of a receipt time is distinct: 100.000 rows' three date
+    columns took 1 s one cell at a time). None when another kind of cell is there (a time of
+    day alone, which the parser refuses), or the zone's history makes a moment ambiguous:
+    the parser decides."""
     kind, _arg = _kind(column)
-    if kind not in ("datetime", "date") or not cells:
+    if kind not in ("datetime", "date") or not len(cells):
         return None
-    moments: list[datetime | None] = []
-    for cell in cells:
-        if cell is None or (cell.__class__ is datetime and cell.tzinfo is None):
-            moments.append(cell)
-        elif cell.__class__ is date:  # python-calamine gives a midnight as a date
-            moments.append(datetime(cell.year, cell.month, cell.day))
-        else:
+    if isinstance(cells, pl.Series):
+        if (cells.dt.date() == EXCEL_DAY_ZERO).any():
             return None
-    naive = pl.Series(moments, dtype=pl.Datetime("us"))
+        naive = cells.cast(pl.Datetime("us"))
+    else:
+        moments: list[datetime | None] = []
+        for cell in cells:
+            if cell is None or (cell.__class__ is datetime and cell.tzinfo is None):
+                moments.append(cell)
+            elif cell.__class__ is date:  # python-calamine gives a midnight as a date
+                moments.append(datetime(cell.year, cell.month, cell.day))
+            else:
+                return None
+        naive = pl.Series(moments, dtype=pl.Datetime("us"))
     try:
         value = naive.dt.date() if kind == "date" else naive.dt.replace_time_zone(ZONE)
     except pl.exceptions.PolarsError:  # a moment the zone's clock skipped or repeated

@@ -25,6 +25,10 @@ from cchc.core.text import without_accents
 
 # How far down a header is looked for: title, agency, period, blank lines, a two-row header.
 HEADER_SEARCH_ROWS = 30
+XLSX_BROKEN = (
+    "Không đọc được tệp Excel: tệp hỏng hoặc không phải tệp .xlsx. Hãy mở tệp bằng Excel "
+    "hoặc LibreOffice, lưu lại dạng .xlsx rồi nạp lại."
+)
 # A value quoted in a message is cut to this many characters.
 QUOTE_LIMIT = 60
 
@@ -276,9 +280,6 @@ def _read_xlsx(content: bytes) -> Iterator[list[Any]]:
         sheet = workbook.get_sheet_by_index(0)
         data = sheet.to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own (English) error types for damaged files
-        raise FileError(
-            "Không đọc được tệp Excel: tệp hỏng hoặc không phải tệp .xlsx. Hãy mở tệp bằng Excel "
-            "hoặc LibreOffice, lưu lại dạng .xlsx rồi nạp lại."
-        ) from exc
+        raise FileError(XLSX_BROKEN) from exc
     for row in data:
         yield [_cell(v) for v in row]

@@ -18,6 +18,7 @@ import io
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from typing import Any
 
 import polars as pl
@@ -32,7 +33,6 @@ from cchc.core.tabular.reading import (
     csv_separator,
     csv_text_and_bytes,
     file_kind,
-    file_rows,
     is_blank_row,
     locate_header,
     table_of_rows,
@@ -55,7 +55,7 @@ class Sheet:
     header_line: int
     lines: pl.Series
     text: pl.DataFrame
-    cells: dict[int, list[Any]] = field(default_factory=dict)
+    cells: dict[int, list[Any] | pl.Series] = field(default_factory=dict)
 
     @property
     def height(self) -> int:
@@ -66,8 +66,8 @@ class Sheet:
         return self.header_line + 1
 
     def column(self, position: int) -> pl.Series | list[Any] | None:
-        """The cells at `position`: a String Series, a list of Python values, or None when no
-        row reaches that far."""
+        """The cells at `position`: a String Series, a list of Python values, a Datetime
+        Series, or None when no row reaches that far."""
         if position in self.cells:
             return self.cells[position]
         name = str(position)
@@ -79,7 +79,7 @@ class Sheet:
         height = len(table.rows)
         width = max([len(table.header), *map(len, table.rows)], default=0)
         text: dict[str, pl.Series] = {}
-        cells: dict[int, list[Any]] = {}
+        cells: dict[int, list[Any] | pl.Series] = {}
         for position in range(width):
             values = [row[position] if position < len(row) else None for row in table.rows]
             if all(v is None or v.__class__ is str for v in values):
@@ -92,12 +92,39 @@ class Sheet:
         return cls(table.header, table.header_line, lines, frame, cells)
 
 
+# Excel's day zero: a time of day alone is a date-time on it.
+EXCEL_DAY_ZERO = date(1899, 12, 31)
+
+
+def excel_cells(values: pl.Series) -> list[Any]:
+    """A typed column read by fastexcel as python-calamine gives its cells: a whole number
+    as an int, a date-time at midnight as a date, a time of day alone as a time."""
+    if values.dtype == pl.Float64:
+        whole = values.is_null() | (values.round(0) == values)
+        if whole.all() and (values.abs().max() or 0) < 2**63:  # type: ignore[operator]
+            return values.cast(pl.Int64).to_list()
+        return [v if v is None or not v.is_integer() else int(v) for v in values.to_list()]
+    if values.dtype == pl.Datetime:
+        return [_moment(v) for v in values.to_list()]
+    return values.to_list()
+
+
+def _moment(value: datetime | None) -> Any:
+    if value is None:
+        return None
+    if value.date() == EXCEL_DAY_ZERO:
+        return value.time()
+    if value.time() == time():
+        return value.date()
+    return value
+
+
 def read_sheet(content: bytes, file_name: str, *, header_names: Collection[str] = ()) -> Sheet:
     """The file's first sheet as columns; header and lines as `read_table` finds them."""
     if file_kind(content, file_name) == "xlsx":
-        return Sheet.of_table(
-            table_of_rows(file_rows(content, file_name, header_names), header_names)
-        )
+        from cchc.core.tabular.excel import read_excel_sheet
+
+        return read_excel_sheet(content, file_name, header_names)
     text, data = csv_text_and_bytes(content)
     separator = csv_separator(text, header_names)
     if well_quoted(text, separator):
