@@ -8,6 +8,7 @@ contain and from near misses (31/02, 24:00, "1,5", "1.23", words in other cases,
 from __future__ import annotations
 
 import io
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,9 +23,10 @@ from hypothesis import strategies as st
 from cchc.core.tabular import cells as f
 from cchc.core.tabular import excel
 from cchc.core.tabular import parse as parse_module
+from cchc.core.tabular import sheet as sheet_module
 from cchc.core.tabular.columns import Column, ImportRejected
 from cchc.core.tabular.parse import ZONE, parse_sheet
-from cchc.core.tabular.reading import Table, read_table
+from cchc.core.tabular.reading import FileError, Table, read_table
 from cchc.core.tabular.sheet import Sheet, read_sheet
 from cchc.operations.imports.dossiers import CHANNEL_WORDS, STATUS_WORDS
 from tests.tabular_reference import by_cell as reference_by_cell
@@ -411,3 +413,39 @@ def test_a_sheet_is_cut_after_its_first_rows_and_closed(prefix):
     from xml.etree import ElementTree
 
     ElementTree.fromstring(cut)  # well-formed  # noqa: S314
+
+
+FILLER = "A,05/01/2022\n" * 60  # 780 bytes: past the start decoded in the tests below
+
+
+@pytest.mark.parametrize("head_bytes", [450, 600, 760])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.lists(st.sampled_from(CSV_PIECES), max_size=40).map("".join))
+def test_a_csv_decoded_only_at_its_start_reads_as_one_decoded_whole(head_bytes, text):
+    """Only a CSV's first `sheet.HEAD_BYTES` (cut after a line break, at least the lines the
+    separator is judged on) are decoded to find the separator and header; Polars reads the
+    bytes and each column is composed by itself. Cut anywhere, the file reads as the row
+    reader reads the whole text."""
+    content = unicodedata.normalize("NFD", "Mã,Ngày\n" + text + "\n" + FILLER).encode()
+    with mock.patch.object(sheet_module, "HEAD_BYTES", head_bytes):
+        assert sheet_module._Head.of(content).cut or content.count(b"\n", 0, head_bytes) <= 31
+        test_reading_by_column_finds_the_rows_and_lines_the_row_reader_finds(content)
+
+
+def test_bytes_that_are_not_utf8_after_the_start_are_refused_with_the_usual_words():
+    content = "Mã,Ngày\n".encode() + FILLER.encode() + b"B,\xff\xfe\n"
+    with mock.patch.object(sheet_module, "HEAD_BYTES", 600), pytest.raises(FileError) as refused:
+        assert sheet_module._Head.of(content).cut
+        read_sheet(content, "t.csv", header_names=["Mã", "Ngày"])
+    assert "không ở mã UTF-8" in str(refused.value)
+
+
+def test_a_long_csv_composes_each_column_past_its_start():
+    content = unicodedata.normalize(
+        "NFD", "Mã,Trạng thái\n" + "A,Đã giải quyết\nB,Đang giải quyết\xa0\n" * 40
+    ).encode()
+    with mock.patch.object(sheet_module, "HEAD_BYTES", 1500):
+        assert sheet_module._Head.of(content).cut
+        sheet = read_sheet(content, "t.csv", header_names=["Mã", "Trạng thái"])
+    assert sheet.header == ["Mã", "Trạng thái"]
+    assert set(sheet.column(1).to_list()) == {"Đã giải quyết", "Đang giải quyết"}

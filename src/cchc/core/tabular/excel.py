@@ -32,7 +32,7 @@ from cchc.core.tabular.reading import (
     locate_header,
     table_of_rows,
 )
-from cchc.core.tabular.sheet import SEPARATORS, WHITESPACE, Sheet, excel_cells
+from cchc.core.tabular.sheet import SEPARATORS, WHITESPACE, Sheet, composed, excel_cells
 
 # The rows of the sheet's start read to find the header in: enough for HEADER_SEARCH_ROWS
 # filled rows under blank and title rows.
@@ -109,22 +109,10 @@ def _by_cell(content: bytes, file_name: str, header_names: Collection[str]) -> S
 
 def _text(values: pl.Series) -> pl.Series:
     """A text column as `reading.normalize_text` leaves each cell: an empty cell "", NFC with
-    non-breaking spaces as spaces where it holds non-ASCII text, stripped of Python's
-    whitespace."""
-    values = values.cast(pl.String).fill_null("")
-    if not (values.str.len_bytes() == values.str.len_chars()).all():
-        distinct = values.unique()
-        if distinct.len() * 4 < values.len():  # a few words (a status): each composed once
-            composed = _composed(distinct)
-            values = values.replace_strict(distinct, composed, return_dtype=pl.String)
-        else:
-            values = _composed(values)
+    non-breaking spaces as spaces, stripped of Python's whitespace."""
+    values = composed(values.cast(pl.String).fill_null(""))
     strip = WHITESPACE if values.str.contains(f"[{SEPARATORS}]").any() else None
     return values.str.strip_chars(strip)
-
-
-def _composed(values: pl.Series) -> pl.Series:
-    return values.str.normalize("NFC").str.replace_all("\u00a0", " ", literal=True)
 
 
 def _head(content: bytes) -> tuple[list[list[Any]], bool] | None:

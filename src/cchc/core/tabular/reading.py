@@ -25,6 +25,7 @@ from cchc.core.text import without_accents
 
 # How far down a header is looked for: title, agency, period, blank lines, a two-row header.
 HEADER_SEARCH_ROWS = 30
+NOT_UTF8 = "Tệp CSV không ở mã UTF-8. Hãy lưu lại với mã UTF-8 (Excel: Lưu thành → CSV UTF-8)."
 XLSX_BROKEN = (
     "Không đọc được tệp Excel: tệp hỏng hoặc không phải tệp .xlsx. Hãy mở tệp bằng Excel "
     "hoặc LibreOffice, lưu lại dạng .xlsx rồi nạp lại."
@@ -216,9 +217,7 @@ def csv_text_and_bytes(content: bytes) -> tuple[str, bytes]:
             return _nfc(text), _nfc(text).encode()
         decoded = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise FileError(
-            "Tệp CSV không ở mã UTF-8. Hãy lưu lại với mã UTF-8 (Excel: Lưu thành → CSV UTF-8)."
-        ) from exc
+        raise FileError(NOT_UTF8) from exc
     # The whole text at once, as normalize_text does cell by cell: no delimiter, quote or
     # line break composes with what follows it, so the cells come out the same.
     text = decoded if decoded.isascii() else _nfc(decoded)

@@ -25,12 +25,15 @@ import polars as pl
 
 from cchc.core.tabular.reading import (
     HEADER_SEARCH_ROWS,
+    NOT_UTF8,
     FileError,
     Table,
+    _nfc,
     _read_csv,
     _titles,
     allow_cells_of,
     csv_separator,
+    csv_text,
     csv_text_and_bytes,
     file_kind,
     is_blank_row,
@@ -125,45 +128,110 @@ def read_sheet(content: bytes, file_name: str, *, header_names: Collection[str] 
         from cchc.core.tabular.excel import read_excel_sheet
 
         return read_excel_sheet(content, file_name, header_names)
-    text, data = csv_text_and_bytes(content)
-    separator = csv_separator(text, header_names)
-    if well_quoted(text, separator):
+    if content[:2] in UTF16_BOMS:  # Excel's "Unicode Text": decoded whole, as before
+        text, data = csv_text_and_bytes(content)
+        head = _Head(text, text)
+    else:
+        data = content.removeprefix(UTF8_BOM)
+        head = _Head.of(data)
+    separator = csv_separator(head.text, header_names)
+    if well_quoted(data, separator):
         try:
-            return _polars_csv(text, data, separator, header_names)
+            return _polars_csv(head, data, separator, header_names)
         except pl.exceptions.PolarsError:
             pass
     # A record Polars reads otherwise than the csv module (a quote left open, text after a
-    # closing quote): the csv module's reading, and its message for a broken file.
+    # closing quote), or bytes that are not UTF-8: the csv module's reading of the whole text,
+    # and its message for a broken file.
+    text = csv_text(content)
     rows = list(_read_csv(text, separator))
     return Sheet.of_table(table_of_rows(rows, header_names))
 
 
-def well_quoted(text: str, separator: str) -> bool:
-    """Whether every quote of `text` is part of a quoted cell that fills its cell ("…",
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# The bytes of a CSV decoded to find its separator and header in; the rest is only read by
+# Polars, as bytes, and each column composed (NFC) by itself (`composed`).
+HEAD_BYTES = 1 << 20
+
+
+@dataclass
+class _Head:
+    """The start of a CSV's text (NFC; `cut`: not the whole file, cut after a line break),
+    and the whole text when it is needed (blank rows under the header, a header's search
+    that goes past the start)."""
+
+    text: str
+    whole: str | None
+    data: bytes = b""
+    cut: bool = False
+
+    @classmethod
+    def of(cls, data: bytes) -> _Head:
+        end = data.rfind(b"\n", 0, HEAD_BYTES) + 1 if len(data) > HEAD_BYTES else 0
+        # The separator is judged on the first HEADER_SEARCH_ROWS lines: all of them, at least.
+        if not end or data.count(b"\n", 0, end) <= HEADER_SEARCH_ROWS:
+            text = _decoded(data)
+            return cls(text, text, data)
+        return cls(_decoded(data[:end]), None, data, cut=True)
+
+    def full(self) -> str:
+        if self.whole is None:
+            self.whole = _decoded(self.data)
+        return self.whole
+
+
+def _decoded(data: bytes) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FileError(NOT_UTF8) from exc
+    return text if text.isascii() else _nfc(text)
+
+
+def composed(values: pl.Series) -> pl.Series:
+    """A text column as `reading._nfc` leaves each cell: NFC, non-breaking spaces as spaces;
+    a column of a few words (a status) composed once per distinct word."""
+    if (values.str.len_bytes() == values.str.len_chars()).all():
+        return values  # ASCII
+    distinct = values.unique()
+    if distinct.len() * 4 < values.len():
+        return values.replace_strict(distinct, _composed(distinct), return_dtype=pl.String)
+    return _composed(values)
+
+
+def _composed(values: pl.Series) -> pl.Series:
+    return values.str.normalize("NFC").str.replace_all("\u00a0", " ", literal=True)
+
+
+def well_quoted(data: bytes, separator: str) -> bool:
+    """Whether every quote of the file is part of a quoted cell that fills its cell ("…",
     doubled quotes inside). Polars reads other quotes otherwise than the csv module, and
     silently: "x,"q", y" is one cell for Polars, two for the csv module (`x,q"` and ` y"`),
     and a quote left open at the end of the file is dropped. Such a file goes the csv
-    module's way; a file without quotes, or quoted as Excel quotes, is read by Polars."""
-    total = text.count('"')
+    module's way; a file without quotes, or quoted as Excel quotes, is read by Polars. Read
+    on the bytes: quotes, separators and line breaks are ASCII, the same in UTF-8."""
+    total = data.count(b'"')
     if not total:
         return True
-    ends = (separator, "\n", "\r")
+    ends = (ord(separator), ord("\n"), ord("\r"))
     seen = 0
     # Each quoted cell ("…", doubled quotes inside) must open at the start of the text, a
     # line or a cell, and close at the end of one; every quote must be in one of them.
-    for match in QUOTED.finditer(text):
+    for match in QUOTED.finditer(data):
         start, end = match.span()
-        if (start and text[start - 1] not in ends) or (end < len(text) and text[end] not in ends):
+        if (start and data[start - 1] not in ends) or (end < len(data) and data[end] not in ends):
             return False
-        seen += match.group().count('"')
+        seen += match.group().count(b'"')
     return seen == total
 
 
-QUOTED = re.compile(r'"[^"]*(?:""[^"]*)*"')
+QUOTED = re.compile(rb'"[^"]*(?:""[^"]*)*"')
 
 
-def _head(text: str, separator: str) -> list[tuple[int, list[str]]]:
-    """The first non-blank records with their lines, enough to find the header in."""
+def _head(text: str, separator: str) -> tuple[list[tuple[int, list[str]]], int]:
+    """The first non-blank records with their lines, enough to find the header in, and the
+    lines of text read for them."""
     allow_cells_of(text)
     kept: list[tuple[int, list[str]]] = []
     reader = csv.reader(_lines(text), delimiter=separator)
@@ -176,7 +244,7 @@ def _head(text: str, separator: str) -> list[tuple[int, list[str]]]:
                     break
     except csv.Error as exc:
         raise pl.exceptions.ComputeError("csv") from exc  # the csv module's path says why
-    return kept
+    return kept, reader.line_num
 
 
 def _lines(text: str) -> Iterator[str]:
@@ -189,8 +257,10 @@ def _lines(text: str) -> Iterator[str]:
         start = end
 
 
-def _polars_csv(text: str, data: bytes, separator: str, header_names: Collection[str]) -> Sheet:
-    kept = _head(text, separator)
+def _polars_csv(head: _Head, data: bytes, separator: str, header_names: Collection[str]) -> Sheet:
+    kept, lines_read = _head(head.text, separator)
+    if head.cut and lines_read >= head.text.count("\n"):  # the search needs more than the start
+        kept, _ = _head(head.full(), separator)
     if not kept:
         raise FileError("Tệp rỗng: không có dòng tiêu đề và dữ liệu.")
     rows = [row for _, row in kept]
@@ -208,18 +278,21 @@ def _polars_csv(text: str, data: bytes, separator: str, header_names: Collection
         truncate_ragged_lines=True,
         raise_if_empty=False,
     )
-    # Row i is record i + 1 of the file: keep those after the header, cells stripped as the
-    # csv path strips them, then drop the blank ones (their lines stay counted).
+    # Row i is record i + 1 of the file: keep those after the header, cells composed and
+    # stripped as the csv path has them, then drop the blank ones (their lines stay counted).
     records = frame.height
     frame = frame.with_row_index("line", offset=1).slice(header_line)
     # Python's whitespace has four characters Rust's lacks (\x1c–\x1f): the longer set, which
     # costs more, only for a file that holds one.
-    strip = WHITESPACE if any(c in text for c in SEPARATORS) else None
-    frame = frame.with_columns(pl.col(names).fill_null("").str.strip_chars(strip))
+    strip = WHITESPACE if any(c.encode() in data for c in SEPARATORS) else None
+    frame = frame.with_columns(
+        composed(frame.get_column(name).fill_null("")).str.strip_chars(strip).alias(name)
+        for name in names
+    )
     filled = pl.any_horizontal(pl.col(names) != "")
     blank = frame.filter(~filled).get_column("line").to_list()
     if blank:
-        further = _filled_further(text, separator, blank, records)
+        further = _filled_further(head.full(), separator, blank, records)
         filled = filled | pl.col("line").is_in(further)
     frame = frame.filter(filled)
     lines = frame.get_column("line").cast(pl.Int64)
