@@ -449,3 +449,22 @@ def test_a_long_csv_composes_each_column_past_its_start():
         sheet = read_sheet(content, "t.csv", header_names=["Mã", "Trạng thái"])
     assert sheet.header == ["Mã", "Trạng thái"]
     assert set(sheet.column(1).to_list()) == {"Đã giải quyết", "Đang giải quyết"}
+
+
+def test_an_xlsx_header_under_many_blank_rows_is_found_as_the_row_reader_finds_it():
+    """More blank rows than the head holds above the header: the sheet is read cell by cell,
+    and the header is the one the row reader finds (not a title row among the first)."""
+    names = ["Mã", "Số lần"]
+    blank_then_header = [["BÁO CÁO"], *[[None]] * excel.HEAD_ROWS, names, ["A", 1], ["B", 2]]
+    content = xlsx_of(blank_then_header)
+    table = read_table(content, "t.xlsx", header_names=names)
+    sheet = read_sheet(content, "t.xlsx", header_names=names)
+    assert (sheet.header, sheet.header_line) == (table.header, table.header_line)
+    assert sheet.lines.to_list() == table.lines
+
+
+def test_an_xlsx_with_a_column_named_twice_is_reported_not_a_system_error():
+    content = xlsx_of([["Mã", "Số lần", "Mã"], *[[f"A{i}", i, f"B{i}"] for i in range(150)]])
+    with pytest.raises(ImportRejected) as rejected:
+        parse_sheet(read_sheet(content, "t.xlsx", header_names=["Mã", "Số lần"]), COLUMNS[:1])
+    assert [e.message for e in rejected.value.errors] == ["cột bị lặp lại"]

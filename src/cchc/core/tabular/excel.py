@@ -45,13 +45,12 @@ WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
 
 def read_excel_sheet(content: bytes, file_name: str, header_names: Collection[str]) -> Sheet:
     """The workbook's first sheet as columns, header and lines as `read_table` finds them."""
-    found = _head(content)
-    if found is None:
+    head = _head(content)
+    if head is None:
         return _by_cell(content, file_name, header_names)
-    head, cut = found
     kept = [(line, row) for line, row in enumerate(head, start=1) if not is_blank_row(row)]
-    if not kept or (cut and len(kept) <= HEADER_SEARCH_ROWS):  # a header further down
-        return _by_cell(content, file_name, header_names)
+    if not kept or (len(head) >= HEAD_ROWS and len(kept) <= HEADER_SEARCH_ROWS):
+        return _by_cell(content, file_name, header_names)  # the header may lie further down
     rows = [row for _, row in kept]
     start, header = (0, _titles(rows[0]))
     if header_names:
@@ -115,10 +114,10 @@ def _text(values: pl.Series) -> pl.Series:
     return values.str.strip_chars(strip)
 
 
-def _head(content: bytes) -> tuple[list[list[Any]], bool] | None:
+def _head(content: bytes) -> list[list[Any]] | None:
     """The first sheet's first HEAD_ROWS rows (all of a shorter sheet) as python-calamine
-    reads them, and whether they were cut from a longer sheet; None for a file this cannot
-    cut (not an OOXML workbook, rows of more than HEAD_BYTES / HEAD_ROWS bytes each).
+    reads them; None for a file this cannot cut (not an OOXML workbook, rows of more than
+    HEAD_BYTES / HEAD_ROWS bytes each).
 
     Every worksheet of the copy is cut after its first HEAD_ROWS rows, so the first is
     among them without reading which it is (no XML parsed here: only the end of a row found
@@ -151,7 +150,7 @@ def _head(content: bytes) -> tuple[list[list[Any]], bool] | None:
         )
     except Exception:  # calamine's own error types: the whole file's reading says what is wrong
         return None
-    return [[_cell(v) for v in row] for row in rows], bool(cut)
+    return [[_cell(v) for v in row] for row in rows]
 
 
 def _first_rows(xml: bytes) -> bytes:
