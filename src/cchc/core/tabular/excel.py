@@ -19,6 +19,7 @@ import io
 import re
 import zipfile
 from collections.abc import Collection
+from datetime import date, datetime, time
 from typing import Any
 
 import polars as pl
@@ -32,7 +33,7 @@ from cchc.core.tabular.reading import (
     locate_header,
     table_of_rows,
 )
-from cchc.core.tabular.sheet import SEPARATORS, WHITESPACE, Sheet, composed, excel_cells
+from cchc.core.tabular.sheet import SEPARATORS, Sheet, normal_text
 
 # The rows of the sheet's start read to find the header in: enough for HEADER_SEARCH_ROWS
 # filled rows under blank and title rows.
@@ -70,7 +71,9 @@ def read_excel_sheet(content: bytes, file_name: str, header_names: Collection[st
     blank = pl.repeat(True, frame.height, dtype=pl.Boolean, eager=True)
     for position, values in columns.items():
         if values.dtype in (pl.String, pl.Null):
-            columns[position] = values = _text(values)
+            values = values.cast(pl.String)
+            separators = bool(values.str.contains(f"[{SEPARATORS}]").any())
+            columns[position] = values = normal_text(values, separators=separators)
             blank &= values == ""
         else:
             blank &= values.is_null()
@@ -106,12 +109,31 @@ def _by_cell(content: bytes, file_name: str, header_names: Collection[str]) -> S
     return Sheet.of_table(table_of_rows(file_rows(content, file_name, header_names), header_names))
 
 
-def _text(values: pl.Series) -> pl.Series:
-    """A text column as `reading.normalize_text` leaves each cell: an empty cell "", NFC with
-    non-breaking spaces as spaces, stripped of Python's whitespace."""
-    values = composed(values.cast(pl.String).fill_null(""))
-    strip = WHITESPACE if values.str.contains(f"[{SEPARATORS}]").any() else None
-    return values.str.strip_chars(strip)
+# Excel's day zero: a time of day alone is a date-time on it.
+EXCEL_DAY_ZERO = date(1899, 12, 31)
+
+
+def excel_cells(values: pl.Series) -> list[Any]:
+    """A typed column read by fastexcel as python-calamine gives its cells: a whole number
+    as an int, a date-time at midnight as a date, a time of day alone as a time."""
+    if values.dtype == pl.Float64:
+        whole = values.is_null() | (values.round(0) == values)
+        if whole.all() and (values.abs().max() or 0) < 2**63:  # type: ignore[operator]
+            return values.cast(pl.Int64).to_list()
+        return [v if v is None or not v.is_integer() else int(v) for v in values.to_list()]
+    if values.dtype == pl.Datetime:
+        return [_moment(v) for v in values.to_list()]
+    return values.to_list()
+
+
+def _moment(value: datetime | None) -> Any:
+    if value is None:
+        return None
+    if value.date() == EXCEL_DAY_ZERO:
+        return value.time()
+    if value.time() == time():
+        return value.date()
+    return value
 
 
 def _head(content: bytes) -> list[list[Any]] | None:

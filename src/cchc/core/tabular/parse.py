@@ -26,7 +26,8 @@ import polars as pl
 
 from cchc.core.tabular.cells import FALSE_WORDS, TRUE_WORDS, CellError, is_blank
 from cchc.core.tabular.columns import Column, ImportRejected, RowError, check_header
-from cchc.core.tabular.sheet import EXCEL_DAY_ZERO, Sheet, excel_cells
+from cchc.core.tabular.excel import EXCEL_DAY_ZERO, excel_cells
+from cchc.core.tabular.sheet import Sheet
 
 ZONE = "Asia/Ho_Chi_Minh"
 BLANK_REQUIRED = "không được để trống"

@@ -18,7 +18,6 @@ import io
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from typing import Any
 
 import polars as pl
@@ -33,7 +32,6 @@ from cchc.core.tabular.reading import (
     _titles,
     allow_cells_of,
     csv_separator,
-    csv_text,
     csv_text_and_bytes,
     file_kind,
     is_blank_row,
@@ -52,7 +50,9 @@ class Sheet:
     """The rows under the header, by column. `text` holds one String column per header
     position whose cells are all text (named by position, "0", "1", …; "" for an empty
     cell); `cells` the positions whose cells are not all text (an XLSX's numbers and dates),
-    as Python lists. `lines`: each row's line in the file."""
+    as Python lists, or a column of Excel's date-times as a naive Datetime Series
+    (`excel.py`, whose `excel_cells` gives its cells as python-calamine would). `lines`:
+    each row's line in the file."""
 
     header: list[str]
     header_line: int
@@ -95,33 +95,6 @@ class Sheet:
         return cls(table.header, table.header_line, lines, frame, cells)
 
 
-# Excel's day zero: a time of day alone is a date-time on it.
-EXCEL_DAY_ZERO = date(1899, 12, 31)
-
-
-def excel_cells(values: pl.Series) -> list[Any]:
-    """A typed column read by fastexcel as python-calamine gives its cells: a whole number
-    as an int, a date-time at midnight as a date, a time of day alone as a time."""
-    if values.dtype == pl.Float64:
-        whole = values.is_null() | (values.round(0) == values)
-        if whole.all() and (values.abs().max() or 0) < 2**63:  # type: ignore[operator]
-            return values.cast(pl.Int64).to_list()
-        return [v if v is None or not v.is_integer() else int(v) for v in values.to_list()]
-    if values.dtype == pl.Datetime:
-        return [_moment(v) for v in values.to_list()]
-    return values.to_list()
-
-
-def _moment(value: datetime | None) -> Any:
-    if value is None:
-        return None
-    if value.date() == EXCEL_DAY_ZERO:
-        return value.time()
-    if value.time() == time():
-        return value.date()
-    return value
-
-
 def read_sheet(content: bytes, file_name: str, *, header_names: Collection[str] = ()) -> Sheet:
     """The file's first sheet as columns; header and lines as `read_table` finds them."""
     if file_kind(content, file_name) == "xlsx":
@@ -143,8 +116,7 @@ def read_sheet(content: bytes, file_name: str, *, header_names: Collection[str] 
     # A record Polars reads otherwise than the csv module (a quote left open, text after a
     # closing quote), or bytes that are not UTF-8: the csv module's reading of the whole text,
     # and its message for a broken file.
-    text = csv_text(content)
-    rows = list(_read_csv(text, separator))
+    rows = list(_read_csv(head.full(), separator))
     return Sheet.of_table(table_of_rows(rows, header_names))
 
 
@@ -187,6 +159,14 @@ def _decoded(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         raise FileError(NOT_UTF8) from exc
     return text if text.isascii() else _nfc(text)
+
+
+def normal_text(values: pl.Series, *, separators: bool) -> pl.Series:
+    """A text column as `reading.normalize_text` leaves each cell: an empty cell "", NFC
+    with non-breaking spaces as spaces, stripped of Python's whitespace — whose four
+    information separators (\x1c–\x1f) Rust's lacks: the longer set, which costs more, only
+    where the caller found one (`separators`)."""
+    return composed(values.fill_null("")).str.strip_chars(WHITESPACE if separators else None)
 
 
 def composed(values: pl.Series) -> pl.Series:
@@ -282,12 +262,9 @@ def _polars_csv(head: _Head, data: bytes, separator: str, header_names: Collecti
     # stripped as the csv path has them, then drop the blank ones (their lines stay counted).
     records = frame.height
     frame = frame.with_row_index("line", offset=1).slice(header_line)
-    # Python's whitespace has four characters Rust's lacks (\x1c–\x1f): the longer set, which
-    # costs more, only for a file that holds one.
-    strip = WHITESPACE if any(c.encode() in data for c in SEPARATORS) else None
+    separators = any(c.encode() in data for c in SEPARATORS)  # once for the whole file
     frame = frame.with_columns(
-        composed(frame.get_column(name).fill_null("")).str.strip_chars(strip).alias(name)
-        for name in names
+        normal_text(frame.get_column(name), separators=separators) for name in names
     )
     filled = pl.any_horizontal(pl.col(names) != "")
     blank = frame.filter(~filled).get_column("line").to_list()
