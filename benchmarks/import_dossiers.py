@@ -323,6 +323,24 @@ def floor_table(vendor: str) -> None:
             cursor.execute(sql.replace('"operations_dossier"', FLOOR))
 
 
+def sqlite_values(frame, zone: str):
+    """The frame's values as Django stores them on SQLite: aware date-times as naive text in
+    the connection's zone, `str(datetime)`'s form (no fraction when the microseconds are 0).
+    Booleans and whole numbers are stored as integers by the columns' affinity."""
+    import polars as pl
+
+    texts = []
+    for name in ("received_at", "due_at", "finished_at"):
+        moment = pl.col(name).dt.convert_time_zone(zone)
+        texts.append(
+            pl.when(moment.dt.microsecond() == 0)
+            .then(moment.dt.strftime("%Y-%m-%d %H:%M:%S"))
+            .otherwise(moment.dt.strftime("%Y-%m-%d %H:%M:%S%.6f"))
+            .alias(name)
+        )
+    return frame.with_columns(texts)
+
+
 def floor_input(vendor: str, frame=None, run_id: int | None = None):
     """The validated rows as the floor takes them, in code order (as both writers write):
     PostgreSQL CSV bytes, SQLite tuples of the values as stored. From `frame` (the typed
@@ -335,15 +353,13 @@ def floor_input(vendor: str, frame=None, run_id: int | None = None):
 
         import polars as pl
 
-        from cchc.operations.imports.dossier_write import sqlite_values
-
         frame = frame.sort("code").with_columns(pl.lit(run_id).alias("import_run_id"))
         if vendor == "postgresql":
             buffer = io.BytesIO()
             frame.write_csv(buffer, include_header=False,
                             datetime_format="%Y-%m-%d %H:%M:%S%.6f%:z")  # fmt: skip
             return buffer.getvalue()
-        return sqlite_values(frame).rows()
+        return sqlite_values(frame, connection.timezone_name).rows()
     if vendor == "postgresql":
         import io
 
@@ -360,7 +376,7 @@ def floor_input(vendor: str, frame=None, run_id: int | None = None):
         return buffer.getvalue()
     # Expressions, not columns: no declared type, so Django's converters (datetimes, booleans,
     # decimals) leave the values as stored and executemany binds them as they are, as the
-    # frame writer's `sqlite_values` gives them.
+    # values `sqlite_values` gives.
     raw = ", ".join(f"{c} || ''" if c.endswith("_at") else f"{c} + 0"
                     if c in ("finished_on_time", "fee", "paid_online", "result_digitized")
                     else c for c in FLOOR_COLUMNS)  # fmt: skip

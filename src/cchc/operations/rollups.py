@@ -17,7 +17,6 @@ from all dossiers, for rebuilds, for checking, and as the fallback when stored s
 from __future__ import annotations
 
 import calendar
-import io
 import logging
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -33,6 +32,7 @@ from django.db.models.functions import TruncMonth
 
 from cchc.core.calendar import LOCAL_TZ as VN
 from cchc.core.calendar import LOCAL_TZ_NAME
+from cchc.core.frame_load import insert_frame
 from cchc.operations.models import Dossier, DossierMonthly, DossierStatus, ImportRun, StatSource
 
 logger = logging.getLogger(__name__)
@@ -524,29 +524,12 @@ class RollupDelta:
 
     def _add_frame(self, contributions) -> None:
         """Contributions counted in Polars (agency_id, procedure_id, month, COUNTERS) into the
-        delta table: COPY on PostgreSQL, one prepared INSERT on SQLite."""
+        delta table, in one bulk load (`insert_frame`)."""
         if contributions.is_empty():
             return
         columns = ["agency_id", "procedure_id", "month", *COUNTERS]
         # In key order, as the sums are written (`_write`).
-        contributions = contributions.sort(columns[:3])
-        names = ", ".join(columns)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                buffer = io.BytesIO()
-                contributions.select(columns).write_csv(buffer, include_header=False)
-                with cursor.cursor.copy(
-                    f"COPY {DELTA} ({names}) FROM STDIN WITH (FORMAT csv)"
-                ) as copy:
-                    copy.write(buffer.getvalue())
-            else:
-                rows = contributions.select(columns).with_columns(
-                    pl.col("month").dt.strftime("%Y-%m-%d")
-                )
-                marks = ", ".join(["%s"] * len(columns))
-                sql = f"INSERT INTO {DELTA} ({names}) VALUES ({marks})"  # noqa: S608
-                for part in rows.iter_slices(50_000):
-                    cursor.executemany(sql, part.rows())
+        insert_frame(DELTA, contributions.select(columns).sort(columns[:3]))
 
     def count_ahead(self, written_rows) -> None:
         """Start counting the contributions of `written_rows` (what `apply` will be given)

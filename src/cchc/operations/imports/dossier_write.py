@@ -6,9 +6,8 @@ the dossier table); the monthly roll-up brought along by `RollupDelta` (issue 20
 
 It gives what `DossierImporter.write` gives for the same rows — the same stored values to the
 byte, the same counts, roll-up and affected agencies and months — without a Python object per
-row: PostgreSQL takes the frame as CSV through `COPY`, SQLite through one prepared INSERT over
-values Polars has already put in the form Django stores (aware datetimes as naive UTC text,
-`str()` form). Stored rows are compared with the staged ones in SQL (`IS DISTINCT FROM`,
+row: the frame goes in by `core.frame_load.insert_frame` (PostgreSQL: CSV through `COPY`;
+SQLite: narrow rows of packed integers, unpacked by one `INSERT … SELECT`, ADR 0031). Stored rows are compared with the staged ones in SQL (`IS DISTINCT FROM`,
 SQLite `IS NOT`); the changed ones are updated, the new ones inserted in code order, so that
 they take the same primary keys as `DossierImporter.write` gives them and no key is spent on
 a row that was already there (an `INSERT … ON CONFLICT` draws one for every row it sees).
@@ -17,7 +16,6 @@ nor compared (ADR 0023)."""
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable
 from typing import cast
@@ -25,12 +23,12 @@ from typing import cast
 import polars as pl
 from django.db import connection, models, transaction
 
+from cchc.core.frame_load import insert_frame
 from cchc.operations.imports.base import WriteResult
 from cchc.operations.models import Dossier, ImportRun
 from cchc.operations.rollups import RollupDelta
 
 STAGE = "cchc_dossier_stage"  # temporary: the rows whose code is stored, typed as the table
-NEW = "cchc_dossier_new"  # temporary (SQLite): the new rows, on their way into the table
 # The frame's columns, which are the dossier table's (attnames) less the key and the run.
 COLUMNS = (
     "code", "procedure_id", "agency_id", "channel", "received_at", "due_at", "finished_at",
@@ -48,8 +46,6 @@ SCHEMA = {
     "supplement_count": pl.Int64, "supplement_days": pl.Int64, "finished_on_time": pl.Boolean,
     "fee": pl.Int64, "paid_online": pl.Boolean, "result_digitized": pl.Boolean,
 }  # fmt: skip
-COPY_ROWS = 100_000  # rows written as CSV and handed to COPY at a time
-SQLITE_BATCH = 50_000  # rows converted to Python tuples at a time (bounded memory)
 
 
 def write_dossier_frame(
@@ -176,72 +172,10 @@ def _stage(frame: pl.DataFrame) -> None:
     columns = ", ".join(f"{_column(f.attname)} {f.db_type(connection)}" for f in fields)
     _execute(f"DROP TABLE IF EXISTS {STAGE}")
     _execute(f"CREATE TEMPORARY TABLE {STAGE} ({columns})")
-    _load(STAGE, frame)
+    insert_frame(STAGE, frame)
     if connection.vendor == "postgresql":
         # A temporary table has no statistics until analysed: the joins below need them.
         _execute(f"ANALYZE {STAGE}")
-
-
-def _load(table: str, frame: pl.DataFrame) -> None:
-    """The frame's rows into `table` (columns named as the frame's, which are the dossier
-    table's attnames), in the frame's order, in one bulk load."""
-    if connection.vendor == "postgresql":
-        _copy(table, frame)
-    else:
-        _insert_sqlite(table, frame)
-
-
-def _copy(table: str, frame: pl.DataFrame) -> None:
-    """COPY in CSV written by Polars, a block of rows at a time: one call per block, not per
-    row (`write_row`: twice as long), and a block's text in memory, not the whole file's.
-    Date-times carry their offset; NULL is the unquoted empty field, "" an empty text.
-    A refused row (a CHECK constraint of the dossier table) raises Django's IntegrityError,
-    as a statement run through Django's cursor does."""
-    names = ", ".join(_column(name) for name in frame.columns)
-    sql = f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)"
-    with (
-        connection.wrap_database_errors,
-        connection.cursor() as cursor,
-        cursor.cursor.copy(sql) as copy,
-    ):
-        for part in frame.iter_slices(COPY_ROWS):
-            buffer = io.BytesIO()
-            part.write_csv(
-                buffer, include_header=False, datetime_format="%Y-%m-%d %H:%M:%S%.6f%:z",
-                null_value="", quote_style="necessary",
-            )  # fmt: skip
-            copy.write(buffer.getbuffer())
-
-
-def sqlite_values(frame: pl.DataFrame) -> pl.DataFrame:
-    """The frame's values as Django stores them on SQLite: aware date-times as naive text in
-    the connection's zone (UTC), `str(datetime)`'s form — no fraction when the microseconds
-    are 0, six digits otherwise (core.bulk's `sqlite_datetime`). Booleans and whole numbers
-    are stored as integers by the columns' affinity, as the ORM's booleans and decimals are."""
-    zone = connection.timezone_name
-    texts = []
-    for name in DATETIMES:
-        moment = pl.col(name).dt.convert_time_zone(zone)
-        texts.append(
-            pl.when(moment.dt.microsecond() == 0)
-            .then(moment.dt.strftime("%Y-%m-%d %H:%M:%S"))
-            .otherwise(moment.dt.strftime("%Y-%m-%d %H:%M:%S%.6f"))
-            .alias(name)
-        )
-    return frame.with_columns(texts)
-
-
-def _insert_sqlite(table: str, frame: pl.DataFrame) -> None:
-    names = ", ".join(_column(name) for name in frame.columns)
-    placeholders = ", ".join(["%s"] * frame.width)
-    sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608
-    values = sqlite_values(frame)
-    with connection.cursor() as cursor:
-        for part in values.iter_slices(SQLITE_BATCH):
-            # A column's Python values at a time, zipped into rows: 15 % faster than the
-            # frame's `rows()` (1,1–1,2 s against 1,3 s for a million rows).
-            columns = [column.to_list() for column in part.get_columns()]
-            cursor.executemany(sql, list(zip(*columns, strict=True)))
 
 
 def _stored_codes(frame: pl.DataFrame) -> pl.Series:
@@ -320,31 +254,14 @@ def _insert_new(frame: pl.DataFrame, run: ImportRun) -> int:
     default is drawn row by row in that order), and the unique index of the code filled from
     one end instead of all over. Returns how many.
 
-    PostgreSQL: straight in by `COPY`. SQLite: through a temporary table and one
-    `INSERT … SELECT`, which is faster there than the same prepared INSERT run once per row
-    into the dossier table (measured on a million rows: 7,3 s against 9,8 s; each run of a
-    statement finds its place in the table and in each of its indexes anew, and reads and
-    writes the AUTOINCREMENT counter)."""
+    Both databases by `insert_frame`; on SQLite, into a table whose plain indexes are set
+    aside when it was empty (`_set_aside_indexes`)."""
     if frame.is_empty():
         return 0
-    if connection.vendor == "postgresql":
-        _copy(_table(), frame.with_columns(import_run_id=pl.lit(run.pk, dtype=pl.Int64)))
-        return frame.height
-    fields = [_field(name) for name in COLUMNS]
-    columns = ", ".join(f"{_column(f.attname)} {f.db_type(connection)}" for f in fields)
-    _execute(f"DROP TABLE IF EXISTS {NEW}")
-    _execute(f"CREATE TEMPORARY TABLE {NEW} ({columns})")
-    _insert_sqlite(NEW, frame)
-    names = ", ".join(_column(name) for name in COLUMNS)
     rebuilt = _set_aside_indexes(frame.height)
-    count = _execute(
-        f"INSERT INTO {_table()} ({names}, {_column('import_run_id')}) "  # noqa: S608
-        f"SELECT {names}, %s FROM {NEW} ORDER BY rowid",
-        [run.pk],
-    )
+    count = insert_frame(_table(), frame.with_columns(import_run_id=pl.lit(run.pk, dtype=pl.Int64)))
     for sql in rebuilt:
         _execute(sql)
-    _execute(f"DROP TABLE {NEW}")
     return count
 
 
