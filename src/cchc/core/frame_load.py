@@ -7,13 +7,14 @@ PostgreSQL takes the frame as CSV written by Polars through `COPY`, a block of r
 
 SQLite has no bulk load: a prepared INSERT is run once per row (`executemany`), and binding
 each Python value to it costs more than SQLite's own work (a million dossier rows: 2,4 s for
-14 values a row against 1,0 s for 7 carrying the same information). So the rows travel
+14 values a row against 1,0 s for 8 carrying the same information). So the rows travel
 narrow:
 - a column of few distinct values (choices, flags, small counts, the ids of a catalogue) is
   packed with others into a 62-bit integer by Polars: each one offset by its minimum, in as
   many bits as its range needs (0 stands for NULL when it has any); a text column of few
   distinct values by its rank among them;
-- an aware date-time becomes whole microseconds since 1970 (when the connection stores UTC);
+- an aware date-time becomes whole microseconds since 1970 (when the connection stores UTC;
+  dates and date-times before 1900 are bound as text, see FIRST_DAY);
 - a temporary table takes those narrow rows and one `INSERT … SELECT` unpacks them into the
   target with shifts, masks, `CASE` and `datetime(…, 'unixepoch')`, in the frame's order.
 What SQLite stores is the same to the byte as the ORM's values bound one by one
@@ -39,6 +40,11 @@ PACKED_BITS = 40  # a column needing more bits than this is bound by itself
 RANKED = 64  # a text column of at most this many distinct values is packed by rank
 MICROS = 1_000_000
 DAY = 86_400
+# Dates and date-times from 1900 go through SQLite's calendar (`date`, `datetime`); earlier
+# ones are bound as text. SQLite 3.40 and Python disagree on one day of the years 1–9999
+# (Python's 0300-03-01 is SQLite's 0300-02-29): no record of ours is that old, and none
+# needs SQLite's calendar to be right about centuries before it.
+FIRST_DAY = -25_567  # 1900-01-01, in days since 1970-01-01
 
 
 def insert_frame(table: str, frame: pl.DataFrame) -> int:
@@ -168,7 +174,8 @@ def _plan(frame: pl.DataFrame) -> _Plan:
             statistics.append(column.drop_nulls().unique().head(RANKED + 1).implode().alias(name))
         elif isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
             if zone == "UTC":
-                plan.loose.append((name, column.dt.epoch("us"), "moment"))
+                measured.append((name, dtype))
+                statistics.append(column.dt.epoch("us").min().alias(f"{name}\0min"))
             else:
                 plan.loose.append((name, _moment_text(column, zone), "value"))
         elif dtype in (pl.UInt64, pl.Null):
@@ -179,11 +186,19 @@ def _plan(frame: pl.DataFrame) -> _Plan:
     nulls = frame.null_count().row(0, named=True)
     bits_used = WORD_BITS  # a new word before the first packed column
     for name, dtype in measured:
+        column = pl.col(name)
         nullable = nulls[name] > 0
+        if isinstance(dtype, pl.Datetime):
+            first = stats[f"{name}\0min"]
+            if first is None or first >= FIRST_DAY * DAY * MICROS:
+                plan.loose.append((name, column.dt.epoch("us"), "moment"))
+            else:
+                plan.loose.append((name, _moment_text(column, "UTC"), "value"))
+            continue
         if dtype == pl.String:
             texts = stats[name]
             if len(texts) > RANKED:
-                plan.loose.append((name, pl.col(name), "value"))
+                plan.loose.append((name, column, "value"))
                 continue
             low, high, ranked = 0, len(texts) - 1, sorted(texts)
         else:
@@ -191,8 +206,11 @@ def _plan(frame: pl.DataFrame) -> _Plan:
             if low is None:  # every value NULL
                 low = high = 0
         bits = (high - low + nullable).bit_length()
+        if dtype == pl.Date and (low < FIRST_DAY or bits > PACKED_BITS):
+            plan.loose.append((name, column.dt.strftime("%Y-%m-%d"), "value"))
+            continue
         if bits > PACKED_BITS:
-            plan.loose.append((name, pl.col(name), "value"))
+            plan.loose.append((name, column, "value"))
             continue
         if bits_used + bits > WORD_BITS:
             plan.words += 1
