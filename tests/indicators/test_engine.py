@@ -175,6 +175,22 @@ def test_online_payment_share_counts_only_procedures_offering_online_payment(run
     assert (procedures.numerator, procedures.denominator) == (1, 2)
 
 
+def test_online_payment_follows_each_years_own_procedure_snapshot(run):
+    """Refreshed over two years at once, a month's payments count when its procedure offered
+    online payment in that month's year, not in the other one."""
+    procedure = Procedure.objects.create(code="PAY", name="Thanh toán trực tuyến từ 2023")
+    for year, offered in ((2022, False), (2023, True)):
+        ProcedureSnapshot.objects.create(procedure=procedure, year=year, authority_tier="province",
+                                         has_fee=True, online_payment=offered)  # fmt: skip
+        monthly(run, "12-STP", date(year, 3, 1), procedure=procedure, with_fee=10, paid_online=4)
+    snapshots_refresh(agency_ids=None, years=[2022, 2023], codes=["ONLINE_PAYMENT_SHARE"])
+    by_year = {
+        year: evaluate("ONLINE_PAYMENT_SHARE", scope=ALL, year=year) for year in (2022, 2023)
+    }
+    assert (by_year[2023].numerator, by_year[2023].denominator) == (4, 10)
+    assert not by_year[2022].denominator  # no payment counted: not offered that year
+
+
 def test_growth_against_the_baseline_year(run):
     for i in range(11):
         procedure = Procedure.objects.create(code=f"G{i}", name=f"TT {i}")
