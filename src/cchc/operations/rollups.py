@@ -33,6 +33,7 @@ from django.db.models.functions import TruncMonth
 from cchc.core.calendar import LOCAL_TZ as VN
 from cchc.core.calendar import LOCAL_TZ_NAME
 from cchc.core.frame_load import insert_frame
+from cchc.core.planner import refresh_statistics
 from cchc.operations.models import Dossier, DossierMonthly, DossierStatus, ImportRun, StatSource
 
 logger = logging.getLogger(__name__)
@@ -691,6 +692,9 @@ class RollupDelta:
                 f"import_run_id = excluded.import_run_id WHERE {TABLE}.source = %s",
                 [StatSource.DOSSIERS, self.run.pk, StatSource.DOSSIERS],
             )
+            # A first import fills the roll-up: the figures read next are planned on its
+            # statistics (`refresh_statistics`).
+            refresh_statistics(DossierMonthly._meta.db_table, changing=cursor.rowcount)
             if not takes_away:
                 return
             # A key that takes away must be stored already (from dossiers or as loaded

@@ -24,6 +24,7 @@ import polars as pl
 from django.db import connection, models, transaction
 
 from cchc.core.frame_load import insert_frame
+from cchc.core.planner import refresh_statistics
 from cchc.operations.imports.base import WriteResult
 from cchc.operations.models import Dossier, ImportRun
 from cchc.operations.rollups import RollupDelta
@@ -63,7 +64,10 @@ def write_dossier_frame(
         # First, as it takes the lock of dossier writes: the codes found stored next stay
         # the only ones stored until this write commits.
         delta = RollupDelta(run)
-        _fresh_statistics()
+        # Analysed first when it changed much since its statistics were taken: with hash
+        # and merge joins off (`_by_index`), matching the codes is a nested loop, which on
+        # the statistics of a far smaller table scans the table once per code.
+        refresh_statistics(Dossier._meta.db_table)
         _by_index(True)
         # In code order: new rows are inserted in that order (see `_insert_new`).
         frame = frame.select(COLUMNS).sort("code")
@@ -105,29 +109,6 @@ def write_dossier_frame(
     return result
 
 
-def _fresh_statistics() -> None:
-    """Analyse the dossier table first when it changed much since its statistics were taken.
-    With hash and merge joins off (`_by_index`), matching the file's codes with the stored
-    ones is a nested loop, and on statistics taken when the table was far smaller (a fresh
-    installation; a batch pushed again a minute after the first, before autovacuum came by)
-    the planner scans the whole table once per code instead of looking each up in the code's
-    index: the same 10.000 dossiers pushed twice took 5,9 s the second time instead of 0,3 s.
-    Sampling the table costs a fraction of a second, and only when it is stale."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT GREATEST(c.reltuples, 0), s.n_mod_since_analyze FROM pg_class c "
-            "LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.oid = %s::regclass",
-            [Dossier._meta.db_table],
-        )
-        estimated, changed = cursor.fetchone()
-        if changed is not None and changed > max(STALE_ROWS, STALE_SHARE * estimated):
-            cursor.execute(f"ANALYZE {_table()}")
-
-
-# A table is analysed before a write when this many rows, or this share of it, changed since.
-STALE_ROWS, STALE_SHARE = 1_000, 0.2
 # PostgreSQL's planner settings while the staged rows are matched with the stored ones.
 BY_INDEX = ("enable_hashjoin", "enable_mergejoin", "jit")
 
