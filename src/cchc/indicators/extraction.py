@@ -126,7 +126,7 @@ def _monthly_sums(window: Window, *, only_online_payment: bool) -> list[Mapping[
             # 5b counts payments "trong số đó": only procedures offering online payment that year.
             counters = PAYMENT_COUNTERS
             # Year by year, each a range of months: the year extracted from each row would be
-            # a Python function call per roll-up row on SQLite (0,1 s of a province's year).
+            # a Python function call per roll-up row on SQLite (0,15 s of a province's year).
             offering = [
                 Q(
                     Exists(

@@ -1,18 +1,20 @@
 """Writing a validated dossier frame (Polars) set-based: the file's codes looked up among the
 stored dossiers in one statement; the rows whose code is stored staged in a temporary table
 in one bulk load, compared with the stored dossiers and updated by a few statements inside
-the database; the new rows inserted without a comparison (PostgreSQL: loaded straight into
-the dossier table); the monthly roll-up brought along by `RollupDelta` (issue 20).
+the database; the new rows inserted without a comparison, straight into the dossier table;
+the monthly roll-up brought along by `RollupDelta` (issue 20).
 
 It gives what `DossierImporter.write` gives for the same rows — the same stored values to the
 byte, the same counts, roll-up and affected agencies and months — without a Python object per
 row: the frame goes in by `core.frame_load.insert_frame` (PostgreSQL: CSV through `COPY`;
-SQLite: narrow rows of packed integers, unpacked by one `INSERT … SELECT`, ADR 0031). Stored rows are compared with the staged ones in SQL (`IS DISTINCT FROM`,
-SQLite `IS NOT`); the changed ones are updated, the new ones inserted in code order, so that
-they take the same primary keys as `DossierImporter.write` gives them and no key is spent on
-a row that was already there (an `INSERT … ON CONFLICT` draws one for every row it sees).
-A file of new dossiers only (a first import, a new month) is neither staged for comparison
-nor compared (ADR 0023)."""
+SQLite: narrow rows of packed integers, unpacked by one `INSERT … SELECT`, ADR 0031).
+Stored rows are compared with the staged ones in SQL (`IS DISTINCT FROM`, SQLite `IS NOT`);
+the changed ones are updated, the new ones inserted in code order, so that they take the same
+primary keys as `DossierImporter.write` gives them and no key is spent on a row that was
+already there (an `INSERT … ON CONFLICT` draws one for every row it sees). A file of new
+dossiers only (a first import, a new month) is neither staged for comparison nor compared
+(ADR 0023); the new rows go straight into the dossier table on both databases, whose plain
+indexes SQLite sets aside when it held no more rows than the file adds (ADR 0029)."""
 
 from __future__ import annotations
 
@@ -36,7 +38,6 @@ COLUMNS = (
     "status", "supplement_count", "supplement_days", "finished_on_time", "fee", "paid_online",
     "result_digitized",
 )  # fmt: skip
-DATETIMES = ("received_at", "due_at", "finished_at")
 COMPARED = COLUMNS[1:]  # what makes a stored dossier "changed" (DossierImporter's WRITE_FIELDS)
 ZONE = "Asia/Ho_Chi_Minh"
 MOMENT = pl.Datetime("us", ZONE)
