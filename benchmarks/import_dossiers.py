@@ -325,20 +325,14 @@ def floor_table(vendor: str) -> None:
 
 def sqlite_values(frame, zone: str):
     """The frame's values as Django stores them on SQLite: aware date-times as naive text in
-    the connection's zone, `str(datetime)`'s form (no fraction when the microseconds are 0).
-    Booleans and whole numbers are stored as integers by the columns' affinity."""
+    the connection's zone (the loader's own rule, `frame_load.moment_text`). Booleans and
+    whole numbers are stored as integers by the columns' affinity."""
     import polars as pl
 
-    texts = []
-    for name in ("received_at", "due_at", "finished_at"):
-        moment = pl.col(name).dt.convert_time_zone(zone)
-        texts.append(
-            pl.when(moment.dt.microsecond() == 0)
-            .then(moment.dt.strftime("%Y-%m-%d %H:%M:%S"))
-            .otherwise(moment.dt.strftime("%Y-%m-%d %H:%M:%S%.6f"))
-            .alias(name)
-        )
-    return frame.with_columns(texts)
+    from cchc.core.frame_load import moment_text
+
+    names = ("received_at", "due_at", "finished_at")
+    return frame.with_columns(moment_text(pl.col(name), zone).alias(name) for name in names)
 
 
 def floor_input(vendor: str, frame=None, run_id: int | None = None):

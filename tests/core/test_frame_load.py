@@ -180,6 +180,16 @@ def test_rows_alike_in_every_column_are_all_stored():
     assert len(stored(frame, lambda table: insert_frame(table, frame))) == 3
 
 
+def test_a_text_column_of_many_values_is_bound_as_it_is():
+    """Estimated too varied to collect (a code per row), or collected and found more than
+    RANKED: bound as text either way, and stored alike."""
+    many = pl.DataFrame({"code": [f"HS-{i}" for i in range(1_000)], "few": ["a", "b"] * 500})
+    plan = frame_load._plan(many)
+    assert [name for name, *_ in plan.loose] == ["code"]
+    assert [c.name for c in plan.packed] == ["few"]
+    assert_stored_alike(many)
+
+
 def test_days_before_1900_are_bound_as_text():
     """SQLite 3.40's calendar makes Python's 0300-03-01 its 0300-02-29 (found by the test
     above): dates and date-times before 1900 go as the ORM's text, from 1900 through
