@@ -10,7 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cchc.core.calendar import WorkingCalendar
+from cchc.core.calendar import (
+    STEADY_OFFSET,
+    STEADY_SINCE,
+    STEADY_SINCE_LOCAL,
+    WorkingCalendar,
+    local_moments,
+    zoned_moments,
+)
 
 CALENDAR = WorkingCalendar()
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -282,3 +289,76 @@ def test_negative_days_are_refused_as_the_scalar_method_refuses_them():
 def test_columns_of_different_lengths_are_refused():
     with pytest.raises(ValueError, match="length"):
         CALENDAR.add_working_days_many(dates([date(2022, 1, 3)]), pl.Series([1, 2]))
+
+
+# --- the zone's steady clock (`local_moments`, `zoned_moments`) --------------------------------
+
+
+def test_vietnam_has_kept_utc_plus_seven_since_the_steady_moment():
+    """The fact the fast conversions stand on, checked against the tz database: +7 at every
+    day from STEADY_SINCE to 2200 (each at another hour of the day), and not just before."""
+    moment, step = STEADY_SINCE, timedelta(days=1, minutes=7)
+    while moment.year < 2200:
+        assert moment.astimezone(HANOI).utcoffset() == STEADY_OFFSET, moment
+        moment += step
+    before = STEADY_SINCE - timedelta(microseconds=1)
+    assert before.astimezone(HANOI).utcoffset() != STEADY_OFFSET
+    # The first wall-clock time after the repeated hour of 12/06/1975.
+    assert STEADY_SINCE_LOCAL.replace(tzinfo=HANOI) == STEADY_SINCE + timedelta(hours=1)
+
+
+# Moments around the zone's changes, and many in the steady years.
+MOMENTS = st.one_of(
+    st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1)),
+    st.datetimes(min_value=datetime(1975, 6, 12, 12), max_value=datetime(1975, 6, 13, 2)),
+    st.datetimes(min_value=datetime(1945, 3, 14, 20), max_value=datetime(1945, 3, 15, 2)),
+    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)),
+)
+UNITS = st.sampled_from(["ms", "us", "ns"])
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(values=st.lists(st.none() | MOMENTS, max_size=30), zone=ZONES, unit=UNITS)
+def test_local_moments_is_polars_own_conversion(values, zone, unit):
+    column = pl.Series("at", values, dtype=pl.Datetime(unit)).dt.replace_time_zone("UTC")
+    if zone is not None:
+        column = column.dt.convert_time_zone(zone)
+    else:
+        column = column.dt.replace_time_zone(None)
+    expected = (
+        column if zone is None
+        else column.dt.convert_time_zone(LOCAL).dt.replace_time_zone(None)
+    )  # fmt: skip
+    got = local_moments(column)
+    assert got.dtype == pl.Datetime(unit)
+    assert got.to_list() == expected.to_list()
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(values=st.lists(st.none() | MOMENTS, max_size=30), unit=UNITS)
+def test_zoned_moments_is_replace_time_zone_with_the_skipped_and_repeated_times_null(values, unit):
+    naive = pl.Series("at", values, dtype=pl.Datetime(unit))
+    expected = naive.dt.replace_time_zone(LOCAL, ambiguous="null", non_existent="null")
+    got = zoned_moments(naive)
+    assert got.dtype == pl.Datetime(unit, LOCAL)
+    assert got.to_list() == expected.to_list()
+
+
+@pytest.mark.parametrize("first", [datetime(1975, 6, 12, 23, 30), datetime(1945, 3, 14, 23, 30),
+                                   datetime(1975, 6, 12, 23, 59, 59, 999_999)])  # fmt: skip
+def test_zoned_moments_leaves_a_repeated_or_skipped_time_to_the_caller(first):
+    naive = pl.Series([first, datetime(2022, 1, 5, 8, 30)])
+    assert zoned_moments(naive).to_list() == [None, datetime(2022, 1, 5, 8, 30, tzinfo=HANOI)]
+
+
+@pytest.mark.parametrize("offset", [timedelta(microseconds=-1), timedelta(0)])
+def test_local_moments_on_either_side_of_the_last_change(offset):
+    """A column whose earliest moment is the last one at +8, or the first at +7."""
+    moment = STEADY_SINCE + offset
+    column = pl.Series([moment, datetime(2022, 1, 5, 1, 30, tzinfo=UTC)]).dt.convert_time_zone(
+        LOCAL
+    )
+    assert local_moments(column).to_list() == [
+        moment.astimezone(HANOI).replace(tzinfo=None),
+        datetime(2022, 1, 5, 8, 30),
+    ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -108,6 +108,30 @@ def test_the_column_engine_gives_what_each_cell_parser_gives(raw_rows):
     same(new_rows, old_rows)
 
 
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(cell, min_size=len(COLUMNS), max_size=len(COLUMNS)), min_size=1,
+                max_size=4),
+       st.lists(st.integers(0, 3), min_size=16, max_size=40))  # fmt: skip
+def test_a_column_of_few_values_typed_once_per_value_gives_what_each_cell_parser_gives(pool, picks):
+    """A column repeating a few texts is typed once per distinct text (`BY_DISTINCT`): the
+    same values and errors as the parser, cell by cell."""
+    rows = [[value.strip() for value in pool[i % len(pool)]] for i in picks]
+    table = Table(header=[c.title for c in COLUMNS], rows=rows)
+    real, repetitive = parse_module._repetitive, []
+
+    def spy(text):
+        repetitive.append(real(text))
+        return repetitive[-1]
+
+    with mock.patch.object(parse_module, "DISTINCT_FROM_ROWS", 1), \
+            mock.patch.object(parse_module, "_repetitive", spy):  # fmt: skip
+        new_rows, new_errors = by_column(table, COLUMNS)
+    assert any(repetitive)
+    old_rows, old_errors = by_cell(table, COLUMNS)
+    assert new_errors == old_errors
+    same(new_rows, old_rows)
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(cell, min_size=len(COLUMNS), max_size=len(COLUMNS)), min_size=1,
                 max_size=12))  # fmt: skip
@@ -139,6 +163,33 @@ def test_a_date_that_does_not_exist_is_refused_with_the_parsers_words(cell, expe
     parsed = parse_sheet(Sheet.of_table(table), COLUMNS[:1] + COLUMNS[2:3])
     assert [(e.row, e.column) for e in parsed.errors] == [(2, "Ngày")]
     assert expected in parsed.errors[0].message
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "12/06/1975 23:30",  # the hour Vietnam's clock gave twice (+8, then +7)
+        "14/03/1945 23:30",  # an hour it skipped (+8 → +9)
+        "12-06-1975 23:30:15",
+        "19750612233000",
+        datetime(1975, 6, 12, 23, 30),  # an XLSX's own date-time
+    ],
+)
+def test_a_time_the_zone_gave_twice_or_skipped_is_the_parsers_not_a_system_error(cell):
+    """Polars refuses to place such a wall-clock time; the column leaves it to the parser,
+    which reads it as the earlier of the two (as Python's zoneinfo does)."""
+    table = Table(header=["Mã", "Ngày", "Hẹn"], rows=[["A", cell, "05/01/2022 08:30"],
+                                                      ["B", "05/01/2022 08:30", cell]])  # fmt: skip
+    columns = [COLUMNS[0], COLUMNS[2], COLUMNS[3]]
+    old_rows, old_errors = by_cell(table, columns)
+    new_rows, new_errors = by_column(table, columns)
+    assert new_errors == old_errors == []
+    # The same moments (a skipped wall-clock time keeps the parser's +8 on its side, Polars
+    # shows the moment at +9: equal as moments, not as wall-clock times).
+    assert [[row[k].astimezone(UTC) for k in ("when", "due")] for row in new_rows] == [
+        [row[k].astimezone(UTC) for k in ("when", "due")] for row in old_rows
+    ]
+    assert new_rows[0]["when"].utcoffset() != new_rows[1]["when"].utcoffset()
 
 
 def test_typed_xlsx_cells_go_to_the_parser():

@@ -50,6 +50,21 @@ def test_valid_file_writes_rolls_up_and_measures(reform_office, catalogue):
     assert (changed.rows_created, changed.rows_updated) == (0, 1)
 
 
+def test_a_time_the_clock_gave_twice_is_read_not_a_system_error(reform_office, catalogue):
+    """12/06/1975 23:30 happened twice in Việt Nam (+8, then +7): read as the first, as the
+    cell parser reads it (ADR 0032), and written."""
+    ProcedureSnapshot.objects.create(procedure=catalogue, year=1975, authority_tier="province",
+                                     processing_days=10)  # fmt: skip
+    text = HEADER + "OLD-1,1.001,12-STP,2,12/06/1975 23:30,,,Đang xử lý,0,0\n"
+    run = run_file(reform_office, text)
+    assert run.status == "done", run.errors
+    stored = Dossier.objects.get(code="OLD-1")
+    assert stored.received_at == datetime(1975, 6, 12, 15, 30, tzinfo=ZoneInfo("UTC"))
+    assert (
+        stored.received_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).utcoffset().seconds == 8 * 3600
+    )
+
+
 def test_the_15_00_cut_off_moves_paper_dossiers_only(reform_office, catalogue):
     # Thursday 6/1/2022 at 16:00: a paper dossier counts from Friday 7/1, an online one from
     # the 6th itself; 10 working days later is the 21st and the 20th.

@@ -31,7 +31,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 
 from cchc.core.calendar import LOCAL_TZ as VN
-from cchc.core.calendar import LOCAL_TZ_NAME
+from cchc.core.calendar import local_moments
 from cchc.core.frame_load import insert_frame
 from cchc.core.planner import refresh_statistics
 from cchc.operations.models import Dossier, DossierMonthly, DossierStatus, ImportRun, StatSource
@@ -184,10 +184,11 @@ def frame_contributions(frame, *, until: date):
     if frame.is_empty():
         return pl.DataFrame(schema={"agency_id": pl.Int64, "procedure_id": pl.Int64,
                                     "month": pl.Date, **dict.fromkeys(COUNTERS, pl.Int64)})  # fmt: skip
+    # Vietnam's wall clock, naive (`local_moments`): a month truncated without a zone
+    # lookup per value. Zones by name: Polars carries its own database, so this holds on a
+    # machine without one too (where VN is a fixed +07:00 zone, which has no name).
     local = frame.with_columns(
-        # By name: Polars carries its own zone database, so this holds on a machine without
-        # one too (where VN is a fixed +07:00 zone, which has no name to give Polars).
-        pl.col("received_at", "due_at", "finished_at").dt.convert_time_zone(LOCAL_TZ_NAME)
+        local_moments(frame.get_column(name)) for name in ("received_at", "due_at", "finished_at")
     )
     month = {name: pl.col(name).dt.truncate("1mo").dt.date() for name in
              ("received_at", "due_at", "finished_at")}  # fmt: skip

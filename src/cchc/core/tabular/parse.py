@@ -17,19 +17,20 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 
+from cchc.core.calendar import LOCAL_TZ_NAME, zoned_moments
 from cchc.core.tabular.cells import FALSE_WORDS, TRUE_WORDS, CellError, is_blank
 from cchc.core.tabular.columns import Column, ImportRejected, RowError, check_header
 from cchc.core.tabular.excel import EXCEL_DAY_ZERO, excel_cells
 from cchc.core.tabular.sheet import Sheet
 
-ZONE = "Asia/Ho_Chi_Minh"
+ZONE = LOCAL_TZ_NAME
 BLANK_REQUIRED = "không được để trống"
 NO_ROWS = "tệp chỉ có dòng tiêu đề, không có dữ liệu"
 # Digits, or vi-VN thousands ("1.234.567"); at most 18 digits so that Int64 holds them.
@@ -204,7 +205,21 @@ def _python_column(
     dtype = _dtype(column)
     if dtype is not pl.Object:
         values = [None if v is None else _plain(v) for v in values]
-    return pl.Series(values, dtype=dtype), pl.Series(bad, dtype=pl.Boolean), errors
+    return _series(values, dtype), pl.Series(bad, dtype=pl.Boolean), errors
+
+
+def _series(values: list[Any], dtype: Any) -> pl.Series:
+    """The parsers' values as a column of `dtype`. Aware date-times go through UTC: Polars
+    refuses one whose wall-clock time its zone skipped (14/03/1945 23:30, which the parser
+    reads as +8, as zoneinfo does), though the moment itself is plain."""
+    if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
+        utc = [None if v is None else v.astimezone(UTC).replace(tzinfo=None) for v in values]
+        return (
+            pl.Series(utc, dtype=pl.Datetime(dtype.time_unit))
+            .dt.replace_time_zone("UTC")
+            .dt.convert_time_zone(dtype.time_zone)
+        )
+    return pl.Series(values, dtype=dtype)
 
 
 def _excel_moments(
@@ -235,11 +250,10 @@ def _excel_moments(
             else:
                 return None
         naive = pl.Series(moments, dtype=pl.Datetime("us"))
-    try:
-        value = naive.dt.date() if kind == "date" else naive.dt.replace_time_zone(ZONE)
-    except pl.exceptions.PolarsError:  # a moment the zone's clock skipped or repeated
-        return None
+    value = naive.dt.date() if kind == "date" else zoned_moments(naive)
     blank = naive.is_null()
+    if value.null_count() > blank.sum():  # a moment the zone's clock skipped or repeated
+        return None
     errors = _required_blanks(column, blank, lines)
     bad = blank if errors else pl.repeat(False, len(cells), dtype=pl.Boolean, eager=True)
     return value, bad, errors
@@ -261,10 +275,15 @@ def _text_column(
     if kind is None:
         value = pl.repeat(None, text.len(), dtype=dtype, eager=True)
         ok = pl.repeat(False, text.len(), dtype=pl.Boolean, eager=True)
+    elif kind in BY_DISTINCT and _repetitive(text):
+        distinct = text.unique()
+        value = _accepted(*VECTOR[kind](distinct, arg, dtype))
+        value = text.replace_strict(distinct, value, default=None, return_dtype=value.dtype)
+        ok = value.is_not_null()
     else:
         value, ok = VECTOR[kind](text, arg, dtype)
         ok = ok.fill_null(False)
-        value = pl.select(pl.when(ok).then(value)).to_series()
+        value = _accepted(value, ok)
     todo = ~ok & ~blank
     bad = pl.repeat(False, text.len(), dtype=pl.Boolean, eager=True)
     errors: list[RowError] = []
@@ -292,13 +311,35 @@ def _text_column(
                 merged[index] = item
             value = pl.Series(merged, dtype=pl.Object)
         elif fixed:
-            value = value.scatter(fixed_at, pl.Series(fixed, dtype=dtype))
+            value = value.scatter(fixed_at, _series(fixed, dtype))
         if bad_at:
             bad = bad.scatter(bad_at, True)
     if found := _required_blanks(column, blank, lines):
         errors += found
         bad = bad | blank
     return value, bad, errors
+
+
+def _accepted(value: pl.Series, ok: pl.Series) -> pl.Series:
+    """A vector form's values where it accepted the cell, null elsewhere."""
+    return pl.select(pl.when(ok.fill_null(False)).then(value)).to_series()
+
+
+# The kinds whose vector form costs more per cell than looking a cell up: a column repeating
+# a few values (a count, a fee, a due date at 17:00 every day of a year) is typed once per
+# distinct text, then each cell takes its text's value (0,025 s → 0,01 s for 300.000 counts).
+BY_DISTINCT = frozenset({"integer", "money", "datetime", "date"})
+
+
+def _repetitive(text: pl.Series) -> bool:
+    """Whether `text` holds fewer than a quarter as many distinct values as cells (estimated:
+    the estimate costs a hash of each cell, not a set of them)."""
+    if text.len() < DISTINCT_FROM_ROWS:
+        return False
+    return cast(int, text.approx_n_unique()) * 4 <= text.len()
+
+
+DISTINCT_FROM_ROWS = 1000  # below, the estimate and the look-up cost more than they save
 
 
 # --- the vector forms: (typed value, accepted) for a whole column of stripped text -------------
@@ -401,8 +442,8 @@ def _build(moments: pl.DataFrame, *, zone: str | None, as_date: bool) -> pl.Seri
     else:
         built = pl.datetime(safe["y"], safe["m"], safe["d"], pl.col("hh"), pl.col("mi"),
                             pl.col("ss"), time_unit="us")  # fmt: skip
-        if zone:
-            built = built.dt.replace_time_zone(zone)
+        if zone:  # null where the clock skipped or repeated: the parser decides
+            built = built.dt.replace_time_zone(zone, ambiguous="null", non_existent="null")
     return moments.select(pl.when(valid).then(built).alias("v")).get_column("v")
 
 
@@ -414,13 +455,14 @@ COMMON_FORMAT = "%d/%m/%Y %H:%M"
 
 
 def _moment_column(text: pl.Series, *, zone: str | None, as_date: bool):
+    """(value, accepted) of a date or date-time column (`zone`: ZONE or None)."""
     common = text.str.contains(COMMON)
     value = text.str.strptime(pl.Datetime("us"), COMMON_FORMAT, strict=False)
     value = pl.select(pl.when(common & (value.dt.year() >= 1)).then(value)).to_series()
     if as_date:
         value = value.dt.date()
     elif zone:
-        value = value.dt.replace_time_zone(zone)
+        value = zoned_moments(value)
     ok = value.is_not_null()
     rest = ~ok & (text != "")
     if rest.any():

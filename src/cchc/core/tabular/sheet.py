@@ -169,6 +169,22 @@ def normal_text(values: pl.Series, *, separators: bool) -> pl.Series:
     return composed(values.fill_null("")).str.strip_chars(WHITESPACE if separators else None)
 
 
+def normal_columns(frame: pl.DataFrame, names: list[str], *, separators: bool) -> pl.DataFrame:
+    """`normal_text` for the columns `names` of `frame`, side by side: whether each is ASCII
+    is asked of all at once, the few that are not are composed, then every column is
+    stripped by one expression, which Polars spreads over the cores (13 columns of 300.000
+    cells: 0,20 s one after another, 0,07 s so)."""
+    wide = frame.select((pl.col(names).str.len_bytes() != pl.col(names).str.len_chars()).any())
+    frame = frame.with_columns(
+        composed(frame.get_column(name).fill_null(""))
+        for name in names
+        if wide.get_column(name).item()
+    )
+    return frame.with_columns(
+        pl.col(names).fill_null("").str.strip_chars(WHITESPACE if separators else None)
+    )
+
+
 def composed(values: pl.Series) -> pl.Series:
     """A text column as `reading._nfc` leaves each cell: NFC, non-breaking spaces as spaces;
     a column of a few words (a status) composed once per distinct word."""
@@ -176,7 +192,10 @@ def composed(values: pl.Series) -> pl.Series:
         return values  # ASCII
     distinct = values.unique()
     if distinct.len() * 4 < values.len():
-        return values.replace_strict(distinct, _composed(distinct), return_dtype=pl.String)
+        normal = _composed(distinct)
+        if normal.equals(distinct):  # already composed, as a file nearly always is
+            return values
+        return values.replace_strict(distinct, normal, return_dtype=pl.String)
     return _composed(values)
 
 
@@ -191,19 +210,21 @@ def well_quoted(data: bytes, separator: str) -> bool:
     and a quote left open at the end of the file is dropped. Such a file goes the csv
     module's way; a file without quotes, or quoted as Excel quotes, is read by Polars. Read
     on the bytes: quotes, separators and line breaks are ASCII, the same in UTF-8."""
-    total = data.count(b'"')
-    if not total:
-        return True
     ends = (ord(separator), ord("\n"), ord("\r"))
-    seen = 0
     # Each quoted cell ("…", doubled quotes inside) must open at the start of the text, a
-    # line or a cell, and close at the end of one; every quote must be in one of them.
-    for match in QUOTED.finditer(data):
-        start, end = match.span()
+    # line or a cell, and close at the end of one; every quote must be in one of them. The
+    # next quote is looked for by `find` (memchr): a file quoted only in its header costs a
+    # scan of its bytes, not a regular expression's walk over them (0,04 s for 35 MB).
+    start = data.find(b'"')
+    while start >= 0:
+        match = QUOTED.match(data, start)
+        if match is None:  # a quote never closed
+            return False
+        end = match.end()
         if (start and data[start - 1] not in ends) or (end < len(data) and data[end] not in ends):
             return False
-        seen += match.group().count(b'"')
-    return seen == total
+        start = data.find(b'"', end)
+    return True
 
 
 QUOTED = re.compile(rb'"[^"]*(?:""[^"]*)*"')
@@ -263,15 +284,12 @@ def _polars_csv(head: _Head, data: bytes, separator: str, header_names: Collecti
     records = frame.height
     frame = frame.with_row_index("line", offset=1).slice(header_line)
     separators = any(c.encode() in data for c in SEPARATORS)  # once for the whole file
-    frame = frame.with_columns(
-        normal_text(frame.get_column(name), separators=separators) for name in names
-    )
+    frame = normal_columns(frame, names, separators=separators)
     filled = pl.any_horizontal(pl.col(names) != "")
     blank = frame.filter(~filled).get_column("line").to_list()
-    if blank:
+    if blank:  # (without, no copy of the whole frame)
         further = _filled_further(head.full(), separator, blank, records)
-        filled = filled | pl.col("line").is_in(further)
-    frame = frame.filter(filled)
+        frame = frame.filter(filled | pl.col("line").is_in(further))
     lines = frame.get_column("line").cast(pl.Int64)
     return Sheet(header, header_line, lines, frame.drop("line"))
 
