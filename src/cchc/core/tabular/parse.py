@@ -457,7 +457,10 @@ COMMON_FORMAT = "%d/%m/%Y %H:%M"
 def _moment_column(text: pl.Series, *, zone: str | None, as_date: bool):
     """(value, accepted) of a date or date-time column (`zone`: ZONE or None)."""
     common = text.str.contains(COMMON)
-    value = text.str.strptime(pl.Datetime("us"), COMMON_FORMAT, strict=False)
+    # Without Polars' cache of parsed texts: a column of receipt times is nearly all distinct
+    # (and a repetitive one arrives here as its distinct texts), so the cache only costs
+    # (0,016 s → 0,010 s for 300.000).
+    value = text.str.strptime(pl.Datetime("us"), COMMON_FORMAT, strict=False, cache=False)
     value = pl.select(pl.when(common & (value.dt.year() >= 1)).then(value)).to_series()
     if as_date:
         value = value.dt.date()
