@@ -100,7 +100,7 @@ def _local_dates(column: pl.Series) -> pl.Series:
 
 # Vietnam's clock has kept UTC+7, without summer time, since 13/06/1975 00:00 (+8), which
 # became 12/06/1975 23:00 (+7): the tz database's last change for Asia/Ho_Chi_Minh
-# (`tests/core/test_calendar_columns.py` checks it hour by hour against zoneinfo). A
+# (`tests/core/test_calendar_columns.py` checks it day by day against zoneinfo). A
 # column whose moments all fall after it changes zone by adding or taking seven hours:
 # Polars' own conversion looks the zone up for every value, 0,02–0,03 s for 300.000 of
 # them, where the sum takes a millisecond.

@@ -59,9 +59,7 @@ class Table:
 
 def header_key(title: Any) -> str:
     """Compare headers loosely: case, spaces, underscores and accents do not matter."""
-    if title.__class__ is str:
-        return _header_key(title)
-    return re.sub(r"[\s_\-./()]+", "", without_accents(title).lower())
+    return _header_key(str(title))
 
 
 @functools.lru_cache(maxsize=4096)
