@@ -166,7 +166,8 @@ def normal_text(values: pl.Series, *, separators: bool) -> pl.Series:
     with non-breaking spaces as spaces, stripped of Python's whitespace — whose four
     information separators (\x1c–\x1f) Rust's lacks: the longer set, which costs more, only
     where the caller found one (`separators`)."""
-    return composed(values.fill_null("")).str.strip_chars(WHITESPACE if separators else None)
+    frame = values.to_frame("cells")
+    return normal_columns(frame, ["cells"], separators=separators).to_series().alias(values.name)
 
 
 def normal_columns(frame: pl.DataFrame, names: list[str], *, separators: bool) -> pl.DataFrame:

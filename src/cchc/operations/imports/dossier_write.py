@@ -25,6 +25,7 @@ from typing import cast
 import polars as pl
 from django.db import connection, models, transaction
 
+from cchc.core.calendar import LOCAL_TZ_NAME
 from cchc.core.frame_load import insert_frame
 from cchc.core.planner import refresh_statistics
 from cchc.operations.imports.base import WriteResult
@@ -39,8 +40,7 @@ COLUMNS = (
     "result_digitized",
 )  # fmt: skip
 COMPARED = COLUMNS[1:]  # what makes a stored dossier "changed" (DossierImporter's WRITE_FIELDS)
-ZONE = "Asia/Ho_Chi_Minh"
-MOMENT = pl.Datetime("us", ZONE)
+MOMENT = pl.Datetime("us", LOCAL_TZ_NAME)
 # The frame's contract (what the parser hands over, validated).
 SCHEMA = {
     "code": pl.String, "procedure_id": pl.Int64, "agency_id": pl.Int64, "channel": pl.Int64,

@@ -198,7 +198,8 @@ class DossierImporter(Importer):
         missing = frame.get_column("due_at").is_null()
         if missing.any():  # an export usually gives every due date: only its blanks computed
             at = missing.arg_true()
-            due_at = frame.get_column("due_at").scatter(at, self._due(frame[at], codes))
+            due = self._due(frame[at], codes, calendar)
+            due_at = frame.get_column("due_at").scatter(at, due)
             frame = frame.with_columns(due_at)
         frame = frame.with_columns(
             supplement_count=pl.col("supplement_count").fill_null(0),
@@ -224,19 +225,19 @@ class DossierImporter(Importer):
         )  # fmt: skip
         return frame.select("code", *WRITE_FIELDS)
 
-    def _due(self, frame: pl.DataFrame, codes: list[str]) -> pl.Series:
+    def _due(self, frame: pl.DataFrame, codes: list[str], calendar) -> pl.Series:
         """The due dates of `frame`'s dossiers by their procedure's duration the year each was
-        received (null where that year's catalogue gives none), at 17:00."""
-        calendar = working_calendar()
+        received (null where that year's catalogue gives none), at 17:00, on `calendar`."""
         received = local_moments(frame.get_column("received_at"))
-        years = received.dt.year().unique().to_list()
+        year = received.dt.year()
+        years = year.unique().to_list()
         durations = pl.DataFrame(
             list(Procedure.objects.filter(code__in=codes, snapshots__year__in=years)
                  .values_list("code", "snapshots__year", "snapshots__processing_days")),
             schema={"procedure": pl.String, "year": pl.Int32, "days": pl.Int64}, orient="row",
         )  # fmt: skip
         days = (
-            frame.select("procedure", year=received.dt.year())
+            frame.select("procedure", year=year)
             .join(durations, on=["procedure", "year"], how="left", maintain_order="left")
             .get_column("days")
         )
