@@ -11,11 +11,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import polars as pl
 import pytest
 from django.db import IntegrityError, connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cchc.operations.imports import dossier_write
 from cchc.operations.imports.dossier_write import write_dossier_frame
 from cchc.operations.models import Dossier, DossierMonthly, ImportRun, Procedure
 from cchc.operations.rollups import rollup_rebuild
@@ -28,8 +30,20 @@ AGENCIES = ["12-STP", "12-SKHDT", "12-SYT"]
 LARGEST_FEE = 10**14 - 1  # DecimalField(14, 0)
 
 
-@pytest.fixture
-def world(catalogue):
+def probe_missing_stored_codes(codes: pl.Series) -> pl.Series:
+    """The probe at its worst: it sees only a new code whenever the file has one, so that a
+    file mixing stored and new codes is first inserted as new, meets a stored code in the
+    unique index, and is written again the exact way."""
+    new = codes.filter(~codes.is_in(list(Dossier.objects.values_list("code", flat=True))))
+    return new[:1] if len(new) else codes[:1]
+
+
+@pytest.fixture(params=["probe", "probe missing the stored codes"])
+def world(catalogue, request, monkeypatch):
+    """Every test twice: with the writer's probe of the file's codes, and with one that
+    misses every stored code it can (`probe_missing_stored_codes`)."""
+    if request.param != "probe":
+        monkeypatch.setattr(dossier_write, "_probe", probe_missing_stored_codes)
     other = Procedure.objects.create(code="1.002", name="Đăng ký khai sinh")
     agencies = list(Agency.objects.filter(code__in=AGENCIES).order_by("code"))
     return {"procedures": [catalogue, other], "agencies": agencies}

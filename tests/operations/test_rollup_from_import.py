@@ -91,3 +91,43 @@ def test_incremental_roll_up_equals_a_full_rebuild(reform_office, catalogue):
     rollup_rebuild(run=ImportRun.objects.last())
     assert snapshot_of_rollup() == incremental
     assert any(row[0] == "12-SKHDT" for row in incremental)
+
+
+def key_order_of_ids() -> tuple[list[tuple], list[tuple]]:
+    """The roll-up's keys in the order their rows were written (ids), and the same sorted by
+    the unique key (month, agency, procedure)."""
+    written = list(
+        DossierMonthly.objects.order_by("pk").values_list("month", "agency_id", "procedure_id")
+    )
+    return written, sorted(written)
+
+
+def test_roll_up_rows_are_written_month_first(reform_office, catalogue):
+    """Every writer adds roll-up rows in the order of its unique key, month first, so that a
+    month's rows lie together (the figures read a month at a time): an import's delta, and a
+    rebuild from the dossiers."""
+    from cchc.operations.models import ImportRun, Procedure, ProcedureSnapshot
+    from cchc.operations.rollups import rollup_rebuild
+
+    second = Procedure.objects.create(code="1.002", name="Thủ tục thứ hai")
+    ProcedureSnapshot.objects.create(procedure=second, year=2022, authority_tier="province",
+                                     processing_days=5)  # fmt: skip
+    rows = [
+        [f"{agency}-{procedure}-{month}-{day}", procedure, agency, "1",
+         f"{day:02d}/{month:02d}/2022 08:00", "", f"{day + 1:02d}/{month + 1:02d}/2022 09:00",
+         "Đã giải quyết", "", "", "", "", ""]
+        for agency in ("12-STP", "12-SKHDT")
+        for procedure in ("1.001", "1.002")
+        for month in (1, 2, 3)
+        for day in (3, 10)
+    ]  # fmt: skip
+    run = load(reform_office, "dossiers", csv_bytes(HEADER, rows))
+    assert run.status == "done", run.errors
+    written, ordered = key_order_of_ids()
+    # Two agencies × two procedures × months January to April (received, finished).
+    assert len(written) == 16 and written == ordered
+
+    DossierMonthly.objects.all().delete()
+    rollup_rebuild(run=ImportRun.objects.get(pk=run.pk))
+    written, ordered = key_order_of_ids()
+    assert len(written) == 16 and written == ordered
