@@ -95,6 +95,19 @@ def test_statistics_are_stored_as_imported_and_checked(reform_office, catalogue)
     assert DossierMonthly.objects.count() == 1
 
 
+def test_statistics_are_written_in_the_roll_up_key_order(reform_office, catalogue):
+    """Rows given agency by agency are added month first, as every roll-up writer adds them
+    (ADR 0033): their ids follow (month, agency, procedure)."""
+    rows = [[code, "1.001", f"{month:02d}/2022", "3", "0", "0", "0", "0", "0", "0"]
+            for code in ("12-STP", "12-SKHDT") for month in (2, 1)]  # fmt: skip
+    run = load(reform_office, "dossier_stats", csv_bytes(STATS, rows))
+    assert run.status == "done", run.errors
+    written = list(
+        DossierMonthly.objects.order_by("pk").values_list("month", "agency_id", "procedure_id")
+    )
+    assert len(written) == 4 and written == sorted(written)
+
+
 def test_statistics_never_overwrite_a_roll_up_of_dossiers(reform_office, catalogue):
     run = ImportRun.objects.create(kind="dossiers", file_name="x.csv")
     DossierMonthly.objects.create(agency=agency("12-STP"), procedure=catalogue,

@@ -13,7 +13,7 @@ from cchc.core.tabular.columns import Column, RowError
 from cchc.core.tabular.reading import quoted
 from cchc.operations.imports.base import Importer, WriteResult
 from cchc.operations.models import DossierMonthly, ImportKind, Procedure, StatSource
-from cchc.operations.rollups import COUNTERS
+from cchc.operations.rollups import COUNTERS, KEY_ORDER
 
 # (part, whole): a part may not exceed its whole.
 LIMITS = (
@@ -176,6 +176,8 @@ class DossierStatsImporter(Importer):
             result.affected.months.add(key[2])
             result.affected.years.add(key[2].year)
         fields = ["agency_id", "procedure_id", "month", "source", "import_run_id", *COUNTERS]
+        # In the roll-up's key order, month first, as every roll-up writer adds rows (ADR 0033).
+        creates.sort(key=lambda row: tuple(row[name] for name in KEY_ORDER))
         insert_rows(DossierMonthly, fields, creates)
         DossierMonthly.objects.bulk_update(updates, [*COUNTERS, "import_run"], batch_size=1000)
         result.created, result.updated = len(creates), len(updates)
