@@ -42,6 +42,8 @@ COLUMNS = (
     "status", "supplement_count", "supplement_days", "finished_on_time", "fee", "paid_online",
     "result_digitized",
 )  # fmt: skip
+# The steps the write tells, as `DossierImporter.write` tells them.
+WRITING, ROLLING_UP = "Ghi hồ sơ", "Cộng số liệu theo tháng"
 COMPARED = COLUMNS[1:]  # what makes a stored dossier "changed" (DossierImporter's WRITE_FIELDS)
 MOMENT = pl.Datetime("us", LOCAL_TZ_NAME)
 # The frame's contract (what the parser hands over, validated).
@@ -107,11 +109,11 @@ def write_dossier_frame(
             if updated or not new.is_empty():
                 # Counted in Polars while the database writes.
                 delta.count_ahead(written)
-                tell("Ghi hồ sơ")
+                tell(WRITING)
                 if updated:
                     _update_changed(run)
                 created = _insert_new(new, run)
-                tell("Cộng số liệu theo tháng")
+                tell(ROLLING_UP)
             if not known.is_empty():
                 _execute(f"DROP TABLE {STAGE}")
         _by_index(False)
@@ -191,7 +193,7 @@ def _insert_all_new(
     if not _stored_codes(_probe(frame.get_column("code"))).is_empty():
         return None
     delta.count_ahead(frame)
-    stage("Ghi hồ sơ")
+    stage(WRITING)
     try:
         with transaction.atomic():  # a savepoint: an insert that meets a stored code is undone
             created = _insert_new(frame, run)
@@ -199,7 +201,7 @@ def _insert_all_new(
         if not _code_stored(exc):
             raise  # a refused row: the write fails as it would have the exact way
         return None
-    stage("Cộng số liệu theo tháng")
+    stage(ROLLING_UP)
     return created
 
 
