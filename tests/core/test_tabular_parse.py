@@ -8,10 +8,14 @@ contain and from near misses (31/02, 24:00, "1,5", "1.23", words in other cases,
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -30,6 +34,8 @@ from cchc.core.tabular.reading import FileError, Table, read_table
 from cchc.core.tabular.sheet import Sheet, read_sheet
 from cchc.operations.imports.dossiers import CHANNEL_WORDS, STATUS_WORDS
 from tests.tabular_reference import by_cell as reference_by_cell
+
+ROOT = Path(__file__).resolve().parents[2]
 
 COLUMNS = [
     Column("code", "Mã", f.text_up_to(12)),
@@ -190,6 +196,20 @@ def test_a_time_the_zone_gave_twice_or_skipped_is_the_parsers_not_a_system_error
         [row[k].astimezone(UTC) for k in ("when", "due")] for row in old_rows
     ]
     assert new_rows[0]["when"].utcoffset() != new_rows[1]["when"].utcoffset()
+
+
+def test_the_cell_parsers_keep_the_calendars_clock_without_a_time_zone_database(tmp_path):
+    """The cell parsers read local times on the province's clock, `core.calendar`'s, which
+    holds (UTC+7) even where the machine has no time-zone database; they had their own
+    `ZoneInfo` and could not even be imported there."""
+    env = {**os.environ, "PYTHONTZPATH": str(tmp_path), "PYTHONPATH": str(ROOT / "src")}
+    result = subprocess.run(
+        [sys.executable, "-c", "from cchc.core.tabular import cells; "
+         "print(cells.aware_datetime('01/12/2022 08:00').isoformat())"],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "2022-12-01T08:00:00+07:00"
 
 
 def test_typed_xlsx_cells_go_to_the_parser():

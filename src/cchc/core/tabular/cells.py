@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from cchc.core.calendar import LOCAL_TZ
 from cchc.core.formatting import format_number
 from cchc.core.numbers import Kind, NumberError, parse_number
 from cchc.core.tabular.reading import quoted
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
+# The province's clock: calendar's, which holds even on a machine without a time-zone database.
+VN: tzinfo = LOCAL_TZ
 
 
 class CellError(ValueError):
@@ -165,7 +166,7 @@ DATETIME_FORMATS = (
 _DMY = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4})(?: (\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?")
 
 
-def _parse_datetime(value: Any, zone: ZoneInfo | None = None) -> datetime:
+def _parse_datetime(value: Any, zone: tzinfo | None = None) -> datetime:
     """The cell's date and time; text is read as a time in `zone` (naive when None)."""
     if isinstance(value, datetime):
         return value if zone is None or value.tzinfo else value.replace(tzinfo=zone)
