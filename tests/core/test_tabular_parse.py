@@ -359,6 +359,30 @@ def test_an_xlsx_with_a_title_row_reads_the_same_by_column(tmp_path):
     assert read.column(1) == ["05/01/2022 08:30", 3]
 
 
+@pytest.mark.parametrize("left", [1, 2, 3], ids=["from B", "from C", "from D"])
+def test_an_xlsx_table_away_from_column_a_reads_the_same_by_column(left):
+    """A table under titles, starting further right than column A, with an empty column
+    inside it: each empty column is a column of blank cells (two of them came out with one
+    name and ended in "Lỗi hệ thống")."""
+    pad = [None] * left
+    content = xlsx_of([
+        [*pad, "DANH SÁCH HỒ SƠ"], [],
+        [*pad, "Mã", "Ngày", None, "Số lần"],
+        [*pad, "A", "05/01/2022 08:30", None, 2],
+        [*pad, "B", "06/01/2022 09:00", None, 3],
+    ])  # fmt: skip
+    names = ["Mã", "Ngày", "Số lần"]
+    table = read_table(content, "t.xlsx", header_names=names)
+    read = read_sheet(content, "t.xlsx", header_names=names)
+    assert read.header_line == table.header_line == 3
+    columns = [COLUMNS[0], COLUMNS[2], COLUMNS[5]]
+    old_rows, old_errors = by_cell(table, columns)
+    parsed = parse_sheet(read, columns)
+    assert old_errors == []
+    assert parsed.rows() == old_rows
+    assert [row["count"] for row in parsed.rows()] == [2, 3]
+
+
 def xlsx_of(rows: list[list]) -> bytes:
     from openpyxl import Workbook
 

@@ -297,6 +297,12 @@ def test_a_duplicate_key_rejects_the_whole_file(reform_office, catalogue, kind):
         c.title for c in IMPORTERS[kind].columns if c.key == IMPORTERS[kind].natural_key[0]
     )
     assert_rejected(run, before, len(rows) + 1, key_title, "trùng với dòng 2")
+    # A key of several columns is named whole.
+    key = IMPORTERS[kind].natural_key
+    if len(key) > 1:
+        titles = {c.key: c.title for c in IMPORTERS[kind].columns}
+        named = "trùng với dòng 2 (cùng " + ", ".join(titles[k] for k in key) + ")"
+        assert_rejected(run, before, len(rows) + 1, key_title, named)
 
 
 @pytest.mark.parametrize("kind", [k for k in KINDS if CASES[k].agency_at is not None])

@@ -141,6 +141,17 @@ def test_an_empty_file_on_the_command_line_is_an_error_message(reform_office, tm
         call_command("import_data", "dossiers", str(path), user=reform_office.username)
 
 
+def test_a_file_error_on_the_command_line_names_the_file_not_a_line_0(
+    reform_office, tmp_path, capsys
+):
+    path = tmp_path / "hong.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(CommandError, match="Tệp bị từ chối"):
+        call_command("import_data", "dossiers", str(path), user=reform_office.username)
+    [line] = [line for line in capsys.readouterr().err.splitlines() if "Excel" in line]
+    assert line.startswith("  tệp: Không đọc được tệp Excel")
+
+
 def test_read_table_keeps_the_file_lines():
     table = read_table(b"Title\n\nA,B\n1,2\n\n3,4\n", "t.csv", header_names=["A", "B"])
     assert table.header == ["A", "B"] and table.header_line == 3

@@ -189,6 +189,81 @@ def test_a_roman_numbered_row_with_an_agency_is_not_dropped_silently(client, ref
     assert plan.tasks.count() == before
 
 
+def test_sub_numbered_rows_are_tasks_and_leave_the_area_as_it_was(client, reform_office):
+    """Rows numbered "1.1" or "a)" without a lead agency were read as group rows: dropped with
+    their output and deadline, and their words ("… cải cách tổ chức bộ máy …") moved the tasks
+    below them to another area. A capital letter and text alone is still a group row."""
+    client.force_login(reform_office)
+    plan = Plan.objects.get(year=2022)
+    before = plan.tasks.count()
+    rows = [
+        ["I", "Cải cách thể chế", None, None, None, None],
+        ["A", "Nhiệm vụ chung của lĩnh vực cải cách thể chế", None, None, None, None],
+        [1, "Nhiệm vụ gốc", "Sở Tư pháp", None, "Báo cáo", "quý II/2022"],
+        ["1.1", "Rà soát văn bản để thực hiện cải cách thủ tục hành chính", None, None,
+         "Báo cáo rà soát", "quý III/2022"],
+        ["a)", "Hướng dẫn các xã về cải cách tổ chức bộ máy hành chính nhà nước", None,
+         "Sở Nội vụ", "Văn bản hướng dẫn", "tháng 9/2022"],
+        ["-", "Theo dõi thi hành pháp luật", None, None, None, None],
+        [2, "Nhiệm vụ cuối", "Sở Tư pháp", None, None, "quý IV/2022"],
+    ]  # fmt: skip
+    response = upload(client, plan, xlsx(rows))
+    assert response.status_code == 302, response.context and response.context["errors"]
+    added = plan.tasks.order_by("-pk")[:5]
+    assert plan.tasks.count() == before + 5
+    assert {task.area.code for task in added} == {"institutions"}
+    sub = plan.tasks.get(text__startswith="Rà soát văn bản để thực hiện")
+    assert (sub.output, sub.deadline, sub.lead_agency) == ("Báo cáo rà soát", date(2022, 9, 30),
+                                                           None)  # fmt: skip
+    lettered = plan.tasks.get(text__startswith="Hướng dẫn các xã")
+    assert [a.code for a in lettered.coordinating_agencies.all()] == ["12-SNV"]
+    assert plan.tasks.filter(text="Theo dõi thi hành pháp luật").exists()
+    assert not plan.tasks.filter(text__startswith="Nhiệm vụ chung").exists()
+
+
+def test_a_roman_numeral_in_the_task_column_with_task_cells_is_refused(client, reform_office):
+    """With no STT, "II. Cải cách thủ tục hành chính" in the task column is a group row,
+    whatever else the row holds: its agency and deadline are refused, not stored as a task
+    named "II. …"."""
+    client.force_login(reform_office)
+    plan = Plan.objects.get(year=2022)
+    before = plan.tasks.count()
+    rows = [*THREE, [None, "II. Cải cách thủ tục hành chính", "Sở Tư pháp", None, None,
+                     "quý IV/2022"]]  # fmt: skip
+    response = upload(client, plan, xlsx(rows))
+    [error] = response.context["errors"]
+    assert (error.row, error.column) == (6, "Cơ quan chủ trì")
+    assert plan.tasks.count() == before
+
+
+def test_an_overlong_cell_is_refused_and_long_values_are_cut_in_messages(client, reform_office):
+    """A task's cells are held to what a text cell of every import may hold (10.000
+    characters): a task of a million characters was stored (an XLSX cell holds 32.767), and made its plan's page too
+    big to show. Messages quote at most the first 60 characters of a value."""
+    client.force_login(reform_office)
+    plan = Plan.objects.get(year=2022)
+    before = plan.tasks.count()
+    rows = [
+        *THREE,
+        [4, "x" * 20_000, "Sở Tư pháp", None, None, "31/12/2022"],
+        [5, "Nhiệm vụ có sản phẩm quá dài", "Sở Tư pháp", None, "y" * 10_001, None],
+        [6, "Nhiệm vụ của cơ quan không có", "Sở " + "X" * 5_000, None, None, "Z" * 5_000],
+    ]  # fmt: skip
+    response = upload(client, plan, xlsx(rows))
+    errors = [(e.row, e.column, e.message) for e in response.context["errors"]]
+    assert errors[:2] == [
+        (6, "Nhiệm vụ", "dài 20.000 ký tự, tối đa 10.000 ký tự"),
+        (7, "Sản phẩm", "dài 10.001 ký tự, tối đa 10.000 ký tự"),
+    ]
+    assert [(row, column) for row, column, _m in errors[2:]] == [
+        (8, "Cơ quan chủ trì"), (8, "Thời gian hoàn thành"),
+    ]  # fmt: skip
+    assert errors[2][2] == f"không có cơ quan “Sở {'X' * 57}… (5.003 ký tự)”"
+    assert errors[3][2].startswith(f"“{'Z' * 60}… (5.000 ký tự)” không phải thời hạn hợp lệ")
+    assert max(len(message) for *_rest, message in errors) < 200
+    assert plan.tasks.count() == before
+
+
 def test_an_appendix_with_a_title_above_its_header_names_the_sheets_lines(client, reform_office):
     client.force_login(reform_office)
     plan = Plan.objects.get(year=2022)

@@ -331,7 +331,8 @@ def _check_pairs(rows: list[dict]) -> Iterable[RowError]:
             continue
         key = (predecessor.pk, row["successor_code"].casefold())
         if key in seen:
-            yield RowError(row["_row"], TITLES["predecessor"], f"trùng với dòng {seen[key]}")
+            yield RowError(row["_row"], TITLES["predecessor"], f"trùng với dòng {seen[key]} "
+                           f"(cùng {TITLES['predecessor']}, {TITLES['successor_code']})")  # fmt: skip
             continue
         seen[key] = row["_row"]
         first = ends.setdefault(predecessor.pk, row)

@@ -11,7 +11,8 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cchc.core.tabular.reading import FileError, read_table
+from cchc.core.tabular import cells
+from cchc.core.tabular.reading import FileError, quoted, read_table
 from cchc.core.users import User
 from cchc.organizations.models import Agency
 from cchc.plans.agency_names import AgencyNames
@@ -21,6 +22,7 @@ from cchc.plans.task_table import (
     COLUMNS,
     HEADER_TITLES,
     AreaRow,
+    TaskRow,
     area_key,
     fold,
     match_columns,
@@ -98,7 +100,7 @@ def parse_appendix(
                     AppendixError(
                         item.line,
                         COLUMNS["text"],
-                        _("không nhận ra lĩnh vực “%(t)s”") % {"t": item.title},
+                        _("không nhận ra lĩnh vực %(t)s") % {"t": quoted(item.title)},
                     )
                 )
             else:
@@ -106,6 +108,10 @@ def parse_appendix(
             continue
         if not item.text:
             errors.append(AppendixError(item.line, COLUMNS["text"], _("không được để trống")))
+            continue
+        too_long = _too_long(item)
+        if too_long:
+            errors.extend(AppendixError(item.line, column, message) for column, message in too_long)
             continue
         key = (area.pk, fold(item.text))
         if key in seen:
@@ -119,7 +125,9 @@ def parse_appendix(
             if not match or len(match) != 1:
                 errors.append(
                     AppendixError(
-                        item.line, COLUMNS["lead"], _("không có cơ quan “%(n)s”") % {"n": item.lead}
+                        item.line,
+                        COLUMNS["lead"],
+                        _("không có cơ quan %(n)s") % {"n": quoted(item.lead)},
                     )
                 )
             else:
@@ -128,7 +136,9 @@ def parse_appendix(
         for name in unknown:
             errors.append(
                 AppendixError(
-                    item.line, COLUMNS["coordinating"], _("không có cơ quan “%(n)s”") % {"n": name}
+                    item.line,
+                    COLUMNS["coordinating"],
+                    _("không có cơ quan %(n)s") % {"n": quoted(name)},
                 )
             )
         if lead is not None:
@@ -141,10 +151,10 @@ def parse_appendix(
                     item.line,
                     COLUMNS["deadline"],
                     _(
-                        "“%(v)s” không phải thời hạn hợp lệ (dd/mm/yyyy, trước dd/mm/yyyy, "
+                        "%(v)s không phải thời hạn hợp lệ (dd/mm/yyyy, trước dd/mm/yyyy, "
                         "tháng mm/yyyy, quý I/yyyy, thường xuyên)"
                     )
-                    % {"v": exc},
+                    % {"v": quoted(exc)},
                 )
             )
             deadline = None
@@ -154,6 +164,18 @@ def parse_appendix(
     if not rows and not errors:
         errors.append(AppendixError(table.first_data_line, "", _("tệp không có nhiệm vụ nào")))
     return rows, errors
+
+
+def _too_long(item: TaskRow) -> list[tuple[str, str]]:
+    """(column, message) of each of the row's cells longer than a text cell may be
+    (`cells.TEXT_LIMIT`, as in every import)."""
+    found = []
+    for key in ("text", "lead", "coordinating", "output", "deadline"):
+        try:
+            cells.text(getattr(item, key))
+        except cells.CellError as exc:
+            found.append((COLUMNS[key], str(exc)))
+    return found
 
 
 @dataclass

@@ -240,6 +240,8 @@ def parse_deadline(value: object, *, year: int | None = None) -> date | None:
 
 _ROMAN = re.compile(r"^(?P<num>[IVXLC]+)\s*[.)]?(?:\s+(?P<title>\S.*))?$")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+# The STT of a group row that has no Roman numeral: none, or a capital letter ("A", "B.").
+_HEADING_NUMBER = re.compile(r"^(?:[A-ZĐ][.)]?)?$")
 # A row of column numbers under the header: "(1)", "(2)", … or "1", "2", ….
 _COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
 
@@ -310,21 +312,25 @@ def read_rows(
             continue
         if all(_COLUMN_NUMBER.match(_cell(c)) for c in raw if _cell(c)):
             continue
+        # Columns a task fills, other than its text: on a group row, never dropped silently.
+        filled = tuple(
+            COLUMNS[key] for key in ("lead", "coordinating", "output", "deadline")
+            if _cell(cell(raw, key))
+        )  # fmt: skip
         roman = _ROMAN.match(stt)
         if roman:
             title = text or roman["title"] or ""
-            filled = tuple(
-                COLUMNS[key] for key in ("lead", "coordinating", "output", "deadline")
-                if _cell(cell(raw, key))
-            )  # fmt: skip
             yield AreaRow(line, _roman_value(roman["num"]), _cell(title), filled)
             continue
-        if not lead and text and not stt.rstrip(".").isdigit():
-            numbered = _ROMAN.match(_cell(text))
-            if numbered and numbered["title"]:
-                yield AreaRow(line, _roman_value(numbered["num"]), numbered["title"])
-            else:
-                yield AreaRow(line, 0, _cell(text))
+        if not stt and (numbered := _ROMAN.match(_cell(text))) and numbered["title"]:
+            # "II. Cải cách thủ tục hành chính" written in the task column, no STT.
+            yield AreaRow(line, _roman_value(numbered["num"]), numbered["title"], filled)
+            continue
+        if text and not filled and _HEADING_NUMBER.match(stt):
+            # A row of text alone, numbered by nothing or by a capital letter: a group
+            # ("Cải cách thể chế", "A. Nhiệm vụ chung"). Anything else is a task, a sub-task
+            # ("1.1", "a)", "-") included, even without lead agency, output or deadline.
+            yield AreaRow(line, 0, _cell(text))
             continue
         yield TaskRow(
             line,

@@ -86,7 +86,9 @@ def read_excel_sheet(content: bytes, file_name: str, header_names: Collection[st
     cells: dict[int, list[Any] | pl.Series] = {}
     for position in range(width):
         if position not in columns:  # a column empty under the header: blank cells
-            text[str(position)] = pl.repeat("", height, dtype=pl.String, eager=True)
+            text[str(position)] = pl.repeat("", height, dtype=pl.String, eager=True).alias(
+                str(position)
+            )
             continue
         values = columns[position].filter(kept_rows)
         if values.dtype == pl.String:

@@ -140,6 +140,8 @@ class Importer:
     def _duplicates(self, rows: list[dict], titles: dict[str, str]) -> Iterable[RowError]:
         seen: dict[Any, int] = {}
         names = self.natural_key
+        # A key of several columns is named whole: "trùng với dòng 2 (cùng Năm, Mã thủ tục)".
+        same = (" (cùng " + ", ".join(titles[k] for k in names) + ")") if len(names) > 1 else ""
         for row in rows:
             if len(names) == 1:  # most imports (a dossier's code): no tuple per row
                 key = row.get(names[0])
@@ -155,7 +157,7 @@ class Importer:
                     continue
             if key in seen:
                 yield RowError(
-                    row["_row"], titles[self.natural_key[0]], f"trùng với dòng {seen[key]}"
+                    row["_row"], titles[self.natural_key[0]], f"trùng với dòng {seen[key]}{same}"
                 )
             else:
                 seen[key] = row["_row"]

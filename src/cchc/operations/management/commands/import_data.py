@@ -40,7 +40,8 @@ class Command(BaseCommand):
         self.stderr.write("")  # end the progress line
         if run.status != ImportStatus.DONE:
             for error in run.errors[:50]:
-                where = f"dòng {error['row']}" + (
+                # Row 0: the whole file (it could not be read), as the run's page shows it.
+                where = (f"dòng {error['row']}" if error["row"] else "tệp") + (
                     f", cột “{error['column']}”" if error["column"] else ""
                 )
                 self.stderr.write(f"  {where}: {error['message']}")
