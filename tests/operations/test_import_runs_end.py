@@ -228,6 +228,34 @@ def test_the_page_says_the_figures_are_being_recomputed(client, reform_office, c
     assert "đang được tính lại" in page and 'hx-trigger="every 1s"' in page
 
 
+def test_a_done_run_does_not_say_all_figures_are_recomputed_while_another_runs_are_not(
+    client, reform_office, catalogue
+):
+    """The same file loaded again after a kill just after the commit wrote nothing and owed
+    nothing, and said "Số liệu chỉ tiêu đã được tính lại" while the killed run's were not."""
+    owing, again = queued(reform_office), queued(reform_office)
+    ImportRun.objects.filter(pk=owing.pk).update(status="done", figures_pending={"years": [2022]})
+    ImportRun.objects.filter(pk=again.pk).update(status="done", progress=100)
+    client.force_login(reform_office)
+    url = reverse("operations:import_detail", args=[again.pk])
+    page = client.get(url).content.decode()
+    assert "Số liệu chỉ tiêu đã được tính lại." not in page
+    assert "số liệu của một lần nạp khác <strong>đang được tính lại</strong>" in page
+    ImportRun.objects.filter(pk=owing.pk).update(figures_pending=None)
+    assert "Số liệu chỉ tiêu đã được tính lại." in client.get(url).content.decode()
+
+
+def test_a_stopped_run_is_not_called_a_rejected_file(client, reform_office, catalogue):
+    run = import_create(actor=reform_office, kind="dossiers", file_name="hs.csv",
+                        content=dossier_file(), queue=False)  # fmt: skip
+    ImportRun.objects.filter(pk=run.pk).update(status="running", heartbeat_at=timezone.now())
+    services.imports_recover(now=later())
+    client.force_login(reform_office)
+    page = client.get(reverse("operations:import_detail", args=[run.pk])).content.decode()
+    assert "Bị dừng — không ghi gì" in page and "Tệp bị từ chối" not in page
+    assert "Lỗi hệ thống" not in page and "bị dừng giữa chừng; chưa ghi gì" in page
+
+
 # --- a real process, killed at each step ---------------------------------------------------
 
 
@@ -328,7 +356,9 @@ def test_the_figures_pages_say_figures_are_being_recomputed(client, reform_offic
 
     client.force_login(reform_office)
     target = Plan.objects.get(year=2022).targets.first()
-    pages = [reverse("indicators:dashboard"), reverse("indicators:target_detail", args=[target.pk])]
+    # The home page and the plan's page show the targets' values on their cards too.
+    pages = [reverse("indicators:dashboard"), reverse("indicators:target_detail", args=[target.pk]),
+             reverse("home"), reverse("plans:plan_detail", args=[target.plan_id])]  # fmt: skip
     for url in pages:
         assert "đang được tính lại" not in client.get(url).content.decode()
     run = queued(reform_office)

@@ -184,3 +184,35 @@ def test_what_dossiers_refer_to_cannot_be_deleted(reform_office, procedures):
             referenced.delete()
         assert dossier in refused.value.protected_objects
     assert Dossier.objects.filter(code="A", agency__code="12-STP").exists()
+
+
+@pytest.mark.parametrize("check", [False, True], ids=["rebuild", "rebuild --check"])
+def test_a_rebuild_waits_for_a_dossier_write_in_progress(reform_office, procedures, check):
+    """PostgreSQL: the recompute of the whole roll-up takes the lock an import holds while it
+    writes dossiers (`lock_dossier_writes`). Without it, an import that committed during a
+    rebuild had its counts overwritten by a recompute from the dossiers as they were before
+    it, and nothing marked the figures for repair. Here another session holds the lock: the
+    rebuild waits for it (and gives up at the lock timeout) instead of going ahead."""
+    from django.db import OperationalError, connection, transaction
+
+    from cchc.operations.rollups import LOCK
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's transactions take its one write lock when they begin")
+    import psycopg
+
+    # A run to recompute under (an import here would hold the lock itself until the test's
+    # transaction ends).
+    ImportRun.objects.create(kind="dossiers", file_name="h.csv", uploaded_by=reform_office,
+                             status="done")  # fmt: skip
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", [LOCK])
+        with transaction.atomic(), pytest.raises(OperationalError, match="lock timeout"):
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '300ms'")
+            if check:
+                call_command("rebuild_rollups", "--check", stdout=StringIO())
+            else:
+                rollup_rebuild(run=ImportRun.objects.order_by("-pk").first())
+        other.execute("SELECT pg_advisory_unlock(%s)", [LOCK])
+    assert rebuilt() == []  # with the lock free, it goes ahead

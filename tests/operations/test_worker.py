@@ -142,3 +142,45 @@ def test_the_worker_repairs_beside_django_tasks_worker_and_stops_with_it(monkeyp
         call_command("worker", stdout=None)
     assert seen == [["cchc-recover"]]  # the repair thread ran beside it …
     assert not [t for t in threading.enumerate() if t.name == "cchc-recover"]  # … and stopped
+
+
+@pytest.mark.django_db
+def test_the_worker_goes_on_when_the_database_was_busy_too_long(monkeypatch, caplog):
+    """SQLite still locked after its timeout (another writer held it longer, e.g. a rebuild
+    of the roll-up) made django-tasks' worker raise, which ended the whole process: later
+    uploads waited "Đang chờ" until someone restarted it. It is started again instead."""
+    calls = []
+
+    def db_worker(name, **options):
+        calls.append(name)
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+        raise SystemExit(0)  # then stopped by a signal
+
+    monkeypatch.setattr(worker, "call_command", db_worker)
+    monkeypatch.setattr(worker, "RESTART_AFTER", 0)
+    with caplog.at_level(logging.ERROR), pytest.raises(SystemExit):
+        call_command("worker", stdout=None)
+    assert calls == ["db_worker", "db_worker"]
+    assert "tiến trình nền chạy lại sau 0 giây" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_command_run_that_died_before_it_began_is_failed_not_left_waiting(
+    reform_office, catalogue
+):
+    """`import_data` records its run, then claims it: a process killed in between left the
+    run "Đang chờ" for good, which no repair looked at (it is not the worker's to run)."""
+    from cchc.operations.services import NEVER_BEGAN
+
+    run = import_create(actor=reform_office, kind="dossiers", file_name="hs.csv",
+                        content=dossier_file(), queue=False)  # fmt: skip
+    assert (run.status, run.by_worker, run.heartbeat_at) == ("queued", False, None)
+    assert worker.recover_once(now=run.created_at + RECOVER_EVERY) is not None
+    run.refresh_from_db()
+    assert run.status == "queued"  # within the lease: the command may still be starting
+    done = worker.recover_once(now=run.created_at + LEASE + RECOVER_EVERY)
+    assert done == {"requeued": 0, "failed": 1, "figures": 0}
+    run.refresh_from_db()
+    assert (run.status, run.stage, run.errors[0]["message"]) == ("failed", "Bị dừng", NEVER_BEGAN)
+    assert Dossier.objects.count() == 0

@@ -22,6 +22,9 @@ class IndicatorsConfig(AppConfig):
         from cchc.plans import selectors as plan_selectors
 
         plan_selectors.target_values.supply(target_values)
+        from cchc.operations.selectors import figures_pending
+
+        plan_selectors.figures_pending.supply(figures_pending)
 
         # The catalogue of a year accepts the authority tiers of that year's plan (no cấp
         # huyện from 2026): operations sits beside plans, so this app, above both, joins them.

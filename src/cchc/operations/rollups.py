@@ -440,19 +440,22 @@ def rollup_rebuild(*, run: ImportRun) -> None:
     """Recompute the whole dossier roll-up from the dossiers: every agency that has any, every
     month from the first receipt to the last receipt or end of processing, open counts up to
     the horizon; dossier-sourced rows outside that range are deleted. Rows that change are
-    attributed to `run`."""
-    stale = DossierMonthly.objects.filter(source=StatSource.DOSSIERS)
-    bounds = Dossier.objects.aggregate(
-        first=Min("received_at"), received=Max("received_at"), finished=Max("finished_at")
-    )
-    if bounds["first"] is None:
-        stale.delete()
-        return
-    open_until = _horizon_of(bounds["received"], bounds["finished"])
-    assert open_until is not None  # there are dossiers: a first receipt, so a latest one
-    first = _local_month(bounds["first"])
-    agency_ids = sorted(set(Dossier.objects.values_list("agency_id", flat=True).distinct()))
+    attributed to `run`. Under the lock of dossier writes, the bounds read inside it: an
+    import that commits meanwhile waits, instead of having its counts overwritten by a
+    recompute from the dossiers as they were before it."""
     with transaction.atomic():
+        lock_dossier_writes()
+        stale = DossierMonthly.objects.filter(source=StatSource.DOSSIERS)
+        bounds = Dossier.objects.aggregate(
+            first=Min("received_at"), received=Max("received_at"), finished=Max("finished_at")
+        )
+        if bounds["first"] is None:
+            stale.delete()
+            return
+        open_until = _horizon_of(bounds["received"], bounds["finished"])
+        assert open_until is not None  # there are dossiers: a first receipt, so a latest one
+        first = _local_month(bounds["first"])
+        agency_ids = sorted(set(Dossier.objects.values_list("agency_id", flat=True).distinct()))
         stale.filter(
             Q(month__lt=first) | Q(month__gt=open_until) | ~Q(agency_id__in=agency_ids)
         ).delete()
@@ -468,6 +471,14 @@ DELTA = "cchc_rollup_delta"  # temporary: one import's contributions, signed, no
 SUMS = "cchc_rollup_sums"  # temporary: the same summed per (agency, procedure, month)
 PKS = "cchc_rollup_pks"  # temporary: the dossiers an import is about to replace
 LOCK = 4345_2022  # advisory lock key of dossier writes (PostgreSQL)
+
+
+def lock_dossier_writes() -> None:
+    """One writer of dossiers and their roll-up at a time, until the caller's transaction
+    ends: an import (`RollupDelta`) or a recompute of the whole roll-up. PostgreSQL: an
+    advisory lock; SQLite's transactions take its one write lock when they begin."""
+    if connection.vendor == "postgresql":
+        _execute(("SELECT pg_advisory_xact_lock(%s)", [LOCK]))
 
 
 class RollupDelta:
@@ -487,10 +498,9 @@ class RollupDelta:
 
     def __init__(self, run: ImportRun):
         self.run = run
-        if connection.vendor == "postgresql":
-            # One dossier write at a time (until the transaction ends), so that what was
-            # there before this one is exactly what it finds now. SQLite locks the database.
-            _execute(("SELECT pg_advisory_xact_lock(%s)", [LOCK]))
+        # One dossier write at a time, so that what was there before this one is exactly
+        # what it finds now.
+        lock_dossier_writes()
         self.horizon_before = horizon()
         self.last_id = Dossier.objects.aggregate(last=Max("pk"))["last"] or 0
         # Whether the delta table holds SQL parts (take-aways, moved open counts) besides

@@ -264,11 +264,16 @@ def figures_refresh(run: ImportRun, *, retry: bool = False) -> bool:
     return True
 
 
+STOPPED = "Bị dừng"  # the stage of a run whose process died (operations/_status_badge.html)
+NEVER_BEGAN = "Lệnh nạp bị dừng trước khi bắt đầu xử lý tệp; chưa ghi gì. Hãy nạp lại tệp."
+
+
 def imports_recover(*, now=None, starting: bool = True) -> dict[str, int]:
     """What a dead process left (`manage.py worker` calls it when it starts, `starting`,
     and every RECOVER_EVERY while it runs): a running run whose heartbeat is older than the
     lease wrote nothing (its write is one transaction) — the worker's are queued again
-    (failed after MAX_ATTEMPTS), a command's failed with the reason; the figures of
+    (failed after MAX_ATTEMPTS), a command's failed with the reason, as is a command's run
+    recorded more than the lease ago and never begun; the figures of
     committed runs still marked pending are recomputed; queued runs whose task was lost are
     queued again. At the start that is every queued run; while the worker runs, those
     queued more than the lease ago, since a run waiting its turn still has its task (the
@@ -294,7 +299,14 @@ def imports_recover(*, now=None, starting: bool = True) -> dict[str, int]:
                 "Hãy báo quản trị viên."
             )
             done["failed"] += still_dead.update(status=ImportStatus.FAILED, finished_at=now,
-                stage="Bị dừng", errors=[RowError(0, "", reason).as_dict()])  # fmt: skip
+                stage=STOPPED, errors=[RowError(0, "", reason).as_dict()])  # fmt: skip
+    # A command's run that never began: its process ended between recording the run and
+    # claiming it (a moment, normally). Nothing was written; it would wait "Đang chờ" for good.
+    never_began = ImportRun.objects.filter(
+        status=ImportStatus.QUEUED, by_worker=False, created_at__lt=now - LEASE
+    )
+    done["failed"] += never_began.update(status=ImportStatus.FAILED, finished_at=now,
+        stage=STOPPED, errors=[RowError(0, "", NEVER_BEGAN).as_dict()])  # fmt: skip
     stale = ImportRun.objects.filter(figures_pending__isnull=False, heartbeat_at__lt=now - LEASE)
     for run in stale.order_by("pk"):
         done["figures"] += figures_refresh(run)

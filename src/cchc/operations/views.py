@@ -92,6 +92,8 @@ def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             or run.figures_pending is not None,
             "step": services.write_step(run),
             "same_file": selectors.same_file_before(run, runs),
+            # Another run's figures still owed: "đã được tính lại" would not be the whole truth.
+            "figures_pending": run.status == ImportStatus.DONE and selectors.figures_pending(),
         },
     )
 

@@ -26,6 +26,9 @@ def _no_values(plan: Plan, user: Any) -> dict[int, str]:
 # AppConfig.ready() (`indicators.summary.target_values`); without it the cards say
 # "chưa có dữ liệu".
 target_values = Seam("plans.target_values", default=_no_values)
+# … and whether those values are being recomputed after an import (the operations app knows;
+# the indicators app joins them): the cards then say so, as the indicators' pages do.
+figures_pending = Seam("plans.figures_pending", default=lambda: False)
 
 
 def plan_list() -> QuerySet[Plan]:

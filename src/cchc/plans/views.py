@@ -66,6 +66,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             plan=plan,
             target_groups=selectors.target_groups(plan),
             target_values=selectors.target_values(plan, request.user),
+            figures_pending=selectors.figures_pending(),
             areas=selectors.tasks_by_area(plan),
         )
     if membership is not None:
@@ -97,6 +98,7 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "target_groups": selectors.target_groups(plan),
             "target_values": selectors.target_values(plan, request.user),
+            "figures_pending": selectors.figures_pending(),
             "areas": selectors.tasks_by_area(plan),
         },
     )

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 
 from cchc.core.formatting import format_number
 from cchc.operations.models import DossierMonthly, ImportKind, ImportRun, StatSource
-from cchc.operations.rollups import COUNTERS, rollup_rebuild
+from cchc.operations.rollups import COUNTERS, lock_dossier_writes, rollup_rebuild
 from cchc.operations.signals import operational_data_changed
 
 
@@ -34,6 +34,7 @@ def _compare(run: ImportRun) -> tuple[int, int]:
     )
     try:
         with transaction.atomic(), connection.cursor() as cursor:
+            lock_dossier_writes()  # the stored rows and the recompute see the same dossiers
             cursor.execute(f"CREATE TEMPORARY TABLE {BEFORE} AS {dossier_rows}",
                            [StatSource.DOSSIERS])  # fmt: skip
             rollup_rebuild(run=run)

@@ -7,16 +7,19 @@ worker, a command) is taken up without restarting the worker."""
 import logging
 import os
 import threading
+import time
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import connections
+from django.db import InterfaceError, OperationalError, connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 
 from cchc.operations.services import RECOVER_EVERY, imports_recover
 
 logger = logging.getLogger(__name__)
+# Seconds before django-tasks' worker is started again after the database failed it.
+RESTART_AFTER = 5
 
 
 def summary(done: dict[str, int]) -> str:
@@ -75,8 +78,26 @@ class Command(BaseCommand):
         if not settings.DEBUG or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
             repair.start()
         try:
-            call_command("db_worker", interval=interval)
+            self.run_worker(interval)
         finally:  # db_worker ends on SIGTERM/SIGINT (SystemExit) or with an error
             stop.set()
             if repair.is_alive():
                 repair.join()
+
+    def run_worker(self, interval: float) -> None:
+        """django-tasks' worker until it ends by itself (a signal), started again when the
+        database fails it: SQLite still locked after its timeout by a writer that holds it
+        longer (a rebuild of the roll-up, a very large import), a lost connection. Ending
+        the process instead left every later upload waiting ("Đang chờ") and the repairs
+        undone until someone restarted it."""
+        while True:
+            try:
+                call_command("db_worker", interval=interval)
+                return
+            except (OperationalError, InterfaceError):
+                logger.exception(
+                    "Cơ sở dữ liệu đang bận hoặc mất kết nối; tiến trình nền chạy lại sau %s giây.",
+                    RESTART_AFTER,
+                )
+                connections.close_all()
+                time.sleep(RESTART_AFTER)
