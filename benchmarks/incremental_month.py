@@ -9,6 +9,10 @@ same month loaded into an empty database, in the same run on the same file (Post
             `import_execute` (parse, validate, write, roll-up, snapshots) twice: into the
             database holding the history, and into an empty one.
 Goal of issue 3: the first within 1,2× of the second.
+Beside the seconds of each attempt (and the ratio of the fastest of each side), it prints what
+the machine's other work changes little: CPU seconds of the importing process and of the
+database server, and the write-ahead log written (MB, full-page images; the server's own
+counters, so nothing else may write to it during the run).
 
 Usage:
   .venv/bin/python benchmarks/incremental_month.py --postgres postgres://postgres@127.0.0.1:5432/postgres
@@ -209,11 +213,72 @@ def load_history(args, actor) -> float:
     return total
 
 
-def import_month(actor, path: Path) -> tuple[float, dict[str, float], int]:
+class Counted:
+    """What an import costs that the machine's other work does not change much, beside its
+    seconds (which, on a shared machine, vary by a third from one attempt to the next): the
+    CPU seconds of the importing process and of its database server's processes (its backend,
+    and the parallel workers that ended meanwhile, counted by the server's main process), and
+    the write-ahead log written meanwhile (pg_stat_wal: the whole server's, so nothing else
+    may write to it during the run). CPU seconds are read in /proc: only when the server runs
+    on this machine; otherwise they are left out."""
+
+    def __init__(self) -> None:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            self.backend = cursor.fetchone()[0]
+        self.main = _server_main_pid()
+        self.start = self._read()
+
+    def _read(self) -> dict[str, float]:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT wal_fpi, wal_bytes FROM pg_stat_wal")
+            fpi, wal = cursor.fetchone()
+        values = {"process": time.process_time(), "fpi": float(fpi), "wal": float(wal)}
+        if self.main is not None:
+            values["server"] = _cpu(self.backend, own=True) + _cpu(self.main, own=False)
+        return values
+
+    def stop(self) -> dict[str, float]:
+        end = self._read()
+        return {key: end[key] - self.start[key] for key in end}
+
+
+def _server_main_pid() -> int | None:
+    """The database server's main process, when it runs on this machine (its data
+    directory's postmaster.pid), else None."""
+    from django.db import DatabaseError, connection
+
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute("SHOW data_directory")
+        except DatabaseError:  # not allowed to read it (not a superuser): not counted
+            return None
+        pid_file = Path(cursor.fetchone()[0]) / "postmaster.pid"
+    try:
+        return int(pid_file.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _cpu(pid: int, *, own: bool) -> float:
+    """CPU seconds of process `pid` (own: its own user + system time; else: that of its
+    children that ended and were waited for)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    # After the name: state is field 3; utime, stime, cutime, cstime are fields 14–17.
+    first = 14 if own else 16
+    return (int(fields[first - 3]) + int(fields[first - 2])) / os.sysconf("SC_CLK_TCK")
+
+
+def import_month(actor, path: Path) -> tuple[float, dict[str, float], int, dict[str, float]]:
     from cchc.operations.models import ImportKind, ImportRun
     from cchc.operations.services import import_create, import_execute
 
     marks: dict[str, float] = {}
+    counted = Counted()
     started = time.perf_counter()
     run = import_create(
         actor=actor, kind=ImportKind.DOSSIERS, file_name=path.name, content=path.read_bytes()
@@ -224,7 +289,7 @@ def import_month(actor, path: Path) -> tuple[float, dict[str, float], int]:
     )
     seconds = time.perf_counter() - started
     assert run.status == "done", run.errors[:5]
-    return seconds, marks, run.pk
+    return seconds, marks, run.pk, counted.stop()
 
 
 def full_recompute(run_pk: int) -> tuple[float, int, int]:
@@ -310,28 +375,31 @@ def main() -> None:
         call_command("migrate", verbosity=0)  # the copy may predate this code's migrations
         actor = get_user_model().objects.get(username="bench")
         settle(args)
-        seconds, marks, run_pk = import_month(actor, path)
-        return seconds, marks, full_recompute(run_pk) if first else None
+        seconds, marks, run_pk, counted = import_month(actor, path)
+        return seconds, marks, counted, full_recompute(run_pk) if first else None
 
     def into_empty():
         switch(recreate(args.postgres, "cchc_bench_empty"))
         actor = prepare(args, path)  # the same file again, and the catalogue it names
         settle(args)
-        return import_month(actor, path)[:2]
+        seconds, marks, _run_pk, counted = import_month(actor, path)
+        return seconds, marks, counted
 
     # The first import in a process pays for what is loaded once (modules, the working-day
     # calendar, compiled queries): a warm-up import, not reported, so that neither does.
     into_empty()
     results = []
+    counts: list[tuple[dict[str, float], dict[str, float]]] = []
     for attempt in range(args.repeat):
         # Alternating which goes first, so that neither always follows the other.
         if attempt % 2 == 0:
-            on_history, marks_history, recompute = into_history(attempt == 0)
-            on_empty, marks_empty = into_empty()
+            on_history, marks_history, counted_history, recompute = into_history(attempt == 0)
+            on_empty, marks_empty, counted_empty = into_empty()
         else:
-            on_empty, marks_empty = into_empty()
-            on_history, marks_history, recompute = into_history(False)
+            on_empty, marks_empty, counted_empty = into_empty()
+            on_history, marks_history, counted_history, recompute = into_history(False)
         results.append((on_empty, on_history, marks_empty, marks_history, recompute))
+        counts.append((counted_empty, counted_history))
     switch(args.postgres)
     if not args.keep_history:
         server_execute(args.postgres, f"DROP DATABASE {base}")
@@ -351,6 +419,34 @@ def main() -> None:
     ratios = sorted(on_history / on_empty for on_empty, on_history, *_rest in results)
     print(f"median ratio of {len(ratios)}: {statistics.median(ratios):.2f}×  "
           f"(min {ratios[0]:.2f}×, max {ratios[-1]:.2f}×)")  # fmt: skip
+    fastest_empty = min(on_empty for on_empty, *_rest in results)
+    fastest_history = min(on_history for _empty, on_history, *_rest in results)
+    print(f"fastest of each: {fastest_empty:.2f} s and {fastest_history:.2f} s, "
+          f"ratio {fastest_history / fastest_empty:.2f}×")  # fmt: skip
+    print_counted(counts)
+
+
+COUNTED = (
+    ("process", "CPU s, importing process", 1.0),
+    ("server", "CPU s, database server", 1.0),
+    ("wal", "WAL written, MB", 1e6),
+    ("fpi", "full-page images in the WAL", 1.0),
+)
+
+
+def print_counted(counts: list[tuple[dict[str, float], dict[str, float]]]) -> None:
+    """Per measure: each attempt's empty → history figures, and the median ratio."""
+    print("counted (each attempt: empty → history; median ratio):")
+    for key, label, unit in COUNTED:
+        if any(key not in side for pair in counts for side in pair):
+            print(f"  {label}: not counted (the server is not on this machine)")
+            continue
+        pairs = [(empty[key] / unit, history[key] / unit) for empty, history in counts]
+        places = 0 if key == "fpi" else 2
+        shown = "  ".join(f"{e:.{places}f}→{h:.{places}f}" for e, h in pairs)
+        ratios = [h / e for e, h in pairs if e]
+        median = f"{statistics.median(ratios):.2f}×" if ratios else "—"
+        print(f"  {label}: {shown}   ({median})")
 
 
 if __name__ == "__main__":
