@@ -365,3 +365,21 @@ def test_the_figures_pages_say_figures_are_being_recomputed(client, reform_offic
     ImportRun.objects.filter(pk=run.pk).update(status="done", figures_pending={"years": [2022]})
     for url in pages:
         assert "đang được tính lại" in client.get(url).content.decode()
+
+
+def test_a_run_not_heard_from_says_so_and_by_when_it_is_taken_up(client, reform_office, catalogue):
+    """After its process was killed a run read "Đang xử lý" with a moving bar for 10–15
+    minutes (the lease), and nothing on the page said why."""
+    run = queued(reform_office)
+    client.force_login(reform_office)
+    url = reverse("operations:import_detail", args=[run.pk])
+    heard = timezone.now() - timedelta(seconds=30)
+    ImportRun.objects.filter(pk=run.pk).update(status="running", heartbeat_at=heard)
+    assert "Chưa nhận được tín hiệu" not in client.get(url).content.decode()
+    silent = timezone.now() - timedelta(minutes=3)
+    ImportRun.objects.filter(pk=run.pk).update(heartbeat_at=silent)
+    page = client.get(url).content.decode()
+    local = timezone.localtime(silent)
+    latest = timezone.localtime(silent + services.LEASE + services.RECOVER_EVERY)
+    assert f"Chưa nhận được tín hiệu của tiến trình xử lý từ {local:%H:%M}" in page
+    assert f"chậm nhất lúc {latest:%H:%M}" in page

@@ -8,7 +8,7 @@ import logging
 import time
 import zlib
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import PurePath
 
 from django.conf import settings
@@ -181,6 +181,22 @@ LEASE = timedelta(minutes=10)
 # How often a running worker looks for dead runs (`manage.py worker`): a run whose process
 # died is taken up again between LEASE and LEASE + RECOVER_EVERY after its last heartbeat.
 RECOVER_EVERY = LEASE / 2
+# Longer than a step normally goes without a heartbeat (a write of 1M dossiers ≈ 40 s).
+SILENT = timedelta(minutes=2)
+
+
+def silence(run: ImportRun, *, now=None) -> tuple[datetime, datetime] | None:
+    """(heartbeat, latest repair) of a running run whose process has said nothing for over
+    SILENT: its page says so, and by when a dead process's run is taken up (queued again or
+    stopped) — the lease, then at most one repair pass. None while it is heard from."""
+    now = now or timezone.now()
+    if run.status != ImportStatus.RUNNING or run.heartbeat_at is None:
+        return None
+    if now - run.heartbeat_at <= SILENT:
+        return None
+    return run.heartbeat_at, run.heartbeat_at + LEASE + RECOVER_EVERY
+
+
 WRITE_ATTEMPTS = 3  # a write that found the database busy (SQLite) is tried again
 MAX_ATTEMPTS = 3  # a run whose process died this many times is failed, not re-queued
 FIGURES_STAGE = "Tính lại số liệu"

@@ -91,6 +91,7 @@ def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "running": run.status in {ImportStatus.QUEUED, ImportStatus.RUNNING}
             or run.figures_pending is not None,
             "step": services.write_step(run),
+            "silence": services.silence(run),
             "same_file": selectors.same_file_before(run, runs),
             # Another run's figures still owed: "đã được tính lại" would not be the whole truth.
             "figures_pending": run.status == ImportStatus.DONE and selectors.figures_pending(),
