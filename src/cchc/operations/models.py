@@ -39,6 +39,10 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Lỗi hệ thống — không ghi gì")
 
 
+# The stage of a run whose process died before it ended: nothing was written.
+STOPPED_STAGE = "Bị dừng"
+
+
 class ImportRun(TimeStampedModel):
     """One import of one file (or one run of the demo generator): who, when, what file,
     how far it got, what it wrote, and the row-numbered errors when it was rejected."""
@@ -93,6 +97,11 @@ class ImportRun(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.file_name}"
+
+    @property
+    def stopped(self) -> bool:
+        """Failed because its process died (`services.imports_recover`), not for its file."""
+        return self.status == ImportStatus.FAILED and self.stage == STOPPED_STAGE
 
 
 class Procedure(TimeStampedModel):

@@ -28,7 +28,7 @@ from cchc.core.tabular.sheet import read_sheet
 from cchc.core.users import AnyUser
 from cchc.operations.imports import IMPORTERS
 from cchc.operations.imports.base import Affected, WriteResult
-from cchc.operations.models import ImportRun, ImportStatus
+from cchc.operations.models import STOPPED_STAGE, ImportRun, ImportStatus
 from cchc.operations.signals import operational_data_changed
 from cchc.organizations.access import may_write, require_write, write_scope
 from cchc.organizations.models import Role
@@ -280,7 +280,6 @@ def figures_refresh(run: ImportRun, *, retry: bool = False) -> bool:
     return True
 
 
-STOPPED = "Bị dừng"  # the stage of a run whose process died (operations/_status_badge.html)
 NEVER_BEGAN = "Lệnh nạp bị dừng trước khi bắt đầu xử lý tệp; chưa ghi gì. Hãy nạp lại tệp."
 
 
@@ -315,14 +314,14 @@ def imports_recover(*, now=None, starting: bool = True) -> dict[str, int]:
                 "Hãy báo quản trị viên."
             )
             done["failed"] += still_dead.update(status=ImportStatus.FAILED, finished_at=now,
-                stage=STOPPED, errors=[RowError(0, "", reason).as_dict()])  # fmt: skip
+                stage=STOPPED_STAGE, errors=[RowError(0, "", reason).as_dict()])  # fmt: skip
     # A command's run that never began: its process ended between recording the run and
     # claiming it (a moment, normally). Nothing was written; it would wait "Đang chờ" for good.
     never_began = ImportRun.objects.filter(
         status=ImportStatus.QUEUED, by_worker=False, created_at__lt=now - LEASE
     )
     done["failed"] += never_began.update(status=ImportStatus.FAILED, finished_at=now,
-        stage=STOPPED, errors=[RowError(0, "", NEVER_BEGAN).as_dict()])  # fmt: skip
+        stage=STOPPED_STAGE, errors=[RowError(0, "", NEVER_BEGAN).as_dict()])  # fmt: skip
     stale = ImportRun.objects.filter(figures_pending__isnull=False, heartbeat_at__lt=now - LEASE)
     for run in stale.order_by("pk"):
         done["figures"] += figures_refresh(run)
