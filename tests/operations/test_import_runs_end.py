@@ -383,3 +383,43 @@ def test_a_run_not_heard_from_says_so_and_by_when_it_is_taken_up(client, reform_
     latest = timezone.localtime(silent + services.LEASE + services.RECOVER_EVERY)
     assert f"Chưa nhận được tín hiệu của tiến trình xử lý từ {local:%H:%M}" in page
     assert f"chậm nhất lúc {latest:%H:%M}" in page
+
+
+def test_the_task_rows_of_a_dead_worker_are_marked_failed(reform_office, catalogue):
+    """django-tasks' database worker records a task RUNNING when it starts it and never hears
+    of a process that died: the rows of a killed worker stayed RUNNING for ever. The repair
+    that takes up a dead run marks them FAILED — only those that began by the run's last
+    heartbeat (a later attempt's task is alive) and only those of the dead run."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from cchc.operations.tasks import ProcessStopped, refresh_figures, run_import
+
+    dead, alive, owed = queued(reform_office), queued(reform_office), queued(reform_office)
+    beat = timezone.now()
+    # Written, its figures owed by a process that died while recomputing them.
+    ImportRun.objects.filter(pk=owed.pk).update(status="done", heartbeat_at=beat,
+        figures_pending={"agency_ids": [], "months": [], "years": [2022]})  # fmt: skip
+    ImportRun.objects.filter(pk=dead.pk).update(status="running", heartbeat_at=beat,
+                                                attempts=MAX_ATTEMPTS)  # fmt: skip
+    ImportRun.objects.filter(pk=alive.pk).update(status="running", heartbeat_at=later())
+
+    def row(task, run_id: int, started) -> DBTaskResult:
+        return DBTaskResult.objects.create(
+            task_path=task.module_path, args_kwargs={"args": [run_id], "kwargs": {}},
+            status=TaskResultStatus.RUNNING, started_at=started, run_after=started,
+            backend_name="default", queue_name="default", exception_class_path="", traceback="",
+        )  # fmt: skip
+
+    died = row(run_import, dead.pk, beat - timedelta(seconds=5))
+    newer = row(run_import, dead.pk, beat + timedelta(seconds=5))  # a later attempt's task
+    other = row(run_import, alive.pk, beat - timedelta(seconds=5))
+    refresh = row(refresh_figures, alive.pk, beat - timedelta(seconds=5))
+    recomputing = row(refresh_figures, owed.pk, beat - timedelta(seconds=5))
+    assert services.imports_recover(now=later()) == {"requeued": 0, "failed": 1, "figures": 1}
+    states = {r.pk: (r.status, r.exception_class_path) for r in DBTaskResult.objects.all()}
+    stopped = f"{ProcessStopped.__module__}.{ProcessStopped.__qualname__}"
+    assert states[died.pk] == states[recomputing.pk] == (TaskResultStatus.FAILED, stopped)
+    for living in (newer, other, refresh):
+        assert states[living.pk] == (TaskResultStatus.RUNNING, "")
+    assert "bị dừng" in DBTaskResult.objects.get(pk=died.pk).traceback

@@ -34,6 +34,7 @@ from cchc.core.calendar import LOCAL_TZ as VN
 from cchc.core.calendar import local_moments
 from cchc.core.frame_load import insert_frame
 from cchc.core.planner import refresh_statistics
+from cchc.core.snapshot import read_snapshot
 from cchc.operations.models import Dossier, DossierMonthly, DossierStatus, ImportRun, StatSource
 
 logger = logging.getLogger(__name__)
@@ -294,7 +295,14 @@ def rollup_months(
     agency_ids, months = sorted(set(agency_ids)), sorted({m.replace(day=1) for m in months})
     if not agency_ids or not months:
         return
-    base = Dossier.objects.filter(agency_id__in=agency_ids)
+    parts = _recount(Dossier.objects.filter(agency_id__in=agency_ids), months, open_until)
+    _write(parts, agency_ids=agency_ids, months=months, run=run)
+
+
+def _recount(base, months: list[date], open_until: date | None) -> list[tuple[str, list]]:
+    """The parts counting the dossiers of `base` for exactly `months` (sorted first days):
+    by receipt and by end of processing per run of consecutive months, and open at every
+    month end up to `open_until`."""
     parts = []
     for run_months in _runs(months):
         start, end = month_bounds(run_months[0])[0], month_bounds(run_months[-1])[1]
@@ -304,7 +312,18 @@ def rollup_months(
     if open_months:
         where, params = _condition(base)
         parts.append(_open_counts(open_months, where=where, params=params))
-    _write(parts, agency_ids=agency_ids, months=months, run=run)
+    return parts
+
+
+def _summed(parts: list[tuple[str, list]]) -> tuple[str, list]:
+    """The parts summed per (agency, procedure, month): the rows the roll-up should hold."""
+    union = " UNION ALL ".join(sql for sql, _params in parts)
+    sums = ", ".join(f"SUM(u.{c}) AS {c}" for c in COUNTERS)
+    return (
+        f"SELECT u.agency_id, u.procedure_id, u.month, {sums} FROM ({union}) u "  # noqa: S608
+        f"GROUP BY u.agency_id, u.procedure_id, u.month",
+        [p for _sql, ps in parts for p in ps],
+    )
 
 
 NEW = "cchc_rollup_new"  # temporary table of one roll-up's rows
@@ -316,8 +335,7 @@ def _write(parts: list[tuple[str, list]], *, agency_ids, months, run: ImportRun)
     deleted, rows whose counts differ are updated, new rows inserted; an unchanged row is not
     touched (on a large history most rows of a month are). A row loaded as statistics (another
     source) is left alone."""
-    union = " UNION ALL ".join(sql for sql, _params in parts)
-    sums = ", ".join(f"SUM(u.{c}) AS {c}" for c in COUNTERS)
+    summed, summed_params = _summed(parts)
     counters = ", ".join(COUNTERS)
     changed = (f"({', '.join(f'{TABLE}.{c}' for c in COUNTERS)}) <> "
                f"({', '.join(f'excluded.{c}' for c in COUNTERS)})")  # fmt: skip
@@ -326,9 +344,7 @@ def _write(parts: list[tuple[str, list]], *, agency_ids, months, run: ImportRun)
     # Identifiers come from this module's constants; every value is a bound parameter.
     statements = [
         (f"DROP TABLE IF EXISTS {NEW}", []),
-        (f"CREATE TEMPORARY TABLE {NEW} AS SELECT u.agency_id, u.procedure_id, u.month, {sums} "  # noqa: S608
-         f"FROM ({union}) u GROUP BY u.agency_id, u.procedure_id, u.month",
-         [p for _sql, ps in parts for p in ps]),
+        (f"CREATE TEMPORARY TABLE {NEW} AS {summed}", summed_params),
         (f"DELETE FROM {TABLE} WHERE source = %s AND agency_id IN ({agencies}) "  # noqa: S608
          f"AND month IN ({month_marks}) AND NOT EXISTS (SELECT 1 FROM {NEW} n "
          f"WHERE n.agency_id = {TABLE}.agency_id AND n.procedure_id = {TABLE}.procedure_id "
@@ -436,6 +452,19 @@ def _local_month(moment: datetime) -> date:
     return moment.astimezone(VN).date().replace(day=1)
 
 
+def _whole_range() -> tuple[date, date] | None:
+    """(first month, horizon) of a recompute of the whole roll-up: from the month of the
+    first receipt to that of the latest receipt or end of processing; None without dossiers."""
+    bounds = Dossier.objects.aggregate(
+        first=Min("received_at"), received=Max("received_at"), finished=Max("finished_at")
+    )
+    if bounds["first"] is None:
+        return None
+    open_until = _horizon_of(bounds["received"], bounds["finished"])
+    assert open_until is not None  # there are dossiers: a first receipt, so a latest one
+    return _local_month(bounds["first"]), open_until
+
+
 def rollup_rebuild(*, run: ImportRun) -> None:
     """Recompute the whole dossier roll-up from the dossiers: every agency that has any, every
     month from the first receipt to the last receipt or end of processing, open counts up to
@@ -446,15 +475,11 @@ def rollup_rebuild(*, run: ImportRun) -> None:
     with transaction.atomic():
         lock_dossier_writes()
         stale = DossierMonthly.objects.filter(source=StatSource.DOSSIERS)
-        bounds = Dossier.objects.aggregate(
-            first=Min("received_at"), received=Max("received_at"), finished=Max("finished_at")
-        )
-        if bounds["first"] is None:
+        whole = _whole_range()
+        if whole is None:
             stale.delete()
             return
-        open_until = _horizon_of(bounds["received"], bounds["finished"])
-        assert open_until is not None  # there are dossiers: a first receipt, so a latest one
-        first = _local_month(bounds["first"])
+        first, open_until = whole
         agency_ids = sorted(set(Dossier.objects.values_list("agency_id", flat=True).distinct()))
         stale.filter(
             Q(month__lt=first) | Q(month__gt=open_until) | ~Q(agency_id__in=agency_ids)
@@ -463,6 +488,41 @@ def rollup_rebuild(*, run: ImportRun) -> None:
             agency_ids=agency_ids, months=months_between(first, open_until), run=run,
             open_until=open_until,
         )  # fmt: skip
+
+
+def rollup_differences() -> tuple[int, int]:
+    """Compare the stored dossier roll-up with a recompute from every dossier, writing
+    nothing: (rows the recompute gives, keys whose stored row differs, is missing or should
+    not be there). The rows `rollup_rebuild` would leave, compared in SQL (no row passes
+    through Python), all read in one snapshot (`read_snapshot`): imports go on meanwhile —
+    a comparison takes minutes on a large history, and a write transaction held SQLite's
+    one write lock all that time — and one committing during it is not taken for a
+    difference. A key held by statistics loaded directly (another source) is left out on
+    both sides, as the rebuild leaves it alone."""
+    stored = f"SELECT agency_id, procedure_id, month, {', '.join(COUNTERS)} FROM {TABLE}"  # noqa: S608
+    with read_snapshot():
+        whole = _whole_range()
+        if whole is None:
+            return 0, DossierMonthly.objects.filter(source=StatSource.DOSSIERS).count()
+        first, open_until = whole
+        summed, params = _summed(
+            _recount(Dossier.objects.all(), months_between(first, open_until), open_until)
+        )
+        key = "agency_id, procedure_id, month"
+        sql = (
+            f"WITH recount AS ({summed}), "  # noqa: S608
+            f"expected AS (SELECT * FROM recount r WHERE NOT EXISTS (SELECT 1 FROM {TABLE} t "
+            f"WHERE t.agency_id = r.agency_id AND t.procedure_id = r.procedure_id "
+            f"AND t.month = r.month AND t.source <> %s)), "
+            f"kept AS ({stored} WHERE source = %s) "
+            f"SELECT (SELECT COUNT(*) FROM expected), (SELECT COUNT(*) FROM ("
+            f"SELECT {key} FROM (SELECT * FROM expected EXCEPT SELECT * FROM kept) a UNION "
+            f"SELECT {key} FROM (SELECT * FROM kept EXCEPT SELECT * FROM expected) b) d)"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, StatSource.DOSSIERS, StatSource.DOSSIERS])
+            rows, differing = cursor.fetchone()
+    return rows, differing
 
 
 # One thread counting a write's contributions while the database writes (`count_ahead`).

@@ -294,11 +294,19 @@ def imports_recover(*, now=None, starting: bool = True) -> dict[str, int]:
     queued more than the lease ago, since a run waiting its turn still has its task (the
     claim keeps any run from running twice, so a task sent twice costs a task that does
     nothing, not a second import). Returns what was done, by kind."""
-    from cchc.operations.tasks import run_import
+    from cchc.operations.tasks import run_import, tasks_stopped
 
     now = now or timezone.now()
     dead = ImportRun.objects.filter(status=ImportStatus.RUNNING, heartbeat_at__lt=now - LEASE)
     done = {"requeued": 0, "failed": 0, "figures": 0}
+    stale = ImportRun.objects.filter(figures_pending__isnull=False, heartbeat_at__lt=now - LEASE)
+    # The worker's own record of the tasks those runs' dead processes were running.
+    tasks_stopped(
+        (pk, beat)
+        for pk, beat in [*dead.values_list("pk", "heartbeat_at"),
+                         *stale.values_list("pk", "heartbeat_at")]
+        if beat is not None
+    )  # fmt: skip
     for run in list(dead):
         # Changed only if still dead when written: every worker makes this pass, and another
         # one may have queued the run again, and a worker claimed it, since this one read it.
@@ -322,7 +330,6 @@ def imports_recover(*, now=None, starting: bool = True) -> dict[str, int]:
     )
     done["failed"] += never_began.update(status=ImportStatus.FAILED, finished_at=now,
         stage=STOPPED_STAGE, errors=[RowError(0, "", NEVER_BEGAN).as_dict()])  # fmt: skip
-    stale = ImportRun.objects.filter(figures_pending__isnull=False, heartbeat_at__lt=now - LEASE)
     for run in stale.order_by("pk"):
         done["figures"] += figures_refresh(run)
     waiting = ImportRun.objects.filter(status=ImportStatus.QUEUED, by_worker=True)

@@ -1,4 +1,10 @@
-from django_tasks import task
+"""The worker's tasks, and the repair of django-tasks' own rows when a worker died."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
 
 from cchc.operations.models import ImportRun
 
@@ -18,3 +24,34 @@ def refresh_figures(run_id: int) -> bool:
     from cchc.operations.services import figures_refresh
 
     return figures_refresh(ImportRun.objects.get(pk=run_id))
+
+
+# Of the tasks above, as django-tasks records them (`DBTaskResult.task_path`).
+TASK_PATHS = (run_import.module_path, refresh_figures.module_path)
+
+
+class ProcessStopped(Exception):
+    """The process running a task ended (killed, out of memory, machine restarted) before
+    the task did: django-tasks' database worker never records such an end."""
+
+
+def tasks_stopped(runs: Iterable[tuple[int, datetime]]) -> int:
+    """Mark FAILED the task rows left "RUNNING" by a process that died while running the
+    task of an import run: `runs` are (run id, last heartbeat) of runs found dead. Only rows
+    that began by that heartbeat: the task of a later attempt (queued again, claimed by
+    another worker) began after it, and is left alone. Without this, a killed worker's rows
+    stayed RUNNING for ever (and `prune_db_task_results` prunes finished rows only), while
+    the run itself was repaired. Returns the number of rows marked."""
+    marked = 0
+    error = ProcessStopped("Tiến trình xử lý bị dừng khi đang chạy việc này.")
+    for run_id, heartbeat in runs:
+        rows = DBTaskResult.objects.filter(
+            status=TaskResultStatus.RUNNING,
+            task_path__in=TASK_PATHS,
+            args_kwargs__args__0=run_id,
+            started_at__lte=heartbeat,
+        )
+        for row in rows:
+            row.set_failed(error)
+            marked += 1
+    return marked
