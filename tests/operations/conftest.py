@@ -1,4 +1,5 @@
 import pytest
+from django.core.management import call_command
 
 from cchc.operations.models import Procedure, ProcedureSnapshot
 
@@ -12,3 +13,10 @@ def catalogue(db):
         has_fee=True, online_payment=True,
     )  # fmt: skip
     return procedure
+
+
+@pytest.fixture
+def reference(transactional_db):
+    """A transactional test starts from an empty database (an earlier one flushed it): the
+    reference data first."""
+    call_command("load_reference_data", verbosity=0)

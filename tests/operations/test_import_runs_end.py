@@ -259,12 +259,6 @@ def test_a_stopped_run_is_not_called_a_rejected_file(client, reform_office, cata
 # --- a real process, killed at each step ---------------------------------------------------
 
 
-@pytest.fixture
-def reference(transactional_db):
-    """A transactional test starts from an empty database: the reference data first."""
-    call_command("load_reference_data", verbosity=0)
-
-
 def database_url() -> str:
     """The test database, as a URL another process can open."""
     s = connection.settings_dict

@@ -215,7 +215,9 @@ def test_a_rebuild_waits_for_a_dossier_write_in_progress(reform_office, procedur
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_check_sees_one_state_while_an_import_commits(reform_office, procedures, monkeypatch):
+def test_a_check_sees_one_state_while_an_import_commits(
+    reference, reform_office, procedures, monkeypatch
+):
     """`rebuild_rollups --check` writes nothing and takes no write lock: an import goes on
     during it (on SQLite a check used to hold the one write lock for minutes on a large
     history, and every upload waited). Here an import of a later month commits between the

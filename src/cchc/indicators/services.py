@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cchc.core.bulk import insert_rows
+from cchc.core.locks import serialise
 from cchc.indicators import extraction
 from cchc.indicators.extraction import Window
 from cchc.indicators.figures_cache import generation_bump
@@ -33,10 +34,15 @@ def snapshots_refresh(
     """Recompute the snapshots of `codes` (all by default) for the whole of `years` and, for
     per-agency indicators, only for `agency_ids` (None: all). Whole years, because a stock
     indicator's later months depend on its earlier ones; a flow indicator's month depends on
-    that month alone, so when `months` is given flow indicators recompute only those."""
+    that month alone, so when `months` is given flow indicators recompute only those.
+    One refresh at a time (`serialise("figures")`): two at once over the same window — two
+    imports' figures recomputed by two workers — each deleted the rows the other had not
+    committed yet and the second failed on the snapshot key (PostgreSQL), leaving a month's
+    figures missing until the repair pass."""
     whole_years = year_months(years)
     if not whole_years:
         return 0
+    serialise("figures")
     changed = None if months is None else tuple(sorted({m.replace(day=1) for m in months}))
     ids = None if agency_ids is None else frozenset(agency_ids)
     with extraction.shared_reads():

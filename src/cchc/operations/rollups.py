@@ -345,6 +345,10 @@ def _write(parts: list[tuple[str, list]], *, agency_ids, months, run: ImportRun)
     statements = [
         (f"DROP TABLE IF EXISTS {NEW}", []),
         (f"CREATE TEMPORARY TABLE {NEW} AS {summed}", summed_params),
+        # The DELETE below looks each stored row up in it: without an index that was a scan
+        # per row on SQLite (174 of a rebuild's 180 s on 100.000 dossiers, growing with the
+        # square of the roll-up's rows).
+        (f"CREATE UNIQUE INDEX {NEW}_key ON {NEW} (agency_id, procedure_id, month)", []),
         (f"DELETE FROM {TABLE} WHERE source = %s AND agency_id IN ({agencies}) "  # noqa: S608
          f"AND month IN ({month_marks}) AND NOT EXISTS (SELECT 1 FROM {NEW} n "
          f"WHERE n.agency_id = {TABLE}.agency_id AND n.procedure_id = {TABLE}.procedure_id "

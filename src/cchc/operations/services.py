@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-import zlib
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import PurePath
@@ -15,12 +14,13 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, transaction
 from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.core.failpoints import failpoint
+from cchc.core.locks import serialise
 from cchc.core.services import ServiceError
 from cchc.core.tabular.columns import ImportRejected, RowError
 from cchc.core.tabular.reading import FileError
@@ -215,22 +215,12 @@ def _claim(run: ImportRun) -> bool:
     return bool(claimed)
 
 
-def _lock(name: str) -> None:
-    """Serialise writers of `name` until the transaction ends. PostgreSQL: an advisory
-    lock (a second import of the same data waits for the first, instead of failing on a
-    unique key); SQLite takes its one write lock when the transaction begins."""
-    if connection.vendor == "postgresql":
-        key = zlib.crc32(f"cchc:{name}".encode()) - 2**31  # a signed 32-bit key
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
-
-
 def _write(run: ImportRun, importer, rows: list[dict]) -> None:
     """The rows, and the run's "done" with what it changed, in one transaction."""
     for attempt in range(1, WRITE_ATTEMPTS + 1):
         try:
             with transaction.atomic():
-                _lock(f"import:{LOCK_GROUP.get(run.kind, run.kind)}")
+                serialise(f"import:{LOCK_GROUP.get(run.kind, run.kind)}")
                 result = importer.write(rows, run=run)
                 _set(
                     run, status=ImportStatus.DONE, progress=85, stage=FIGURES_STAGE,
