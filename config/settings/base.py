@@ -125,6 +125,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         transaction_mode="IMMEDIATE",
         timeout=30,
     )
+# A change's reason is what an official typed (reopening an assessment, revoking a token, a
+# note on an upload): kept whole, not in django-simple-history's default varchar(100), on
+# which PostgreSQL refused any longer reason with an error page (SQLite ignores the length).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -232,7 +236,7 @@ REPORT_CUTOFF_DAY = int(env("REPORT_CUTOFF_DAY", "15") or 15)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "cchc.api.auth.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "cchc.api.auth.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["cchc.api.auth.HasRole", "cchc.api.auth.PurposeMatches"],
     "DEFAULT_THROTTLE_CLASSES": ["cchc.api.auth.PerCaller"],

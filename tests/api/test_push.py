@@ -1,6 +1,7 @@
 """Dossiers pushed by a one-stop system (issue 18): played here by a small client sending
 JSON batches in the national synchronisation field names."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -22,9 +23,9 @@ def catalogue(db):
     return procedure
 
 
-def token(actor, code, purpose="push_dossiers"):
+def token(actor, code, purpose="push_dossiers", name="Một cửa"):
     _t, text = tokens.token_issue(
-        actor=actor, agency=Agency.objects.get(code=code), purpose=purpose, name="Một cửa",
+        actor=actor, agency=Agency.objects.get(code=code), purpose=purpose, name=name,
         expires_at=timezone.now() + timedelta(days=30),
     )  # fmt: skip
     return {"HTTP_AUTHORIZATION": f"Bearer {text}"}
@@ -48,6 +49,17 @@ class OneStopSystem:
     def push(self, records):
         return self.client.post("/api/v1/dossiers/", {"dossiers": records},
                                 content_type="application/json", **self.header)  # fmt: skip
+
+    def send(self, body: str | bytes):
+        """A body as written, for what a dict cannot hold (a key twice, a huge integer)."""
+        return self.client.post("/api/v1/dossiers/", body, content_type="application/json",
+                                **self.header)  # fmt: skip
+
+    def refusals(self, records) -> set[tuple[int, str, str]]:
+        response = self.push(records)
+        assert response.status_code == 400, response.content
+        assert response.json()["detail"] == "Lô hồ sơ bị từ chối, chưa ghi gì."
+        return {(e["record"], e["field"], e["message"]) for e in response.json()["errors"]}
 
 
 def test_a_batch_is_written_once_and_counted(client, reform_office, catalogue):
@@ -104,3 +116,115 @@ def test_a_malformed_batch_is_refused(client, reform_office, catalogue):
                           **system.header)  # fmt: skip
     assert nothing.status_code == 400
     assert not Dossier.objects.exists()
+
+
+def test_errors_count_records_not_lines(client, reform_office, catalogue):
+    """A code given twice names the record it repeats, counted as the field counts: records,
+    not the lines of the CSV the batch becomes (the header being line 1)."""
+    system = OneStopSystem(client, token(reform_office, "12-STP"))
+    assert system.refusals([record(1), record(1)]) == {(2, "MaHoSo", "trùng với hồ sơ thứ 1")}
+    assert (0, "Mã hồ sơ", "thiếu trường bắt buộc: không hồ sơ nào có trường này") in (
+        system.refusals([{"Foo": "bar"}])
+    )
+    assert not Dossier.objects.exists()
+
+
+@pytest.mark.parametrize("blank", [{}, {"MaHoSo": None, "PhiLePhi": "  "}])
+def test_an_empty_record_refuses_the_batch(client, reform_office, catalogue, blank):
+    """The CSV reader skips a blank line: an empty record was dropped and the rest written."""
+    system = OneStopSystem(client, token(reform_office, "12-STP"))
+    empty = "hồ sơ trống: không trường nào có giá trị"
+    assert system.refusals([record(1), blank]) == {(2, "", empty)}
+    assert system.refusals([blank]) == {(1, "", empty)}  # not "Tệp rỗng …"
+    assert not Dossier.objects.exists() and not ImportRun.objects.exists()
+
+
+def test_a_key_twice_in_a_record_refuses_the_batch(client, reform_office, catalogue):
+    """JSON parsers keep the last of a repeated key: the dossier …0007 was written."""
+    system = OneStopSystem(client, token(reform_office, "12-STP"))
+    first = json.dumps(record(6))
+    body = f'{{"dossiers": [{first}, {first[:-1]}, "MaHoSo": "000.00.12.H33-250105-0007"}}]}}'
+    response = system.send(body)
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"record": 2, "field": "MaHoSo", "message": "trường này có hơn một lần trong hồ sơ"}
+    ]
+    assert not Dossier.objects.exists()
+
+
+@pytest.mark.parametrize(("field", "value", "largest"), [
+    ("SoLanBoSung", "9" * 29, "32.767"),  # 29 digits: past the decimal context (a 500)
+    ("SoLanBoSung", "9" * 5000, "32.767"),  # past Python's int ↔ text limit
+    ("PhiLePhi", "9" * 29, "99.999.999.999.999"),
+    ("PhiLePhi", " 0000" + "1" * 40, "99.999.999.999.999"),
+])  # fmt: skip
+def test_a_huge_number_is_refused_by_its_record(client, reform_office, catalogue, field, value,
+                                                largest):  # fmt: skip
+    system = OneStopSystem(client, token(reform_office, "12-STP"))
+    digits = len(value.strip().lstrip("0"))
+    message = f"quá lớn: số có {digits:,} chữ số (tối đa {largest})".replace(",", ".")
+    assert system.refusals([record(1), record(2, **{field: value})]) == {(2, field, message)}
+    assert not Dossier.objects.exists()
+
+
+def test_a_huge_json_integer_is_refused_by_its_record(client, reform_office, catalogue):
+    system = OneStopSystem(client, token(reform_office, "12-STP"))
+    body = json.dumps({"dossiers": [record(1, SoLanBoSung=0)]}).replace('"SoLanBoSung": 0',
+                                                                        '"SoLanBoSung": ' + "9" * 5000)  # fmt: skip
+    response = system.send(body)
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"record": 1, "field": "SoLanBoSung",
+                                          "message": "quá lớn: số có 5.000 chữ số (tối đa 32.767)"}]  # fmt: skip
+
+
+def test_a_number_the_import_accepts_is_not_refused_by_its_length(client, reform_office, catalogue):
+    system = OneStopSystem(client, token(reform_office, "12-STP"))
+    response = system.push([record(1, SoLanBoSung="000000000000000000000000000001",
+                                   PhiLePhi=99_999_999_999_999)])  # fmt: skip
+    assert response.status_code == 200, response.json()
+    assert Dossier.objects.get().supplement_count == 1
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x08", "\x0b", "\x1f", "\ufffe", "\uffff"])
+def test_a_control_character_is_refused_by_its_record_and_field(client, reform_office,
+                                                                catalogue, character):  # fmt: skip
+    """They were written, and the Excel export of the dossiers failed on them (HTTP 500)."""
+    system = OneStopSystem(client, token(reform_office, "12-STP"))
+    message = f"chứa ký tự không được phép (U+{ord(character):04X})"
+    assert system.refusals([record(1), record(2, MaHoSo=f"X{character}")]) == {
+        (2, "MaHoSo", message)
+    }
+    assert not Dossier.objects.exists()
+
+
+def test_a_lone_surrogate_is_refused_by_its_record(client, reform_office, catalogue):
+    """JSON can escape half of a character ("\\ud800"), which has no UTF-8 (it was a 500)."""
+    system = OneStopSystem(client, token(reform_office, "12-STP"))
+    body = json.dumps({"dossiers": [record(1, TrangThaiHoSo="Đã giải quyết\ud800")]})
+    response = system.send(body)
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"record": 1, "field": "TrangThaiHoSo",
+                                          "message": "chứa ký tự không được phép (U+D800)"}]  # fmt: skip
+
+
+def test_a_tab_or_a_line_break_is_text(client, reform_office, catalogue):
+    system = OneStopSystem(client, token(reform_office, "12-STP"))
+    response = system.push([record(1, TrangThaiHoSo="Đã giải\tquyết"), record(2),
+                            record(3, NgayTiepNhan="nope\r\n")])  # fmt: skip
+    assert response.status_code == 400
+    assert {(e["record"], e["field"]) for e in response.json()["errors"]} == {
+        (1, "TrangThaiHoSo"),
+        (3, "NgayTiepNhan"),
+    }  # the import's own checks, by record
+
+
+@pytest.mark.parametrize("name", ["N" * 255, ("Một cửa / Sở Tư pháp " + "dài " * 60)[:255]])
+def test_a_token_with_a_long_name_pushes(client, reform_office, catalogue, name):
+    """The run's file name was cut to 255 characters, losing its ".csv": every batch was
+    refused "Chỉ nhận tệp CSV (.csv) hoặc Excel (.xlsx).". A slash made a path of it."""
+    system = OneStopSystem(client, token(reform_office, "12-STP", name=name))
+    response = system.push([record(1)])
+    assert response.status_code == 200, response.json()
+    run = ImportRun.objects.get(pk=response.json()["run"])
+    assert run.file_name.endswith(".csv") and len(run.file_name) <= 255
+    assert run.file_name.startswith("API " + name.replace("/", "-")[:20])

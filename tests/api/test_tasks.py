@@ -367,3 +367,19 @@ def test_only_reporting_tokens_get_an_account_and_nobody_signs_in_with_it(reform
     assert account.username == accounts["report_progress"]
     assert not account.is_active and not account.has_usable_password()
     assert not Membership.objects.filter(user=account).exists()  # its role is the token's
+
+
+def test_a_body_that_cannot_be_read_is_refused_in_vietnamese(client, reform_office, tasks):
+    """DRF answered "JSON parse error - Expecting value: …" and "Multipart form parse error
+    - …"."""
+    auth = header(reform_office, "12-STP", "report_progress")
+    path = f"/api/v1/plans/2022/tasks/{tasks['A'].pk}/reports/"
+    answers = [
+        client.post(path, b'{"status": "done",', content_type="application/json", **auth),
+        client.post(path, b"--x\r\nbroken", content_type="multipart/form-data; boundary=", **auth),
+    ]  # fmt: skip
+    assert [r.json() for r in answers] == [
+        {"detail": "Nội dung không phải JSON hợp lệ: lỗi ở dòng 1, cột 19."},
+        {"detail": "Biểu mẫu gửi lên không đọc được (sai ranh giới multipart hoặc bảng mã)."},
+    ]
+    assert tasks["A"].reports.count() == 1

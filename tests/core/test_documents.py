@@ -91,3 +91,12 @@ def test_names_outside_the_context_are_found_in_branches_the_data_does_not_take(
     with pytest.raises(DocumentTemplateError, match="dùng tên “b”"):
         check_names(content, {"a": "x"})
     check_names(content, {"a": "x", "b": "y"})
+
+
+def test_a_control_character_in_a_value_is_dropped_not_left_to_break_the_document():
+    data = render_docx(
+        template("{{ pasted }}", "{% for line in lines %}{{ line }}{% endfor %}", "{{ risky }}"),
+        {"pasted": "Dòng một\x0bdòng hai\x01 hết\ufffe.", "lines": ["a\x00", ("b\x1f",)],
+         "risky": "A < B & C > D"},
+    )  # fmt: skip
+    assert texts(data) == ["Dòng một\ndòng hai hết.", "a('b',)", "A < B & C > D"]

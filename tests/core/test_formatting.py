@@ -72,3 +72,13 @@ def test_synthetic_marks_are_one_badge_and_escape_their_text():
     )
     assert note.startswith('<div class="alert alert-warning py-2 small" role="note">')
     assert '<span class="badge text-bg-warning">dữ liệu mô phỏng</span> Hồ sơ &lt;thử&gt;.' in note
+
+
+def test_a_number_of_any_size_is_written_out():
+    """A value read from a file is shown in its refusal ("quá lớn: …"): one of 29 digits was
+    past the default precision of 28 and raised (an error page instead of the message)."""
+    assert format_number(10**30, 0) == "1" + ".000" * 10
+    assert format_number(Decimal("123456789012345678901234567890.55"), 1) == (
+        "123.456.789.012.345.678.901.234.567.890,6"
+    )
+    assert format_number(10**5000, 0)  # past the 4.300 digits Python writes an int out

@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from cchc.core.text import without_accents
+from cchc.core.text import without_accents, xml_safe
 
 
 @pytest.mark.parametrize(
@@ -32,3 +32,17 @@ def test_dates_are_formatted_by_the_locale():
     moment = datetime(2022, 3, 4, 20, 30, tzinfo=UTC)
     assert format_date(moment) == "05/03/2022"
     assert format_datetime(moment) == "03:30 05/03/2022"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("Rà soát thủ tục", "Rà soát thủ tục"),
+        ("Dòng một\x0bdòng hai", "Dòng một\ndòng hai"),  # Word's line break, pasted
+        ("Trang một\x0cTrang hai", "Trang một\nTrang hai"),  # its page break
+        ("a\x00b\x01c\x07d\x1fe\ufffef\uffffg", "abcdefg"),
+        ("tab\tnewline\ncr\r", "tab\tnewline\ncr\r"),  # what XML holds stays
+    ],
+)
+def test_text_is_kept_to_what_a_word_or_excel_file_can_hold(typed, kept):
+    assert xml_safe(typed) == kept

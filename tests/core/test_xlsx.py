@@ -220,3 +220,23 @@ def test_every_excel_file_is_written_by_the_one_writer():
         if re.search(r"^\s*(from|import) openpyxl", path.read_text(encoding="utf-8"), re.M)
     }
     assert writers == {"core/xlsx.py"}
+
+
+def test_a_character_an_xlsx_cannot_hold_is_dropped_and_the_file_written():
+    """A control character pasted with a text (U+0001, a vertical tab from Word) made openpyxl
+    refuse the whole workbook: every download holding it was an error page."""
+    book = Book()
+    book.sheet(
+        "Số liệu",
+        ["Mã\x01", Column("Nhiệm vụ", wrap=True), Column("Số", number_format=TEXT)],
+        [["HS-1\x00", "Dòng một\x0bdòng hai\ufffe", "=1+1\x1f"], [Styled("Nhóm\x02"), None, 5]],
+        above=[["Tiêu đề\x03"]],
+    )
+    sheet = load_workbook(io.BytesIO(book.save())).active
+    assert [list(row) for row in sheet.iter_rows(values_only=True)] == [
+        ["Tiêu đề", None, None],
+        ["Mã", "Nhiệm vụ", "Số"],
+        ["HS-1", "Dòng một\ndòng hai", "=1+1"],
+        ["Nhóm", None, 5],
+    ]
+    assert sheet["C3"].data_type == "s"  # still text, not a formula

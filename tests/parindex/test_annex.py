@@ -98,3 +98,23 @@ def test_a_template_failing_on_the_results_is_said_not_crashed(client, reform_of
     response = client.get(address, follow=True)
     assert response.redirect_chain[-1][0] == reverse("parindex:results", args=[published.pk])
     assert "Mẫu văn bản không dùng được" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ("?so==1%2B1/QĐ-UBND", "Số quyết định: Số, ký hiệu văn bản phải có dạng"),
+        ("?so=15/QĐ-UBND&ngay=31/02/2032", "Ngày:"),
+    ],
+)
+def test_a_malformed_decision_detail_is_said_not_replaced_by_a_draft(
+    client, reform_office, published, query, said
+):
+    """A malformed number or date was left out without a word: the annex came out as a
+    draft with a blank number, or dated today."""
+    client.force_login(reform_office)
+    address = reverse("parindex:results_export", args=[published.pk, "docx"]) + query
+    response = client.get(address, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("parindex:results", args=[published.pk])
+    shown = [str(m) for m in response.context["messages"]]
+    assert len(shown) == 1 and shown[0].startswith("Chưa tạo được phụ lục.") and said in shown[0]

@@ -56,3 +56,24 @@ def test_only_the_agency_officer_adds_own_tasks(client, leader):
     client.force_login(leader)
     url = reverse("plans:agency_plan", args=[plan.pk])
     assert client.post(url, {"area": 1, "text": "x"}).status_code == 403
+
+
+def test_text_pasted_with_control_characters_is_kept_clean_and_exported(client, dept_officer):
+    """Text pasted from Word carries characters a person cannot see (its line break is a
+    vertical tab); one of them stored made the agency plan's Excel download an error page.
+    Every form keeps typed text to what a file can hold (`core.forms.typed_text`)."""
+    plan = Plan.objects.get(year=2022)
+    client.force_login(dept_officer)
+    url = reverse("plans:agency_plan", args=[plan.pk])
+    response = client.post(url, {"area": ReformArea.objects.get(code="procedures").pk,
+                                 "text": "Rà soát\x0bquy trình\x01 nội bộ\ufffe",
+                                 "deadline": "30/09/2022"})  # fmt: skip
+    assert response.status_code == 302
+    own = client.get(url).context["tasks"]["own"][0]
+    assert own.text == "Rà soát\nquy trình nội bộ"
+    download = client.get(url, {"xuat": "xlsx"})
+    assert download.status_code == 200
+    sheet = load_workbook(io.BytesIO(download.content)).active
+    assert "Rà soát\nquy trình nội bộ" in [
+        c for row in sheet.iter_rows(values_only=True) for c in row
+    ]

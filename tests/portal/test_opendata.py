@@ -357,3 +357,18 @@ def test_export_open_data_writes_the_whole_catalogue(published, tmp_path):
             finished_at__lt=datetime.fromisoformat("2022-04-01T00:00:00+07:00"),
         ).count()
     )
+
+
+@pytest.mark.django_db
+def test_export_open_data_to_a_place_it_cannot_write_says_so(tmp_path):
+    """It ended in an English traceback (FileNotFoundError, NotADirectoryError)."""
+    from django.core.management import CommandError
+
+    taken = tmp_path / "a-file"
+    taken.write_text("x")
+    with pytest.raises(CommandError, match="đó là một tệp, không phải thư mục"):
+        call_command("export_open_data", out=str(taken), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="trong đường dẫn có một tệp ở chỗ của thư mục"):
+        call_command("export_open_data", out=str(taken / "under"), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="không tạo được thư mục"):
+        call_command("export_open_data", out="/proc/cchc-mo", stdout=io.StringIO())

@@ -447,3 +447,18 @@ def test_a_signature_on_behalf_is_two_lines_however_it_is_typed(typed):
 def test_other_signing_authorities_keep_their_lines(typed, expected):
     document = Document(io.BytesIO(build_report_docx(sample_report(signing_authority=typed))))
     assert paragraph(document, expected).runs[0].font.bold
+
+
+def test_a_control_character_in_the_data_neither_breaks_nor_mangles_the_report():
+    """One character XML cannot hold (a vertical tab pasted from Word, U+0001, U+FFFE) made
+    docxtpl's XML unreadable: every "<", ">" and "&" of the report came out mangled
+    ("<b>&amp;" as "bamp;"); in a table cell, python-docx refused it (an error page). Such
+    characters are dropped, a vertical tab is a line break."""
+    pasted = "Dòng một\x0bdòng hai\x01\x07 hết\ufffe."
+    table = ReportTable("Bảng\x02 1", ["STT", "Nhiệm vụ\x1f"], [[1, "Rà soát\x0b<b>&amp;"]])
+    report = sample_report(sections=[
+        ReportSection("I. ĐÁNH GIÁ CHUNG", [pasted, "So sánh a <b>&amp; c"], [table]),
+    ])  # fmt: skip
+    lines = texts(Document(io.BytesIO(build_report_docx(report))))
+    assert "Dòng một\ndòng hai hết." in lines and "So sánh a <b>&amp; c" in lines
+    assert {"Bảng 1", "Nhiệm vụ", "Rà soát\n<b>&amp;"} <= set(lines)

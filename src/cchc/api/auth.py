@@ -4,7 +4,10 @@ session of the pages (the browsable API). Either way the reader's scope comes fr
 
 from __future__ import annotations
 
+import math
+
 from django.utils.translation import gettext as _
+from drf_spectacular import authentication as drf_spectacular_authentication
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
 
@@ -33,6 +36,23 @@ class TokenAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
+class SessionAuthentication(authentication.SessionAuthentication):
+    """A signed-in browser's session, as DRF reads it, with the refusal of a write that
+    carries no CSRF token in Vietnamese (DRF's is "CSRF Failed: …", the reason in English
+    and part of the text, so no catalogue reaches it)."""
+
+    def enforce_csrf(self, request):
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied:
+            raise exceptions.PermissionDenied(
+                _(
+                    "Yêu cầu ghi từ phiên đăng nhập trên trình duyệt thiếu mã chống giả mạo "
+                    "(CSRF): hãy gửi kèm tiêu đề X-CSRFToken, hoặc dùng mã truy cập API."
+                )
+            ) from None
+
+
 class HasRole(permissions.BasePermission):
     """A caller with a role: a token, or an account with a membership (a superuser without
     one reads nothing, as on the pages)."""
@@ -56,11 +76,29 @@ class PurposeMatches(permissions.BasePermission):
         return wanted == TokenPurpose.READ
 
 
+class TooManyRequests(exceptions.Throttled):
+    """429 in Vietnamese: DRF's `Throttled` appends "Expected available in N seconds.",
+    formatted before it is translated (no catalogue can)."""
+
+    def __init__(self, wait: float | None):
+        seconds = math.ceil(wait) if wait is not None else None
+        detail = _("Quá số yêu cầu được phép trong một phút.")
+        if seconds is not None:
+            detail += " " + _("Hãy thử lại sau %(n)s giây.") % {"n": seconds}
+        super().__init__(detail=detail)
+        self.wait = seconds  # the Retry-After header
+
+
 class PerCaller(throttling.SimpleRateThrottle):
     """Requests per token (or per account) and minute: `REST_FRAMEWORK["DEFAULT_THROTTLE_
-    RATES"]["caller"]`."""
+    RATES"]["caller"]`; over it, 429 (`TooManyRequests`)."""
 
     scope = "caller"
+
+    def allow_request(self, request, view) -> bool:
+        if not super().allow_request(request, view):
+            raise TooManyRequests(self.wait())
+        return True
 
     def get_cache_key(self, request, view):
         user = request.user
@@ -85,3 +123,9 @@ class TokenScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": "Mã truy cập do Văn phòng CCHC cấp: cchc_<tiền tố>_<bí mật>.",
         }
+
+
+class SessionScheme(drf_spectacular_authentication.SessionScheme):
+    """The session, described as drf-spectacular describes DRF's own."""
+
+    target_class = "cchc.api.auth.SessionAuthentication"

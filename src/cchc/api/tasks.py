@@ -10,25 +10,26 @@ task answers 404 like a missing one) and its reports are those the page lists
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import NotFound
 from rest_framework.request import is_form_media_type
 from rest_framework.response import Response
 
 from cchc.api import serializers as s
 from cchc.api.models import TokenPurpose
+from cchc.api.parsers import FormParser, JSONParser, MultiPartParser
 from cchc.api.tokens import token_account
+from cchc.api.views import plan_or_404
 from cchc.organizations.access import member
 from cchc.organizations.models import Role
 from cchc.organizations.selectors import scope_for
 from cchc.plans import selectors, services
 from cchc.plans.forms import ProgressForm
-from cchc.plans.models import Plan, Task
+from cchc.plans.models import Task
 
 REFUSED = gettext_lazy("Báo cáo tiến độ bị từ chối, chưa ghi gì.")
 
@@ -48,7 +49,7 @@ class TaskList(generics.ListAPIView):
     serializer_class = s.TaskSerializer
 
     def get_queryset(self):
-        plan = get_object_or_404(Plan, year=self.kwargs["year"])
+        plan = plan_or_404(self.kwargs["year"])
         return selectors.task_board(
             plan=plan, scope=scope_for(self.request.user), today=timezone.localdate()
         )
@@ -59,6 +60,7 @@ class TaskReports(generics.ListAPIView):
     POST: a progress report with its evidence files (a token for reporting progress)."""
 
     serializer_class = s.ProgressReportSerializer
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     @property
     def purpose(self) -> str:
@@ -72,10 +74,11 @@ class TaskReports(generics.ListAPIView):
     def task(self) -> Task:
         try:
             task = selectors.task_for(pk=self.kwargs["pk"], scope=scope_for(self.request.user))
-        except Task.DoesNotExist as exc:
-            raise Http404 from exc
-        if task.plan.year != self.kwargs["year"]:
-            raise Http404
+        except Task.DoesNotExist:
+            task = None
+        if task is None or task.plan.year != self.kwargs["year"]:
+            raise NotFound(_("Không có nhiệm vụ %(pk)s trong kế hoạch năm %(year)s mà bạn đọc được.")
+                           % {"pk": self.kwargs["pk"], "year": self.kwargs["year"]})  # fmt: skip
         return task
 
     def get_queryset(self):

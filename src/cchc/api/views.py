@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -31,6 +31,15 @@ def _day(text: str | None, name: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise ValidationError({name: f"“{text}” không phải ngày dạng YYYY-MM-DD."}) from None
+
+
+def plan_or_404(year: int) -> Plan:
+    """The plan of `year`, or a 404 in Vietnamese (Django's `get_object_or_404` says "No Plan
+    matches the given query.")."""
+    plan = Plan.objects.filter(year=year).first()
+    if plan is None:
+        raise NotFound(_("Không có kế hoạch năm %(year)s.") % {"year": year})
+    return plan
 
 
 class AgencyList(generics.ListAPIView):
@@ -60,6 +69,15 @@ class AgencyDetail(generics.RetrieveAPIView):
             .prefetch_related(Prefetch("predecessions", links), Prefetch("successions", links))
         )
 
+    def get_object(self):
+        """The agency, or the same 404 whether it does not exist or is outside the scope."""
+        agency = self.get_queryset().filter(code=self.kwargs["code"]).first()
+        if agency is None:
+            raise NotFound(_("Không có cơ quan mã “%(code)s” mà bạn đọc được.")
+                           % {"code": self.kwargs["code"]})  # fmt: skip
+        self.check_object_permissions(self.request, agency)
+        return agency
+
 
 class PlanList(generics.ListAPIView):
     """The province's plans: shared, as every role reads them (ADR 0001)."""
@@ -72,7 +90,7 @@ class TargetList(generics.ListAPIView):
     serializer_class = s.TargetSerializer
 
     def get_queryset(self):
-        plan = get_object_or_404(Plan, year=self.kwargs["year"])
+        plan = plan_or_404(self.kwargs["year"])
         return plan.targets.prefetch_related("thresholds").order_by("number", "part")
 
 
@@ -101,7 +119,7 @@ class TargetFigures(APIView):
         responses=s.TargetFiguresSerializer,
     )
     def get(self, request, year: int, label: str):
-        plan = get_object_or_404(Plan, year=year)
+        plan = plan_or_404(year)
         target = next((t for t in plan.targets.prefetch_related("thresholds") if t.label == label),
                       None)  # fmt: skip
         if target is None or target.indicator_code not in INDICATORS:

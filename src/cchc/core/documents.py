@@ -4,7 +4,8 @@
 headers and footers) and returns the bytes of the .docx. A context value may be a
 `BodyFragment`: paragraphs and tables built with python-docx, put in place of a paragraph
 `{{p name }}` (the data tables of a report, whose columns depend on the data). Strings are
-escaped; a `\\n` in a value becomes a line break inside its paragraph.
+escaped; a `\\n` in a value becomes a line break inside its paragraph; a character a .docx
+cannot hold is dropped (`core.text.xml_safe`).
 
 Errors — a broken template, a name the context does not have, a file that is not a .docx —
 raise `DocumentTemplateError` with a Vietnamese message that names the Jinja error and where
@@ -27,6 +28,8 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2.exceptions import UndefinedError
 from lxml import etree
+
+from cchc.core.text import xml_safe
 
 
 class DocumentTemplateError(ValueError):
@@ -109,6 +112,21 @@ def _environment() -> Environment:
     return Environment(autoescape=True, undefined=StrictUndefined)
 
 
+def _xml_safe(value: Any) -> Any:
+    """The context with every text kept to what a .docx can hold (`xml_safe`), through its
+    mappings, lists and tuples. One control character left in made docxtpl's XML unreadable,
+    and the whole document came out with every "<", ">" and "&" mangled."""
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, Mapping):
+        return {key: _xml_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_xml_safe(item) for item in value]
+    if type(value) is tuple:
+        return tuple(_xml_safe(item) for item in value)
+    return value
+
+
 def render_docx(template: bytes, context: Mapping[str, Any]) -> bytes:
     """The template rendered with `context`, as the bytes of a .docx."""
     if not template.startswith(b"PK\x03\x04"):
@@ -120,7 +138,7 @@ def render_docx(template: bytes, context: Mapping[str, Any]) -> bytes:
             if "word/document.xml" not in archive.namelist():
                 raise DocumentTemplateError("Tệp mẫu không phải tệp Word .docx.")
         document = DocxTemplate(io.BytesIO(template))
-        document.render(dict(context), jinja_env=_environment(), autoescape=True)
+        document.render(_xml_safe(context), jinja_env=_environment(), autoescape=True)
         buffer = io.BytesIO()
         document.save(buffer)
     except DocumentTemplateError:

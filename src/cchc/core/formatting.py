@@ -6,7 +6,7 @@ templates show it."""
 import re
 import unicodedata
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from django.utils import formats, numberformat, timezone
 
@@ -21,10 +21,17 @@ def format_number(
     of scores that are read side by side (11 → "11,00"). None means "no data": "—"."""
     if value is None:
         return "—"
-    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    normalized = rounded if fixed else rounded.normalize()
-    if not fixed and normalized == normalized.to_integral():
-        normalized = normalized.quantize(Decimal(1))
+    # An int as it is (its text is refused past 4.300 digits), a float by its shortest text.
+    number = Decimal(value) if isinstance(value, int | Decimal) else Decimal(str(value))
+    if not number.is_finite():
+        raise ValueError(f"Không viết được {value!r} thành số.")
+    # Digits enough for the rounded number, however large: a value read from a file ("quá
+    # lớn: …" of a 29-digit cell) was past the default 28 and raised instead of being shown.
+    with localcontext(prec=max(28, number.adjusted() + places + 2)):
+        rounded = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        normalized = rounded if fixed else rounded.normalize()
+        if not fixed and normalized == normalized.to_integral():
+            normalized = normalized.quantize(Decimal(1))
     return numberformat.format(
         normalized, decimal_sep=",", grouping=3, thousand_sep=".", force_grouping=True
     )

@@ -1,4 +1,5 @@
-"""Form rendering shared by every app: Bootstrap 5 classes and Vietnamese date inputs."""
+"""Form rendering shared by every app: Bootstrap 5 classes and Vietnamese date inputs; typed
+text kept to what a Word or Excel file can hold."""
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
@@ -6,6 +7,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.forms.renderers import TemplatesSetting
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
+
+from cchc.core.text import xml_safe
 
 
 class FormRenderer(TemplatesSetting):
@@ -36,11 +39,29 @@ class DateField(forms.DateField):
         super().__init__(**kwargs)
 
 
+def typed_text(data):
+    """Submitted form data with every text kept to what a Word or Excel file can hold
+    (`core.text.xml_safe`). A control character comes in unseen with text pasted from Word
+    (its line break is a vertical tab) or elsewhere, and one of them stored made the Excel
+    downloads fail and the Word reports come out mangled. Typed by a person who cannot see
+    it, it is cleaned rather than refused (a file or the API, written by a program, is
+    refused instead)."""
+    if hasattr(data, "lists"):  # a QueryDict: a field may have several values
+        cleaned = data.copy()
+        for key, values in data.lists():
+            cleaned.setlist(key, [xml_safe(v) if isinstance(v, str) else v for v in values])
+        return cleaned
+    return {key: xml_safe(v) if isinstance(v, str) else v for key, v in data.items()}
+
+
 class BootstrapFormMixin:
-    """Adds Bootstrap classes to every widget, so templates stay plain `{{ form }}`."""
+    """Every form of the product: Bootstrap classes on every widget, so templates stay plain
+    `{{ form }}`, and the submitted text cleaned of what a file cannot hold (`typed_text`)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = typed_text(self.data)
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):

@@ -38,7 +38,9 @@ Text stays text: a cell that starts like a formula ("=HYPERLINK(…)" imported a
 code, "=1+1" as a task, "+", "-", "@") is a text cell, never a live formula, marked with
 Excel's quote prefix so that editing it keeps it text (`looks_like_formula`, `as_text`). In a
 CSV it gets a leading apostrophe instead (`csv_safe`; `csv_safe_frame` for a Polars frame):
-the OWASP "CSV injection" rule. A translatable label (lazy) is written as its text."""
+the OWASP "CSV injection" rule. A translatable label (lazy) is written as its text. A
+character an .xlsx cannot hold (a control character pasted with a text) is dropped, a vertical
+tab becomes a line break (`core.text.xml_safe`): the file is always written."""
 
 from __future__ import annotations
 
@@ -60,6 +62,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from cchc.core.text import NOT_IN_XML, xml_safe
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What a spreadsheet reads as the start of a formula in a CSV cell (OWASP "CSV injection").
@@ -248,7 +252,7 @@ class Book:
 
     @staticmethod
     def _header(sheet: Any, column: Column) -> WriteOnlyCell:
-        cell = as_text(WriteOnlyCell(sheet, value=str(column.title)))
+        cell = as_text(WriteOnlyCell(sheet, value=xml_safe(str(column.title))))
         cell.alignment = WRAPPED
         if column.strong:
             cell.font = FONTS["bold"]
@@ -278,6 +282,7 @@ class Book:
             isinstance(value, str)
             and not value.startswith(FORMULA_STARTS)
             and (column is None or (column.number_format in (None, GENERAL) and not column.wrap))
+            and NOT_IN_XML.search(value) is None
         ):
             return value
         font = None
@@ -286,6 +291,8 @@ class Book:
         value = _plain(value)
         if value is None:
             return None
+        if isinstance(value, str):
+            value = xml_safe(value)
         shown = None
         if column is not None:
             shown = column.number_format or _default_format(value)

@@ -20,6 +20,7 @@ from cchc.parindex import scoring
 from cchc.parindex.assessment_forms import PointsField
 from cchc.parindex.frameworks import FrameworkSpec
 from cchc.parindex.models import AdjustmentKind, Assessment, BandBasis, Framework, FrameworkGroup
+from cchc.reports.docx_builder import format_number_symbol
 
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 UPLOAD_HELP = _("Tệp CSV (mã UTF-8) hoặc Excel (.xlsx), tối đa 5 MB.")
@@ -306,9 +307,27 @@ class AdjustmentForm(BootstrapFormMixin, forms.Form):
 # --- the annex (DOCX) -------------------------------------------------------------------
 
 
-class AnnexForm(forms.Form):
-    """Optional details of the publication decision printed on the annex."""
+class AnnexForm(BootstrapFormMixin, forms.Form):
+    """Optional details of the publication decision printed on the annex: left empty, a
+    draft (a blank for the clerk to write the number in, today's date); given malformed,
+    refused with what is wrong, not silently replaced by the draft's."""
 
-    so = forms.CharField(required=False, max_length=40)
-    ngay = DateField(required=False)
-    ky = forms.CharField(required=False, max_length=120)
+    so = forms.CharField(label=_("Số quyết định"), required=False, max_length=40)
+    ngay = DateField(label=_("Ngày"), required=False)
+    ky = forms.CharField(label=_("Người ký"), required=False, max_length=120)
+
+    def clean_so(self) -> str:
+        number_symbol = self.cleaned_data["so"].strip()
+        if number_symbol:
+            try:
+                format_number_symbol(number_symbol)
+            except ValueError as exc:
+                raise ValidationError(str(exc)) from exc
+        return number_symbol
+
+    def problems(self) -> list[str]:
+        """Each error with the label of its field, for a message above the results."""
+        return [
+            f"{self.fields[name].label}: {' '.join(str(e) for e in errors)}"
+            for name, errors in self.errors.items()
+        ]

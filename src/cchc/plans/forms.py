@@ -58,7 +58,7 @@ class EditForm(VersionedForm):
         return {k: v for k, v in self.data_without_version().items() if k != "reason"}
 
 
-class DeleteForm(EditForm, forms.Form):
+class DeleteForm(EditForm, BootstrapFormMixin, forms.Form):
     """Deleting a target or a task: the reason and the version of the row."""
 
     def __init__(self, *args, editing, **kwargs):

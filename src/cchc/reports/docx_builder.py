@@ -36,7 +36,7 @@ from docx.shared import Mm, Pt
 
 from cchc.core.documents import BodyFragment, render_docx
 from cchc.core.formatting import format_number, format_percent
-from cchc.core.text import without_accents
+from cchc.core.text import without_accents, xml_safe
 
 FONT = "Times New Roman"
 LANGUAGE = "vi-VN"
@@ -247,7 +247,7 @@ def _paragraph(
     fmt.alignment = align
     fmt.space_before = Pt(space_before)
     fmt.space_after = Pt(space_after)
-    lines = text.split("\n")
+    lines = xml_safe(text).split("\n")
     for index, line in enumerate(lines):
         run = paragraph.add_run(line)
         run.font.size = Pt(size)
@@ -572,9 +572,11 @@ def build_report_docx(report: ReportDocument, template: bytes | None = None) -> 
     document = Document(io.BytesIO(data))
     moment = dt.datetime.combine(report.date, dt.time(8, 0))
     properties = document.core_properties
-    properties.title = f"{context['title']} {context['subtitle']}"
-    properties.subject = context["subtitle"]
-    properties.author = properties.last_modified_by = report.issuing_body.replace("\n", " ")
+    properties.title = xml_safe(f"{context['title']} {context['subtitle']}")
+    properties.subject = xml_safe(context["subtitle"])
+    properties.author = properties.last_modified_by = xml_safe(report.issuing_body).replace(
+        "\n", " "
+    )
     properties.language = LANGUAGE
     properties.comments = context["synthetic_notice"]
     properties.keywords = "CCHC"

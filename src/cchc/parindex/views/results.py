@@ -266,7 +266,9 @@ def results_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> Http
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
     form = AnnexForm(request.GET)
-    form.is_valid()  # what is missing or malformed is left out: a draft number, today
+    if not form.is_valid():  # what is left empty makes a draft; what is malformed is said
+        messages.error(request, "Chưa tạo được phụ lục. " + " ".join(form.problems()))
+        return redirect("parindex:results", pk=framework.pk)
     data = form.cleaned_data
     try:
         content = annex_docx(

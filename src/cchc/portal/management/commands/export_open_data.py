@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
 from cchc.portal.opendata import catalogue, dossiers, files
@@ -22,7 +22,21 @@ class Command(BaseCommand):
 
     def handle(self, *args, out: str, **options):
         root = Path(out)
-        root.mkdir(parents=True, exist_ok=True)
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            (probe := root / ".cchc-ghi-thu").write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            why = (
+                "không có quyền ghi" if isinstance(exc, PermissionError)
+                else "đó là một tệp, không phải thư mục" if isinstance(exc, FileExistsError)
+                else "trong đường dẫn có một tệp ở chỗ của thư mục"
+                if isinstance(exc, NotADirectoryError)
+                else "không tạo được thư mục ở đường dẫn này"
+            )  # fmt: skip
+            raise CommandError(
+                f"Không ghi được dữ liệu mở vào “{root}”: {why}. Hãy chọn thư mục khác."
+            ) from exc
         base = files.site_url()
 
         def absolute(path: str) -> str:
