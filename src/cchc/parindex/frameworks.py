@@ -15,6 +15,9 @@ is written. Rules:
   parent has one); a leaf without max_points is kept but not scored;
 - points have at most 3 decimals, and no more than the framework's precision (the
   decimals a score may have): otherwise full marks could not be entered;
+- every number and text fits its column in the database (max_points up to 99.999,999, a
+  step up to 999,999, full_at and zero_at up to 9.999.999,99 with 2 decimals, a code of 32
+  characters): the limits are read from the model's fields, never restated;
 - step > 0, with no more decimals than the precision, and max_points a multiple of it;
 - indicator_code names an indicator of the registry measured per agency, only on a
   computed criterion, and needs full_at (zero_at defaults to 0, and must differ);
@@ -38,7 +41,7 @@ from django.db import transaction
 
 from cchc.core.reference import DATA_DIR
 from cchc.core.services import ServiceError, audited_save
-from cchc.core.tabular.cells import CellError, boolean, decimal, text
+from cchc.core.tabular.cells import CellError, boolean, decimal_for, text, text_for
 from cchc.core.tabular.columns import Column, ImportRejected, RowError, column_names, reject_any
 from cchc.core.tabular.parse import parse_sheet
 from cchc.core.tabular.reading import FileError, quoted
@@ -53,6 +56,17 @@ from cchc.plans.tiers import tiers_of_year
 BUNDLED_DIR = DATA_DIR / "frameworks"
 MANIFEST = BUNDLED_DIR / "frameworks.json"
 DEFAULT_YEAR = 2022  # the year of the bundled plan (4345/KH-UBND)
+# The assessment years a framework may have: those of the import page's year field
+# (office_forms.FrameworkImportForm), for `load_frameworks` and every spec too.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def year_error(year: int) -> str | None:
+    """Why `year` cannot be a framework's year, in Vietnamese; None when it can."""
+    if FIRST_YEAR <= year <= LAST_YEAR:
+        return None
+    return f"Năm đánh giá phải từ {FIRST_YEAR} đến {LAST_YEAR} (nhận {year})."
+
 
 # Columns every framework file has (cells may be empty except code and title).
 HEADER_REQUIRED = (
@@ -70,26 +84,33 @@ SCORING_WORDS = {
 COMPUTED_MARK = "tự động"
 
 
+_CODE_WIDTH = Criterion._meta.get_field("code").max_length or 0
+
+
 def _code(value: Any) -> str:
     code = text(value)
-    if len(code) > 32:
-        raise CellError("mã dài quá 32 ký tự")
+    if len(code) > _CODE_WIDTH:
+        raise CellError(f"mã dài quá {_CODE_WIDTH} ký tự")
     if re.search(r"\s", code):
         raise CellError(f"mã {quoted(code)} không được chứa dấu cách")
     return code
 
 
-def _points(value: Any) -> Decimal:
-    number = decimal(value)
+def _point_rules(number: Decimal) -> None:
     if number < 0:
         raise CellError("điểm không được âm")
     if scoring.decimals(number) > scoring.MAX_PLACES:
         raise CellError(f"điểm chỉ ghi tối đa {scoring.MAX_PLACES} chữ số thập phân")
-    return number
+
+
+# Points (a maximum, a step) as the criterion's fields hold them: within their digits and
+# decimals, not negative, at most MAX_PLACES decimals.
+_points = decimal_for(Criterion, "max_points", check=_point_rules)
+_step_points = decimal_for(Criterion, "step", check=_point_rules)
 
 
 def _step(value: Any) -> Decimal:
-    number = _points(value)
+    number = _step_points(value)
     if number == 0:
         raise CellError("bước điểm phải lớn hơn 0")
     return number
@@ -107,20 +128,26 @@ def _scoring_type(value: Any) -> str:
 COLUMNS = [
     Column("code", "code", _code, aliases=("mã", "mã tiêu chí", "stt")),
     Column("parent_code", "parent_code", _code, required=False, aliases=("mã cha", "thuộc")),
-    Column("title", "title", text, aliases=("tên", "tên tiêu chí", "nội dung", "tiêu chí")),
+    Column("title", "title", text_for(Criterion, "title"),
+           aliases=("tên", "tên tiêu chí", "nội dung", "tiêu chí")),
     Column("max_points", "max_points", _points, required=False,
            aliases=("điểm tối đa", "điểm chuẩn")),
-    Column("scoring_rule", "scoring_rule", text, required=False,
+    Column("scoring_rule", "scoring_rule", text_for(Criterion, "scoring_rule"), required=False,
            aliases=("cách chấm điểm", "cách tính điểm", "hướng dẫn chấm")),
-    Column("evidence_required", "evidence_required", text, required=False,
+    Column("evidence_required", "evidence_required", text_for(Criterion, "evidence_note"),
+           required=False,
            aliases=("tài liệu kiểm chứng",)),
-    Column("source_url", "source_url", text, required=False, aliases=("nguồn", "căn cứ")),
+    Column("source_url", "source_url", text_for(Criterion, "source"), required=False,
+           aliases=("nguồn", "căn cứ")),
     Column("scoring_type", "scoring_type", _scoring_type, required=False,
            aliases=("cách chấm", "loại tiêu chí")),
     Column("step", "step", _step, required=False, aliases=("bước điểm",)),
-    Column("indicator_code", "indicator_code", text, required=False, aliases=("mã chỉ số",)),
-    Column("full_at", "full_at", decimal, required=False, aliases=("mức đạt điểm tối đa",)),
-    Column("zero_at", "zero_at", decimal, required=False, aliases=("mức 0 điểm",)),
+    Column("indicator_code", "indicator_code", text_for(Criterion, "indicator_code"),
+           required=False, aliases=("mã chỉ số",)),
+    Column("full_at", "full_at", decimal_for(Criterion, "full_at"), required=False,
+           aliases=("mức đạt điểm tối đa",)),
+    Column("zero_at", "zero_at", decimal_for(Criterion, "zero_at"), required=False,
+           aliases=("mức 0 điểm",)),
 ]  # fmt: skip
 _HEADER_TITLES = [title for titles in column_names(COLUMNS).values() for title in titles]
 TITLES = {c.key: c.title for c in COLUMNS}
@@ -372,6 +399,8 @@ class FrameworkSpec:
             raise ServiceError("Bộ tiêu chí cần mã và tên.")
         if self.group not in FrameworkGroup.values:
             raise ServiceError(f"Đối tượng đánh giá không hợp lệ: {self.group!r}.")
+        if (wrong_year := year_error(self.year)) is not None:
+            raise ServiceError(wrong_year)
         tiers = tiers_of_year(self.year)
         if self.group == FrameworkGroup.DISTRICT and Tier.DISTRICT not in tiers:
             raise ServiceError(

@@ -18,7 +18,7 @@ from cchc.core.forms import BootstrapFormMixin, DateField
 from cchc.organizations.models import Agency, AgencyLevel, Role
 from cchc.parindex import scoring
 from cchc.parindex.assessment_forms import PointsField
-from cchc.parindex.frameworks import FrameworkSpec
+from cchc.parindex.frameworks import FIRST_YEAR, LAST_YEAR, FrameworkSpec
 from cchc.parindex.models import AdjustmentKind, Assessment, BandBasis, Framework, FrameworkGroup
 from cchc.reports.docx_builder import format_number_symbol
 
@@ -93,7 +93,7 @@ class FrameworkImportForm(VersionedForm, BootstrapFormMixin, forms.Form):
                                        "tiêu chí; để cập nhật bộ đã có, dùng “Nạp lại tệp” "
                                        "trên trang của nó."))  # fmt: skip
     title = forms.CharField(label=_("Tên bộ tiêu chí"), max_length=500)
-    year = forms.IntegerField(label=_("Năm đánh giá"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Năm đánh giá"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     group = forms.ChoiceField(label=_("Đối tượng đánh giá"), choices=FrameworkGroup.choices)
     source = forms.CharField(
         label=_("Căn cứ, nguồn"), required=False, widget=forms.Textarea(attrs={"rows": 2}),

@@ -60,11 +60,12 @@ def _decimal(value: Any, name: str) -> Decimal:
 
 
 def shown(value: Decimal) -> str:
-    """A number as Vietnamese text: 0.25 → "0,25", 2.00 → "2"."""
-    normalized = value.normalize()
-    if normalized == normalized.to_integral():
-        normalized = normalized.quantize(Decimal(1))
-    return str(normalized).replace(".", ",")
+    """A number as Vietnamese text: 0.25 → "0,25", 2.00 → "2", exactly whatever its length
+    (written out, not rounded to the context's 28 digits: 29 nines used to raise)."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
 
 
 def round_points(value: Number, places: int) -> Decimal:

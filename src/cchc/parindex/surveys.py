@@ -3,31 +3,49 @@
     agency (mã hoặc tên cơ quan), criterion (mã tiêu chí), points (điểm), note (ghi chú, tùy chọn)
 
 All or nothing, with line and column for every error: the agency must be one the framework
-assesses, the criterion a survey criterion of the framework, the points between 0 and its
-maximum, with no more decimals than the framework's precision and a multiple of the
-criterion's step (when it has one), and each (agency, criterion) pair appears once."""
+assesses (of its levels, with an assessment under it), the criterion a survey criterion of
+the framework, the points between 0 and its maximum, with no more decimals than the
+framework's precision and a multiple of the criterion's step (when it has one), and each
+(agency, criterion) pair appears once. The points and the note fit their database columns
+(limits read from SurveyScore's fields)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from cchc.core.tabular.cells import decimal, text
+from cchc.core.tabular.cells import CellError, decimal_for, text, text_for
 from cchc.core.tabular.columns import Column, ImportRejected, RowError, column_names, reject_any
 from cchc.core.tabular.parse import parse_sheet
 from cchc.core.tabular.reading import FileError, quoted
 from cchc.core.tabular.sheet import read_sheet
 from cchc.organizations.models import Agency
 from cchc.parindex import scoring
-from cchc.parindex.models import Criterion, Framework, ScoringType
+from cchc.parindex.models import Criterion, Framework, ScoringType, SurveyScore
 from cchc.parindex.selectors import scorable_criteria
 
 COLUMNS = [
     Column("agency", "agency", text, aliases=("cơ quan", "mã cơ quan", "tên cơ quan", "đơn vị")),
     Column("criterion", "criterion", text, aliases=("tiêu chí", "mã tiêu chí", "code")),
-    Column("points", "points", decimal, aliases=("điểm", "điểm điều tra")),
-    Column("note", "note", text, required=False, aliases=("ghi chú",)),
+    Column(
+        "points", "points", decimal_for(SurveyScore, "points"), aliases=("điểm", "điểm điều tra")
+    ),
+    Column("note", "note", text_for(SurveyScore, "note"), required=False, aliases=("ghi chú",)),
 ]
+
+
+def columns_for(framework: Framework) -> list[Column]:
+    """COLUMNS, the points read with the framework's precision: a point with more decimals
+    is refused in the framework's words before the column's."""
+
+    def precise(number: Decimal) -> None:
+        try:
+            scoring.check_places(number, framework.precision)
+        except ValueError as exc:
+            raise CellError(str(exc)) from None
+
+    points = decimal_for(SurveyScore, "points", check=precise)
+    return [replace(c, parse=points) if c.key == "points" else c for c in COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -48,9 +66,10 @@ def parse_survey(content: bytes, file_name: str, *, framework: Framework) -> lis
         sheet = read_sheet(content, file_name, header_names=titles)
     except FileError as exc:
         raise ImportRejected([RowError(1, "", str(exc))]) from exc
-    parsed = parse_sheet(sheet, COLUMNS)
+    parsed = parse_sheet(sheet, columns_for(framework))
     errors = parsed.errors
     agencies = list(Agency.objects.filter(level__in=framework.levels))
+    assessed = set(framework.assessments.values_list("agency_id", flat=True))
     by_code = {a.code.lower(): a for a in agencies}
     by_name = {a.name.casefold(): a for a in agencies}
     criteria = {
@@ -72,6 +91,16 @@ def parse_survey(content: bytes, file_name: str, *, framework: Framework) -> lis
                         f"không có cơ quan {quoted(name)} thuộc đối tượng đánh giá",
                     )
                 )
+            elif agency.pk not in assessed:
+                errors.append(
+                    RowError(
+                        number,
+                        "agency",
+                        f"{agency.name} ({agency.code}) không có phiếu đánh giá theo bộ tiêu "
+                        "chí này: chỉ nạp điểm cho cơ quan đã được mở đánh giá",
+                    )
+                )
+                agency = None
         if (code := cells.get("criterion")) is not None:
             criterion = criteria.get(code)
             if criterion is None:

@@ -1,7 +1,9 @@
 """Parsers for one cell: each returns the Python value or raises CellError with a
 Vietnamese reason. Accepts what Vietnamese exports contain: dd/mm/yyyy (with or without
 time), ISO dates, the national synchronisation's yyyyMMddHHmmss; numbers in vi-VN and plain
-forms, read by cchc.core.numbers with the column's kind (docs/imports.md)."""
+forms, read by cchc.core.numbers with the column's kind (docs/imports.md). A column that
+goes to a model's field takes its limits from the field (`text_for`, `decimal_for`): the
+width of a text, the digits and decimals of a number."""
 
 from __future__ import annotations
 
@@ -11,10 +13,13 @@ from datetime import date, datetime, time, tzinfo
 from decimal import Decimal
 from typing import Any
 
+from django.db import models
+
 from cchc.core.calendar import LOCAL_TZ
 from cchc.core.formatting import format_number
-from cchc.core.numbers import Kind, NumberError, parse_number
+from cchc.core.numbers import QUOTED_BITS, Kind, NumberError, NumberTooLarge, parse_number
 from cchc.core.tabular.reading import quoted
+from cchc.core.text import NOT_IN_XML
 
 # The province's clock: calendar's, which holds even on a machine without a time-zone database.
 VN: tzinfo = LOCAL_TZ
@@ -22,6 +27,10 @@ VN: tzinfo = LOCAL_TZ
 
 class CellError(ValueError):
     pass
+
+
+class TooLarge(CellError):
+    """A number beyond what the column holds: a column with its own limit words it."""
 
 
 def vector(kind: str, arg: Any = None) -> Callable[[Callable], Callable]:
@@ -48,12 +57,30 @@ def is_blank(value: Any) -> bool:
 TEXT_LIMIT = 10_000
 
 
+# What a text cell may not hold (ADR 0034): the control characters other than tab, line feed
+# and carriage return, and U+FFFE and U+FFFF, which are not characters. XML refuses them, so an
+# Excel download or a Word report holding the value would fail; nobody types them. The same
+# set twice: for Python's `re` (`core.text.NOT_IN_XML`: a cell the parser reads; lone
+# surrogates too, which only a Python value can hold) and for Polars' (the engine's vector
+# form of a text column).
+CONTROL = NOT_IN_XML
+CONTROL_PATTERN = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x{FFFE}\x{FFFF}]"
+
+
 def _text_within(value: Any, limit: int) -> str:
-    """The cell's text, stripped; refused when longer than `limit` characters."""
+    """The cell's text, stripped; refused when longer than `limit` characters or holding a
+    character no export can write (`CONTROL`)."""
     content = str(value).strip()
     if len(content) > limit:
         raise CellError(
             f"dài {format_number(len(content), 0)} ký tự, tối đa {format_number(limit, 0)} ký tự"
+        )
+    if found := CONTROL.search(content):
+        code = ord(found.group())
+        kind = "ký tự điều khiển" if code < 0x20 else "ký tự không hợp lệ"
+        raise CellError(
+            f"chứa {kind} U+{code:04X} (ký tự thứ {format_number(found.start() + 1, 0)}), "
+            "không ghi ra được Excel, Word; hãy xóa ký tự này rồi nạp lại"
         )
     return content
 
@@ -66,17 +93,35 @@ def text(value: Any) -> str:
 def _number(value: Any, kind: Kind) -> Decimal:
     try:
         return parse_number(value, kind=kind)
+    except NumberTooLarge as exc:
+        raise TooLarge(str(exc)) from None
     except NumberError as exc:
         raise CellError(str(exc)) from None
+
+
+def _shown(value: Any) -> str:
+    """A cell as a message quotes it: its text, or an Excel number as a Vietnamese Excel
+    shows it (1,5); "Số" for an int too long to write out."""
+    if isinstance(value, int) and value.bit_length() > QUOTED_BITS:
+        return "Số"
+    return quoted(value if isinstance(value, str) else str(value).replace(".", ","))
+
+
+def _negative(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.lstrip().startswith(("-", "\u2212"))
+    return isinstance(value, int | float | Decimal) and value < 0
 
 
 @vector("integer")
 def integer(value: Any) -> int:
     """A whole number: "1.234", "1234", "1 234" (cchc.core.numbers, docs/imports.md), within
     what a 64-bit column holds."""
-    number = value if value.__class__ is int else int(_number(value, "integer"))
+    if value.__class__ is int and -WHOLE_LIMIT <= value < WHOLE_LIMIT:
+        return value
+    number = int(_number(value, "integer"))  # at most 20 digits: `format_number` shows it
     if not -WHOLE_LIMIT <= number < WHOLE_LIMIT:
-        raise CellError(f"{format_number(number, 0)} quá lớn")
+        raise TooLarge(f"{format_number(number, 0)} quá lớn")
     return number
 
 
@@ -93,7 +138,10 @@ def non_negative_integer_up_to(limit: int) -> Callable[[Any], int]:
 
     @vector("integer", limit)
     def parse(value: Any) -> int:
-        number = integer(value)
+        try:
+            number = integer(value)
+        except TooLarge:
+            raise TooLarge(f"{_shown(value)} quá lớn (tối đa {format_number(limit, 0)})") from None
         if number < 0:
             raise CellError("không được âm")
         if number > limit:
@@ -112,9 +160,63 @@ non_negative_small_integer = non_negative_integer_up_to(SMALL_INTEGER_MAX)
 def decimal(value: Any) -> Decimal:
     """A number with decimals (points, thresholds): "1.234,5", "1234.5", "1234,5"; a lone
     separator before three digits is the decimal mark ("1.978" is 1,978)."""
-    if value.__class__ is int:
+    if value.__class__ is int and -WHOLE_LIMIT <= value < WHOLE_LIMIT:
         return Decimal(value)
     return _number(value, "decimal")
+
+
+def decimal_up_to(
+    max_digits: int, places: int, *, check: Callable[[Decimal], None] | None = None
+) -> Callable[[Any], Decimal]:
+    """A number that a column of `max_digits` digits, `places` of them decimals, holds (a
+    DecimalField's): refused beyond the column's largest value ("quá lớn (tối đa
+    99.999,999)") or with more decimals; trailing zeros past `places` dropped ("5,0000" is
+    5,000), as the column would store it. `check`, the caller's own rules (not negative,
+    the decimals a framework scores), runs on a number within the column's size before its
+    decimals are counted, so that its words come first (CellError)."""
+    top = Decimal(10) ** (max_digits - places) - Decimal(1).scaleb(-places)
+    unit = Decimal(1).scaleb(-places)
+    most = format_number(top, places)
+
+    def parse(value: Any) -> Decimal:
+        try:
+            number = decimal(value)
+        except TooLarge:
+            number = None
+        if number is None or abs(number) > top:
+            bound = (
+                f"quá nhỏ (tối thiểu -{most})" if _negative(value) else f"quá lớn (tối đa {most})"
+            )
+            raise TooLarge(f"{_shown(value)} {bound}")
+        if check is not None:
+            check(number)
+        written, needed = number.as_tuple().exponent, number.normalize().as_tuple().exponent
+        assert isinstance(written, int) and isinstance(needed, int)  # a finite number's
+        if -needed > places:
+            raise CellError(
+                f"{_shown(value)} có {-needed} chữ số thập phân, cột này ghi tối đa {places}"
+            )
+        return number.quantize(unit) if written < -places else number
+
+    return parse
+
+
+def decimal_for(
+    model: type[models.Model], name: str, *, check: Callable[[Decimal], None] | None = None
+) -> Callable[[Any], Decimal]:
+    """`decimal_up_to` the digits and decimals of `model`'s DecimalField `name`."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.DecimalField) or field.max_digits is None:
+        raise TypeError(f"{model.__name__}.{name} is not a DecimalField with max_digits")
+    return decimal_up_to(field.max_digits, field.decimal_places or 0, check=check)
+
+
+def text_for(model: type[models.Model], name: str) -> Callable[[Any], str]:
+    """A text cell as wide as `model`'s field `name` holds (its max_length); `text` for a
+    field without one (a TextField)."""
+    field = model._meta.get_field(name)
+    width = getattr(field, "max_length", None)
+    return text if width is None else text_up_to(width)
 
 
 MONEY_DIGITS = 14  # the width of the fee column
@@ -127,11 +229,14 @@ def money(value: Any) -> Decimal:
     fifty thousand."""
     if value.__class__ is int and 0 <= value < MONEY_LIMIT:  # an Excel number: not memoised
         return Decimal(value)
-    amount = _number(value, "money")
+    try:
+        amount = _number(value, "money")
+    except TooLarge:
+        raise TooLarge(f"{_shown(value)} quá lớn (tối đa {MONEY_DIGITS} chữ số)") from None
     if amount < 0:
         raise CellError("không được âm")
     if amount >= MONEY_LIMIT:
-        raise CellError(f"{format_number(amount, 0)} quá lớn (tối đa {MONEY_DIGITS} chữ số)")
+        raise TooLarge(f"{format_number(amount, 0)} quá lớn (tối đa {MONEY_DIGITS} chữ số)")
     return amount.quantize(Decimal(1))
 
 

@@ -103,12 +103,82 @@ def read_excel_sheet(content: bytes, file_name: str, header_names: Collection[st
         lines.filter(kept_rows).cast(pl.Int64).alias("line"),
         pl.DataFrame(list(text.values())) if text else pl.DataFrame(height=height),
         cells,
+        workbook=content,
     )
 
 
 def _by_cell(content: bytes, file_name: str, header_names: Collection[str]) -> Sheet:
     """The former reading: every cell from python-calamine, one Python value each."""
-    return Sheet.of_table(table_of_rows(file_rows(content, file_name, header_names), header_names))
+    sheet = Sheet.of_table(table_of_rows(file_rows(content, file_name, header_names), header_names))
+    sheet.workbook = content
+    return sheet
+
+
+# --- formulas without a computed value ---------------------------------------------------
+# A workbook written by a program (openpyxl, a report generator) may hold a formula and no
+# value computed for it, which only Excel or LibreOffice computes when it opens the file:
+# calamine reads such a cell as empty. Found in the first worksheet's XML, looked for only
+# when a required cell reads as empty (the engine's error path).
+_XML_NAME = rb"(?:[\w.-]+:)?"
+CELL = re.compile(rb"<" + _XML_NAME + rb"c\b([^>]*)>(.*?)</" + _XML_NAME + rb"c>", re.S)
+CELL_REFERENCE = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
+CACHED_VALUE = re.compile(rb"<" + _XML_NAME + rb"(?:v>\s*[^<\s]|is>)")
+FIRST_SHEET = re.compile(rb"<" + _XML_NAME + rb"sheet\b[^>]*?\s[\w.-]+:id=\"([^\"]+)\"")
+RELATIONSHIP = re.compile(rb"<" + _XML_NAME + rb"Relationship\b[^>]*>")
+
+
+def uncomputed_formulas(content: bytes) -> set[tuple[int, int]]:
+    """The cells of the workbook's first sheet that hold a formula without a computed value,
+    as (row, column) — the row as the spreadsheet numbers it, the column from 0 for A —
+    where `read_excel_sheet` puts their lines and positions. Empty for a workbook this
+    cannot read (then nothing is said of its empty cells)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        path = _first_sheet(archive)
+        xml = archive.read(path) if path else b""
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError):
+        return set()
+    root = OPENING.search(xml)
+    # The formula's element, "<f>" or "<f …" (with the sheet's namespace prefix, if any),
+    # found by `bytes.find`: a regular expression's walk over every tag of a 100.000-row
+    # sheet takes seconds.
+    tag = b"<" + ((root[1] or b"") if root else b"") + b"f"
+    found: set[tuple[int, int]] = set()
+    at = xml.find(tag)
+    while at >= 0:
+        if xml[at + len(tag) : at + len(tag) + 1] in (b">", b" ", b"/", b"\t", b"\n", b"\r"):
+            # A formula is the first element of its cell: the cell's tag is the one before it.
+            cell = CELL.match(xml, xml.rfind(b"<", 0, at))
+            if cell is not None and cell.start(2) <= at < cell.end(2):
+                reference = CELL_REFERENCE.search(cell.group(1))
+                if reference is not None and not CACHED_VALUE.search(cell.group(2)):
+                    found.add((int(reference[2]), _column_index(reference[1])))
+        at = xml.find(tag, at + 1)
+    return found
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> str | None:
+    """The path in the archive of the workbook's first worksheet (the one calamine reads)."""
+    sheet = FIRST_SHEET.search(archive.read("xl/workbook.xml"))
+    if sheet is None:
+        return None
+    for relationship in RELATIONSHIP.finditer(archive.read("xl/_rels/workbook.xml.rels")):
+        tag = relationship.group()
+        if re.search(rb'\sId="' + re.escape(sheet[1]) + rb'"', tag):
+            target = re.search(rb'\sTarget="([^"]+)"', tag)
+            if target is None:
+                return None
+            name = target[1].decode()
+            return name.lstrip("/") if name.startswith("/") else f"xl/{name}"
+    return None
+
+
+def _column_index(letters: bytes) -> int:
+    """A column's letters as its position from 0: A → 0, Z → 25, AA → 26."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - ord("A") + 1
+    return index - 1
 
 
 # Excel's day zero: a time of day alone is a date-time on it.

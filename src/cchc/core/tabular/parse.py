@@ -25,13 +25,23 @@ from typing import Any, cast
 import polars as pl
 
 from cchc.core.calendar import LOCAL_TZ_NAME, zoned_moments
-from cchc.core.tabular.cells import FALSE_WORDS, TRUE_WORDS, CellError, is_blank
+from cchc.core.tabular.cells import (
+    CONTROL_PATTERN,
+    FALSE_WORDS,
+    TRUE_WORDS,
+    CellError,
+    is_blank,
+)
 from cchc.core.tabular.columns import Column, ImportRejected, RowError, check_header
-from cchc.core.tabular.excel import EXCEL_DAY_ZERO, excel_cells
+from cchc.core.tabular.excel import EXCEL_DAY_ZERO, excel_cells, uncomputed_formulas
 from cchc.core.tabular.sheet import Sheet
 
 ZONE = LOCAL_TZ_NAME
 BLANK_REQUIRED = "không được để trống"
+UNCOMPUTED_FORMULA = (
+    "ô chứa công thức chưa có giá trị tính sẵn; hãy mở tệp bằng Excel hoặc LibreOffice và "
+    "lưu lại (để công thức được tính), hoặc dán giá trị thay cho công thức, rồi nạp lại"
+)
 NO_ROWS = "tệp chỉ có dòng tiêu đề, không có dữ liệu"
 # Digits, or vi-VN thousands ("1.234.567"); at most 18 digits so that Int64 holds them.
 WHOLE = r"^(?:[0-9]{1,18}|[1-9][0-9]{0,2}(?:\.[0-9]{3}){1,5})$"
@@ -149,7 +159,28 @@ def parse_sheet(
         out.append(value.alias(column.key))
         refused[column.key] = bad
         errors += found
+    if sheet.workbook is not None and any(e.message == BLANK_REQUIRED for e in errors):
+        errors = _formulas_named(errors, uncomputed_formulas(sheet.workbook), columns, positions)
     return Parsed(pl.DataFrame(out), errors, refused, columns)
+
+
+def _formulas_named(
+    errors: list[RowError],
+    formulas: set[tuple[int, int]],
+    columns: list[Column],
+    positions: dict[str, int],
+) -> list[RowError]:
+    """An XLSX cell that reads as empty because it holds a formula no program computed yet
+    (a workbook written by a program) is not said to be empty: its error says why."""
+    if not formulas:
+        return errors
+    at = {c.title: positions[c.key] for c in columns if c.key in positions}
+    return [
+        RowError(e.row, e.column, UNCOMPUTED_FORMULA)
+        if e.message == BLANK_REQUIRED and (e.row, at.get(e.column)) in formulas
+        else e
+        for e in errors
+    ]
 
 
 # From this many rows the columns are typed side by side, one per core: Polars lets go of
@@ -344,7 +375,9 @@ DISTINCT_FROM_ROWS = 1000  # below, the estimate and the look-up cost more than 
 
 # --- the vector forms: (typed value, accepted) for a whole column of stripped text -------------
 def _text(text: pl.Series, limit: int, dtype) -> tuple[pl.Series, pl.Series]:
-    return text, (text.str.len_chars() <= limit) & (text != "")
+    """Text within its width and without a character the parser refuses (`CONTROL`)."""
+    within = (text.str.len_chars() <= limit) & (text != "")
+    return text, within & ~text.str.contains(CONTROL_PATTERN)
 
 
 def _whole(text: pl.Series, limit: int | None, dtype, *, below: bool = False):

@@ -39,6 +39,24 @@ class FileError(Exception):
     """The file as a whole cannot be read; the message is Vietnamese and shown as is."""
 
 
+def refuse_nul(text: str | bytes) -> None:
+    """FileError naming the line of a CSV's first NUL character: a text file holds none (a
+    binary file renamed .csv, or a damaged one does), and a database's text column cannot
+    hold one (PostgreSQL refuses it). Python's csv module reads it since 3.11, Polars always
+    did: the file is refused here, before either."""
+    if isinstance(text, str):
+        at = text.find("\x00")
+        line = text.count("\n", 0, at) + 1 if at >= 0 else 0
+    else:
+        at = text.find(b"\x00")
+        line = text.count(b"\n", 0, at) + 1 if at >= 0 else 0
+    if line:
+        raise FileError(
+            f"Dòng {format_number(line, 0)} của tệp CSV chứa ký tự NUL (U+0000): tệp không phải "
+            "văn bản CSV hoặc đã hỏng; hãy lưu lại tệp từ Excel dạng CSV UTF-8 rồi nạp lại."
+        )
+
+
 @dataclass
 class Table:
     header: list[str]
@@ -124,6 +142,7 @@ def file_rows(
     if file_kind(content, file_name) == "xlsx":
         return list(_read_xlsx(content))
     text = csv_text(content)
+    refuse_nul(text)
     return list(_read_csv(text, csv_separator(text, header_names)))
 
 

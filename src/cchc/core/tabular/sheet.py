@@ -36,6 +36,7 @@ from cchc.core.tabular.reading import (
     file_kind,
     is_blank_row,
     locate_header,
+    refuse_nul,
     table_of_rows,
 )
 
@@ -52,13 +53,16 @@ class Sheet:
     cell); `cells` the positions whose cells are not all text (an XLSX's numbers and dates),
     as Python lists, or a column of Excel's date-times as a naive Datetime Series
     (`excel.py`, whose `excel_cells` gives its cells as python-calamine would). `lines`:
-    each row's line in the file."""
+    each row's line in the file. `workbook`: an XLSX's bytes, where the engine looks for
+    formulas without a computed value behind cells that read as empty
+    (`excel.uncomputed_formulas`)."""
 
     header: list[str]
     header_line: int
     lines: pl.Series
     text: pl.DataFrame
     cells: dict[int, list[Any] | pl.Series] = field(default_factory=dict)
+    workbook: bytes | None = None
 
     @property
     def height(self) -> int:
@@ -107,6 +111,7 @@ def read_sheet(content: bytes, file_name: str, *, header_names: Collection[str] 
     else:
         data = content.removeprefix(UTF8_BOM)
         head = _Head.of(data)
+    refuse_nul(data)  # (the bytes of a UTF-16 file decoded: UTF-8, as every other's)
     separator = csv_separator(head.text, header_names)
     if well_quoted(data, separator):
         try:

@@ -268,7 +268,9 @@ def results_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> Http
     form = AnnexForm(request.GET)
     if not form.is_valid():  # what is left empty makes a draft; what is malformed is said
         messages.error(request, "Chưa tạo được phụ lục. " + " ".join(form.problems()))
-        return redirect("parindex:results", pk=framework.pk)
+        # Back to the results with what was typed, to correct rather than type again.
+        back = reverse("parindex:results", args=[framework.pk])
+        return redirect(f"{back}?{request.GET.urlencode()}#phu-luc")
     data = form.cleaned_data
     try:
         content = annex_docx(

@@ -1,7 +1,14 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from cchc.parindex.frameworks import DEFAULT_YEAR, MANIFEST, load_bundled
+from cchc.parindex.frameworks import (
+    DEFAULT_YEAR,
+    FIRST_YEAR,
+    LAST_YEAR,
+    MANIFEST,
+    load_bundled,
+    year_error,
+)
 
 
 class Command(BaseCommand):
@@ -17,7 +24,10 @@ class Command(BaseCommand):
             "--year",
             type=int,
             default=DEFAULT_YEAR,
-            help=f"Năm đánh giá của các bộ tiêu chí (mặc định {DEFAULT_YEAR}).",
+            help=(
+                f"Năm đánh giá của các bộ tiêu chí, từ {FIRST_YEAR} đến {LAST_YEAR} "
+                f"(mặc định {DEFAULT_YEAR})."
+            ),
         )
         parser.add_argument(
             "--no-illustrative",
@@ -26,6 +36,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, year: int, no_illustrative: bool = False, **options):
+        if (wrong_year := year_error(year)) is not None:
+            raise CommandError(wrong_year + " Chưa nạp gì.")
         only = (lambda spec: not spec.illustrative) if no_illustrative else None
         try:
             results = load_bundled(year=year, only=only)
