@@ -347,3 +347,17 @@ def test_an_appendix_in_decomposed_unicode_is_read(client, reform_office):
     task = plan.tasks.get(text="Rà soát quy chế làm việc")
     assert (task.lead_agency.code, task.deadline) == ("12-SNV", date(2022, 6, 30))
     assert [a.code for a in task.coordinating_agencies.all()] == ["12-STP"]
+
+
+def test_a_control_character_in_a_task_is_refused_with_its_line(client, reform_office):
+    """A character no Word or Excel file can hold (ADR 0034), in a CSV appendix: refused with
+    its line and column like in every import, nothing stored."""
+    client.force_login(reform_office)
+    plan = Plan.objects.get(year=2022)
+    before = plan.tasks.count()
+    lines = [HEADER, *THREE, [4, "Nhiệm vụ có\x01ký tự lạ", "Sở Tư pháp", "", "", "31/12/2022"]]
+    content = "\n".join(",".join("" if v is None else str(v) for v in row) for row in lines)
+    response = upload(client, plan, content.encode(), name="phu-luc.csv")
+    [error] = response.context["errors"]
+    assert (error.row, error.column) == (6, "Nhiệm vụ") and "U+0001" in error.message
+    assert plan.tasks.count() == before

@@ -29,7 +29,7 @@ class InspectionImporter(Importer):
                help="Mã (hoặc đúng tên) cơ quan được kiểm tra", example="12-STP"),
         Column("inspected_on", "Ngày kiểm tra", f.day, aliases=("NgayKiemTra",),
                help="dd/mm/yyyy", example="15/06/2022"),
-        Column("team", "Đoàn kiểm tra", f.text_up_to(255), required=False, aliases=("DoanKiemTra",),
+        Column("team", "Đoàn kiểm tra", f.text_for(Inspection, "team"), required=False, aliases=("DoanKiemTra",),
                example="Đoàn kiểm tra CCHC của UBND tỉnh"),
         Column("covers_organisation", "Kết hợp kiểm tra tổ chức bộ máy", f.boolean, required=False,
                aliases=("Kiểm tra tổ chức bộ máy", "Tổ chức bộ máy"),

@@ -109,9 +109,11 @@ def parse_appendix(
         if not item.text:
             errors.append(AppendixError(item.line, COLUMNS["text"], _("không được để trống")))
             continue
-        too_long = _too_long(item)
-        if too_long:
-            errors.extend(AppendixError(item.line, column, message) for column, message in too_long)
+        unwritable = _unwritable(item)
+        if unwritable:
+            errors.extend(
+                AppendixError(item.line, column, message) for column, message in unwritable
+            )
             continue
         key = (area.pk, fold(item.text))
         if key in seen:
@@ -166,9 +168,10 @@ def parse_appendix(
     return rows, errors
 
 
-def _too_long(item: TaskRow) -> list[tuple[str, str]]:
-    """(column, message) of each of the row's cells longer than a text cell may be
-    (`cells.TEXT_LIMIT`, as in every import)."""
+def _unwritable(item: TaskRow) -> list[tuple[str, str]]:
+    """(column, message) of each of the row's cells a text cell of every import refuses
+    (`cells.text`): longer than `cells.TEXT_LIMIT`, or holding a character no Word or Excel
+    file can hold (ADR 0034)."""
     found = []
     for key in ("text", "lead", "coordinating", "output", "deadline"):
         try:

@@ -47,7 +47,7 @@ class DossierImporter(Importer):
     title = "Hồ sơ thủ tục hành chính"
     natural_key = ("code",)
     columns = [
-        Column("code", "Mã hồ sơ", f.text_up_to(64), aliases=("MaHoSo",), example="000.00.12.H33-220105-0001"),
+        Column("code", "Mã hồ sơ", f.text_for(Dossier, "code"), aliases=("MaHoSo",), example="000.00.12.H33-220105-0001"),
         Column("procedure", "Mã thủ tục", f.text, aliases=("MaTTHC",), example="1.001234"),
         Column("agency", "Mã cơ quan", f.text, aliases=("MaDonVi", "MaCoQuan", "Cơ quan giải quyết"),
                example="12-STP"),

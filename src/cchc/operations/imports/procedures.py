@@ -66,11 +66,11 @@ class ProcedureImporter(Importer):
     columns = [
         Column("year", "Năm", f.year, aliases=("Nam", "Năm danh mục"),
                help="Năm của danh mục; năm 2021 là mốc so sánh của chỉ tiêu 6", example="2022"),
-        Column("code", "Mã thủ tục", f.text_up_to(64), aliases=("MaTTHC", "Mã TTHC", "Mã số"),
+        Column("code", "Mã thủ tục", f.text_for(Procedure, "code"), aliases=("MaTTHC", "Mã TTHC", "Mã số"),
                help="Mã trên Cơ sở dữ liệu quốc gia về TTHC", example="1.001234"),
         Column("name", "Tên thủ tục", f.text, aliases=("TenTTHC", "Tên TTHC", "Tên thủ tục hành chính"),
                example="Cấp phiếu lý lịch tư pháp cho công dân Việt Nam"),
-        Column("field", "Lĩnh vực", f.text_up_to(255), required=False, aliases=("LinhVuc",),
+        Column("field", "Lĩnh vực", f.text_for(Procedure, "field"), required=False, aliases=("LinhVuc",),
                example="Lý lịch tư pháp"),
         Column("authority_tier", "Cấp giải quyết", f.choice(TIER_WORDS, "cấp (tỉnh, huyện, xã)"),
                aliases=("CapThucHien", "Cấp thực hiện", "Cấp"),

@@ -52,9 +52,9 @@ class SystemImporter(Importer):
     title = "Hệ thống thông tin và kết nối"
     natural_key = ("code", "target")
     columns = [
-        Column("code", "Mã hệ thống", f.text_up_to(64), aliases=("MaHeThong", "Mã"),
+        Column("code", "Mã hệ thống", f.text_for(InformationSystem, "code"), aliases=("MaHeThong", "Mã"),
                help="Mã do tỉnh đặt, không đổi giữa các lần nạp", example="LCU-DVC"),
-        Column("name", "Tên hệ thống", f.text_up_to(255), aliases=("TenHeThong", "Tên"),
+        Column("name", "Tên hệ thống", f.text_for(InformationSystem, "name"), aliases=("TenHeThong", "Tên"),
                example="Hệ thống thông tin giải quyết TTHC tỉnh Lai Châu"),
         Column("kind", "Loại hệ thống", f.choice(KIND_WORDS, "loại hệ thống"),
                aliases=("LoaiHeThong", "Loại"),
