@@ -103,7 +103,11 @@ def test_a_template_failing_on_the_results_is_said_not_crashed(client, reform_of
 @pytest.mark.parametrize(
     ("query", "said"),
     [
-        ("?so==1%2B1/QĐ-UBND", "Số quyết định: Số, ký hiệu văn bản phải có dạng"),
+        (
+            "?so==1%2B1/QĐ-UBND",
+            "Số quyết định: Số, ký hiệu văn bản phải có dạng "
+            "“05/BC-STP” hoặc “/BC-STP” (nhận “=1+1/QĐ-UBND”).",
+        ),
         ("?so=15/QĐ-UBND&ngay=31/02/2032", "Ngày:"),
     ],
 )

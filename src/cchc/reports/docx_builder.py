@@ -36,6 +36,7 @@ from docx.shared import Mm, Pt
 
 from cchc.core.documents import BodyFragment, render_docx
 from cchc.core.formatting import format_number, format_percent
+from cchc.core.tabular.reading import quoted
 from cchc.core.text import without_accents, xml_safe
 
 FONT = "Times New Roman"
@@ -191,7 +192,8 @@ def format_number_symbol(number_symbol: str) -> str:
     match = _NUMBER_SYMBOL.match(number_symbol.strip())
     if match is None:
         raise ValueError(
-            f"Số, ký hiệu văn bản phải có dạng “05/BC-STP” hoặc “/BC-STP” (nhận {number_symbol!r})."
+            f"Số, ký hiệu văn bản phải có dạng “05/BC-STP” hoặc “/BC-STP” "
+            f"(nhận {quoted(number_symbol)})."
         )
     number, symbol = match["number"], match["symbol"]
     if not number:
