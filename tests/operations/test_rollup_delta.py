@@ -225,7 +225,7 @@ def test_a_check_sees_one_state_while_an_import_commits(
     snapshot) and finds no difference; the next check sees the import, also without one."""
     import threading
 
-    from django.db import connection
+    from django.db import connection, connections
 
     from cchc.operations import rollups
 
@@ -235,11 +235,16 @@ def test_a_check_sees_one_state_while_an_import_commits(
               "12/07/2022 09:00", "Đã giải quyết", "", "", ""]]  # fmt: skip
     whole_range, imported = rollups._whole_range, []
 
+    def write_later():  # another process's import, on the thread's own connection
+        try:
+            imported.append(load(reform_office, "dossiers", csv_bytes(HEADER, later)).status)
+        finally:
+            connections.close_all()  # the test database is dropped at the end of the run
+
     def import_meanwhile():
         found = whole_range()
         assert not connection.get_autocommit()  # inside the check's snapshot
-        writer = threading.Thread(target=lambda: imported.append(
-            load(reform_office, "dossiers", csv_bytes(HEADER, later)).status))  # fmt: skip
+        writer = threading.Thread(target=write_later)
         writer.start()
         writer.join(timeout=60)
         return found
