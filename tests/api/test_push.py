@@ -228,3 +228,17 @@ def test_a_token_with_a_long_name_pushes(client, reform_office, catalogue, name)
     run = ImportRun.objects.get(pk=response.json()["run"])
     assert run.file_name.endswith(".csv") and len(run.file_name) <= 255
     assert run.file_name.startswith("API " + name.replace("/", "-")[:20])
+
+
+def test_a_batch_past_the_import_limit_is_said_of_a_batch(
+    client, reform_office, catalogue, settings
+):
+    """The import's size limit said "Tệp quá lớn" of a batch that is no file."""
+    settings.IMPORT_MAX_BYTES = 1_000
+    system = OneStopSystem(client, token(reform_office, "12-STP"))
+    response = system.push([record(n) for n in range(1, 30)])
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert detail.startswith("Lô hồ sơ quá lớn: 29 hồ sơ thành") and "Tệp" not in detail
+    assert "chia thành các lô nhỏ hơn. Chưa ghi gì." in detail
+    assert not ImportRun.objects.exists() and not Dossier.objects.exists()

@@ -10,6 +10,7 @@ import io
 import re
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +21,7 @@ from rest_framework.views import APIView
 
 from cchc.api.models import TokenPurpose
 from cchc.api.parsers import JSONParser, Repeated
-from cchc.core.formatting import format_number
+from cchc.core.formatting import format_number, format_size
 from cchc.core.services import ServiceError
 from cchc.core.tabular import cells
 from cchc.core.tabular.columns import column_names
@@ -223,6 +224,13 @@ class DossierPush(APIView):
                             status=status.HTTP_400_BAD_REQUEST)  # fmt: skip
         assert text is not None  # a batch without text has errors
         content = text.encode()
+        if len(content) > settings.IMPORT_MAX_BYTES:  # the import's limit, said of a batch
+            return Response({"detail": _(
+                "Lô hồ sơ quá lớn: %(n)s hồ sơ thành %(size)s dữ liệu, tối đa %(most)s; hãy "
+                "chia thành các lô nhỏ hơn. Chưa ghi gì."
+            ) % {"n": format_number(len(records), 0), "size": format_size(len(content)),
+                 "most": format_size(settings.IMPORT_MAX_BYTES)}},
+                status=status.HTTP_400_BAD_REQUEST)  # fmt: skip
         name = run_file_name(request.user.token.name)
         try:
             run = import_create(actor=request.user, kind=ImportKind.DOSSIERS, file_name=name,
