@@ -184,3 +184,24 @@ def test_a_command_run_that_died_before_it_began_is_failed_not_left_waiting(
     run.refresh_from_db()
     assert (run.status, run.stage, run.errors[0]["message"]) == ("failed", "Bị dừng", NEVER_BEGAN)
     assert Dossier.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_run_whose_task_is_still_queued_is_not_sent_a_second_one(
+    reform_office, catalogue, monkeypatch
+):
+    """At each worker start every queued run was sent a task, also those whose task was
+    still in django-tasks' queue: one run could gather three task rows, two doing nothing."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    sent = []
+    in_queue, lost = upload(reform_office), upload(reform_office)
+    DBTaskResult.objects.create(
+        task_path=tasks.TASK_PATHS[0], args_kwargs={"args": [in_queue.pk], "kwargs": {}},
+        status=TaskResultStatus.READY, run_after=timezone.now(), backend_name="default",
+        queue_name="default", exception_class_path="", traceback="",
+    )  # fmt: skip
+    monkeypatch.setattr(tasks, "run_import", SimpleNamespace(enqueue=sent.append))
+    call_command("worker", recover_only=True, stdout=None)
+    assert sent == [lost.pk]

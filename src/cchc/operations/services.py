@@ -284,7 +284,7 @@ def imports_recover(*, now=None, starting: bool = True) -> dict[str, int]:
     queued more than the lease ago, since a run waiting its turn still has its task (the
     claim keeps any run from running twice, so a task sent twice costs a task that does
     nothing, not a second import). Returns what was done, by kind."""
-    from cchc.operations.tasks import run_import, tasks_stopped
+    from cchc.operations.tasks import run_import, tasks_stopped, tasks_waiting
 
     now = now or timezone.now()
     dead = ImportRun.objects.filter(status=ImportStatus.RUNNING, heartbeat_at__lt=now - LEASE)
@@ -325,8 +325,10 @@ def imports_recover(*, now=None, starting: bool = True) -> dict[str, int]:
     waiting = ImportRun.objects.filter(status=ImportStatus.QUEUED, by_worker=True)
     if not starting:  # the runs queued again above are among them: created before they died
         waiting = waiting.filter(created_at__lt=now - LEASE)
+    ready = tasks_waiting([run.pk for run in waiting])
     for run in waiting.order_by("pk"):
-        run_import.enqueue(run.pk)
+        if run.pk not in ready:  # its task is still in the queue: not sent a second time
+            run_import.enqueue(run.pk)
     return done
 
 

@@ -55,3 +55,17 @@ def tasks_stopped(runs: Iterable[tuple[int, datetime]]) -> int:
             row.set_failed(error)
             marked += 1
     return marked
+
+
+def tasks_waiting(run_ids: Iterable[int]) -> set[int]:
+    """Of `run_ids`, the runs whose import task is still in django-tasks' queue (READY): the
+    repair pass sends a task only to a queued run that has none, instead of a second one to
+    every queued run at each worker start (harmless, the claim runs a run once, but each
+    left a task row that did nothing)."""
+    ids = list(run_ids)
+    if not ids:
+        return set()
+    rows = DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path=TASK_PATHS[0]
+    ).values_list("args_kwargs", flat=True)
+    return {args["args"][0] for args in rows if args.get("args") and args["args"][0] in ids}
