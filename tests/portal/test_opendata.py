@@ -170,6 +170,8 @@ def test_the_catalogue_is_dcat_and_every_distribution_answers(client, published)
     page = client.get(reverse("portal:opendata_catalogue"))
     assert page.status_code == 200
     html = page.content.decode()
+    # A comma CSV double-clicked in a Vietnamese Excel lands in one column: the page says so.
+    assert "Mở bằng Excel:</strong> dùng tệp XLSX" in html
     embedded = html.split('<script type="application/ld+json">')[1].split("</script>")[0]
     document = client.get(reverse("portal:opendata_catalogue_jsonld")).json()
     assert json.loads(embedded) == document
