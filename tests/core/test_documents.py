@@ -2,6 +2,7 @@
 template said in Vietnamese, with the Jinja error and where it is."""
 
 import io
+import zipfile
 
 import pytest
 from docx import Document
@@ -100,3 +101,49 @@ def test_a_control_character_in_a_value_is_dropped_not_left_to_break_the_documen
          "risky": "A < B & C > D"},
     )  # fmt: skip
     assert texts(data) == ["Dòng một\ndòng hai hết.", "a('b',)", "A < B & C > D"]
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+        "{{ whom.__class__.__mro__[1].__subclasses__() }}",
+    ],
+)
+def test_a_template_cannot_reach_python_s_internals(expression, tmp_path):
+    """A template is a document, not code: in a plain Jinja environment the second one ran a
+    shell command on the server at upload, and at every report made from it."""
+    with pytest.raises(DocumentTemplateError, match="Mẫu văn bản không dùng được") as refused:
+        render_docx(template("Kính gửi: {{ whom }}", expression), {"whom": "Sở Nội vụ"})
+    assert "popen" not in str(refused.value) and "__" not in str(refused.value)
+
+
+def test_a_huge_loop_is_refused_at_once():
+    with pytest.raises(DocumentTemplateError, match="vòng lặp hoặc con số quá lớn"):
+        render_docx(template("{% for i in range(10**9) %}{% endfor %}"), {})
+
+
+def test_an_expression_that_fails_is_a_template_error_not_a_crash():
+    with pytest.raises(DocumentTemplateError, match=r"một biểu thức trong mẫu bị lỗi .*chia cho 0"):
+        render_docx(template("{{ 1 // 0 }}"), {})
+
+
+def test_a_template_too_large_unpacked_or_with_macros_is_refused():
+    def with_part(name: str, data: bytes) -> bytes:
+        buffer = io.BytesIO()
+        with (
+            zipfile.ZipFile(io.BytesIO(template("Chữ")), "r") as source,
+            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
+        ):
+            for item in source.infolist():
+                target.writestr(item, source.read(item.filename))
+            target.writestr(name, data)
+        return buffer.getvalue()
+
+    bomb = with_part("word/media/padding.bin", b"\0" * (65 * 1024 * 1024))
+    assert len(bomb) < 1024 * 1024  # small as uploaded
+    with pytest.raises(DocumentTemplateError, match="khi giải nén lớn hơn 64 MB"):
+        render_docx(bomb, {})
+    with pytest.raises(DocumentTemplateError, match="có macro"):
+        render_docx(with_part("word/vbaProject.bin", b"macro"), {})

@@ -243,3 +243,21 @@ def test_the_sample_date_is_a_fixed_day():
     assert templates.sample_document(DocumentKind.PERIODIC_REPORT, "Điện Biên").date == date(
         2026, 3, 14
     )
+
+
+def test_a_template_failing_on_a_real_report_is_said_not_a_system_error(
+    client, dept_officer, reform_office
+):
+    """A province template whose expression fails only on real data (a branch the sample
+    does not take) gave the agency making its report an error page (ZeroDivisionError)."""
+    bomb = "{% if signer_name != 'Nguyễn Văn Mẫu' %}{{ 1 // 0 }}{% endif %}{{ title }}"
+    upload(reform_office, edited(bundled_template(DocumentKind.PERIODIC_REPORT),
+                                 replace=("{{ title }}", bomb)))  # fmt: skip
+    report = PeriodicReport.objects.create(
+        agency=Agency.objects.get(code="12-STP"), kind="quarter", year=2022, number=1,
+        number_symbol="05/BC-STP", signer_name="Nguyễn Văn A",
+    )  # fmt: skip
+    with pytest.raises(ServiceError, match=r"một biểu thức trong mẫu bị lỗi .*chia cho 0"):
+        report_generate(actor=dept_officer, report=report)
+    report.refresh_from_db()
+    assert not report.docx_path and report.generated_at is None

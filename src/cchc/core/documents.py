@@ -26,7 +26,8 @@ from typing import Any
 from docx.document import Document as DocxDocument
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxError
-from jinja2.exceptions import UndefinedError
+from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
 from cchc.core.text import xml_safe
@@ -108,8 +109,18 @@ def _explain(exc: Exception) -> str:
 
 
 def _environment() -> Environment:
+    # Sandboxed: a template is a document a reform office edits in Word, not code; in a plain
+    # environment `{{ cycler.__init__.__globals__.os.popen(…) }}` ran a shell command on the
+    # server at upload, and again at every report any agency made. The sandbox refuses
+    # attributes that reach Python's internals, keeps data read-only, and holds `range` to
+    # 100.000 items (a `range(10**9)` loop held SQLite's write lock for minutes).
     # Strict: a misspelt name is an error at upload, not a blank in a signed document.
-    return Environment(autoescape=True, undefined=StrictUndefined)
+    return ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+
+
+# What a template may hold once unpacked: a Word document of text and images is some
+# megabytes; a "zip bomb" of 347 KB unpacked to 300 MB of text and took 3,7 GB to render.
+UNPACKED_MAX = 64 * 1024 * 1024
 
 
 def _xml_safe(value: Any) -> Any:
@@ -134,30 +145,74 @@ def render_docx(template: bytes, context: Mapping[str, Any]) -> bytes:
             "Tệp mẫu không phải tệp Word .docx (hãy lưu mẫu với định dạng Word .docx)."
         )
     try:
-        with zipfile.ZipFile(io.BytesIO(template)) as archive:
-            if "word/document.xml" not in archive.namelist():
-                raise DocumentTemplateError("Tệp mẫu không phải tệp Word .docx.")
+        _check_archive(template)
         document = DocxTemplate(io.BytesIO(template))
         document.render(_xml_safe(context), jinja_env=_environment(), autoescape=True)
         buffer = io.BytesIO()
         document.save(buffer)
     except DocumentTemplateError:
         raise
+    except SecurityError as exc:
+        raise DocumentTemplateError(
+            "Mẫu văn bản không dùng được: mẫu chỉ được dùng các trường dữ liệu của văn bản, "
+            "không được truy cập vào bên trong hệ thống."
+        ) from exc
     except TemplateError as exc:
         raise DocumentTemplateError(_explain(exc)) from exc
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
-        raise DocumentTemplateError(f"Tệp mẫu Word bị hỏng, không đọc được ({exc}).") from exc
+        raise DocumentTemplateError("Tệp mẫu Word bị hỏng, không đọc được.") from exc
+    except Exception as exc:  # anything a template's expressions raise (1 // 0, a wrong type)
+        raise DocumentTemplateError(
+            f"Mẫu văn bản không dùng được: một biểu thức trong mẫu bị lỗi khi điền dữ liệu "
+            f"({_FAILURES.get(type(exc), 'phép tính hoặc bộ lọc không hợp lệ')})."
+        ) from exc
     return buffer.getvalue()
+
+
+_FAILURES = {
+    ZeroDivisionError: "chia cho 0",
+    TypeError: "phép tính hoặc bộ lọc dùng sai kiểu dữ liệu",
+    OverflowError: "vòng lặp hoặc con số quá lớn",
+    MemoryError: "mẫu tạo ra quá nhiều nội dung",
+}
+
+
+def _check_archive(template: bytes) -> None:
+    """A .docx (a zip holding word/document.xml, no macros) whose parts, unpacked, stay
+    within UNPACKED_MAX."""
+    with zipfile.ZipFile(io.BytesIO(template)) as archive:
+        names = archive.namelist()
+        if "word/document.xml" not in names:
+            raise DocumentTemplateError("Tệp mẫu không phải tệp Word .docx.")
+        if any(name.lower().endswith("vbaproject.bin") for name in names):
+            raise DocumentTemplateError(
+                "Tệp mẫu có macro (tệp .docm): hãy lưu lại mẫu với định dạng Word .docx."
+            )
+        if sum(info.file_size for info in archive.infolist()) > UNPACKED_MAX:
+            raise DocumentTemplateError(
+                f"Tệp mẫu khi giải nén lớn hơn {UNPACKED_MAX // 2**20} MB: một mẫu văn bản "
+                "chỉ gồm chữ và vài hình ảnh nhỏ."
+            )
 
 
 def check_names(template: bytes, context: Mapping[str, Any]) -> None:
     """Refuse a template that names anything the context lacks, even where the sample data
     does not reach it (a branch of an `{% if %}` the sample does not take)."""
     try:
+        _check_archive(template)
         document = DocxTemplate(io.BytesIO(template))
         names = document.get_undeclared_template_variables(_environment(), dict(context))
+    except DocumentTemplateError:
+        raise
     except TemplateError as exc:
         raise DocumentTemplateError(_explain(exc)) from exc
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError) as exc:
+        # python-docx's own words are English and name Python objects ("file
+        # '<_io.BytesIO …>' is not a Word file, content type is …").
+        raise DocumentTemplateError(
+            "Tệp mẫu không đọc được như một văn bản Word .docx (hãy mở bằng Word và lưu lại "
+            "với định dạng Word .docx)."
+        ) from exc
     if names:
         listed = ", ".join(f"“{name}”" for name in sorted(names))
         raise DocumentTemplateError(

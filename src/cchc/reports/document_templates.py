@@ -130,28 +130,30 @@ def check_template(kind: str, content: bytes, province_name: str) -> bytes:
         raise ServiceError(str(exc)) from exc
     except Exception as exc:  # any failure of a province's file is a refusal
         raise ServiceError(
-            _("Mẫu văn bản không dùng được: văn bản tạo từ mẫu bị hỏng (%(error)s).")
-            % {"error": exc}
+            _("Mẫu văn bản không dùng được: văn bản tạo từ mẫu bị hỏng, Word không mở được.")
         ) from exc
     return rendered
 
 
-@transaction.atomic
 def template_upload(
     *, actor: User, kind: str, province: Agency, file_name: str, content: bytes
 ) -> DocumentTemplate:
     """Store a province's template as its new active version, after it rendered with
-    sample data; the previous versions are kept, inactive."""
+    sample data; the previous versions are kept, inactive. The rendering is done before the
+    write's transaction: on SQLite that transaction holds the one write lock, and a template
+    taking long to render held every other writer up (an API report failed "database is
+    locked" after 30 s)."""
     require_office(actor, _("thay mẫu văn bản"))
     kind = DocumentKind(kind)
     check_template(kind, content, _place(province))
-    versions = DocumentTemplate.objects.select_for_update().filter(kind=kind, province=province)
-    last = versions.aggregate(last=Max("version"))["last"] or 0
-    versions.filter(active=True).update(active=False)
-    return DocumentTemplate.objects.create(
-        kind=kind, province=province, version=last + 1, file_name=file_name[:255],
-        content=content, uploaded_by=actor, uploaded_at=timezone.now(), active=True,
-    )  # fmt: skip
+    with transaction.atomic():
+        versions = DocumentTemplate.objects.select_for_update().filter(kind=kind, province=province)
+        last = versions.aggregate(last=Max("version"))["last"] or 0
+        versions.filter(active=True).update(active=False)
+        return DocumentTemplate.objects.create(
+            kind=kind, province=province, version=last + 1, file_name=file_name[:255],
+            content=content, uploaded_by=actor, uploaded_at=timezone.now(), active=True,
+        )  # fmt: skip
 
 
 @transaction.atomic

@@ -279,24 +279,41 @@ def report_content(report: PeriodicReport) -> tuple[ReportDocument, dict]:
     return document, annex
 
 
-@transaction.atomic
 def report_generate(*, actor: User, report: PeriodicReport) -> PeriodicReport:
-    report = (
-        PeriodicReport.objects.select_for_update(of=("self",))
-        .select_related("agency__parent")
-        .get(pk=report.pk)
-    )
-    if not may_write(actor, report.agency):
-        raise deny(_("Bạn không soạn báo cáo của cơ quan này."))
-    if report.status == ReportStatus.SUBMITTED:
-        raise ServiceError(_("Báo cáo đã gửi, không tạo lại được."))
+    """The report's Word file and its annex, built from what the report holds, then stored.
+    Built before the write's transaction (a province's template may take a while to render,
+    and on SQLite the transaction holds the one write lock), written only if the report was
+    not changed meanwhile."""
+    report = PeriodicReport.objects.select_related("agency__parent").get(pk=report.pk)
+    _may_generate(actor, report)
     document, annex = report_content(report)
-    stem = f"reports/{report.pk}/bao-cao-{report.kind}-{report.year}-{report.number}"
     template = template_for(DocumentKind.PERIODIC_REPORT, province_of(report.agency))
     try:
         content = build_report_docx(document, template)
     except ValueError as exc:  # what the document still lacks, or what its template breaks
         raise ServiceError(str(exc)) from exc
+    with transaction.atomic():
+        built_from = report
+        report = (
+            PeriodicReport.objects.select_for_update(of=("self",))
+            .select_related("agency__parent")
+            .get(pk=report.pk)
+        )
+        _may_generate(actor, report)
+        if report.updated_at != built_from.updated_at:
+            raise ServiceError(_("Báo cáo vừa được sửa trong lúc tạo tệp: hãy tạo lại."))
+        return _store_generated(report, content, annex)
+
+
+def _may_generate(actor: User, report: PeriodicReport) -> None:
+    if not may_write(actor, report.agency):
+        raise deny(_("Bạn không soạn báo cáo của cơ quan này."))
+    if report.status == ReportStatus.SUBMITTED:
+        raise ServiceError(_("Báo cáo đã gửi, không tạo lại được."))
+
+
+def _store_generated(report: PeriodicReport, content: bytes, annex: dict) -> PeriodicReport:
+    stem = f"reports/{report.pk}/bao-cao-{report.kind}-{report.year}-{report.number}"
     for path in (report.docx_path, report.xlsx_path):
         if path:
             default_storage.delete(path)
