@@ -35,3 +35,5 @@ urlpatterns = [
     path("api/", include("cchc.api.urls")),
     path("cong-khai/", include("cchc.portal.urls")),
 ]
+
+handler400 = "cchc.core.views.bad_request"

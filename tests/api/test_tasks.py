@@ -383,3 +383,30 @@ def test_a_body_that_cannot_be_read_is_refused_in_vietnamese(client, reform_offi
         {"detail": "Biểu mẫu gửi lên không đọc được (sai ranh giới multipart hoặc bảng mã)."},
     ]
     assert tasks["A"].reports.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        ({"status": "done", "percent": 100, "text": "a", "completed_on": True}, "completed_on",
+         "không phải danh sách, đối tượng hay true/false"),
+        ({"status": "in_progress", "percent": 50, "text": ["a"]}, "text", "không phải danh sách"),
+        ({"status": "in_progress", "percent": 50, "text": {"x": 1}}, "text", "không phải danh"),
+        ({"status": ["in_progress"], "percent": 50, "text": "a"}, "status", "không phải danh"),
+        ({"status": "in_progress", "percent": 50, "text": "a\u0000b"}, "text", "U+0000"),
+        ({"status": "in_progress", "percent": 50, "text": "a", "files": ["x.pdf"]}, "files",
+         "multipart/form-data"),
+    ],
+)  # fmt: skip
+def test_a_json_report_of_the_wrong_types_is_refused_by_field(
+    client, reform_office, tasks, body, field, words
+):
+    """A date given as true was an error page; a list or an object as the text was stored as
+    its Python text ("['a']"); a NUL was dropped unseen; files in JSON were ignored."""
+    auth = header(reform_office, "12-STP", "report_progress")
+    before = (ProgressReport.objects.count(), stored_evidence())
+    url = f"/api/v1/plans/2022/tasks/{tasks['A'].pk}/reports/"
+    response = client.post(url, body, content_type="application/json", **auth)
+    assert response.status_code == 400, response.content
+    assert any(words in message for message in response.json()["errors"][field])
+    assert nothing_written(*before)

@@ -24,6 +24,7 @@ from cchc.api.models import TokenPurpose
 from cchc.api.parsers import FormParser, JSONParser, MultiPartParser
 from cchc.api.tokens import token_account
 from cchc.api.views import plan_or_404
+from cchc.core.text import NOT_IN_XML
 from cchc.organizations.access import member
 from cchc.organizations.models import Role
 from cchc.organizations.selectors import scope_for
@@ -32,6 +33,25 @@ from cchc.plans.forms import ProgressForm
 from cchc.plans.models import Task
 
 REFUSED = gettext_lazy("Báo cáo tiến độ bị từ chối, chưa ghi gì.")
+
+
+def _json_errors(data) -> dict[str, list[str]]:
+    """What a JSON report holds that its form would misread, by field: a list, an object or
+    true/false where a text, a number or a date goes (a list was stored as its Python text
+    "['a']", true as a date was an error page); a character no file can hold (ADR 0034: the
+    API refuses it, a form typed by a person cleans it); files, which only multipart
+    carries."""
+    errors: dict[str, list[str]] = {}
+    for key, value in data.items():
+        if key == "files":
+            errors[key] = [_("Tệp chỉ gửi được bằng biểu mẫu multipart/form-data.")]
+        elif isinstance(value, bool | list | dict):
+            errors[key] = [_("Phải là chữ, số hoặc ngày, không phải danh sách, đối tượng hay "
+                             "true/false.")]  # fmt: skip
+        elif isinstance(value, str) and (found := NOT_IN_XML.search(value)):
+            errors[key] = [_("Chứa ký tự không được phép (U+%(code)04X).")
+                           % {"code": ord(found.group())}]  # fmt: skip
+    return errors
 
 
 def _form_errors(form) -> dict[str, list[str]]:
@@ -113,6 +133,9 @@ class TaskReports(generics.ListAPIView):
             return Response({"detail": REFUSED, "errors": {
                 "non_field_errors": [_("Cần một đối tượng JSON hoặc biểu mẫu multipart.")]}},
                 status=status.HTTP_400_BAD_REQUEST)  # fmt: skip
+        if not is_form_media_type(request.content_type) and (errors := _json_errors(data)):
+            return Response({"detail": REFUSED, "errors": errors},
+                            status=status.HTTP_400_BAD_REQUEST)  # fmt: skip
         form = ProgressForm(data, request.FILES)
         if not form.is_valid():
             return Response({"detail": REFUSED, "errors": _form_errors(form)},
