@@ -47,17 +47,45 @@ def sniff(content: bytes) -> str | None:
     if content.startswith(b"\xff\xd8\xff"):
         return "jpg"
     if content.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: legacy Word/Excel
-        return "doc" if b"W\x00o\x00r\x00d" in content[:65536] else "xls"
+        # By the name of its main stream (UTF-16 in the directory): an installer (.msi) or
+        # any other OLE2 file is neither, and was taken for a spreadsheet.
+        head = content[: 1024 * 1024]
+        if "WordDocument".encode("utf-16-le") in head:
+            return "doc"
+        if "Workbook".encode("utf-16-le") in head or "Book".encode("utf-16-le") in head:
+            return "xls"
+        return None
     if content.startswith(b"PK\x03\x04"):
         try:
             names = set(zipfile.ZipFile(io.BytesIO(content)).namelist())
         except zipfile.BadZipFile:
             return None
+        if "[Content_Types].xml" not in names or any(
+            name.lower().endswith("vbaproject.bin") for name in names
+        ):
+            return None  # not an Office document, or one with macros
         if "word/document.xml" in names:
             return "docx"
         if "xl/workbook.xml" in names:
             return "xlsx"
     return None
+
+
+# The extensions a kind's file may keep from its uploader's name.
+EXTENSIONS = {"jpg": ("jpg", "jpeg")}
+NAME_MAX = 200
+
+
+def kept_name(original_name: str, kind: str) -> str:
+    """The name a stored file is downloaded under: its uploader's, ending with an extension
+    of the kind its content is — "ket-qua.hta" holding a PDF is "ket-qua.hta.pdf", so that
+    the computer of whoever downloads it opens a PDF, not a script — and cut to NAME_MAX
+    characters before that extension, not through it."""
+    name = PurePath(original_name.replace("\\", "/")).name.strip() or "tai-lieu"
+    stem, _dot, extension = name.rpartition(".")
+    if not (stem and extension.lower() in EXTENSIONS.get(kind, (kind,))):
+        stem, extension = name, kind
+    return f"{stem[: NAME_MAX - len(extension) - 1]}.{extension}"
 
 
 def store_evidence(*, content: bytes, original_name: str, folder: str) -> StoredFile:
@@ -78,7 +106,7 @@ def store_evidence(*, content: bytes, original_name: str, folder: str) -> Stored
             )
             % {"n": original_name}
         )
-    name = PurePath(original_name).name[:200] or f"tai-lieu.{kind}"
+    name = kept_name(original_name, kind)
     stored = default_storage.save(
         f"evidence/{folder}/{secrets.token_hex(16)}.{kind}", ContentFile(content)
     )
