@@ -52,3 +52,16 @@ def test_only_office_documents_and_no_macros_pass_as_word_or_excel():
     assert sniff(OLE2 + "WordDocument".encode("utf-16-le")) == "doc"
     assert sniff(OLE2 + "Workbook".encode("utf-16-le")) == "xls"
     assert sniff(OLE2 + b"\x00" * 512) is None  # an installer, or any other OLE2 file
+
+
+def test_a_file_stored_under_its_old_name_downloads_with_the_extension_of_what_it_is():
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from cchc.core.uploads import KINDS, stored_download
+
+    stored = default_storage.save("evidence/t/old.pdf", ContentFile(b"%PDF-1.4 x"))
+    response = stored_download(stored_name=stored, original_name="ket-qua.hta",
+                               content_type=KINDS["pdf"])  # fmt: skip
+    assert response["Content-Disposition"] == 'attachment; filename="ket-qua.hta.pdf"'
+    assert response["Content-Type"] == "application/pdf"

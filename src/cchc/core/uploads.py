@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -111,3 +112,13 @@ def store_evidence(*, content: bytes, original_name: str, folder: str) -> Stored
         f"evidence/{folder}/{secrets.token_hex(16)}.{kind}", ContentFile(content)
     )
     return StoredFile(stored, name, KINDS[kind], len(content), hashlib.sha256(content).hexdigest())
+
+
+def stored_download(*, stored_name: str, original_name: str, content_type: str) -> FileResponse:
+    """A stored file as an attachment under its kept name (`kept_name`), for every view that
+    serves one (after it checked the reader's scope): a file stored before names were kept
+    this way is downloaded with the extension of what it is too."""
+    kind = next((k for k, t in KINDS.items() if t == content_type), None)
+    name = kept_name(original_name, kind) if kind else PurePath(original_name).name
+    return FileResponse(default_storage.open(stored_name, "rb"), as_attachment=True,
+                        filename=name or "tai-lieu", content_type=content_type)  # fmt: skip

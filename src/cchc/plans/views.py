@@ -4,7 +4,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cchc.core.formatting import format_date
+from cchc.core.uploads import stored_download
 from cchc.core.users import AuthenticatedHttpRequest
 from cchc.core.views import call_service
 from cchc.core.xlsx import xlsx_response
@@ -683,5 +683,5 @@ def evidence_download(request: AuthenticatedHttpRequest, pk: int) -> FileRespons
     if evidence is None:
         raise Http404
     _get(selectors.task_for, pk=evidence.report.task_id, scope=scope)
-    return FileResponse(default_storage.open(evidence.stored_name, "rb"), as_attachment=True,
-                        filename=evidence.original_name, content_type=evidence.content_type)  # fmt: skip
+    return stored_download(stored_name=evidence.stored_name, original_name=evidence.original_name,
+                           content_type=evidence.content_type)  # fmt: skip

@@ -20,7 +20,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.forms import Form
 from django.http import (
     FileResponse,
@@ -34,6 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cchc.core.uploads import stored_download
 from cchc.core.users import AuthenticatedHttpRequest
 from cchc.core.views import call_service
 from cchc.indicators.records import dossier_urls
@@ -592,8 +592,8 @@ def evidence_download(request: AuthenticatedHttpRequest, pk: int) -> FileRespons
         evidence = selectors.evidence_for(scope=scope_for(request.user), pk=pk)
     except Evidence.DoesNotExist as exc:
         raise Http404 from exc
-    return FileResponse(default_storage.open(evidence.stored_name, "rb"), as_attachment=True,
-                        filename=evidence.original_name, content_type=evidence.content_type)  # fmt: skip
+    return stored_download(stored_name=evidence.stored_name, original_name=evidence.original_name,
+                           content_type=evidence.content_type)  # fmt: skip
 
 
 @login_required

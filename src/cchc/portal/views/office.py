@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cchc.core.services import ServiceError
+from cchc.core.uploads import stored_download
 from cchc.core.users import AuthenticatedHttpRequest
 from cchc.core.views import call_service
 from cchc.indicators import dashboard
@@ -342,8 +342,8 @@ def document_file(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     doc = get_object_or_404(DirectiveDocument, pk=pk)
     if not doc.stored_name:
         raise Http404
-    return FileResponse(default_storage.open(doc.stored_name, "rb"), as_attachment=True,
-                        filename=doc.original_name, content_type=doc.content_type)  # fmt: skip
+    return stored_download(stored_name=doc.stored_name, original_name=doc.original_name,
+                           content_type=doc.content_type)  # fmt: skip
 
 
 @office_only

@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.syndication.views import Feed
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from cchc.core.uploads import stored_download
 from cchc.portal import selectors
 from cchc.portal.page_cache import cached_page
 
@@ -155,10 +155,9 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
     assert document is not None, "a document release has its document (Release's constraint)"
     if not document.stored_name:
         raise Http404
-    return FileResponse(
-        default_storage.open(document.stored_name, "rb"),
-        as_attachment=True,
-        filename=document.original_name or f"van-ban-{document.pk}",
+    return stored_download(
+        stored_name=document.stored_name,
+        original_name=document.original_name or f"van-ban-{document.pk}",
         content_type=document.content_type or "application/octet-stream",
     )
 
