@@ -410,3 +410,24 @@ def test_a_json_report_of_the_wrong_types_is_refused_by_field(
     assert response.status_code == 400, response.content
     assert any(words in message for message in response.json()["errors"][field])
     assert nothing_written(*before)
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read(settings, monkeypatch):
+    """A 600 MB "PDF" was read whole into the server's memory before being refused."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils.datastructures import MultiValueDict
+
+    from cchc.plans.forms import ProgressForm
+
+    settings.EVIDENCE_MAX_BYTES = 50
+
+    def never(self, *args):
+        raise AssertionError("read before its size was checked")
+
+    monkeypatch.setattr(SimpleUploadedFile, "read", never)
+    form = ProgressForm(
+        {"status": "in_progress", "percent": "10", "text": "a"},
+        MultiValueDict({"files": [SimpleUploadedFile("lon.pdf", b"%PDF-" + b"x" * 100)]}),
+    )
+    assert not form.is_valid()
+    assert "“lon.pdf” lớn hơn" in form.non_field_errors()[0]

@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -382,6 +384,20 @@ class ProgressForm(BootstrapFormMixin, forms.Form):
         widget=MultipleFileInput(attrs={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.png,.jpg,.jpeg"}),
         help_text=_("PDF, Word, Excel hoặc ảnh; có thể chọn nhiều tệp."),
     )
+
+    def clean(self):
+        """Each file refused by its size before anything reads it: the service reads a file
+        whole, and a 600 MB one sent as evidence took 600 MB of the server's memory just to
+        be refused (Django keeps a large upload on disk until it is read)."""
+        data = super().clean()
+        limit = settings.EVIDENCE_MAX_BYTES
+        for upload in data.get("files") or []:
+            if upload is not None and upload.size > limit:
+                raise forms.ValidationError(
+                    _("Tệp “%(n)s” lớn hơn %(limit)s.")
+                    % {"n": upload.name, "limit": filesizeformat(limit)}
+                )
+        return data
 
 
 class AppendixUploadForm(BootstrapFormMixin, forms.Form):
