@@ -340,7 +340,9 @@ def test_each_token_serves_its_own_purpose(client, reform_office, dept_officer, 
     # The pages' session reads the API; it does not write through it.
     client.force_login(dept_officer)
     assert client.get(url).status_code == 200
-    assert post(client, tasks["A"], {}).status_code == 403
+    refused = post(client, tasks["A"], {})
+    assert refused.status_code == 403
+    assert refused.json()["detail"].startswith("Phiên đăng nhập trên trình duyệt chỉ đọc")
     client.logout()
     assert post(client, tasks["A"], {}).status_code in {401, 403}
     assert ProgressReport.objects.count() == before

@@ -73,7 +73,13 @@ class PurposeMatches(permissions.BasePermission):
         wanted = getattr(view, "purpose", TokenPurpose.READ)
         if isinstance(request.user, TokenUser):
             return request.user.token.purpose == wanted
-        return wanted == TokenPurpose.READ
+        if wanted != TokenPurpose.READ:  # a signed-in browser: it has no token to blame
+            self.message = _(
+                "Phiên đăng nhập trên trình duyệt chỉ đọc được qua API; thao tác này cần mã "
+                "truy cập API được cấp cho việc đó (trang “Mã truy cập API”)."
+            )
+            return False
+        return True
 
 
 class TooManyRequests(exceptions.Throttled):
