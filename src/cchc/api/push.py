@@ -71,10 +71,6 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-# What a cell may not hold: control characters other than tab, line feed and carriage return,
-# U+FFFE and U+FFFF (not characters: XML, hence an Excel export, refuses them), and lone
-# surrogates (no UTF-8 for them). JSON lets a caller send them all ("\u0000").
-FORBIDDEN = NOT_IN_XML  # ADR 0034: refused here, as in files; cleaned when typed
 DIGITS = re.compile(r"\s*\+?0*(\d+)\s*")
 
 
@@ -133,7 +129,7 @@ def record_errors(records: list[dict], keys: list[str], *, values: bool = True) 
         for key, value in record.items():
             if isinstance(value, dict | list):
                 message = _("phải là một giá trị, không phải danh sách hay đối tượng")
-            elif found := FORBIDDEN.search(f"{key}{value}" if isinstance(value, str) else key):
+            elif found := NOT_IN_XML.search(f"{key}{value}" if isinstance(value, str) else key):
                 message = _("chứa ký tự không được phép (U+%(code)04X)") % {"code": ord(found[0])}
             else:
                 continue
@@ -171,7 +167,7 @@ def batch_csv(records: list[dict]) -> tuple[str | None, list[str]]:
         except ValueError:
             return None, keys
     text = buffer.getvalue()
-    return (None if FORBIDDEN.search(text) else text), keys
+    return (None if NOT_IN_XML.search(text) else text), keys
 
 
 def _field_names(keys: list[str]) -> dict[str, str]:

@@ -57,25 +57,21 @@ def is_blank(value: Any) -> bool:
 TEXT_LIMIT = 10_000
 
 
-# What a text cell may not hold (ADR 0034): the control characters other than tab, line feed
-# and carriage return, and U+FFFE and U+FFFF, which are not characters. XML refuses them, so an
-# Excel download or a Word report holding the value would fail; nobody types them. The same
-# set twice: for Python's `re` (`core.text.NOT_IN_XML`: a cell the parser reads; lone
-# surrogates too, which only a Python value can hold) and for Polars' (the engine's vector
-# form of a text column).
-CONTROL = NOT_IN_XML
+# What a text cell may not hold (ADR 0034): `core.text.NOT_IN_XML` for a cell the parser
+# reads, and the same set for Polars (the engine's vector form of a text column; lone
+# surrogates aside, which only a Python value can hold).
 CONTROL_PATTERN = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x{FFFE}\x{FFFF}]"
 
 
 def _text_within(value: Any, limit: int) -> str:
     """The cell's text, stripped; refused when longer than `limit` characters or holding a
-    character no export can write (`CONTROL`)."""
+    character no export can write (`NOT_IN_XML`)."""
     content = str(value).strip()
     if len(content) > limit:
         raise CellError(
             f"dài {format_number(len(content), 0)} ký tự, tối đa {format_number(limit, 0)} ký tự"
         )
-    if found := CONTROL.search(content):
+    if found := NOT_IN_XML.search(content):
         code = ord(found.group())
         kind = "ký tự điều khiển" if code < 0x20 else "ký tự không hợp lệ"
         raise CellError(

@@ -375,7 +375,7 @@ DISTINCT_FROM_ROWS = 1000  # below, the estimate and the look-up cost more than 
 
 # --- the vector forms: (typed value, accepted) for a whole column of stripped text -------------
 def _text(text: pl.Series, limit: int, dtype) -> tuple[pl.Series, pl.Series]:
-    """Text within its width and without a character the parser refuses (`CONTROL`)."""
+    """Text within its width and without a character the parser refuses (`NOT_IN_XML`)."""
     within = (text.str.len_chars() <= limit) & (text != "")
     return text, within & ~text.str.contains(CONTROL_PATTERN)
 
