@@ -2,11 +2,13 @@
 template said in Vietnamese, with the Jinja error and where it is."""
 
 import io
+import resource
 import zipfile
 
 import pytest
 from docx import Document
 
+from cchc.core import documents
 from cchc.core.documents import BodyFragment, DocumentTemplateError, render_docx
 
 
@@ -122,6 +124,26 @@ def test_a_template_cannot_reach_python_s_internals(expression, tmp_path):
 def test_a_huge_loop_is_refused_at_once():
     with pytest.raises(DocumentTemplateError, match="vòng lặp hoặc con số quá lớn"):
         render_docx(template("{% for i in range(10**9) %}{% endfor %}"), {})
+
+
+def test_loops_inside_loops_are_stopped_by_time_and_by_memory(monkeypatch):
+    """Each `range` is held to 100.000, but one inside another is 10 billion turns, and a
+    server thread cannot be stopped from outside: the template renders in a child process,
+    stopped at the time limit or refused at the memory limit; the server process goes on."""
+    limit_before = resource.getrlimit(resource.RLIMIT_AS)
+    monkeypatch.setattr(documents, "RENDER_SECONDS", 2)
+    endless = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    with pytest.raises(DocumentTemplateError, match="mất quá 2 giây và đã bị dừng"):
+        render_docx(template(endless), {})
+    monkeypatch.setattr(documents, "RENDER_SECONDS", 60)
+    monkeypatch.setattr(documents, "RENDER_MEMORY", 256 * 2**20)
+    huge = "{% for i in range(100000) %}{{ 'x' * 100000 }}{% endfor %}"  # 10 GB of text
+    with pytest.raises(DocumentTemplateError, match="vượt giới hạn bộ nhớ"):
+        render_docx(template(huge), {})
+    assert resource.getrlimit(resource.RLIMIT_AS) == limit_before
+    assert texts(render_docx(template("Kính gửi: {{ whom }}"), {"whom": "Sở Nội vụ"})) == [
+        "Kính gửi: Sở Nội vụ"
+    ]
 
 
 def test_an_expression_that_fails_is_a_template_error_not_a_crash():

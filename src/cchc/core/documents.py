@@ -11,6 +11,11 @@ Errors — a broken template, a name the context does not have, a file that is n
 raise `DocumentTemplateError` with a Vietnamese message that names the Jinja error and where
 it is (the paragraph and its nearby text), so the reform office can find it in Word.
 
+A template is rendered in a child process of its own, which is stopped after RENDER_SECONDS
+and may take RENDER_MEMORY more than the server process holds: the sandbox keeps a template
+away from Python's internals, but a loop inside a loop can still run for hours or fill the
+memory, and a thread of the server cannot be stopped from outside.
+
 No app is imported here (core is the bottom layer); which templates exist, and with what
 data, is the apps' business (reports: `cchc.reports.document_templates`).
 """
@@ -18,7 +23,10 @@ data, is the apps' business (reports: `cchc.reports.document_templates`).
 from __future__ import annotations
 
 import io
+import multiprocessing
+import os
 import re
+import resource
 import zipfile
 from collections.abc import Mapping
 from typing import Any
@@ -138,12 +146,78 @@ def _xml_safe(value: Any) -> Any:
     return value
 
 
+# A report of a department renders in well under a second; a template past these limits is
+# stopped and refused (its own loops, not the data, make it so large).
+RENDER_SECONDS = 30
+RENDER_MEMORY = 1024 * 2**20
+
+# Forked, not spawned: the child has the template, the context and every module already, and
+# starts in milliseconds; it touches no database connection and ends without running the
+# parent's exit handlers.
+_FORK = multiprocessing.get_context("fork")
+
+
 def render_docx(template: bytes, context: Mapping[str, Any]) -> bytes:
-    """The template rendered with `context`, as the bytes of a .docx."""
+    """The template rendered with `context`, as the bytes of a .docx; rendered in a child
+    process, stopped after RENDER_SECONDS."""
     if not template.startswith(b"PK\x03\x04"):
         raise DocumentTemplateError(
             "Tệp mẫu không phải tệp Word .docx (hãy lưu mẫu với định dạng Word .docx)."
         )
+    receiver, sender = _FORK.Pipe(duplex=False)
+    child = _FORK.Process(target=_render_child, args=(template, context, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(RENDER_SECONDS):
+            raise DocumentTemplateError(
+                f"Mẫu văn bản không dùng được: điền dữ liệu vào mẫu mất quá {RENDER_SECONDS} "
+                "giây và đã bị dừng (một vòng lặp trong mẫu quá lớn?)."
+            )
+        try:
+            rendered, result = receiver.recv()
+        except EOFError:  # the child ended without a word: killed, or out of memory mid-send
+            rendered, result = False, _TOO_LARGE
+    finally:
+        receiver.close()
+        child.join(timeout=1)
+        if child.is_alive():
+            child.kill()
+            child.join()
+    if not rendered:
+        raise DocumentTemplateError(result)
+    return result
+
+
+_TOO_LARGE = "Mẫu văn bản không dùng được: văn bản tạo từ mẫu quá lớn (một vòng lặp trong mẫu?)."
+
+
+def _render_child(template: bytes, context: Mapping[str, Any], sender: Any) -> None:
+    """In the child: the rendered bytes, or the refusal's message, sent to the parent."""
+    try:
+        _limit_memory(RENDER_MEMORY)
+        sender.send((True, _render(template, context)))
+    except DocumentTemplateError as exc:
+        sender.send((False, str(exc)))
+    except MemoryError:  # the result itself past the limit, while being sent
+        sender.send((False, _TOO_LARGE))
+    finally:
+        sender.close()
+
+
+def _limit_memory(more: int) -> None:
+    """Hold this process's address space to what it has now plus `more` bytes (Linux)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            now = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = now + more if hard == resource.RLIM_INFINITY else min(now + more, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _render(template: bytes, context: Mapping[str, Any]) -> bytes:
     try:
         _check_archive(template)
         document = DocxTemplate(io.BytesIO(template))
@@ -173,7 +247,7 @@ _FAILURES = {
     ZeroDivisionError: "chia cho 0",
     TypeError: "phép tính hoặc bộ lọc dùng sai kiểu dữ liệu",
     OverflowError: "vòng lặp hoặc con số quá lớn",
-    MemoryError: "mẫu tạo ra quá nhiều nội dung",
+    MemoryError: "mẫu tạo ra quá nhiều nội dung, vượt giới hạn bộ nhớ",
 }
 
 
