@@ -1,7 +1,9 @@
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from docx import Document
@@ -80,3 +82,33 @@ def test_file_size_limit(client, dept_officer, task, settings):
     )
     assert "lớn hơn" in response.content.decode()
     assert ProgressReport.objects.count() == 0
+
+
+def test_deleting_a_task_removes_its_evidence_files_once_committed(
+    client, dept_officer, reform_office, task, django_capture_on_commit_callbacks
+):
+    """The reports go with the task (their text stays in the history); their files were
+    left in storage with no row serving them. The edit page says what goes with the task."""
+    services.task_report_progress(
+        actor=dept_officer, task=task, status="in_progress", percent=30, text="Đã làm",
+        files=[("bien-ban.pdf", b"%PDF-1.4 a"), ("ke-hoach.docx", docx_bytes())],
+    )  # fmt: skip
+    services.task_report_progress(
+        actor=dept_officer, task=task, status="in_progress", percent=50, text="Đã làm thêm"
+    )
+    stored = list(ProgressEvidence.objects.values_list("stored_name", flat=True))
+    assert len(stored) == 2 and all(default_storage.exists(name) for name in stored)
+    client.force_login(reform_office)
+    page = client.get(reverse("plans:task_update", args=[task.pk])).content.decode()
+    assert "sẽ xóa cả 2 báo cáo tiến độ của các cơ quan và 2 tệp kiểm chứng" in page
+
+    with pytest.raises(ValidationError), django_capture_on_commit_callbacks(execute=True):
+        services.task_delete(  # refused (an older version of the page): nothing is removed
+            actor=reform_office, task=task, reason="Trùng", version=task.updated_at - timedelta(1)
+        )
+    assert all(default_storage.exists(name) for name in stored)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.task_delete(actor=reform_office, task=task, reason="Giao trùng nhiệm vụ")
+    assert not ProgressReport.objects.filter(task_id=task.pk).exists()
+    assert not any(default_storage.exists(name) for name in stored)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -122,3 +123,16 @@ def stored_download(*, stored_name: str, original_name: str, content_type: str) 
     name = kept_name(original_name, kind) if kind else PurePath(original_name).name
     return FileResponse(default_storage.open(stored_name, "rb"), as_attachment=True,
                         filename=name or "tai-lieu", content_type=content_type)  # fmt: skip
+
+
+def remove_when_committed(stored_names: list[str] | tuple[str, ...]) -> None:
+    """Delete stored files once the transaction removing their rows commits (at once outside
+    one): a rolled-back removal keeps its files, and no file outlives the row serving it."""
+    names = list(stored_names)
+
+    def remove() -> None:
+        for name in names:
+            default_storage.delete(name)
+
+    if names:
+        transaction.on_commit(remove)

@@ -10,7 +10,7 @@ from datetime import date
 from itertools import groupby
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from cchc.core.seams import Seam
 from cchc.organizations.models import Agency
@@ -134,6 +134,13 @@ def target_detail(*, pk: int) -> Target:
 
 def task_detail(*, pk: int) -> Task:
     return _tasks().select_related("plan").get(pk=pk)
+
+
+def task_reports_and_files(task: Task) -> tuple[int, int]:
+    """How many progress reports the agencies made on a task, and evidence files with them
+    (what deleting the task removes; shown to the reform office, who alone may delete)."""
+    counts = task.reports.aggregate(reports=Count("pk", distinct=True), files=Count("evidence"))
+    return counts["reports"], counts["files"]
 
 
 def tasks_in_scope(scope) -> Q:

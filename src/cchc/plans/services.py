@@ -9,13 +9,14 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from cchc.core.concurrency import claim
 from cchc.core.services import ServiceError, audited_save, deny
-from cchc.core.uploads import sniff, store_evidence
+from cchc.core.uploads import remove_when_committed, sniff, store_evidence
 from cchc.core.users import User
 from cchc.organizations.access import DataKind, require_write
 from cchc.organizations.models import LEVEL_WORDS, Agency, AgencyLevel, Role, Tier
@@ -401,10 +402,17 @@ def task_save(
 
 @transaction.atomic
 def task_delete(*, actor: User, task: Task, reason: str, version: datetime | None = None) -> None:
+    """Delete a task with the agencies' progress reports on it (their text stays in the
+    history) and the reports' evidence files, removed from storage once the deletion commits:
+    no row serves them any more, and they were left on disk before."""
     _require_reform_office(actor)
     reason = _required_reason(reason)
     claim(task, version, subject=_("Nhiệm vụ"))
+    files = list(
+        ProgressEvidence.objects.filter(report__task=task).values_list("stored_name", flat=True)
+    )
     _audited_delete(task, actor=actor, reason=reason)
+    remove_when_committed(files)
 
 
 def task_parties(task: Task) -> tuple[int | None, set[int]]:
@@ -454,9 +462,16 @@ def task_report_progress(
                 content=content, original_name=name, folder="check"
             )  # raises, in Vietnamese
     audited_save(report, actor=actor, reason=_("Báo cáo tiến độ"))
-    for name, content in files:
-        stored = store_evidence(content=content, original_name=name, folder=f"tasks/{task.pk}")
-        ProgressEvidence.objects.create(report=report, **stored.__dict__)
+    stored_names: list[str] = []
+    try:
+        for name, content in files:
+            stored = store_evidence(content=content, original_name=name, folder=f"tasks/{task.pk}")
+            stored_names.append(stored.stored_name)
+            ProgressEvidence.objects.create(report=report, **stored.__dict__)
+    except BaseException:  # the report is rolled back: so are the files stored for it
+        for stored_name in stored_names:
+            default_storage.delete(stored_name)
+        raise
     return report
 
 

@@ -198,15 +198,34 @@ def _target_form_page(
     })  # fmt: skip
 
 
-def _delete_context(row, delete_form, delete_route: str, history_route: str) -> dict:
-    """The edit page's delete form (reason, version) and history link; none when adding."""
+def _delete_context(
+    row, delete_form, delete_route: str, history_route: str, consequence: str = ""
+) -> dict:
+    """The edit page's delete form (reason, version), what else the deletion removes, and the
+    history link; none when adding."""
     if row is None:
         return {}
     return {
         "delete_url": reverse(delete_route, args=[row.pk]),
         "delete_form": delete_form or DeleteForm(editing=row, prefix="xoa"),
+        "delete_consequence": consequence,
         "history_url": reverse(history_route, args=[row.pk]),
     }
+
+
+def _task_deletion_consequence(task: Task | None) -> str:
+    """What deleting the task takes with it: the agencies' progress reports and their files."""
+    if task is None:
+        return ""
+    reports, files = selectors.task_reports_and_files(task)
+    if not reports:
+        return ""
+    said = _("Xóa nhiệm vụ sẽ xóa cả %(reports)s báo cáo tiến độ của các cơ quan") % {
+        "reports": reports
+    }
+    if files:
+        said += _(" và %(files)s tệp kiểm chứng kèm theo (tệp bị xóa hẳn)") % {"files": files}
+    return said + _("; nội dung các báo cáo vẫn còn trong lịch sử thay đổi.")
 
 
 @login_required
@@ -272,7 +291,8 @@ def _task_form_page(
     title = _("Sửa nhiệm vụ") if task else _("Thêm nhiệm vụ")
     return render(request, "plans/form.html", {
         "form": form, "plan": plan, "title": title,
-        **_delete_context(task, delete_form, "plans:task_delete", "plans:task_history"),
+        **_delete_context(task, delete_form, "plans:task_delete", "plans:task_history",
+                          _task_deletion_consequence(task)),
     })  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.core.services import ServiceError, audited_save
-from cchc.core.uploads import store_evidence
+from cchc.core.uploads import remove_when_committed, store_evidence
 from cchc.core.users import User
 from cchc.parindex.models import Assessment, CriterionScore, Evidence, ScoringType
 from cchc.parindex.services.checks import (
@@ -194,11 +194,10 @@ def evidence_remove(*, actor: User, evidence: Evidence, now: datetime | None = N
     assessment = _locked_assessment(score.assessment)
     _require_officer_of(actor, assessment)
     _check_agency_can_edit(assessment, score, now=_now(now))
-    stored_name = evidence.stored_name
     evidence._history_user = actor  # type: ignore[attr-defined]
     evidence._change_reason = _("Xóa tài liệu kiểm chứng")  # type: ignore[attr-defined]
     evidence.delete()
-    transaction.on_commit(lambda: default_storage.delete(stored_name))
+    remove_when_committed([evidence.stored_name])
 
 
 def submission_problems(assessment: Assessment) -> list[str]:
