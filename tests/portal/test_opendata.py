@@ -26,11 +26,14 @@ from cchc.indicators.selectors import per_agency
 from cchc.operations.models import Dossier, ImportRun, Procedure
 from cchc.organizations.models import Agency, Tier
 from cchc.organizations.scope import AgencyScope
+from cchc.parindex.models import Assessment, Result
+from cchc.parindex.services.publication import assessment_reopen
 from cchc.portal import services
 from cchc.portal.models import PublishedFigure, Release
 from cchc.portal.opendata import dossiers
 from cchc.portal.opendata.tables import TABLES
-from tests.portal.opendata_setup import publish_2022
+from tests.operations.importing import csv_bytes, load
+from tests.portal.opendata_setup import HEADER, dossier_rows, publish_2022
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,6 +155,27 @@ def test_a_withdrawn_release_takes_its_data_away_and_an_unpublished_year_is_404(
     assert page.status_code == 200 and "Chưa có số liệu nào được công bố" in page.content.decode()
 
 
+def test_a_reopened_assessment_leaves_the_open_data_ranking_as_it_leaves_the_page(
+    client, published, reform_office, locmem_cache
+):
+    """Outside review U: the ranking page, the home page and the API left a reopened
+    assessment out, the open-data table kept it with the provisional score a recomputation
+    writes. With a real cache: the file served before the reopening is not served after."""
+    codes = {"12-STP", "12-SNV"}
+    for fmt in FORMATS:
+        frame, _about = read_back(client.get(url("ket-qua-chi-so-cchc", fmt)).content, fmt)
+        assert set(frame["ma_co_quan"]) == codes
+    stp = Assessment.objects.get(agency__code="12-STP", framework__code="PAR-SO-2022")
+    assessment_reopen(actor=reform_office, assessment=stp, reason="Sai điểm tiêu chí 1.1")
+    Result.objects.filter(assessment=stp).update(total=12, index=12, rank=2)  # provisional
+    framework = Release.objects.public().get(kind="ranking").framework_id
+    page = client.get(reverse("portal:public_ranking", args=[framework])).content.decode()
+    assert "Sở Tư pháp" not in page and "Sở Nội vụ" in page
+    for fmt in FORMATS:
+        frame, _about = read_back(client.get(url("ket-qua-chi-so-cchc", fmt)).content, fmt)
+        assert set(frame["ma_co_quan"]) == {"12-SNV"}, fmt
+
+
 def test_the_catalogue_costs_a_fixed_number_of_queries_and_six_once_cached(
     client, published, locmem_cache, django_assert_max_num_queries
 ):
@@ -268,6 +292,24 @@ def test_the_dossier_zip_is_built_by_the_worker_and_answers_503_meanwhile(
     build_dossier_zip.call(2022, "http://testserver" + address)
     ready = client.get(address)
     assert ready.status_code == 200 and ready["Content-Type"] == "application/zip"
+
+
+def test_only_an_import_that_changed_dossiers_makes_a_new_zip(published, reform_office):
+    """Outside review U: every dossier import run changed the zip's stamp, so a refused push
+    (or a file loaded again unchanged) made the next download wait for the whole year to be
+    rebuilt. A run that changed dossiers still does."""
+    before = dossiers.expected_zip(2022)
+    count = Dossier.objects.count()
+    unknown = [["X-1", "9.999", "12-STP", 2, "05/01/2022 08:00", "", "", "Đang xử lý", 0, 0, 0, 0]]
+    refused = load(reform_office, "dossiers", csv_bytes(HEADER, unknown), "sai.csv")
+    assert refused.status == "rejected" and Dossier.objects.count() == count
+    again = load(reform_office, "dossiers", csv_bytes(HEADER, dossier_rows()), "lai.csv")
+    assert again.status == "done" and again.rows_created == again.rows_updated == 0
+    assert dossiers.expected_zip(2022) == before
+    changed = dossier_rows()[:1]
+    changed[0][9] = 12345  # the fee of one dossier
+    assert load(reform_office, "dossiers", csv_bytes(HEADER, changed), "sua.csv").rows_updated == 1
+    assert dossiers.expected_zip(2022) != before
 
 
 def test_streaming_in_small_chunks_writes_the_same_rows(published, tmp_path):

@@ -2,6 +2,7 @@
 and nothing else; withdrawn content is gone at once, cached pages included."""
 
 from datetime import date
+from xml.etree import ElementTree
 
 import pytest
 from django.urls import reverse
@@ -143,6 +144,29 @@ def test_a_news_item_is_escaped_and_in_the_atom_feed(client, reform_office):
     assert feed.startswith("<?xml") and "http://www.w3.org/2005/Atom" in feed
     assert "Hội nghị triển khai công tác CCHC năm 2022" in feed
     assert reverse("portal:public_news_detail", args=[published.news.news_id]) in feed
+
+
+def test_the_feed_hands_readers_a_news_item_as_the_text_typed(client, reform_office):
+    """Outside review U: the summary is declared HTML, and the lead went in as typed, so a
+    feed reader took "<50%" for a broken tag and "<img onerror=…>" for markup. Every entry's
+    id is an absolute IRI (it was the page's path)."""
+    news = services.news_save(
+        actor=reform_office, title="Kết quả quý I",
+        lead='Tỷ lệ <50% ở xã <img src=x onerror="alert(1)">', body="Nội dung",
+    )  # fmt: skip
+    services.news_publish(actor=reform_office, news=news)
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ElementTree.fromstring(body(client, "public_news_feed"))  # noqa: S314 — our own feed
+    entry = feed.find(f"{atom}entry")
+    summary = entry.find(f"{atom}summary")
+    assert summary.get("type") == "html"
+    # What a reader renders: the text as typed, no element made of it.
+    assert (
+        summary.text == "<p>Tỷ lệ &lt;50% ở xã &lt;img src=x onerror=&quot;alert(1)&quot;&gt;</p>"
+    )
+    assert entry.find(f"{atom}id").text == "http://testserver" + reverse(
+        "portal:public_news_detail", args=[news.pk]
+    )
 
 
 @pytest.mark.parametrize("kind", ["plan", "figures", "ranking", "inspection", "document", "news"])

@@ -12,7 +12,8 @@ from cchc.core.services import ServiceError
 from cchc.indicators.models import IndicatorSnapshot
 from cchc.operations.models import ImportRun
 from cchc.organizations.models import Agency
-from cchc.plans.models import Plan
+from cchc.plans import services as plans_services
+from cchc.plans.models import Plan, Task
 from cchc.portal import services
 from cchc.portal.models import PublishedFigure, PublishedTask, Release, ReleaseKind
 
@@ -97,6 +98,32 @@ def test_synthetic_figures_are_refused_and_nothing_is_written(plan, reform_offic
         services.figures_publish(actor=reform_office, plan=plan, through=date(2022, 2, 1))
     assert not Release.objects.filter(kind=ReleaseKind.FIGURES).exists()
     assert not PublishedFigure.objects.exists()
+
+
+def test_a_lead_and_deadline_the_demo_set_are_not_published(plan, reform_office):
+    """Outside review U: a task the demo assigned for illustration (`Task.illustrative`) was
+    published with its invented lead and deadline once no synthetic report was left on it.
+    Refused until the reform office assigns the task itself; then published."""
+    snapshot("12-STP", 3, 3, 10)
+    services.plan_publish(actor=reform_office, plan=plan)
+    task = plan.tasks.filter(owner=None).first()
+    Task.objects.filter(pk=task.pk).update(
+        lead_agency=Agency.objects.get(code="12-SNV"), deadline=date(2022, 6, 30),
+        illustrative=True,
+    )  # fmt: skip
+    with pytest.raises(ServiceError, match="1 nhiệm vụ có cơ quan chủ trì và thời hạn do bản"):
+        services.figures_publish(actor=reform_office, plan=plan, through=date(2022, 3, 1))
+    assert not Release.objects.filter(kind=ReleaseKind.FIGURES).exists()
+    assert not PublishedTask.objects.exists()
+    task.refresh_from_db()
+    plans_services.task_save(
+        actor=reform_office, plan=plan, task=task, area=task.area, text=task.text,
+        lead_agency=Agency.objects.get(code="12-STP"), deadline=date(2022, 9, 30),
+        reason="Giao cơ quan chủ trì",
+    )  # fmt: skip
+    release = services.figures_publish(actor=reform_office, plan=plan, through=date(2022, 3, 1))
+    published = PublishedTask.objects.get(release=release, task=task)
+    assert (published.lead_agency, published.deadline) == ("Sở Tư pháp", date(2022, 9, 30))
 
 
 def test_an_inspection_conclusion_needs_words_and_real_data(reform_office):

@@ -297,6 +297,17 @@ def _area_of(criteria: list[Criterion], areas: list[Criterion]) -> dict[int, int
     return found
 
 
+def published_results(framework_ids: list[int]) -> QuerySet[Result]:
+    """The results of these frameworks the public may read: those of assessments still
+    published. A reopened assessment's result stays in the table, recomputed as a provisional
+    figure while the appraisal goes on; the ranking page, the home page's summaries and the
+    open-data table all leave it out (the open-data table kept it, with its provisional
+    score)."""
+    return Result.objects.filter(
+        assessment__framework_id__in=framework_ids, assessment__status=AssessmentStatus.PUBLISHED
+    )
+
+
 def ranking(release: Release) -> Ranking:
     """The published results of the release's framework by group, each with its points per
     criterion area (what the total is made of, before bonus and penalty). Only published
@@ -307,9 +318,7 @@ def ranking(release: Release) -> Ranking:
     areas = criterion_areas(criteria)
     area_of = _area_of(criteria, areas)
     results = list(
-        Result.objects.filter(
-            assessment__framework=framework, assessment__status=AssessmentStatus.PUBLISHED
-        )
+        published_results([framework.pk])
         .select_related("assessment__agency")
         .order_by("rank_group", F("rank").asc(nulls_last=True), "assessment__agency__code")
     )
@@ -358,10 +367,7 @@ def ranking_summaries(releases: list[Release]) -> list[RankingSummary]:
     """One query for all the rankings: published results counted by framework, group, class."""
     counts: dict[int, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
     rows = (
-        Result.objects.filter(
-            assessment__framework_id__in=[r.framework_id for r in releases],
-            assessment__status=AssessmentStatus.PUBLISHED,
-        )
+        published_results([r.framework_id for r in releases if r.framework_id is not None])
         .values_list("assessment__framework_id", "rank_group", "classification")
         .order_by()
     )

@@ -164,6 +164,17 @@ def figures_publish(
         synthetic.add(_("tiến độ nhiệm vụ"))
     if synthetic:
         raise ServiceError(SYNTHETIC_REFUSED % {"what": ", ".join(sorted(synthetic))})
+    # A lead and a deadline the demo set to show the tracker at work (`Task.illustrative`):
+    # not in the plan's document, so not the province's to publish, even once a real report
+    # has replaced the demo's (outside review U: published as "Sở Nội vụ, 30/06/2022").
+    illustrative = [r.task for r in tasks if r.task.illustrative]
+    if illustrative:
+        raise ServiceError(
+            _("Không công bố được: %(n)s nhiệm vụ có cơ quan chủ trì và thời hạn do bản dùng "
+              "thử đặt để minh họa (%(first)s…), không có trong văn bản kế hoạch. Hãy giao "
+              "nhiệm vụ trên trang sửa nhiệm vụ trước khi công bố.")
+            % {"n": len(illustrative), "first": illustrative[0].text[:60]}
+        )  # fmt: skip
     PublishedFigure.objects.bulk_create(figures, batch_size=2000)
     PublishedTask.objects.bulk_create([
         PublishedTask(

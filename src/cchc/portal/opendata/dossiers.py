@@ -41,6 +41,7 @@ from cchc.operations.models import (
     DossierStatus,
     ImportKind,
     ImportRun,
+    ImportStatus,
     Procedure,
     ProcedureSnapshot,
 )
@@ -281,9 +282,13 @@ def write_partitions(year: int, out: Path, *, url: str = "", chunk: int = CHUNK)
 
 def _stamp(w: Window) -> str:
     """What the year's file depends on: the release, and the dossier data (the last dossier
-    written and the last import run of dossiers that changed)."""
-    runs = ImportRun.objects.filter(kind=ImportKind.DOSSIERS).aggregate(
-        pk=Max("pk"), at=Max("updated_at")
+    written and the last import run of dossiers that changed any). A run that was refused,
+    failed or found nothing new changed no dossier: counted, every refused push of the
+    one-stop system made the next download wait for the whole year to be rebuilt."""
+    runs = (
+        ImportRun.objects.filter(kind=ImportKind.DOSSIERS, status=ImportStatus.DONE)
+        .exclude(rows_created=0, rows_updated=0)
+        .aggregate(pk=Max("pk"), at=Max("updated_at"))
     )
     last = Dossier.objects.aggregate(pk=Max("pk"))["pk"]
     key = f"{w.release.pk}:{w.release.through}:{runs['pk']}:{runs['at']}:{last}"

@@ -23,10 +23,9 @@ from django.utils import timezone
 
 from cchc.indicators.dashboard import STATUS_LABELS
 from cchc.organizations.models import Agency, AgencyLevel, Tier
-from cchc.parindex.models import Result
 from cchc.plans.task_status import STATUS_LABELS as TASK_STATUS_LABELS
 from cchc.portal.models import PublishedFigure, PublishedTask, Release, ReleaseKind
-from cchc.portal.selectors import stamp
+from cchc.portal.selectors import published_results, stamp
 
 # The kinds of column a table has, as the dictionary names them: (Polars type, the type's
 # name in the files' schema, its name in Vietnamese).
@@ -174,7 +173,7 @@ def _rankings(year: int) -> Built | None:
         return None
     published = {r.framework_id: _day(r.published_at) for r in releases}
     results = (
-        Result.objects.filter(assessment__framework_id__in=published)
+        published_results(list(published))
         .select_related("assessment__agency", "assessment__framework")
         .order_by("assessment__framework__code", "rank_group", "rank", "assessment__agency__code")
     )

@@ -18,6 +18,7 @@ from django.utils.feedgenerator import Atom1Feed
 from cchc.core.uploads import stored_download
 from cchc.portal import selectors
 from cchc.portal.page_cache import cached_page
+from cchc.portal.templatetags.portal import news_body
 
 HOME_ITEMS = 5  # news, documents and inspection conclusions listed on the home page
 
@@ -195,13 +196,16 @@ class NewsFeed(Feed):
         return release.news.title
 
     def item_description(self, release) -> str:
-        return release.news.lead or release.news.body[:300]
+        # Atom's summary is declared HTML (Django's Atom1Feed): a news item is plain text, so
+        # it goes as the escaped paragraphs its page shows. Given as it was typed, "<50%" read
+        # as a broken tag and "<img onerror=…>" as markup in feed readers.
+        return str(news_body(release.news.lead or release.news.body[:300]))
 
     def item_link(self, release) -> str:
         return reverse("portal:public_news_detail", args=[release.news_id])
 
-    def item_guid(self, release) -> str:
-        return self.item_link(release)
+    # No item_guid: Django then takes the entry's absolute link as its id (RFC 4287 wants an
+    # absolute IRI; the path alone, given before, was relative).
 
     def item_pubdate(self, release):
         return release.published_at
