@@ -12,7 +12,11 @@ from cchc.indicators.models import IndicatorSnapshot
 from cchc.organizations.models import Agency
 from cchc.parindex import frameworks
 from cchc.parindex.models import Assessment, AssessmentStatus, CriterionScore, Evidence
-from cchc.parindex.services.appraisal import appraisal_complete, return_for_explanation
+from cchc.parindex.services.appraisal import (
+    appraisal_complete,
+    appraisal_save,
+    return_for_explanation,
+)
 from cchc.parindex.services.rounds import appraiser_assign, assessment_open
 from cchc.parindex.services.self_assessment import assessment_submit, evidence_attach, score_save
 from tests.factories import make_user
@@ -482,6 +486,32 @@ def test_a_question_returns_the_criterion_and_the_agency_answers(
     body = page(client, assigned, stp)
     assert "Yêu cầu giải trình · tdinh" in body and "Giải trình · stp" in body
     assert body.count("Đã bổ sung báo cáo") == 1  # in the conversation, not again above it
+
+
+def test_the_agency_cannot_mark_a_returned_criterion_not_applicable_through_the_page(
+    client, dept_officer, assigned, stp
+):
+    # Review fault 4, through the row form the page does not offer after submission.
+    submitted(dept_officer, stp)
+    score = score_of(stp, "2.1")
+    score = appraisal_save(actor=assigned, score=score, appraised_score=D(2),
+                           reason="Có 2 công chức bị kỷ luật", version=score.version,
+                           not_applicable=False)  # fmt: skip
+    return_for_explanation(actor=assigned, score=score, question="Giải trình?",
+                           version=score.version)  # fmt: skip
+    body = page(client, dept_officer, stp)
+    assert "Lưu tự chấm" not in body and "Không áp dụng với cơ quan" not in body
+    assert body.count("Gửi giải trình") == 1
+    score = fresh(score)
+    data = {"not_applicable": "on", "explanation": "Không áp dụng", "version": score.version}
+    refused = "không còn được đánh dấu hoặc bỏ đánh dấu “không áp dụng”"
+    response = client.post(row_url(score, "score_save"), data, **HTMX)
+    assert response.status_code == 200 and refused in response.content.decode()
+    response = client.post(row_url(score, "score_save"), data)
+    assert response.status_code == 200 and refused in response.content.decode()
+    kept = fresh(score)
+    assert (kept.not_applicable, kept.appraised_score, kept.explanation) == (False, D(2), "")
+    assert kept.returned_for_explanation and kept.version == score.version
 
 
 # --- completing, finalising, reopening ----------------------------------------------------

@@ -24,12 +24,15 @@ from cchc.parindex.models import (
     SurveyScore,
 )
 from cchc.parindex.scoring import AgencyInput, Line
+from cchc.parindex.services.appraisal import appraisal_complete, appraisal_save
 from cchc.parindex.services.publication import (
     assessment_finalise,
     assessment_reopen,
     results_publish,
 )
 from cchc.parindex.services.results import adjustment_add, results_compute, survey_import
+from cchc.parindex.services.rounds import appraiser_assign
+from tests.parindex.conftest import score_of
 
 pytestmark = pytest.mark.django_db
 S = AssessmentStatus
@@ -137,6 +140,64 @@ def test_recomputing_changes_nothing(reform_office, framework, scored):
     changed = by_agency(results_compute(actor=reform_office, framework=framework))
     assert changed["12-SKHDT"].total == D(11)
     assert Result.history.count() == history + 1
+
+
+PUBLISHED_FIGURES = ("total", "maximum", "index", "rank", "rank_group", "classification")
+
+
+def figures(framework):
+    return {
+        r.assessment.agency.code: {name: getattr(r, name) for name in PUBLISHED_FIGURES}
+        for r in Result.objects.filter(assessment__framework=framework).select_related(
+            "assessment__agency"
+        )
+    }
+
+
+def test_recomputing_after_a_reopen_leaves_the_published_figures_as_published(
+    reform_office, appraiser, framework, scored
+):
+    # Review fault 5: reopening withdraws one row; the others stay as published until the
+    # framework is published again.
+    Assessment.objects.filter(framework=framework).update(status=S.APPRAISED)
+    for assessment in scored.values():
+        assessment_finalise(actor=reform_office, assessment=assessment)
+    results_publish(actor=reform_office, framework=framework)
+    published = figures(framework)
+    assert {code: row["rank"] for code, row in published.items()} == {
+        "12-STC": 1, "12-STP": 1, "12-SKHDT": 3
+    }  # fmt: skip
+    skhdt = scored["12-SKHDT"]
+    assessment_reopen(actor=reform_office, assessment=skhdt, reason="Khiếu nại")
+    appraiser_assign(actor=reform_office, appraiser=appraiser, agency=skhdt.agency,
+                     framework=framework)  # fmt: skip
+    for code, points in (("1.1", "4"), ("2.1", "6"), ("2.2", "4")):
+        score = score_of(skhdt, code)
+        appraisal_save(actor=appraiser, score=score, appraised_score=D(points), reason="Sửa",
+                       version=score.version)  # fmt: skip
+    history = Result.history.filter(assessment__status=S.PUBLISHED).count()
+    results = by_agency(results_compute(actor=reform_office, framework=framework))
+    assert len(results) == 3
+    now = figures(framework)
+    assert {code: now[code] for code in ("12-STC", "12-STP")} == {
+        code: published[code] for code in ("12-STC", "12-STP")
+    }  # fmt: skip
+    assert Result.history.filter(assessment__status=S.PUBLISHED).count() == history
+    # the reopened row, provisional: 17 of 17, ranked against the published figures as they
+    # stand (so it shares no rank with them and moves nobody)
+    assert (now["12-SKHDT"]["total"], now["12-SKHDT"]["index"]) == (D(17), D(100))
+    assert (now["12-SKHDT"]["rank"], now["12-SKHDT"]["classification"]) == (1, "Tốt")
+    # publishing again ranks everyone over the new figures
+    appraisal_complete(actor=appraiser, assessment=skhdt)
+    assessment_finalise(actor=reform_office, assessment=skhdt)
+    results_publish(actor=reform_office, framework=framework)
+    again = figures(framework)
+    assert {code: row["rank"] for code, row in again.items()} == {
+        "12-SKHDT": 1, "12-STC": 2, "12-STP": 2
+    }  # fmt: skip
+    assert {code: row["total"] for code, row in again.items()} == {
+        "12-SKHDT": D(17), "12-STC": D("15.75"), "12-STP": D("15.75")
+    }  # fmt: skip
 
 
 def test_only_the_reform_office_computes_and_publishes(dept_officer, appraiser, framework, scored):

@@ -377,6 +377,48 @@ def test_return_for_explanation_and_the_agency_answers(dept_officer, assigned, s
                        version=answered.version)  # fmt: skip
 
 
+def test_the_agency_cannot_overturn_the_appraisers_applicability_on_a_returned_criterion(
+    dept_officer, assigned, stp
+):
+    # Review fault 4: after submission the agency answers a returned criterion only through
+    # `agency_explain`; "not applicable" is the appraiser's call, with a reason.
+    submitted(dept_officer, stp)
+    score = score_of(stp, "2.1")
+    score = appraisal_save(actor=assigned, score=score, appraised_score=D(2),
+                           reason="Có 2 công chức bị kỷ luật", version=score.version,
+                           not_applicable=False)  # fmt: skip
+    return_for_explanation(actor=assigned, score=score, question="Giải trình?",
+                           version=score.version)  # fmt: skip
+    before = score_of(stp, "2.1")
+    history = CriterionScore.history.count()
+    refused = "không còn được đánh dấu hoặc bỏ đánh dấu “không áp dụng”"
+    with pytest.raises(ValidationError, match=refused):
+        score_save(actor=dept_officer, score=before, self_score=None, not_applicable=True,
+                   explanation="Không áp dụng", now=AFTER_DEADLINE)  # fmt: skip
+    with pytest.raises(ValidationError) as info:
+        self_scores_save(actor=dept_officer, assessment=stp, now=AFTER_DEADLINE,
+                         values={"2.1": SelfScore(None, "Không áp dụng", True)})  # fmt: skip
+    assert info.value.messages == [
+        "Tiêu chí 2.1: phiếu đã gửi, cơ quan không còn được đánh dấu hoặc bỏ đánh dấu “không "
+        "áp dụng”; việc này do tổ thẩm định quyết định (có ghi lý do). Nếu tiêu chí không áp "
+        "dụng với cơ quan, hãy nêu trong nội dung giải trình."
+    ]
+    # nor a self-score outside the answer: the returned criterion is answered by `agency_explain`
+    with pytest.raises(ValidationError, match="hãy trả lời bằng “Gửi giải trình”"):
+        score_save(actor=dept_officer, score=before, self_score=D("5.5"),
+                   explanation="Đã bổ sung", now=AFTER_DEADLINE)  # fmt: skip
+    after = score_of(stp, "2.1")
+    assert (after.not_applicable, after.self_score, after.appraised_score, after.explanation) == (
+        False, D(5), D(2), ""
+    )  # fmt: skip
+    assert after.returned_for_explanation and after.version == before.version
+    assert CriterionScore.history.count() == history
+    # the way that stays open: an explanation (and evidence), the flag untouched
+    answered = agency_explain(actor=dept_officer, score=after, explanation="Không áp dụng vì …",
+                              version=after.version)  # fmt: skip
+    assert (answered.not_applicable, answered.appraised_score) == (False, D(2))
+
+
 def test_nothing_changes_after_finalisation_except_through_a_recorded_reopen(
     dept_officer, assigned, reform_office, framework, stp
 ):
@@ -597,13 +639,14 @@ def test_a_self_assessment_sheet_is_refused_like_score_save(
     with pytest.raises(ValidationError) as info:
         self_scores_save(actor=dept_officer, assessment=stp, values=sheet,
                          now=AFTER_DEADLINE)  # fmt: skip
+    # even the returned criterion: it is answered with `agency_explain`, not re-scored here
     assert info.value.messages == [
-        "Tiêu chí 1.1 không thuộc các tiêu chí được trả lại để giải trình."
+        "Tiêu chí 1.1 không thuộc các tiêu chí được trả lại để giải trình.",
+        "Tiêu chí 2.1 đang được trả lại để giải trình: phiếu đã gửi nên không tự chấm lại "
+        "được, hãy trả lời bằng “Gửi giải trình” (kèm điểm tự chấm sửa lại nếu cần).",
     ]
     assert score_of(stp, "1.1").self_score == D("3.5")  # from `submitted`
-    [saved] = self_scores_save(actor=dept_officer, assessment=stp, now=AFTER_DEADLINE,
-                               values={"2.1": (D("5.5"), "Đã bổ sung")})  # fmt: skip
-    assert (saved.self_score, saved.explanation) == (D("5.5"), "Đã bổ sung")
+    assert score_of(stp, "2.1").self_score == D(5)
 
 
 def test_an_appraisal_sheet(dept_officer, assigned, appraiser, reform_office, opened, stp):

@@ -19,9 +19,10 @@ Who may do what (docs/parindex.md has the state diagram):
 - reform office (Văn phòng CCHC, Sở Nội vụ): frameworks, opening assessments, deadlines,
   appraiser assignments, survey points, bonus/penalty, finalising, reopening (with a reason),
   computing and publishing results;
-- agency officer of THE assessed agency: self-scores, explanations, evidence, submitting —
-  while the assessment is a draft and the deadline has not passed, or, once returned, on the
-  returned criteria only;
+- agency officer of THE assessed agency: self-scores, explanations, "not applicable",
+  evidence, submitting — while the assessment is a draft and the deadline has not passed;
+  once returned, the returned criteria only, answered through `appraisal.agency_explain` (an
+  explanation, a corrected self-score) and their evidence — never "not applicable";
 - appraiser assigned to the agency for the framework (never its own agency): appraised
   scores, asking for explanations, completing the appraisal.
 Nothing changes after finalisation except through `publication.assessment_reopen`.

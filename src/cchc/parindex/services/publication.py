@@ -74,8 +74,9 @@ def results_publish(
     *, actor: User, framework: Framework, now: datetime | None = None
 ) -> list[Result]:
     """Publish the framework's results: every assessment must be finalised (or already
-    published). The results are recomputed, then every finalised assessment becomes
-    published."""
+    published). The results of all of them are recomputed and ranked again together (an
+    assessment reopened and finalised since the last publication moves the others' ranks
+    only now), then every finalised assessment becomes published."""
     _require_reform_office(actor, _("công bố kết quả"))
     items = list(framework.assessments.select_for_update().select_related("agency"))
     if not items:
@@ -87,7 +88,7 @@ def results_publish(
             _("Còn %(n)d phiếu đánh giá chưa chốt kết quả: %(names)s.")
             % {"n": len(pending), "names": names}
         )
-    results = _compute(framework, actor=actor)
+    results = _compute(framework, actor=actor, keep_published=False)
     now = _now(now)
     for assessment in items:
         if assessment.status == S.FINALISED:

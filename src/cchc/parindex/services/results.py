@@ -4,8 +4,10 @@ from them. The results annex (Word) is `cchc.parindex.annex`."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +22,7 @@ from cchc.parindex.models import (
     Adjustment,
     AdjustmentKind,
     Assessment,
+    AssessmentStatus,
     Framework,
     Result,
     SurveyScore,
@@ -154,29 +157,44 @@ RESULT_FIELDS = (
 
 @transaction.atomic
 def results_compute(*, actor: User, framework: Framework) -> list[Result]:
-    """Compute every assessment's result of the framework with the pure scoring over the
-    stored scores, survey points and adjustments, and store it (a row per assessment; rows
+    """Compute the results of the framework's assessments with the pure scoring over the
+    stored scores, survey points and adjustments, and store them (a row per assessment; rows
     whose figures did not change are not written, so recomputing is idempotent). Ranks are
-    within each agency level. Results of assessments not yet finalised are provisional."""
+    within each agency level. Results of assessments not yet published are provisional; the
+    published ones are left exactly as published (only `results_publish` ranks everyone
+    again), and the provisional rows are ranked against them as they stand."""
     _require_reform_office(actor, _("tính kết quả Chỉ số CCHC"))
-    return _compute(framework, actor=actor)
+    return _compute(framework, actor=actor, keep_published=True)
 
 
-def _compute(framework: Framework, *, actor) -> list[Result]:
+def _compute(framework: Framework, *, actor, keep_published: bool) -> list[Result]:
+    """Compute and store the framework's results. With `keep_published`, a published
+    assessment's stored result is neither rewritten nor re-ranked — its figures are public
+    until the framework is published again — and counts in the other rows' ranks with its
+    published total and maximum."""
     inputs = selectors.scoring_inputs(framework)
     try:
         computed = scoring.evaluate(inputs, bands=framework.bands, basis=framework.band_basis)
     except ValueError as exc:
         raise ServiceError(str(exc)) from exc
     existing = {r.assessment_id: r for r in Result.objects.filter(assessment__framework=framework)}
+    frozen: set[int] = set()
+    if keep_published:
+        published = framework.assessments.filter(status=AssessmentStatus.PUBLISHED)
+        frozen = set(published.values_list("pk", flat=True)) & existing.keys()
+    ranks = _ranks(computed, {pk: existing[pk] for pk in frozen})
     results = []
     for assessment_id, item in computed.items():
+        if assessment_id in frozen:
+            results.append(existing[assessment_id])
+            continue
         t = item.totals
         wanted = {
             "self_total": t.self_total, "appraised_total": t.appraised_total,
             "survey_total": t.survey_total, "bonus": t.bonus, "penalty": t.penalty,
-            "total": t.total, "maximum": t.maximum, "index": t.index, "rank": item.rank,
-            "rank_group": item.group, "classification": item.classification,
+            "total": t.total, "maximum": t.maximum, "index": t.index,
+            "rank": ranks[assessment_id], "rank_group": item.group,
+            "classification": item.classification,
         }  # fmt: skip
         result = existing.get(assessment_id) or Result(assessment_id=assessment_id)
         if result.pk is None or any(getattr(result, k) != v for k, v in wanted.items()):
@@ -185,3 +203,24 @@ def _compute(framework: Framework, *, actor) -> list[Result]:
             audited_save(result, actor=actor, reason=_("Tính kết quả"))
         results.append(result)
     return results
+
+
+def _ranks(
+    computed: dict[int, scoring.AgencyResult], frozen: dict[int, Result]
+) -> dict[int, int | None]:
+    """Ranks within each group over every assessment: a frozen (published) one with its
+    stored group, total and maximum, the others with their computed figures. Without frozen
+    rows these are `scoring.evaluate`'s ranks."""
+    ratios: dict[str, dict[int, Fraction | None]] = defaultdict(dict)
+    for assessment_id, item in computed.items():
+        stored = frozen.get(assessment_id)
+        if stored is None:
+            ratios[item.group][assessment_id] = item.totals.ratio
+        else:
+            ratios[stored.rank_group][assessment_id] = (
+                Fraction(stored.total) / Fraction(stored.maximum) if stored.maximum > 0 else None
+            )
+    ranks: dict[int, int | None] = {}
+    for members in ratios.values():
+        ranks.update(scoring.rank(members))
+    return ranks

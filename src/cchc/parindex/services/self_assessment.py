@@ -68,13 +68,41 @@ class SelfScore(NamedTuple):
     version: int | None = None
 
 
+def _check_agency_can_self_score(
+    assessment: Assessment, score: CriterionScore, value: SelfScore, *, now: datetime
+) -> None:
+    """Self-scoring is the draft's. After submission a returned criterion is answered through
+    `agency_explain` (an explanation and a corrected self-score) and its evidence: not here,
+    which could also flip "not applicable" — the appraiser's call, with a reason — and take
+    the appraised score out of the index."""
+    _check_agency_can_edit(assessment, score, now=now)
+    if assessment.status == S.DRAFT:
+        return
+    if value.not_applicable != score.not_applicable:
+        raise ServiceError(
+            _(
+                "Tiêu chí %(code)s: phiếu đã gửi, cơ quan không còn được đánh dấu hoặc bỏ "
+                "đánh dấu “không áp dụng”; việc này do tổ thẩm định quyết định (có ghi lý do). "
+                "Nếu tiêu chí không áp dụng với cơ quan, hãy nêu trong nội dung giải trình."
+            )
+            % {"code": score.criterion.code}
+        )
+    raise ServiceError(
+        _(
+            "Tiêu chí %(code)s đang được trả lại để giải trình: phiếu đã gửi nên không tự chấm "
+            "lại được, hãy trả lời bằng “Gửi giải trình” (kèm điểm tự chấm sửa lại nếu cần)."
+        )
+        % {"code": score.criterion.code}
+    )
+
+
 def _apply_self_score(
     assessment: Assessment, score: CriterionScore, value: SelfScore, *, now: datetime
 ) -> None:
     """Check a self-score against the assessment's state and the criterion's rules, and set
     it on the (claimed) row; ServiceError naming the criterion otherwise. Shared by
     `score_save` and `self_scores_save`."""
-    _check_agency_can_edit(assessment, score, now=now)
+    _check_agency_can_self_score(assessment, score, value, now=now)
     criterion = score.criterion
     self_score = value.self_score
     if criterion.scoring_type == ScoringType.SURVEY:
@@ -115,8 +143,10 @@ def score_save(
     now: datetime | None = None,
 ) -> CriterionScore:
     """The agency's self-score of one criterion, its explanation (giải trình), or "not
-    applicable". Survey criteria are not self-scored; computed ones keep the points computed
-    from the data (the agency may explain or mark them not applicable)."""
+    applicable", while the assessment is a draft. Survey criteria are not self-scored;
+    computed ones keep the points computed from the data (the agency may explain or mark them
+    not applicable). After submission a returned criterion is answered by
+    `appraisal.agency_explain`."""
     assessment = _locked_assessment(score.assessment)
     _require_officer_of(actor, assessment)
     score = _claim(score, version)
@@ -235,7 +265,8 @@ def assessment_submit(
     *, actor: User, assessment: Assessment, now: datetime | None = None
 ) -> Assessment:
     """The agency sends its self-assessment for appraisal, by the deadline (the whole
-    deadline day counts). Afterwards it can no longer edit, except criteria returned to it."""
+    deadline day counts). Afterwards it can no longer edit; it answers the criteria returned
+    to it (`appraisal.agency_explain`, and their evidence)."""
     assessment = _locked_assessment(assessment)
     _require_officer_of(actor, assessment)
     now = _now(now)

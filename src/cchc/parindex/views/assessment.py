@@ -381,7 +381,9 @@ def _row_response(
     links = _record_links(assessment, [score.criterion], _scope(request))
     survey = selectors.survey_points(assessment)
     row = _row(score, can, survey=survey, links=links, bound=bound)
-    row.errors, row.saved = errors or [], saved
+    # after the messages `_row` kept from a refused form the row no longer offers
+    row.errors += errors or []
+    row.saved = saved
     scores = list(assessment.scores.select_related("criterion"))
     return render(
         request,
