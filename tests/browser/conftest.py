@@ -40,12 +40,23 @@ def page(browser, request):
     context = browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Every journey also checks that nothing its pages do was blocked by the site's
+    # Content-Security-Policy (core.middleware): a script or handler written into a page
+    # would be, and whatever it did would silently stop working.
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
     context.close()
+    assert not blocked, f"Blocked by the Content-Security-Policy: {blocked}"
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

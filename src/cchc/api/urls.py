@@ -1,5 +1,5 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cchc.api import documents, pages, par_index, push, tasks, views
 
@@ -28,7 +28,7 @@ urlpatterns = [
     path("v1/documents/", documents.PublicDocumentList.as_view(), name="document_list"),
     path("v1/dossiers/", push.DossierPush.as_view(), name="dossier_push"),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     # The reform office's pages for tokens.
     path("ma-truy-cap/", pages.token_list, name="token_list"),
     path("ma-truy-cap/<int:pk>/thu-hoi/", pages.token_revoke, name="token_revoke"),

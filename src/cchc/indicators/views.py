@@ -1,4 +1,3 @@
-import json
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
@@ -191,7 +190,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "period": period,
                 "period_kinds": periods.KINDS,
                 "months": _months(target.plan, gen),
-                "chart_json": json.dumps(chart),
+                "chart": chart,
             },
             request=request,
         )

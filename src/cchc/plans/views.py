@@ -139,10 +139,12 @@ def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 for sentence in copy.sentences():
                     messages.warning(request, sentence)
             return redirect("plans:plan_detail", pk=plan.pk)
-    return render(request, "plans/form.html", {
-        "form": form, "title": _("Tạo kế hoạch CCHC"),
-        "tiers_follow_year": plan_tiers.TWO_LEVEL_SINCE.year + 1,
+    # A new plan's tiers follow the year typed until the officer ticks one (static/cchc/app.js).
+    form.fields["year"].widget.attrs.update({
+        "data-tiers-follow-year": plan_tiers.TWO_LEVEL_SINCE.year + 1,
+        "data-tiers-name": form["tiers"].html_name,
     })  # fmt: skip
+    return render(request, "plans/form.html", {"form": form, "title": _("Tạo kế hoạch CCHC")})
 
 
 @login_required
