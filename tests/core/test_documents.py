@@ -17,6 +17,7 @@ from docx import Document
 
 from cchc.core import documents
 from cchc.core.documents import BodyFragment, DocumentTemplateError, render_docx
+from tests.docx_parts import edit
 
 
 def template(*paragraphs: str) -> bytes:
@@ -334,23 +335,6 @@ def test_all_names_checks_the_branches_in_the_same_render():
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
-def edit(content: bytes, replace=None, extra=None) -> bytes:
-    """`content` with parts changed (`replace`: name → function of its bytes) or added."""
-    buffer = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(content)) as source,
-        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if replace and item.filename in replace:
-                data = replace[item.filename](data)
-            target.writestr(item.filename, data)
-        for name, data in (extra or {}).items():
-            target.writestr(name, data)
-    return buffer.getvalue()
 
 
 def with_runs(runs: str, *paragraphs: str) -> bytes:

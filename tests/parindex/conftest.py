@@ -64,3 +64,15 @@ def opened(framework, reform_office):
 
 def score_of(assessment, code):
     return assessment.scores.select_related("criterion").get(criterion__code=code)
+
+
+def appraised_and_returned(appraiser, assessment, code, *, points, reason):
+    """The appraiser scores a criterion (as applicable) and returns it to the agency for an
+    explanation."""
+    from cchc.parindex.services.appraisal import appraisal_save, return_for_explanation
+
+    score = score_of(assessment, code)
+    score = appraisal_save(actor=appraiser, score=score, appraised_score=points, reason=reason,
+                           version=score.version, not_applicable=False)  # fmt: skip
+    return_for_explanation(actor=appraiser, score=score, question="Giải trình?",
+                           version=score.version)  # fmt: skip

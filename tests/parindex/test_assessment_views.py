@@ -14,13 +14,18 @@ from cchc.parindex import frameworks
 from cchc.parindex.models import Assessment, AssessmentStatus, CriterionScore, Evidence
 from cchc.parindex.services.appraisal import (
     appraisal_complete,
-    appraisal_save,
     return_for_explanation,
 )
 from cchc.parindex.services.rounds import appraiser_assign, assessment_open
 from cchc.parindex.services.self_assessment import assessment_submit, evidence_attach, score_save
 from tests.factories import make_user
-from tests.parindex.conftest import BEFORE_DEADLINE, DEADLINE, YEAR, score_of
+from tests.parindex.conftest import (
+    BEFORE_DEADLINE,
+    DEADLINE,
+    YEAR,
+    appraised_and_returned,
+    score_of,
+)
 
 pytestmark = pytest.mark.django_db
 S = AssessmentStatus
@@ -493,16 +498,11 @@ def test_the_agency_cannot_mark_a_returned_criterion_not_applicable_through_the_
 ):
     # Review fault 4, through the row form the page does not offer after submission.
     submitted(dept_officer, stp)
-    score = score_of(stp, "2.1")
-    score = appraisal_save(actor=assigned, score=score, appraised_score=D(2),
-                           reason="Có 2 công chức bị kỷ luật", version=score.version,
-                           not_applicable=False)  # fmt: skip
-    return_for_explanation(actor=assigned, score=score, question="Giải trình?",
-                           version=score.version)  # fmt: skip
+    appraised_and_returned(assigned, stp, "2.1", points=D(2), reason="Có 2 công chức bị kỷ luật")
     body = page(client, dept_officer, stp)
     assert "Lưu tự chấm" not in body and "Không áp dụng với cơ quan" not in body
     assert body.count("Gửi giải trình") == 1
-    score = fresh(score)
+    score = score_of(stp, "2.1")
     data = {"not_applicable": "on", "explanation": "Không áp dụng", "version": score.version}
     refused = "không còn được đánh dấu hoặc bỏ đánh dấu “không áp dụng”"
     response = client.post(row_url(score, "score_save"), data, **HTMX)

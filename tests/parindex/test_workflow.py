@@ -45,7 +45,14 @@ from cchc.parindex.services.self_assessment import (
     submission_problems,
 )
 from tests.factories import make_user
-from tests.parindex.conftest import AFTER_DEADLINE, BEFORE_DEADLINE, DEADLINE, YEAR, score_of
+from tests.parindex.conftest import (
+    AFTER_DEADLINE,
+    BEFORE_DEADLINE,
+    DEADLINE,
+    YEAR,
+    appraised_and_returned,
+    score_of,
+)
 
 pytestmark = pytest.mark.django_db
 S = AssessmentStatus
@@ -383,12 +390,7 @@ def test_the_agency_cannot_overturn_the_appraisers_applicability_on_a_returned_c
     # Review fault 4: after submission the agency answers a returned criterion only through
     # `agency_explain`; "not applicable" is the appraiser's call, with a reason.
     submitted(dept_officer, stp)
-    score = score_of(stp, "2.1")
-    score = appraisal_save(actor=assigned, score=score, appraised_score=D(2),
-                           reason="Có 2 công chức bị kỷ luật", version=score.version,
-                           not_applicable=False)  # fmt: skip
-    return_for_explanation(actor=assigned, score=score, question="Giải trình?",
-                           version=score.version)  # fmt: skip
+    appraised_and_returned(assigned, stp, "2.1", points=D(2), reason="Có 2 công chức bị kỷ luật")
     before = score_of(stp, "2.1")
     history = CriterionScore.history.count()
     refused = "không còn được đánh dấu hoặc bỏ đánh dấu “không áp dụng”"

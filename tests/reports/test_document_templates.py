@@ -19,6 +19,7 @@ from cchc.reports.bundled_templates import TITLES, build_template
 from cchc.reports.docx_builder import BUNDLED_DIR, build_report_docx, bundled_template
 from cchc.reports.models import DocumentKind, DocumentTemplate, PeriodicReport
 from cchc.reports.services import report_content, report_generate
+from tests.docx_parts import edit
 from tests.factories import make_user
 from tests.reports.libreoffice import pdf_through_libreoffice
 
@@ -272,17 +273,7 @@ KIND = DocumentKind.PERIODIC_REPORT
 def zip_edited(replace=None, extra=None) -> bytes:
     """The bundled template with parts changed in its zip (`replace`: name → function of the
     part's bytes) or added: what python-docx would not write."""
-    source = zipfile.ZipFile(io.BytesIO(bundled_template(KIND)))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if replace and info.filename in replace:
-                data = replace[info.filename](data)
-            target.writestr(info.filename, data)
-        for name, data in (extra or {}).items():
-            target.writestr(name, data)
-    return out.getvalue()
+    return edit(bundled_template(KIND), replace, extra)
 
 
 @pytest.mark.parametrize("kind", sorted(DocumentKind.values))
