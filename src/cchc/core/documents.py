@@ -234,7 +234,7 @@ def render_docx(
     def work() -> bytes:
         data = _render(template, context)
         if all_names:
-            _check_names(template, context)
+            _check_names(template, context, archive_checked=True)
         return data if finish is None else _finished(data, finish)
 
     return _in_child(work)
@@ -355,9 +355,7 @@ def _limit_memory(more: int) -> None:
             now = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError):
         return
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = now + more if hard == resource.RLIM_INFINITY else min(now + more, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    _limit(resource.RLIMIT_AS, now + more)
 
 
 def _finished(data: bytes, finish: Callable[[bytes], bytes]) -> bytes:
@@ -580,9 +578,14 @@ def _attribute(element: Any, name: str) -> str:
     return element.get(f"{{{namespace}}}{name}", "")
 
 
-def _check_names(template: bytes, context: Mapping[str, Any]) -> None:
+def _check_names(
+    template: bytes, context: Mapping[str, Any], *, archive_checked: bool = False
+) -> None:
+    """`check_names` in the child; `archive_checked`: `_render` has just checked the
+    template's archive, which is not read a second time."""
     try:
-        _check_archive(template)
+        if not archive_checked:
+            _check_archive(template)
         document = DocxTemplate(io.BytesIO(template))
         names = document.get_undeclared_template_variables(_environment(), dict(context))
     except DocumentTemplateError:
